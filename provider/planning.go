@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// Coerce checks a resource's configuration against the schema and converts it
+// to the schema's implied type. config is the object the template evaluates
+// to; attributes it leaves out become null, and unknown values stay unknown.
+//
+// It reports every problem at once, as an error wrapping ErrInvalidConfig
+// and, for each problem, a cty.PathError naming the attribute: an attribute
+// the schema does not declare, a required attribute left null, a
+// computed-only attribute set, a value that does not convert to the
+// attribute's type. A wholly unknown config yields an unknown object.
+func (s Schema) Coerce(config cty.Value) (cty.Value, error) {
+	ty := s.ImpliedType()
+	if !config.IsKnown() {
+		return cty.UnknownVal(ty), nil
+	}
+	if config.IsNull() || !config.Type().IsObjectType() {
+		return cty.NilVal, fmt.Errorf("%w: the configuration is %s, not an object", ErrInvalidConfig, describe(config))
+	}
+	var errs []error
+	given := config.Type().AttributeTypes()
+	for _, name := range slices.Sorted(maps.Keys(given)) {
+		if _, ok := s.Attributes[name]; !ok {
+			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is not supported", name))
+		}
+	}
+	vals := make(map[string]cty.Value, len(s.Attributes))
+	for _, name := range s.AttributeNames() {
+		a := s.Attributes[name]
+		path := cty.GetAttrPath(name)
+		v := cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
+		if _, ok := given[name]; ok {
+			v = config.GetAttr(name)
+		}
+		switch {
+		case v.IsNull() && a.Required:
+			errs = append(errs, path.NewErrorf("attribute %q is required", name))
+		case !v.IsNull() && v.IsKnown() && a.ComputedOnly():
+			errs = append(errs, path.NewErrorf("attribute %q is computed and cannot be set", name))
+		}
+		cv, err := convert.Convert(v, a.Type)
+		if err != nil {
+			errs = append(errs, path.NewErrorf("attribute %q: %s", name, err))
+			continue
+		}
+		vals[name] = cv
+	}
+	if len(errs) > 0 {
+		return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+	}
+	return cty.ObjectVal(vals), nil
+}
+
+// PlannedValue is the object a Create is planned to produce: the coerced
+// configuration with every computed attribute it leaves null marked unknown
+// ("known after apply"). Errors are Coerce's.
+func (s Schema) PlannedValue(config cty.Value) (cty.Value, error) {
+	return s.PlannedUpdate(cty.NilVal, config)
+}
+
+// PlannedUpdate is the object an in-place Update is planned to produce: the
+// coerced configuration, where a computed attribute the configuration leaves
+// null keeps its prior value. With a null or missing prior it is
+// PlannedValue. Errors are Coerce's.
+func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
+	planned, err := s.Coerce(config)
+	if err != nil || !planned.IsKnown() {
+		return planned, err
+	}
+	hasPrior := isObject(prior)
+	vals := planned.AsValueMap()
+	for name, a := range s.Attributes {
+		if !a.Computed || !vals[name].IsNull() {
+			continue
+		}
+		ty := a.Type.WithoutOptionalAttributesDeep()
+		vals[name] = cty.UnknownVal(ty)
+		if hasPrior && prior.Type().HasAttribute(name) {
+			if pv, err := convert.Convert(prior.GetAttr(name), ty); err == nil {
+				vals[name] = pv
+			}
+		}
+	}
+	return cty.ObjectVal(vals), nil
+}
+
+// RequiresReplace lists the force-new attributes whose planned value differs
+// from the prior one, or may differ because it is not yet known, sorted by
+// name. A non-empty result means the resource must be replaced rather than
+// updated. With a null or unknown prior or planned value (a create or a
+// delete) it returns nil.
+func (s Schema) RequiresReplace(prior, planned cty.Value) []cty.Path {
+	if !isObject(prior) || !isObject(planned) {
+		return nil
+	}
+	var paths []cty.Path
+	for _, name := range s.AttributeNames() {
+		if !s.Attributes[name].ForceNew {
+			continue
+		}
+		eq := attr(prior, name).Equals(attr(planned, name))
+		if !eq.IsKnown() || eq.False() {
+			paths = append(paths, cty.GetAttrPath(name))
+		}
+	}
+	return paths
+}
+
+// attr is v's attribute name, or null when v has no such attribute.
+func attr(v cty.Value, name string) cty.Value {
+	if v.Type().HasAttribute(name) {
+		return v.GetAttr(name)
+	}
+	return cty.NullVal(cty.DynamicPseudoType)
+}
+
+// isObject reports whether v is a known, non-null object.
+func isObject(v cty.Value) bool {
+	return v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.Type().IsObjectType()
+}
+
+// describe names what v is, for messages.
+func describe(v cty.Value) string {
+	switch {
+	case v == cty.NilVal:
+		return "missing"
+	case v.IsNull():
+		return "null"
+	default:
+		return v.Type().FriendlyName()
+	}
+}

@@ -1,0 +1,134 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DefaultIDAttribute is the id attribute of a schema that names none, and of
+// every schema-less resource type.
+const DefaultIDAttribute = "id"
+
+// Schema describes one resource type: its attributes and which of them holds
+// the physical id. A Schema is a plain value; it is not modified by any
+// method, and is safe to share between goroutines once built.
+//
+// The engine plans against a Schema with Coerce, PlannedValue, PlannedUpdate
+// and RequiresReplace. A provider without a schema for a type (see Schemas)
+// gets InferSchema's: every configured attribute is kept as given, and "id"
+// is computed.
+type Schema struct {
+	// Attributes maps attribute names to their descriptions.
+	Attributes map[string]Attribute
+	// IDAttribute names the string attribute that holds the resource's
+	// physical id; "" means DefaultIDAttribute. RFS reports the name as
+	// resource_id_key and the value as resource_id_value.
+	IDAttribute string
+}
+
+// Attribute describes one attribute of a resource type.
+//
+// Exactly one of three shapes is valid: Required (the configuration must set
+// it), Optional (it may), or Computed (the provider sets it), where Optional
+// and Computed may be combined (the provider computes the value unless the
+// configuration sets one).
+type Attribute struct {
+	// Type is the attribute's cty type. Object types may declare optional
+	// attributes (cty.ObjectWithOptionalAttrs); values carry the type
+	// without them.
+	Type cty.Type
+	// Required means the configuration must set the attribute.
+	Required bool
+	// Optional means the configuration may set the attribute.
+	Optional bool
+	// Computed means the provider sets the attribute (when the
+	// configuration does not).
+	Computed bool
+	// ForceNew means a change of the attribute cannot be made in place:
+	// the engine replaces the resource instead.
+	ForceNew bool
+	// Sensitive means the value must not be shown in plans, events or
+	// logs.
+	Sensitive bool
+}
+
+// ComputedOnly reports whether only the provider sets the attribute.
+func (a Attribute) ComputedOnly() bool { return a.Computed && !a.Optional && !a.Required }
+
+// IDKey is the name of the id attribute: IDAttribute, or DefaultIDAttribute
+// when that is empty.
+func (s Schema) IDKey() string {
+	if s.IDAttribute == "" {
+		return DefaultIDAttribute
+	}
+	return s.IDAttribute
+}
+
+// ImpliedType is the object type of the resource's values: one attribute per
+// schema attribute, with optional-attribute annotations removed.
+func (s Schema) ImpliedType() cty.Type {
+	types := make(map[string]cty.Type, len(s.Attributes))
+	for name, a := range s.Attributes {
+		types[name] = a.Type.WithoutOptionalAttributesDeep()
+	}
+	return cty.Object(types)
+}
+
+// AttributeNames lists the attribute names in sorted order.
+func (s Schema) AttributeNames() []string {
+	return slices.Sorted(maps.Keys(s.Attributes))
+}
+
+// Validate checks the schema itself: every attribute has a name, a type and
+// one valid shape, and the id attribute exists and is a string. It reports
+// every problem, joined.
+func (s Schema) Validate() error {
+	var errs []error
+	for _, name := range s.AttributeNames() {
+		a := s.Attributes[name]
+		switch {
+		case name == "":
+			errs = append(errs, errors.New("an attribute has an empty name"))
+		case a.Type == cty.NilType:
+			errs = append(errs, fmt.Errorf("attribute %q has no type", name))
+		case a.Required && (a.Optional || a.Computed):
+			errs = append(errs, fmt.Errorf("attribute %q is required and also optional or computed", name))
+		case !a.Required && !a.Optional && !a.Computed:
+			errs = append(errs, fmt.Errorf("attribute %q is neither required, optional nor computed", name))
+		}
+	}
+	id, ok := s.Attributes[s.IDKey()]
+	switch {
+	case !ok:
+		errs = append(errs, fmt.Errorf("id attribute %q is not declared", s.IDKey()))
+	case id.Type != cty.String:
+		errs = append(errs, fmt.Errorf("id attribute %q is not a string", s.IDKey()))
+	}
+	return errors.Join(errs...)
+}
+
+// InferSchema is the schema of a resource type its provider declares no
+// schema for: every attribute of config is optional with the type it has,
+// nothing is force-new, and DefaultIDAttribute is a computed string (optional
+// too, when config sets it). A config that is not a known object yields just
+// the id attribute.
+func InferSchema(config cty.Value) Schema {
+	s := Schema{Attributes: map[string]Attribute{
+		DefaultIDAttribute: {Type: cty.String, Computed: true},
+	}}
+	if config.IsNull() || !config.IsKnown() || !config.Type().IsObjectType() {
+		return s
+	}
+	for name, ty := range config.Type().AttributeTypes() {
+		if name == DefaultIDAttribute {
+			s.Attributes[name] = Attribute{Type: cty.String, Optional: true, Computed: true}
+			continue
+		}
+		s.Attributes[name] = Attribute{Type: ty, Optional: true}
+	}
+	return s
+}
