@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"log/slog"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// Default quotas and limits (spec §4).
+const (
+	DefaultStackQuota          = 100 // stacks per engine (RFS: per account)
+	DefaultPlanQuota           = 100 // execution plans per stack
+	DefaultParallelism         = 10  // provider operations at once within one deployment
+	DefaultGlobalParallelism   = 100 // provider operations at once across all stacks
+	DefaultListLimit           = 1000
+	MinListLimit, MaxListLimit = 10, 1000
+)
+
+// Config configures an Engine. The zero value of every field except Store
+// means its default, so Config{Store: s} is a complete configuration.
+type Config struct {
+	// Store persists everything. Required. The engine owns it from New on:
+	// Close closes it.
+	Store store.Store
+	// Clock supplies times for records and events, and waits. nil means the
+	// wall clock (formation.RealClock); a formation.ScaledClock makes
+	// simulated latencies pass faster while events report simulated time.
+	Clock formation.Clock
+	// Logger receives operational logs. nil discards them.
+	Logger *slog.Logger
+	// StackQuota is the most stacks that may exist at once (0: 100).
+	StackQuota int
+	// PlanQuota is the most execution plans one stack may have (0: 100).
+	PlanQuota int
+	// Parallelism bounds concurrent provider operations within one
+	// deployment (0: 10); a deployment may lower or raise it per call.
+	Parallelism int
+	// GlobalParallelism bounds concurrent provider operations across all
+	// stacks (0: 100).
+	GlobalParallelism int
+	// IDSeed, when non-zero, makes stack, plan and deployment ids a fixed
+	// sequence drawn from the seed, so simulations are reproducible. Zero
+	// means random ids.
+	IDSeed uint64
+}
+
+func (c Config) withDefaults() (Config, error) {
+	const op = "engine.New"
+	if c.Store == nil {
+		return c, formation.Errorf(formation.CodeInvalidParameter, op, "", "Config.Store is required")
+	}
+	for _, f := range []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"StackQuota", &c.StackQuota, DefaultStackQuota},
+		{"PlanQuota", &c.PlanQuota, DefaultPlanQuota},
+		{"Parallelism", &c.Parallelism, DefaultParallelism},
+		{"GlobalParallelism", &c.GlobalParallelism, DefaultGlobalParallelism},
+	} {
+		switch {
+		case *f.v < 0:
+			return c, formation.Errorf(formation.CodeInvalidParameter, op, "", "Config.%s is %d; it must not be negative", f.name, *f.v)
+		case *f.v == 0:
+			*f.v = f.def
+		}
+	}
+	if c.Clock == nil {
+		c.Clock = formation.RealClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}

@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/uuid"
+	"github.com/formation-engine/formation/store"
+)
+
+// Engine runs stacks, execution plans and deployments against a store. It
+// is safe for concurrent use by many goroutines. Mutating calls (creating,
+// deploying, deleting) validate, persist the new status and return at once
+// with a deployment id; the work runs in the background and Wait blocks
+// until it is terminal. At most one mutating operation runs per stack at a
+// time: a second is refused with CodeStackBusy (403).
+type Engine struct {
+	cfg   Config
+	st    store.Store
+	ids   *uuid.Generator
+	clock formation.Clock
+	log   *slog.Logger
+
+	// bg is the context of background operations; Close cancels it.
+	bg       context.Context
+	cancelBg context.CancelFunc
+	running  sync.WaitGroup
+
+	mu     sync.Mutex
+	closed bool
+	ops    map[string]*operation // running or recently finished, by deployment id
+}
+
+// Open opens (creating if needed) the bbolt store file at path and returns
+// an engine over it with the default configuration. A second process
+// opening the same file gets an ErrUnavailable error within a second.
+func Open(path string) (*Engine, error) {
+	st, err := store.OpenBolt(path, store.BoltOptions{})
+	if err != nil {
+		return nil, err
+	}
+	e, err := New(Config{Store: st})
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// New returns an engine over cfg.Store, which it owns from then on (Close
+// closes it, and so does a failing New). Stacks found *_IN_PROGRESS, left by
+// a crash or by Close, are recovered: their operation resumes in the
+// background.
+func New(cfg Config) (*Engine, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		if cfg.Store != nil {
+			_ = cfg.Store.Close()
+		}
+		return nil, err
+	}
+	e := &Engine{
+		cfg:   cfg,
+		st:    cfg.Store,
+		clock: cfg.Clock,
+		log:   cfg.Logger,
+		ops:   make(map[string]*operation),
+	}
+	if cfg.IDSeed != 0 {
+		e.ids = uuid.NewSeeded(cfg.IDSeed)
+	} else {
+		e.ids = uuid.NewRandom()
+	}
+	e.bg, e.cancelBg = context.WithCancel(context.Background())
+	if err := e.recover(context.Background()); err != nil {
+		e.cancelBg()
+		_ = e.st.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Close stops the engine: new calls fail with ErrUnavailable, running
+// operations stop at their next safe point (what they finished is durable;
+// the rest resumes when the store is opened again), and the store is closed.
+// Close is safe to call more than once.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	e.mu.Unlock()
+	e.cancelBg()
+	e.running.Wait()
+	return e.st.Close()
+}
+
+var errClosed = &formation.Error{Code: formation.CodeUnavailable, Message: "engine is closed"}
+
+// check returns an error when the engine is closed or ctx is done.
+func (e *Engine) check(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return &formation.Error{Code: formation.CodeUnavailable, Op: op, Message: errClosed.Message}
+	}
+	return nil
+}
+
+// update runs fn in a store transaction, naming the operation on store
+// errors that are not already typed.
+func (e *Engine) update(ctx context.Context, op string, fn func(store.Tx) error) error {
+	if err := e.check(ctx, op); err != nil {
+		return err
+	}
+	return typed(op, e.st.Update(ctx, fn))
+}
+
+func (e *Engine) view(ctx context.Context, op string, fn func(store.Tx) error) error {
+	if err := e.check(ctx, op); err != nil {
+		return err
+	}
+	return typed(op, e.st.View(ctx, fn))
+}
+
+// typed leaves *formation.Error values and context errors as they are and
+// wraps anything else as an internal error of op.
+func typed(op string, err error) error {
+	var fe *formation.Error
+	if err == nil || errors.As(err, &fe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return formation.Wrap(formation.CodeInternal, op, "", err)
+}
+
+func (e *Engine) now() formation.Time { return formation.NewTime(e.clock.Now()) }

@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"encoding/binary"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// lastEventSeq is the sequence number of the stack's newest event (0: none).
+// It is read from the last key rather than kept in the stack record, so it
+// can never disagree with the events themselves.
+func lastEventSeq(tx store.Tx, stackID string) (uint64, error) {
+	var seq uint64
+	prefix := childPrefix(stackID)
+	err := tx.Scan(store.Events, store.ScanOptions{Prefix: prefix, Reverse: true}, func(k, _ []byte) (bool, error) {
+		seq = binary.BigEndian.Uint64(k[len(prefix):])
+		return false, nil
+	})
+	return seq, err
+}
+
+// appendEvents numbers evs after the stack's newest event and writes them,
+// with the by-deployment index, in tx: events are part of the transaction
+// that makes the change they report.
+func appendEvents(tx store.Tx, stackID string, evs ...*formation.Event) error {
+	seq, err := lastEventSeq(tx, stackID)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		seq++
+		ev.Sequence = seq
+		if err := putJSON(tx, store.Events, eventKey(stackID, seq), ev); err != nil {
+			return err
+		}
+		if ev.DeploymentID != "" {
+			if err := tx.Put(store.EventIndex, eventIndexKey(stackID, ev.DeploymentID, seq), []byte{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// logEvent is a LOG event of a deployment at the engine's current time.
+func (e *Engine) logEvent(deploymentID, message string) *formation.Event {
+	return &formation.Event{DeploymentID: deploymentID, Time: e.now(), EventType: formation.EventLog, EventMessage: message}
+}

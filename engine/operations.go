@@ -1,0 +1,228 @@
+package engine
+
+import (
+	"context"
+	"errors"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/store"
+)
+
+// Result is how a deployment ended.
+type Result struct {
+	DeploymentID string `json:"deployment_id"`
+	StackName    string `json:"stack_name"`
+	StackID      string `json:"stack_id"`
+	// Status is the stack status the deployment left: *_COMPLETE or
+	// *_FAILED, or fsm.StackDeleted for a finished deletion.
+	Status formation.StackStatus `json:"status"`
+	// Message is the status message of a failure.
+	Message string `json:"status_message,omitempty"`
+}
+
+// Succeeded reports whether the deployment did what it was asked:
+// DEPLOYMENT_COMPLETE, or the stack deleted. ROLLBACK_COMPLETE is not a
+// success: the deployment failed even though the rollback worked.
+func (r Result) Succeeded() bool {
+	return r.Status == formation.StackDeploymentComplete || r.Status == fsm.StackDeleted
+}
+
+// operation is a deployment running (or recently finished) in this process.
+type operation struct {
+	done   chan struct{}
+	result Result
+	err    error // set when the operation stopped short (engine closed)
+}
+
+// launch runs fn in the background for the deployment dep, whose
+// *_IN_PROGRESS status is already committed. If the engine is closing, the
+// operation is left for recovery at the next open.
+func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep deploymentRecord) (Result, error)) {
+	op := &operation{done: make(chan struct{})}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.ops[dep.ID] = op
+	e.running.Add(1)
+	e.mu.Unlock()
+	go func() {
+		defer e.running.Done()
+		op.result, op.err = fn(e.bg, dep)
+		if op.err != nil {
+			e.log.Warn("deployment stopped before finishing; it resumes when the store is opened again",
+				"stack", dep.StackName, "deployment", dep.ID, "err", op.err)
+		}
+		close(op.done)
+	}()
+}
+
+// Wait blocks until the deployment is terminal and returns how it ended, or
+// returns ctx's error. A deployment that a Close interrupted reports
+// ErrUnavailable; an unknown deployment ErrNotFound (a deleted stack takes
+// its deployments with it, so only this process can report a deletion's end).
+func (e *Engine) Wait(ctx context.Context, deploymentID string) (Result, error) {
+	const opName = "engine.Wait"
+	if err := formation.ValidateID(opName, "deployment_id", deploymentID); err != nil {
+		return Result{}, err
+	}
+	e.mu.Lock()
+	op := e.ops[deploymentID]
+	e.mu.Unlock()
+	if op != nil {
+		select {
+		case <-op.done:
+			if op.err != nil {
+				return Result{}, formation.Wrap(formation.CodeUnavailable, opName, deploymentID, op.err)
+			}
+			return op.result, nil
+		case <-ctx.Done():
+			return Result{}, ctx.Err()
+		}
+	}
+	var dep deploymentRecord
+	found := false
+	err := e.view(ctx, opName, func(tx store.Tx) error {
+		return tx.Scan(store.Deployments, store.ScanOptions{}, func(k, v []byte) (bool, error) {
+			if len(k) < len(deploymentID) || string(k[len(k)-len(deploymentID):]) != deploymentID {
+				return true, nil
+			}
+			found = true
+			_, err := getJSON(tx, store.Deployments, k, &dep)
+			return false, err
+		})
+	})
+	switch {
+	case err != nil:
+		return Result{}, err
+	case !found:
+		return Result{}, formation.Errorf(formation.CodeDeploymentNotFound, opName, deploymentID, "deployment does not exist")
+	case !dep.done():
+		return Result{}, formation.Errorf(formation.CodeUnavailable, opName, deploymentID,
+			"deployment is in progress in another engine, or was interrupted and resumes when this store is opened again")
+	}
+	return dep.result(), nil
+}
+
+func (d *deploymentRecord) result() Result {
+	return Result{DeploymentID: d.ID, StackName: d.StackName, StackID: d.StackID, Status: d.Status, Message: d.Message}
+}
+
+// recover resumes the operations of stacks left *_IN_PROGRESS.
+func (e *Engine) recover(ctx context.Context) error {
+	var pending []deploymentRecord
+	err := e.st.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(store.Stacks, store.ScanOptions{}, func(_, v []byte) (bool, error) {
+			var rec stackRecord
+			if err := decode(v, &rec); err != nil {
+				return false, err
+			}
+			if !rec.Status.InProgress() {
+				return true, nil
+			}
+			var dep deploymentRecord
+			ok, err := getJSON(tx, store.Deployments, childKey(rec.ID, rec.Deployment), &dep)
+			if err != nil {
+				return false, err
+			}
+			if !ok {
+				return false, formation.Errorf(formation.CodeInternal, "engine.recover", rec.Name,
+					"stack is %s but its deployment %s is not stored", rec.Status, rec.Deployment)
+			}
+			pending = append(pending, dep)
+			return true, nil
+		})
+	})
+	if err != nil {
+		return typed("engine.recover", err)
+	}
+	for _, dep := range pending {
+		switch dep.Kind {
+		case kindDelete:
+			e.launch(dep, e.runDelete)
+		default:
+			return formation.Errorf(formation.CodeInternal, "engine.recover", dep.StackName, "unknown deployment kind %q", dep.Kind)
+		}
+	}
+	return nil
+}
+
+// finish commits a deployment's end: the stack's final transition, the
+// deployment record and a closing LOG event, in one transaction. It returns
+// errStale when the stack is no longer running this deployment.
+func (e *Engine) finish(ctx context.Context, tx store.Tx, rec *stackRecord, dep *deploymentRecord, ev fsm.StackEvent, message string) error {
+	next, err := fire(ctx, "engine.finish", rec.Name, rec.Status, ev, fsm.StackFacts{})
+	if err != nil {
+		return err
+	}
+	dep.Status, dep.Message, dep.EndTime = next, message, e.now()
+	if next == fsm.StackDeleted {
+		return purgeStack(tx, rec)
+	}
+	rec.Status, rec.UpdateTime = next, dep.EndTime
+	rec.StatusMessage = ""
+	if next.Failed() {
+		rec.StatusMessage = message
+	}
+	if err := putJSON(tx, store.Deployments, childKey(rec.ID, dep.ID), dep); err != nil {
+		return err
+	}
+	if err := putJSON(tx, store.Stacks, stackKey(rec.Name), rec); err != nil {
+		return err
+	}
+	return appendEvents(tx, rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, message)))
+}
+
+var errStale = errors.New("the stack is no longer running this deployment")
+
+// runningStack loads the stack a deployment works on and checks that it is
+// still that deployment's.
+func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
+	var rec stackRecord
+	ok, err := getJSON(tx, store.Stacks, stackKey(dep.StackName), &rec)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || rec.ID != dep.StackID || rec.Deployment != dep.ID || !rec.Status.InProgress() {
+		return nil, errStale
+	}
+	return &rec, nil
+}
+
+// runDelete finishes a deletion: the stack and everything stored for it go.
+// A stack with resources has them deleted first (unless retained) once the
+// executor exists; until then only stacks without resources can be in this
+// state.
+func (e *Engine) runDelete(ctx context.Context, dep deploymentRecord) (Result, error) {
+	err := e.update(ctx, "engine.DeleteStack", func(tx store.Tx) error {
+		rec, err := runningStack(tx, dep)
+		if err != nil {
+			return err
+		}
+		return e.finish(ctx, tx, rec, &dep, fsm.StackDeleteSucceeded, "")
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return dep.result(), nil
+}
+
+// purgeStack removes the stack and everything stored for it.
+func purgeStack(tx store.Tx, rec *stackRecord) error {
+	for _, b := range []store.Bucket{store.Plans, store.Deployments, store.Resources, store.Events, store.EventIndex, store.Journal} {
+		if err := deletePrefix(tx, b, childPrefix(rec.ID)); err != nil {
+			return err
+		}
+	}
+	return tx.Delete(store.Stacks, stackKey(rec.Name))
+}
+
+func statusMessage(stack string, status formation.StackStatus, message string) string {
+	s := "Stack " + stack + " is " + string(status) + "."
+	if message != "" {
+		s += " " + message
+	}
+	return s
+}

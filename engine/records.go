@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"encoding/binary"
+	"encoding/json"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// The engine's persisted records. Stacks are keyed by name (names are unique
+// at any time); everything that belongs to a stack is keyed by the stack's id
+// followed by '/', so a name reused after deletion never meets the old
+// stack's leftovers, and deleting a stack is a prefix sweep.
+
+// stackRecord is a stack as stored: the RFS metadata plus the engine's own
+// bookkeeping.
+type stackRecord struct {
+	formation.Stack
+	// Seq orders stacks by creation (times are only to the second).
+	Seq uint64 `json:"seq"`
+	// Serial counts deployments; a plan records it and refuses to apply once
+	// it has moved.
+	Serial uint64 `json:"serial"`
+	// Deployment is the id of the latest deployment (the running one while
+	// the stack is *_IN_PROGRESS).
+	Deployment string `json:"deployment,omitempty"`
+}
+
+// deploymentKind says what a deployment does.
+type deploymentKind string
+
+const (
+	kindDelete deploymentKind = "DELETE"
+)
+
+// deploymentRecord is one mutating operation on a stack: it has its own id
+// (the deployment_id of RFS) and groups the events it produced.
+type deploymentRecord struct {
+	ID        string         `json:"deployment_id"`
+	StackID   string         `json:"stack_id"`
+	StackName string         `json:"stack_name"`
+	Kind      deploymentKind `json:"kind"`
+	// RetainResources keeps real resources on delete (DeleteStackEnhanced).
+	RetainResources bool           `json:"retain_resources,omitempty"`
+	StartTime       formation.Time `json:"start_time,omitzero"`
+	EndTime         formation.Time `json:"end_time,omitzero"`
+	// Status is the stack status the deployment ended in (empty while it
+	// runs; fsm.StackDeleted for a completed deletion).
+	Status  formation.StackStatus `json:"status,omitempty"`
+	Message string                `json:"message,omitempty"`
+}
+
+func (d *deploymentRecord) done() bool { return d.Status != "" }
+
+func stackKey(name string) []byte { return []byte(name) }
+
+// childPrefix is the key prefix of everything stored for a stack in a bucket.
+func childPrefix(stackID string) []byte { return []byte(stackID + "/") }
+
+func childKey(stackID, rest string) []byte { return []byte(stackID + "/" + rest) }
+
+// eventKey orders a stack's events by sequence: id/ + 8-byte big-endian seq.
+func eventKey(stackID string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(childPrefix(stackID), seq)
+}
+
+// eventIndexKey orders one deployment's events: id/deployment/ + seq.
+func eventIndexKey(stackID, deploymentID string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(childKey(stackID, deploymentID+"/"), seq)
+}
+
+// getJSON decodes the record at key into v, reporting whether it exists.
+func getJSON(tx store.Tx, b store.Bucket, key []byte, v any) (bool, error) {
+	raw := tx.Get(b, key)
+	if raw == nil {
+		return false, nil
+	}
+	return true, decode(raw, v)
+}
+
+// decode reads a stored record; a record that does not decode is corruption.
+func decode(raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return formation.Wrap(formation.CodeInternal, "engine.decode", "", err)
+	}
+	return nil
+}
+
+func putJSON(tx store.Tx, b store.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return formation.Wrap(formation.CodeInternal, "engine.encode", string(b)+"/"+string(key), err)
+	}
+	return tx.Put(b, key, raw)
+}
+
+// nextCounter increments and returns the Meta counter name.
+func nextCounter(tx store.Tx, name string) (uint64, error) {
+	var n uint64
+	if raw := tx.Get(store.Meta, []byte(name)); len(raw) == 8 {
+		n = binary.BigEndian.Uint64(raw)
+	}
+	n++
+	return n, tx.Put(store.Meta, []byte(name), binary.BigEndian.AppendUint64(nil, n))
+}
+
+// deletePrefix removes every key of b beginning with prefix.
+func deletePrefix(tx store.Tx, b store.Bucket, prefix []byte) error {
+	var keys [][]byte
+	err := tx.Scan(b, store.ScanOptions{Prefix: prefix}, func(k, _ []byte) (bool, error) {
+		keys = append(keys, append([]byte(nil), k...))
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := tx.Delete(b, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

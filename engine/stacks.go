@@ -1,0 +1,326 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/store"
+)
+
+// StackRef names a stack. ID is optional; when given it must be the id of
+// the stack that currently has the name (RFS's strong-match guard), or the
+// call fails with CodeStackIDMismatch.
+type StackRef struct {
+	Name string
+	ID   string
+}
+
+func (r StackRef) validate(op string) error {
+	if err := formation.ValidateName(op, "stack_name", r.Name); err != nil {
+		return err
+	}
+	return formation.ValidateID(op, "stack_id", r.ID)
+}
+
+// loadStack reads the stack ref names: 404 when missing, 400 on an id
+// mismatch.
+func loadStack(tx store.Tx, op string, ref StackRef) (*stackRecord, error) {
+	var rec stackRecord
+	ok, err := getJSON(tx, store.Stacks, stackKey(ref.Name), &rec)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, formation.Errorf(formation.CodeStackNotFound, op, ref.Name, "stack does not exist")
+	case ref.ID != "" && ref.ID != rec.ID:
+		return nil, formation.Errorf(formation.CodeStackIDMismatch, op, ref.Name, "stack ID %s is not matched with current stack with stack name", ref.ID)
+	}
+	return &rec, nil
+}
+
+// CreateStackRequest is CreateStack's input (spec §1.1).
+type CreateStackRequest struct {
+	Name                     string
+	Description              string
+	EnableDeletionProtection bool
+	EnableAutoRollback       bool
+	Agencies                 []formation.Agency
+	// Template, when it has a template, makes CreateStack create and
+	// deploy; without one the stack is created empty (CREATION_COMPLETE).
+	Template TemplateInput
+}
+
+// CreateStackResult is CreateStack's output: DeploymentID is set only when a
+// template was deployed.
+type CreateStackResult struct {
+	StackID      string `json:"stack_id"`
+	DeploymentID string `json:"deployment_id,omitempty"`
+}
+
+// CreateStack creates a stack. Names are unique at any time: of concurrent
+// creates of one name exactly one wins and the others get CodeNameConflict
+// (409). A name is reusable after its stack is deleted, with a new id.
+func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (CreateStackResult, error) {
+	const op = "engine.CreateStack"
+	if err := formation.ValidateName(op, "stack_name", req.Name); err != nil {
+		return CreateStackResult{}, err
+	}
+	if err := formation.ValidateDescription(op, req.Description); err != nil {
+		return CreateStackResult{}, err
+	}
+	if err := formation.ValidateAgencies(op, req.Agencies); err != nil {
+		return CreateStackResult{}, err
+	}
+	if err := req.Template.validate(op, false); err != nil {
+		return CreateStackResult{}, err
+	}
+	if !req.Template.empty() {
+		return CreateStackResult{}, formation.Errorf(formation.CodeUnsupported, op, req.Name,
+			"creating a stack with a template (create and deploy) is not supported yet; create the stack without a template")
+	}
+	rec := stackRecord{Stack: formation.Stack{
+		Name:                     req.Name,
+		ID:                       e.ids.New(),
+		Description:              req.Description,
+		EnableDeletionProtection: req.EnableDeletionProtection,
+		EnableAutoRollback:       req.EnableAutoRollback,
+		Agencies:                 slices.Clone(req.Agencies),
+	}}
+	err := e.update(ctx, op, func(tx store.Tx) error {
+		if tx.Get(store.Stacks, stackKey(req.Name)) != nil {
+			return formation.Errorf(formation.CodeNameConflict, op, req.Name, "a stack with the same name already exists")
+		}
+		n, err := countKeys(tx, store.Stacks, nil)
+		if err != nil {
+			return err
+		}
+		if n >= e.cfg.StackQuota {
+			return formation.Errorf(formation.CodeStackQuota, op, req.Name, "stack count reached the limit (%d)", e.cfg.StackQuota)
+		}
+		status, err := fire(ctx, op, req.Name, fsm.StackNone, fsm.StackCreate, fsm.StackFacts{})
+		if err != nil {
+			return err
+		}
+		now := e.now()
+		rec.Status, rec.CreateTime, rec.UpdateTime = status, now, now
+		if rec.Seq, err = nextCounter(tx, "stack_seq"); err != nil {
+			return err
+		}
+		if err := putJSON(tx, store.Stacks, stackKey(rec.Name), &rec); err != nil {
+			return err
+		}
+		return appendEvents(tx, rec.ID, e.logEvent("", statusMessage(rec.Name, status, "")))
+	})
+	if err != nil {
+		return CreateStackResult{}, err
+	}
+	return CreateStackResult{StackID: rec.ID}, nil
+}
+
+// countKeys counts the keys of b with prefix.
+func countKeys(tx store.Tx, b store.Bucket, prefix []byte) (int, error) {
+	n := 0
+	err := tx.Scan(b, store.ScanOptions{Prefix: prefix}, func(_, _ []byte) (bool, error) {
+		n++
+		return true, nil
+	})
+	return n, err
+}
+
+// GetStackMetadata returns a stack's metadata (spec §1.1).
+func (e *Engine) GetStackMetadata(ctx context.Context, ref StackRef) (formation.Stack, error) {
+	const op = "engine.GetStackMetadata"
+	if err := ref.validate(op); err != nil {
+		return formation.Stack{}, err
+	}
+	var rec *stackRecord
+	err := e.view(ctx, op, func(tx store.Tx) (err error) {
+		rec, err = loadStack(tx, op, ref)
+		return err
+	})
+	if err != nil {
+		return formation.Stack{}, err
+	}
+	return rec.Stack, nil
+}
+
+// StackPage is one page of ListStacks.
+type StackPage struct {
+	Stacks   []formation.Stack `json:"stacks"`
+	PageInfo PageInfo          `json:"page_info"`
+}
+
+// ListStacks lists stacks newest first, with the summary fields only (name,
+// id, description, status, status message, times). Stacks being deleted
+// stay listed until the deletion completes.
+func (e *Engine) ListStacks(ctx context.Context, opts ListOptions) (StackPage, error) {
+	const op = "engine.ListStacks"
+	var recs []stackRecord
+	err := e.view(ctx, op, func(tx store.Tx) error {
+		return tx.Scan(store.Stacks, store.ScanOptions{}, func(_, v []byte) (bool, error) {
+			var rec stackRecord
+			if err := decode(v, &rec); err != nil {
+				return false, err
+			}
+			recs = append(recs, rec)
+			return true, nil
+		})
+	})
+	if err != nil {
+		return StackPage{}, err
+	}
+	slices.SortFunc(recs, func(a, b stackRecord) int { return compareDesc(a.Seq, b.Seq) })
+	page, info, err := paginate(op, recs, func(r stackRecord) uint64 { return r.Seq }, opts)
+	if err != nil {
+		return StackPage{}, err
+	}
+	out := StackPage{Stacks: make([]formation.Stack, len(page)), PageInfo: info}
+	for i, r := range page {
+		out.Stacks[i] = formation.Stack{
+			Name: r.Name, ID: r.ID, Description: r.Description, Status: r.Status,
+			StatusMessage: r.StatusMessage, CreateTime: r.CreateTime, UpdateTime: r.UpdateTime,
+		}
+	}
+	return out, nil
+}
+
+func compareDesc(a, b uint64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
+
+// UpdateStackRequest is UpdateStack's input: a nil field is left as it is; a
+// non-nil one overwrites (Agencies as a whole: merge client-side).
+type UpdateStackRequest struct {
+	StackRef
+	Description              *string
+	EnableDeletionProtection *bool
+	EnableAutoRollback       *bool
+	Agencies                 *[]formation.Agency
+}
+
+// UpdateStack changes a stack's description, deletion protection,
+// auto-rollback or agencies (spec §1.1). It changes no status but bumps
+// update_time. Refused while the stack is *_IN_PROGRESS (CodeStackBusy),
+// when turning auto-rollback on in a *_FAILED status (CodeAutoRollback), and
+// when it would change nothing (CodeNothingToUpdate: no field given, or every
+// given field already has that value).
+func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) error {
+	const op = "engine.UpdateStack"
+	if err := req.validate(op); err != nil {
+		return err
+	}
+	if req.Description != nil {
+		if err := formation.ValidateDescription(op, *req.Description); err != nil {
+			return err
+		}
+	}
+	if req.Agencies != nil {
+		if err := formation.ValidateAgencies(op, *req.Agencies); err != nil {
+			return err
+		}
+	}
+	return e.update(ctx, op, func(tx store.Tx) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil {
+			return err
+		}
+		changed := false
+		set := func(field *bool, v *bool) {
+			if v != nil && *v != *field {
+				*field, changed = *v, true
+			}
+		}
+		enabling := req.EnableAutoRollback != nil && *req.EnableAutoRollback && !rec.EnableAutoRollback
+		set(&rec.EnableDeletionProtection, req.EnableDeletionProtection)
+		set(&rec.EnableAutoRollback, req.EnableAutoRollback)
+		if req.Description != nil && *req.Description != rec.Description {
+			rec.Description, changed = *req.Description, true
+		}
+		if req.Agencies != nil && !slices.Equal(*req.Agencies, rec.Agencies) {
+			rec.Agencies, changed = slices.Clone(*req.Agencies), true
+		}
+		// The machine decides first: a busy stack is refused as busy even
+		// when the request would change nothing.
+		if _, err := fire(ctx, op, rec.Name, rec.Status, fsm.StackUpdate, fsm.StackFacts{EnablingAutoRollback: enabling}); err != nil {
+			return err
+		}
+		if !changed {
+			return formation.Errorf(formation.CodeNothingToUpdate, op, req.Name, "no parameters in the request need to be modified")
+		}
+		rec.UpdateTime = e.now()
+		return putJSON(tx, store.Stacks, stackKey(rec.Name), rec)
+	})
+}
+
+// DeleteStackRequest is the input of DeleteStack and of RFS's
+// DeleteStackEnhanced: RetainAllResources keeps the real resources and
+// removes only Formation's records of them.
+type DeleteStackRequest struct {
+	StackRef
+	RetainAllResources bool
+}
+
+// DeleteStack deletes a stack and everything of it (plans, events, outputs,
+// resources) asynchronously: the stack turns DELETION_IN_PROGRESS at once,
+// and the returned deployment id tells Wait which operation to wait for. On
+// success the stack is gone (ErrNotFound); on failure it is DELETION_FAILED.
+// Refused while *_IN_PROGRESS (CodeStackBusy) and under deletion protection
+// (CodeDeletionProtected).
+func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (string, error) {
+	const op = "engine.DeleteStack"
+	if err := req.validate(op); err != nil {
+		return "", err
+	}
+	dep := deploymentRecord{ID: e.ids.New(), Kind: kindDelete, RetainResources: req.RetainAllResources}
+	err := e.update(ctx, op, func(tx store.Tx) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil {
+			return err
+		}
+		return e.begin(ctx, op, tx, rec, &dep, fsm.StackDelete, fsm.StackFacts{DeletionProtection: rec.EnableDeletionProtection})
+	})
+	if err != nil {
+		return "", err
+	}
+	e.launch(dep, e.runDelete)
+	return dep.ID, nil
+}
+
+// begin commits the start of a deployment: the machine's transition to
+// *_IN_PROGRESS, the deployment record, and a LOG event, in tx.
+func (e *Engine) begin(ctx context.Context, op string, tx store.Tx, rec *stackRecord, dep *deploymentRecord, ev fsm.StackEvent, facts fsm.StackFacts) error {
+	next, err := fire(ctx, op, rec.Name, rec.Status, ev, facts)
+	if err != nil {
+		return err
+	}
+	now := e.now()
+	dep.StackID, dep.StackName, dep.StartTime = rec.ID, rec.Name, now
+	rec.Status, rec.StatusMessage, rec.UpdateTime, rec.Deployment = next, "", now, dep.ID
+	if err := putJSON(tx, store.Deployments, childKey(rec.ID, dep.ID), dep); err != nil {
+		return err
+	}
+	if err := putJSON(tx, store.Stacks, stackKey(rec.Name), rec); err != nil {
+		return err
+	}
+	return appendEvents(tx, rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, "")))
+}
+
+// fire asks the stack machine where ev leads from status, naming the
+// operation and the stack in a refusal.
+func fire(ctx context.Context, op, stack string, status formation.StackStatus, ev fsm.StackEvent, facts fsm.StackFacts) (formation.StackStatus, error) {
+	next, err := fsm.NextStack(ctx, status, ev, facts)
+	var fe *formation.Error
+	if errors.As(err, &fe) {
+		fe.Op, fe.Resource = op, stack
+	}
+	return next, err
+}
