@@ -1,0 +1,131 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	formation "github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Config configures a simulated provider. The zero value is valid: a
+// schema-less provider over an in-memory world, with seed 0, the real clock,
+// no latency and no faults.
+type Config struct {
+	// Seed decides every id and every seeded draw (probabilistic faults,
+	// latency jitter). The same seed and the same calls give the same
+	// results.
+	Seed int64
+	// Clock is where latency is waited out; nil means formation.RealClock.
+	// A formation.NewScaledClock makes long simulated operations fast;
+	// tests get exact virtual time with RealClock inside testing/synctest.
+	Clock formation.Clock
+	// Latency sets how long calls take; the first matching rule decides.
+	Latency []LatencyRule
+	// Faults make matching calls fail; the first fault that fires decides.
+	Faults []Fault
+	// Schemas declares resource types. Types not declared (here or in the
+	// catalog) are schema-less: every configured attribute is stored and
+	// "id" is computed.
+	Schemas map[string]provider.Schema
+	// UseCatalog declares the types of Catalog() too (Schemas overrides
+	// the catalog type by type), with realistic values for their computed
+	// attributes, and adds CatalogFixtures() after Fixtures.
+	UseCatalog bool
+	// ReplaceOrders sets the replacement order of resource types; types not
+	// listed are replaced delete-then-create.
+	ReplaceOrders map[string]provider.ReplaceOrder
+	// Fixtures answer data-source reads before the world does.
+	Fixtures []Fixture
+	// World persists the world; nil keeps it in this Provider's memory
+	// only.
+	World WorldStore
+}
+
+// New returns a simulated provider for cfg, reading any persisted world from
+// cfg.World. It is Open with context.Background().
+func New(cfg Config) (*Provider, error) { return Open(context.Background(), cfg) }
+
+// Open returns a simulated provider for cfg, reading any persisted world from
+// cfg.World under ctx. An invalid cfg is a *formation.Error with
+// CodeInvalidParameter listing every problem; a world that cannot be read is
+// one with CodeInternal.
+func Open(ctx context.Context, cfg Config) (*Provider, error) {
+	const op = "sim.New"
+	if err := cfg.validate(); err != nil {
+		return nil, &formation.Error{Code: formation.CodeInvalidParameter, Op: op, Message: "invalid simulator configuration", Err: err}
+	}
+	w := &world{
+		seed:         newSeeder(cfg.Seed),
+		clock:        cfg.Clock,
+		schemas:      cfg.schemas(),
+		orders:       maps.Clone(cfg.ReplaceOrders),
+		faults:       slices.Clone(cfg.Faults),
+		latencyRules: slices.Clone(cfg.Latency),
+		fixtures:     slices.Clone(cfg.Fixtures),
+		defaults:     make(map[string]map[string]cty.Value),
+		store:        cfg.World,
+		records:      make(map[recordKey]*record),
+		tokens:       make(map[string]*record),
+		attempts:     make(map[attemptKey]int),
+	}
+	if cfg.UseCatalog {
+		w.fixtures = append(w.fixtures, CatalogFixtures()...)
+		maps.Copy(w.defaults, catalogDefaults)
+	}
+	if w.clock == nil {
+		w.clock = formation.RealClock{}
+	}
+	if err := w.load(ctx); err != nil {
+		return nil, formation.Wrap(formation.CodeInternal, op, "", fmt.Errorf("loading the simulated world: %w", err))
+	}
+	return &Provider{w: w, region: DefaultRegion}, nil
+}
+
+// schemas merges the catalog (when used) and the declared schemas.
+func (cfg Config) schemas() map[string]provider.Schema {
+	s := make(map[string]provider.Schema)
+	if cfg.UseCatalog {
+		maps.Copy(s, Catalog())
+	}
+	maps.Copy(s, cfg.Schemas)
+	return s
+}
+
+// validate reports every problem of the configuration, joined.
+func (cfg Config) validate() error {
+	var errs []error
+	for i, f := range cfg.Faults {
+		if err := f.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("faults[%d]: %w", i, err))
+		}
+	}
+	for i, r := range cfg.Latency {
+		if err := r.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("latency[%d]: %w", i, err))
+		}
+	}
+	for _, typ := range slices.Sorted(maps.Keys(cfg.Schemas)) {
+		if typ == "" {
+			errs = append(errs, errors.New("schemas: a resource type is empty"))
+		}
+		if err := cfg.Schemas[typ].Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("schemas[%s]: %w", typ, err))
+		}
+	}
+	for _, typ := range slices.Sorted(maps.Keys(cfg.ReplaceOrders)) {
+		if o := cfg.ReplaceOrders[typ]; !o.Valid() {
+			errs = append(errs, fmt.Errorf("replace_orders[%s]: unknown order %q", typ, o))
+		}
+	}
+	for i, f := range cfg.Fixtures {
+		if err := f.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("fixtures[%d]: %w", i, err))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,122 @@
+package sim
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/formation-engine/formation/provider"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Fixture is a canned answer to data-source reads of one type, for lookups
+// of things a template does not create (availability zones, images,
+// flavors).
+type Fixture struct {
+	// Type is the data source type, e.g. "huaweicloud_availability_zones".
+	Type string
+	// Attributes is the object the read returns, merged over the data
+	// block's arguments. Every value must be known.
+	Attributes map[string]cty.Value
+}
+
+// validate checks the fixture's fields.
+func (f Fixture) validate() error {
+	if f.Type == "" {
+		return errors.New("type is empty")
+	}
+	for _, name := range slices.Sorted(maps.Keys(f.Attributes)) {
+		if v := f.Attributes[name]; v == cty.NilVal || !v.IsWhollyKnown() {
+			return fmt.Errorf("attribute %q is not a known value", name)
+		}
+	}
+	return nil
+}
+
+// ReadDataSource answers a data block. It looks first at the fixtures of the
+// type, in order, then at the live resources of the world of the same type,
+// and picks the candidate whose attributes equal every argument of the data
+// block that the candidate has (arguments it lacks, such as filters, are not
+// compared). The first matching fixture wins; among resources, exactly one
+// must match, or the read fails as a real lookup would. The result is the
+// candidate's attributes merged over the data block's arguments, with an
+// "id" derived from the seed if neither has one. No match is an error
+// wrapping provider.ErrNotFound.
+func (p *Provider) ReadDataSource(ctx context.Context, req provider.ReadDataSourceRequest) (provider.ReadDataSourceResponse, error) {
+	w := p.w
+	c := w.begin(OpReadData, req.TypeName, req.Address, "", "", 0)
+	if err := w.start(ctx, c); err != nil {
+		return provider.ReadDataSourceResponse{}, w.finish(c, err)
+	}
+	args := map[string]cty.Value{}
+	if v := req.Config; v != cty.NilVal && !v.IsNull() {
+		if !v.IsWhollyKnown() || !v.Type().IsObjectType() {
+			return provider.ReadDataSourceResponse{}, w.finish(c, fmt.Errorf("%w: the arguments of %s are not a known object", provider.ErrInvalidConfig, req.Address))
+		}
+		args = unmark(v).AsValueMap()
+	}
+	found, err := p.lookup(req.TypeName, args)
+	if err != nil {
+		return provider.ReadDataSourceResponse{}, w.finish(c, err)
+	}
+	maps.Copy(args, found)
+	if _, ok := args[provider.DefaultIDAttribute]; !ok {
+		args[provider.DefaultIDAttribute] = cty.StringVal(w.seed.uuid("data", req.TypeName, req.Address))
+	}
+	c.id = idOf(args)
+	return provider.ReadDataSourceResponse{State: cty.ObjectVal(args)}, w.finish(c, nil)
+}
+
+// lookup finds the attributes of the fixture or resource a data block with
+// args describes.
+func (p *Provider) lookup(typ string, args map[string]cty.Value) (map[string]cty.Value, error) {
+	for _, f := range p.w.fixtures {
+		if f.Type == typ && matchesArgs(f.Attributes, args) {
+			return f.Attributes, nil
+		}
+	}
+	p.w.mu.Lock()
+	var found []*record
+	for _, r := range p.w.records {
+		if r.live() && r.typ == typ && matchesArgs(r.state.AsValueMap(), args) {
+			found = append(found, r)
+		}
+	}
+	p.w.mu.Unlock()
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no %s matches the arguments: %w", typ, provider.ErrNotFound)
+	case 1:
+		return found[0].state.AsValueMap(), nil
+	default:
+		slices.SortFunc(found, func(a, b *record) int { return cmp.Compare(a.id, b.id) })
+		return nil, fmt.Errorf("%d %s resources match the arguments (%s, %s, …); add arguments to pick one: %w",
+			len(found), typ, found[0].id, found[1].id, provider.ErrInvalidConfig)
+	}
+}
+
+// matchesArgs reports whether attrs agrees with every non-null argument it
+// has an attribute for.
+func matchesArgs(attrs, args map[string]cty.Value) bool {
+	for name, want := range args {
+		have, ok := attrs[name]
+		if !ok || want.IsNull() {
+			continue
+		}
+		if eq := have.Equals(want); !eq.IsKnown() || eq.False() {
+			return false
+		}
+	}
+	return true
+}
+
+// idOf is the string "id" attribute of attrs, or "".
+func idOf(attrs map[string]cty.Value) string {
+	if v, ok := attrs[provider.DefaultIDAttribute]; ok && !v.IsNull() && v.Type() == cty.String {
+		return v.AsString()
+	}
+	return ""
+}

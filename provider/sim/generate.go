@@ -1,0 +1,117 @@
+package sim
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DefaultRegion is the region the simulated provider reports for computed
+// region and availability-zone attributes, unless a provider block sets
+// "region".
+const DefaultRegion = "cn-north-4"
+
+// complete replaces every unknown in v, at any depth, by the type's default
+// for the attribute (catalog types) or a value generated for its place, so
+// that a create or update returns a complete object. The generated values
+// derive from the seed, the resource's type and id and the attribute path, so
+// they are stable: an update recomputes the same values.
+func (p *Provider) complete(v cty.Value, typ, id string) cty.Value {
+	if v.IsWhollyKnown() {
+		return v
+	}
+	if defaults := p.w.defaults[typ]; len(defaults) > 0 {
+		attrs := v.AsValueMap()
+		for name, dv := range defaults {
+			if av, ok := attrs[name]; ok && !av.IsKnown() && av.Type().Equals(dv.Type()) {
+				attrs[name] = dv
+			}
+		}
+		v = cty.ObjectVal(attrs)
+	}
+	out, _ := cty.Transform(v, func(path cty.Path, v cty.Value) (cty.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		return p.generate(slices.Clone(path), v.Type(), typ, id), nil
+	})
+	return out
+}
+
+// generate makes a plausible value of type ty for the attribute at path:
+// "ACTIVE" for a status, the region for a region, a UUID for an "…_id", a
+// public IPv4 address for an "address" or "…public…", a private one for an
+// "…_ip…" or "…address", "<name>-<hex>" for other strings, and zero, false
+// and empty collections for the rest.
+func (p *Provider) generate(path cty.Path, ty cty.Type, typ, id string) cty.Value {
+	name, where := pathName(path)
+	switch {
+	case ty == cty.String:
+		return cty.StringVal(p.generateString(name, typ, id, where))
+	case ty == cty.Number:
+		return cty.Zero
+	case ty == cty.Bool:
+		return cty.False
+	case ty.IsListType():
+		return cty.ListValEmpty(ty.ElementType())
+	case ty.IsSetType():
+		return cty.SetValEmpty(ty.ElementType())
+	case ty.IsMapType():
+		return cty.MapValEmpty(ty.ElementType())
+	case ty.IsObjectType():
+		attrs := make(map[string]cty.Value, len(ty.AttributeTypes()))
+		for n, at := range ty.AttributeTypes() {
+			attrs[n] = p.generate(append(slices.Clone(path), cty.GetAttrStep{Name: n}), at, typ, id)
+		}
+		return cty.ObjectVal(attrs)
+	case ty.IsTupleType():
+		elems := make([]cty.Value, len(ty.TupleElementTypes()))
+		for i, et := range ty.TupleElementTypes() {
+			elems[i] = p.generate(append(slices.Clone(path), cty.IndexStep{Key: cty.NumberIntVal(int64(i))}), et, typ, id)
+		}
+		return cty.TupleVal(elems)
+	default:
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+}
+
+// generateString makes a string value for attribute name; where is the
+// attribute's full path, rendered, for seeding.
+func (p *Provider) generateString(name, typ, id, where string) string {
+	words := strings.Split(name, "_")
+	switch {
+	case name == "status":
+		return "ACTIVE"
+	case name == "region":
+		return p.region
+	case name == "availability_zone":
+		return p.region + "a"
+	case name == "enterprise_project_id":
+		return "0"
+	case name == "id" || strings.HasSuffix(name, "_id"):
+		return p.w.seed.uuid("attr", typ, id, where)
+	case slices.Contains(words, "public") || name == "address":
+		return "100.95." + p.w.seed.octet("ip3", typ, id, where) + "." + p.w.seed.octet("ip4", typ, id, where)
+	case slices.Contains(words, "ip") || words[len(words)-1] == "address":
+		return "192.168." + p.w.seed.octet("ip3", typ, id, where) + "." + p.w.seed.octet("ip4", typ, id, where)
+	default:
+		return name + "-" + p.w.seed.hex(8, "attr", typ, id, where)
+	}
+}
+
+// pathName returns the name of the innermost attribute on path and the whole
+// path rendered as text.
+func pathName(path cty.Path) (name, where string) {
+	var b strings.Builder
+	for _, step := range path {
+		switch s := step.(type) {
+		case cty.GetAttrStep:
+			name = s.Name
+			b.WriteString("." + s.Name)
+		case cty.IndexStep:
+			b.WriteString("[" + s.Key.GoString() + "]")
+		}
+	}
+	return name, b.String()
+}

@@ -1,0 +1,335 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/formation-engine/formation/provider"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// Provider is the simulated provider. It implements provider.Provider and
+// every optional capability (Configurer, Validator, DataSourceReader,
+// Schemas, ReplaceOrderer).
+//
+// A Provider is safe for concurrent use. Calls wait out their latency without
+// holding any lock, so concurrent calls overlap as they would against a real
+// cloud. The Providers returned by Configure share the world, the call log
+// and the configuration of the Provider they were made from.
+type Provider struct {
+	w      *world
+	region string
+}
+
+var (
+	_ provider.Provider         = (*Provider)(nil)
+	_ provider.Configurer       = (*Provider)(nil)
+	_ provider.Validator        = (*Provider)(nil)
+	_ provider.DataSourceReader = (*Provider)(nil)
+	_ provider.Schemas          = (*Provider)(nil)
+	_ provider.ReplaceOrderer   = (*Provider)(nil)
+)
+
+// Create makes a resource: the configured attributes as given, computed ones
+// generated, the id derived from the seed and the token. A create with a
+// token the provider has seen, whose resource still exists, returns that
+// resource and creates nothing (the call is recorded as Replayed). A declared
+// id attribute that the configuration sets (a bucket name) is the id, and
+// creating a second live resource with it fails with provider.ErrConflict.
+func (p *Provider) Create(ctx context.Context, req provider.CreateRequest) (provider.CreateResponse, error) {
+	w := p.w
+	c := w.begin(OpCreate, req.TypeName, req.Address, "", req.Token, req.Attempt)
+	if err := w.start(ctx, c); err != nil {
+		return provider.CreateResponse{}, w.finish(c, err)
+	}
+	config, err := p.createConfig(req.TypeName, req.Config)
+	if err != nil {
+		return provider.CreateResponse{}, w.finish(c, err)
+	}
+	state, snap, err := p.create(c, config)
+	if err == nil {
+		err = w.persist(ctx, snap)
+	}
+	if err == nil {
+		err = w.injectFault(c, true)
+	}
+	if err != nil {
+		return provider.CreateResponse{}, w.finish(c, err)
+	}
+	return provider.CreateResponse{State: state, ID: c.id}, w.finish(c, nil)
+}
+
+// createConfig checks a create's configuration against the type's schema, if
+// declared, and returns it as an object of the type's implied type.
+func (p *Provider) createConfig(typ string, config cty.Value) (cty.Value, error) {
+	if s, ok := p.w.schemas[typ]; ok {
+		v, err := s.Coerce(config)
+		if err == nil && !v.IsKnown() {
+			err = fmt.Errorf("%w: the configuration of %s is unknown", provider.ErrInvalidConfig, typ)
+		}
+		return unmark(v), err
+	}
+	if config == cty.NilVal || config.IsNull() || !config.IsKnown() || !config.Type().IsObjectType() {
+		return cty.NilVal, fmt.Errorf("%w: the configuration of %s is not a known object", provider.ErrInvalidConfig, typ)
+	}
+	return unmark(config), nil
+}
+
+// create makes the resource of call c, or finds the one its token made.
+func (p *Provider) create(c *call, config cty.Value) (cty.Value, snapshot, error) {
+	w := p.w
+	key := creationKey(c.typ, c.address, c.token)
+	idKey := p.idKey(c.typ)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	prev := w.tokens[key]
+	if c.token != "" && prev.live() {
+		if prev.typ != c.typ {
+			return cty.NilVal, snapshot{}, fmt.Errorf("token %q already made %s %s: %w", c.token, prev.typ, prev.id, provider.ErrConflict)
+		}
+		c.replayed, c.id = true, prev.id
+		return prev.state, w.snapshot(prev), nil
+	}
+	gen := 1
+	if prev != nil {
+		gen = prev.gen + 1
+	}
+	id := configuredID(config, idKey)
+	if id == "" {
+		id = w.seed.uuid("id", key, itoa(gen))
+	}
+	if existing := w.records[recordKey{c.typ, id}]; existing.live() {
+		return cty.NilVal, snapshot{}, fmt.Errorf("%s %q already exists: %w", c.typ, id, provider.ErrConflict)
+	}
+	rec := &record{typ: c.typ, id: id, address: c.address, token: c.token, key: key, gen: gen,
+		state: p.complete(withAttr(config, idKey, cty.StringVal(id)), c.typ, id)}
+	w.records[recordKey{c.typ, id}] = rec
+	w.tokens[key] = rec
+	c.id = id
+	return rec.state, w.change(rec), nil
+}
+
+// Read returns the resource's state in the world, drift included, or an
+// error wrapping provider.ErrNotFound when it does not exist.
+func (p *Provider) Read(ctx context.Context, req provider.ReadRequest) (provider.ReadResponse, error) {
+	w := p.w
+	c := w.begin(OpRead, req.TypeName, req.Address, req.ID, "", 0)
+	if err := w.start(ctx, c); err != nil {
+		return provider.ReadResponse{}, w.finish(c, err)
+	}
+	w.mu.Lock()
+	rec := w.records[recordKey{req.TypeName, req.ID}]
+	var state cty.Value
+	if rec.live() {
+		state = rec.state
+	}
+	w.mu.Unlock()
+	if state == cty.NilVal {
+		return provider.ReadResponse{}, w.finish(c, notFound(req.TypeName, req.ID))
+	}
+	return provider.ReadResponse{State: state}, w.finish(c, nil)
+}
+
+// Update sets the resource to req.Planned, generating values for its
+// unknowns. For a declared type it refuses, with provider.ErrInvalidConfig, a
+// change of a force-new attribute (against the world's current state), as a
+// real API refuses an impossible in-place change. Applying the same planned
+// value again gives the same state.
+func (p *Provider) Update(ctx context.Context, req provider.UpdateRequest) (provider.UpdateResponse, error) {
+	w := p.w
+	c := w.begin(OpUpdate, req.TypeName, req.Address, req.ID, req.Token, req.Attempt)
+	if err := w.start(ctx, c); err != nil {
+		return provider.UpdateResponse{}, w.finish(c, err)
+	}
+	planned, err := p.updateValue(req.TypeName, req.Planned)
+	if err != nil {
+		return provider.UpdateResponse{}, w.finish(c, err)
+	}
+	state, snap, err := p.update(c, planned)
+	if err == nil {
+		err = w.persist(ctx, snap)
+	}
+	if err == nil {
+		err = w.injectFault(c, true)
+	}
+	if err != nil {
+		return provider.UpdateResponse{}, w.finish(c, err)
+	}
+	return provider.UpdateResponse{State: state}, w.finish(c, nil)
+}
+
+// updateValue checks a planned value: a known object, converted to the
+// type's implied type when the type is declared.
+func (p *Provider) updateValue(typ string, planned cty.Value) (cty.Value, error) {
+	if planned == cty.NilVal || planned.IsNull() || !planned.IsKnown() || !planned.Type().IsObjectType() {
+		return cty.NilVal, fmt.Errorf("%w: the planned value of %s is not a known object", provider.ErrInvalidConfig, typ)
+	}
+	if s, ok := p.w.schemas[typ]; ok {
+		v, err := convert.Convert(planned, s.ImpliedType())
+		if err != nil {
+			return cty.NilVal, fmt.Errorf("%w: the planned value of %s: %w", provider.ErrInvalidConfig, typ, err)
+		}
+		planned = v
+	}
+	return unmark(planned), nil
+}
+
+// update applies call c's planned value to its resource.
+func (p *Provider) update(c *call, planned cty.Value) (cty.Value, snapshot, error) {
+	w := p.w
+	next := p.complete(withAttr(planned, p.idKey(c.typ), cty.StringVal(c.id)), c.typ, c.id)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	rec := w.records[recordKey{c.typ, c.id}]
+	if !rec.live() {
+		return cty.NilVal, snapshot{}, notFound(c.typ, c.id)
+	}
+	if s, ok := w.schemas[c.typ]; ok {
+		if paths := s.RequiresReplace(rec.state, next); len(paths) > 0 {
+			name, _ := pathName(paths[0])
+			return cty.NilVal, snapshot{}, fmt.Errorf("%s %s: attribute %q cannot be updated in place: %w", c.typ, c.id, name, provider.ErrInvalidConfig)
+		}
+	}
+	rec.state = next
+	return next, w.change(rec), nil
+}
+
+// Delete removes the resource from the world, or returns an error wrapping
+// provider.ErrNotFound when it does not exist (which the engine treats as
+// deleted).
+func (p *Provider) Delete(ctx context.Context, req provider.DeleteRequest) error {
+	w := p.w
+	c := w.begin(OpDelete, req.TypeName, req.Address, req.ID, req.Token, req.Attempt)
+	if err := w.start(ctx, c); err != nil {
+		return w.finish(c, err)
+	}
+	w.mu.Lock()
+	rec := w.records[recordKey{req.TypeName, req.ID}]
+	if !rec.live() {
+		w.mu.Unlock()
+		return w.finish(c, notFound(req.TypeName, req.ID))
+	}
+	snap := w.remove(rec)
+	w.mu.Unlock()
+	err := w.persist(ctx, snap)
+	if err == nil {
+		err = w.injectFault(c, true)
+	}
+	return w.finish(c, err)
+}
+
+// remove turns a live record into a tombstone and returns the snapshot to
+// persist. It must be called with world.mu held.
+func (w *world) remove(rec *record) snapshot {
+	rec.deleted, rec.state = true, cty.NilVal
+	return w.change(rec)
+}
+
+// Configure returns a Provider that shares this one's world and reports the
+// provider block's "region" (a string) for computed region and
+// availability-zone attributes. Other settings are accepted and ignored; a
+// null block keeps DefaultRegion.
+func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest) (provider.Provider, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cp := &Provider{w: p.w, region: DefaultRegion}
+	switch cfg := req.Config; {
+	case cfg == cty.NilVal || cfg.IsNull():
+		return cp, nil
+	case !cfg.IsWhollyKnown() || !cfg.Type().IsObjectType():
+		return nil, fmt.Errorf("%w: the provider block of %q is not a known object", provider.ErrInvalidConfig, req.Name)
+	case cfg.Type().HasAttribute("region"):
+		r := cfg.GetAttr("region")
+		if r.IsNull() {
+			return cp, nil
+		}
+		if r.Type() != cty.String {
+			return nil, fmt.Errorf("%w: region is %s, not a string", provider.ErrInvalidConfig, r.Type().FriendlyName())
+		}
+		cp.region = r.AsString()
+	}
+	return cp, nil
+}
+
+// Validate checks a resource configuration against the type's declared
+// schema (provider.Schema.Coerce); a schema-less type only has to be an
+// object, or unknown.
+func (p *Provider) Validate(ctx context.Context, req provider.ValidateRequest) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s, ok := p.w.schemas[req.TypeName]; ok {
+		_, err := s.Coerce(req.Config)
+		return err
+	}
+	if req.Config == cty.NilVal || (req.Config.IsKnown() && (req.Config.IsNull() || !req.Config.Type().IsObjectType())) {
+		return fmt.Errorf("%w: the configuration of %s is not an object", provider.ErrInvalidConfig, req.Address)
+	}
+	return nil
+}
+
+// Schema returns the declared schema of a type (Config.Schemas, or the
+// catalog with Config.UseCatalog), and false for schema-less types.
+func (p *Provider) Schema(typeName string) (provider.Schema, bool) {
+	s, ok := p.w.schemas[typeName]
+	return s, ok
+}
+
+// ReplaceOrder returns the type's order from Config.ReplaceOrders, or ""
+// (delete-then-create).
+func (p *Provider) ReplaceOrder(typeName string) provider.ReplaceOrder {
+	return p.w.orders[typeName]
+}
+
+// idKey is the name of the type's id attribute.
+func (p *Provider) idKey(typ string) string {
+	return p.w.schemas[typ].IDKey()
+}
+
+// creationKey is what identifies repeated creates: the token, or for
+// token-less creates the type and address (each of which makes a new
+// resource).
+func creationKey(typ, address, token string) string {
+	if token != "" {
+		return "token/" + token
+	}
+	return "address/" + typ + "/" + address
+}
+
+// configuredID is the id the configuration sets, or "".
+func configuredID(config cty.Value, idKey string) string {
+	if !config.Type().HasAttribute(idKey) {
+		return ""
+	}
+	v := config.GetAttr(idKey)
+	if v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+		return ""
+	}
+	return v.AsString()
+}
+
+// withAttr is obj with attribute name set to v.
+func withAttr(obj cty.Value, name string, v cty.Value) cty.Value {
+	attrs := obj.AsValueMap()
+	if attrs == nil {
+		attrs = make(map[string]cty.Value, 1)
+	}
+	attrs[name] = v
+	return cty.ObjectVal(attrs)
+}
+
+// unmark strips marks (such as sensitivity), which the world does not keep.
+func unmark(v cty.Value) cty.Value {
+	if v == cty.NilVal || !v.ContainsMarked() {
+		return v
+	}
+	v, _ = v.UnmarkDeep()
+	return v
+}
+
+// notFound is the error for a resource that does not exist.
+func notFound(typ, id string) error {
+	return fmt.Errorf("%s %s does not exist: %w", typ, id, provider.ErrNotFound)
+}
