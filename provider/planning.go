@@ -3,8 +3,8 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
+	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -20,23 +20,21 @@ import (
 // computed-only attribute set, a value that does not convert to the
 // attribute's type. A wholly unknown config yields an unknown object.
 func (s Schema) Coerce(config cty.Value) (cty.Value, error) {
-	ty := s.ImpliedType()
 	if !config.IsKnown() {
-		return cty.UnknownVal(ty), nil
+		return cty.UnknownVal(s.ImpliedType()), nil
 	}
 	if config.IsNull() || !config.Type().IsObjectType() {
 		return cty.NilVal, fmt.Errorf("%w: the configuration is %s, not an object", ErrInvalidConfig, describe(config))
 	}
 	var errs []error
 	given := config.Type().AttributeTypes()
-	for _, name := range slices.Sorted(maps.Keys(given)) {
+	for name := range given {
 		if _, ok := s.Attributes[name]; !ok {
 			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is not supported", name))
 		}
 	}
 	vals := make(map[string]cty.Value, len(s.Attributes))
-	for _, name := range s.AttributeNames() {
-		a := s.Attributes[name]
+	for name, a := range s.Attributes {
 		path := cty.GetAttrPath(name)
 		v := cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
 		if _, ok := given[name]; ok {
@@ -56,6 +54,9 @@ func (s Schema) Coerce(config cty.Value) (cty.Value, error) {
 		vals[name] = cv
 	}
 	if len(errs) > 0 {
+		// Map order is random; report in a stable order (by attribute,
+		// since every message starts with it).
+		slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 		return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
 	}
 	return cty.ObjectVal(vals), nil

@@ -56,7 +56,9 @@ func (p *Provider) ReadDataSource(ctx context.Context, req provider.ReadDataSour
 		if !v.IsWhollyKnown() || !v.Type().IsObjectType() {
 			return provider.ReadDataSourceResponse{}, w.finish(c, fmt.Errorf("%w: the arguments of %s are not a known object", provider.ErrInvalidConfig, req.Address))
 		}
-		args = unmark(v).AsValueMap()
+		if m := unmark(v).AsValueMap(); m != nil {
+			args = m
+		}
 	}
 	found, err := p.lookup(req.TypeName, args)
 	if err != nil {

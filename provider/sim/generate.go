@@ -12,31 +12,40 @@ import (
 // "region".
 const DefaultRegion = "cn-north-4"
 
-// complete replaces every unknown in v, at any depth, by the type's default
-// for the attribute (catalog types) or a value generated for its place, so
-// that a create or update returns a complete object. The generated values
-// derive from the seed, the resource's type and id and the attribute path, so
-// they are stable: an update recomputes the same values.
-func (p *Provider) complete(v cty.Value, typ, id string) cty.Value {
-	if v.IsWhollyKnown() {
-		return v
+// build is the state of a resource of type typ with the given id, made from
+// a planned object v: the id attribute set, marks stripped, and every unknown,
+// at any depth, replaced by the type's default for the attribute (catalog
+// types) or a value generated for its place, so that a create or update
+// returns a complete object. Generated values derive from the seed, the type,
+// the id and the attribute path, so they are stable: an update recomputes the
+// same values.
+func (p *Provider) build(v cty.Value, typ, idKey, id string) cty.Value {
+	attrs := v.AsValueMap()
+	if attrs == nil {
+		attrs = make(map[string]cty.Value, 1)
 	}
-	if defaults := p.w.defaults[typ]; len(defaults) > 0 {
-		attrs := v.AsValueMap()
-		for name, dv := range defaults {
-			if av, ok := attrs[name]; ok && !av.IsKnown() && av.Type().Equals(dv.Type()) {
-				attrs[name] = dv
-			}
+	attrs[idKey] = cty.StringVal(id)
+	defaults := p.w.defaults[typ]
+	for name, av := range attrs {
+		if av.IsWhollyKnown() && !av.ContainsMarked() {
+			continue
 		}
-		v = cty.ObjectVal(attrs)
+		av = unmark(av)
+		if dv, ok := defaults[name]; ok && !av.IsKnown() && av.Type().Equals(dv.Type()) {
+			av = dv
+		}
+		if !av.IsWhollyKnown() {
+			av, _ = cty.Transform(av, func(path cty.Path, v cty.Value) (cty.Value, error) {
+				if v.IsKnown() {
+					return v, nil
+				}
+				full := append(cty.GetAttrPath(name), path...)
+				return p.generate(full, v.Type(), typ, id), nil
+			})
+		}
+		attrs[name] = av
 	}
-	out, _ := cty.Transform(v, func(path cty.Path, v cty.Value) (cty.Value, error) {
-		if v.IsKnown() {
-			return v, nil
-		}
-		return p.generate(slices.Clone(path), v.Type(), typ, id), nil
-	})
-	return out
+	return cty.ObjectVal(attrs)
 }
 
 // generate makes a plausible value of type ty for the attribute at path:

@@ -68,12 +68,12 @@ func (p *Provider) createConfig(typ string, config cty.Value) (cty.Value, error)
 		if err == nil && !v.IsKnown() {
 			err = fmt.Errorf("%w: the configuration of %s is unknown", provider.ErrInvalidConfig, typ)
 		}
-		return unmark(v), err
+		return v, err
 	}
 	if config == cty.NilVal || config.IsNull() || !config.IsKnown() || !config.Type().IsObjectType() {
 		return cty.NilVal, fmt.Errorf("%w: the configuration of %s is not a known object", provider.ErrInvalidConfig, typ)
 	}
-	return unmark(config), nil
+	return config, nil
 }
 
 // create makes the resource of call c, or finds the one its token made.
@@ -103,7 +103,7 @@ func (p *Provider) create(c *call, config cty.Value) (cty.Value, snapshot, error
 		return cty.NilVal, snapshot{}, fmt.Errorf("%s %q already exists: %w", c.typ, id, provider.ErrConflict)
 	}
 	rec := &record{typ: c.typ, id: id, address: c.address, token: c.token, key: key, gen: gen,
-		state: p.complete(withAttr(config, idKey, cty.StringVal(id)), c.typ, id)}
+		state: p.build(config, c.typ, idKey, id)}
 	w.records[recordKey{c.typ, id}] = rec
 	w.tokens[key] = rec
 	c.id = id
@@ -172,13 +172,13 @@ func (p *Provider) updateValue(typ string, planned cty.Value) (cty.Value, error)
 		}
 		planned = v
 	}
-	return unmark(planned), nil
+	return planned, nil
 }
 
 // update applies call c's planned value to its resource.
 func (p *Provider) update(c *call, planned cty.Value) (cty.Value, snapshot, error) {
 	w := p.w
-	next := p.complete(withAttr(planned, p.idKey(c.typ), cty.StringVal(c.id)), c.typ, c.id)
+	next := p.build(planned, c.typ, p.idKey(c.typ), c.id)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	rec := w.records[recordKey{c.typ, c.id}]
@@ -308,16 +308,6 @@ func configuredID(config cty.Value, idKey string) string {
 		return ""
 	}
 	return v.AsString()
-}
-
-// withAttr is obj with attribute name set to v.
-func withAttr(obj cty.Value, name string, v cty.Value) cty.Value {
-	attrs := obj.AsValueMap()
-	if attrs == nil {
-		attrs = make(map[string]cty.Value, 1)
-	}
-	attrs[name] = v
-	return cty.ObjectVal(attrs)
 }
 
 // unmark strips marks (such as sensitivity), which the world does not keep.

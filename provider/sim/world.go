@@ -2,19 +2,17 @@ package sim
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 
 	formation "github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // world is what every Provider handle made from one New shares: the
-// resources, the call log and the configuration. Fields above mu are set by
-// New and never change.
+// resources, the call log and the configuration. Fields above types are set
+// by New and never change.
 type world struct {
 	seed         seeder
 	clock        formation.Clock
@@ -25,6 +23,7 @@ type world struct {
 	fixtures     []Fixture
 	defaults     map[string]map[string]cty.Value // type → attribute → computed value
 	store        WorldStore                      // nil: memory only
+	types        typeCache                       // encoded state types, for persisting
 
 	mu       sync.Mutex
 	records  map[recordKey]*record // live resources and tombstones
@@ -64,24 +63,6 @@ type snapshot struct {
 	data recordData
 	ver  uint64
 }
-
-// recordData is a record as it is persisted.
-type recordData struct {
-	Format    int             `json:"format"`
-	Type      string          `json:"type"`
-	ID        string          `json:"id"`
-	Address   string          `json:"address"`
-	Token     string          `json:"token,omitempty"`
-	Key       string          `json:"key"`
-	Gen       int             `json:"gen"`
-	Deleted   bool            `json:"deleted,omitempty"`
-	StateType json.RawMessage `json:"state_type,omitempty"`
-	State     json.RawMessage `json:"state,omitempty"`
-	state     cty.Value
-}
-
-// recordFormat is the version of recordData's encoding.
-const recordFormat = 1
 
 // change bumps r's version and returns a snapshot of it to persist. It must
 // be called with world.mu held, after r was changed.
@@ -125,7 +106,7 @@ func (w *world) write(ctx context.Context, s snapshot) error {
 	if s.rec.persisted >= s.ver {
 		return nil
 	}
-	b, err := s.data.encode()
+	b, err := s.data.encode(&w.types)
 	if err != nil {
 		return err
 	}
@@ -134,44 +115,6 @@ func (w *world) write(ctx context.Context, s snapshot) error {
 	}
 	s.rec.persisted = s.ver
 	return nil
-}
-
-// encode renders the record as JSON, with its state typed.
-func (d recordData) encode() ([]byte, error) {
-	if !d.Deleted && d.state != cty.NilVal {
-		ty := d.state.Type()
-		var err error
-		if d.StateType, err = ctyjson.MarshalType(ty); err != nil {
-			return nil, err
-		}
-		if d.State, err = ctyjson.Marshal(d.state, ty); err != nil {
-			return nil, err
-		}
-	}
-	return json.Marshal(d)
-}
-
-// decodeRecord parses a persisted record.
-func decodeRecord(b []byte) (*record, error) {
-	var d recordData
-	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, err
-	}
-	if d.Format != recordFormat {
-		return nil, fmt.Errorf("record format %d is not %d", d.Format, recordFormat)
-	}
-	r := &record{typ: d.Type, id: d.ID, address: d.Address, token: d.Token, key: d.Key, gen: d.Gen,
-		deleted: d.Deleted, version: 1, persisted: 1}
-	if !d.Deleted {
-		ty, err := ctyjson.UnmarshalType(d.StateType)
-		if err != nil {
-			return nil, err
-		}
-		if r.state, err = ctyjson.Unmarshal(d.State, ty); err != nil {
-			return nil, err
-		}
-	}
-	return r, nil
 }
 
 // load reads the world from its store.
