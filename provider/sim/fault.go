@@ -67,9 +67,11 @@ func (f Fault) fires(s seeder, i int, c *call) bool {
 // FaultError is the error an injected fault makes a call return. Match it
 // with errors.As, or match the sentinels it wraps with errors.Is.
 type FaultError struct {
-	// Op, Address and Attempt describe the failed call.
-	Op      Op
+	// Op is the failed call's operation.
+	Op Op
+	// Address is the failed call's resource address.
 	Address string
+	// Attempt is the failed call's attempt (see Fault).
 	Attempt int
 	// Message is the fault's text.
 	Message string
