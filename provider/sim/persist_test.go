@@ -154,3 +154,27 @@ func TestWorld_SchemaLessTypesOfManyShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestWorld_CrashAfterSideEffect is the engine's crash-recovery scenario: the
+// create takes effect and is persisted, the response is lost, the process
+// dies; a new process on the same world re-issues the create with the same
+// token and gets the resource, not a duplicate.
+func TestWorld_CrashAfterSideEffect(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "world.jsonl")
+	req := createReq("huaweicloud_vpc.vpc", "deployment-7/huaweicloud_vpc.vpc")
+	req.Attempt = 1
+	before := newSim(t, sim.Config{Seed: 5, World: sim.NewFileWorld(path), Faults: []sim.Fault{
+		{Match: sim.Match{Op: sim.OpCreate}, Times: 1, AfterEffect: true, Message: "process killed"},
+	}})
+	if _, err := before.Create(context.Background(), req); err == nil {
+		t.Fatal("the fault did not fire")
+	}
+
+	after := newSim(t, sim.Config{Seed: 5, World: sim.NewFileWorld(path)})
+	req.Attempt = 2
+	resp := mustCreate(t, after, req)
+	res := after.Resources()
+	if len(res) != 1 || res[0].ID != resp.ID || !after.Calls()[0].Replayed {
+		t.Fatalf("after recovery: %+v, calls %+v", res, after.Calls())
+	}
+}
