@@ -1,0 +1,202 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/formation-engine/formation"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// diagExtra rides in hcl.Diagnostic.Extra. It marks problems that are
+// Formation limitations rather than template mistakes, and carries the
+// parsed files so that WriteDiagnostics can show source snippets even when
+// no Template was returned. It wraps whatever Extra hcl had put there.
+type diagExtra struct {
+	unsupported bool
+	files       map[string]*hcl.File
+	inner       any
+}
+
+// UnwrapDiagnosticExtra lets hcl.DiagnosticExtra find hcl's own extras
+// (function call details) behind ours.
+func (x *diagExtra) UnwrapDiagnosticExtra() any { return x.inner }
+
+func errorDiag(summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject}
+}
+
+// unsupportedDiag reports a feature Formation does not support yet (modules,
+// moved blocks, …). When every error is of this kind the error code is
+// CodeUnsupported instead of CodeInvalidTemplate.
+func unsupportedDiag(summary, detail string, subject *hcl.Range) *hcl.Diagnostic {
+	d := errorDiag(summary, detail, subject)
+	d.Extra = &diagExtra{unsupported: true}
+	return d
+}
+
+func rangePtr(r hcl.Range) *hcl.Range { return &r }
+
+// attachFiles records files in every diagnostic's Extra, keeping what was
+// there, so the diagnostics can be rendered with snippets later.
+func attachFiles(diags hcl.Diagnostics, files map[string]*hcl.File) {
+	for _, d := range diags {
+		if x, ok := d.Extra.(*diagExtra); ok {
+			if x.files == nil {
+				x.files = files
+			}
+			continue
+		}
+		d.Extra = &diagExtra{files: files, inner: d.Extra}
+	}
+}
+
+func isUnsupported(d *hcl.Diagnostic) bool {
+	x, ok := d.Extra.(*diagExtra)
+	return ok && x.unsupported
+}
+
+// errorsOnly returns the error diagnostics of diags, nil when there are none.
+func errorsOnly(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// warningsOnly returns the warnings of diags, nil when there are none.
+func warningsOnly(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// diagError turns the errors among diags into a *formation.Error whose Err
+// is the hcl.Diagnostics (so errors.As finds them), and returns a literal nil
+// when there are no errors (STYLE R6: never an empty Diagnostics as error).
+// A template whose every error is a Formation limitation gets
+// CodeUnsupported.
+func diagError(op string, code formation.Code, diags hcl.Diagnostics, files map[string]*hcl.File) error {
+	errs := errorsOnly(diags)
+	if len(errs) == 0 {
+		return nil
+	}
+	attachFiles(errs, files)
+	msg := "the template is invalid"
+	switch {
+	case code == formation.CodeInvalidVariables:
+		msg = "the variables are invalid"
+	case code == formation.CodeInvalidTemplate && allUnsupported(errs):
+		code = formation.CodeUnsupported
+		msg = "the template uses something Formation does not support yet"
+	}
+	return &formation.Error{Code: code, Op: op, Message: msg, Err: errs}
+}
+
+func allUnsupported(errs hcl.Diagnostics) bool {
+	for _, d := range errs {
+		if !isUnsupported(d) {
+			return false
+		}
+	}
+	return true
+}
+
+// WriteDiagnostics renders the hcl diagnostics inside err — an error from
+// Parse, ParseFS or Expand, or the hcl.Diagnostics of Evaluate, Outputs and
+// Providers — one per paragraph with file, line, column and a source
+// snippet, as terraform prints them. An error without diagnostics is written
+// as one line; a nil error writes nothing.
+func WriteDiagnostics(w io.Writer, err error) error {
+	return writeDiagnostics(w, nil, err)
+}
+
+// WriteDiagnostics is the package-level WriteDiagnostics, also finding
+// snippets in the template's files.
+func (t *Template) WriteDiagnostics(w io.Writer, err error) error {
+	return writeDiagnostics(w, t.files, err)
+}
+
+func writeDiagnostics(w io.Writer, files map[string]*hcl.File, err error) error {
+	if err == nil {
+		return nil
+	}
+	var diags hcl.Diagnostics
+	if !errors.As(err, &diags) || len(diags) == 0 {
+		_, werr := fmt.Fprintln(w, err.Error())
+		return werr
+	}
+	all := make(map[string]*hcl.File, len(files))
+	for name, f := range files {
+		all[name] = f
+	}
+	for _, d := range diags {
+		if x, ok := d.Extra.(*diagExtra); ok {
+			for name, f := range x.files {
+				if _, seen := all[name]; !seen {
+					all[name] = f
+				}
+			}
+		}
+	}
+	return hcl.NewDiagnosticTextWriter(w, all, 0, false).WriteDiagnostics(diags)
+}
+
+// didYouMean returns ` Did you mean "x"?` for the closest candidate within
+// an edit distance of two, or "".
+func didYouMean(given string, candidates []string) string {
+	if s := suggest(given, candidates); s != "" {
+		return fmt.Sprintf(" Did you mean %q?", s)
+	}
+	return ""
+}
+
+func suggest(given string, candidates []string) string {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	best, bestDist := "", 3
+	for _, c := range sorted {
+		if d := editDistance(given, c, bestDist); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, or limit when it is
+// at least limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	if prev[len(rb)] > limit {
+		return limit
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,98 @@
+// Package template turns RFS template text and variables into what the
+// planner and executor need: the desired resource and data source
+// instances, their dependency graph, and their configuration as cty values,
+// unknown where a value is known only after apply. It is pure: no store,
+// no provider calls (data sources are read through a callback the engine
+// supplies), no file system (RFS's file functions are refused).
+//
+// # The simplest path
+//
+// Parse the template once, Expand it with variables, then Evaluate each
+// instance in dependency order with what you know of the others:
+//
+//	tpl, err := template.Parse(body, template.Options{})
+//	if err != nil {
+//		return err // *formation.Error, CodeInvalidTemplate, hcl.Diagnostics inside
+//	}
+//	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: varsBody})
+//	if err != nil {
+//		return err // CodeInvalidVariables or CodeInvalidTemplate
+//	}
+//	known := map[string]cty.Value{}
+//	for _, addr := range cfg.Graph().TopologicalOrder() {
+//		inst := cfg.Instance(addr)
+//		obj, diags := cfg.Evaluate(inst, template.ValuesFunc(func(a string) cty.Value { return known[a] }))
+//		if diags.HasErrors() {
+//			return diags
+//		}
+//		known[addr] = plan(inst, obj) // the planner's business: prior state, unknown computed attributes
+//	}
+//
+// Evaluate cannot be done once up front: an instance's attributes refer to
+// other instances' attributes, which the planner knows only as it walks the
+// graph (prior state for unchanged resources, unknown for computed
+// attributes of new ones) and the executor only after each apply. So the
+// caller supplies Values, and Evaluate builds a small evaluation context per
+// instance holding only what that instance's expressions reference.
+//
+// # Sources and variables
+//
+// Parse takes one body, HCL or JSON (detected from its first character);
+// ParseFS takes the .tf and .tf.json files of a directory or zip (a
+// *zip.Reader is an fs.FS). Variables come from a tfvars body, from
+// vars_structure strings converted to the declared type, and from Go
+// values; giving one variable through two channels, an undeclared
+// variable, a missing required variable, a value of the wrong type or a
+// failed validation is a CodeInvalidVariables error naming the variable.
+// Template.Variables lists the declarations as ParseTemplateVariables
+// does.
+//
+// # Blocks
+//
+// terraform (required_providers; backend and cloud are refused as RFS
+// refuses them), provider (configuration and alias), variable (type
+// constraints with optional attributes, default, description, sensitive,
+// nullable, validation), locals, resource and data (count, for_each,
+// depends_on, provider, lifecycle), output, and import. Modules, moved,
+// removed and check blocks, and custom conditions, are refused with
+// CodeUnsupported until Formation supports them; provisioner blocks are
+// refused as RFS refuses them.
+//
+// # Expressions and functions
+//
+// The whole HCL expression language, with the functions of go-cty's stdlib
+// that Terraform offers, try and can, encoding and hashing functions,
+// timestamp (on Options.Now), and cidrhost, cidrnetmask, cidrsubnet and
+// cidrsubnets on net/netip. RFS's forbidden file-system functions (file,
+// templatefile, fileset, abspath, …) are rejected at Parse with a
+// diagnostic naming the function. sensitive and nonsensitive return their
+// argument: sensitivity is tracked per variable and output, not per value.
+//
+// # Schema-less evaluation
+//
+// The package does not know provider schemas. A configuration body
+// evaluates to an object of its attributes, with nested blocks as tuples of
+// objects under their type (JSON writes them as arrays of objects, which
+// evaluate the same). A reference to an attribute of an instance whose
+// value is unknown is unknown, and so is a reference to an attribute a
+// planned (not wholly known) object lacks.
+//
+// # Diagnostics
+//
+// Every problem is an hcl.Diagnostic with file, line, column and snippet,
+// returned inside a *formation.Error (errors.As(err, &diags) finds the
+// hcl.Diagnostics); WriteDiagnostics renders them as terraform does.
+// Warnings are returned separately, never as an error.
+//
+// # Limits
+//
+// Options.Limits bounds count (1024), for_each keys (1024), body sizes
+// (51200 characters) and vars_structure (100 items), the RFS values by
+// default; a field set to zero lifts that limit.
+//
+// # Concurrency
+//
+// Template and Config are immutable once returned and safe for concurrent
+// use; Evaluate, Outputs and Providers may run in parallel, provided the
+// Values passed in are themselves safe for concurrent use.
+package template

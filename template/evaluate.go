@@ -1,0 +1,321 @@
+package template
+
+import (
+	"reflect"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Values is what the caller knows of instances while it walks the graph:
+// the planner passes prior state for unchanged instances and planned
+// objects (computed attributes unknown) for new ones; the executor passes
+// applied state. Value returns the full object of the instance at addr
+// (an Instance.Addr), or cty.DynamicVal (or cty.NilVal) when nothing is
+// known yet. Implementations used with concurrent Evaluate calls must be
+// safe for concurrent use.
+//
+// An object that is not wholly known is taken as planned: a reference to
+// an attribute it lacks reads as unknown, since a provider may compute it.
+// A wholly known object is taken as final, and a missing attribute is an
+// error.
+type Values interface {
+	Value(addr string) cty.Value
+}
+
+// ValuesFunc adapts a function to Values.
+type ValuesFunc func(addr string) cty.Value
+
+// Value calls f.
+func (f ValuesFunc) Value(addr string) cty.Value { return f(addr) }
+
+// VersionedValues is an optional extension of Values. Evaluate builds the
+// value of a whole block with count or for_each (a tuple or object of all
+// its instances) when an expression uses it without naming an instance;
+// with VersionedValues it reuses that value while Version(block) is
+// unchanged. Version receives the block address (Instance.Resource) and
+// must change whenever any instance value of that block changes. The cache
+// is per Config and only used for comparable Values implementations
+// (pointers, typically).
+type VersionedValues interface {
+	Values
+	Version(block string) uint64
+}
+
+type cachedCollection struct {
+	values  Values
+	version uint64
+	val     cty.Value
+}
+
+var (
+	pathObj = cty.ObjectVal(map[string]cty.Value{
+		"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+	})
+	terraformObj = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+)
+
+// Evaluate evaluates the configuration body of one instance of this Config
+// (meta-arguments excluded) to an object: attributes by name, nested blocks
+// as tuples of objects under their type. References to other instances
+// read values; references to a block with count or for_each that name no
+// instance see a tuple (count) or object (for_each) of all of them. Locals
+// that depend on managed resources are evaluated again with values. A nil
+// values knows nothing: every reference to an instance is unknown.
+//
+// The evaluation context holds only what the instance's expressions
+// reference, and a reference such as prev[count.index] fetches only the
+// instance it names, so evaluating every instance costs time linear in
+// the number of instances.
+func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnostics) {
+	if inst == nil || c.byAddr[inst.Addr] != inst {
+		return cty.DynamicVal, hcl.Diagnostics{errorDiag("Unknown instance", "Evaluate was given an instance that does not belong to this Config.", nil)}
+	}
+	ev := &evaluator{c: c, values: values}
+	r := inst.node.res
+	ectx, diags := ev.context(&r.cfg, inst, inst.keys)
+	v, d := r.body.eval(ectx)
+	diags = append(diags, d...)
+	if len(diags) > 0 {
+		attachFiles(diags, c.t.files)
+	}
+	return v, diags
+}
+
+// evaluator builds evaluation contexts. The static evaluator of Expand sees
+// managed resources as unknown and locals at their Expand-time values; the
+// others ask Values.
+type evaluator struct {
+	c      *Config
+	static bool
+	values Values
+	memo   map[*node]cty.Value // dynamic locals evaluated by this evaluator
+}
+
+// context builds the hcl.EvalContext for a scope; inst and keys give
+// count.index, each.* and the instance keys of keyed references (aligned
+// with sc.targets), both nil outside resource bodies.
+func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.EvalContext, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	vars := make(map[string]cty.Value, 4)
+	if sc.vars {
+		vars["var"] = ev.c.varsObj
+	}
+	if sc.path {
+		vars["path"] = pathObj
+	}
+	if sc.terraform {
+		vars["terraform"] = terraformObj
+	}
+	if inst != nil && sc.count {
+		vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(inst.index))})
+	}
+	if inst != nil && sc.each {
+		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": inst.eachValue})
+	}
+	if len(sc.locals) > 0 {
+		m := make(map[string]cty.Value, len(sc.locals))
+		for _, l := range sc.locals {
+			v, d := ev.local(l)
+			diags = append(diags, d...)
+			m[l.local.name] = v
+		}
+		vars["local"] = cty.ObjectVal(m)
+	}
+	if len(sc.targets) > 0 {
+		var types, data map[string]map[string]cty.Value
+		for i, tu := range sc.targets {
+			var ks []string
+			if keys != nil {
+				ks = keys[i]
+			}
+			r := tu.node.res
+			v := ev.target(tu, ks)
+			group := &types
+			if tu.node.kind == kindData {
+				group = &data
+			}
+			if *group == nil {
+				*group = map[string]map[string]cty.Value{}
+			}
+			if (*group)[r.typ] == nil {
+				(*group)[r.typ] = map[string]cty.Value{}
+			}
+			(*group)[r.typ][r.name] = v
+		}
+		for typ, m := range types {
+			vars[typ] = cty.ObjectVal(m)
+		}
+		if data != nil {
+			dm := make(map[string]cty.Value, len(data))
+			for typ, m := range data {
+				dm[typ] = cty.ObjectVal(m)
+			}
+			vars["data"] = cty.ObjectVal(dm)
+		}
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: ev.c.t.funcs}, diags
+}
+
+// local returns a local value: its Expand-time value, or for a local that
+// depends on managed resources (outside Expand) its value with ev.values.
+func (ev *evaluator) local(n *node) (cty.Value, hcl.Diagnostics) {
+	if ev.static || !n.dynamic {
+		if v := ev.c.locals[n.id]; v.Type() != cty.NilType {
+			return v, nil
+		}
+		return cty.DynamicVal, nil
+	}
+	if v, ok := ev.memo[n]; ok {
+		return v, nil
+	}
+	ectx, diags := ev.context(&n.local.scope, nil, nil)
+	v, d := n.local.expr.Value(ectx)
+	diags = append(diags, d...)
+	if ev.memo == nil {
+		ev.memo = map[*node]cty.Value{}
+	}
+	ev.memo[n] = v
+	return v, diags
+}
+
+// target is the value of a resource or data block as a scope sees it:
+// the single instance; the keyed instances only, as an object by key; or
+// the collection of all instances.
+func (ev *evaluator) target(tu *targetUse, keys []string) cty.Value {
+	e := ev.c.exp[tu.node.id]
+	switch {
+	case e == nil || e.failed:
+		return cty.DynamicVal
+	case ev.static && tu.node.kind == kindResource:
+		return cty.DynamicVal
+	case !e.isCount && !e.isEach:
+		if len(e.list) == 0 {
+			return cty.DynamicVal
+		}
+		return ev.fetch(e.list[0])
+	case keys != nil:
+		m := make(map[string]cty.Value, len(keys))
+		for _, k := range keys {
+			if inst := e.byKey[k]; inst != nil {
+				m[k] = ev.fetch(inst)
+			}
+		}
+		return cty.ObjectVal(m)
+	}
+	return ev.collection(e)
+}
+
+// fetch returns what is known of one instance.
+func (ev *evaluator) fetch(inst *Instance) cty.Value {
+	if inst.DataResult.Type() != cty.NilType {
+		return inst.DataResult
+	}
+	if ev.static || ev.values == nil {
+		return cty.DynamicVal
+	}
+	v := ev.values.Value(inst.Addr)
+	if v.Type() == cty.NilType {
+		return cty.DynamicVal
+	}
+	return patch(v, inst.node.res.patch)
+}
+
+// patch adds, unknown, the attributes other blocks read that a planned
+// (not wholly known) object lacks, so that reading them yields unknown
+// rather than an error.
+func patch(v cty.Value, names []string) cty.Value {
+	if len(names) == 0 || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() || v.IsWhollyKnown() {
+		return v
+	}
+	ty := v.Type()
+	var m map[string]cty.Value
+	for _, name := range names {
+		if ty.HasAttribute(name) {
+			continue
+		}
+		if m == nil {
+			m = v.AsValueMap()
+		}
+		m[name] = cty.DynamicVal
+	}
+	if m == nil {
+		return v
+	}
+	return cty.ObjectVal(m)
+}
+
+// collection builds the value of a whole block with count (a tuple) or
+// for_each (an object by key), reusing it while a VersionedValues reports
+// the same version.
+func (ev *evaluator) collection(e *expansion) cty.Value {
+	vv, versioned := ev.values.(VersionedValues)
+	versioned = versioned && !ev.static && reflect.TypeOf(ev.values).Comparable()
+	var version uint64
+	if versioned {
+		version = vv.Version(e.node.addr)
+		ev.c.mu.Lock()
+		cached, ok := ev.c.cache[e.node.id]
+		ev.c.mu.Unlock()
+		if ok && cached.values == ev.values && cached.version == version {
+			return cached.val
+		}
+	}
+	var val cty.Value
+	if e.isCount {
+		if len(e.list) == 0 {
+			val = cty.EmptyTupleVal
+		} else {
+			elems := make([]cty.Value, len(e.list))
+			for i, inst := range e.list {
+				elems[i] = ev.fetch(inst)
+			}
+			val = cty.TupleVal(elems)
+		}
+	} else {
+		m := make(map[string]cty.Value, len(e.list))
+		for _, inst := range e.list {
+			m[inst.Key] = ev.fetch(inst)
+		}
+		val = objectOrEmpty(m)
+	}
+	if versioned {
+		ev.c.mu.Lock()
+		if ev.c.cache == nil {
+			ev.c.cache = map[int]cachedCollection{}
+		}
+		ev.c.cache[e.node.id] = cachedCollection{values: ev.values, version: version, val: val}
+		ev.c.mu.Unlock()
+	}
+	return val
+}
+
+// keyVariables is the parent context of the key contexts of one block's
+// instances: variables, the locals known so far, path and terraform.
+func (ev *evaluator) keyVariables(n *node) *hcl.EvalContext {
+	locals := map[string]cty.Value{}
+	for name, ln := range ev.c.t.m.locals {
+		if v := ev.c.locals[ln.id]; v.Type() != cty.NilType {
+			locals[name] = v
+		}
+	}
+	return &hcl.EvalContext{
+		Variables: map[string]cty.Value{
+			"var": ev.c.varsObj, "local": objectOrEmpty(locals), "path": pathObj, "terraform": terraformObj,
+		},
+		Functions: ev.c.t.funcs,
+	}
+}
+
+// keyContext adds an instance's count.index and each.* to base.
+func (ev *evaluator) keyContext(base *hcl.EvalContext, inst *Instance) *hcl.EvalContext {
+	child := base.NewChild()
+	child.Variables = make(map[string]cty.Value, 1)
+	if inst.index >= 0 {
+		child.Variables["count"] = cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(inst.index))})
+	}
+	if inst.eachValue.Type() != cty.NilType {
+		child.Variables["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": inst.eachValue})
+	}
+	return child
+}

@@ -1,0 +1,162 @@
+package template
+
+import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// forbiddenFunctions are the file-system functions RFS refuses (spec §4),
+// with what each would have done. A call to one is a diagnostic at Parse:
+// none of them is implemented, so the engine can never read the host's
+// file system on a template's behalf.
+var forbiddenFunctions = map[string]string{
+	"abspath":          "turns a path into an absolute path on the host",
+	"basename":         "reads a file-system path",
+	"dirname":          "reads a file-system path",
+	"file":             "reads a file",
+	"filebase64":       "reads a file",
+	"filebase64sha256": "reads a file",
+	"filebase64sha512": "reads a file",
+	"fileexists":       "probes the file system",
+	"fileset":          "lists files",
+	"filemd5":          "reads a file",
+	"filesha1":         "reads a file",
+	"filesha256":       "reads a file",
+	"filesha512":       "reads a file",
+	"pathexpand":       "expands a home directory on the host",
+	"templatefile":     "reads a template file",
+}
+
+// functions returns the function table of a template: the
+// Terraform-compatible set go-cty's stdlib provides, try and can, the
+// network functions on net/netip, encoding, hashing and time functions.
+// now backs timestamp(); nil means time.Now.
+func functions(now func() time.Time) map[string]function.Function {
+	if now == nil {
+		now = time.Now
+	}
+	return map[string]function.Function{
+		// numeric
+		"abs":      stdlib.AbsoluteFunc,
+		"ceil":     stdlib.CeilFunc,
+		"floor":    stdlib.FloorFunc,
+		"log":      stdlib.LogFunc,
+		"max":      stdlib.MaxFunc,
+		"min":      stdlib.MinFunc,
+		"parseint": stdlib.ParseIntFunc,
+		"pow":      stdlib.PowFunc,
+		"signum":   stdlib.SignumFunc,
+		"sum":      sumFunc,
+
+		// strings
+		"chomp":       stdlib.ChompFunc,
+		"endswith":    endsWithFunc,
+		"format":      stdlib.FormatFunc,
+		"formatlist":  stdlib.FormatListFunc,
+		"indent":      stdlib.IndentFunc,
+		"join":        stdlib.JoinFunc,
+		"lower":       stdlib.LowerFunc,
+		"regex":       stdlib.RegexFunc,
+		"regexall":    stdlib.RegexAllFunc,
+		"replace":     replaceFunc,
+		"split":       stdlib.SplitFunc,
+		"startswith":  startsWithFunc,
+		"strcontains": strContainsFunc,
+		"strrev":      stdlib.ReverseFunc,
+		"substr":      stdlib.SubstrFunc,
+		"title":       stdlib.TitleFunc,
+		"trim":        stdlib.TrimFunc,
+		"trimprefix":  stdlib.TrimPrefixFunc,
+		"trimspace":   stdlib.TrimSpaceFunc,
+		"trimsuffix":  stdlib.TrimSuffixFunc,
+		"upper":       stdlib.UpperFunc,
+
+		// collections
+		"alltrue":         allTrueFunc,
+		"anytrue":         anyTrueFunc,
+		"chunklist":       stdlib.ChunklistFunc,
+		"coalesce":        stdlib.CoalesceFunc,
+		"coalescelist":    stdlib.CoalesceListFunc,
+		"compact":         stdlib.CompactFunc,
+		"concat":          stdlib.ConcatFunc,
+		"contains":        stdlib.ContainsFunc,
+		"distinct":        stdlib.DistinctFunc,
+		"element":         stdlib.ElementFunc,
+		"flatten":         stdlib.FlattenFunc,
+		"index":           indexFunc,
+		"keys":            stdlib.KeysFunc,
+		"length":          lengthFunc,
+		"lookup":          stdlib.LookupFunc,
+		"matchkeys":       matchKeysFunc,
+		"merge":           stdlib.MergeFunc,
+		"one":             oneFunc,
+		"range":           stdlib.RangeFunc,
+		"reverse":         stdlib.ReverseListFunc,
+		"setintersection": stdlib.SetIntersectionFunc,
+		"setproduct":      stdlib.SetProductFunc,
+		"setsubtract":     stdlib.SetSubtractFunc,
+		"setunion":        stdlib.SetUnionFunc,
+		"slice":           stdlib.SliceFunc,
+		"sort":            stdlib.SortFunc,
+		"transpose":       transposeFunc,
+		"values":          stdlib.ValuesFunc,
+		"zipmap":          stdlib.ZipmapFunc,
+
+		// encoding and hashing
+		"base64decode": base64DecodeFunc,
+		"base64encode": base64EncodeFunc,
+		"base64gzip":   base64GzipFunc,
+		"base64sha256": hashFunc(hashSHA256, true),
+		"base64sha512": hashFunc(hashSHA512, true),
+		"csvdecode":    stdlib.CSVDecodeFunc,
+		"jsondecode":   stdlib.JSONDecodeFunc,
+		"jsonencode":   stdlib.JSONEncodeFunc,
+		"md5":          hashFunc(hashMD5, false),
+		"sha1":         hashFunc(hashSHA1, false),
+		"sha256":       hashFunc(hashSHA256, false),
+		"sha512":       hashFunc(hashSHA512, false),
+		"urlencode":    urlEncodeFunc,
+		"uuid":         uuidFunc,
+		"uuidv5":       uuidV5Func,
+
+		// network
+		"cidrhost":    cidrHostFunc,
+		"cidrnetmask": cidrNetmaskFunc,
+		"cidrsubnet":  cidrSubnetFunc,
+		"cidrsubnets": cidrSubnetsFunc,
+
+		// type conversion and errors
+		"can":          tryfunc.CanFunc,
+		"nonsensitive": identityFunc,
+		"sensitive":    identityFunc,
+		"tobool":       stdlib.MakeToFunc(cty.Bool),
+		"tolist":       stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+		"tomap":        stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+		"tonumber":     stdlib.MakeToFunc(cty.Number),
+		"toset":        stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tostring":     stdlib.MakeToFunc(cty.String),
+		"try":          tryfunc.TryFunc,
+
+		// date and time
+		"formatdate": stdlib.FormatDateFunc,
+		"timeadd":    stdlib.TimeAddFunc,
+		"timecmp":    timeCmpFunc,
+		"timestamp":  timestampFunc(now),
+	}
+}
+
+// identityFunc backs sensitive and nonsensitive. Formation tracks
+// sensitivity per variable and output, not per value, so both return their
+// argument unchanged.
+var identityFunc = function.New(&function.Spec{
+	Description: "Returns its argument unchanged.",
+	Params: []function.Parameter{
+		{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
+	},
+	Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
+})

@@ -1,0 +1,245 @@
+package template
+
+import (
+	"github.com/formation-engine/formation"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// module holds the decoded declarations of a template: every block, its
+// expressions, and the block-level dependency graph between them. It is
+// built once by Parse and never changed afterwards, so any number of
+// Expand calls may share it.
+type module struct {
+	nodes     []*node          // in topological order once analysed
+	variables map[string]*node // by name
+	locals    map[string]*node // by name
+	outputs   map[string]*node // by name
+	resources map[string]*node // managed and data, by block address
+	providers map[string]*node // by "name" or "name.alias"
+	imports   []*importDecl
+
+	requiredProviders map[string]RequiredProvider
+}
+
+type nodeKind uint8
+
+const (
+	kindVariable nodeKind = iota
+	kindLocal
+	kindData
+	kindResource
+	kindOutput
+	kindProvider
+)
+
+// node is one declaration in the block-level graph. Exactly one of the
+// payload pointers is set, according to kind.
+type node struct {
+	id   int
+	kind nodeKind
+	addr string    // "var.x", "local.x", "data.t.n", "t.n", "output.x", "provider.p[.alias]"
+	rng  hcl.Range // the declaration's range, for diagnostics
+	deps []*node   // block-level dependencies, deduplicated
+
+	// dynamic is set on locals, data sources and providers whose value
+	// depends, directly or through others, on a managed resource: those are
+	// evaluated again with the caller's Values.
+	dynamic bool
+
+	variable *variable
+	local    *local
+	res      *resource
+	output   *output
+	provider *providerConfig
+}
+
+type variable struct {
+	name        string
+	typ         cty.Type // cty.DynamicPseudoType when no type is given
+	typeText    string
+	defaults    *typeexpr.Defaults
+	def         cty.Value // cty.NilVal without a default
+	description string
+	sensitive   bool
+	nullable    bool
+	validations []*validation
+}
+
+type validation struct {
+	condition, message hcl.Expression
+	conditionText      string
+	messageText        string
+	scope              scope
+}
+
+type local struct {
+	name  string
+	expr  hcl.Expression
+	scope scope
+}
+
+type output struct {
+	name        string
+	expr        hcl.Expression
+	description string
+	sensitive   bool
+	dependsOn   []hcl.Traversal
+	scope       scope
+	extra       []*ref
+}
+
+type providerConfig struct {
+	name, alias string
+	body        *bodyShape
+	scope       scope
+}
+
+// resource is a resource or data block.
+type resource struct {
+	mode           formation.Mode
+	typ, name      string
+	count, forEach hcl.Expression
+	providerName   string
+	providerAlias  string
+	providerRange  hcl.Range
+	provider       *node // the provider block used, nil for an implicit default
+	dependsOn      []hcl.Traversal
+	lifecycle      lifecycle
+	body           *bodyShape
+
+	meta  scope  // references of count and for_each
+	cfg   scope  // references of the configuration body
+	extra []*ref // depends_on: graph only
+
+	// patch lists the attribute names other blocks read from this block's
+	// instances; Evaluate adds the missing ones, unknown, to objects that
+	// are not yet final (not wholly known).
+	patch     []string
+	patchSet  map[string]bool
+	opaqueUse bool
+}
+
+func (r *resource) multi() bool { return r.count != nil || r.forEach != nil }
+
+type lifecycle struct {
+	createBeforeDestroy bool
+	preventDestroy      bool
+	ignoreAll           bool
+	ignore              []cty.Path
+	triggers            []*trigger
+}
+
+// trigger is one replace_triggered_by entry, a reference to a resource
+// instance or to one of its attributes.
+type trigger struct {
+	expr hcl.Expression
+	ref  *ref // resolved by the analyzer
+	rng  hcl.Range
+}
+
+type importDecl struct {
+	to      hcl.Traversal
+	toRange hcl.Range
+	id      hcl.Expression
+	scope   scope
+	rng     hcl.Range
+	target  *node     // the resource block imported into, set by the analyzer
+	key     cty.Value // its literal instance key, cty.NilVal if none
+}
+
+// scope is what the expressions of one evaluation context reference: it
+// decides which names Evaluate puts into the hcl.EvalContext.
+type scope struct {
+	refs      []*ref
+	targets   []*targetUse // resource and data blocks, in first-use order
+	locals    []*node
+	vars      bool
+	path      bool
+	terraform bool
+	count     bool
+	each      bool
+}
+
+// targetUse is how a scope uses one resource or data block: whole (the
+// collection of all its instances) or only through instance keys known per
+// instance (keyed references such as prev[count.index]).
+type targetUse struct {
+	node  *node
+	whole bool
+	keyed []*ref
+}
+
+// ref is one reference found in an expression.
+type ref struct {
+	root    string        // first traversal step: "var", "local", "data", "count", a resource type, …
+	name    string        // variable or local name, resource name
+	target  *node         // the var, local, data or resource node; nil for count, each, path, terraform
+	rng     hcl.Range     // the traversal as written
+	trav    hcl.Traversal // the root traversal (without a dynamic index)
+	text    string        // the traversal as source text, for messages
+	key     cty.Value     // a literal instance key (vpc[0], vpc["a"]), cty.NilVal if none
+	keyExpr hcl.Expression
+	attr    string        // the first attribute read from the instance, "" if none
+	rest    hcl.Traversal // steps after the instance, for replace_triggered_by
+}
+
+// whole reports whether the reference needs every instance of its target.
+func (r *ref) whole() bool { return r.key == cty.NilVal && r.keyExpr == nil }
+
+func (s *scope) add(r *ref) {
+	s.refs = append(s.refs, r)
+	switch r.root {
+	case "count":
+		s.count = true
+		return
+	case "each":
+		s.each = true
+		return
+	case "path":
+		s.path = true
+		return
+	case "terraform":
+		s.terraform = true
+		return
+	}
+	if r.target == nil {
+		return
+	}
+	switch r.target.kind {
+	case kindVariable:
+		s.vars = true
+	case kindLocal:
+		for _, l := range s.locals {
+			if l == r.target {
+				return
+			}
+		}
+		s.locals = append(s.locals, r.target)
+	case kindResource, kindData:
+		var tu *targetUse
+		for _, t := range s.targets {
+			if t.node == r.target {
+				tu = t
+				break
+			}
+		}
+		if tu == nil {
+			tu = &targetUse{node: r.target}
+			s.targets = append(s.targets, tu)
+		}
+		if !r.target.res.multi() || r.whole() {
+			tu.whole = true
+		} else {
+			tu.keyed = append(tu.keyed, r)
+		}
+	}
+}
+
+// RequiredProvider is one entry of terraform { required_providers { … } }.
+type RequiredProvider struct {
+	Name    string `json:"name"`              // the local name, e.g. "huaweicloud"
+	Source  string `json:"source,omitempty"`  // e.g. "huaweicloud/huaweicloud"
+	Version string `json:"version,omitempty"` // a version constraint, e.g. ">= 1.40.0"
+}

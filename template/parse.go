@@ -1,0 +1,255 @@
+package template
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/formation-engine/formation"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// Template is a parsed and checked template: every block decoded, every
+// reference resolved, every function call allowed, no dependency cycles.
+// It holds no variable values; Expand binds them. A Template is immutable
+// and safe for concurrent use, so one parse serves any number of Expand
+// calls.
+type Template struct {
+	opts     Options
+	limits   Limits
+	files    map[string]*hcl.File
+	m        *module
+	funcs    map[string]function.Function
+	warnings hcl.Diagnostics
+}
+
+// Names under which template sources appear in diagnostics.
+const (
+	bodyFileHCL  = "main.tf"
+	bodyFileJSON = "main.tf.json"
+	varsBodyFile = "vars_body"
+)
+
+type source struct {
+	name string
+	src  []byte
+}
+
+// Parse parses one template body, HCL or JSON: a body whose first
+// non-blank character is '{' is JSON (no HCL body can start that way). In
+// diagnostics it is named main.tf or main.tf.json. A body longer than
+// Limits.MaxTemplateBody characters is refused with CodeTooLong; any other
+// problem is a CodeInvalidTemplate error carrying hcl.Diagnostics
+// (CodeUnsupported when every problem is a feature Formation lacks, such as
+// modules).
+func Parse(body string, opts Options) (*Template, error) {
+	const op = "template.Parse"
+	limits := opts.limits()
+	if n := utf8.RuneCountInString(body); exceeds(n, limits.MaxTemplateBody) {
+		return nil, formation.Errorf(formation.CodeTooLong, op, "", "template_body is %d characters long, more than %d", n, limits.MaxTemplateBody)
+	}
+	name := bodyFileHCL
+	if looksJSON(body) {
+		name = bodyFileJSON
+	}
+	return load(op, opts, []source{{name: name, src: []byte(body)}})
+}
+
+func looksJSON(s string) bool {
+	return strings.HasPrefix(strings.TrimLeft(s, " \t\r\n\ufeff"), "{")
+}
+
+// ParseFS parses the .tf and .tf.json files at the root of fsys together,
+// as RFS reads a zip template: pass os.DirFS(dir), or a *zip.Reader (which
+// is an fs.FS). Subdirectories are not read (they would hold modules, which
+// are not supported yet). Variable files (.tfvars) are refused, as RFS
+// refuses them in a zip; give variables to Expand. The file set is bounded
+// by Limits.MaxFiles and Limits.MaxFileSetBytes (CodeTooLong).
+func ParseFS(fsys fs.FS, opts Options) (*Template, error) {
+	const op = "template.ParseFS"
+	limits := opts.limits()
+	nfiles, total := 0, int64(0)
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		nfiles++
+		total += info.Size()
+		if exceeds(nfiles, limits.MaxFiles) {
+			return formation.Errorf(formation.CodeTooLong, op, "", "the template has more than %d files", limits.MaxFiles)
+		}
+		if exceeds(total, limits.MaxFileSetBytes) {
+			return formation.Errorf(formation.CodeTooLong, op, "", "the template files are larger than %d bytes in total", limits.MaxFileSetBytes)
+		}
+		return nil
+	})
+	if err != nil {
+		if fe, ok := err.(*formation.Error); ok {
+			return nil, fe
+		}
+		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
+	}
+	var srcs []source
+	var diags hcl.Diagnostics
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, formation.Wrap(formation.CodeInvalidTemplate, op, name, err)
+			}
+			srcs = append(srcs, source{name: name, src: b})
+		case strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json"):
+			diags = append(diags, errorDiag("Variable files are not accepted in a template",
+				fmt.Sprintf("RFS refuses .tfvars files in a template file set (%s); pass the variables as vars_body or vars_structure.", name),
+				&hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos}))
+		}
+	}
+	if len(srcs) == 0 && !diags.HasErrors() {
+		diags = append(diags, errorDiag("No template files", "The file set has no .tf or .tf.json file at its root.", nil))
+	}
+	if diags.HasErrors() {
+		return nil, diagError(op, formation.CodeInvalidTemplate, diags, nil)
+	}
+	return load(op, opts, srcs)
+}
+
+// load parses, decodes and analyses the sources.
+func load(op string, opts Options, srcs []source) (*Template, error) {
+	p := hclparse.NewParser()
+	var diags hcl.Diagnostics
+	var files []*hcl.File
+	for _, s := range srcs {
+		if !utf8.Valid(s.src) {
+			diags = append(diags, errorDiag("Invalid character encoding",
+				"The file is not valid UTF-8; RFS accepts UTF-8 templates only.",
+				&hcl.Range{Filename: s.name, Start: hcl.InitialPos, End: hcl.InitialPos}))
+			continue
+		}
+		var f *hcl.File
+		var d hcl.Diagnostics
+		if strings.HasSuffix(s.name, ".json") {
+			f, d = p.ParseJSON(s.src, s.name)
+		} else {
+			f, d = p.ParseHCL(s.src, s.name)
+		}
+		diags = append(diags, d...)
+		if f != nil && !d.HasErrors() {
+			files = append(files, f)
+		}
+	}
+	t := &Template{opts: opts, limits: opts.limits(), files: p.Files(), funcs: functions(opts.Now)}
+	if !diags.HasErrors() {
+		dec := newDecoder(t.files)
+		for _, f := range files {
+			dec.file(f)
+		}
+		diags = append(diags, dec.diags...)
+		t.m = dec.m
+		if !diags.HasErrors() {
+			a := newAnalyzer(t.m, t.funcs)
+			a.run()
+			diags = append(diags, a.diags...)
+		}
+		if !diags.HasErrors() {
+			diags = append(diags, t.m.order()...)
+		}
+	}
+	if err := diagError(op, formation.CodeInvalidTemplate, diags, t.files); err != nil {
+		return nil, err
+	}
+	t.warnings = warningsOnly(diags)
+	attachFiles(t.warnings, t.files)
+	return t, nil
+}
+
+// order sorts the nodes topologically (dependencies first, ties by
+// address), reports cycles, and marks the nodes that depend on managed
+// resources.
+func (m *module) order() hcl.Diagnostics {
+	sort.Slice(m.nodes, func(i, j int) bool { return m.nodes[i].addr < m.nodes[j].addr })
+	for i, n := range m.nodes {
+		n.id = i
+	}
+	deps := make([][]int, len(m.nodes))
+	rdeps := make([][]int, len(m.nodes))
+	for i, n := range m.nodes {
+		for _, d := range n.deps {
+			deps[i] = append(deps[i], d.id)
+			rdeps[d.id] = append(rdeps[d.id], i)
+		}
+	}
+	var diags hcl.Diagnostics
+	for _, comp := range cycles(len(m.nodes), deps) {
+		first := m.nodes[comp[0]]
+		if len(comp) == 1 {
+			diags = append(diags, errorDiag("Self-referential block",
+				fmt.Sprintf("Configuration for %s may not refer to itself.", first.addr), rangePtr(first.rng)))
+			continue
+		}
+		names := make([]string, len(comp))
+		var detail strings.Builder
+		detail.WriteString("These blocks depend on each other, so none of them can be evaluated first:")
+		for k, id := range comp {
+			n := m.nodes[id]
+			names[k] = n.addr
+			fmt.Fprintf(&detail, "\n  - %s, declared at %s", n.addr, n.rng)
+		}
+		diags = append(diags, errorDiag("Cycle: "+strings.Join(names, ", "), detail.String(), rangePtr(first.rng)))
+	}
+	if diags.HasErrors() {
+		return diags
+	}
+	ordered := make([]*node, 0, len(m.nodes))
+	for _, id := range kahn(len(m.nodes), deps, rdeps) {
+		n := m.nodes[id]
+		ordered = append(ordered, n)
+		for _, d := range n.deps {
+			if d.kind == kindResource || (d.dynamic && d.kind != kindVariable) {
+				n.dynamic = true
+			}
+		}
+	}
+	m.nodes = ordered
+	return nil
+}
+
+// Files returns the parsed files by name, for rendering diagnostics with
+// hcl.NewDiagnosticTextWriter. The map is shared: do not modify it.
+func (t *Template) Files() map[string]*hcl.File { return t.files }
+
+// Warnings returns the warnings found while parsing; nil when there are
+// none.
+func (t *Template) Warnings() hcl.Diagnostics { return t.warnings }
+
+// HasImports reports whether the template has import blocks: RFS refuses
+// to deploy such a template on a stack with auto-rollback enabled.
+func (t *Template) HasImports() bool { return len(t.m.imports) > 0 }
+
+// RequiredProviders lists terraform { required_providers { … } } entries,
+// sorted by name.
+func (t *Template) RequiredProviders() []RequiredProvider {
+	out := make([]RequiredProvider, 0, len(t.m.requiredProviders))
+	for _, rp := range t.m.requiredProviders {
+		out = append(out, rp)
+	}
+	slices.SortFunc(out, func(a, b RequiredProvider) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}

@@ -1,0 +1,655 @@
+package template
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// analyzer resolves every reference of every expression once, at Parse:
+// it reports references to undeclared things (with a did-you-mean),
+// references not allowed where they appear, and forbidden or unknown
+// functions, and records per block what its evaluation context needs.
+type analyzer struct {
+	m         *module
+	funcs     map[string]function.Function
+	diags     hcl.Diagnostics
+	attrNames map[string]bool // every attribute name read anywhere
+
+	varAddrs, localAddrs, resAddrs, dataAddrs, funcNames []string
+}
+
+// rules say which references an expression may make.
+type rules struct {
+	what        string // "a local value", for messages
+	count, each bool
+	onlyVars    bool // variable validations
+	noResources bool // import ids
+	graphOnly   bool // depends_on, import targets: the value is never read
+}
+
+func newAnalyzer(m *module, funcs map[string]function.Function) *analyzer {
+	a := &analyzer{m: m, funcs: funcs, attrNames: map[string]bool{}}
+	for _, n := range m.nodes {
+		switch n.kind {
+		case kindVariable:
+			a.varAddrs = append(a.varAddrs, n.addr)
+		case kindLocal:
+			a.localAddrs = append(a.localAddrs, n.addr)
+		case kindResource:
+			a.resAddrs = append(a.resAddrs, n.addr)
+		case kindData:
+			a.dataAddrs = append(a.dataAddrs, n.addr)
+		}
+	}
+	for name := range funcs {
+		a.funcNames = append(a.funcNames, name)
+	}
+	for name := range forbiddenFunctions {
+		a.funcNames = append(a.funcNames, name)
+	}
+	sort.Strings(a.funcNames)
+	return a
+}
+
+func (a *analyzer) errorf(rng hcl.Range, summary, format string, args ...any) {
+	a.diags = append(a.diags, errorDiag(summary, fmt.Sprintf(format, args...), rangePtr(rng)))
+}
+
+// run analyses every declaration and links the block-level graph.
+func (a *analyzer) run() {
+	for _, n := range a.m.nodes {
+		switch n.kind {
+		case kindVariable:
+			for _, v := range n.variable.validations {
+				rl := rules{what: "a variable validation", onlyVars: true}
+				a.expr(&v.scope, v.condition, rl, nil)
+				a.expr(&v.scope, v.message, rl, nil)
+			}
+		case kindLocal:
+			a.expr(&n.local.scope, n.local.expr, rules{what: "a local value"}, nil)
+		case kindOutput:
+			a.expr(&n.output.scope, n.output.expr, rules{what: "an output"}, nil)
+			n.output.extra = a.dependsOn(n.output.dependsOn)
+		case kindProvider:
+			a.shape(&n.provider.scope, n.provider.body, rules{what: "a provider configuration"}, nil)
+		case kindResource, kindData:
+			a.resource(n)
+		}
+	}
+	for _, imp := range a.m.imports {
+		a.expr(&imp.scope, imp.id, rules{what: "an import id", noResources: true}, nil)
+		a.importTarget(imp)
+	}
+	for _, n := range a.m.nodes {
+		a.link(n)
+	}
+	for _, n := range a.m.nodes {
+		if n.res == nil {
+			continue
+		}
+		set := n.res.patchSet
+		if n.res.opaqueUse {
+			set = a.attrNames
+		}
+		for name := range set {
+			n.res.patch = append(n.res.patch, name)
+		}
+		sort.Strings(n.res.patch)
+	}
+}
+
+func (a *analyzer) resource(n *node) {
+	r := n.res
+	if r.count != nil {
+		a.expr(&r.meta, r.count, rules{what: `the "count" argument`}, nil)
+	}
+	if r.forEach != nil {
+		a.expr(&r.meta, r.forEach, rules{what: `the "for_each" argument`}, nil)
+	}
+	body := rules{what: "this block", count: r.count != nil, each: r.forEach != nil}
+	a.shape(&r.cfg, r.body, body, nil)
+	r.extra = a.dependsOn(r.dependsOn)
+	for _, t := range r.lifecycle.triggers {
+		var sc scope
+		a.expr(&sc, t.expr, body, nil)
+		var found *ref
+		for _, rf := range sc.refs {
+			if rf.target == nil {
+				continue
+			}
+			if found != nil || rf.target.kind != kindResource {
+				found = nil
+				break
+			}
+			found = rf
+		}
+		if found == nil {
+			a.errorf(t.rng, "Invalid replace_triggered_by expression",
+				"Each replace_triggered_by entry is a single reference to a managed resource or one of its attributes, such as huaweicloud_vpc.vpc or huaweicloud_vpc.vpc[count.index].name.")
+			continue
+		}
+		t.ref = found
+	}
+	key := r.providerName
+	if r.providerAlias != "" {
+		key += "." + r.providerAlias
+	}
+	if p := a.m.providers[key]; p != nil {
+		r.provider = p
+	} else if r.providerAlias != "" {
+		a.errorf(r.providerRange, "Provider configuration not present",
+			"There is no provider %q block with alias %q. Declare it: provider %q { alias = %q }.", r.providerName, r.providerAlias, r.providerName, r.providerAlias)
+	}
+}
+
+// importTarget resolves an import block's "to": a managed resource, with
+// a literal instance key when the resource has count or for_each.
+func (a *analyzer) importTarget(imp *importDecl) {
+	imp.key = cty.NilVal
+	r := a.resolve(imp.to, rules{what: "an import target", graphOnly: true}, nil)
+	if r == nil {
+		return
+	}
+	if r.target == nil || r.target.kind != kindResource || r.attr != "" || len(r.rest) > 0 {
+		a.errorf(imp.toRange, "Invalid import target",
+			"The import target must be a managed resource or one of its instances, such as huaweicloud_vpc.vpc or huaweicloud_vpc.vpc[0].")
+		return
+	}
+	if r.target.res.multi() && r.whole() {
+		a.errorf(imp.toRange, "Invalid import target",
+			"%s has count or for_each set: name the instance to import into, such as %s[0].", r.target.addr, r.target.addr)
+		return
+	}
+	imp.target, imp.key = r.target, r.key
+}
+
+// dependsOn resolves depends_on entries: whole resources, data sources or
+// their instances, never attributes.
+func (a *analyzer) dependsOn(travs []hcl.Traversal) []*ref {
+	var out []*ref
+	for _, t := range travs {
+		r := a.resolve(t, rules{what: "depends_on", graphOnly: true}, nil)
+		if r == nil {
+			continue
+		}
+		if r.target == nil || (r.target.kind != kindResource && r.target.kind != kindData) || len(r.rest) > 0 {
+			a.errorf(r.rng, "Invalid depends_on reference",
+				"depends_on lists whole resources and data sources (huaweicloud_vpc.vpc), not attributes or other values.")
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// shape analyses a configuration body; iterators are the names dynamic
+// blocks introduce around it.
+func (a *analyzer) shape(sc *scope, s *bodyShape, rl rules, iterators []string) {
+	if s == nil {
+		return
+	}
+	for _, attr := range s.attrs {
+		a.expr(sc, attr.Expr, rl, iterators)
+	}
+	for _, b := range s.blocks {
+		if b.body != nil {
+			a.shape(sc, b.body, rl, iterators)
+			continue
+		}
+		a.expr(sc, b.dynamic.forEach, rl, iterators)
+		a.shape(sc, b.dynamic.content, rl, append(iterators[:len(iterators):len(iterators)], b.dynamic.iterator))
+	}
+}
+
+// expr analyses one expression and adds its references to sc.
+func (a *analyzer) expr(sc *scope, e hcl.Expression, rl rules, iterators []string) {
+	for _, ne := range a.native(e) {
+		w := &refWalker{keyed: map[*hclsyntax.ScopeTraversalExpr]hclsyntax.Expression{}, rel: map[*hclsyntax.ScopeTraversalExpr]hcl.Traversal{}, names: a.attrNames}
+		if len(iterators) > 0 {
+			names := map[string]struct{}{}
+			for _, it := range iterators {
+				names[it] = struct{}{}
+			}
+			w.scopes = append(w.scopes, names)
+		}
+		hclsyntax.Walk(ne, w)
+		for _, call := range w.calls {
+			a.checkCall(call)
+		}
+		for _, st := range w.travs {
+			wi := w.walkInfo(st)
+			if r := a.resolve(st.Traversal, rl, &wi); r != nil {
+				sc.add(r)
+			}
+		}
+	}
+}
+
+// native returns the native-syntax expressions behind e. A JSON expression
+// is taken apart the way hcl's json package evaluates it: strings are
+// templates, arrays and objects are walked.
+func (a *analyzer) native(e hcl.Expression) []hclsyntax.Expression {
+	if ne, ok := e.(hclsyntax.Expression); ok {
+		return []hclsyntax.Expression{ne}
+	}
+	var out []hclsyntax.Expression
+	a.jsonNative(e, &out)
+	return out
+}
+
+func (a *analyzer) jsonNative(e hcl.Expression, out *[]hclsyntax.Expression) {
+	v, diags := e.Value(nil)
+	if diags.HasErrors() {
+		return
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String && v.IsKnown() && !v.IsNull():
+		rng := e.Range()
+		tmpl, diags := hclsyntax.ParseTemplate([]byte(v.AsString()), rng.Filename,
+			hcl.Pos{Line: rng.Start.Line, Column: rng.Start.Column + 1, Byte: rng.Start.Byte + 1})
+		a.diags = append(a.diags, diags...)
+		if !diags.HasErrors() {
+			*out = append(*out, tmpl)
+		}
+	case ty.IsTupleType():
+		exprs, _ := hcl.ExprList(e)
+		for _, el := range exprs {
+			a.jsonNative(el, out)
+		}
+	case ty.IsObjectType():
+		pairs, _ := hcl.ExprMap(e)
+		for _, p := range pairs {
+			a.jsonNative(p.Key, out)
+			a.jsonNative(p.Value, out)
+		}
+	}
+}
+
+func (a *analyzer) checkCall(call *hclsyntax.FunctionCallExpr) {
+	if why, forbidden := forbiddenFunctions[call.Name]; forbidden {
+		a.errorf(call.NameRange, "Function not allowed",
+			"The function %q is not allowed: it %s. RFS forbids file-system functions, and Formation never reads the host's file system on a template's behalf.", call.Name, why)
+		return
+	}
+	if _, ok := a.funcs[call.Name]; !ok {
+		a.errorf(call.NameRange, "Call to unknown function", "There is no function named %q.%s", call.Name, didYouMean(call.Name, a.funcNames))
+	}
+}
+
+// walkInfo is what the walker saw around one root traversal.
+type walkInfo struct {
+	keyExpr hclsyntax.Expression // the key of an IndexExpr applied to it
+	rel     hcl.Traversal        // the traversal applied after that index, or after a splat
+}
+
+// refWalker collects root-scope traversals (skipping for-expression and
+// dynamic-block iterators), index expressions applied to them, the
+// traversals applied after those, and function calls.
+type refWalker struct {
+	scopes []map[string]struct{}
+	travs  []*hclsyntax.ScopeTraversalExpr
+	keyed  map[*hclsyntax.ScopeTraversalExpr]hclsyntax.Expression
+	rel    map[*hclsyntax.ScopeTraversalExpr]hcl.Traversal
+	calls  []*hclsyntax.FunctionCallExpr
+	names  map[string]bool
+}
+
+func (w *refWalker) walkInfo(st *hclsyntax.ScopeTraversalExpr) walkInfo {
+	return walkInfo{keyExpr: w.keyed[st], rel: w.rel[st]}
+}
+
+func (w *refWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	switch t := n.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		w.noteNames(t.Traversal)
+		name := t.Traversal.RootName()
+		for _, s := range w.scopes {
+			if _, local := s[name]; local {
+				return nil
+			}
+		}
+		w.travs = append(w.travs, t)
+	case *hclsyntax.RelativeTraversalExpr:
+		w.noteNames(t.Traversal)
+		if ix, ok := t.Source.(*hclsyntax.IndexExpr); ok {
+			if st, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+				w.rel[st] = t.Traversal
+			}
+		}
+	case *hclsyntax.IndexExpr:
+		if st, ok := t.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+			w.keyed[st] = t.Key
+		}
+	case *hclsyntax.SplatExpr:
+		if st, ok := t.Source.(*hclsyntax.ScopeTraversalExpr); ok {
+			if rt, ok := t.Each.(*hclsyntax.RelativeTraversalExpr); ok {
+				if _, anon := rt.Source.(*hclsyntax.AnonSymbolExpr); anon {
+					w.rel[st] = rt.Traversal
+				}
+			}
+		}
+	case *hclsyntax.FunctionCallExpr:
+		w.calls = append(w.calls, t)
+	case hclsyntax.ChildScope:
+		w.scopes = append(w.scopes, t.LocalNames)
+	}
+	return nil
+}
+
+func (w *refWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(hclsyntax.ChildScope); ok {
+		w.scopes = w.scopes[:len(w.scopes)-1]
+	}
+	return nil
+}
+
+func (w *refWalker) noteNames(t hcl.Traversal) {
+	for _, step := range t {
+		if at, ok := step.(hcl.TraverseAttr); ok {
+			w.names[at.Name] = true
+		}
+	}
+}
+
+func attrStep(t hcl.Traversal, i int) (string, bool) {
+	if i >= len(t) {
+		return "", false
+	}
+	switch s := t[i].(type) {
+	case hcl.TraverseAttr:
+		return s.Name, true
+	case hcl.TraverseRoot:
+		return s.Name, true
+	}
+	return "", false
+}
+
+// resolve checks one root traversal against the declarations and the rules.
+func (a *analyzer) resolve(t hcl.Traversal, rl rules, wi *walkInfo) *ref {
+	rng := t.SourceRange()
+	root := t.RootName()
+	r := &ref{root: root, rng: rng, trav: t, key: cty.NilVal, text: traversalText(t)}
+	if rl.onlyVars && root != "var" {
+		a.errorf(rng, "Invalid reference in variable validation",
+			"A validation condition and its error message can refer only to input variables (var.*).")
+		return nil
+	}
+	attr, hasAttr := attrStep(t, 1)
+	switch root {
+	case "var":
+		if !hasAttr {
+			a.errorf(rng, "Invalid reference", `A reference to "var" must be followed by a variable name, such as var.region.`)
+			return nil
+		}
+		if r.target = a.m.variables[attr]; r.target == nil {
+			a.errorf(rng, "Reference to undeclared input variable",
+				"An input variable with the name %q has not been declared. This variable can be declared with a variable %q {} block.%s",
+				attr, attr, didYouMean("var."+attr, a.varAddrs))
+			return nil
+		}
+		r.name = attr
+	case "local":
+		if !hasAttr {
+			a.errorf(rng, "Invalid reference", `A reference to "local" must be followed by a local value name, such as local.tags.`)
+			return nil
+		}
+		if r.target = a.m.locals[attr]; r.target == nil {
+			a.errorf(rng, "Reference to undeclared local value",
+				"A local value with the name %q has not been declared.%s", attr, didYouMean("local."+attr, a.localAddrs))
+			return nil
+		}
+		r.name = attr
+	case "count":
+		if !rl.count {
+			a.errorf(rng, `Reference to "count" in non-counted context`,
+				`The "count" object can be used only in "resource" and "data" blocks, and only when the "count" argument is set; it cannot be used in %s.`, rl.what)
+			return nil
+		}
+		if attr != "index" {
+			a.errorf(rng, `Invalid "count" attribute`, `The "count" object has one attribute, count.index: the index of each instance of a block that has "count" set.`)
+			return nil
+		}
+	case "each":
+		if !rl.each {
+			a.errorf(rng, `Reference to "each" in context without for_each`,
+				`The "each" object can be used only in "resource" and "data" blocks, and only when the "for_each" argument is set; it cannot be used in %s.`, rl.what)
+			return nil
+		}
+		if attr != "key" && attr != "value" {
+			a.errorf(rng, `Invalid "each" attribute`, `The "each" object has two attributes: each.key and each.value.`)
+			return nil
+		}
+	case "path":
+		if attr != "module" && attr != "root" && attr != "cwd" {
+			a.errorf(rng, `Invalid "path" attribute`, `The "path" object has the attributes module, root and cwd.`)
+			return nil
+		}
+	case "terraform":
+		if attr != "workspace" {
+			a.errorf(rng, `Invalid "terraform" attribute`, `The "terraform" object has one attribute, terraform.workspace.`)
+			return nil
+		}
+	case "self":
+		a.errorf(rng, `Invalid "self" reference`, `The "self" object is available only in provisioner and connection blocks, which RFS does not allow.`)
+		return nil
+	case "module":
+		a.diags = append(a.diags, unsupportedDiag("Modules are not supported yet",
+			"Formation does not support module blocks yet, so there are no module outputs to refer to.", rangePtr(rng)))
+		return nil
+	case "data":
+		name, ok := attrStep(t, 2)
+		if !hasAttr || !ok {
+			a.errorf(rng, "Invalid data resource reference", "A reference to a data source has the form data.TYPE.NAME.")
+			return nil
+		}
+		addr := "data." + attr + "." + name
+		if r.target = a.m.resources[addr]; r.target == nil {
+			a.errorf(rng, "Reference to undeclared data source",
+				"A data source %q %q has not been declared.%s", attr, name, didYouMean(addr, a.dataAddrs))
+			return nil
+		}
+		r.name = name
+		if !a.instanceSteps(r, t[3:], wi, rl.graphOnly) {
+			return nil
+		}
+	default:
+		if !hasAttr {
+			a.errorf(rng, "Invalid reference",
+				"A reference to a resource type must be followed by at least one attribute access, specifying the resource name.%s",
+				didYouMean(root, append(append(a.varAddrs[:len(a.varAddrs):len(a.varAddrs)], a.localAddrs...), a.resAddrs...)))
+			return nil
+		}
+		addr := root + "." + attr
+		if r.target = a.m.resources[addr]; r.target == nil {
+			a.errorf(rng, "Reference to undeclared resource",
+				"A managed resource %q %q has not been declared.%s", root, attr, didYouMean(addr, a.resAddrs))
+			return nil
+		}
+		r.name = attr
+		if !a.instanceSteps(r, t[2:], wi, rl.graphOnly) {
+			return nil
+		}
+	}
+	if rl.noResources && r.target != nil && r.target.res != nil {
+		a.errorf(rng, "Invalid reference", "%s can refer only to variables and local values, not to %s.", capitalize(rl.what), r.target.addr)
+		return nil
+	}
+	return r
+}
+
+// instanceSteps reads the instance key and first attribute of a resource
+// or data reference. rest is the traversal after the block name; wi what
+// the walker saw around it.
+func (a *analyzer) instanceSteps(r *ref, rest hcl.Traversal, wi *walkInfo, graphOnly bool) bool {
+	res, addr := r.target.res, r.target.addr
+	splat := false
+	unexpectedKey := func(rng hcl.Range) bool {
+		a.errorf(rng, "Unexpected resource instance key",
+			`Because %s does not have "count" or "for_each" set, references to it must not include an index key. Remove the bracketed index to refer to the single instance of this block.`, addr)
+		return false
+	}
+	switch {
+	case len(rest) == 0 && wi != nil && wi.keyExpr != nil:
+		if !res.multi() {
+			return unexpectedKey(wi.keyExpr.Range())
+		}
+		r.keyExpr, rest = wi.keyExpr, wi.rel
+	case len(rest) == 0 && wi != nil && wi.rel != nil:
+		rest, splat = wi.rel, true
+	case len(rest) > 0:
+		if ix, ok := rest[0].(hcl.TraverseIndex); ok {
+			if !res.multi() {
+				return unexpectedKey(ix.SrcRange)
+			}
+			key, ok := a.literalKey(r.target, ix)
+			if !ok {
+				return false
+			}
+			r.key, rest = key, rest[1:]
+		}
+	}
+	if len(rest) > 0 {
+		if at, ok := rest[0].(hcl.TraverseAttr); ok {
+			if res.multi() && r.whole() && !splat {
+				example := addr + "[count.index]." + at.Name
+				if res.forEach != nil {
+					example = addr + "[each.key]." + at.Name
+				}
+				a.errorf(r.rng, "Missing resource instance key",
+					`Because %s has "count" or "for_each" set, its attributes must be read from a specific instance. For example, to use the instance with the same index as the referring instance: %s`, addr, example)
+				return false
+			}
+			r.attr = at.Name
+		}
+	}
+	if !splat {
+		r.rest = rest
+	}
+	switch {
+	case graphOnly:
+	case r.attr != "":
+		if res.patchSet == nil {
+			res.patchSet = map[string]bool{}
+		}
+		res.patchSet[r.attr] = true
+	default:
+		res.opaqueUse = true
+	}
+	return true
+}
+
+// literalKey converts a literal instance key: a whole number for count, a
+// string for for_each. The key is kept as the RFS index string.
+func (a *analyzer) literalKey(n *node, ix hcl.TraverseIndex) (cty.Value, bool) {
+	k, err := keyString(ix.Key, n.res.count != nil)
+	if err != nil {
+		a.errorf(ix.SrcRange, "Invalid resource instance key", "%s: %s.", n.addr, err)
+		return cty.NilVal, false
+	}
+	return cty.StringVal(k), true
+}
+
+// keyString converts an instance key to its RFS index string.
+func keyString(key cty.Value, isCount bool) (string, error) {
+	if !key.IsKnown() {
+		return "", fmt.Errorf("the key is not known yet")
+	}
+	if key.IsNull() {
+		return "", fmt.Errorf("the key is null")
+	}
+	if isCount {
+		n, err := convert.Convert(key, cty.Number)
+		if err != nil {
+			return "", fmt.Errorf("a count index must be a number")
+		}
+		bf := n.AsBigFloat()
+		i, acc := bf.Int64()
+		if !bf.IsInt() || acc != 0 || i < 0 {
+			return "", fmt.Errorf("a count index must be a whole number, 0 or more")
+		}
+		return fmt.Sprint(i), nil
+	}
+	s, err := convert.Convert(key, cty.String)
+	if err != nil {
+		return "", fmt.Errorf("a for_each key must be a string")
+	}
+	return s.AsString(), nil
+}
+
+// link sets n.deps from every reference n makes.
+func (a *analyzer) link(n *node) {
+	seen := map[*node]bool{}
+	add := func(t *node) {
+		if t != nil && !seen[t] {
+			seen[t] = true
+			n.deps = append(n.deps, t)
+		}
+	}
+	addScope := func(sc *scope) {
+		for _, r := range sc.refs {
+			add(r.target)
+		}
+	}
+	switch n.kind {
+	case kindLocal:
+		addScope(&n.local.scope)
+	case kindOutput:
+		addScope(&n.output.scope)
+		for _, r := range n.output.extra {
+			add(r.target)
+		}
+	case kindProvider:
+		addScope(&n.provider.scope)
+	case kindResource, kindData:
+		addScope(&n.res.meta)
+		addScope(&n.res.cfg)
+		for _, r := range n.res.extra {
+			add(r.target)
+		}
+		for _, t := range n.res.lifecycle.triggers {
+			if t.ref != nil {
+				add(t.ref.target)
+			}
+		}
+		add(n.res.provider)
+	}
+	sort.Slice(n.deps, func(i, j int) bool { return n.deps[i].addr < n.deps[j].addr })
+}
+
+func traversalText(t hcl.Traversal) string {
+	var b strings.Builder
+	for _, step := range t {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + s.Name)
+		case hcl.TraverseIndex:
+			if s.Key.Type() == cty.String && s.Key.IsKnown() && !s.Key.IsNull() {
+				b.WriteString("[" + quoteKey(s.Key.AsString()) + "]")
+			} else if s.Key.Type() == cty.Number && s.Key.IsKnown() && !s.Key.IsNull() {
+				b.WriteString("[" + s.Key.AsBigFloat().Text('f', -1) + "]")
+			} else {
+				b.WriteString("[…]")
+			}
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
+		}
+	}
+	return b.String()
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
