@@ -1,0 +1,344 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
+)
+
+// command is one row of the command table. Adding a command is one file
+// whose init calls register; the framework does the rest: dispatch by name,
+// flag parsing (flags may come before or after the positional arguments),
+// the positional argument checks, -h, the pending refusal, and opening the
+// database only if the action asks for it.
+type command struct {
+	// name is what follows "formation": "fsm", or "stack create" for a
+	// command of a group. Scripts call commands by these names.
+	name string
+	// args are the positional arguments, all required, in order. Each is
+	// checked before the action runs, so a bad name never reaches the
+	// database.
+	args []arg
+	// summary is the one line the top-level usage shows.
+	summary string
+	// help, if set, is shown by -h between the synopsis and the flags.
+	help string
+	// setup defines the command's flags on fs and returns the action that
+	// runs once they are parsed. Each invocation calls setup afresh, so an
+	// action's flag variables are its own. nil means no flags; a pending
+	// command's setup defines its flags and returns nil.
+	setup func(fs *flag.FlagSet) action
+	// pending, when set, says what engine feature the command waits for:
+	// it parses its flags and arguments and then refuses with
+	// CodeUnsupported rather than pretend to work.
+	pending string
+}
+
+// action runs a command whose flags and arguments are parsed and checked.
+// It returns nil for success, exitStatus for an outcome that is not a
+// success (a failed deployment), or the error to report.
+type action func(ctx context.Context, inv *invocation) error
+
+// arg is a positional argument: its name in usage text and its check.
+type arg struct {
+	name  string
+	check func(string) error // nil: anything goes
+}
+
+// The positional arguments commands share.
+var (
+	stackArg = arg{"NAME", func(s string) error { return formation.ValidateName("", "stack_name", s) }}
+	planArg  = arg{"PLAN", func(s string) error { return formation.ValidateName("", "execution_plan_name", s) }}
+)
+
+// commands is the command table, by name; commands register from init.
+var commands = map[string]*command{}
+
+// register adds c to the command table. A name registered twice is a
+// programming error (typically a command implemented while its pending
+// entry is still in pending.go), caught the moment the binary starts.
+func register(c *command) {
+	if c.setup == nil && c.pending == "" {
+		panic("formation: command " + c.name + " has neither an action nor a pending reason")
+	}
+	if _, dup := commands[c.name]; dup {
+		panic("formation: command " + c.name + " registered twice")
+	}
+	commands[c.name] = c
+}
+
+// invocation is one run of the tool: the parsed global flags, the
+// command's checked positional arguments, where output goes, and the
+// engine, opened on first use.
+type invocation struct {
+	g      globals
+	args   []string
+	stdout io.Writer
+	out    *output
+	eng    *engine.Engine
+}
+
+// run is the whole tool, callable in-process: it parses args (without the
+// program name), runs the command and returns the exit status. Errors are
+// reported on stderr as one line, "CODE: message".
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	_ = stdin // no command reads stdin yet; the signature is the contract
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	inv := &invocation{g: defaultGlobals(), stdout: stdout}
+	err := inv.dispatch(ctx, args)
+	if inv.eng != nil {
+		if cerr := inv.eng.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return report(stdout, stderr, err)
+}
+
+// dispatch parses the global flags, finds the command and runs it.
+func (inv *invocation) dispatch(ctx context.Context, args []string) error {
+	global := newFlagSet("formation")
+	inv.g.register(global)
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return helpText(topUsage(global))
+		}
+		return usageError(formation.CodeInvalidParameter, "", "%v", err)
+	}
+	cmd, rest, err := resolve(global.Args())
+	if err != nil {
+		return err
+	}
+	return inv.runCommand(ctx, cmd, rest)
+}
+
+// resolve finds the command words name: a command ("fsm"), or a group and
+// one of its commands ("stack create"). It returns the words after it.
+func resolve(words []string) (*command, []string, error) {
+	if len(words) == 0 {
+		return nil, nil, usageError(formation.CodeMissingParameter, "", "missing command")
+	}
+	if c := commands[words[0]]; c != nil {
+		return c, words[1:], nil
+	}
+	group := words[0]
+	if len(groupCommands(group)) == 0 {
+		return nil, nil, usageError(formation.CodeInvalidParameter, "", "unknown command %q", group)
+	}
+	switch {
+	case len(words) == 1:
+		return nil, nil, usageError(formation.CodeMissingParameter, group, "missing subcommand")
+	case isHelpFlag(words[1]):
+		return nil, nil, helpText(groupUsage(group))
+	}
+	if c := commands[group+" "+words[1]]; c != nil {
+		return c, words[2:], nil
+	}
+	return nil, nil, usageError(formation.CodeInvalidParameter, group, "unknown command %q", group+" "+words[1])
+}
+
+func isHelpFlag(s string) bool {
+	return s == "-h" || s == "-help" || s == "--help" || s == "--h"
+}
+
+// runCommand parses the command's flags and arguments, checks them, and
+// runs its action. Everything that can be refused without the database is
+// refused before the action opens it.
+func (inv *invocation) runCommand(ctx context.Context, cmd *command, words []string) error {
+	fs := newFlagSet("formation " + cmd.name)
+	var act action
+	if cmd.setup != nil {
+		act = cmd.setup(fs)
+	}
+	// The usage shows the command's own flags: render it before the
+	// globals join the set (they are accepted after the command too, as in
+	// "formation stack list -json").
+	usage := commandUsage(cmd, fs)
+	inv.g.register(fs)
+	pos, err := parseInterspersed(fs, words)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return helpText(usage)
+	case err != nil:
+		return usageError(formation.CodeInvalidParameter, cmd.name, "%v", err)
+	case len(pos) < len(cmd.args):
+		return usageError(formation.CodeMissingParameter, cmd.name, "missing %s", cmd.args[len(pos)].name)
+	case len(pos) > len(cmd.args):
+		return usageError(formation.CodeInvalidParameter, cmd.name, "unexpected argument %q", pos[len(cmd.args)])
+	}
+	for i, a := range cmd.args {
+		if a.check == nil {
+			continue
+		}
+		if err := a.check(pos[i]); err != nil {
+			return err
+		}
+	}
+	if cmd.pending != "" {
+		return formation.Errorf(formation.CodeUnsupported, "", "", "formation %s is not available yet: %s", cmd.name, cmd.pending)
+	}
+	inv.args = pos
+	inv.out = newOutput(inv.stdout, inv.g.json)
+	return act(ctx, inv)
+}
+
+// newFlagSet returns a flag set that reports errors to its caller instead
+// of printing them: the framework prints one line per error, and usage only
+// when asked.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseInterspersed parses fs's flags wherever they appear among args, as
+// users write them ("stack create web -description x"), and returns the
+// positional arguments in order. After "--" everything is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if consumed := args[:len(args)-len(rest)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// engine opens the database on first use. Commands that never call it (fsm,
+// -h, anything refused before its action) need no database and create none.
+func (inv *invocation) engine() (*engine.Engine, error) {
+	if inv.eng != nil {
+		return inv.eng, nil
+	}
+	e, err := engine.Open(inv.g.db)
+	if err != nil {
+		return nil, openError(inv.g.db, err)
+	}
+	inv.eng = e
+	return e, nil
+}
+
+// openError words a failed engine.Open. A locked file is the common case
+// (another formation process holds it) and gets a plain sentence. The store
+// reports it as ErrUnavailable wrapping the lock timeout; the other
+// unavailable case, a file from a newer Formation, has no cause and keeps
+// the store's own message.
+func openError(path string, err error) error {
+	var fe *formation.Error
+	if errors.As(err, &fe) && fe.Code == formation.CodeUnavailable && fe.Err != nil {
+		return formation.Errorf(formation.CodeUnavailable, "", "", "database %s is in use by another process", path)
+	}
+	return err
+}
+
+// synopsis is the command's name and positional arguments: "plan show NAME PLAN".
+func (c *command) synopsis() string {
+	s := c.name
+	for _, a := range c.args {
+		s += " " + a.name
+	}
+	return s
+}
+
+// groupCommands lists the commands of a group ("stack"), sorted.
+func groupCommands(group string) []*command {
+	var out []*command
+	for _, c := range sortedCommands() {
+		if strings.HasPrefix(c.name, group+" ") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func sortedCommands() []*command {
+	out := make([]*command, 0, len(commands))
+	for _, c := range commands {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *command) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// commandList renders commands as an aligned synopsis / summary list.
+func commandList(cmds []*command) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 3, ' ', 0)
+	for _, c := range cmds {
+		summary := c.summary
+		if c.pending != "" {
+			summary += " (not available yet)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", c.synopsis(), summary)
+	}
+	_ = tw.Flush()
+	return b.String()
+}
+
+func topUsage(global *flag.FlagSet) string {
+	var b strings.Builder
+	b.WriteString(`Usage: formation [global flags] COMMAND [arguments] [flags]
+
+Formation runs Huawei Cloud RFS stacks, execution plans and deployments
+in-process, against the simulated provider, with everything stored in one
+database file.
+
+Commands:
+`)
+	b.WriteString(commandList(sortedCommands()))
+	b.WriteString("\nGlobal flags (accepted before or after the command):\n")
+	global.SetOutput(&b)
+	global.PrintDefaults()
+	global.SetOutput(io.Discard)
+	b.WriteString(globalsNote + `
+Exit status: 0 success; 1 a deployment ended in *_FAILED or ROLLBACK_COMPLETE;
+2 invalid usage or a rejected request (the error's code and message on stderr).
+
+Run 'formation COMMAND -h' for a command's arguments and flags.
+`)
+	return b.String()
+}
+
+func groupUsage(group string) string {
+	return fmt.Sprintf("Usage: formation %s COMMAND [arguments] [flags]\n\nCommands:\n%s\nRun 'formation %s COMMAND -h' for a command's arguments and flags.\n",
+		group, commandList(groupCommands(group)), group)
+}
+
+// commandUsage renders -h for cmd from its table row and its flag set.
+func commandUsage(cmd *command, fs *flag.FlagSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: formation %s [flags]\n\n%s.\n", cmd.synopsis(), cmd.summary)
+	if cmd.help != "" {
+		fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(cmd.help))
+	}
+	if cmd.pending != "" {
+		fmt.Fprintf(&b, "\nNot available yet: it needs %s.\n", cmd.pending)
+	}
+	hasFlags := false
+	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if hasFlags {
+		b.WriteString("\nFlags:\n")
+		fs.SetOutput(&b)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	b.WriteString("\nGlobal flags (-db, -json, …) may come before or after the command: see 'formation -h'.\n")
+	return b.String()
+}
