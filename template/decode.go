@@ -140,10 +140,20 @@ func (d *decoder) constString(attr *hcl.Attribute) string {
 
 // exprText is an expression as written: the source text for native syntax,
 // the string's content for a JSON string.
+//
+// A JSON string that is one interpolation ("${length(var.x) > 0}") gives
+// the inner expression, as the HCL form would.
 func (d *decoder) exprText(e hcl.Expression) string {
 	if _, native := e.(hclsyntax.Expression); !native {
 		if v, diags := e.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
-			return v.AsString()
+			s := v.AsString()
+			if inner, ok := strings.CutPrefix(s, "${"); ok && strings.HasSuffix(inner, "}") {
+				tmpl, diags := hclsyntax.ParseTemplate([]byte(s), "", hcl.InitialPos)
+				if _, wrap := tmpl.(*hclsyntax.TemplateWrapExpr); wrap && !diags.HasErrors() {
+					return strings.TrimSpace(inner[:len(inner)-1])
+				}
+			}
+			return s
 		}
 	}
 	return sourceText(d.files, e.Range())
@@ -245,7 +255,11 @@ func (d *decoder) variable(b *hcl.Block) {
 		if m, diags := val.message.Value(nil); !diags.HasErrors() && m.Type() == cty.String && m.IsKnown() && !m.IsNull() {
 			val.messageText = m.AsString()
 		} else {
+			// a template: show it without its quotes, as written
 			val.messageText = d.exprText(val.message)
+			if _, tmpl := val.message.(*hclsyntax.TemplateExpr); tmpl && len(val.messageText) >= 2 && strings.HasPrefix(val.messageText, `"`) && strings.HasSuffix(val.messageText, `"`) {
+				val.messageText = val.messageText[1 : len(val.messageText)-1]
+			}
 		}
 		v.validations = append(v.validations, val)
 	}

@@ -181,13 +181,13 @@ func (ev *evaluator) local(n *node) (cty.Value, hcl.Diagnostics) {
 
 // target is the value of a resource or data block as a scope sees it:
 // the single instance; the keyed instances only, as an object by key; or
-// the collection of all instances.
+// the collection of all instances. In Expand, managed instances are
+// unknown but the collections have their shape: length(vpc) and
+// for_each = vpc (over a for_each block) are known.
 func (ev *evaluator) target(tu *targetUse, keys []string) cty.Value {
 	e := ev.c.exp[tu.node.id]
 	switch {
 	case e == nil || e.failed:
-		return cty.DynamicVal
-	case ev.static && tu.node.kind == kindResource:
 		return cty.DynamicVal
 	case !e.isCount && !e.isEach:
 		if len(e.list) == 0 {
