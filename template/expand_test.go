@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"strings"
+	"strconv"
 	"testing"
 
 	"github.com/formation-engine/formation"
@@ -77,7 +77,7 @@ resource "huaweicloud_vpc" "str_count" {
 	}
 }
 
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + cty.NumberIntVal(int64(i)).AsBigFloat().Text('f', 0)) }
+func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestExpand_CountAndForEachErrors(t *testing.T) {
 	const inv = formation.CodeInvalidTemplate
@@ -276,7 +276,7 @@ resource "other_x" "z" {
 		"other_x.y":               {"huaweicloud_subnet.all", `huaweicloud_vpc.keyed["a"]`, `huaweicloud_vpc.keyed["b"]`},
 		`other_x.z["a"]`:          {`huaweicloud_vpc.keyed["a"]`, `huaweicloud_vpc.keyed["b"]`},
 		"huaweicloud_vpc.vpc[1]":  {"data.other_account.me"},
-		"data.other_account.me": nil,
+		"data.other_account.me":   nil,
 	}
 	for addr, want := range tests {
 		if got := cfg.Instance(addr).DependsOn; !reflect.DeepEqual(got, want) {
