@@ -255,3 +255,40 @@ var transposeFunc = function.New(&function.Spec{
 		return cty.MapVal(out), nil
 	},
 })
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor an empty string, all converted to one type.
+var coalesceFunc = function.New(&function.Spec{
+	Description: "Returns the first argument that is not null and not an empty string.",
+	VarParam: &function.Parameter{
+		Name: "vals", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true,
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		ty, _ := convert.UnifyUnsafe(types)
+		if ty == cty.NilType {
+			return cty.NilType, errors.New("all arguments must have the same type")
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			v, err := convert.Convert(a, retType)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			switch {
+			case !v.IsKnown():
+				return cty.UnknownVal(retType), nil
+			case v.IsNull():
+			case retType == cty.String && v.AsString() == "":
+			default:
+				return v, nil
+			}
+		}
+		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
+	},
+})
