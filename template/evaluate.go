@@ -108,7 +108,7 @@ func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.E
 		vars["terraform"] = terraformObj
 	}
 	if inst != nil && sc.count {
-		vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(inst.index))})
+		vars["count"] = countValue(inst.index)
 	}
 	if inst != nil && sc.each {
 		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": inst.eachValue})
@@ -120,7 +120,7 @@ func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.E
 			diags = append(diags, d...)
 			m[l.local.name] = v
 		}
-		vars["local"] = cty.ObjectVal(m)
+		vars["local"] = record(m)
 	}
 	if len(sc.targets) > 0 {
 		var types, data map[string]map[string]cty.Value
@@ -144,17 +144,35 @@ func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.E
 			(*group)[r.typ][r.name] = v
 		}
 		for typ, m := range types {
-			vars[typ] = cty.ObjectVal(m)
+			vars[typ] = record(m)
 		}
 		if data != nil {
 			dm := make(map[string]cty.Value, len(data))
 			for typ, m := range data {
-				dm[typ] = cty.ObjectVal(m)
+				dm[typ] = record(m)
 			}
-			vars["data"] = cty.ObjectVal(dm)
+			vars["data"] = record(dm)
 		}
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: ev.c.t.funcs}, diags
+}
+
+// countValue is the count object of an instance. A map serves as well as an
+// object for count.index and is cheaper to build (no attribute type map).
+func countValue(index int) cty.Value {
+	return cty.MapVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(index))})
+}
+
+// record makes the value behind a name in an evaluation context (local,
+// a resource type, data, a keyed block): an object of the referenced
+// names, or for a single name a one-element map, which references read the
+// same way (references always name an attribute of these values) and
+// which costs one allocation less per evaluation.
+func record(m map[string]cty.Value) cty.Value {
+	if len(m) == 1 {
+		return cty.MapVal(m)
+	}
+	return cty.ObjectVal(m)
 }
 
 // local returns a local value: its Expand-time value, or for a local that
@@ -201,7 +219,7 @@ func (ev *evaluator) target(tu *targetUse, keys []string) cty.Value {
 				m[k] = ev.fetch(inst)
 			}
 		}
-		return cty.ObjectVal(m)
+		return record(m)
 	}
 	return ev.collection(e)
 }
@@ -225,22 +243,22 @@ func (ev *evaluator) fetch(inst *Instance) cty.Value {
 // (not wholly known) object lacks, so that reading them yields unknown
 // rather than an error.
 func patch(v cty.Value, names []string) cty.Value {
-	if len(names) == 0 || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() || v.IsWhollyKnown() {
+	if len(names) == 0 || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() {
 		return v
 	}
 	ty := v.Type()
-	var m map[string]cty.Value
+	var missing []string
 	for _, name := range names {
-		if ty.HasAttribute(name) {
-			continue
+		if !ty.HasAttribute(name) {
+			missing = append(missing, name)
 		}
-		if m == nil {
-			m = v.AsValueMap()
-		}
-		m[name] = cty.DynamicVal
 	}
-	if m == nil {
+	if len(missing) == 0 || v.IsWhollyKnown() {
 		return v
+	}
+	m := v.AsValueMap()
+	for _, name := range missing {
+		m[name] = cty.DynamicVal
 	}
 	return cty.ObjectVal(m)
 }
@@ -292,7 +310,7 @@ func (ev *evaluator) collection(e *expansion) cty.Value {
 
 // keyVariables is the parent context of the key contexts of one block's
 // instances: variables, the locals known so far, path and terraform.
-func (ev *evaluator) keyVariables(n *node) *hcl.EvalContext {
+func (ev *evaluator) keyVariables() *hcl.EvalContext {
 	locals := map[string]cty.Value{}
 	for name, ln := range ev.c.t.m.locals {
 		if v := ev.c.locals[ln.id]; v.Type() != cty.NilType {
@@ -312,7 +330,7 @@ func (ev *evaluator) keyContext(base *hcl.EvalContext, inst *Instance) *hcl.Eval
 	child := base.NewChild()
 	child.Variables = make(map[string]cty.Value, 1)
 	if inst.index >= 0 {
-		child.Variables["count"] = cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(inst.index))})
+		child.Variables["count"] = countValue(inst.index)
 	}
 	if inst.eachValue.Type() != cty.NilType {
 		child.Variables["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": inst.eachValue})

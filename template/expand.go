@@ -349,16 +349,21 @@ func (c *Config) resolveKeys(e *expansion, st *evaluator) hcl.Diagnostics {
 		return nil
 	}
 	var diags hcl.Diagnostics
-	base := st.keyVariables(e.node)
+	var base *hcl.EvalContext
 	for _, inst := range e.list {
-		kctx := st.keyContext(base, inst)
+		kctx := func() *hcl.EvalContext {
+			if base == nil {
+				base = st.keyVariables()
+			}
+			return st.keyContext(base, inst)
+		}
 		if len(keyed) > 0 {
 			inst.keys = make([][]string, len(r.cfg.targets))
 			for _, i := range keyed {
 				tu := r.cfg.targets[i]
 				var ks []string
 				for _, rf := range tu.keyed {
-					k, ok, d := c.refKey(rf, kctx)
+					k, ok, d := c.refKey(rf, inst, kctx)
 					diags = append(diags, d...)
 					if !ok {
 						ks = nil
@@ -372,7 +377,7 @@ func (c *Config) resolveKeys(e *expansion, st *evaluator) hcl.Diagnostics {
 			}
 		}
 		for _, t := range triggers {
-			addrs, d := c.refInstances(t.ref, kctx)
+			addrs, d := c.refInstances(t.ref, inst, kctx)
 			diags = append(diags, d...)
 			for _, a := range addrs {
 				inst.Lifecycle.ReplaceTriggeredBy = append(inst.Lifecycle.ReplaceTriggeredBy, Trigger{Addr: a, Path: traversalPath(t.ref.rest)})
@@ -382,18 +387,22 @@ func (c *Config) resolveKeys(e *expansion, st *evaluator) hcl.Diagnostics {
 	return diags
 }
 
-// refKey computes the instance key a keyed reference names for one
-// instance; ok is false when it cannot be known now.
-func (c *Config) refKey(rf *ref, kctx *hcl.EvalContext) (string, bool, hcl.Diagnostics) {
+// refKey computes the instance key a keyed reference names for inst; ok
+// is false when it cannot be known now. kctx gives the evaluation context
+// of the key expression.
+func (c *Config) refKey(rf *ref, inst *Instance, kctx func() *hcl.EvalContext) (string, bool, hcl.Diagnostics) {
 	target := c.exp[rf.target.id]
 	if target == nil || target.failed {
 		return "", false, nil
 	}
 	var k string
-	if rf.keyExpr == nil {
+	switch {
+	case rf.keyExpr == nil:
 		k = rf.key.AsString()
-	} else {
-		v, d := rf.keyExpr.Value(kctx)
+	case rf.ownKey && (inst.index >= 0) == target.isCount:
+		k = inst.Key // prev[count.index], other[each.key]: no evaluation needed
+	default:
+		v, d := rf.keyExpr.Value(kctx())
 		if d.HasErrors() || !v.IsWhollyKnown() {
 			return "", false, nil
 		}
@@ -430,13 +439,13 @@ func describeKeys(e *expansion) string {
 
 // refInstances lists the instance addresses a reference names for one
 // instance: the keyed one, or all of them.
-func (c *Config) refInstances(rf *ref, kctx *hcl.EvalContext) ([]string, hcl.Diagnostics) {
+func (c *Config) refInstances(rf *ref, inst *Instance, kctx func() *hcl.EvalContext) ([]string, hcl.Diagnostics) {
 	target := c.exp[rf.target.id]
 	if target == nil || target.failed {
 		return nil, nil
 	}
 	if !rf.whole() && target.isCount || !rf.whole() && target.isEach {
-		k, ok, d := c.refKey(rf, kctx)
+		k, ok, d := c.refKey(rf, inst, kctx)
 		if d.HasErrors() {
 			return nil, d
 		}

@@ -173,16 +173,17 @@ type targetUse struct {
 
 // ref is one reference found in an expression.
 type ref struct {
-	root    string        // first traversal step: "var", "local", "data", "count", a resource type, …
-	name    string        // variable or local name, resource name
-	target  *node         // the var, local, data or resource node; nil for count, each, path, terraform
-	rng     hcl.Range     // the traversal as written
-	trav    hcl.Traversal // the root traversal (without a dynamic index)
-	text    string        // the traversal as source text, for messages
-	key     cty.Value     // a literal instance key (vpc[0], vpc["a"]), cty.NilVal if none
-	keyExpr hcl.Expression
-	attr    string        // the first attribute read from the instance, "" if none
-	rest    hcl.Traversal // steps after the instance, for replace_triggered_by
+	root    string         // first traversal step: "var", "local", "data", "count", a resource type, …
+	name    string         // variable or local name, resource name
+	target  *node          // the var, local, data or resource node; nil for count, each, path, terraform
+	rng     hcl.Range      // the traversal as written
+	trav    hcl.Traversal  // the root traversal (without a dynamic index)
+	text    string         // the traversal as source text, for messages
+	key     cty.Value      // a literal instance key (vpc[0], vpc["a"]), cty.NilVal if none
+	keyExpr hcl.Expression // a dynamic instance key: prev[count.index]
+	ownKey  bool           // keyExpr is count.index or each.key: the referring instance's own key
+	attr    string         // the first attribute read from the instance, "" if none
+	rest    hcl.Traversal  // steps after the instance, for replace_triggered_by
 }
 
 // whole reports whether the reference needs every instance of its target.

@@ -502,6 +502,12 @@ func (a *analyzer) instanceSteps(r *ref, rest hcl.Traversal, wi *walkInfo, graph
 			return unexpectedKey(wi.keyExpr.Range())
 		}
 		r.keyExpr, rest = wi.keyExpr, wi.rel
+		if st, ok := wi.keyExpr.(*hclsyntax.ScopeTraversalExpr); ok {
+			switch traversalText(st.Traversal) {
+			case "count.index", "each.key":
+				r.ownKey = true
+			}
+		}
 	case len(rest) == 0 && wi != nil && wi.rel != nil:
 		rest, splat = wi.rel, true
 	case len(rest) > 0:

@@ -1,0 +1,123 @@
+package template_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/formation-engine/formation/template"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// benchValues is what a planner passes: each evaluated instance's
+// configuration plus an unknown id, with a version per block.
+type benchValues struct {
+	m        map[string]cty.Value
+	versions map[string]uint64
+}
+
+func (v *benchValues) Value(addr string) cty.Value { return v.m[addr] }
+func (v *benchValues) Version(block string) uint64 { return v.versions[block] }
+func (v *benchValues) set(i *template.Instance, o cty.Value) {
+	m := o.AsValueMap()
+	if m == nil {
+		m = map[string]cty.Value{}
+	}
+	m["id"] = cty.UnknownVal(cty.String)
+	v.m[i.Addr] = cty.ObjectVal(m)
+	v.versions[i.Resource]++
+}
+
+// runBench parses and expands src with count lifted to n, then evaluates
+// every instance in topological order.
+func runBench(b *testing.B, src string, n int) {
+	b.Helper()
+	b.ReportAllocs()
+	opts := template.Options{Limits: &template.Limits{MaxCount: n, MaxTemplateBody: 0}}
+	for b.Loop() {
+		tpl, err := template.Parse(src, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg, err := tpl.Expand(b.Context(), template.Input{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		vals := &benchValues{m: make(map[string]cty.Value, n), versions: map[string]uint64{}}
+		for _, addr := range cfg.Graph().TopologicalOrder() {
+			inst := cfg.Instance(addr)
+			v, diags := cfg.Evaluate(inst, vals)
+			if diags.HasErrors() {
+				b.Fatal(diags)
+			}
+			vals.set(inst, v)
+		}
+	}
+}
+
+func flatTemplate(n int) string {
+	return fmt.Sprintf(`
+resource "huaweicloud_vpc" "vpc" {
+  count = %d
+  name  = "vpc-${count.index}"
+  cidr  = "10.0.0.0/16"
+  tags  = { index = count.index }
+}
+`, n)
+}
+
+func layeredTemplate(layers, per int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"huaweicloud_vpc\" \"l0\" {\n  count = %d\n  name  = \"l0-${count.index}\"\n}\n", per)
+	for l := 1; l < layers; l++ {
+		fmt.Fprintf(&b, "resource \"huaweicloud_vpc\" \"l%d\" {\n  count = %d\n  name  = \"l%d-${count.index}\"\n  prev  = huaweicloud_vpc.l%d[count.index].id\n}\n", l, per, l, l-1)
+	}
+	return b.String()
+}
+
+// BenchmarkFlat is benchmark (a): one block of n instances.
+func BenchmarkFlat(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("instances=%d", n), func(b *testing.B) { runBench(b, flatTemplate(n), n) })
+	}
+}
+
+// BenchmarkLayered is benchmark (b): 10 blocks, each instance referencing
+// the same index of the previous layer.
+func BenchmarkLayered(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("instances=%d", n), func(b *testing.B) { runBench(b, layeredTemplate(10, n/10), n/10) })
+	}
+}
+
+// BenchmarkWholeReference evaluates 1000 instances that each read the whole
+// of a 1000-instance block (the versioned collection cache at work).
+func BenchmarkWholeReference(b *testing.B) {
+	src := `
+resource "huaweicloud_vpc" "a" {
+  count = 1000
+}
+resource "huaweicloud_vpc" "b" {
+  count = 1000
+  n     = length(huaweicloud_vpc.a)
+  ids   = huaweicloud_vpc.a[*].id
+}
+`
+	runBench(b, src, 1000)
+}
+
+// Benchmarks must evaluate correctly.
+func TestBenchTemplates(t *testing.T) {
+	tpl, err := template.Parse(layeredTemplate(3, 4), template.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := mustExpand(t, tpl, template.Input{})
+	if deps := cfg.Instance("huaweicloud_vpc.l2[3]").DependsOn; len(deps) != 1 || deps[0] != "huaweicloud_vpc.l1[3]" {
+		t.Fatalf("deps = %q", deps)
+	}
+	out, _ := evalAll(t, cfg)
+	if v := out["huaweicloud_vpc.l2[3]"]; v.GetAttr("prev").IsKnown() || v.GetAttr("name").AsString() != "l2-3" {
+		t.Fatalf("l2[3] = %#v", v)
+	}
+}
