@@ -44,7 +44,7 @@ func (t EventType) Valid() bool {
 // per-stack sequence number (1, 2, 3, … with no gaps, so a subscriber can
 // resume after the last one it saw) and the deployment that produced it.
 type Event struct {
-	Sequence        uint64    `json:"sequence"`
+	Sequence        uint64    `json:"sequence,omitempty"`
 	DeploymentID    string    `json:"deployment_id,omitempty"`
 	Time            Time      `json:"time,omitzero"`
 	EventType       EventType `json:"event_type"`

@@ -32,6 +32,8 @@ type Engine struct {
 	mu     sync.Mutex
 	closed bool
 	ops    map[string]*operation // running or recently finished, by deployment id
+
+	followers followers
 }
 
 // Open opens (creating if needed) the bbolt store file at path and returns
@@ -69,6 +71,7 @@ func New(cfg Config) (*Engine, error) {
 		log:   cfg.Logger,
 		ops:   make(map[string]*operation),
 	}
+	e.followers.init()
 	if cfg.IDSeed != 0 {
 		e.ids = uuid.NewSeeded(cfg.IDSeed)
 	} else {
@@ -97,6 +100,7 @@ func (e *Engine) Close() error {
 	e.mu.Unlock()
 	e.cancelBg()
 	e.running.Wait()
+	e.followers.closeAll()
 	return e.st.Close()
 }
 
@@ -115,13 +119,39 @@ func (e *Engine) check(ctx context.Context, op string) error {
 	return nil
 }
 
+// txn is a write transaction of the engine: the store's, plus the stacks
+// whose events it appended, whose followers are woken once it commits.
+type txn struct {
+	store.Tx
+	touched map[string]bool // stack ids
+}
+
 // update runs fn in a store transaction, naming the operation on store
-// errors that are not already typed.
-func (e *Engine) update(ctx context.Context, op string, fn func(store.Tx) error) error {
+// errors that are not already typed. After the commit it wakes the
+// followers of every stack that gained events.
+func (e *Engine) update(ctx context.Context, op string, fn func(*txn) error) error {
 	if err := e.check(ctx, op); err != nil {
 		return err
 	}
-	return typed(op, e.st.Update(ctx, fn))
+	var t *txn
+	err := e.st.Update(ctx, func(tx store.Tx) error {
+		t = &txn{Tx: tx} // fresh per attempt: fn may run again
+		return fn(t)
+	})
+	if err != nil {
+		return typed(op, err)
+	}
+	e.followers.wake(t.touched)
+	return nil
+}
+
+// touch marks a stack whose followers must re-read once tx commits: its
+// events, deployments or existence changed.
+func (tx *txn) touch(stackID string) {
+	if tx.touched == nil {
+		tx.touched = map[string]bool{}
+	}
+	tx.touched[stackID] = true
 }
 
 func (e *Engine) view(ctx context.Context, op string, fn func(store.Tx) error) error {

@@ -21,9 +21,9 @@ func lastEventSeq(tx store.Tx, stackID string) (uint64, error) {
 }
 
 // appendEvents numbers evs after the stack's newest event and writes them,
-// with the by-deployment index, in tx: events are part of the transaction
-// that makes the change they report.
-func appendEvents(tx store.Tx, stackID string, evs ...*formation.Event) error {
+// with their index entries (by deployment, by type), in tx: events are part
+// of the transaction that makes the change they report.
+func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 	seq, err := lastEventSeq(tx, stackID)
 	if err != nil {
 		return err
@@ -35,11 +35,15 @@ func appendEvents(tx store.Tx, stackID string, evs ...*formation.Event) error {
 			return err
 		}
 		if ev.DeploymentID != "" {
-			if err := tx.Put(store.EventIndex, eventIndexKey(stackID, ev.DeploymentID, seq), []byte{}); err != nil {
+			if err := tx.Put(store.EventIndex, deploymentIndexKey(stackID, ev.DeploymentID, seq), []byte{}); err != nil {
 				return err
 			}
 		}
+		if err := tx.Put(store.EventIndex, typeIndexKey(stackID, ev.EventType, seq), []byte{}); err != nil {
+			return err
+		}
 	}
+	tx.touch(stackID)
 	return nil
 }
 

@@ -152,14 +152,14 @@ func (e *Engine) recover(ctx context.Context) error {
 // finish commits a deployment's end: the stack's final transition, the
 // deployment record and a closing LOG event, in one transaction. It returns
 // errStale when the stack is no longer running this deployment.
-func (e *Engine) finish(ctx context.Context, tx store.Tx, rec *stackRecord, dep *deploymentRecord, ev fsm.StackEvent, message string) error {
+func (e *Engine) finish(ctx context.Context, tx *txn, rec *stackRecord, dep *deploymentRecord, ev fsm.StackEvent, message string) error {
 	next, err := fire(ctx, "engine.finish", rec.Name, rec.Status, ev, fsm.StackFacts{})
 	if err != nil {
 		return err
 	}
 	dep.Status, dep.Message, dep.EndTime = next, message, e.now()
 	if next == fsm.StackDeleted {
-		return purgeStack(tx, rec)
+		return tx.purgeStack(rec)
 	}
 	rec.Status, rec.UpdateTime = next, dep.EndTime
 	rec.StatusMessage = ""
@@ -172,7 +172,7 @@ func (e *Engine) finish(ctx context.Context, tx store.Tx, rec *stackRecord, dep 
 	if err := putJSON(tx, store.Stacks, stackKey(rec.Name), rec); err != nil {
 		return err
 	}
-	return appendEvents(tx, rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, message)))
+	return tx.appendEvents(rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, message)))
 }
 
 var errStale = errors.New("the stack is no longer running this deployment")
@@ -196,7 +196,7 @@ func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
 // executor exists; until then only stacks without resources can be in this
 // state.
 func (e *Engine) runDelete(ctx context.Context, dep deploymentRecord) (Result, error) {
-	err := e.update(ctx, "engine.DeleteStack", func(tx store.Tx) error {
+	err := e.update(ctx, "engine.DeleteStack", func(tx *txn) error {
 		rec, err := runningStack(tx, dep)
 		if err != nil {
 			return err
@@ -209,13 +209,15 @@ func (e *Engine) runDelete(ctx context.Context, dep deploymentRecord) (Result, e
 	return dep.result(), nil
 }
 
-// purgeStack removes the stack and everything stored for it.
-func purgeStack(tx store.Tx, rec *stackRecord) error {
+// purgeStack removes the stack and everything stored for it; its followers
+// are woken to find it gone.
+func (tx *txn) purgeStack(rec *stackRecord) error {
 	for _, b := range []store.Bucket{store.Plans, store.Deployments, store.Resources, store.Events, store.EventIndex, store.Journal} {
 		if err := deletePrefix(tx, b, childPrefix(rec.ID)); err != nil {
 			return err
 		}
 	}
+	tx.touch(rec.ID)
 	return tx.Delete(store.Stacks, stackKey(rec.Name))
 }
 

@@ -65,9 +65,23 @@ func eventKey(stackID string, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(childPrefix(stackID), seq)
 }
 
-// eventIndexKey orders one deployment's events: id/deployment/ + seq.
-func eventIndexKey(stackID, deploymentID string, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(childKey(stackID, deploymentID+"/"), seq)
+// The EventIndex bucket holds two indexes of a stack's events, each ordered
+// by sequence: by deployment (id/d/deployment/seq) and by event type
+// (id/t/TYPE/seq). Values are empty; the event itself is in Events.
+func deploymentIndexPrefix(stackID, deploymentID string) []byte {
+	return childKey(stackID, "d/"+deploymentID+"/")
+}
+
+func typeIndexPrefix(stackID string, t formation.EventType) []byte {
+	return childKey(stackID, "t/"+string(t)+"/")
+}
+
+func deploymentIndexKey(stackID, deploymentID string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(deploymentIndexPrefix(stackID, deploymentID), seq)
+}
+
+func typeIndexKey(stackID string, t formation.EventType, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(typeIndexPrefix(stackID, t), seq)
 }
 
 // getJSON decodes the record at key into v, reporting whether it exists.

@@ -89,7 +89,7 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 		EnableAutoRollback:       req.EnableAutoRollback,
 		Agencies:                 slices.Clone(req.Agencies),
 	}}
-	err := e.update(ctx, op, func(tx store.Tx) error {
+	err := e.update(ctx, op, func(tx *txn) error {
 		if tx.Get(store.Stacks, stackKey(req.Name)) != nil {
 			return formation.Errorf(formation.CodeNameConflict, op, req.Name, "a stack with the same name already exists")
 		}
@@ -112,7 +112,7 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 		if err := putJSON(tx, store.Stacks, stackKey(rec.Name), &rec); err != nil {
 			return err
 		}
-		return appendEvents(tx, rec.ID, e.logEvent("", statusMessage(rec.Name, status, "")))
+		return tx.appendEvents(rec.ID, e.logEvent("", statusMessage(rec.Name, status, "")))
 	})
 	if err != nil {
 		return CreateStackResult{}, err
@@ -228,7 +228,7 @@ func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) error 
 			return err
 		}
 	}
-	return e.update(ctx, op, func(tx store.Tx) error {
+	return e.update(ctx, op, func(tx *txn) error {
 		rec, err := loadStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
@@ -281,7 +281,7 @@ func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (strin
 		return "", err
 	}
 	dep := deploymentRecord{ID: e.ids.New(), Kind: kindDelete, RetainResources: req.RetainAllResources}
-	err := e.update(ctx, op, func(tx store.Tx) error {
+	err := e.update(ctx, op, func(tx *txn) error {
 		rec, err := loadStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
@@ -297,7 +297,7 @@ func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (strin
 
 // begin commits the start of a deployment: the machine's transition to
 // *_IN_PROGRESS, the deployment record, and a LOG event, in tx.
-func (e *Engine) begin(ctx context.Context, op string, tx store.Tx, rec *stackRecord, dep *deploymentRecord, ev fsm.StackEvent, facts fsm.StackFacts) error {
+func (e *Engine) begin(ctx context.Context, op string, tx *txn, rec *stackRecord, dep *deploymentRecord, ev fsm.StackEvent, facts fsm.StackFacts) error {
 	next, err := fire(ctx, op, rec.Name, rec.Status, ev, facts)
 	if err != nil {
 		return err
@@ -311,7 +311,7 @@ func (e *Engine) begin(ctx context.Context, op string, tx store.Tx, rec *stackRe
 	if err := putJSON(tx, store.Stacks, stackKey(rec.Name), rec); err != nil {
 		return err
 	}
-	return appendEvents(tx, rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, "")))
+	return tx.appendEvents(rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, "")))
 }
 
 // fire asks the stack machine where ev leads from status, naming the

@@ -121,7 +121,7 @@ func TestEngine_RecoversInterruptedDeletion(t *testing.T) {
 	// Commit the start of a deletion exactly as DeleteStack does, without
 	// launching it: the process "dies" here.
 	dep := deploymentRecord{ID: e.ids.New(), Kind: kindDelete}
-	err = e.update(ctx, "test", func(tx store.Tx) error {
+	err = e.update(ctx, "test", func(tx *txn) error {
 		rec, err := loadStack(tx, "test", StackRef{Name: "s"})
 		if err != nil {
 			return err

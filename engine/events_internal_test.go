@@ -1,0 +1,338 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// seedEvents appends synthetic events to a stack, standing in for the
+// deployments that produce them, and returns the stack id.
+func seedEvents(t testing.TB, e *Engine, stack string, evs []formation.Event) {
+	t.Helper()
+	err := e.update(context.Background(), "test", func(tx *txn) error {
+		rec, err := loadStack(tx, "test", StackRef{Name: stack})
+		if err != nil {
+			return err
+		}
+		ptrs := make([]*formation.Event, len(evs))
+		for i := range evs {
+			ptrs[i] = &evs[i]
+		}
+		return tx.appendEvents(rec.ID, ptrs...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedDeployment stores a deployment record, done or running.
+func seedDeployment(t testing.TB, e *Engine, stack, id string, done bool) {
+	t.Helper()
+	err := e.update(context.Background(), "test", func(tx *txn) error {
+		rec, err := loadStack(tx, "test", StackRef{Name: stack})
+		if err != nil {
+			return err
+		}
+		dep := deploymentRecord{ID: id, StackID: rec.ID, StackName: rec.Name, Kind: kindDelete}
+		if done {
+			dep.Status = formation.StackDeploymentComplete
+		}
+		tx.touch(rec.ID)
+		return putJSON(tx, store.Deployments, childKey(rec.ID, id), &dep)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const depA, depB = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+
+// eventFixture: a stack with the creation LOG event (seq 1) and 12 more.
+func eventFixture(t *testing.T) *Engine {
+	t.Helper()
+	e, _ := newMemEngine(t)
+	if _, err := e.CreateStack(context.Background(), CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	seedDeployment(t, e, "s", depA, true)
+	seedDeployment(t, e, "s", depB, true)
+	var evs []formation.Event
+	for i := range 12 {
+		dep := depA
+		if i >= 6 {
+			dep = depB
+		}
+		ev := formation.Event{DeploymentID: dep, Time: formation.NewTime(time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC))}
+		switch i % 3 {
+		case 0:
+			ev.EventType, ev.EventMessage = formation.EventLog, fmt.Sprintf("log %d", i)
+		case 1:
+			ev.EventType, ev.ResourceType, ev.ResourceName, ev.ResourceKey = formation.EventCreationComplete, "huaweicloud_vpc", "vpc", "0"
+			ev.ResourceIDKey, ev.ResourceIDValue, ev.ElapsedSeconds = "id", fmt.Sprintf("vpc-%d", i), int64(i)
+		case 2:
+			ev.EventType, ev.ResourceType, ev.ResourceName, ev.EventMessage = formation.EventError, "huaweicloud_vpc_subnet", "subnet", "quota exceeded"
+		}
+		evs = append(evs, ev)
+	}
+	seedEvents(t, e, "s", evs)
+	return e
+}
+
+func seqs(p EventPage) []uint64 {
+	var out []uint64
+	for _, ev := range p.StackEvents {
+		out = append(out, ev.Sequence)
+	}
+	return out
+}
+
+func listSeqs(t *testing.T, e *Engine, req ListEventsRequest) []uint64 {
+	t.Helper()
+	req.Name = "s"
+	p, err := e.ListStackEvents(context.Background(), req)
+	if err != nil {
+		t.Fatalf("ListStackEvents(%+v): %v", req, err)
+	}
+	return seqs(p)
+}
+
+func TestListStackEvents_FilterRules(t *testing.T) {
+	e := eventFixture(t)
+	// seq 1: creation LOG; then seq 2+i for fixture event i:
+	// LOG 2,5,8,11  CREATION_COMPLETE vpc 3,6,9,12  ERROR subnet 4,7,10,13
+	cases := []struct {
+		rule   string
+		filter string
+		want   []uint64
+	}{
+		{"no filter: everything, newest first", "", []uint64{13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}},
+		{"one term", "event_type==ERROR", []uint64{13, 10, 7, 4}},
+		{"OR within a term", "event_type==ERROR|event_type==LOG", []uint64{13, 11, 10, 8, 7, 5, 4, 2, 1}},
+		{"AND across terms", "event_type==CREATION_COMPLETE,resource_name==vpc", []uint64{12, 9, 6, 3}},
+		{"OR binds tighter than AND", "event_type==ERROR|event_type==CREATION_COMPLETE,resource_type==huaweicloud_vpc", []uint64{12, 9, 6, 3}},
+		{"filter on resource_type", "resource_type==huaweicloud_vpc_subnet", []uint64{13, 10, 7, 4}},
+		{"a filter containing ; is ignored", "event_type==ERROR;x", []uint64{13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}},
+		{"values are case-sensitive", "event_type==error", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.rule, func(t *testing.T) {
+			if got := listSeqs(t, e, ListEventsRequest{Filter: tc.filter}); !slices.Equal(got, tc.want) {
+				t.Fatalf("filter %q: %v, want %v", tc.filter, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestListStackEvents_BadFilterAndField(t *testing.T) {
+	e := eventFixture(t)
+	cases := []struct {
+		rule          string
+		filter, field string
+	}{
+		{"only == is an operator", "event_type!=LOG", ""},
+		{"= alone is not ==", "event_type=LOG", ""},
+		{"names are [A-Za-z0-9_]", "event-type==LOG", ""},
+		{"values are [A-Za-z0-9_]", "event_type==LO G", ""},
+		{"empty value", "event_type==", ""},
+		{"empty term", "event_type==LOG,", ""},
+		{"a parameter in one AND term only", "event_type==LOG,event_type==ERROR", ""},
+		{"OR alternatives test one parameter", "event_type==LOG|resource_type==x", ""},
+		{"only filterable parameters", "event_message==x", ""},
+		{"filter at most 512 characters", "resource_name==" + strings.Repeat("a", 498), ""},
+		{"unknown field", "", "event_message,color"},
+		{"field names are [A-Za-z0-9_]", "", "event-message"},
+		{"field at most 128 characters", "", strings.Repeat("event_type,", 12)},
+		{"empty field entry", "", "event_message,"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.rule, func(t *testing.T) {
+			_, err := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, Filter: tc.filter, Field: tc.field})
+			if !formation.HasCode(err, formation.CodeInvalidFilter) || formation.CodeOf(err).HTTPStatus() != 400 {
+				t.Fatalf("filter %q field %q: %v, want RF.10011070", tc.filter, tc.field, err)
+			}
+		})
+	}
+}
+
+func TestListStackEvents_FieldSelection(t *testing.T) {
+	e := eventFixture(t)
+	p, err := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"},
+		Filter: "event_type==CREATION_COMPLETE", Field: "resource_id_value,timestamp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.StackEvents[0]
+	want := formation.Event{Sequence: 12, DeploymentID: depB, EventType: formation.EventCreationComplete,
+		ResourceIDValue: "vpc-10", Time: formation.NewTime(time.Date(2026, 1, 1, 0, 0, 10, 0, time.UTC))}
+	if got != want {
+		t.Fatalf("projected event %+v, want %+v (event_type always; timestamp selects time)", got, want)
+	}
+	full, _ := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, Filter: "event_type==CREATION_COMPLETE"})
+	if f := full.StackEvents[0]; f.ResourceName != "vpc" || f.ElapsedSeconds != 10 || f.ResourceIDKey != "id" || f.ResourceKey != "0" {
+		t.Fatalf("without field every attribute is returned: %+v", f)
+	}
+}
+
+func TestListStackEvents_Deployment(t *testing.T) {
+	e := eventFixture(t)
+	if got := listSeqs(t, e, ListEventsRequest{DeploymentID: depA}); !slices.Equal(got, []uint64{7, 6, 5, 4, 3, 2}) {
+		t.Fatalf("deployment A: %v", got)
+	}
+	if got := listSeqs(t, e, ListEventsRequest{DeploymentID: depB, Filter: "event_type==ERROR"}); !slices.Equal(got, []uint64{13, 10}) {
+		t.Fatalf("deployment B errors: %v", got)
+	}
+	_, err := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, DeploymentID: "33333333-3333-4333-8333-333333333333"})
+	if !formation.HasCode(err, formation.CodeDeploymentNotFound) || !errors.Is(err, formation.ErrNotFound) {
+		t.Fatalf("unknown deployment: %v, want 404", err)
+	}
+	_, err = e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, DeploymentID: "short"})
+	if !formation.HasCode(err, formation.CodeInvalidID) {
+		t.Fatalf("malformed deployment id: %v", err)
+	}
+	_, err = e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "nope"}})
+	if !formation.HasCode(err, formation.CodeStackNotFound) {
+		t.Fatalf("missing stack: %v", err)
+	}
+}
+
+func TestListStackEvents_Pages(t *testing.T) {
+	e, _ := newMemEngine(t)
+	ctx := context.Background()
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	var evs []formation.Event
+	for i := range 44 {
+		typ := formation.EventLog
+		if i%2 == 1 {
+			typ = formation.EventError
+		}
+		evs = append(evs, formation.Event{EventType: typ})
+	}
+	seedEvents(t, e, "s", evs) // seq 2..45; ERROR on odd i: seq 3,5,...,45 (22 of them)
+	var all []uint64
+	var markers []PageInfo
+	req := ListEventsRequest{StackRef: StackRef{Name: "s"}, Filter: "event_type==ERROR", ListOptions: ListOptions{Limit: 10}}
+	for {
+		p, err := e.ListStackEvents(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, seqs(p)...)
+		markers = append(markers, p.PageInfo)
+		if p.PageInfo.NextMarker == "" {
+			break
+		}
+		req.Marker = p.PageInfo.NextMarker
+	}
+	var want []uint64
+	for s := uint64(45); s >= 3; s -= 2 {
+		want = append(want, s)
+	}
+	if !slices.Equal(all, want) || len(markers) != 3 || markers[2].CurrentCount != 2 {
+		t.Fatalf("paged %v (%d pages), want %v", all, len(markers), want)
+	}
+	if markers[0].PreviousMarker != "" || markers[1].PreviousMarker == "" {
+		t.Fatalf("previous markers %+v", markers)
+	}
+	req.Marker = markers[2].PreviousMarker
+	back, err := e.ListStackEvents(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(seqs(back), want[10:20]) {
+		t.Fatalf("previous of last page: %v, want %v", seqs(back), want[10:20])
+	}
+}
+
+func TestFollow_HistoryThenLiveAndResume(t *testing.T) {
+	e := eventFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := e.Follow(ctx, StackRef{Name: "s"}, FollowOptions{After: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []uint64
+	for len(got) < 3 {
+		got = append(got, (<-ch).Sequence)
+	}
+	seedEvents(t, e, "s", []formation.Event{{EventType: formation.EventLog, EventMessage: "live"}})
+	live := <-ch
+	got = append(got, live.Sequence)
+	if !slices.Equal(got, []uint64{11, 12, 13, 14}) || live.EventMessage != "live" {
+		t.Fatalf("followed %v (last %+v), want history 11-13 then live 14", got, live)
+	}
+	cancel()
+	for range ch { // closed after cancel
+	}
+}
+
+func TestFollow_DeploymentEndsStream(t *testing.T) {
+	e := eventFixture(t)
+	const running = "44444444-4444-4444-8444-444444444444"
+	seedDeployment(t, e, "s", running, false)
+	ch, err := e.Follow(context.Background(), StackRef{Name: "s"}, FollowOptions{DeploymentID: running})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedEvents(t, e, "s", []formation.Event{{DeploymentID: running, EventType: formation.EventLog, EventMessage: "one"}})
+	if ev := <-ch; ev.EventMessage != "one" || ev.DeploymentID != running {
+		t.Fatalf("first event %+v", ev)
+	}
+	// Another deployment's event is not streamed; finishing ends the stream.
+	seedEvents(t, e, "s", []formation.Event{{DeploymentID: depA, EventType: formation.EventLog}})
+	seedEvents(t, e, "s", []formation.Event{{DeploymentID: running, EventType: formation.EventSummary, EventMessage: "done"}})
+	seedDeployment(t, e, "s", running, true)
+	var rest []string
+	for ev := range ch {
+		rest = append(rest, ev.EventMessage)
+	}
+	if !slices.Equal(rest, []string{"done"}) {
+		t.Fatalf("rest of stream %v, want [done] then close", rest)
+	}
+	_, err = e.Follow(context.Background(), StackRef{Name: "s"}, FollowOptions{DeploymentID: "55555555-5555-4555-8555-555555555555"})
+	if !formation.HasCode(err, formation.CodeDeploymentNotFound) {
+		t.Fatalf("follow unknown deployment: %v", err)
+	}
+}
+
+func TestFollow_EndsWhenStackDeletedOrEngineCloses(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newMemEngine(t)
+	for _, n := range []string{"a", "b"} {
+		if _, err := e.CreateStack(ctx, CreateStackRequest{Name: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chA, err := e.Follow(ctx, StackRef{Name: "a"}, FollowOptions{After: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chB, err := e.Follow(ctx, StackRef{Name: "b"}, FollowOptions{After: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := e.DeleteStack(ctx, DeleteStackRequest{StackRef: StackRef{Name: "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Wait(ctx, dep); err != nil {
+		t.Fatal(err)
+	}
+	for range chA { // deletion closes a's stream
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range chB { // Close closes b's stream
+	}
+}

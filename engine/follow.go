@@ -1,0 +1,184 @@
+package engine
+
+import (
+	"context"
+	"sync"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// followers wakes the goroutines following stacks' events. A wake-up carries
+// no event: the follower re-reads the store after the last sequence number it
+// delivered, so the engine never blocks on a slow reader and a reader never
+// misses an event (the memdb watch-channel pattern).
+type followers struct {
+	mu     sync.Mutex
+	subs   map[string]map[chan struct{}]struct{} // by stack id
+	closed chan struct{}                         // closed by closeAll
+}
+
+func (f *followers) init() {
+	f.subs = map[string]map[chan struct{}]struct{}{}
+	f.closed = make(chan struct{})
+}
+
+// add registers a wake-up channel for a stack; the returned func removes it.
+func (f *followers) add(stackID string) (chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.subs[stackID] == nil {
+		f.subs[stackID] = map[chan struct{}]struct{}{}
+	}
+	f.subs[stackID][ch] = struct{}{}
+	return ch, func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs[stackID], ch)
+		if len(f.subs[stackID]) == 0 {
+			delete(f.subs, stackID)
+		}
+	}
+}
+
+// wake signals every follower of the stacks, without blocking: a pending
+// signal already means "read again".
+func (f *followers) wake(stackIDs map[string]bool) {
+	if len(stackIDs) == 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id := range stackIDs {
+		for ch := range f.subs[id] {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+func (f *followers) closeAll() { close(f.closed) }
+
+// FollowOptions selects what Follow streams.
+type FollowOptions struct {
+	// After is the sequence number of the last event the caller has; the
+	// stream starts with the next one. 0 streams the stack's whole history.
+	After uint64
+	// DeploymentID, when set, streams only that deployment's events, and
+	// the stream ends once the deployment is terminal and its last event
+	// delivered.
+	DeploymentID string
+	// Buffer is the channel's capacity (0: 64).
+	Buffer int
+}
+
+// Follow streams a stack's events oldest first: the stored ones after
+// opts.After, then each new one as it is committed. The channel is closed
+// when ctx is done, the followed deployment has finished, the stack has been
+// deleted, or the engine closes. Events are read back from the store, so
+// a slow reader delays only itself, and reading history with
+// ListStackEvents then following from its newest sequence number misses
+// nothing.
+func (e *Engine) Follow(ctx context.Context, ref StackRef, opts FollowOptions) (<-chan formation.Event, error) {
+	const op = "engine.Follow"
+	if err := ref.validate(op); err != nil {
+		return nil, err
+	}
+	if err := formation.ValidateID(op, "deployment_id", opts.DeploymentID); err != nil {
+		return nil, err
+	}
+	var rec *stackRecord
+	err := e.view(ctx, op, func(tx store.Tx) (err error) {
+		if rec, err = loadStack(tx, op, ref); err != nil {
+			return err
+		}
+		if opts.DeploymentID != "" && tx.Get(store.Deployments, childKey(rec.ID, opts.DeploymentID)) == nil {
+			return formation.Errorf(formation.CodeDeploymentNotFound, op, ref.Name, "stack or the given deployment %s does not exist", opts.DeploymentID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Buffer <= 0 {
+		opts.Buffer = 64
+	}
+	out := make(chan formation.Event, opts.Buffer)
+	wake, remove := e.followers.add(rec.ID)
+	go func() {
+		defer close(out)
+		defer remove()
+		e.follow(ctx, rec, opts, wake, out)
+	}()
+	return out, nil
+}
+
+const followBatch = 256
+
+func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOptions, wake <-chan struct{}, out chan<- formation.Event) {
+	last := opts.After
+	for {
+		// Registered before reading, so a commit between the read and the
+		// wait leaves a signal behind.
+		var batch []formation.Event
+		var gone, finished bool
+		err := e.st.View(ctx, func(tx store.Tx) error {
+			var cur stackRecord
+			ok, err := getJSON(tx, store.Stacks, stackKey(rec.Name), &cur)
+			if err != nil {
+				return err
+			}
+			gone = !ok || cur.ID != rec.ID
+			if opts.DeploymentID != "" {
+				var dep deploymentRecord
+				ok, err := getJSON(tx, store.Deployments, childKey(rec.ID, opts.DeploymentID), &dep)
+				if err != nil {
+					return err
+				}
+				finished = !ok || dep.done()
+			}
+			batch, err = readEventsAfter(tx, rec.ID, opts.DeploymentID, last, followBatch)
+			return err
+		})
+		if err != nil {
+			e.log.Warn("following events stopped", "stack", rec.Name, "err", err)
+			return
+		}
+		for _, ev := range batch {
+			select {
+			case out <- ev:
+				last = ev.Sequence
+			case <-ctx.Done():
+				return
+			case <-e.followers.closed:
+				return
+			}
+		}
+		if len(batch) == followBatch {
+			continue
+		}
+		if gone || finished {
+			return
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return
+		case <-e.followers.closed:
+			return
+		}
+	}
+}
+
+// readEventsAfter reads up to n events with sequence numbers above after,
+// oldest first, from the stack's log or one deployment's index.
+func readEventsAfter(tx store.Tx, stackID, deploymentID string, after uint64, n int) ([]formation.Event, error) {
+	src := logSource(stackID)
+	if deploymentID != "" {
+		src = deploymentSource(stackID, deploymentID)
+	}
+	return collect(tx, []eventSource{src}, eventFilter{}, after+1, false, n)
+}
