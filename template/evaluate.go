@@ -35,8 +35,8 @@ func (f ValuesFunc) Value(addr string) cty.Value { return f(addr) }
 // with VersionedValues it reuses that value while Version(block) is
 // unchanged. Version receives the block address (Instance.Resource) and
 // must change whenever any instance value of that block changes. The cache
-// is per Config and only used for comparable Values implementations
-// (pointers, typically).
+// is per Config and keyed by the Values, so it is only used when the
+// implementation is a pointer.
 type VersionedValues interface {
 	Values
 	Version(block string) uint64
@@ -268,7 +268,7 @@ func patch(v cty.Value, names []string) cty.Value {
 // the same version.
 func (ev *evaluator) collection(e *expansion) cty.Value {
 	vv, versioned := ev.values.(VersionedValues)
-	versioned = versioned && !ev.static && reflect.TypeOf(ev.values).Comparable()
+	versioned = versioned && !ev.static && reflect.TypeOf(ev.values).Kind() == reflect.Pointer
 	var version uint64
 	if versioned {
 		version = vv.Version(e.node.addr)

@@ -2,9 +2,14 @@ package template_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 
+	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/template"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -58,4 +63,92 @@ resource "huaweicloud_vpc_subnet" "subnet" {
 	// huaweicloud_vpc.vpc[1] depends on []: name=vpc-1
 	// huaweicloud_vpc_subnet.subnet[0] depends on [huaweicloud_vpc.vpc[0]]: name=vpc-0-subnet
 	// huaweicloud_vpc_subnet.subnet[1] depends on [huaweicloud_vpc.vpc[1]]: name=vpc-1-subnet
+}
+
+// Variables lists the declarations as RFS's ParseTemplateVariables does.
+func ExampleTemplate_Variables() {
+	tpl, err := template.Parse(`
+variable "vpc_name" {
+  type        = string
+  description = "name of the VPC"
+  default     = "test_vpc"
+  validation {
+    condition     = length(var.vpc_name) > 0
+    error_message = "The name must not be empty."
+  }
+}
+variable "subnets" {
+  type = list(object({ cidr = string, zone = optional(string) }))
+}
+`, template.Options{})
+	if err != nil {
+		panic(err)
+	}
+	for _, v := range tpl.Variables() {
+		b, _ := json.Marshal(v)
+		fmt.Println(string(b))
+	}
+	// Output:
+	// {"name":"vpc_name","type":"string","description":"name of the VPC","default":"test_vpc","sensitive":false,"nullable":true,"validations":[{"condition":"length(var.vpc_name) \u003e 0","error_message":"The name must not be empty."}]}
+	// {"name":"subnets","type":"list(object({ cidr = string, zone = optional(string) }))","sensitive":false,"nullable":true}
+}
+
+// Graph orders instances for creation and destruction and renders the
+// dependency graph.
+func ExampleConfig_Graph() {
+	tpl, err := template.Parse(`
+resource "huaweicloud_vpc" "vpc" {}
+resource "huaweicloud_vpc_subnet" "subnet" {
+  for_each = toset(["a", "b"])
+  vpc_id   = huaweicloud_vpc.vpc.id
+}
+resource "huaweicloud_compute_instance" "vm" {
+  network_id = huaweicloud_vpc_subnet.subnet["a"].id
+}
+`, template.Options{})
+	if err != nil {
+		panic(err)
+	}
+	cfg, err := tpl.Expand(context.Background(), template.Input{})
+	if err != nil {
+		panic(err)
+	}
+	g := cfg.Graph()
+	fmt.Println("create:", g.TopologicalOrder())
+	fmt.Println("destroy:", g.ReverseOrder())
+	fmt.Print(g.Mermaid())
+	// Output:
+	// create: [huaweicloud_vpc.vpc huaweicloud_vpc_subnet.subnet["a"] huaweicloud_compute_instance.vm huaweicloud_vpc_subnet.subnet["b"]]
+	// destroy: [huaweicloud_compute_instance.vm huaweicloud_vpc_subnet.subnet["a"] huaweicloud_vpc_subnet.subnet["b"] huaweicloud_vpc.vpc]
+	// flowchart RL
+	//     n0["huaweicloud_compute_instance.vm"]
+	//     n1["huaweicloud_vpc.vpc"]
+	//     n2["huaweicloud_vpc_subnet.subnet[#quot;a#quot;]"]
+	//     n3["huaweicloud_vpc_subnet.subnet[#quot;b#quot;]"]
+	//     n0 --> n2
+	//     n2 --> n1
+	//     n3 --> n1
+}
+
+// Errors carry hcl diagnostics; WriteDiagnostics renders them with their
+// source, and errors.As finds them.
+func ExampleWriteDiagnostics() {
+	_, err := template.Parse(`
+resource "huaweicloud_vpc" "vpc" {
+  name = file("name.txt")
+}
+`, template.Options{})
+	fmt.Println(formation.CodeOf(err))
+	var diags hcl.Diagnostics
+	fmt.Println(errors.As(err, &diags), len(diags))
+	template.WriteDiagnostics(os.Stdout, err)
+	// Output:
+	// RF.10011030
+	// true 1
+	// Error: Function not allowed
+	//
+	//   on main.tf line 3, in resource "huaweicloud_vpc" "vpc":
+	//    3:   name = file("name.txt")
+	//
+	// The function "file" is not allowed: it reads a file. RFS forbids file-system functions, and Formation never reads the host's file system on a template's behalf.
 }

@@ -17,7 +17,9 @@ import (
 var lengthFunc = function.New(&function.Spec{
 	Description: "Returns the number of elements of a collection, attributes of an object, or characters of a string.",
 	Params: []function.Parameter{
-		{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true},
+		// AllowMarked spares cty a deep walk of the argument per call
+		// (Formation never marks values): length(block) stays O(1).
+		{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true},
 	},
 	Type: func(args []cty.Value) (cty.Type, error) {
 		ty := args[0].Type()
