@@ -1,0 +1,64 @@
+package plan
+
+import (
+	"context"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/template"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// planData plans one data source instance: always NO_OPERATION, with the
+// value Expand read (Instance.DataResult), or read now when its
+// configuration is wholly known, or unknown when it can only be read during
+// apply. It returns nil when the instance cannot be planned.
+func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change {
+	ch := &Change{
+		Addr: inst.Addr, Mode: formation.ModeData, Type: inst.Type, Name: inst.Name, Key: inst.Key,
+		ProviderName: inst.ProviderName, ProviderAlias: inst.ProviderAlias,
+		Action: formation.ActionNoOperation, Dependencies: inst.DependsOn,
+		Before: cty.NullVal(cty.DynamicPseudoType), Inferred: true,
+	}
+	if inst.DataResult != cty.NilVal {
+		ch.After = unmarked(inst.DataResult)
+		return ch
+	}
+	config, diags := p.cfg.Evaluate(inst, p.vals)
+	if diags.HasErrors() {
+		p.diags = append(p.diags, errorsOnly(diags)...)
+		return nil
+	}
+	config = unmarked(config)
+	if !config.IsWhollyKnown() {
+		ch.After = cty.DynamicVal
+		ch.Reason = "read during apply: its configuration depends on values known only after apply"
+		return ch
+	}
+	prov, ok := p.provider(inst.ProviderName, inst.ProviderAlias, inst.Addr, inst.Type)
+	if !ok {
+		return nil
+	}
+	reader, ok := prov.(provider.DataSourceReader)
+	if !ok {
+		p.errs = append(p.errs, formation.Errorf(formation.CodeInvalidTemplate, opMake, inst.Addr,
+			"provider %q cannot read data sources", inst.ProviderName))
+		return nil
+	}
+	resp, err := reader.ReadDataSource(ctx, provider.ReadDataSourceRequest{TypeName: inst.Type, Address: inst.Addr, Config: config})
+	if err == nil && (!isObject(unmarked(resp.State)) || !resp.State.IsWhollyKnown()) {
+		err = formation.Errorf(formation.CodeInternal, opMake, inst.Addr, "the provider read the data source as %s, not a known object", describe(resp.State))
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			p.errs = append(p.errs, ctx.Err())
+			return nil
+		}
+		p.errs = append(p.errs, &formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: inst.Addr,
+			Message: "reading the data source failed", Err: err})
+		return nil
+	}
+	ch.After = unmarked(resp.State)
+	ch.Schema = provider.InferSchema(ch.After)
+	return ch
+}

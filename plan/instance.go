@@ -1,0 +1,314 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/template"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Reasons (RFS action_reason) the planner gives.
+const (
+	reasonNew            = "new resource in the template"
+	reasonRemoved        = "removed from the template"
+	reasonDeletedOutside = "resource was deleted outside Formation"
+)
+
+// planManaged plans one managed resource instance. It returns nil when the
+// instance cannot be planned (the problem is recorded); a drifted change is
+// recorded in p.drifts.
+func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Change {
+	prov, ok := p.provider(inst.ProviderName, inst.ProviderAlias, inst.Addr, inst.Type)
+	if !ok {
+		return nil
+	}
+	config, diags := p.cfg.Evaluate(inst, p.vals)
+	if diags.HasErrors() {
+		p.diags = append(p.diags, errorsOnly(diags)...)
+		return nil
+	}
+	config = unmarked(config)
+	se := p.schemaFor(prov, inst.ProviderName, inst.ProviderAlias, inst.Type)
+	ch := &Change{
+		Addr: inst.Addr, Mode: formation.ModeResource, Type: inst.Type, Name: inst.Name, Key: inst.Key,
+		ProviderName: inst.ProviderName, ProviderAlias: inst.ProviderAlias,
+		Dependencies:        inst.DependsOn,
+		CreateBeforeDestroy: inst.Lifecycle.CreateBeforeDestroy, PreventDestroy: inst.Lifecycle.PreventDestroy,
+		Sensitive: se.sensitive, Inferred: !se.declared,
+	}
+
+	// base is the object the change starts from: the recorded one (or the
+	// remote one after a refresh), or the one an import reads.
+	base, baseID := cty.NilVal, ""
+	deletedOutside := false
+	var recorded cty.Value
+	if rec := p.prior[inst.Addr]; rec != nil && rec.Mode != formation.ModeData {
+		base, baseID, recorded = rec.Value, rec.ID, rec.Value
+		if d := p.drift(rec, se); d != nil {
+			if p.drifts == nil {
+				p.drifts = map[string]*Change{}
+			}
+			p.drifts[inst.Addr] = d
+			if d.Action == formation.ActionDelete {
+				base, baseID, deletedOutside = cty.NilVal, "", true
+			} else {
+				base = d.After
+			}
+		}
+	} else if inst.ImportID != "" {
+		v, err := p.importObject(ctx, prov, inst)
+		if err != nil {
+			p.errs = append(p.errs, err)
+			return nil
+		}
+		base, baseID, recorded = v, idOf(v, se.schema.IDKey()), v
+		if baseID == "" {
+			baseID = inst.ImportID
+		}
+		ch.Imported, ch.ImportID = true, inst.ImportID
+	}
+
+	if base != cty.NilVal {
+		ch.IgnoreChanges = ignorePaths(inst.Lifecycle, se, base, config)
+		if len(ch.IgnoreChanges) > 0 {
+			config = applyIgnore(config, base, ch.IgnoreChanges)
+		}
+	}
+	schema := se.schema
+	if !se.declared {
+		schema = provider.InferSchema(config)
+	}
+	ch.Schema = schema
+
+	if base == cty.NilVal {
+		after, err := schema.PlannedValue(config)
+		if err != nil || !p.validate(ctx, prov, inst, config) {
+			p.invalid(inst.Addr, err)
+			return nil
+		}
+		ch.Action, ch.Before, ch.After = formation.ActionAdd, cty.NullVal(after.Type()), after
+		ch.Reason = reasonNew
+		if deletedOutside {
+			ch.Reason = reasonDeletedOutside
+		}
+		return ch
+	}
+
+	planned, err := schema.PlannedUpdate(base, config)
+	if err != nil || !p.validate(ctx, prov, inst, config) {
+		p.invalid(inst.Addr, err)
+		return nil
+	}
+	ch.Before, ch.ResourceID = base, baseID
+	replace := schema.RequiresReplace(base, planned)
+	trigger := p.triggeredBy(inst)
+	switch {
+	case len(replace) > 0 || trigger != "":
+		after, err := schema.PlannedValue(config)
+		if err != nil {
+			p.invalid(inst.Addr, err)
+			return nil
+		}
+		ch.After, ch.RequiresReplace = after, replace
+		ch.Action = se.order.Action()
+		if inst.Lifecycle.CreateBeforeDestroy {
+			ch.Action = formation.ActionAddThenDelete
+		}
+		if trigger != "" {
+			ch.Reason = "replace_triggered_by " + trigger
+		} else {
+			ch.Reason = "force-new " + attrPhrase(pathNames(replace)) + " changed"
+		}
+		if inst.Lifecycle.PreventDestroy {
+			p.errs = append(p.errs, preventDestroyError(inst.Addr, "replace", ch.Reason))
+		}
+	case sameValue(planned, base):
+		ch.Action, ch.After = formation.ActionNoOperation, base
+	default:
+		ch.Action, ch.After = formation.ActionUpdate, planned
+		ch.Reason = updateReason(recorded, base, planned)
+	}
+	if ch.Imported {
+		ch.Reason = importReason(ch.ImportID, ch.Reason)
+	}
+	return ch
+}
+
+// validate runs the provider's own checks (provider.Validator), recording
+// a refusal; it reports whether the configuration passed.
+func (p *planner) validate(ctx context.Context, prov provider.Provider, inst *template.Instance, config cty.Value) bool {
+	v, ok := prov.(provider.Validator)
+	if !ok {
+		return true
+	}
+	err := v.Validate(ctx, provider.ValidateRequest{TypeName: inst.Type, Address: inst.Addr, Config: config})
+	if err != nil {
+		p.invalid(inst.Addr, err)
+		return false
+	}
+	return true
+}
+
+// invalid records a configuration the schema or the provider refuses; a
+// nil err was recorded already.
+func (p *planner) invalid(addr string, err error) {
+	if err != nil {
+		p.errs = append(p.errs, &formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: addr, Err: err})
+	}
+}
+
+// importObject reads the object an import block names.
+func (p *planner) importObject(ctx context.Context, prov provider.Provider, inst *template.Instance) (cty.Value, error) {
+	resp, err := prov.Read(ctx, provider.ReadRequest{
+		TypeName: inst.Type, Address: inst.Addr, ID: inst.ImportID, State: cty.NullVal(cty.DynamicPseudoType),
+	})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return cty.NilVal, ctx.Err()
+	case errors.Is(err, provider.ErrNotFound):
+		return cty.NilVal, &formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: inst.Addr,
+			Message: "cannot import " + strconv.Quote(inst.ImportID) + ": no " + inst.Type + " has that id", Err: err}
+	case err != nil:
+		return cty.NilVal, &formation.Error{Code: formation.CodeInternal, Op: opMake, Resource: inst.Addr,
+			Message: "reading the import target " + strconv.Quote(inst.ImportID) + " failed", Err: err}
+	}
+	v := unmarked(resp.State)
+	if !isObject(v) || !v.IsWhollyKnown() {
+		return cty.NilVal, formation.Errorf(formation.CodeInternal, opMake, inst.Addr,
+			"the provider read import target %q as %s, not a known object", inst.ImportID, describe(v))
+	}
+	return v, nil
+}
+
+// triggeredBy returns what replace_triggered_by names that is being
+// updated or replaced (with an attribute path: whose value at the path
+// changes), as "address" or "address.path"; "" when nothing triggers.
+func (p *planner) triggeredBy(inst *template.Instance) string {
+	for _, t := range inst.Lifecycle.ReplaceTriggeredBy {
+		c := p.planned[t.Addr]
+		if c == nil {
+			continue
+		}
+		switch c.Action {
+		case formation.ActionUpdate, formation.ActionDeleteThenAdd, formation.ActionAddThenDelete:
+		default:
+			continue
+		}
+		if len(t.Path) == 0 {
+			return t.Addr
+		}
+		before, _ := getPath(c.Before, t.Path)
+		after, _ := getPath(c.After, t.Path)
+		if !sameValue(before, after) {
+			return joinAddrPath(t.Addr, t.Path)
+		}
+	}
+	return ""
+}
+
+// joinAddrPath writes an attribute of an instance: vpc.a.name, vpc.a.tags["x"].
+func joinAddrPath(addr string, path cty.Path) string {
+	s := formatPath(path)
+	if strings.HasPrefix(s, "[") {
+		return addr + s
+	}
+	return addr + "." + s
+}
+
+// updateReason explains an in-place update: which attributes the template
+// changes, or which it sets back after they changed outside Formation.
+func updateReason(recorded, base, planned cty.Value) string {
+	changed := changedAttrs(base, planned)
+	if len(changed) == 0 {
+		return "attribute values known only after apply"
+	}
+	drifted := recorded != cty.NilVal
+	for _, n := range changed {
+		r, _ := getPath(recorded, cty.GetAttrPath(n))
+		a, _ := getPath(planned, cty.GetAttrPath(n))
+		if !sameValue(r, a) {
+			drifted = false
+			break
+		}
+	}
+	if drifted {
+		return attrPhrase(changed) + " changed outside Formation"
+	}
+	return attrPhrase(changed) + " changed in the template"
+}
+
+// importReason explains an import.
+func importReason(id, reason string) string {
+	s := "imported from id " + strconv.Quote(id)
+	if reason != "" {
+		s += "; " + strings.Replace(reason, "changed in the template", "differ from the template", 1)
+	}
+	return s
+}
+
+// changedAttrs lists the top-level attributes whose values differ (or may
+// differ, being unknown) between two objects, sorted.
+func changedAttrs(a, b cty.Value) []string {
+	if !isObject(a) || !isObject(b) {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range []cty.Value{a, b} {
+		for n := range v.Type().AttributeTypes() {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			av, _ := getPath(a, cty.GetAttrPath(n))
+			bv, _ := getPath(b, cty.GetAttrPath(n))
+			if !sameValue(av, bv) {
+				out = append(out, n)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// pathNames formats paths for a reason.
+func pathNames(paths []cty.Path) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = formatPath(p)
+	}
+	return out
+}
+
+// attrPhrase is "attribute a" or "attributes a, b" (at most five named).
+func attrPhrase(names []string) string {
+	if len(names) == 1 {
+		return "attribute " + names[0]
+	}
+	if len(names) > 5 {
+		return "attributes " + strings.Join(names[:5], ", ") + " and " + strconv.Itoa(len(names)-5) + " more"
+	}
+	return "attributes " + strings.Join(names, ", ")
+}
+
+// preventDestroyError is the error for a plan that would destroy or
+// replace a resource with lifecycle.prevent_destroy.
+func preventDestroyError(addr, verb, reason string) error {
+	return formation.Errorf(formation.CodeInvalidTemplate, opMake, addr,
+		"lifecycle.prevent_destroy is set, but the plan would %s it (%s); set prevent_destroy = false and deploy first to allow it", verb, reason)
+}
+
+// idOf is the string attribute key of object v, or "".
+func idOf(v cty.Value, key string) string {
+	id, ok := getPath(v, cty.GetAttrPath(key))
+	if !ok || id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
+		return ""
+	}
+	return id.AsString()
+}

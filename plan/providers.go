@@ -1,0 +1,99 @@
+package plan
+
+import (
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// providerEntry is the outcome of looking a provider configuration up once.
+type providerEntry struct {
+	p  provider.Provider
+	ok bool
+}
+
+// provider returns the provider of an instance or recorded resource. A
+// provider that is not registered is reported once, naming the first
+// address that uses it.
+func (p *planner) provider(name, alias, addr, typ string) (provider.Provider, bool) {
+	key := name
+	if alias != "" {
+		key = name + "." + alias
+	}
+	if e, ok := p.providerCache[key]; ok {
+		return e.p, e.ok
+	}
+	var e providerEntry
+	if p.providers != nil {
+		if alias != "" {
+			e.p, e.ok = p.providers.Provider(key)
+		}
+		if !e.ok {
+			e.p, e.ok = p.providers.Provider(name)
+		}
+	}
+	e.ok = e.ok && e.p != nil
+	p.providerCache[key] = e
+	if !e.ok {
+		p.errs = append(p.errs, formation.Errorf(formation.CodeInvalidTemplate, opMake, addr,
+			"provider %q is not registered (resource type %s)", name, typ))
+	}
+	return e.p, e.ok
+}
+
+type schemaKey struct{ provider, typ string }
+
+// schemaEntry is what the planner needs of a resource type, looked up once
+// per provider configuration and type.
+type schemaEntry struct {
+	schema    provider.Schema
+	declared  bool
+	sensitive []cty.Path
+	order     provider.ReplaceOrder
+}
+
+// schemaFor returns the declared schema of a type (or marks it schema-less),
+// its sensitive attributes and its replacement order.
+func (p *planner) schemaFor(prov provider.Provider, name, alias, typ string) *schemaEntry {
+	k := schemaKey{name + "." + alias, typ}
+	if se := p.schemaCache[k]; se != nil {
+		return se
+	}
+	se := &schemaEntry{order: provider.ReplaceOrderOf(prov, typ)}
+	se.schema, se.declared = provider.SchemaOf(prov, typ)
+	if se.declared {
+		for _, n := range se.schema.AttributeNames() {
+			if se.schema.Attributes[n].Sensitive {
+				se.sensitive = append(se.sensitive, cty.GetAttrPath(n))
+			}
+		}
+	}
+	p.schemaCache[k] = se
+	return se
+}
+
+// values is what the planner knows of the instances planned so far, for
+// template.Config.Evaluate. It implements template.VersionedValues, so the
+// template builds the value of a whole block once per change of the block
+// instead of once per reference.
+type values struct {
+	m        map[string]cty.Value
+	versions map[string]uint64
+}
+
+func newValues(n int) *values {
+	return &values{m: make(map[string]cty.Value, n), versions: map[string]uint64{}}
+}
+
+// Value returns the planned value of the instance at addr; cty.NilVal
+// (unknown to the template) when it has not been planned.
+func (v *values) Value(addr string) cty.Value { return v.m[addr] }
+
+// Version returns how many instances of the block have been planned.
+func (v *values) Version(block string) uint64 { return v.versions[block] }
+
+// set records the planned value of an instance of block.
+func (v *values) set(block, addr string, val cty.Value) {
+	v.m[addr] = val
+	v.versions[block]++
+}

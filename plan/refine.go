@@ -1,0 +1,124 @@
+package plan
+
+import (
+	"slices"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Refine plans an ADD, UPDATE or replacement again at apply time, from the
+// instance's configuration evaluated with the values the changes it
+// depends on produced, and returns the value to send to the provider: the
+// Config of a Create (ADD and replacements) or the Planned value of an
+// Update. It applies ignore_changes and the schema as Make did, and checks
+// that the result agrees with After wherever After was known: a value that
+// changed between plan and apply (a non-deterministic function, a data
+// source that moved) is a CodeInvalidTemplate *formation.Error naming the
+// attribute. For any other action it returns After.
+func (c *Change) Refine(config cty.Value) (cty.Value, error) {
+	const op = "plan.Refine"
+	switch c.Action {
+	case formation.ActionAdd, formation.ActionUpdate, formation.ActionDeleteThenAdd, formation.ActionAddThenDelete:
+	default:
+		return c.After, nil
+	}
+	config = unmarked(config)
+	if len(c.IgnoreChanges) > 0 && isObject(c.Before) {
+		config = applyIgnore(config, c.Before, c.IgnoreChanges)
+	}
+	schema := c.Schema
+	if c.Inferred {
+		schema = provider.InferSchema(config)
+	}
+	var v cty.Value
+	var err error
+	if c.Action == formation.ActionUpdate {
+		v, err = schema.PlannedUpdate(c.Before, config)
+	} else {
+		v, err = schema.PlannedValue(config)
+	}
+	if err != nil {
+		return cty.NilVal, &formation.Error{Code: formation.CodeInvalidTemplate, Op: op, Resource: c.Addr, Err: err}
+	}
+	if err := conforms(c.After, v, nil); err != nil {
+		return cty.NilVal, &formation.Error{Code: formation.CodeInvalidTemplate, Op: op, Resource: c.Addr,
+			Message: "the configuration changed between plan and apply", Err: err}
+	}
+	return v, nil
+}
+
+// Applied returns the Resource a state records once the change was applied
+// and the provider returned the object value with physical id: the change's
+// address, labels, provider, dependencies and lifecycle settings. (The
+// executor keeps a recorded Imported flag across later deployments itself.)
+func (c *Change) Applied(id string, value cty.Value) *Resource {
+	return &Resource{
+		Addr: c.Addr, Mode: c.Mode, Type: c.Type, Name: c.Name, Key: c.Key,
+		ProviderName: c.ProviderName, ProviderAlias: c.ProviderAlias,
+		ID: id, Value: value, Dependencies: slices.Clone(c.Dependencies),
+		PreventDestroy: c.PreventDestroy, CreateBeforeDestroy: c.CreateBeforeDestroy,
+		Imported: c.Imported,
+	}
+}
+
+// conforms checks that final agrees with planned wherever planned is known.
+func conforms(planned, final cty.Value, path cty.Path) error {
+	switch {
+	case planned == cty.NilVal || !planned.IsKnown():
+		return nil
+	case final == cty.NilVal || !final.IsKnown():
+		return mismatch(path, planned, final)
+	case planned.IsNull() || final.IsNull():
+		if planned.IsNull() != final.IsNull() {
+			return mismatch(path, planned, final)
+		}
+		return nil
+	}
+	ty := planned.Type()
+	switch {
+	case ty.IsObjectType() && final.Type().IsObjectType():
+		for name := range ty.AttributeTypes() {
+			p := append(slices.Clip(path), cty.GetAttrStep{Name: name})
+			fv, _ := getPath(final, cty.GetAttrPath(name))
+			if err := conforms(planned.GetAttr(name), fv, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	case (ty.IsListType() || ty.IsTupleType() || ty.IsMapType()) && planned.LengthInt() == final.LengthInt() && !final.Type().IsSetType():
+		for it := planned.ElementIterator(); it.Next(); {
+			k, pv := it.Element()
+			if !final.HasIndex(k).True() {
+				return mismatch(path, planned, final)
+			}
+			if err := conforms(pv, final.Index(k), append(slices.Clip(path), cty.IndexStep{Key: k})); err != nil {
+				return err
+			}
+		}
+		return nil
+	case ty.IsSetType() && !planned.IsWhollyKnown():
+		return nil // elements of a set with unknowns cannot be matched up
+	}
+	if !sameValue(planned, final) {
+		return mismatch(path, planned, final)
+	}
+	return nil
+}
+
+// mismatch is the error for a value at path that differs from its plan.
+func mismatch(path cty.Path, planned, final cty.Value) error {
+	return path.NewErrorf("attribute %s was planned as %s but is now %s", formatPath(path), render(planned), render(final))
+}
+
+// render writes a value for an error message.
+func render(v cty.Value) string {
+	switch {
+	case isNull(v):
+		return "null"
+	case v.IsKnown() && v.Type() == cty.String:
+		return quote(v.AsString())
+	}
+	return itemValue(v, nil, nil)
+}

@@ -1,0 +1,106 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// remoteObject is what a refresh read of one recorded resource found.
+type remoteObject struct {
+	value cty.Value // the current object; cty.NilVal when gone
+	gone  bool      // deleted outside Formation
+}
+
+// refresh reads every recorded managed resource through its provider, at
+// most Options.Parallelism at a time, into p.remote. Read failures other
+// than provider.ErrNotFound are recorded as problems; a cancelled ctx is
+// returned.
+func (p *planner) refresh(ctx context.Context) error {
+	type job struct {
+		rec  *Resource
+		prov provider.Provider
+	}
+	var jobs []job
+	for _, addr := range sortedAddrs(p.prior) {
+		rec := p.prior[addr]
+		if rec == nil || rec.Mode == formation.ModeData {
+			continue
+		}
+		if prov, ok := p.provider(rec.ProviderName, rec.ProviderAlias, rec.Addr, rec.Type); ok {
+			jobs = append(jobs, job{rec, prov})
+		}
+	}
+	results := make([]remoteObject, len(jobs))
+	errs := make([]error, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(p.opts.Parallelism, len(jobs)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				results[i], errs[i] = read(ctx, jobs[i].prov, jobs[i].rec)
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p.remote = make(map[string]remoteObject, len(jobs))
+	for i, j := range jobs {
+		if errs[i] != nil {
+			p.errs = append(p.errs, errs[i])
+			continue
+		}
+		p.remote[j.rec.Addr] = results[i]
+	}
+	return nil
+}
+
+// read reads one recorded resource.
+func read(ctx context.Context, prov provider.Provider, rec *Resource) (remoteObject, error) {
+	resp, err := prov.Read(ctx, provider.ReadRequest{TypeName: rec.Type, Address: rec.Addr, ID: rec.ID, State: rec.Value})
+	switch {
+	case errors.Is(err, provider.ErrNotFound):
+		return remoteObject{gone: true}, nil
+	case err != nil:
+		return remoteObject{}, &formation.Error{Code: formation.CodeInternal, Op: opMake, Resource: rec.Addr,
+			Message: "refreshing " + rec.ID + " failed", Err: err}
+	}
+	v := unmarked(resp.State)
+	if !isObject(v) || !v.IsWhollyKnown() {
+		return remoteObject{}, formation.Errorf(formation.CodeInternal, opMake, rec.Addr,
+			"the provider read %s as %s, not a known object", rec.ID, describe(v))
+	}
+	return remoteObject{value: v}, nil
+}
+
+// drift returns the drifted change of a recorded resource a refresh found
+// changed (UPDATE) or deleted (DELETE), or nil.
+func (p *planner) drift(rec *Resource, se *schemaEntry) *Change {
+	r, ok := p.remote[rec.Addr]
+	if !ok || (!r.gone && sameValue(rec.Value, r.value)) {
+		return nil
+	}
+	ch := p.stateChange(rec, se)
+	ch.Drifted, ch.ResourceID, ch.Before = true, rec.ID, rec.Value
+	if r.gone {
+		ch.Action, ch.After, ch.Reason = formation.ActionDelete, nullOf(rec.Value), reasonDeletedOutside
+		return ch
+	}
+	ch.Action, ch.After = formation.ActionUpdate, r.value
+	ch.Reason = "changed outside Formation"
+	if names := changedAttrs(rec.Value, r.value); len(names) > 0 {
+		ch.Reason = attrPhrase(names) + " changed outside Formation"
+	}
+	return ch
+}

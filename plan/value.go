@@ -1,0 +1,48 @@
+package plan
+
+import "github.com/zclconf/go-cty/cty"
+
+// sameValue reports whether two values are certainly equal: both missing,
+// or equal and known. Values of different types differ.
+func sameValue(a, b cty.Value) bool {
+	if a == cty.NilVal || b == cty.NilVal {
+		return a == cty.NilVal && b == cty.NilVal
+	}
+	if a.RawEquals(b) {
+		return true
+	}
+	if !a.IsWhollyKnown() || !b.IsWhollyKnown() || !a.Type().Equals(b.Type()) {
+		return false
+	}
+	eq := a.Equals(b)
+	return eq.IsKnown() && eq.True()
+}
+
+// unmarked strips marks (sensitivity) from v: the planner tracks
+// sensitivity through schemas, not marks.
+func unmarked(v cty.Value) cty.Value {
+	if v == cty.NilVal || !v.ContainsMarked() {
+		return v
+	}
+	v, _ = v.UnmarkDeep()
+	return v
+}
+
+// isObject reports whether v is a known, non-null object.
+func isObject(v cty.Value) bool {
+	return v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.Type().IsObjectType()
+}
+
+// describe names what v is, for messages.
+func describe(v cty.Value) string {
+	switch {
+	case v == cty.NilVal:
+		return "nothing"
+	case !v.IsKnown():
+		return "an unknown value"
+	case v.IsNull():
+		return "null"
+	default:
+		return v.Type().FriendlyName()
+	}
+}
