@@ -6,6 +6,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -100,6 +101,34 @@ func (d *decoder) resource(b *hcl.Block, mode formation.Mode) {
 	d.m.resources[addr] = n
 }
 
+// referenceExpr returns a reference expression as native syntax: in JSON a
+// reference is a string holding the expression ("a_b.x[count.index]"), or
+// one interpolation of it ("${a_b.x[count.index]}").
+func referenceExpr(e hcl.Expression) hcl.Expression {
+	if _, native := e.(hclsyntax.Expression); native {
+		return e
+	}
+	v, diags := e.Value(nil)
+	if diags.HasErrors() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+		return e
+	}
+	rng := e.Range()
+	start := hcl.Pos{Line: rng.Start.Line, Column: rng.Start.Column + 1, Byte: rng.Start.Byte + 1}
+	src := v.AsString()
+	if strings.HasPrefix(src, "${") {
+		if tmpl, diags := hclsyntax.ParseTemplate([]byte(src), rng.Filename, start); !diags.HasErrors() {
+			if wrap, ok := tmpl.(*hclsyntax.TemplateWrapExpr); ok {
+				return wrap.Wrapped
+			}
+		}
+		return e
+	}
+	if expr, diags := hclsyntax.ParseExpression([]byte(src), rng.Filename, start); !diags.HasErrors() {
+		return expr
+	}
+	return e
+}
+
 // providerRef splits a provider reference: "name" or "name.alias".
 func providerRef(t hcl.Traversal) (name, alias string, ok bool) {
 	switch len(t) {
@@ -137,7 +166,7 @@ func (d *decoder) lifecycle(b *hcl.Block, r *resource) {
 		exprs, diags := hcl.ExprList(attr.Expr)
 		d.add(diags)
 		for _, e := range exprs {
-			lc.triggers = append(lc.triggers, &trigger{rng: e.Range(), expr: e})
+			lc.triggers = append(lc.triggers, &trigger{rng: e.Range(), expr: referenceExpr(e)})
 		}
 	}
 }

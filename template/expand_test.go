@@ -373,3 +373,53 @@ func TestExpand_Cancelled(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Meta-arguments in JSON: provider, depends_on, lifecycle (references as
+// strings), count as a template.
+func TestExpand_JSONMetaArguments(t *testing.T) {
+	tpl := mustParse(t, `{
+  "variable": {"n": {"type": "number", "default": 2}, "tags": {"type": "map(string)", "default": {"a": "b"}}},
+  "provider": {"huaweicloud": [{"alias": "west", "region": "cn-west-1"}]},
+  "resource": {
+    "huaweicloud_vpc": {
+      "a": {"count": "${var.n}", "tags": "${var.tags}"},
+      "b": {
+        "count": 2,
+        "provider": "huaweicloud.west",
+        "depends_on": ["huaweicloud_vpc.a"],
+        "lifecycle": {
+          "create_before_destroy": true,
+          "ignore_changes": ["tags"],
+          "replace_triggered_by": ["huaweicloud_vpc.a[count.index].name", "${huaweicloud_vpc.a[0]}"]
+        }
+      }
+    }
+  }
+}`)
+	cfg := mustExpand(t, tpl, template.Input{})
+	b := cfg.Instance("huaweicloud_vpc.b[1]")
+	if b.ProviderAddr() != "huaweicloud.west" || !b.Lifecycle.CreateBeforeDestroy {
+		t.Errorf("b = %+v", b)
+	}
+	if !reflect.DeepEqual(b.Lifecycle.IgnoreChanges, []cty.Path{{cty.GetAttrStep{Name: "tags"}}}) {
+		t.Errorf("ignore_changes = %#v", b.Lifecycle.IgnoreChanges)
+	}
+	want := []template.Trigger{
+		{Addr: "huaweicloud_vpc.a[1]", Path: cty.Path{cty.GetAttrStep{Name: "name"}}},
+		{Addr: "huaweicloud_vpc.a[0]", Path: cty.Path{}},
+	}
+	if !reflect.DeepEqual(b.Lifecycle.ReplaceTriggeredBy, want) {
+		t.Errorf("triggers = %+v", b.Lifecycle.ReplaceTriggeredBy)
+	}
+	if !reflect.DeepEqual(b.DependsOn, []string{"huaweicloud_vpc.a[0]", "huaweicloud_vpc.a[1]"}) {
+		t.Errorf("depends on %q", b.DependsOn)
+	}
+	v := evalOne(t, cfg, "huaweicloud_vpc.a[0]", nil)
+	if !v.GetAttr("tags").RawEquals(cty.MapVal(map[string]cty.Value{"a": cty.StringVal("b")})) {
+		t.Errorf("a[0] = %#v", v)
+	}
+	vars := tpl.Variables()
+	if vars[0].Name != "n" || vars[0].Type != "number" || vars[1].Type != "map(string)" || string(vars[1].Default) != `{"a":"b"}` {
+		t.Errorf("variables = %+v", vars)
+	}
+}
