@@ -55,7 +55,8 @@ func quoteKey(s string) string {
 // CompareAddrs orders instance addresses the way Instances, the graph
 // orders and the renderings list them: managed resources before data
 // sources, then by type, name, and instance key, count indexes numerically
-// (vpc[2] before vpc[10]) and for_each keys as strings. It returns -1, 0 or
+// (vpc[2] before vpc[10]) and for_each keys as strings (vpc["a"] before
+// vpc["a b"]). It returns -1, 0 or
 // +1 like strings.Compare, and falls back to plain string order for
 // anything that is not an address.
 func CompareAddrs(a, b string) int {
@@ -112,6 +113,8 @@ func splitAddr(s string) addrParts {
 		p.base, p.key = s[:i], s[i+1:len(s)-1]
 		if n, err := strconv.ParseInt(p.key, 10, 64); err == nil {
 			p.numeric, p.n = true, n
+		} else if len(p.key) >= 2 && p.key[0] == '"' && p.key[len(p.key)-1] == '"' {
+			p.key = p.key[1 : len(p.key)-1] // "a" before "a b", as the keys themselves sort
 		}
 	}
 	return p

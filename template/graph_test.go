@@ -111,6 +111,7 @@ func TestCompareAddrs(t *testing.T) {
 		{"a_b.x[0]", `a_b.x["0"]`, -1},
 		{"a_b.x", "a_b.x", 0},
 		{"a_b.y", "a_b.x[5]", 1},
+		{`a_b.x["a"]`, `a_b.x["a b"]`, -1},
 	}
 	for _, tt := range tests {
 		if got := template.CompareAddrs(tt.a, tt.b); got != tt.want {
