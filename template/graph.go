@@ -1,7 +1,6 @@
 package template
 
 import (
-	"container/heap"
 	"fmt"
 	"slices"
 	"strings"
@@ -162,20 +161,20 @@ func dotQuote(s string) string {
 // can never become ready (on or behind a cycle) are appended in order.
 func kahn(n int, deps, rdeps [][]int) []int {
 	waiting := make([]int, n)
-	ready := &intHeap{}
+	var ready intHeap
 	for v := 0; v < n; v++ {
 		waiting[v] = len(deps[v])
 		if waiting[v] == 0 {
-			*ready = append(*ready, v) // ascending already: a valid heap
+			ready = append(ready, v) // ascending already: a valid heap
 		}
 	}
 	order := make([]int, 0, n)
-	for ready.Len() > 0 {
-		v := heap.Pop(ready).(int)
+	for len(ready) > 0 {
+		v := ready.pop()
 		order = append(order, v)
 		for _, u := range rdeps[v] {
 			if waiting[u]--; waiting[u] == 0 {
-				heap.Push(ready, u)
+				ready.push(u)
 			}
 		}
 	}
@@ -189,17 +188,44 @@ func kahn(n int, deps, rdeps [][]int) []int {
 	return order
 }
 
+// intHeap is a min-heap of ints (container/heap would box every int).
 type intHeap []int
 
-func (h intHeap) Len() int           { return len(h) }
-func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
-func (h *intHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (h *intHeap) push(x int) {
+	*h = append(*h, x)
+	a := *h
+	for i := len(a) - 1; i > 0; {
+		p := (i - 1) / 2
+		if a[p] <= a[i] {
+			break
+		}
+		a[p], a[i] = a[i], a[p]
+		i = p
+	}
+}
+
+func (h *intHeap) pop() int {
+	a := *h
+	top := a[0]
+	last := len(a) - 1
+	a[0] = a[last]
+	a = a[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(a) && a[l] < a[m] {
+			m = l
+		}
+		if r < len(a) && a[r] < a[m] {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		a[i], a[m] = a[m], a[i]
+		i = m
+	}
+	*h = a
+	return top
 }
 
 // cycles returns the strongly connected components of the graph that are

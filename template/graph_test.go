@@ -119,3 +119,30 @@ func TestCompareAddrs(t *testing.T) {
 		}
 	}
 }
+
+// The topological order is the smallest by address among the valid ones.
+func TestGraph_TieBreakMany(t *testing.T) {
+	deps := map[string][]string{}
+	for i := 0; i < 300; i++ {
+		deps["a_b.x["+itoa(i)+"]"] = nil
+		if i%3 == 0 {
+			deps["a_b.x["+itoa(i)+"]"] = []string{"a_b.y[" + itoa(299-i) + "]"}
+		}
+		deps["a_b.y["+itoa(i)+"]"] = nil
+	}
+	order := template.NewGraph(deps).TopologicalOrder()
+	pos := map[string]int{}
+	for i, a := range order {
+		pos[a] = i
+	}
+	for a, ds := range deps {
+		for _, d := range ds {
+			if pos[d] > pos[a] {
+				t.Fatalf("%s before its dependency %s", a, d)
+			}
+		}
+	}
+	if order[0] != "a_b.x[1]" || order[1] != "a_b.x[2]" || order[2] != "a_b.x[4]" {
+		t.Fatalf("order starts %q", order[:3])
+	}
+}
