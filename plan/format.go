@@ -108,16 +108,15 @@ func (e *jsonValue) encode(buf *bytes.Buffer, v cty.Value, path cty.Path) {
 }
 
 // itemValue writes a value as a plan item string (RFS previous_value and
-// target_value): strings as they are, numbers and booleans in their text
-// form, collections as compact JSON, null as "", unknown as
-// KnownAfterApply and sensitive as SensitiveItemValue (also inside
-// collections).
+// target_value): null as "", sensitive as SensitiveItemValue (also inside
+// collections), unknown as KnownAfterApply, strings as they are, numbers
+// and booleans in their text form, collections as compact JSON.
 func itemValue(v cty.Value, path cty.Path, sensitive []cty.Path) string {
 	switch {
+	case isNull(v):
+		return ""
 	case len(sensitive) > 0 && underAny(path, sensitive):
 		return SensitiveItemValue
-	case v == cty.NilVal || (v.IsKnown() && v.IsNull()):
-		return ""
 	case !v.IsKnown():
 		return KnownAfterApply
 	case v.Type() == cty.String:

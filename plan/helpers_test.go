@@ -251,3 +251,15 @@ func noOps(t testing.TB, p *plan.Plan) {
 		t.Fatalf("re-plan has changes: %+v", p.Summary)
 	}
 }
+
+// replaceAll applies old, new pairs to s, failing loudly on a pair that
+// does not apply (so that a golden scenario cannot silently go stale).
+func replaceAll(s string, pairs ...string) string {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !strings.Contains(s, pairs[i]) {
+			panic(fmt.Sprintf("replaceAll: %q not found", pairs[i]))
+		}
+		s = strings.ReplaceAll(s, pairs[i], pairs[i+1])
+	}
+	return s
+}

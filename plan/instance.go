@@ -135,7 +135,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Cha
 		ch.Reason = updateReason(recorded, base, planned)
 	}
 	if ch.Imported {
-		ch.Reason = importReason(ch.ImportID, ch.Reason)
+		ch.Reason = importReason(ch.ImportID, ch.Reason, changedAttrs(base, ch.After))
 	}
 	return ch
 }
@@ -243,11 +243,18 @@ func updateReason(recorded, base, planned cty.Value) string {
 	return attrPhrase(changed) + " changed in the template"
 }
 
-// importReason explains an import.
-func importReason(id, reason string) string {
+// importReason explains an import: the id, and what the template changes
+// (the attributes an update sets, or the reason of a replacement).
+func importReason(id, reason string, changed []string) string {
 	s := "imported from id " + strconv.Quote(id)
-	if reason != "" {
-		s += "; " + strings.Replace(reason, "changed in the template", "differ from the template", 1)
+	switch {
+	case reason == "":
+	case strings.HasSuffix(reason, "changed in the template") && len(changed) == 1:
+		s += "; " + attrPhrase(changed) + " differs from the template"
+	case strings.HasSuffix(reason, "changed in the template"):
+		s += "; " + attrPhrase(changed) + " differ from the template"
+	default:
+		s += "; " + reason
 	}
 	return s
 }

@@ -1,0 +1,93 @@
+package plan_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/formation-engine/formation/plan"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/template"
+)
+
+// Run with: go test ./plan -run '^$' -bench . -benchmem
+//
+// Each benchmark reports heap-MB: the largest HeapInuse seen right after a
+// Make, with the plan alive.
+
+// flatTemplate is benchmark (a): one block of n catalog VPCs.
+func flatTemplate(n int) string {
+	return fmt.Sprintf(`
+resource "huaweicloud_vpc" "vpc" {
+  count = %d
+  name  = "vpc-${count.index}"
+  cidr  = "10.0.0.0/16"
+  tags  = { index = count.index }
+}
+`, n)
+}
+
+// layeredTemplate is benchmark (b): layers blocks of per instances, each
+// instance referencing the same index of the previous layer.
+func layeredTemplate(layers, per int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"huaweicloud_vpc\" \"l0\" {\n  count = %d\n  name  = \"l0-${count.index}\"\n  cidr = \"10.0.0.0/16\"\n}\n", per)
+	for l := 1; l < layers; l++ {
+		fmt.Fprintf(&b, "resource \"huaweicloud_vpc_subnet\" \"l%d\" {\n  count = %d\n  name  = \"l%d-${count.index}\"\n  cidr = \"10.0.0.0/24\"\n  gateway_ip = \"10.0.0.1\"\n  vpc_id  = %s.l%d[count.index].id\n}\n",
+			l, per, l, map[bool]string{true: "huaweicloud_vpc", false: "huaweicloud_vpc_subnet"}[l == 1], l-1)
+	}
+	return b.String()
+}
+
+// benchMake runs Make on cfg against state b.N times.
+func benchMake(b *testing.B, cfg *template.Config, state plan.State, reg *provider.Registry, opts plan.Options, want int) {
+	b.Helper()
+	b.ReportAllocs()
+	var peak uint64
+	var ms runtime.MemStats
+	for b.Loop() {
+		p, err := plan.Make(context.Background(), cfg, state, reg, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(p.Changes) != want {
+			b.Fatalf("%d changes, want %d", len(p.Changes), want)
+		}
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+		runtime.KeepAlive(p)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
+}
+
+// BenchmarkMake_Flat is (a): 10,000 instances of one block, empty state
+// (template parsed and expanded once, outside the loop).
+func BenchmarkMake_Flat(b *testing.B) {
+	w := catalogWorld(b)
+	cfg := expand(b, flatTemplate(10000))
+	benchMake(b, cfg, plan.State{}, w.reg, plan.Options{}, 10000)
+}
+
+// BenchmarkMake_Layered is (b): 10 blocks × 1,000 instances, each
+// referencing the same index of the previous block, empty state.
+func BenchmarkMake_Layered(b *testing.B) {
+	w := catalogWorld(b)
+	cfg := expand(b, layeredTemplate(10, 1000))
+	benchMake(b, cfg, plan.State{}, w.reg, plan.Options{}, 10000)
+}
+
+// BenchmarkMake_RefreshNoOp is (c): a re-plan with refresh of 10,000
+// deployed resources (sim, no latency): all NO_OPERATION.
+func BenchmarkMake_RefreshNoOp(b *testing.B) {
+	w := newWorld(b, sim.Config{UseCatalog: true})
+	src := flatTemplate(10000)
+	w.deploy(src)
+	cfg := expand(b, src)
+	if p := w.plan(src, plan.Options{Refresh: true}); p.HasChanges() || len(p.Drifted()) > 0 {
+		b.Fatal("re-plan has changes")
+	}
+	benchMake(b, cfg, w.state, w.reg, plan.Options{Refresh: true}, 10000)
+}
