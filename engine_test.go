@@ -142,15 +142,6 @@ func TestEngine_CreateStack_HanAndLimitNames(t *testing.T) {
 	}
 }
 
-func TestEngine_CreateStack_WithTemplateNotSupportedYet(t *testing.T) {
-	e, st := newEngine(t, engine.Config{})
-	before := storetest.Dump(t, st)
-	_, err := e.CreateStack(context.Background(), engine.CreateStackRequest{Name: "s",
-		Template: engine.TemplateInput{TemplateBody: `resource "huaweicloud_vpc" "v" {}`}})
-	wantCode(t, err, formation.CodeUnsupported, 400)
-	assertUnchanged(t, st, before)
-}
-
 func TestEngine_CreateStack_ConcurrentSameNameOneWins(t *testing.T) {
 	e, _ := newEngine(t, engine.Config{})
 	const n = 16

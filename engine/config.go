@@ -2,9 +2,12 @@ package engine
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
 )
 
 // Default quotas and limits (spec §4).
@@ -15,6 +18,8 @@ const (
 	DefaultGlobalParallelism   = 100 // provider operations at once across all stacks
 	DefaultListLimit           = 1000
 	MinListLimit, MaxListLimit = 10, 1000
+	DefaultDeploymentTimeout   = 6 * time.Hour
+	DefaultMaxAttempts         = 3
 )
 
 // Config configures an Engine. The zero value of every field except Store
@@ -39,6 +44,28 @@ type Config struct {
 	// GlobalParallelism bounds concurrent provider operations across all
 	// stacks (0: 100).
 	GlobalParallelism int
+	// Providers serves resource types by provider name (huaweicloud_vpc →
+	// "huaweicloud"). A name it does not have goes to DefaultProvider.
+	Providers *provider.Registry
+	// DefaultProvider, when set, serves every provider name Providers does
+	// not have — a simulated provider standing in for every cloud, say.
+	// Without it an unregistered provider name is a template error.
+	DefaultProvider provider.Provider
+	// TemplateLimits replaces RFS's template limits (count ≤ 1024, body ≤
+	// 51200 characters, …) when set; &template.Limits{} lifts them all.
+	TemplateLimits *template.Limits
+	// ResourceTimeout bounds each provider operation (0: no bound beyond
+	// the deployment's).
+	ResourceTimeout time.Duration
+	// DeploymentTimeout bounds each deployment phase (0: 6 hours, RFS's
+	// maximum).
+	DeploymentTimeout time.Duration
+	// MaxAttempts bounds the tries of one provider operation that fails
+	// with provider.ErrTransient (0: 3; 1 turns retries off).
+	MaxAttempts int
+	// RetryPause is the pause before the first retry, doubling after each
+	// (0: 1s, on the engine's clock).
+	RetryPause time.Duration
 	// IDSeed, when non-zero, makes stack, plan and deployment ids a fixed
 	// sequence drawn from the seed, so simulations are reproducible. Zero
 	// means random ids.
@@ -59,6 +86,7 @@ func (c Config) withDefaults() (Config, error) {
 		{"PlanQuota", &c.PlanQuota, DefaultPlanQuota},
 		{"Parallelism", &c.Parallelism, DefaultParallelism},
 		{"GlobalParallelism", &c.GlobalParallelism, DefaultGlobalParallelism},
+		{"MaxAttempts", &c.MaxAttempts, DefaultMaxAttempts},
 	} {
 		switch {
 		case *f.v < 0:
@@ -66,6 +94,18 @@ func (c Config) withDefaults() (Config, error) {
 		case *f.v == 0:
 			*f.v = f.def
 		}
+	}
+	if c.ResourceTimeout < 0 || c.DeploymentTimeout < 0 {
+		return c, formation.Errorf(formation.CodeInvalidParameter, op, "", "timeouts must not be negative")
+	}
+	if c.RetryPause < 0 {
+		return c, formation.Errorf(formation.CodeInvalidParameter, op, "", "Config.RetryPause must not be negative")
+	}
+	if c.RetryPause == 0 {
+		c.RetryPause = time.Second
+	}
+	if c.DeploymentTimeout == 0 {
+		c.DeploymentTimeout = DefaultDeploymentTimeout
 	}
 	if c.Clock == nil {
 		c.Clock = formation.RealClock{}

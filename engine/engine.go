@@ -34,6 +34,7 @@ type Engine struct {
 	ops    map[string]*operation // running or recently finished, by deployment id
 
 	followers followers
+	slots     chan struct{} // Config.GlobalParallelism provider operations at once
 }
 
 // Open opens (creating if needed) the bbolt store file at path and returns
@@ -72,6 +73,7 @@ func New(cfg Config) (*Engine, error) {
 		ops:   make(map[string]*operation),
 	}
 	e.followers.init()
+	e.slots = make(chan struct{}, cfg.GlobalParallelism)
 	if cfg.IDSeed != 0 {
 		e.ids = uuid.NewSeeded(cfg.IDSeed)
 	} else {
@@ -133,6 +135,12 @@ func (e *Engine) update(ctx context.Context, op string, fn func(*txn) error) err
 	if err := e.check(ctx, op); err != nil {
 		return err
 	}
+	return e.commit(ctx, op, fn)
+}
+
+// commit is update without the closed check: the deployment writer uses it
+// to record what finished while Close waits for it.
+func (e *Engine) commit(ctx context.Context, op string, fn func(*txn) error) error {
 	var t *txn
 	err := e.st.Update(ctx, func(tx store.Tx) error {
 		t = &txn{Tx: tx} // fresh per attempt: fn may run again
@@ -172,3 +180,15 @@ func typed(op string, err error) error {
 }
 
 func (e *Engine) now() formation.Time { return formation.NewTime(e.clock.Now()) }
+
+// acquire takes one of the global provider-operation slots.
+func (e *Engine) acquire(ctx context.Context) error {
+	select {
+	case e.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (e *Engine) release() { <-e.slots }

@@ -182,3 +182,20 @@ func readEventsAfter(tx store.Tx, stackID, deploymentID string, after uint64, n 
 	}
 	return collect(tx, []eventSource{src}, eventFilter{}, after+1, false, n)
 }
+
+// waitForChange blocks until done reports true, re-checking it each time a
+// commit touches the stack, or until ctx is done or the engine closes.
+func (e *Engine) waitForChange(ctx context.Context, stackID string, done func() bool) error {
+	wake, remove := e.followers.add(stackID)
+	defer remove()
+	for !done() {
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-e.followers.closed:
+			return &formation.Error{Code: formation.CodeUnavailable, Op: "engine.wait", Message: errClosed.Message}
+		}
+	}
+	return nil
+}

@@ -138,13 +138,28 @@ func (e *Engine) recover(ctx context.Context) error {
 	if err != nil {
 		return typed("engine.recover", err)
 	}
+	var planning []planRecord
+	err = e.st.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(store.Plans, store.ScanOptions{}, func(_, v []byte) (bool, error) {
+			var p planRecord
+			if err := decode(v, &p); err != nil {
+				return false, err
+			}
+			if p.Status == formation.PlanCreationInProgress {
+				planning = append(planning, p)
+			}
+			return true, nil
+		})
+	})
+	if err != nil {
+		return typed("engine.recover", err)
+	}
+	for _, p := range planning {
+		e.launchPlanning(p)
+	}
 	for _, dep := range pending {
-		switch dep.Kind {
-		case kindDelete:
-			e.launch(dep, e.runDelete)
-		default:
-			return formation.Errorf(formation.CodeInternal, "engine.recover", dep.StackName, "unknown deployment kind %q", dep.Kind)
-		}
+		e.log.Info("resuming an interrupted deployment", "stack", dep.StackName, "deployment", dep.ID, "kind", dep.Kind)
+		e.launch(dep, e.runDeployment)
 	}
 	return nil
 }
@@ -189,24 +204,6 @@ func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
 		return nil, errStale
 	}
 	return &rec, nil
-}
-
-// runDelete finishes a deletion: the stack and everything stored for it go.
-// A stack with resources has them deleted first (unless retained) once the
-// executor exists; until then only stacks without resources can be in this
-// state.
-func (e *Engine) runDelete(ctx context.Context, dep deploymentRecord) (Result, error) {
-	err := e.update(ctx, "engine.DeleteStack", func(tx *txn) error {
-		rec, err := runningStack(tx, dep)
-		if err != nil {
-			return err
-		}
-		return e.finish(ctx, tx, rec, &dep, fsm.StackDeleteSucceeded, "")
-	})
-	if err != nil {
-		return Result{}, err
-	}
-	return dep.result(), nil
 }
 
 // purgeStack removes the stack and everything stored for it; its followers

@@ -74,8 +74,8 @@ func marker(backward bool, pos uint64) string {
 }
 
 // paginate cuts one page out of items, which are ordered by a strictly
-// decreasing number (num) — newest first.
-func paginate[T any](op string, items []T, num func(T) uint64, opts ListOptions) ([]T, PageInfo, error) {
+// decreasing number (num(i) for items[i]) — newest first.
+func paginate[T any](op string, items []T, num func(i int) uint64, opts ListOptions) ([]T, PageInfo, error) {
 	limit, err := opts.limit(op)
 	if err != nil {
 		return nil, PageInfo{}, err
@@ -88,13 +88,13 @@ func paginate[T any](op string, items []T, num func(T) uint64, opts ListOptions)
 	if c != nil {
 		// first index whose number is below pos: items are descending.
 		i := 0
-		for i < len(items) && num(items[i]) >= c.pos {
+		for i < len(items) && num(i) >= c.pos {
 			i++
 		}
 		if c.backward {
 			// the page ends just before the item numbered pos
 			j := i
-			if j > 0 && num(items[j-1]) == c.pos {
+			if j > 0 && num(j-1) == c.pos {
 				j--
 			}
 			start, end = max(0, j-limit), j
@@ -106,11 +106,17 @@ func paginate[T any](op string, items []T, num func(T) uint64, opts ListOptions)
 	info := PageInfo{CurrentCount: len(page)}
 	if len(page) > 0 {
 		if end < len(items) {
-			info.NextMarker = marker(false, num(page[len(page)-1]))
+			info.NextMarker = marker(false, num(end-1))
 		}
 		if start > 0 {
-			info.PreviousMarker = marker(true, num(page[0]))
+			info.PreviousMarker = marker(true, num(start))
 		}
 	}
 	return page, info, nil
+}
+
+// byPosition numbers a list for paginate by position: markers over it hold
+// while the list does not change between pages, as RFS's do.
+func byPosition(n int) func(i int) uint64 {
+	return func(i int) uint64 { return uint64(n - i) }
 }

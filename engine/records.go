@@ -25,13 +25,24 @@ type stackRecord struct {
 	// Deployment is the id of the latest deployment (the running one while
 	// the stack is *_IN_PROGRESS).
 	Deployment string `json:"deployment,omitempty"`
+	// Stable is the deployment whose template and variables are the
+	// stack's last stable state, what a rollback returns to ("" : empty).
+	Stable string `json:"stable,omitempty"`
+	// TemplateDeployment is the deployment whose template GetStackTemplate
+	// returns: the latest terminal one's.
+	TemplateDeployment string `json:"template_deployment,omitempty"`
 }
 
 // deploymentKind says what a deployment does.
 type deploymentKind string
 
 const (
-	kindDelete deploymentKind = "DELETE"
+	kindCreate           deploymentKind = "CREATE_STACK"
+	kindDeploy           deploymentKind = "DEPLOY_STACK"
+	kindApplyPlan        deploymentKind = "APPLY_EXECUTION_PLAN"
+	kindContinueDeploy   deploymentKind = "CONTINUE_DEPLOY_STACK"
+	kindContinueRollback deploymentKind = "CONTINUE_ROLLBACK_STACK"
+	kindDelete           deploymentKind = "DELETE_STACK"
 )
 
 // deploymentRecord is one mutating operation on a stack: it has its own id
@@ -41,6 +52,14 @@ type deploymentRecord struct {
 	StackID   string         `json:"stack_id"`
 	StackName string         `json:"stack_name"`
 	Kind      deploymentKind `json:"kind"`
+	// Template is the template and variables the deployment deploys (none
+	// for deletions and rollbacks, which target the stable state).
+	Template *templateSource `json:"template,omitempty"`
+	// Plan is the execution plan the deployment applies.
+	Plan string `json:"plan,omitempty"`
+	// Parallelism and KeepGoing are the deployment's options.
+	Parallelism int  `json:"parallelism,omitempty"`
+	KeepGoing   bool `json:"keep_going,omitempty"`
 	// RetainResources keeps real resources on delete (DeleteStackEnhanced).
 	RetainResources bool           `json:"retain_resources,omitempty"`
 	StartTime       formation.Time `json:"start_time,omitzero"`

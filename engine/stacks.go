@@ -51,6 +51,8 @@ type CreateStackRequest struct {
 	// Template, when it has a template, makes CreateStack create and
 	// deploy; without one the stack is created empty (CREATION_COMPLETE).
 	Template TemplateInput
+	// Options tune the deployment when there is one.
+	Options DeployOptions
 }
 
 // CreateStackResult is CreateStack's output: DeploymentID is set only when a
@@ -77,9 +79,18 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 	if err := req.Template.validate(op, false); err != nil {
 		return CreateStackResult{}, err
 	}
-	if !req.Template.empty() {
-		return CreateStackResult{}, formation.Errorf(formation.CodeUnsupported, op, req.Name,
-			"creating a stack with a template (create and deploy) is not supported yet; create the stack without a template")
+	if err := req.Options.validate(op); err != nil {
+		return CreateStackResult{}, err
+	}
+	var dep *deploymentRecord
+	ev, facts := fsm.StackCreate, fsm.StackFacts{AutoRollback: req.EnableAutoRollback}
+	if req.Template.hasTemplate() {
+		src, cfg, err := e.prepare(ctx, op, req.Template)
+		if err != nil {
+			return CreateStackResult{}, err
+		}
+		dep = e.newDeployment(kindCreate, src, req.Options)
+		ev, facts.TemplateHasImports = fsm.StackCreateAndDeploy, hasImports(cfg)
 	}
 	rec := stackRecord{Stack: formation.Stack{
 		Name:                     req.Name,
@@ -100,24 +111,32 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 		if n >= e.cfg.StackQuota {
 			return formation.Errorf(formation.CodeStackQuota, op, req.Name, "stack count reached the limit (%d)", e.cfg.StackQuota)
 		}
-		status, err := fire(ctx, op, req.Name, fsm.StackNone, fsm.StackCreate, fsm.StackFacts{})
-		if err != nil {
+		if rec.Seq, err = nextCounter(tx, "stack_seq"); err != nil {
 			return err
 		}
 		now := e.now()
-		rec.Status, rec.CreateTime, rec.UpdateTime = status, now, now
-		if rec.Seq, err = nextCounter(tx, "stack_seq"); err != nil {
+		rec.CreateTime, rec.UpdateTime = now, now
+		if dep != nil {
+			rec.Status = fsm.StackNone
+			return e.begin(ctx, op, tx, &rec, dep, ev, facts)
+		}
+		if rec.Status, err = fire(ctx, op, req.Name, fsm.StackNone, ev, facts); err != nil {
 			return err
 		}
 		if err := putJSON(tx, store.Stacks, stackKey(rec.Name), &rec); err != nil {
 			return err
 		}
-		return tx.appendEvents(rec.ID, e.logEvent("", statusMessage(rec.Name, status, "")))
+		return tx.appendEvents(rec.ID, e.logEvent("", statusMessage(rec.Name, rec.Status, "")))
 	})
 	if err != nil {
 		return CreateStackResult{}, err
 	}
-	return CreateStackResult{StackID: rec.ID}, nil
+	res := CreateStackResult{StackID: rec.ID}
+	if dep != nil {
+		e.launch(*dep, e.runDeployment)
+		res.DeploymentID = dep.ID
+	}
+	return res, nil
 }
 
 // countKeys counts the keys of b with prefix.
@@ -173,7 +192,7 @@ func (e *Engine) ListStacks(ctx context.Context, opts ListOptions) (StackPage, e
 		return StackPage{}, err
 	}
 	slices.SortFunc(recs, func(a, b stackRecord) int { return compareDesc(a.Seq, b.Seq) })
-	page, info, err := paginate(op, recs, func(r stackRecord) uint64 { return r.Seq }, opts)
+	page, info, err := paginate(op, recs, func(i int) uint64 { return recs[i].Seq }, opts)
 	if err != nil {
 		return StackPage{}, err
 	}
@@ -280,18 +299,18 @@ func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (strin
 	if err := req.validate(op); err != nil {
 		return "", err
 	}
-	dep := deploymentRecord{ID: e.ids.New(), Kind: kindDelete, RetainResources: req.RetainAllResources}
+	dep := &deploymentRecord{ID: e.ids.New(), Kind: kindDelete, RetainResources: req.RetainAllResources}
 	err := e.update(ctx, op, func(tx *txn) error {
 		rec, err := loadStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
 		}
-		return e.begin(ctx, op, tx, rec, &dep, fsm.StackDelete, fsm.StackFacts{DeletionProtection: rec.EnableDeletionProtection})
+		return e.begin(ctx, op, tx, rec, dep, fsm.StackDelete, fsm.StackFacts{DeletionProtection: rec.EnableDeletionProtection})
 	})
 	if err != nil {
 		return "", err
 	}
-	e.launch(dep, e.runDelete)
+	e.launch(*dep, e.runDeployment)
 	return dep.ID, nil
 }
 
@@ -305,6 +324,7 @@ func (e *Engine) begin(ctx context.Context, op string, tx *txn, rec *stackRecord
 	now := e.now()
 	dep.StackID, dep.StackName, dep.StartTime = rec.ID, rec.Name, now
 	rec.Status, rec.StatusMessage, rec.UpdateTime, rec.Deployment = next, "", now, dep.ID
+	rec.Serial++ // every deployment expires the plans made before it
 	if err := putJSON(tx, store.Deployments, childKey(rec.ID, dep.ID), dep); err != nil {
 		return err
 	}

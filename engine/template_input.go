@@ -2,18 +2,14 @@ package engine
 
 import (
 	"io/fs"
-	"unicode/utf8"
 
 	"github.com/formation-engine/formation"
 )
 
-// Size limits of template and variable sources (spec §1.1, §4).
-const (
-	MaxTemplateBodyLength = 51200 // characters
-	MaxVarsBodyLength     = 51200 // characters
-	MaxURILength          = 2048
-	MaxVarsStructure      = 100 // items
-)
+// MaxURILength bounds template_uri and vars_uri (spec §1.1). The limits on
+// template and variable sizes are the template package's (configurable,
+// Config.TemplateLimits).
+const MaxURILength = 2048
 
 // TemplateInput is a template with its variables, as CreateStack,
 // DeployStack and CreateExecutionPlan take them (spec §1.1). Exactly one of
@@ -42,10 +38,6 @@ func (t TemplateInput) hasTemplate() bool {
 	return t.TemplateBody != "" || t.TemplateURI != "" || t.Files != nil
 }
 
-func (t TemplateInput) empty() bool {
-	return !t.hasTemplate() && t.VarsBody == "" && len(t.VarsStructure) == 0 && t.VarsURI == ""
-}
-
 // validate checks the shape of the input: one template source (required
 // when required is set), lengths and counts, and sources Formation cannot
 // read.
@@ -64,14 +56,8 @@ func (t TemplateInput) validate(op string, required bool) error {
 		return formation.Errorf(formation.CodeMissingParameter, op, "", "a template is required: give template_body or template_uri")
 	case sources == 0 && (t.VarsBody != "" || len(t.VarsStructure) > 0 || t.VarsURI != ""):
 		return formation.Errorf(formation.CodeMissingParameter, op, "", "variables were given without a template")
-	case utf8.RuneCountInString(t.TemplateBody) > MaxTemplateBodyLength:
-		return formation.Errorf(formation.CodeTooLong, op, "", "template_body is longer than %d characters", MaxTemplateBodyLength)
-	case utf8.RuneCountInString(t.VarsBody) > MaxVarsBodyLength:
-		return formation.Errorf(formation.CodeTooLong, op, "", "vars_body is longer than %d characters", MaxVarsBodyLength)
 	case len(t.TemplateURI) > MaxURILength || len(t.VarsURI) > MaxURILength:
 		return formation.Errorf(formation.CodeTooLong, op, "", "template_uri and vars_uri may be at most %d characters", MaxURILength)
-	case len(t.VarsStructure) > MaxVarsStructure:
-		return formation.Errorf(formation.CodeTooLong, op, "", "vars_structure has %d items, at most %d are allowed", len(t.VarsStructure), MaxVarsStructure)
 	case t.TemplateURI != "" || t.VarsURI != "":
 		return formation.Errorf(formation.CodeUnsupported, op, "",
 			"template_uri and vars_uri point at object storage, which an embedded engine cannot read; pass the content as template_body / vars_body, or Files")

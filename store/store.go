@@ -39,6 +39,7 @@ const (
 	Plans       Bucket = "plans"
 	Deployments Bucket = "deployments"
 	Resources   Bucket = "resources"
+	Outputs     Bucket = "outputs"
 	Events      Bucket = "events"
 	EventIndex  Bucket = "event_index" // secondary index: events by deployment
 	Journal     Bucket = "journal"     // executor intents and results
@@ -47,7 +48,7 @@ const (
 
 // Buckets lists every bucket, in a stable order.
 func Buckets() []Bucket {
-	return []Bucket{Meta, Stacks, Plans, Deployments, Resources, Events, EventIndex, Journal, World}
+	return []Bucket{Meta, Stacks, Plans, Deployments, Resources, Outputs, Events, EventIndex, Journal, World}
 }
 
 // SchemaVersion is the on-disk format version this code writes. A store file

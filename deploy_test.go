@@ -1,0 +1,608 @@
+package formation_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/store/storetest"
+)
+
+// network is a VPC with two subnets and an output: the scenarios' template.
+const network = `
+variable "name" {
+  type    = string
+  default = "net"
+}
+resource "huaweicloud_vpc" "vpc" {
+  name = var.name
+  cidr = "10.0.0.0/16"
+}
+resource "huaweicloud_vpc_subnet" "subnet" {
+  count      = 2
+  name       = "${var.name}-${count.index}"
+  vpc_id     = huaweicloud_vpc.vpc.id
+  cidr       = cidrsubnet("10.0.0.0/16", 8, count.index)
+  gateway_ip = cidrhost(cidrsubnet("10.0.0.0/16", 8, count.index), 1)
+}
+output "vpc_id" {
+  value = huaweicloud_vpc.vpc.id
+}
+output "secret" {
+  value     = "s3cr3t"
+  sensitive = true
+}
+`
+
+// simEngine is an engine over an in-memory store whose every provider is a
+// simulated one with the catalog's schemas.
+func simEngine(t testing.TB, sc sim.Config, cfg engine.Config) (*engine.Engine, *sim.Provider, store.Store) {
+	t.Helper()
+	sc.UseCatalog = true
+	p, err := sim.New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.NewMemory()
+	cfg.Store, cfg.DefaultProvider = st, p
+	if cfg.RetryPause == 0 {
+		cfg.RetryPause = 1 // ns: retries in tests wait for nothing
+	}
+	e, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	return e, p, st
+}
+
+func wait(t testing.TB, e *engine.Engine, dep string) engine.Result {
+	t.Helper()
+	res, err := e.Wait(context.Background(), dep)
+	if err != nil {
+		t.Fatalf("Wait(%s): %v", dep, err)
+	}
+	return res
+}
+
+func deploy(t testing.TB, e *engine.Engine, stack, body string, vars ...formation.VarsStructure) engine.Result {
+	t.Helper()
+	dep, err := e.DeployStack(context.Background(), engine.DeployStackRequest{
+		StackRef: engine.StackRef{Name: stack},
+		Template: engine.TemplateInput{TemplateBody: body, VarsStructure: vars},
+	})
+	if err != nil {
+		t.Fatalf("DeployStack: %v", err)
+	}
+	return wait(t, e, dep)
+}
+
+// worldAddrs lists what exists in the simulated cloud, by address.
+func worldAddrs(p *sim.Provider) []string {
+	var out []string
+	for _, r := range p.Resources() {
+		out = append(out, r.Address)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func resources(t testing.TB, e *engine.Engine, stack string) []formation.StackResource {
+	t.Helper()
+	page, err := e.ListStackResources(context.Background(), engine.ListResourcesRequest{StackRef: engine.StackRef{Name: stack}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.StackResources
+}
+
+func events(t testing.TB, e *engine.Engine, stack, dep, filter string) []formation.Event {
+	t.Helper()
+	page, err := e.ListStackEvents(context.Background(), engine.ListEventsRequest{StackRef: engine.StackRef{Name: stack}, DeploymentID: dep, Filter: filter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.StackEvents
+}
+
+func status(t testing.TB, e *engine.Engine, stack string) formation.Stack {
+	t.Helper()
+	s, err := e.GetStackMetadata(context.Background(), engine.StackRef{Name: stack})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestDeploy_CreateWithTemplateSucceeds(t *testing.T) {
+	ctx := context.Background()
+	e, p, _ := simEngine(t, sim.Config{Seed: 1}, engine.Config{})
+	res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "net",
+		Template: engine.TemplateInput{TemplateBody: network, VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "prod"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.DeploymentID == "" {
+		t.Fatal("CreateStack with a template returned no deployment id")
+	}
+	out := wait(t, e, res.DeploymentID)
+	if out.Status != formation.StackDeploymentComplete || !out.Succeeded() {
+		t.Fatalf("deployment ended %+v", out)
+	}
+	if got := worldAddrs(p); !slices.Equal(got, []string{"huaweicloud_vpc.vpc", "huaweicloud_vpc_subnet.subnet[0]", "huaweicloud_vpc_subnet.subnet[1]"}) {
+		t.Fatalf("world %v", got)
+	}
+	rs := resources(t, e, "net")
+	if len(rs) != 3 {
+		t.Fatalf("resources %+v", rs)
+	}
+	for _, r := range rs {
+		if r.ResourceStatus != formation.ResourceCreationComplete || r.PhysicalResourceID == "" || len(r.ResourceAttributes) == 0 {
+			t.Fatalf("resource %+v", r)
+		}
+	}
+	if rs[1].LogicalResourceType != "huaweicloud_vpc_subnet" || rs[1].IndexKey != "0" || rs[1].PhysicalResourceName != "prod-0" {
+		t.Fatalf("subnet record %+v", rs[1])
+	}
+	outs, err := e.ListStackOutputs(ctx, engine.ListResourcesRequest{StackRef: engine.StackRef{Name: "net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs.Outputs) != 2 || outs.Outputs[1].Name != "vpc_id" || outs.Outputs[1].Value != rs[0].PhysicalResourceID ||
+		outs.Outputs[0].Value != formation.SensitiveValue || outs.Outputs[0].Type != formation.SensitiveValue {
+		t.Fatalf("outputs %+v (vpc id %s)", outs.Outputs, rs[0].PhysicalResourceID)
+	}
+
+	evs := events(t, e, "net", res.DeploymentID, "")
+	slices.Reverse(evs) // oldest first
+	var kinds []string
+	for _, ev := range evs {
+		if ev.DeploymentID != res.DeploymentID {
+			t.Fatalf("event %+v of another deployment", ev)
+		}
+		if ev.ResourceName == "vpc" {
+			kinds = append(kinds, string(ev.EventType))
+		}
+	}
+	if !slices.Equal(kinds, []string{"CREATION_IN_PROGRESS", "CREATION_COMPLETE"}) {
+		t.Fatalf("vpc events %v", kinds)
+	}
+	last := evs[len(evs)-1]
+	summary := evs[len(evs)-2]
+	if summary.EventType != formation.EventSummary || summary.EventMessage != "Apply complete! Resources: 3 added, 0 changed, 0 destroyed." {
+		t.Fatalf("summary event %+v", summary)
+	}
+	if last.EventType != formation.EventLog || !strings.Contains(last.EventMessage, "DEPLOYMENT_COMPLETE") {
+		t.Fatalf("closing event %+v", last)
+	}
+	done := events(t, e, "net", res.DeploymentID, "event_type==CREATION_COMPLETE,resource_name==vpc")
+	if len(done) != 1 || done[0].ResourceIDKey != "id" || done[0].ResourceIDValue != rs[0].PhysicalResourceID ||
+		!strings.HasPrefix(done[0].EventMessage, "huaweicloud_vpc.vpc: Creation complete after ") {
+		t.Fatalf("vpc completion event %+v", done)
+	}
+
+	tpl, err := e.GetStackTemplate(ctx, engine.StackRef{Name: "net"})
+	if err != nil || tpl.TemplateBody != network || len(tpl.VarsStructure) != 1 {
+		t.Fatalf("GetStackTemplate = %+v, %v", tpl, err)
+	}
+	// Re-planning the deployed template changes nothing.
+	again, err := e.PreviewStack(ctx, engine.StackRef{Name: "net"}, engine.TemplateInput{TemplateBody: network,
+		VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "prod"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.HasChanges() {
+		t.Fatalf("re-plan of the deployed template has changes: %+v", again.Summary)
+	}
+}
+
+func TestDeploy_UpdateAndRemove(t *testing.T) {
+	e, p, _ := simEngine(t, sim.Config{Seed: 2}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	if res := deploy(t, e, "net", network); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("first deploy %+v", res)
+	}
+	vpcID := resources(t, e, "net")[0].PhysicalResourceID
+	// Rename the VPC (in place) and drop the subnets.
+	onlyVPC := `resource "huaweicloud_vpc" "vpc" {
+  name = "renamed"
+  cidr = "10.0.0.0/16"
+}`
+	res := deploy(t, e, "net", onlyVPC)
+	if res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("second deploy %+v", res)
+	}
+	if got := worldAddrs(p); !slices.Equal(got, []string{"huaweicloud_vpc.vpc"}) {
+		t.Fatalf("world after removing subnets: %v", got)
+	}
+	rs := resources(t, e, "net")
+	if len(rs) != 1 || rs[0].PhysicalResourceID != vpcID || rs[0].ResourceStatus != formation.ResourceUpdateComplete || rs[0].PhysicalResourceName != "renamed" {
+		t.Fatalf("resources %+v (vpc id was %s)", rs, vpcID)
+	}
+	sum := events(t, e, "net", res.DeploymentID, "event_type==SUMMARY")
+	if len(sum) != 1 || sum[0].EventMessage != "Apply complete! Resources: 0 added, 1 changed, 2 destroyed." {
+		t.Fatalf("summary %+v", sum)
+	}
+	// A force-new change replaces the VPC.
+	res = deploy(t, e, "net", strings.Replace(onlyVPC, "10.0.0.0/16", "10.1.0.0/16", 1))
+	if res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("replacement deploy %+v", res)
+	}
+	rs = resources(t, e, "net")
+	if len(rs) != 1 || rs[0].PhysicalResourceID == vpcID || len(p.Resources()) != 1 {
+		t.Fatalf("after replacement: resources %+v, world %v", rs, worldAddrs(p))
+	}
+}
+
+func TestDeploy_FailureWithoutRollbackThenContinue(t *testing.T) {
+	ctx := context.Background()
+	faults := []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc_subnet.subnet[1]"}, Times: 1, Message: "Quota exceeded for resources: subnet"}}
+	e, p, st := simEngine(t, sim.Config{Seed: 3, Faults: faults}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	res := deploy(t, e, "net", network)
+	if res.Status != formation.StackDeploymentFailed || res.Succeeded() || !strings.Contains(res.Message, "Quota exceeded for resources: subnet") {
+		t.Fatalf("deployment ended %+v", res)
+	}
+	meta := status(t, e, "net")
+	if meta.Status != formation.StackDeploymentFailed || !strings.Contains(meta.StatusMessage, "subnet[1]") {
+		t.Fatalf("metadata %+v", meta)
+	}
+	errs := events(t, e, "net", res.DeploymentID, "event_type==ERROR")
+	if len(errs) != 1 || !strings.Contains(errs[0].EventMessage, "Quota exceeded for resources: subnet") || errs[0].ResourceName != "subnet" || errs[0].ResourceKey != "1" {
+		t.Fatalf("ERROR events %+v", errs)
+	}
+	var failed formation.StackResource
+	for _, r := range resources(t, e, "net") {
+		if r.IndexKey == "1" && r.LogicalResourceType == "huaweicloud_vpc_subnet" {
+			failed = r
+		}
+	}
+	if failed.ResourceStatus != formation.ResourceCreationFailed || !strings.Contains(failed.StatusMessage, "Quota") {
+		t.Fatalf("failed resource %+v", failed)
+	}
+	if len(p.Resources()) != 2 {
+		t.Fatalf("world %v: the VPC and subnet[0] stay without auto-rollback", worldAddrs(p))
+	}
+
+	// ContinueRollbackStack is refused; ContinueDeployStack re-uses the
+	// template and creates only what is missing.
+	before := assertNothingChanges(t, st)
+	_, err := e.ContinueRollbackStack(ctx, engine.ContinueRequest{StackRef: engine.StackRef{Name: "net"}})
+	if !errors.Is(err, formation.ErrInvalidStatus) || !formation.HasCode(err, formation.CodeInvalidStackStatus) {
+		t.Fatalf("ContinueRollbackStack from DEPLOYMENT_FAILED: %v", err)
+	}
+	before()
+	dep, err := e.ContinueDeployStack(ctx, engine.ContinueRequest{StackRef: engine.StackRef{Name: "net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("continued deployment %+v", res)
+	}
+	if len(p.Resources()) != 3 {
+		t.Fatalf("world %v after continue", worldAddrs(p))
+	}
+	sum := events(t, e, "net", dep, "event_type==SUMMARY")
+	if len(sum) != 1 || sum[0].EventMessage != "Apply complete! Resources: 1 added, 0 changed, 0 destroyed." {
+		t.Fatalf("continue summary %+v", sum)
+	}
+	_, err = e.ContinueDeployStack(ctx, engine.ContinueRequest{StackRef: engine.StackRef{Name: "net"}})
+	if !formation.HasCode(err, formation.CodeInvalidStackStatus) {
+		t.Fatalf("ContinueDeployStack from DEPLOYMENT_COMPLETE: %v", err)
+	}
+}
+
+// assertNothingChanges snapshots the store; the returned func fails the test
+// if anything changed since.
+func assertNothingChanges(t testing.TB, st store.Store) func() {
+	before := storetest.Dump(t, st)
+	return func() { t.Helper(); assertUnchanged(t, st, before) }
+}
+
+func TestDeploy_FailureRollsBackFirstDeploymentToEmpty(t *testing.T) {
+	faults := []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Type: "huaweicloud_vpc_subnet"}, Message: "subnet CIDR conflicts"}}
+	e, p, _ := simEngine(t, sim.Config{Seed: 4, Faults: faults}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net", EnableAutoRollback: true})
+	res := deploy(t, e, "net", network)
+	if res.Status != formation.StackRollbackComplete || res.Succeeded() || !strings.Contains(res.Message, "subnet CIDR conflicts") {
+		t.Fatalf("deployment ended %+v", res)
+	}
+	if got := worldAddrs(p); len(got) != 0 {
+		t.Fatalf("world after rollback of a first deployment: %v, want empty", got)
+	}
+	if rs := resources(t, e, "net"); len(rs) != 0 {
+		t.Fatalf("stored resources after rollback: %+v", rs)
+	}
+	meta := status(t, e, "net")
+	if meta.Status != formation.StackRollbackComplete || meta.StatusMessage != "" {
+		t.Fatalf("metadata %+v (no status_message outside *_FAILED)", meta)
+	}
+	var types []string
+	for _, ev := range events(t, e, "net", res.DeploymentID, "event_type==LOG") {
+		types = append(types, ev.EventMessage)
+	}
+	joined := strings.Join(types, "\n")
+	for _, want := range []string{"DEPLOYMENT_IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"} {
+		if !strings.Contains(joined, want) {
+			t.Fatalf("LOG events lack %s:\n%s", want, joined)
+		}
+	}
+	if _, err := e.GetStackTemplate(context.Background(), engine.StackRef{Name: "net"}); !formation.HasCode(err, formation.CodeTemplateNotFound) {
+		t.Fatalf("template after rolling back to empty: %v", err)
+	}
+}
+
+func TestDeploy_RollbackRestoresLastStableState(t *testing.T) {
+	ctx := context.Background()
+	faults := []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Type: "huaweicloud_networking_secgroup"}, Message: "security group quota"}}
+	e, p, _ := simEngine(t, sim.Config{Seed: 5, Faults: faults}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net", EnableAutoRollback: true})
+	if res := deploy(t, e, "net", network); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("stable deploy %+v", res)
+	}
+	stable := resources(t, e, "net")
+	// v2 renames the VPC, deletes subnet[1] and adds a security group that fails.
+	v2 := strings.Replace(network, "count      = 2", "count      = 1", 1) + `
+resource "huaweicloud_networking_secgroup" "sg" {
+  name       = "web"
+  depends_on = [huaweicloud_vpc_subnet.subnet]
+}`
+	res := deploy(t, e, "net", v2, formation.VarsStructure{VarKey: "name", VarValue: "renamed"})
+	if res.Status != formation.StackRollbackComplete {
+		t.Fatalf("v2 ended %+v", res)
+	}
+	after := resources(t, e, "net")
+	if len(after) != len(stable) {
+		t.Fatalf("after rollback %d resources, want %d: %+v", len(after), len(stable), after)
+	}
+	for i := range stable {
+		if after[i].PhysicalResourceName != stable[i].PhysicalResourceName || after[i].LogicalResourceName != stable[i].LogicalResourceName || after[i].IndexKey != stable[i].IndexKey {
+			t.Fatalf("resource %d after rollback %+v, stable was %+v", i, after[i], stable[i])
+		}
+	}
+	if len(p.Resources()) != 3 {
+		t.Fatalf("world after rollback %v", worldAddrs(p))
+	}
+	tpl, err := e.GetStackTemplate(ctx, engine.StackRef{Name: "net"})
+	if err != nil || tpl.TemplateBody != network {
+		t.Fatalf("template after rollback is not the stable one: %v", err)
+	}
+}
+
+func TestDeploy_RollbackFailureThenContinueRollback(t *testing.T) {
+	ctx := context.Background()
+	faults := []sim.Fault{
+		{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc_subnet.subnet[1]"}, Message: "boom"},
+		{Match: sim.Match{Op: sim.OpDelete, Address: "huaweicloud_vpc_subnet.subnet[0]"}, Times: 1, Message: "subnet in use"},
+	}
+	e, p, _ := simEngine(t, sim.Config{Seed: 6, Faults: faults}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net", EnableAutoRollback: true})
+	res := deploy(t, e, "net", network)
+	if res.Status != formation.StackRollbackFailed {
+		t.Fatalf("deployment ended %+v", res)
+	}
+	meta := status(t, e, "net")
+	if !strings.Contains(meta.StatusMessage, "subnet in use") {
+		t.Fatalf("status message %q", meta.StatusMessage)
+	}
+	_, err := e.ContinueDeployStack(ctx, engine.ContinueRequest{StackRef: engine.StackRef{Name: "net"}})
+	if !formation.HasCode(err, formation.CodeInvalidStackStatus) {
+		t.Fatalf("ContinueDeployStack from ROLLBACK_FAILED: %v", err)
+	}
+	dep, err := e.ContinueRollbackStack(ctx, engine.ContinueRequest{StackRef: engine.StackRef{Name: "net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != formation.StackRollbackComplete || dep == res.StackID {
+		t.Fatalf("continued rollback %+v", res)
+	}
+	if got := worldAddrs(p); len(got) != 0 {
+		t.Fatalf("world after continued rollback %v", got)
+	}
+}
+
+func TestDeploy_ImportBlocksRefuseAutoRollback(t *testing.T) {
+	e, _, st := simEngine(t, sim.Config{Seed: 7}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net", EnableAutoRollback: true})
+	check := assertNothingChanges(t, st)
+	_, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
+		Template: engine.TemplateInput{TemplateBody: `
+import {
+  to = huaweicloud_vpc.vpc
+  id = "vpc-123"
+}
+resource "huaweicloud_vpc" "vpc" {
+  name = "x"
+  cidr = "10.0.0.0/16"
+}`}})
+	if !formation.HasCode(err, formation.CodeAutoRollback) {
+		t.Fatalf("deploying imports with auto-rollback: %v, want RF.10012546", err)
+	}
+	check()
+}
+
+func TestDeploy_BadTemplateChangesNothing(t *testing.T) {
+	e, _, st := simEngine(t, sim.Config{Seed: 8}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	cases := map[string]struct {
+		in   engine.TemplateInput
+		code formation.Code
+	}{
+		"syntax":             {engine.TemplateInput{TemplateBody: `resource "x" {`}, formation.CodeInvalidTemplate},
+		"forbidden function": {engine.TemplateInput{TemplateBody: `resource "huaweicloud_vpc" "v" { name = file("/etc/passwd") }`}, formation.CodeInvalidTemplate},
+		"undeclared var":     {engine.TemplateInput{TemplateBody: network, VarsStructure: []formation.VarsStructure{{VarKey: "nope", VarValue: "1"}}}, formation.CodeInvalidVariables},
+		"no template":        {engine.TemplateInput{}, formation.CodeMissingParameter},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			check := assertNothingChanges(t, st)
+			_, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"}, Template: tc.in})
+			if !formation.HasCode(err, tc.code) || formation.CodeOf(err).HTTPStatus() != 400 {
+				t.Fatalf("DeployStack: %v, want %s", err, tc.code)
+			}
+			check()
+		})
+	}
+}
+
+func TestDelete_DeletesResourcesFailsAndRetains(t *testing.T) {
+	ctx := context.Background()
+	faults := []sim.Fault{{Match: sim.Match{Op: sim.OpDelete, Type: "huaweicloud_vpc"}, Times: 1, Message: "vpc has ports"}}
+	e, p, _ := simEngine(t, sim.Config{Seed: 9, Faults: faults}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	deploy(t, e, "net", network)
+
+	dep, err := e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := wait(t, e, dep)
+	if res.Status != formation.StackDeletionFailed || !strings.Contains(res.Message, "vpc has ports") {
+		t.Fatalf("first delete %+v", res)
+	}
+	if got := worldAddrs(p); !slices.Equal(got, []string{"huaweicloud_vpc.vpc"}) {
+		t.Fatalf("world after failed delete %v: subnets go first, the VPC stays", got)
+	}
+	dep, err = e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != fsm.StackDeleted {
+		t.Fatalf("second delete %+v", res)
+	}
+	if len(p.Resources()) != 0 {
+		t.Fatalf("world after delete %v", worldAddrs(p))
+	}
+
+	// retain_all_resources keeps the cloud resources and drops the records.
+	mustCreate(t, e, engine.CreateStackRequest{Name: "kept"})
+	deploy(t, e, "kept", network)
+	dep, err = e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "kept"}, RetainAllResources: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != fsm.StackDeleted {
+		t.Fatalf("retaining delete %+v", res)
+	}
+	if len(p.Resources()) != 3 {
+		t.Fatalf("retained world %v", worldAddrs(p))
+	}
+	if _, err := e.GetStackMetadata(ctx, engine.StackRef{Name: "kept"}); !errors.Is(err, formation.ErrNotFound) {
+		t.Fatalf("stack after retaining delete: %v", err)
+	}
+}
+
+func TestPlans_CreateApplyAndExpire(t *testing.T) {
+	ctx := context.Background()
+	e, p, st := simEngine(t, sim.Config{Seed: 10}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	mk := func(name, body string) string {
+		t.Helper()
+		id, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: name, Template: engine.TemplateInput{TemplateBody: body}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	idA := mk("a", network)
+	mk("b", network)
+	meta := waitPlan(t, e, "a")
+	if meta.Status != formation.PlanAvailable || meta.ID != idA || meta.Summary == nil || meta.Summary.ResourceAdd != 3 {
+		t.Fatalf("plan a %+v", meta)
+	}
+	waitPlan(t, e, "b")
+	items, err := e.GetExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "a", ID: idA})
+	if err != nil || len(items.Items) != 3 || items.Items[0].Action != formation.ActionAdd || !strings.Contains(items.Text, "Plan: 3 to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("items %+v, %v", items, err)
+	}
+	if len(p.Resources()) != 0 {
+		t.Fatal("planning created resources")
+	}
+	_, err = e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: "a", Template: engine.TemplateInput{TemplateBody: network}})
+	if !formation.HasCode(err, formation.CodeNameConflict) {
+		t.Fatalf("duplicate plan name: %v", err)
+	}
+
+	dep, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("apply %+v", res)
+	}
+	meta = waitPlan(t, e, "a")
+	if meta.Status != formation.PlanApplied || meta.ApplyTime.IsZero() {
+		t.Fatalf("applied plan %+v", meta)
+	}
+	check := assertNothingChanges(t, st)
+	for _, name := range []string{"a", "b"} {
+		_, err = e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name}})
+		if !errors.Is(err, formation.ErrExpiredPlan) || formation.CodeOf(err).HTTPStatus() != 403 {
+			t.Fatalf("applying plan %s again / after another apply: %v, want expired 403", name, err)
+		}
+	}
+	check()
+	// A plan made now and overtaken by a deployment expires too.
+	mk("c", network)
+	waitPlan(t, e, "c")
+	deploy(t, e, "net", network)
+	_, err = e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "c"}})
+	if !errors.Is(err, formation.ErrExpiredPlan) {
+		t.Fatalf("plan overtaken by a deployment: %v", err)
+	}
+	list, err := e.ListExecutionPlans(ctx, engine.ListResourcesRequest{StackRef: engine.StackRef{Name: "net"}})
+	if err != nil || len(list.ExecutionPlans) != 3 || list.ExecutionPlans[0].Name != "c" {
+		t.Fatalf("plans %+v, %v", list, err)
+	}
+	if err := e.DeleteExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.GetExecutionPlanMetadata(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "b"}); !formation.HasCode(err, formation.CodePlanNotFound) {
+		t.Fatalf("deleted plan: %v", err)
+	}
+}
+
+func waitPlan(t testing.TB, e *engine.Engine, name string) formation.ExecutionPlan {
+	t.Helper()
+	meta, err := e.WaitExecutionPlan(context.Background(), engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return meta
+}
+
+func TestDeploy_ConcurrentStacks(t *testing.T) {
+	e, p, _ := simEngine(t, sim.Config{Seed: 11}, engine.Config{})
+	const n = 24
+	var wg sync.WaitGroup
+	results := make([]engine.Result, n)
+	for i := range n {
+		wg.Go(func() {
+			name := fmt.Sprintf("s%02d", i)
+			res, err := e.CreateStack(context.Background(), engine.CreateStackRequest{Name: name, Template: engine.TemplateInput{TemplateBody: network}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results[i] = wait(t, e, res.DeploymentID)
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.Status != formation.StackDeploymentComplete {
+			t.Fatalf("stack %d ended %+v", i, r)
+		}
+	}
+	if len(p.Resources()) != 3*n {
+		t.Fatalf("world has %d resources, want %d", len(p.Resources()), 3*n)
+	}
+}

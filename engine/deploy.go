@@ -1,0 +1,308 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
+)
+
+// DeployOptions tunes one deployment. The zero value uses the engine's
+// defaults: Config.Parallelism, fail fast.
+type DeployOptions struct {
+	// Parallelism bounds the provider operations the deployment runs at
+	// once (0: Config.Parallelism). Config.GlobalParallelism still bounds
+	// all deployments together.
+	Parallelism int
+	// KeepGoing keeps starting operations that do not depend on a failed
+	// one. By default a deployment fails fast: after the first failure
+	// nothing new starts, and the operations already running finish.
+	KeepGoing bool
+}
+
+func (o DeployOptions) validate(op string) error {
+	if o.Parallelism < 0 {
+		return formation.Errorf(formation.CodeInvalidParameter, op, "", "parallelism %d must not be negative", o.Parallelism)
+	}
+	return nil
+}
+
+// DeployStackRequest is DeployStack's input: the full template and
+// variables (RFS deployments are never incremental).
+type DeployStackRequest struct {
+	StackRef
+	Template TemplateInput
+	Options  DeployOptions
+}
+
+// DeployStack deploys a template to a stack (spec §1.1): the stack turns
+// DEPLOYMENT_IN_PROGRESS at once and the returned deployment id tells Wait
+// what to wait for. Resources the template no longer has are deleted. On
+// failure the stack rolls back to its last stable state when auto-rollback
+// is on, and is DEPLOYMENT_FAILED otherwise. Every deployment expires the
+// stack's earlier execution plans.
+//
+// The template is parsed and its variables checked before anything
+// changes: a bad template is CodeInvalidTemplate or CodeInvalidVariables and
+// leaves the stack as it was.
+func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (string, error) {
+	const op = "engine.DeployStack"
+	if err := req.validate(op); err != nil {
+		return "", err
+	}
+	if err := req.Template.validate(op, true); err != nil {
+		return "", err
+	}
+	src, cfg, err := e.prepare(ctx, op, req.Template)
+	if err != nil {
+		return "", err
+	}
+	if err := req.Options.validate(op); err != nil {
+		return "", err
+	}
+	dep := e.newDeployment(kindDeploy, src, req.Options)
+	err = e.update(ctx, op, func(tx *txn) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil {
+			return err
+		}
+		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: hasImports(cfg)})
+	})
+	if err != nil {
+		return "", err
+	}
+	e.launch(*dep, e.runDeployment)
+	return dep.ID, nil
+}
+
+// prepare reads, parses and expands a request's template: what makes a bad
+// template a 400 before anything changes.
+func (e *Engine) prepare(ctx context.Context, op string, in TemplateInput) (*templateSource, *template.Config, error) {
+	src, err := sourceOf(op, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := e.load(ctx, src, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, cfg, nil
+}
+
+func (e *Engine) newDeployment(kind deploymentKind, src *templateSource, opts DeployOptions) *deploymentRecord {
+	return &deploymentRecord{ID: e.ids.New(), Kind: kind, Template: src, Parallelism: opts.Parallelism, KeepGoing: opts.KeepGoing}
+}
+
+// ContinueRequest is the input of ContinueDeployStack and
+// ContinueRollbackStack.
+type ContinueRequest struct {
+	StackRef
+	Options DeployOptions
+}
+
+// ContinueDeployStack deploys again, from DEPLOYMENT_FAILED only, the
+// template and variables of the failed deployment (spec §1.1), as a new
+// deployment. Operations that succeeded are not repeated: the new
+// deployment plans against the state the failed one left.
+func (e *Engine) ContinueDeployStack(ctx context.Context, req ContinueRequest) (string, error) {
+	const op = "engine.ContinueDeployStack"
+	return e.continueStack(ctx, op, req, kindContinueDeploy, fsm.StackContinueDeploy)
+}
+
+// ContinueRollbackStack resumes, from ROLLBACK_FAILED only, the rollback to
+// the last stable state, as a new deployment.
+func (e *Engine) ContinueRollbackStack(ctx context.Context, req ContinueRequest) (string, error) {
+	const op = "engine.ContinueRollbackStack"
+	return e.continueStack(ctx, op, req, kindContinueRollback, fsm.StackContinueRollback)
+}
+
+func (e *Engine) continueStack(ctx context.Context, op string, req ContinueRequest, kind deploymentKind, ev fsm.StackEvent) (string, error) {
+	if err := req.validate(op); err != nil {
+		return "", err
+	}
+	if err := req.Options.validate(op); err != nil {
+		return "", err
+	}
+	dep := e.newDeployment(kind, nil, req.Options)
+	err := e.update(ctx, op, func(tx *txn) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil {
+			return err
+		}
+		facts := fsm.StackFacts{AutoRollback: rec.EnableAutoRollback}
+		if kind == kindContinueDeploy && rec.Status == formation.StackDeploymentFailed {
+			// Re-use the failed deployment's template and variables.
+			if dep.Template, err = templateOf(tx, rec.ID, rec.TemplateDeployment); err != nil {
+				return err
+			}
+			if dep.Template != nil {
+				cfg, err := e.load(ctx, dep.Template, false)
+				if err != nil {
+					return err
+				}
+				facts.TemplateHasImports = hasImports(cfg)
+			}
+		}
+		return e.begin(ctx, op, tx, rec, dep, ev, facts)
+	})
+	if err != nil {
+		return "", err
+	}
+	e.launch(*dep, e.runDeployment)
+	return dep.ID, nil
+}
+
+// templateOf returns the template a deployment deployed, nil for none.
+func templateOf(tx store.Tx, stackID, deploymentID string) (*templateSource, error) {
+	if deploymentID == "" {
+		return nil, nil
+	}
+	var d deploymentRecord
+	if _, err := getJSON(tx, store.Deployments, childKey(stackID, deploymentID), &d); err != nil {
+		return nil, err
+	}
+	return d.Template, nil
+}
+
+// runDeployment drives a deployment through its phases until the stack is
+// terminal: deploy, then (on failure with auto-rollback) roll back; or
+// delete. The stack's status says which phase to run, so the same function
+// resumes an interrupted deployment.
+func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
+	defer cancel()
+	for {
+		var rec *stackRecord
+		var stable *templateSource
+		err := e.st.View(ctx, func(tx store.Tx) (err error) {
+			if rec, err = runningStack(tx, dep); err != nil {
+				return err
+			}
+			stable, err = templateOf(tx, rec.ID, rec.Stable)
+			return err
+		})
+		if err != nil {
+			return Result{}, err
+		}
+		switch rec.Status {
+		case formation.StackDeploymentInProgress:
+			out, err := e.runPhase(ctx, rec, &dep, phaseDeploy, dep.Template)
+			switch {
+			case err != nil:
+				return Result{}, err
+			case out.ok:
+				return e.finishDeployment(ctx, &dep, fsm.StackDeploySucceeded, out)
+			case rec.EnableAutoRollback:
+				if err := e.startRollback(ctx, &dep, out); err != nil {
+					return Result{}, err
+				}
+				continue
+			default:
+				return e.finishDeployment(ctx, &dep, fsm.StackDeployFailed, out)
+			}
+		case formation.StackRollbackInProgress:
+			out, err := e.runPhase(ctx, rec, &dep, phaseRollback, stable)
+			switch {
+			case err != nil:
+				return Result{}, err
+			case out.ok:
+				return e.finishDeployment(ctx, &dep, fsm.StackRollbackSucceeded, out)
+			default:
+				return e.finishDeployment(ctx, &dep, fsm.StackRollbackFailed, out)
+			}
+		case formation.StackDeletionInProgress:
+			if dep.RetainResources {
+				return e.finishDeployment(ctx, &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
+			}
+			out, err := e.runPhase(ctx, rec, &dep, phaseDelete, nil)
+			switch {
+			case err != nil:
+				return Result{}, err
+			case out.ok:
+				return e.finishDeployment(ctx, &dep, fsm.StackDeleteSucceeded, out)
+			default:
+				return e.finishDeployment(ctx, &dep, fsm.StackDeleteFailed, out)
+			}
+		default:
+			return Result{}, errStale
+		}
+	}
+}
+
+// startRollback commits the turn from a failed deployment to its rollback.
+func (e *Engine) startRollback(ctx context.Context, dep *deploymentRecord, out phaseOutcome) error {
+	return e.commit(ctx, "engine.rollback", func(tx *txn) error {
+		rec, err := runningStack(tx, *dep)
+		if err != nil {
+			return err
+		}
+		next, err := fire(ctx, "engine.rollback", rec.Name, rec.Status, fsm.StackRollback, fsm.StackFacts{AutoRollback: true})
+		if err != nil {
+			return err
+		}
+		dep.Message = out.message
+		rec.Status, rec.UpdateTime = next, e.now()
+		if err := putJSON(tx, store.Deployments, childKey(rec.ID, dep.ID), dep); err != nil {
+			return err
+		}
+		if err := putJSON(tx, store.Stacks, stackKey(rec.Name), rec); err != nil {
+			return err
+		}
+		return tx.appendEvents(rec.ID,
+			&formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventSummary, EventMessage: out.summary},
+			e.logEvent(dep.ID, statusMessage(rec.Name, next, "Rolling back to the last stable state.")))
+	})
+}
+
+// finishDeployment commits a deployment's end in one transaction: the
+// SUMMARY event, the outputs, which template the stack now has, the plan
+// it applied, the final transition and the closing LOG event.
+func (e *Engine) finishDeployment(ctx context.Context, dep *deploymentRecord, ev fsm.StackEvent, out phaseOutcome) (Result, error) {
+	var outputs []formation.StackOutput
+	if out.ok && out.cfg != nil && ev != fsm.StackDeleteSucceeded {
+		var err error
+		if outputs, err = outputsOf(out.cfg, out.exec); err != nil {
+			out.ok, out.message = false, err.Error()
+		}
+	}
+	message := out.message
+	if message == "" && ev == fsm.StackRollbackSucceeded {
+		message = dep.Message // why the deployment failed
+	}
+	err := e.commit(ctx, "engine.finish", func(tx *txn) error {
+		rec, err := runningStack(tx, *dep)
+		if err != nil {
+			return err
+		}
+		if out.summary != "" && ev != fsm.StackDeleteSucceeded {
+			if err := tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventSummary, EventMessage: out.summary}); err != nil {
+				return err
+			}
+		}
+		switch ev {
+		case fsm.StackDeploySucceeded:
+			rec.Stable, rec.TemplateDeployment = dep.ID, dep.ID
+		case fsm.StackDeployFailed:
+			rec.TemplateDeployment = dep.ID
+		case fsm.StackRollbackSucceeded:
+			rec.TemplateDeployment = rec.Stable
+		}
+		if ev == fsm.StackDeploySucceeded || ev == fsm.StackRollbackSucceeded {
+			if err := writeOutputs(tx, rec.ID, outputs); err != nil {
+				return err
+			}
+		}
+		if dep.Plan != "" {
+			if err := e.finishPlanApply(ctx, tx, rec, dep.Plan); err != nil {
+				return err
+			}
+		}
+		return e.finish(ctx, tx, rec, dep, ev, message)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return dep.result(), nil
+}

@@ -1,0 +1,388 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/plan"
+	"github.com/formation-engine/formation/template"
+)
+
+// execution applies one plan: one phase (deploy, rollback, delete) of one
+// deployment. It walks the plan as a graph of resource operations —
+// creations and updates after what they depend on, deletions before what
+// they depended on, the two halves of a replacement in the planned order —
+// running at most parallelism provider operations at once.
+//
+// Every operation's intent (address, operation, token) is committed before
+// its provider call, and its result after it; the writer groups both with
+// everything else that queued, so durability costs a commit per group, not
+// per resource.
+type execution struct {
+	e     *Engine
+	stack *stackRecord
+	dep   *deploymentRecord
+	phase phase
+	cfg   *template.Config // nil for a destroy plan
+	plan  *plan.Plan
+	provs *providerSet
+	w     *writer
+
+	parallelism int
+	keepGoing   bool // after a failure, keep starting operations that do not depend on it
+
+	mu      sync.Mutex
+	records map[string]*resourceRecord // the stack's resources as this phase leaves them
+	values  map[string]cty.Value       // what evaluation sees of each instance
+	version map[string]uint64          // per resource block, for template.VersionedValues
+	counts  struct{ added, changed, destroyed int }
+	errs    []string // failure summaries, in completion order
+}
+
+// opKind is what a node does.
+type opKind int
+
+const (
+	opCreate opKind = iota
+	opUpdate
+	opDelete
+	opRead // a data source whose configuration was known only during apply
+)
+
+func (k opKind) String() string {
+	return [...]string{"create", "update", "delete", "read"}[k]
+}
+
+// node is one resource operation of the graph.
+type node struct {
+	change  *plan.Change
+	op      opKind
+	deps    []*node // must finish first
+	waiting int     // deps not finished yet
+	next    []*node // nodes that wait for this one
+	token   string  // idempotency token, fixed when the intent is written
+	state   nodeState
+}
+
+type nodeState int
+
+const (
+	nodeWaiting nodeState = iota
+	nodeIntent            // intent submitted, not yet durable
+	nodeReady             // intent durable, waiting for a slot
+	nodeRunning
+	nodeDone
+	nodeFailed
+	nodeSkipped // not started: something it waits for failed, or fail-fast
+)
+
+func (n *node) id() string { return n.change.Addr + "#" + n.op.String() + n.change.Deposed }
+
+// buildGraph turns the plan's changes into operations and orders them.
+func buildGraph(p *plan.Plan) ([]*node, error) {
+	var nodes []*node
+	creates := map[string]*node{} // by address: the node that makes the new object (create, update, read)
+	deletes := map[string][]*node{}
+	add := func(c *plan.Change, op opKind) *node {
+		n := &node{change: c, op: op}
+		nodes = append(nodes, n)
+		switch op {
+		case opDelete:
+			deletes[c.Addr] = append(deletes[c.Addr], n)
+		default:
+			creates[c.Addr] = n
+		}
+		return n
+	}
+	for _, c := range p.Changes {
+		if c.Drifted {
+			continue
+		}
+		if c.Mode == formation.ModeData {
+			if !c.After.IsWhollyKnown() {
+				add(c, opRead)
+			}
+			continue
+		}
+		switch c.Action {
+		case formation.ActionAdd:
+			add(c, opCreate)
+		case formation.ActionUpdate:
+			add(c, opUpdate)
+		case formation.ActionDelete:
+			add(c, opDelete)
+		case formation.ActionDeleteThenAdd:
+			d, cr := add(c, opDelete), add(c, opCreate)
+			cr.deps = append(cr.deps, d)
+		case formation.ActionAddThenDelete:
+			cr, d := add(c, opCreate), add(c, opDelete)
+			d.deps = append(d.deps, cr)
+		case formation.ActionNoOperation:
+			if c.Imported {
+				add(c, opUpdate) // records the imported object; the provider call is skipped when nothing changes
+			}
+		}
+	}
+	for _, n := range nodes {
+		switch n.op {
+		case opCreate, opUpdate, opRead:
+			// After what it depends on is created or updated.
+			for _, d := range n.change.Dependencies {
+				if dn := creates[d]; dn != nil && dn != n {
+					n.deps = append(n.deps, dn)
+				}
+			}
+		case opDelete:
+			// Before what the deleted object depended on is deleted: the
+			// dependency's deletion waits for this one.
+			for _, d := range n.change.Dependencies {
+				for _, dn := range deletes[d] {
+					if dn != n {
+						dn.deps = append(dn.deps, n)
+					}
+				}
+			}
+			// A pure deletion or the deletion of a replaced object also
+			// waits until the objects that referred to it have moved on.
+			if n.change.Action == formation.ActionDelete || n.change.Action == formation.ActionAddThenDelete {
+				for _, m := range nodes {
+					if m.op == opUpdate && m.change.Addr != n.change.Addr && slices.Contains(m.change.Dependencies, n.change.Addr) {
+						n.deps = append(n.deps, m)
+					}
+				}
+			}
+		}
+	}
+	for _, n := range nodes {
+		n.deps = uniqueNodes(n.deps)
+		n.waiting = len(n.deps)
+		for _, d := range n.deps {
+			d.next = append(d.next, n)
+		}
+	}
+	if cyc := findCycle(nodes); cyc != nil {
+		return nil, formation.Errorf(formation.CodeInternal, "engine.buildGraph", "", "the operations of the plan form a cycle: %v", cyc)
+	}
+	return nodes, nil
+}
+
+func uniqueNodes(ns []*node) []*node {
+	seen := map[*node]bool{}
+	out := ns[:0]
+	for _, n := range ns {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// findCycle returns the ids of the nodes left when no more can be ordered,
+// or nil when the graph is acyclic.
+func findCycle(nodes []*node) []string {
+	waiting := make(map[*node]int, len(nodes))
+	var queue []*node
+	for _, n := range nodes {
+		waiting[n] = len(n.deps)
+		if waiting[n] == 0 {
+			queue = append(queue, n)
+		}
+	}
+	done := 0
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		done++
+		for _, m := range n.next {
+			if waiting[m]--; waiting[m] == 0 {
+				queue = append(queue, m)
+			}
+		}
+	}
+	if done == len(nodes) {
+		return nil
+	}
+	var out []string
+	for _, n := range nodes {
+		if waiting[n] > 0 {
+			out = append(out, n.id())
+		}
+	}
+	return out
+}
+
+// schedMsg reaches the scheduler loop: a group of intents became durable,
+// or an operation finished.
+type schedMsg struct {
+	intents []*node // durable now (err nil)
+	done    *node   // finished (err: its failure)
+	err     error
+}
+
+// run executes the graph and reports whether every operation succeeded. An
+// error return means the phase could not run to its end — the engine is
+// closing or the store failed — and is left for recovery; a resource failure
+// is not an error but a false.
+func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
+	inbox := make(chan schedMsg, 2*len(nodes)+2) // never blocks: each node sends at most twice
+	var ready, fresh []*node
+	for _, n := range nodes {
+		if n.waiting == 0 {
+			fresh = append(fresh, n)
+		}
+	}
+	running, inFlightIntents := 0, 0
+	failed := false
+	var stop error // why nothing more may start: the engine is closing, or the store failed
+
+	for {
+		if len(fresh) > 0 && stop == nil && !(failed && !x.keepGoing) {
+			x.writeIntents(fresh, inbox)
+			inFlightIntents++
+			fresh = nil
+		}
+		for stop == nil && !(failed && !x.keepGoing) && running < x.parallelism && len(ready) > 0 {
+			n := ready[0]
+			ready = ready[1:]
+			if ctx.Err() != nil {
+				ready = append(ready, n)
+				if x.e.bg.Err() != nil {
+					stop = ctx.Err() // closing: the rest resumes at the next open
+				} else {
+					failed = true // the deployment's time is up
+					x.mu.Lock()
+					x.errs = append(x.errs, fmt.Sprintf("the deployment timed out after %s", x.e.cfg.DeploymentTimeout))
+					x.mu.Unlock()
+				}
+				break
+			}
+			n.state = nodeRunning
+			running++
+			go func() {
+				err := x.perform(ctx, n)
+				inbox <- schedMsg{done: n, err: err}
+			}()
+		}
+		if running == 0 && inFlightIntents == 0 {
+			break
+		}
+		msg := <-inbox
+		switch {
+		case msg.done != nil:
+			running--
+			n := msg.done
+			if msg.err != nil {
+				if x.e.bg.Err() != nil {
+					n.state = nodeSkipped // unsettled: its intent stays for recovery
+					if stop == nil {
+						stop = ctx.Err()
+					}
+					continue
+				}
+				n.state = nodeFailed
+				failed = true
+				x.skipDependents(n)
+				continue
+			}
+			n.state = nodeDone
+			for _, m := range n.next {
+				if m.waiting--; m.waiting == 0 && m.state == nodeWaiting {
+					fresh = append(fresh, m)
+				}
+			}
+		case msg.err != nil:
+			inFlightIntents--
+			stop = msg.err
+		default:
+			inFlightIntents--
+			for _, n := range msg.intents {
+				if n.state == nodeIntent {
+					n.state = nodeReady
+					ready = append(ready, n)
+				}
+			}
+		}
+	}
+	// What never started: its intent (if written) is withdrawn, so recovery
+	// does not take it for an operation that may have happened.
+	var unstarted []*node
+	for _, n := range nodes {
+		if n.state == nodeIntent || n.state == nodeReady || n.state == nodeWaiting {
+			if n.state != nodeWaiting {
+				unstarted = append(unstarted, n)
+			}
+			n.state = nodeSkipped
+		}
+	}
+	if stop != nil {
+		return false, stop
+	}
+	if len(unstarted) > 0 {
+		x.w.submit(func(tx *txn) error {
+			for _, n := range unstarted {
+				if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return !failed, nil
+}
+
+// skipDependents marks everything downstream of a failed node as skipped:
+// it will not run, and is not reported as failed ("upstream failed").
+func (x *execution) skipDependents(n *node) {
+	for _, m := range n.next {
+		if m.state == nodeWaiting {
+			m.state = nodeSkipped
+			x.skipDependents(m)
+		}
+	}
+}
+
+// writeIntents commits the intents of nodes about to become runnable, as
+// one writer request; the scheduler hears when they are durable.
+func (x *execution) writeIntents(nodes []*node, inbox chan<- schedMsg) {
+	for _, n := range nodes {
+		n.state = nodeIntent
+	}
+	batch := slices.Clone(nodes)
+	x.w.then(func(tx *txn) error {
+		for _, n := range batch {
+			if err := x.writeIntent(tx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			inbox <- schedMsg{err: err}
+			return
+		}
+		inbox <- schedMsg{intents: batch}
+	})
+}
+
+// summary is the SUMMARY event's message, Terraform's closing line.
+func (x *execution) summary(ok bool) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	verb := "Apply complete!"
+	switch {
+	case x.phase == phaseDelete && ok:
+		verb = "Destroy complete!"
+	case !ok:
+		verb = "Apply failed."
+	}
+	if x.phase == phaseDelete {
+		return fmt.Sprintf("%s Resources: %d destroyed.", verb, x.counts.destroyed)
+	}
+	return fmt.Sprintf("%s Resources: %d added, %d changed, %d destroyed.", verb, x.counts.added, x.counts.changed, x.counts.destroyed)
+}

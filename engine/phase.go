@@ -1,0 +1,356 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"testing/fstest"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/plan"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
+)
+
+// phase is a stage of a deployment, decided by the stack's status:
+// DEPLOYMENT_IN_PROGRESS deploys the deployment's template,
+// ROLLBACK_IN_PROGRESS returns to the last stable one, DELETION_IN_PROGRESS
+// deletes everything. Recovery needs nothing more than the status to know
+// where to resume.
+type phase string
+
+const (
+	phaseDeploy   phase = "deploy"
+	phaseRollback phase = "rollback"
+	phaseDelete   phase = "delete"
+)
+
+// templateSource is a template and its variables as a deployment stores
+// them: enough to evaluate it again after a crash, to roll back to it, and
+// to return it from GetStackTemplate.
+type templateSource struct {
+	Body          string                    `json:"template_body,omitempty"`
+	Files         map[string]string         `json:"files,omitempty"`
+	VarsBody      string                    `json:"vars_body,omitempty"`
+	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
+}
+
+// sourceOf reads a TemplateInput into a storable source.
+func sourceOf(op string, in TemplateInput) (*templateSource, error) {
+	src := &templateSource{Body: in.TemplateBody, VarsBody: in.VarsBody, VarsStructure: slices.Clone(in.VarsStructure)}
+	if in.Files == nil {
+		return src, nil
+	}
+	src.Files = map[string]string{}
+	err := fs.WalkDir(in.Files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")) {
+			return err
+		}
+		b, err := fs.ReadFile(in.Files, path)
+		if err != nil {
+			return err
+		}
+		src.Files[path] = string(b)
+		return nil
+	})
+	if err != nil {
+		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
+	}
+	return src, nil
+}
+
+func (e *Engine) templateOptions() template.Options {
+	return template.Options{Limits: e.cfg.TemplateLimits, Now: e.clock.Now}
+}
+
+// parse parses the source's template.
+func (e *Engine) parse(src *templateSource) (*template.Template, error) {
+	if src.Files == nil {
+		return template.Parse(src.Body, e.templateOptions())
+	}
+	fsys := fstest.MapFS{}
+	for name, body := range src.Files {
+		fsys[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	return template.ParseFS(fsys, e.templateOptions())
+}
+
+// load parses and expands a source. With read set, data sources whose
+// configuration is known are read through their providers; without, reads
+// are left to the plan (validation at request time makes no provider call).
+func (e *Engine) load(ctx context.Context, src *templateSource, read bool) (*template.Config, error) {
+	tpl, err := e.parse(src)
+	if err != nil {
+		return nil, err
+	}
+	in := template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure}
+	if read {
+		in.DataSource = e.readData
+	}
+	return tpl.Expand(ctx, in)
+}
+
+// readData reads a data source during expansion, through the base provider
+// of its name.
+func (e *Engine) readData(ctx context.Context, req template.DataRequest) (cty.Value, error) {
+	p := e.base(req.ProviderName)
+	r, ok := p.(provider.DataSourceReader)
+	if !ok {
+		return cty.NilVal, fmt.Errorf("provider %q cannot read data source %s", req.ProviderName, req.Addr)
+	}
+	resp, err := r.ReadDataSource(ctx, provider.ReadDataSourceRequest{TypeName: req.Type, Address: req.Addr, Config: req.Config})
+	if err != nil {
+		return cty.NilVal, err
+	}
+	return resp.State, nil
+}
+
+// hasImports reports whether a template imports resources.
+func hasImports(cfg *template.Config) bool {
+	for _, inst := range cfg.Instances() {
+		if inst.ImportID != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// loadState reads a stack's resource records, and the planner's view of
+// them: every record with an object (a failed creation has none).
+func loadState(tx store.Tx, stackID string) (map[string]*resourceRecord, plan.State, error) {
+	recs, err := loadResources(tx, stackID)
+	if err != nil {
+		return nil, nil, err
+	}
+	byAddr := make(map[string]*resourceRecord, len(recs))
+	st := make(plan.State, len(recs))
+	for _, r := range recs {
+		byAddr[r.Addr] = r
+		v, err := decodeValue(r.Value)
+		if err != nil {
+			return nil, nil, err
+		}
+		res := &plan.Resource{
+			Addr: r.Addr, Mode: r.Mode, Type: r.Type, Name: r.Name, Key: r.Key,
+			ProviderName: r.ProviderName, ProviderAlias: r.ProviderAlias, ID: r.ID, Value: v,
+			Dependencies: r.Dependencies, PreventDestroy: r.PreventDestroy,
+			CreateBeforeDestroy: r.CreateBeforeDestroy, Imported: r.Imported,
+		}
+		for _, d := range r.Deposed {
+			dv, err := decodeValue(d.Value)
+			if err != nil {
+				return nil, nil, err
+			}
+			res.Deposed = append(res.Deposed, plan.Deposed{ID: d.ID, Value: dv})
+		}
+		if r.ID == "" && len(res.Deposed) == 0 {
+			continue // never created: nothing to plan against
+		}
+		if r.ID == "" {
+			res.Value = cty.NullVal(cty.DynamicPseudoType)
+		}
+		st[r.Addr] = res
+	}
+	return byAddr, st, nil
+}
+
+// phaseOutcome is what running a phase leaves.
+type phaseOutcome struct {
+	ok      bool
+	message string // why it failed
+	summary string // the SUMMARY event's text
+	cfg     *template.Config
+	exec    *execution
+}
+
+// runPhase plans src (nil: delete everything) against the stack's state and
+// applies the plan. A resource failure is an outcome (ok false); an error
+// means the phase could not finish (the engine is closing, the store
+// failed) and resumes at the next open.
+func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource) (phaseOutcome, error) {
+	var records map[string]*resourceRecord
+	var prior plan.State
+	var intents int
+	err := e.st.View(ctx, func(tx store.Tx) (err error) {
+		if records, prior, err = loadState(tx, rec.ID); err != nil {
+			return err
+		}
+		intents, err = countKeys(tx, storeJournal, intentPrefix(rec.ID))
+		return err
+	})
+	if err != nil {
+		return phaseOutcome{}, err
+	}
+	w := newWriter(e, "engine.deployment")
+	defer w.close()
+	if intents > 0 {
+		// A previous run stopped with operations whose outcome is unknown.
+		// Planning again against the recorded state re-issues each of them
+		// with its idempotency token, so nothing is created twice.
+		msg := fmt.Sprintf("Resuming after an interruption: %d resource operation(s) with an unknown outcome are settled by re-issuing them with their idempotency tokens.", intents)
+		w.submit(func(tx *txn) error {
+			if err := deletePrefix(tx, storeJournal, intentPrefix(rec.ID)); err != nil {
+				return err
+			}
+			return tx.appendEvents(rec.ID, e.logEvent(dep.ID, msg))
+		})
+	}
+
+	fail := func(err error) (phaseOutcome, error) {
+		if ctx.Err() != nil && e.bg.Err() != nil {
+			return phaseOutcome{}, ctx.Err()
+		}
+		msg := err.Error()
+		w.submit(func(tx *txn) error {
+			return tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventError, EventMessage: msg})
+		})
+		return phaseOutcome{message: msg, summary: "Apply failed. Resources: 0 added, 0 changed, 0 destroyed."}, nil
+	}
+	var cfg *template.Config
+	if src != nil {
+		if cfg, err = e.load(ctx, src, true); err != nil {
+			return fail(err)
+		}
+	}
+	priorValues := template.ValuesFunc(func(addr string) cty.Value {
+		if r := prior[addr]; r != nil {
+			return r.Value
+		}
+		return cty.DynamicVal
+	})
+	provs, err := e.configureProviders(ctx, cfg, priorValues)
+	if err != nil {
+		return fail(err)
+	}
+	p, err := plan.Make(ctx, cfg, prior, provs, plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism})
+	if err != nil {
+		return fail(err)
+	}
+	if drifted := p.Drifted(); len(drifted) > 0 {
+		evs := make([]*formation.Event, len(drifted))
+		for i, c := range drifted {
+			evs[i] = &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventDrift,
+				EventMessage: c.Addr + ": " + c.Reason, ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
+				ResourceIDKey: c.Schema.IDKey(), ResourceIDValue: c.ResourceID}
+		}
+		w.submit(func(tx *txn) error { return tx.appendEvents(rec.ID, evs...) })
+	}
+
+	x := &execution{
+		e: e, stack: rec, dep: dep, phase: ph, cfg: cfg, plan: p, provs: provs, w: w,
+		parallelism: dep.Parallelism, keepGoing: dep.KeepGoing,
+		records: records, values: map[string]cty.Value{}, version: map[string]uint64{},
+	}
+	if x.parallelism <= 0 {
+		x.parallelism = e.cfg.Parallelism
+	}
+	for _, c := range p.Changes {
+		if !c.Drifted && c.Deposed == "" {
+			x.values[c.Addr] = c.After
+		}
+	}
+	nodes, err := buildGraph(p)
+	if err != nil {
+		return fail(err)
+	}
+	ok, err := x.run(ctx, nodes)
+	if err != nil {
+		return phaseOutcome{}, err
+	}
+	if ok {
+		x.recordUnchanged()
+	}
+	if err := w.close(); err != nil {
+		return phaseOutcome{}, err
+	}
+	out := phaseOutcome{ok: ok, summary: x.summary(ok), cfg: cfg, exec: x}
+	if !ok {
+		out.message = failureMessage(x.errs)
+	}
+	return out, nil
+}
+
+// recordUnchanged, after a successful phase, keeps the records of unchanged
+// resources in step with the template — dependencies and lifecycle settings
+// can change without any attribute changing, and prevent_destroy must be
+// remembered as deployed — and drops the records of creations that failed
+// earlier and that this phase made moot (a rollback, or a deployment that
+// no longer wants them).
+func (x *execution) recordUnchanged() {
+	var changed []resourceRecord
+	var moot []string
+	x.mu.Lock()
+	for addr, rec := range x.records {
+		if rec.ID == "" && len(rec.Deposed) == 0 {
+			moot = append(moot, addr)
+			delete(x.records, addr)
+		}
+	}
+	for _, c := range x.plan.Changes {
+		if c.Drifted || c.Deposed != "" || c.Action != formation.ActionNoOperation || c.Imported || c.Mode == formation.ModeData {
+			continue
+		}
+		rec := x.records[c.Addr]
+		if rec == nil {
+			continue
+		}
+		if slices.Equal(rec.Dependencies, c.Dependencies) && rec.PreventDestroy == c.PreventDestroy && rec.CreateBeforeDestroy == c.CreateBeforeDestroy {
+			continue
+		}
+		rec.Dependencies, rec.PreventDestroy, rec.CreateBeforeDestroy = c.Dependencies, c.PreventDestroy, c.CreateBeforeDestroy
+		changed = append(changed, *rec)
+	}
+	x.mu.Unlock()
+	if len(changed) == 0 && len(moot) == 0 {
+		return
+	}
+	x.w.submit(func(tx *txn) error {
+		for _, addr := range moot {
+			if err := tx.Delete(store.Resources, resourceKey(x.stack.ID, addr)); err != nil {
+				return err
+			}
+		}
+		for i := range changed {
+			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, changed[i].Addr), &changed[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// failureMessage is a stack's status_message after failed operations.
+func failureMessage(errs []string) string {
+	switch len(errs) {
+	case 0:
+		return "the deployment failed"
+	case 1:
+		return "1 resource operation failed: " + errs[0]
+	}
+	return fmt.Sprintf("%d resource operations failed; first: %s", len(errs), errs[0])
+}
+
+// outputsOf evaluates the template's outputs with the applied values.
+func outputsOf(cfg *template.Config, values template.Values) ([]formation.StackOutput, error) {
+	if cfg == nil {
+		return nil, nil
+	}
+	outs, diags := cfg.Outputs(values)
+	if diags.HasErrors() {
+		return nil, formation.Wrap(formation.CodeInvalidTemplate, "engine.outputs", "", diags)
+	}
+	res := make([]formation.StackOutput, 0, len(outs))
+	for _, o := range outs {
+		so := formation.StackOutput{Name: o.Name, Description: o.Description, Type: o.Type, Sensitive: o.Sensitive, Value: renderValue(o.Value)}
+		if o.Sensitive {
+			so.Type, so.Value = formation.SensitiveValue, formation.SensitiveValue
+		}
+		res = append(res, so)
+	}
+	return res, nil
+}

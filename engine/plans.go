@@ -1,0 +1,464 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/plan"
+	"github.com/formation-engine/formation/store"
+)
+
+// planRecord is an execution plan as stored (Plans bucket, key
+// stackID/name).
+type planRecord struct {
+	formation.ExecutionPlan
+	// Seq orders a stack's plans by creation.
+	Seq uint64 `json:"seq"`
+	// Serial is the stack's deployment serial when the plan was made; a
+	// deployment since expires the plan.
+	Serial   uint64               `json:"serial"`
+	Template *templateSource      `json:"template"`
+	Items    []formation.PlanItem `json:"items,omitempty"`
+	Text     string               `json:"text,omitempty"` // the plan rendered like terraform plan
+}
+
+// PlanRef names an execution plan of a stack. ID is an optional guard: when
+// given it must be the id of the plan that has the name
+// (CodePlanIDMismatch otherwise).
+type PlanRef struct {
+	StackRef
+	Name string
+	ID   string
+}
+
+func (r PlanRef) validate(op string) error {
+	if err := r.StackRef.validate(op); err != nil {
+		return err
+	}
+	if err := formation.ValidateName(op, "execution_plan_name", r.Name); err != nil {
+		return err
+	}
+	return formation.ValidateID(op, "execution_plan_id", r.ID)
+}
+
+func planKey(stackID, name string) []byte { return childKey(stackID, name) }
+
+// loadPlan reads the stack and the plan ref names.
+func loadPlan(tx store.Tx, op string, ref PlanRef) (*stackRecord, *planRecord, error) {
+	rec, err := loadStack(tx, op, ref.StackRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	var p planRecord
+	ok, err := getJSON(tx, store.Plans, planKey(rec.ID, ref.Name), &p)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case !ok:
+		return nil, nil, formation.Errorf(formation.CodePlanNotFound, op, ref.Name, "execution plan does not exist in stack %s", ref.Stack())
+	case ref.ID != "" && ref.ID != p.ID:
+		return nil, nil, formation.Errorf(formation.CodePlanIDMismatch, op, ref.Name, "execution plan ID %s is not matched with current execution plan with execution plan name", ref.ID)
+	}
+	return rec, &p, nil
+}
+
+// Stack is the name of the stack a plan reference names.
+func (r PlanRef) Stack() string { return r.StackRef.Name }
+
+// CreateExecutionPlanRequest is CreateExecutionPlan's input (spec §1.2).
+type CreateExecutionPlanRequest struct {
+	StackRef
+	// Name is the plan's name, unique within the stack.
+	Name        string
+	Description string
+	Template    TemplateInput
+}
+
+// CreateExecutionPlan plans a template against a stack's current resources
+// without changing them (spec §1.2). The plan is CREATION_IN_PROGRESS at
+// once, then AVAILABLE with its items, or CREATION_FAILED with a
+// status_message. Refused while the stack is *_IN_PROGRESS (CodeStackBusy),
+// for a taken name (CodeNameConflict) and past Config.PlanQuota plans
+// (CodePlanQuota); a bad template is refused before anything is stored.
+// Resources that drifted are reported as DRIFT events of the stack.
+func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPlanRequest) (string, error) {
+	const op = "engine.CreateExecutionPlan"
+	ref := PlanRef{StackRef: req.StackRef, Name: req.Name}
+	if err := ref.validate(op); err != nil {
+		return "", err
+	}
+	if err := formation.ValidateDescription(op, req.Description); err != nil {
+		return "", err
+	}
+	if err := req.Template.validate(op, true); err != nil {
+		return "", err
+	}
+	src, _, err := e.prepare(ctx, op, req.Template)
+	if err != nil {
+		return "", err
+	}
+	p := &planRecord{
+		ExecutionPlan: formation.ExecutionPlan{
+			Name: req.Name, ID: e.ids.New(), Description: req.Description,
+			VarsBody: src.VarsBody, VarsStructure: src.VarsStructure,
+		},
+		Template: src,
+	}
+	err = e.update(ctx, op, func(tx *txn) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil {
+			return err
+		}
+		if rec.Status.InProgress() {
+			return formation.Errorf(formation.CodeStackBusy, op, rec.Name, "stack status %s is invalid, an execution plan cannot be created", rec.Status)
+		}
+		if tx.Get(store.Plans, planKey(rec.ID, req.Name)) != nil {
+			return formation.Errorf(formation.CodeNameConflict, op, req.Name, "an execution plan with the same name already exists in stack %s", rec.Name)
+		}
+		n, err := countKeys(tx, store.Plans, childPrefix(rec.ID))
+		if err != nil {
+			return err
+		}
+		if n >= e.cfg.PlanQuota {
+			return formation.Errorf(formation.CodePlanQuota, op, req.Name, "execution plan count reached the limit (%d)", e.cfg.PlanQuota)
+		}
+		if p.Status, err = fsm.NextPlan(ctx, fsm.PlanNone, fsm.PlanCreate); err != nil {
+			return err
+		}
+		if p.Seq, err = nextCounter(tx, "plan_seq"); err != nil {
+			return err
+		}
+		p.StackName, p.StackID, p.Serial, p.CreateTime = rec.Name, rec.ID, rec.Serial, e.now()
+		return putJSON(tx, store.Plans, planKey(rec.ID, p.Name), p)
+	})
+	if err != nil {
+		return "", err
+	}
+	e.launchPlanning(*p)
+	return p.ID, nil
+}
+
+// launchPlanning makes a plan's content in the background.
+func (e *Engine) launchPlanning(p planRecord) {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.running.Add(1)
+	e.mu.Unlock()
+	go func() {
+		defer e.running.Done()
+		if err := e.makePlan(e.bg, p); err != nil {
+			e.log.Warn("execution plan creation stopped; it resumes when the store is opened again", "stack", p.StackName, "plan", p.Name, "err", err)
+		}
+	}()
+}
+
+// makePlan plans the record's template against the stack and stores the
+// outcome: AVAILABLE with the items, or CREATION_FAILED.
+func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
+	items, text, summary, drift, planErr := e.planAgainstStack(ctx, p.StackID, p.Template)
+	if planErr != nil && e.bg.Err() != nil {
+		return planErr // closing: resume at next open
+	}
+	return e.commit(ctx, "engine.CreateExecutionPlan", func(tx *txn) error {
+		var cur planRecord
+		ok, err := getJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
+		if err != nil || !ok || cur.ID != p.ID {
+			return err // deleted meanwhile (with its stack)
+		}
+		ev := fsm.PlanCreationSucceeded
+		if planErr != nil {
+			ev = fsm.PlanCreationFailed
+			cur.StatusMessage = planErr.Error()
+		} else {
+			cur.Items, cur.Text, cur.Summary = items, text, &summary
+		}
+		if cur.Status, err = fsm.NextPlan(ctx, cur.Status, ev); err != nil {
+			return err
+		}
+		tx.touch(p.StackID) // wakes WaitExecutionPlan
+		if len(drift) > 0 {
+			for _, ev := range drift {
+				ev.Time = e.now()
+			}
+			if err := tx.appendEvents(p.StackID, drift...); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
+	})
+}
+
+// planAgainstStack plans a template against a stack's recorded resources,
+// refreshing them, and renders the outcome.
+func (e *Engine) planAgainstStack(ctx context.Context, stackID string, src *templateSource) ([]formation.PlanItem, string, formation.PlanSummary, []*formation.Event, error) {
+	var prior plan.State
+	err := e.st.View(ctx, func(tx store.Tx) (err error) {
+		_, prior, err = loadState(tx, stackID)
+		return err
+	})
+	if err != nil {
+		return nil, "", formation.PlanSummary{}, nil, err
+	}
+	p, err := e.makeOfflinePlan(ctx, src, prior, true)
+	if err != nil {
+		return nil, "", formation.PlanSummary{}, nil, err
+	}
+	var text bytes.Buffer
+	if err := p.WriteText(&text); err != nil {
+		return nil, "", formation.PlanSummary{}, nil, err
+	}
+	var drift []*formation.Event
+	for _, c := range p.Drifted() {
+		drift = append(drift, &formation.Event{EventType: formation.EventDrift, EventMessage: c.Addr + ": " + c.Reason,
+			ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key, ResourceIDKey: c.Schema.IDKey(), ResourceIDValue: c.ResourceID})
+	}
+	return p.Items(), text.String(), p.Summary, drift, nil
+}
+
+// WaitExecutionPlan blocks until the plan has left CREATION_IN_PROGRESS and
+// returns its metadata, or returns ctx's error.
+func (e *Engine) WaitExecutionPlan(ctx context.Context, ref PlanRef) (formation.ExecutionPlan, error) {
+	const op = "engine.WaitExecutionPlan"
+	if err := ref.validate(op); err != nil {
+		return formation.ExecutionPlan{}, err
+	}
+	var stackID string
+	for {
+		var p *planRecord
+		err := e.view(ctx, op, func(tx store.Tx) error {
+			rec, pr, err := loadPlan(tx, op, ref)
+			if err == nil {
+				stackID, p = rec.ID, pr
+			}
+			return err
+		})
+		if err != nil {
+			return formation.ExecutionPlan{}, err
+		}
+		if p.Status != formation.PlanCreationInProgress {
+			return p.ExecutionPlan, nil
+		}
+		if err := e.waitForChange(ctx, stackID, func() bool { return e.planSettled(ctx, stackID, ref.Name) }); err != nil {
+			return formation.ExecutionPlan{}, err
+		}
+	}
+}
+
+// planSettled reports whether a plan is no longer being created (or gone).
+func (e *Engine) planSettled(ctx context.Context, stackID, name string) bool {
+	settled := true
+	_ = e.st.View(ctx, func(tx store.Tx) error {
+		var p planRecord
+		ok, err := getJSON(tx, store.Plans, planKey(stackID, name), &p)
+		settled = err != nil || !ok || p.Status != formation.PlanCreationInProgress
+		return nil
+	})
+	return settled
+}
+
+// ExecutionPlanItems is GetExecutionPlan's output.
+type ExecutionPlanItems struct {
+	Items []formation.PlanItem `json:"execution_plan_items"`
+	// Text is the plan rendered in the style of terraform plan (Formation's
+	// own addition).
+	Text string `json:"-"`
+}
+
+// GetExecutionPlan returns a plan's items (spec §3.1); a plan that is
+// CREATION_IN_PROGRESS or CREATION_FAILED has none.
+func (e *Engine) GetExecutionPlan(ctx context.Context, ref PlanRef) (ExecutionPlanItems, error) {
+	const op = "engine.GetExecutionPlan"
+	if err := ref.validate(op); err != nil {
+		return ExecutionPlanItems{}, err
+	}
+	var p *planRecord
+	err := e.view(ctx, op, func(tx store.Tx) (err error) {
+		_, p, err = loadPlan(tx, op, ref)
+		return err
+	})
+	if err != nil {
+		return ExecutionPlanItems{}, err
+	}
+	items := p.Items
+	if items == nil {
+		items = []formation.PlanItem{}
+	}
+	return ExecutionPlanItems{Items: items, Text: p.Text}, nil
+}
+
+// GetExecutionPlanMetadata returns a plan's metadata with its summary.
+func (e *Engine) GetExecutionPlanMetadata(ctx context.Context, ref PlanRef) (formation.ExecutionPlan, error) {
+	const op = "engine.GetExecutionPlanMetadata"
+	if err := ref.validate(op); err != nil {
+		return formation.ExecutionPlan{}, err
+	}
+	var p *planRecord
+	err := e.view(ctx, op, func(tx store.Tx) (err error) {
+		_, p, err = loadPlan(tx, op, ref)
+		return err
+	})
+	if err != nil {
+		return formation.ExecutionPlan{}, err
+	}
+	return p.ExecutionPlan, nil
+}
+
+// PlanPage is one page of ListExecutionPlans.
+type PlanPage struct {
+	ExecutionPlans []formation.ExecutionPlan `json:"execution_plans"`
+	PageInfo       PageInfo                  `json:"page_info"`
+}
+
+// ListExecutionPlans lists a stack's plans newest first, without variables
+// and summaries.
+func (e *Engine) ListExecutionPlans(ctx context.Context, req ListResourcesRequest) (PlanPage, error) {
+	const op = "engine.ListExecutionPlans"
+	if err := req.validate(op); err != nil {
+		return PlanPage{}, err
+	}
+	var plans []planRecord
+	err := e.view(ctx, op, func(tx store.Tx) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil {
+			return err
+		}
+		return tx.Scan(store.Plans, store.ScanOptions{Prefix: childPrefix(rec.ID)}, func(_, v []byte) (bool, error) {
+			var p planRecord
+			if err := decode(v, &p); err != nil {
+				return false, err
+			}
+			plans = append(plans, p)
+			return true, nil
+		})
+	})
+	if err != nil {
+		return PlanPage{}, err
+	}
+	slices.SortFunc(plans, func(a, b planRecord) int { return compareDesc(a.Seq, b.Seq) })
+	page, info, err := paginate(op, plans, func(i int) uint64 { return plans[i].Seq }, req.ListOptions)
+	if err != nil {
+		return PlanPage{}, err
+	}
+	out := PlanPage{ExecutionPlans: make([]formation.ExecutionPlan, len(page)), PageInfo: info}
+	for i, p := range page {
+		ep := p.ExecutionPlan
+		ep.VarsBody, ep.VarsStructure, ep.Summary = "", nil, nil
+		out.ExecutionPlans[i] = ep
+	}
+	return out, nil
+}
+
+// DeleteExecutionPlan deletes a plan; refused while the plan is
+// CREATION_IN_PROGRESS or APPLY_IN_PROGRESS, or the stack *_IN_PROGRESS
+// (CodePlanNotDeletable, 403).
+func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
+	const op = "engine.DeleteExecutionPlan"
+	if err := ref.validate(op); err != nil {
+		return err
+	}
+	return e.update(ctx, op, func(tx *txn) error {
+		rec, p, err := loadPlan(tx, op, ref)
+		if err != nil {
+			return err
+		}
+		if rec.Status.InProgress() {
+			return formation.Errorf(formation.CodePlanNotDeletable, op, ref.Name, "Invalid stack status %s. The execution plan cannot be deleted.", rec.Status)
+		}
+		if _, err := firePlan(ctx, op, p, fsm.PlanDelete); err != nil {
+			return err
+		}
+		return tx.Delete(store.Plans, planKey(rec.ID, p.Name))
+	})
+}
+
+// firePlan asks the plan machine where ev leads, naming the plan in a
+// refusal.
+func firePlan(ctx context.Context, op string, p *planRecord, ev fsm.PlanEvent) (formation.PlanStatus, error) {
+	next, err := fsm.NextPlan(ctx, p.Status, ev)
+	var fe *formation.Error
+	if errors.As(err, &fe) {
+		fe.Op, fe.Resource = op, p.StackName+"/"+p.Name
+	}
+	return next, err
+}
+
+// ApplyExecutionPlanRequest is ApplyExecutionPlan's input.
+type ApplyExecutionPlanRequest struct {
+	PlanRef
+	Options DeployOptions
+}
+
+// ApplyExecutionPlan deploys a plan's template and variables (spec §1.2):
+// the plan turns APPLY_IN_PROGRESS and then APPLIED whatever the outcome,
+// and the stack deploys as with DeployStack. A plan made before the stack's
+// latest deployment, or already applied, is expired (CodePlanExpired, 403);
+// a plan not AVAILABLE is CodeInvalidPlanStatus. Applying expires every
+// other plan of the stack. A refused apply changes nothing.
+func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanRequest) (string, error) {
+	const op = "engine.ApplyExecutionPlan"
+	if err := req.validate(op); err != nil {
+		return "", err
+	}
+	if err := req.Options.validate(op); err != nil {
+		return "", err
+	}
+	var dep *deploymentRecord
+	err := e.update(ctx, op, func(tx *txn) error {
+		rec, p, err := loadPlan(tx, op, req.PlanRef)
+		if err != nil {
+			return err
+		}
+		if rec.Status.InProgress() {
+			return formation.Errorf(formation.CodeStackBusy, op, rec.Name, "stack status %s is invalid, the execution plan cannot be applied", rec.Status)
+		}
+		switch {
+		case p.Status == formation.PlanApplied || p.Status == formation.PlanApplyInProgress:
+			return formation.Errorf(formation.CodePlanExpired, op, req.Name, "the execution plan has been applied already; create a new execution plan")
+		case p.Status != formation.PlanAvailable:
+			return formation.Errorf(formation.CodeInvalidPlanStatus, op, req.Name, "execution plan status %s is invalid, the execution plan cannot be applied", p.Status)
+		case p.Serial != rec.Serial:
+			return formation.Errorf(formation.CodePlanExpired, op, req.Name,
+				"since the execution plan was generated, the stack has been deployed; the execution plan cannot be applied, please regenerate the execution plan based on the latest stack")
+		}
+		cfg, err := e.load(ctx, p.Template, false)
+		if err != nil {
+			return err
+		}
+		if p.Status, err = firePlan(ctx, op, p, fsm.PlanApply); err != nil {
+			return err
+		}
+		p.ApplyTime = e.now()
+		dep = e.newDeployment(kindApplyPlan, p.Template, req.Options)
+		dep.Plan = p.Name
+		if err := putJSON(tx, store.Plans, planKey(rec.ID, p.Name), p); err != nil {
+			return err
+		}
+		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: hasImports(cfg)})
+	})
+	if err != nil {
+		return "", err
+	}
+	e.launch(*dep, e.runDeployment)
+	return dep.ID, nil
+}
+
+// finishPlanApply marks the applied plan APPLIED, in the transaction that
+// ends its deployment.
+func (e *Engine) finishPlanApply(ctx context.Context, tx *txn, rec *stackRecord, name string) error {
+	var p planRecord
+	ok, err := getJSON(tx, store.Plans, planKey(rec.ID, name), &p)
+	if err != nil || !ok {
+		return err // deleted meanwhile
+	}
+	if p.Status, err = firePlan(ctx, "engine.ApplyExecutionPlan", &p, fsm.PlanApplyFinished); err != nil {
+		return err
+	}
+	return putJSON(tx, store.Plans, planKey(rec.ID, name), &p)
+}

@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// ResourcePage is one page of ListStackResources.
+type ResourcePage struct {
+	StackResources []formation.StackResource `json:"stack_resources"`
+	PageInfo       PageInfo                  `json:"page_info"`
+}
+
+// ListResourcesRequest is the input of ListStackResources and
+// ListStackOutputs.
+type ListResourcesRequest struct {
+	StackRef
+	ListOptions
+}
+
+// ListStackResources lists a stack's resources by address (spec §3.2): their
+// physical ids and statuses, and their attributes when the stack is in a
+// terminal status. Sensitive attributes read "<sensitive>".
+func (e *Engine) ListStackResources(ctx context.Context, req ListResourcesRequest) (ResourcePage, error) {
+	const op = "engine.ListStackResources"
+	if err := req.validate(op); err != nil {
+		return ResourcePage{}, err
+	}
+	var recs []*resourceRecord
+	var terminal bool
+	err := e.view(ctx, op, func(tx store.Tx) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil {
+			return err
+		}
+		terminal = rec.Status.Terminal()
+		recs, err = loadResources(tx, rec.ID)
+		return err
+	})
+	if err != nil {
+		return ResourcePage{}, err
+	}
+	page, info, err := paginate(op, recs, byPosition(len(recs)), req.ListOptions)
+	if err != nil {
+		return ResourcePage{}, err
+	}
+	out := ResourcePage{StackResources: make([]formation.StackResource, 0, len(page)), PageInfo: info}
+	for _, r := range page {
+		sr := formation.StackResource{
+			PhysicalResourceID: r.ID, LogicalResourceName: r.Name, LogicalResourceType: r.Type,
+			IndexKey: r.Key, ResourceStatus: r.Status,
+		}
+		if strings.HasSuffix(string(r.Status), "_FAILED") {
+			sr.StatusMessage = r.StatusMessage
+		}
+		v, err := decodeValue(r.Value)
+		if err != nil {
+			return ResourcePage{}, err
+		}
+		sr.PhysicalResourceName = stringAttr(v, "name")
+		if terminal {
+			sr.ResourceAttributes = attributesOf(v, r.Sensitive)
+		}
+		out.StackResources = append(out.StackResources, sr)
+	}
+	return out, nil
+}
+
+// attributesOf flattens an object's top-level attributes to RFS's
+// key/value strings, in name order.
+func attributesOf(v cty.Value, sensitive []string) []formation.ResourceAttribute {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() {
+		return nil
+	}
+	names := slices.Sorted(maps.Keys(v.Type().AttributeTypes()))
+	out := make([]formation.ResourceAttribute, 0, len(names))
+	for _, name := range names {
+		value := renderValue(v.GetAttr(name))
+		if slices.Contains(sensitive, name) {
+			value = formation.SensitiveValue
+		}
+		out = append(out, formation.ResourceAttribute{Key: name, Value: value})
+	}
+	return out
+}
+
+// renderValue is a value as RFS's string fields show it: strings as they
+// are, numbers and bools as literals, null as "", anything else as JSON.
+func renderValue(v cty.Value) string {
+	switch {
+	case v == cty.NilVal || v.IsNull():
+		return ""
+	case !v.IsKnown():
+		return "(known after apply)"
+	case v.Type() == cty.String:
+		return v.AsString()
+	case v.Type() == cty.Number:
+		return v.AsBigFloat().Text('f', -1)
+	case v.Type() == cty.Bool:
+		if v.True() {
+			return "true"
+		}
+		return "false"
+	}
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return v.GoString()
+	}
+	return string(b)
+}
+
+// OutputPage is one page of ListStackOutputs.
+type OutputPage struct {
+	Outputs  []formation.StackOutput `json:"outputs"`
+	PageInfo PageInfo                `json:"page_info"`
+}
+
+// ListStackOutputs lists a stack's outputs by name (spec §3.3): empty while
+// the stack is *_IN_PROGRESS; a sensitive output's value and type read
+// "<sensitive>".
+func (e *Engine) ListStackOutputs(ctx context.Context, req ListResourcesRequest) (OutputPage, error) {
+	const op = "engine.ListStackOutputs"
+	if err := req.validate(op); err != nil {
+		return OutputPage{}, err
+	}
+	var outs []formation.StackOutput
+	err := e.view(ctx, op, func(tx store.Tx) error {
+		rec, err := loadStack(tx, op, req.StackRef)
+		if err != nil || rec.Status.InProgress() {
+			return err
+		}
+		return tx.Scan(store.Outputs, store.ScanOptions{Prefix: childPrefix(rec.ID)}, func(_, v []byte) (bool, error) {
+			var o formation.StackOutput
+			if err := decode(v, &o); err != nil {
+				return false, err
+			}
+			outs = append(outs, o)
+			return true, nil
+		})
+	})
+	if err != nil {
+		return OutputPage{}, err
+	}
+	page, info, err := paginate(op, outs, byPosition(len(outs)), req.ListOptions)
+	if err != nil {
+		return OutputPage{}, err
+	}
+	if page == nil {
+		page = []formation.StackOutput{}
+	}
+	return OutputPage{Outputs: page, PageInfo: info}, nil
+}
+
+// writeOutputs replaces a stack's outputs.
+func writeOutputs(tx *txn, stackID string, outs []formation.StackOutput) error {
+	if err := deletePrefix(tx, store.Outputs, childPrefix(stackID)); err != nil {
+		return err
+	}
+	for i := range outs {
+		if err := putJSON(tx, store.Outputs, childKey(stackID, outs[i].Name), &outs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StackTemplate is a stack's deployed template and variables.
+type StackTemplate struct {
+	// TemplateBody is the template text, when it was given as one body.
+	TemplateBody string `json:"template_body,omitempty"`
+	// Files are the template's files by path, when it was given as files.
+	Files map[string]string `json:"files,omitempty"`
+	// VarsBody and VarsStructure are the variables it was deployed with.
+	VarsBody      string                    `json:"vars_body,omitempty"`
+	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
+}
+
+// GetStackTemplate returns the template of the stack's latest terminal
+// deployment (spec §1.1): while a deployment runs, the one before it; after
+// a rollback, the stable one rolled back to. A stack never deployed
+// (CREATION_COMPLETE) has none: CodeTemplateNotFound (404). RFS answers with
+// a download URL; an embedded engine returns the content.
+func (e *Engine) GetStackTemplate(ctx context.Context, ref StackRef) (StackTemplate, error) {
+	const op = "engine.GetStackTemplate"
+	if err := ref.validate(op); err != nil {
+		return StackTemplate{}, err
+	}
+	var src *templateSource
+	err := e.view(ctx, op, func(tx store.Tx) error {
+		rec, err := loadStack(tx, op, ref)
+		if err != nil {
+			return err
+		}
+		if src, err = templateOf(tx, rec.ID, rec.TemplateDeployment); err != nil {
+			return err
+		}
+		if src == nil {
+			return formation.Errorf(formation.CodeTemplateNotFound, op, ref.Name, "template does not exist")
+		}
+		return nil
+	})
+	if err != nil {
+		return StackTemplate{}, err
+	}
+	return StackTemplate{TemplateBody: src.Body, Files: src.Files, VarsBody: src.VarsBody, VarsStructure: src.VarsStructure}, nil
+}

@@ -1,0 +1,484 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/plan"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
+)
+
+const storeJournal = store.Journal
+
+// intentRecord is written (Journal bucket, stackID/i/address#op) before a
+// provider mutation and removed with its result. One left behind names an
+// operation whose outcome is unknown: recovery re-issues it with the same
+// token, which a provider honours by returning what it already did.
+type intentRecord struct {
+	Op         string `json:"op"`
+	Addr       string `json:"addr"`
+	Token      string `json:"token"`
+	ID         string `json:"id,omitempty"`
+	Deployment string `json:"deployment"`
+	Phase      phase  `json:"phase"`
+}
+
+func intentPrefix(stackID string) []byte { return childKey(stackID, "i/") }
+
+func intentKey(stackID string, n *node) []byte {
+	return childKey(stackID, "i/"+n.id())
+}
+
+// writeIntent records n's intent and fixes its token. A creation's token
+// comes from the address's creation generation, so it is the same across
+// retries, recoveries and later deployments until a creation is recorded.
+func (x *execution) writeIntent(tx *txn, n *node) error {
+	c := n.change
+	switch n.op {
+	case opCreate:
+		n.token = createToken(tx, x.stack.ID, c.Addr)
+	case opDelete:
+		// One object is deleted once, whichever deployment gets to it.
+		id := c.ResourceID
+		if c.Deposed != "" {
+			id = c.Deposed
+		}
+		n.token = x.stack.ID + "/" + c.Addr + "/delete/" + id
+	default:
+		n.token = x.dep.ID + "/" + string(x.phase) + "/" + n.id()
+	}
+	if n.op == opRead {
+		return nil // reads change nothing
+	}
+	return putJSON(tx, storeJournal, intentKey(x.stack.ID, n), intentRecord{
+		Op: n.op.String(), Addr: c.Addr, Token: n.token, ID: c.ResourceID, Deployment: x.dep.ID, Phase: x.phase,
+	})
+}
+
+// Value implements template.Values: what evaluation sees of an instance.
+func (x *execution) Value(addr string) cty.Value {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if v, ok := x.values[addr]; ok {
+		return v
+	}
+	return cty.DynamicVal
+}
+
+// Version implements template.VersionedValues, so the template caches the
+// collections of a block until one of its instances changes.
+func (x *execution) Version(block string) uint64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.version[block]
+}
+
+func blockAddr(c *plan.Change) string {
+	if c.Mode == formation.ModeData {
+		return "data." + c.Type + "." + c.Name
+	}
+	return c.Type + "." + c.Name
+}
+
+// setValue records what evaluation sees of addr from now on (under x.mu).
+func (x *execution) setValue(c *plan.Change, v cty.Value) {
+	x.values[c.Addr] = v
+	x.version[blockAddr(c)]++
+}
+
+// opText is the wording of a resource operation's events, as Terraform's.
+var opText = map[opKind]struct{ start, done, failed string }{
+	opCreate: {"Creating...", "Creation complete", "Creation failed"},
+	opUpdate: {"Modifying...", "Modifications complete", "Modification failed"},
+	opDelete: {"Destroying...", "Destruction complete", "Destruction failed"},
+	opRead:   {"Reading...", "Read complete", "Read failed"},
+}
+
+var opEvents = map[opKind][3]formation.EventType{
+	opCreate: {formation.EventCreationInProgress, formation.EventCreationComplete, formation.EventCreationFailed},
+	opUpdate: {formation.EventUpdateInProgress, formation.EventUpdateComplete, formation.EventUpdateFailed},
+	opDelete: {formation.EventDeletionInProgress, formation.EventDeletionComplete, formation.EventDeletionFailed},
+}
+
+var opStatuses = map[opKind][3]formation.ResourceStatus{
+	opCreate: {formation.ResourceCreationInProgress, formation.ResourceCreationComplete, formation.ResourceCreationFailed},
+	opUpdate: {formation.ResourceUpdateInProgress, formation.ResourceUpdateComplete, formation.ResourceUpdateFailed},
+	opDelete: {formation.ResourceDeletionInProgress, formation.ResourceDeletionComplete, formation.ResourceDeletionFailed},
+}
+
+// resourceEvent is an event about n's resource.
+func (x *execution) resourceEvent(n *node, t formation.EventType, msg, idKey, id string, elapsed time.Duration) *formation.Event {
+	c := n.change
+	ev := &formation.Event{
+		DeploymentID: x.dep.ID, Time: x.e.now(), EventType: t, EventMessage: msg,
+		ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
+	}
+	if id != "" {
+		ev.ResourceIDKey, ev.ResourceIDValue = idKey, id
+	}
+	if elapsed > 0 {
+		ev.ElapsedSeconds = int64(elapsed / time.Second)
+	}
+	return ev
+}
+
+// perform runs one operation: its start is recorded (IN_PROGRESS event and
+// resource status), the provider is called, and the result recorded. A
+// non-nil error is the operation's failure (already recorded) or, when the
+// phase's context is done, the engine stopping (nothing recorded: the
+// intent stays for recovery).
+func (x *execution) perform(ctx context.Context, n *node) error {
+	c := n.change
+	idKey := c.Schema.IDKey()
+	text := opText[n.op]
+	p, err := x.provs.forResource(c.ProviderName, c.ProviderAlias, c.Addr)
+	if err != nil {
+		x.fail(n, err, 0, idKey)
+		return err
+	}
+	objID := c.ResourceID
+	if c.Deposed != "" {
+		objID = c.Deposed
+	}
+	var config cty.Value
+	if n.op == opCreate || n.op == opUpdate || n.op == opRead {
+		if config, err = x.evaluate(n); err != nil {
+			x.fail(n, err, 0, idKey)
+			return err
+		}
+	}
+	start := x.e.clock.Now()
+	x.started(n, x.resourceEvent(n, x.eventType(n, 0), fmt.Sprintf("%s: %s%s", c.Addr, text.start, idSuffix(objID)), idKey, objID, 0))
+
+	if err := x.e.acquire(ctx); err != nil {
+		if x.e.bg.Err() == nil {
+			x.fail(n, err, 0, idKey) // the deployment timed out waiting for a slot
+		}
+		return err
+	}
+	res, err := x.callWithRetries(ctx, p, n, config, objID)
+	x.e.release()
+	elapsed := x.e.clock.Now().Sub(start)
+	if err != nil {
+		if x.e.bg.Err() != nil {
+			return err // the engine is closing: the intent stays for recovery
+		}
+		x.fail(n, err, elapsed, idKey)
+		return err
+	}
+	x.succeed(n, res, elapsed, idKey, objID)
+	return nil
+}
+
+// eventType is the event type of n's start (0), completion (1) or failure
+// (2); reads report LOG and ERROR.
+func (x *execution) eventType(n *node, i int) formation.EventType {
+	if t, ok := opEvents[n.op]; ok {
+		return t[i]
+	}
+	if i == 2 {
+		return formation.EventError
+	}
+	return formation.EventLog
+}
+
+func idSuffix(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " [id=" + id + "]"
+}
+
+// opContext bounds one provider operation by Config.ResourceTimeout.
+func (x *execution) opContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if x.e.cfg.ResourceTimeout > 0 {
+		return context.WithTimeout(ctx, x.e.cfg.ResourceTimeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// callWithRetries makes n's provider call, retrying errors the provider
+// marks transient (provider.ErrTransient) up to Config.MaxAttempts tries,
+// with the same token and a doubling pause on the engine's clock.
+// Attempt is left 0 in requests: the engine does not number tries across
+// deployments, and a provider that counts them does so by token.
+func (x *execution) callWithRetries(ctx context.Context, p provider.Provider, n *node, config cty.Value, objID string) (result, error) {
+	pause := x.e.cfg.RetryPause
+	for attempt := 1; ; attempt++ {
+		opCtx, cancel := x.opContext(ctx)
+		res, err := x.call(opCtx, p, n, config, objID)
+		cancel()
+		if err == nil || !errors.Is(err, provider.ErrTransient) || attempt >= x.e.cfg.MaxAttempts || ctx.Err() != nil {
+			return res, err
+		}
+		msg := fmt.Sprintf("%s: %s; retrying in %s (attempt %d of %d)", n.change.Addr, err, pause, attempt+1, x.e.cfg.MaxAttempts)
+		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, x.e.logEvent(x.dep.ID, msg)) })
+		if err := x.e.clock.Sleep(ctx, pause); err != nil {
+			return result{}, err
+		}
+		pause *= 2
+	}
+}
+
+// result is what a successful operation leaves: the object's new value
+// (null after a deletion) and id.
+type result struct {
+	value cty.Value
+	id    string
+}
+
+// call makes the provider call of n.
+func (x *execution) call(ctx context.Context, p provider.Provider, n *node, config cty.Value, objID string) (result, error) {
+	c := n.change
+	switch n.op {
+	case opCreate:
+		resp, err := p.Create(ctx, provider.CreateRequest{TypeName: c.Type, Address: c.Addr, Config: config, Token: n.token})
+		if err != nil {
+			return result{}, err
+		}
+		id := resp.ID
+		if id == "" {
+			id = stringAttr(resp.State, c.Schema.IDKey())
+		}
+		return result{resp.State, id}, nil
+	case opUpdate:
+		if config.RawEquals(c.Before) {
+			return result{c.Before, objID}, nil // an import that needs no change
+		}
+		resp, err := p.Update(ctx, provider.UpdateRequest{TypeName: c.Type, Address: c.Addr, ID: objID, Prior: c.Before, Planned: config, Token: n.token})
+		if err != nil {
+			return result{}, err
+		}
+		return result{resp.State, objID}, nil
+	case opDelete:
+		prior := c.Before
+		err := p.Delete(ctx, provider.DeleteRequest{TypeName: c.Type, Address: c.Addr, ID: objID, State: prior, Token: n.token})
+		if err != nil && !errors.Is(err, provider.ErrNotFound) {
+			return result{}, err
+		}
+		return result{cty.NullVal(cty.DynamicPseudoType), objID}, nil
+	default: // opRead
+		r, ok := p.(provider.DataSourceReader)
+		if !ok {
+			return result{}, fmt.Errorf("provider %q cannot read data sources", c.ProviderName)
+		}
+		resp, err := r.ReadDataSource(ctx, provider.ReadDataSourceRequest{TypeName: c.Type, Address: c.Addr, Config: config})
+		if err != nil {
+			return result{}, err
+		}
+		return result{resp.State, ""}, nil
+	}
+}
+
+func stringAttr(v cty.Value, name string) string {
+	if v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute(name) {
+		return ""
+	}
+	a := v.GetAttr(name)
+	if a.IsNull() || !a.IsKnown() || a.Type() != cty.String {
+		return ""
+	}
+	return a.AsString()
+}
+
+// evaluate computes the configuration n applies, now that everything it
+// depends on is done: the template's values for the instance, planned
+// against the schema as the planner did, with unknowns the dependencies
+// have since resolved.
+func (x *execution) evaluate(n *node) (cty.Value, error) {
+	c := n.change
+	if x.cfg == nil {
+		return c.After, nil
+	}
+	inst := x.cfg.Instance(c.Addr)
+	if inst == nil {
+		return c.After, nil
+	}
+	config, diags := x.cfg.Evaluate(inst, template.Values(x))
+	if diags.HasErrors() {
+		return cty.NilVal, formation.Wrap(formation.CodeInvalidTemplate, "engine.evaluate", c.Addr, hcl.Diagnostics(diags))
+	}
+	if n.op == opRead {
+		return config, nil
+	}
+	return c.Refine(config)
+}
+
+// started records an operation's start: IN_PROGRESS event and status.
+func (x *execution) started(n *node, ev *formation.Event) {
+	if n.op == opRead {
+		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, ev) })
+		return
+	}
+	rec := x.recordFor(n)
+	rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][0], "", x.dep.ID
+	snapshot := *rec
+	x.w.submit(func(tx *txn) error {
+		if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), &snapshot); err != nil {
+			return err
+		}
+		return tx.appendEvents(x.stack.ID, ev)
+	})
+}
+
+// recordFor returns the record n works on, creating it for a new resource
+// (under x.mu).
+func (x *execution) recordFor(n *node) *resourceRecord {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	c := n.change
+	rec := x.records[c.Addr]
+	if rec == nil {
+		rec = &resourceRecord{Addr: c.Addr, Mode: c.Mode, Type: c.Type, Name: c.Name, Key: c.Key}
+		x.records[c.Addr] = rec
+	}
+	rec.ProviderName, rec.ProviderAlias, rec.IDKey = c.ProviderName, c.ProviderAlias, c.Schema.IDKey()
+	return rec
+}
+
+// fail records a failed operation: FAILED event, an ERROR event carrying
+// the provider's message, the resource's status, and the withdrawn intent.
+func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string) {
+	c := n.change
+	msg := err.Error()
+	x.mu.Lock()
+	x.errs = append(x.errs, c.Addr+": "+msg)
+	x.mu.Unlock()
+	evs := []*formation.Event{
+		x.resourceEvent(n, x.eventType(n, 2), fmt.Sprintf("%s: %s after %ds", c.Addr, opText[n.op].failed, int64(elapsed/time.Second)), idKey, c.ResourceID, elapsed),
+	}
+	if n.op != opRead {
+		evs = append(evs, x.resourceEvent(n, formation.EventError, c.Addr+": "+msg, idKey, c.ResourceID, 0))
+	}
+	var snapshot *resourceRecord
+	if n.op != opRead {
+		rec := x.recordFor(n)
+		rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][2], msg, x.dep.ID
+		s := *rec
+		snapshot = &s
+	}
+	x.w.submit(func(tx *txn) error {
+		if snapshot != nil {
+			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), snapshot); err != nil {
+				return err
+			}
+			if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
+				return err
+			}
+		}
+		return tx.appendEvents(x.stack.ID, evs...)
+	})
+}
+
+// succeed records a finished operation: the resource's new record (or its
+// removal), the COMPLETE event, the creation generation, and the withdrawn
+// intent — one group, so the record and the event are never seen apart.
+func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, objID string) {
+	c := n.change
+	id := res.id
+	if n.op == opDelete {
+		id = ""
+	}
+	ev := x.resourceEvent(n, x.eventType(n, 1), fmt.Sprintf("%s: %s after %ds%s", c.Addr, opText[n.op].done, int64(elapsed/time.Second), idSuffix(id)), idKey, id, elapsed)
+	if n.op == opRead {
+		x.mu.Lock()
+		x.setValue(c, res.value)
+		x.mu.Unlock()
+		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, ev) })
+		return
+	}
+	rec := x.recordFor(n)
+	x.mu.Lock()
+	var remove bool
+	switch n.op {
+	case opCreate:
+		if prior := rec.Value; len(prior) > 0 && c.Action == formation.ActionAddThenDelete {
+			rec.Deposed = append(rec.Deposed, deposedRecord{ID: rec.ID, Value: prior})
+		}
+		x.counts.added++
+		fallthrough
+	case opUpdate:
+		if n.op == opUpdate && !c.Imported {
+			x.counts.changed++
+		}
+		value, err := encodeValue(res.value)
+		if err != nil {
+			x.mu.Unlock()
+			x.fail(n, err, elapsed, idKey)
+			return
+		}
+		rec.Value, rec.ID = value, res.id
+		rec.Dependencies = c.Dependencies
+		rec.PreventDestroy, rec.CreateBeforeDestroy = c.PreventDestroy, c.CreateBeforeDestroy
+		rec.Imported = rec.Imported || c.Imported
+		rec.Sensitive = sensitiveNames(c.Schema)
+		x.setValue(c, res.value)
+	case opDelete:
+		x.counts.destroyed++
+		if c.Deposed != "" {
+			rec.Deposed = removeDeposed(rec.Deposed, objID)
+		} else if c.Action == formation.ActionDelete || c.Action == formation.ActionDeleteThenAdd {
+			remove = true
+			delete(x.records, c.Addr)
+			delete(x.values, c.Addr)
+			x.version[blockAddr(c)]++
+		}
+	}
+	rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][1], "", x.dep.ID
+	snapshot := *rec
+	x.mu.Unlock()
+
+	stackID := x.stack.ID
+	x.w.submit(func(tx *txn) error {
+		key := resourceKey(stackID, snapshot.Addr)
+		var err error
+		if remove {
+			err = tx.Delete(store.Resources, key)
+		} else {
+			err = putJSON(tx, store.Resources, key, &snapshot)
+		}
+		if err != nil {
+			return err
+		}
+		if n.op == opCreate {
+			if err := advanceGeneration(tx, stackID, snapshot.Addr); err != nil {
+				return err
+			}
+		}
+		if err := tx.Delete(storeJournal, intentKey(stackID, n)); err != nil {
+			return err
+		}
+		return tx.appendEvents(stackID, ev)
+	})
+}
+
+func removeDeposed(ds []deposedRecord, id string) []deposedRecord {
+	out := ds[:0]
+	for _, d := range ds {
+		if d.ID != id {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func sensitiveNames(s provider.Schema) []string {
+	var out []string
+	for _, name := range s.AttributeNames() {
+		if s.Attributes[name].Sensitive {
+			out = append(out, name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package engine
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"strconv"
+
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// resourceRecord is one resource of a stack as stored (Resources bucket, key
+// stackID/address). Value is the complete object as last applied, encoded
+// with its type; a resource whose creation failed has no Value and no ID.
+type resourceRecord struct {
+	Addr          string          `json:"addr"`
+	Mode          formation.Mode  `json:"mode"`
+	Type          string          `json:"type"`
+	Name          string          `json:"name"`
+	Key           string          `json:"key,omitempty"`
+	ProviderName  string          `json:"provider"`
+	ProviderAlias string          `json:"provider_alias,omitempty"`
+	ID            string          `json:"id,omitempty"`
+	IDKey         string          `json:"id_key,omitempty"`
+	Value         json.RawMessage `json:"value,omitempty"` // cty JSON with its type (cty.DynamicPseudoType)
+	Sensitive     []string        `json:"sensitive,omitempty"`
+	Dependencies  []string        `json:"dependencies,omitempty"`
+	// PreventDestroy is remembered from the template, so removing the block
+	// does not lift it.
+	PreventDestroy      bool                     `json:"prevent_destroy,omitempty"`
+	CreateBeforeDestroy bool                     `json:"create_before_destroy,omitempty"`
+	Imported            bool                     `json:"imported,omitempty"`
+	Deposed             []deposedRecord          `json:"deposed,omitempty"`
+	Status              formation.ResourceStatus `json:"status"`
+	StatusMessage       string                   `json:"status_message,omitempty"`
+	Deployment          string                   `json:"deployment,omitempty"`
+}
+
+// deposedRecord is an object a create-before-destroy replacement has
+// superseded but not yet deleted.
+type deposedRecord struct {
+	ID    string          `json:"id"`
+	Value json.RawMessage `json:"value,omitempty"`
+}
+
+func resourceKey(stackID, addr string) []byte { return childKey(stackID, addr) }
+
+// encodeValue encodes a cty value with its type, so it decodes without a
+// schema. Unknown values cannot be stored: stored values are applied ones.
+func encodeValue(v cty.Value) (json.RawMessage, error) {
+	if v == cty.NilVal {
+		return nil, nil
+	}
+	b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
+	if err != nil {
+		return nil, formation.Wrap(formation.CodeInternal, "engine.encodeValue", "", err)
+	}
+	return b, nil
+}
+
+// decodeValue is encodeValue's inverse; no bytes decode as cty.NilVal.
+func decodeValue(b []byte) (cty.Value, error) {
+	if len(b) == 0 {
+		return cty.NilVal, nil
+	}
+	v, err := ctyjson.Unmarshal(b, cty.DynamicPseudoType)
+	if err != nil {
+		return cty.NilVal, formation.Wrap(formation.CodeInternal, "engine.decodeValue", "", err)
+	}
+	return v, nil
+}
+
+// loadResources reads every resource record of a stack, in address-key order.
+func loadResources(tx store.Tx, stackID string) ([]*resourceRecord, error) {
+	var out []*resourceRecord
+	err := tx.Scan(store.Resources, store.ScanOptions{Prefix: childPrefix(stackID)}, func(_, v []byte) (bool, error) {
+		rec := new(resourceRecord)
+		if err := decode(v, rec); err != nil {
+			return false, err
+		}
+		out = append(out, rec)
+		return true, nil
+	})
+	return out, err
+}
+
+// createToken is the idempotency token of the next creation of addr in a
+// stack: stack id, address and a generation that advances only once a
+// creation is recorded. A creation that failed but took effect (the
+// response was lost, or the process died) is therefore retried with the
+// same token — by a recovery, or by a later deployment such as
+// ContinueDeployStack — and the provider returns what it already made.
+func createToken(tx store.Tx, stackID, addr string) string {
+	return stackID + "/" + addr + "/" + strconv.FormatUint(generation(tx, stackID, addr), 10)
+}
+
+func generationKey(stackID, addr string) []byte { return childKey(stackID, "gen/"+addr) }
+
+func generation(tx store.Tx, stackID, addr string) uint64 {
+	if raw := tx.Get(store.Journal, generationKey(stackID, addr)); len(raw) == 8 {
+		return binary.BigEndian.Uint64(raw)
+	}
+	return 0
+}
+
+// advanceGeneration is written with a recorded creation.
+func advanceGeneration(tx store.Tx, stackID, addr string) error {
+	return tx.Put(store.Journal, generationKey(stackID, addr), binary.BigEndian.AppendUint64(nil, generation(tx, stackID, addr)+1))
+}
