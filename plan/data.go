@@ -11,8 +11,8 @@ import (
 
 // planData plans one data source instance: always NO_OPERATION, with the
 // value Expand read (Instance.DataResult), or read now when its
-// configuration is wholly known, or unknown when it can only be read during
-// apply. It returns nil when the instance cannot be planned.
+// configuration is wholly known and nothing it depends on changes, or
+// unknown when it can only be read during apply. It returns nil when the instance cannot be planned.
 func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change {
 	ch := &Change{
 		Addr: inst.Addr, Mode: formation.ModeData, Type: inst.Type, Name: inst.Name, Key: inst.Key,
@@ -30,9 +30,15 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change
 		return nil
 	}
 	config = unmarked(config)
-	if !config.IsWhollyKnown() {
+	switch {
+	case !config.IsWhollyKnown():
 		ch.After = cty.DynamicVal
 		ch.Reason = "read during apply: its configuration depends on values known only after apply"
+		return ch
+	case p.dependsOnChange(inst.DependsOn):
+		// What it reads may be what the deployment changes.
+		ch.After = cty.DynamicVal
+		ch.Reason = "read during apply: it depends on resources the deployment changes"
 		return ch
 	}
 	prov, ok := p.provider(inst.ProviderName, inst.ProviderAlias, inst.Addr, inst.Type)
@@ -61,4 +67,35 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change
 	ch.After = unmarked(resp.State)
 	ch.Schema = provider.InferSchema(ch.After)
 	return ch
+}
+
+// depsKey identifies a dependency list: instances of one block share the
+// slice.
+type depsKey struct {
+	first *string
+	n     int
+}
+
+// dependsOnChange reports whether any of deps is a managed resource with a
+// planned change, remembering the answer per shared dependency list.
+func (p *planner) dependsOnChange(deps []string) bool {
+	if len(deps) == 0 {
+		return false
+	}
+	k := depsKey{&deps[0], len(deps)}
+	if v, ok := p.depsMemo[k]; ok {
+		return v
+	}
+	changed := false
+	for _, d := range deps {
+		if c := p.planned[d]; c != nil && c.Mode == formation.ModeResource && c.Action != formation.ActionNoOperation {
+			changed = true
+			break
+		}
+	}
+	if p.depsMemo == nil {
+		p.depsMemo = map[depsKey]bool{}
+	}
+	p.depsMemo[k] = changed
+	return changed
 }

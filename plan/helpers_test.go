@@ -137,10 +137,11 @@ func (w *world) apply(cfg *template.Config, p *plan.Plan) {
 			continue
 		}
 		if c.Action == formation.ActionNoOperation {
-			if c.Imported {
-				w.state[addr] = c.Applied(c.ResourceID, c.After)
-			}
-			applied[addr] = w.state[addr].Value
+			// Lifecycle settings and dependencies may have changed.
+			r := c.Applied(c.ResourceID, c.After)
+			r.Imported = r.Imported || w.state[addr] != nil && w.state[addr].Imported
+			w.state[addr] = r
+			applied[addr] = c.After
 			continue
 		}
 		config, diags := cfg.Evaluate(inst, values)

@@ -28,6 +28,7 @@ type planner struct {
 	remote        map[string]remoteObject // refreshed objects by address
 	planned       map[string]*Change      // the change to make, by address
 	drifts        map[string]*Change      // drifted changes of template instances, by address
+	depsMemo      map[depsKey]bool        // dependsOnChange answers
 
 	diags hcl.Diagnostics // template evaluation errors
 	errs  []error         // every other problem
