@@ -52,9 +52,11 @@ func TestMake_Refresh(t *testing.T) {
 			summary: formation.PlanSummary{ResourceUpdate: 1},
 		},
 		{
-			name:    "deleted",
-			outside: func(p *sim.Provider) error { return p.DeleteOutOfBand(context.Background(), "huaweicloud_vpc_subnet.b") },
-			next:    vpcAB,
+			name: "deleted",
+			outside: func(p *sim.Provider) error {
+				return p.DeleteOutOfBand(context.Background(), "huaweicloud_vpc_subnet.b")
+			},
+			next: vpcAB,
 			wants: map[string]want{
 				"huaweicloud_vpc.a":                {action: formation.ActionNoOperation},
 				"huaweicloud_vpc_subnet.b (drift)": {action: formation.ActionDelete, drifted: true, reason: "resource was deleted outside Formation"},
@@ -63,9 +65,11 @@ func TestMake_Refresh(t *testing.T) {
 			summary: formation.PlanSummary{ResourceAdd: 1},
 		},
 		{
-			name:    "deleted, and removed from the template",
-			outside: func(p *sim.Provider) error { return p.DeleteOutOfBand(context.Background(), "huaweicloud_vpc_subnet.b") },
-			next:    removedB,
+			name: "deleted, and removed from the template",
+			outside: func(p *sim.Provider) error {
+				return p.DeleteOutOfBand(context.Background(), "huaweicloud_vpc_subnet.b")
+			},
+			next: removedB,
 			wants: map[string]want{
 				"huaweicloud_vpc.a":                {action: formation.ActionNoOperation},
 				"huaweicloud_vpc_subnet.b (drift)": {action: formation.ActionDelete, drifted: true},
