@@ -1,14 +1,20 @@
-// Command quickstart walks through a stack's lifecycle with Formation
-// embedded in the process: create stacks, list them, update one, and delete
-// it, printing what RFS would return at each step.
+// Command quickstart is Formation's main job in one program: deploy a small
+// network — a VPC, two subnets, a security group and a rule — into a stack
+// kept in an embedded bbolt file, with a simulated cloud standing in for
+// Huawei Cloud, and print what RFS would show: the stack events as they
+// happen, then the stack's resources and outputs.
 //
-// Run it with: go run ./examples/quickstart
+// Run it with:
+//
+//	go run ./examples/quickstart
+//
+// Everything is written to a temporary directory that is removed at the end.
+// The simulated provider and the engine are seeded, so the ids (and so the
+// whole output) are the same on every run.
 package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -16,7 +22,54 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
 )
+
+// network is the template: Terraform-language HCL, as RFS takes it. The
+// subnets depend on the VPC through vpc_id and the rule on the security
+// group, so the engine creates them in that order.
+const network = `
+variable "name" {
+  type    = string
+  default = "demo"
+}
+
+resource "huaweicloud_vpc" "vpc" {
+  name = "${var.name}-vpc"
+  cidr = "10.0.0.0/16"
+}
+
+resource "huaweicloud_vpc_subnet" "subnet" {
+  count      = 2
+  name       = "${var.name}-subnet-${count.index}"
+  vpc_id     = huaweicloud_vpc.vpc.id
+  cidr       = cidrsubnet(huaweicloud_vpc.vpc.cidr, 8, count.index)
+  gateway_ip = cidrhost(cidrsubnet(huaweicloud_vpc.vpc.cidr, 8, count.index), 1)
+}
+
+resource "huaweicloud_networking_secgroup" "web" {
+  name        = "${var.name}-web"
+  description = "HTTPS from anywhere"
+}
+
+resource "huaweicloud_networking_secgroup_rule" "https" {
+  security_group_id = huaweicloud_networking_secgroup.web.id
+  direction         = "ingress"
+  ethertype         = "IPv4"
+  protocol          = "tcp"
+  ports             = "443"
+  remote_ip_prefix  = "0.0.0.0/0"
+}
+
+output "vpc_id" {
+  value = huaweicloud_vpc.vpc.id
+}
+
+output "subnet_ids" {
+  value = huaweicloud_vpc_subnet.subnet[*].id
+}
+`
 
 func main() {
 	if err := run(context.Background()); err != nil {
@@ -31,72 +84,96 @@ func run(ctx context.Context) error {
 	}
 	defer os.RemoveAll(dir)
 
-	e, err := engine.Open(filepath.Join(dir, "formation.db"))
+	// The store: one bbolt file. A second process opening it while this one
+	// has it gets an ErrUnavailable error.
+	st, err := store.OpenBolt(filepath.Join(dir, "formation.db"), store.BoltOptions{})
+	if err != nil {
+		return err
+	}
+	// The cloud: a simulated provider that knows the common Huawei Cloud
+	// resource types (UseCatalog), so computed attributes get realistic
+	// values. Seed decides every id it makes.
+	cloud, err := sim.New(sim.Config{Seed: 1, UseCatalog: true})
+	if err != nil {
+		_ = st.Close()
+		return err
+	}
+	// The engine owns the store from here on: Close closes it. With
+	// DefaultProvider set, the simulated provider serves every provider name
+	// ("huaweicloud" here); IDSeed makes stack and deployment ids
+	// reproducible.
+	e, err := engine.New(engine.Config{Store: st, DefaultProvider: cloud, IDSeed: 1})
 	if err != nil {
 		return err
 	}
 	defer e.Close()
 
+	// Create the stack and deploy the template in one call, as RFS's
+	// CreateStack with a template_body does. It returns at once: the
+	// deployment runs in the background. Parallelism 1 applies one resource
+	// at a time, so the events below come in the same order on every run.
 	created, err := e.CreateStack(ctx, engine.CreateStackRequest{
-		Name:                     "network",
-		Description:              "VPC, subnets and security groups",
-		EnableDeletionProtection: true,
+		Name:               "network",
+		Description:        "a VPC with two subnets and a web security group",
+		EnableAutoRollback: true,
+		Template: engine.TemplateInput{
+			TemplateBody:  network,
+			VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "quickstart"}},
+		},
+		Options: engine.DeployOptions{Parallelism: 1},
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Println("created stack network:", created.StackID != "")
-	if _, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "compute"}); err != nil {
+	fmt.Println("stack id:     ", created.StackID)
+	fmt.Println("deployment id:", created.DeploymentID)
+
+	// Follow streams the deployment's events, oldest first, from its very
+	// first one; the channel closes once the deployment is over.
+	ref := engine.StackRef{Name: "network", ID: created.StackID}
+	events, err := e.Follow(ctx, ref, engine.FollowOptions{DeploymentID: created.DeploymentID})
+	if err != nil {
 		return err
+	}
+	fmt.Println("\nevents:")
+	for ev := range events {
+		fmt.Printf("  %3d %-20s %s\n", ev.Sequence, ev.EventType, ev.EventMessage)
 	}
 
-	page, err := e.ListStacks(ctx, engine.ListOptions{})
+	// Wait returns how the deployment ended (it has, since the stream closed).
+	res, err := e.Wait(ctx, created.DeploymentID)
 	if err != nil {
 		return err
 	}
-	for _, s := range page.Stacks {
-		fmt.Printf("%-8s %s\n", s.Name, s.Status)
+	fmt.Println("\nresult:", res.Status)
+	if !res.Succeeded() {
+		return fmt.Errorf("deployment %s ended %s: %s", res.DeploymentID, res.Status, res.Message)
 	}
 
-	// A bad name is refused with RFS's code, and nothing changes.
-	_, err = e.CreateStack(ctx, engine.CreateStackRequest{Name: "9lives"})
-	var fe *formation.Error
-	if errors.As(err, &fe) {
-		fmt.Printf("refused: %s (HTTP %d)\n", fe.Code, fe.HTTPStatus())
+	resources, err := e.ListStackResources(ctx, engine.ListResourcesRequest{StackRef: ref})
+	if err != nil {
+		return err
+	}
+	fmt.Println("\nresources:")
+	for _, r := range resources.StackResources {
+		addr := r.LogicalResourceType + "." + r.LogicalResourceName
+		if r.IndexKey != "" {
+			addr += "[" + r.IndexKey + "]"
+		}
+		line := fmt.Sprintf("  %-44s %-18s %s", addr, r.ResourceStatus, r.PhysicalResourceID)
+		if r.PhysicalResourceName != "" {
+			line += "  " + r.PhysicalResourceName
+		}
+		fmt.Println(line)
 	}
 
-	// Deletion protection must be lifted before the stack can go.
-	_, err = e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "network"}})
-	fmt.Println("delete while protected refused:", errors.Is(err, formation.ErrInvalidStatus))
-	if err := e.UpdateStack(ctx, engine.UpdateStackRequest{
-		StackRef:                 engine.StackRef{Name: "network", ID: created.StackID},
-		EnableDeletionProtection: new(false),
-	}); err != nil {
-		return err
-	}
-	dep, err := e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "network"}})
+	outputs, err := e.ListStackOutputs(ctx, engine.ListResourcesRequest{StackRef: ref})
 	if err != nil {
 		return err
 	}
-	res, err := e.Wait(ctx, dep)
-	if err != nil {
-		return err
+	fmt.Println("\noutputs:")
+	for _, o := range outputs.Outputs {
+		fmt.Printf("  %s (%s) = %s\n", o.Name, o.Type, o.Value)
 	}
-	fmt.Println("deletion ended:", res.Status)
-	_, err = e.GetStackMetadata(ctx, engine.StackRef{Name: "network"})
-	fmt.Println("network now:", errors.Is(err, formation.ErrNotFound))
-
-	meta, err := e.GetStackMetadata(ctx, engine.StackRef{Name: "compute"})
-	if err != nil {
-		return err
-	}
-	out, err := json.MarshalIndent(struct {
-		Name   string                `json:"stack_name"`
-		Status formation.StackStatus `json:"status"`
-	}{meta.Name, meta.Status}, "", "  ")
-	if err != nil {
-		return err
-	}
-	fmt.Println(string(out))
 	return nil
 }
