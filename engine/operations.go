@@ -225,3 +225,24 @@ func statusMessage(stack string, status formation.StackStatus, message string) s
 	}
 	return s
 }
+
+// WaitStack blocks until the stack is not *_IN_PROGRESS and returns its
+// metadata: after Open, to let a recovered operation finish, or to wait
+// for an operation another goroutine started. A stack whose deletion
+// completes meanwhile is ErrNotFound.
+func (e *Engine) WaitStack(ctx context.Context, ref StackRef) (formation.Stack, error) {
+	const op = "engine.WaitStack"
+	for {
+		s, err := e.GetStackMetadata(ctx, ref)
+		if err != nil || !s.Status.InProgress() {
+			return s, err
+		}
+		err = e.waitForChange(ctx, s.ID, func() bool {
+			cur, err := e.GetStackMetadata(ctx, ref)
+			return err != nil || cur.ID != s.ID || !cur.Status.InProgress()
+		})
+		if err != nil {
+			return formation.Stack{}, typed(op, err)
+		}
+	}
+}

@@ -254,6 +254,7 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 			x.values[c.Addr] = c.After
 		}
 	}
+	x.forgetVanished()
 	nodes, err := buildGraph(p)
 	if err != nil {
 		return fail(err)
@@ -273,6 +274,44 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 		out.message = failureMessage(x.errs)
 	}
 	return out, nil
+}
+
+// forgetVanished drops the records of resources the refresh found deleted
+// outside Formation and that the plan does not create again: there is
+// nothing left to delete, and a record of them would describe nothing. (A
+// deletion whose result a crash lost looks exactly like this.)
+func (x *execution) forgetVanished() {
+	planned := map[string]bool{}
+	var gone []string
+	for _, c := range x.plan.Changes {
+		switch {
+		case c.Drifted && c.Action == formation.ActionDelete && c.Deposed == "":
+			gone = append(gone, c.Addr)
+		case !c.Drifted:
+			planned[c.Addr] = true
+		}
+	}
+	var forget []string
+	x.mu.Lock()
+	for _, addr := range gone {
+		if !planned[addr] && x.records[addr] != nil {
+			forget = append(forget, addr)
+			delete(x.records, addr)
+			delete(x.values, addr)
+		}
+	}
+	x.mu.Unlock()
+	if len(forget) == 0 {
+		return
+	}
+	x.w.submit(func(tx *txn) error {
+		for _, addr := range forget {
+			if err := tx.Delete(store.Resources, resourceKey(x.stack.ID, addr)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // recordUnchanged, after a successful phase, keeps the records of unchanged
