@@ -12,8 +12,9 @@ import (
 // planData plans one data source instance: always NO_OPERATION, with the
 // value Expand read (Instance.DataResult), or read now when its
 // configuration is wholly known and nothing it depends on changes, or
-// unknown when it can only be read during apply. It returns nil when the instance cannot be planned.
-func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change {
+// unknown when it can only be read during apply. It returns nil when the
+// instance cannot be planned (the problem is recorded in s).
+func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot) *Change {
 	ch := &Change{
 		Addr: inst.Addr, Mode: formation.ModeData, Type: inst.Type, Name: inst.Name, Key: inst.Key,
 		ProviderName: inst.ProviderName, ProviderAlias: inst.ProviderAlias,
@@ -26,10 +27,9 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change
 	}
 	config, diags := p.cfg.Evaluate(inst, p.vals)
 	if diags.HasErrors() {
-		p.diags = append(p.diags, errorsOnly(diags)...)
+		s.diags = errorsOnly(diags)
 		return nil
 	}
-	config = unmarked(config)
 	switch {
 	case !config.IsWhollyKnown():
 		ch.After = cty.DynamicVal
@@ -47,7 +47,7 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change
 	}
 	reader, ok := prov.(provider.DataSourceReader)
 	if !ok {
-		p.errs = append(p.errs, formation.Errorf(formation.CodeInvalidTemplate, opMake, inst.Addr,
+		s.fail(formation.Errorf(formation.CodeInvalidTemplate, opMake, inst.Addr,
 			"provider %q cannot read data sources", inst.ProviderName))
 		return nil
 	}
@@ -57,10 +57,9 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance) *Change
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			p.errs = append(p.errs, ctx.Err())
-			return nil
+			return nil // the walk returns ctx.Err()
 		}
-		p.errs = append(p.errs, &formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: inst.Addr,
+		s.fail(&formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: inst.Addr,
 			Message: "reading the data source failed", Err: err})
 		return nil
 	}
@@ -83,6 +82,8 @@ func (p *planner) dependsOnChange(deps []string) bool {
 		return false
 	}
 	k := depsKey{&deps[0], len(deps)}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if v, ok := p.depsMemo[k]; ok {
 		return v
 	}

@@ -21,19 +21,18 @@ const (
 )
 
 // planManaged plans one managed resource instance. It returns nil when the
-// instance cannot be planned (the problem is recorded); a drifted change is
-// recorded in p.drifts.
-func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Change {
+// instance cannot be planned (the problem is recorded in s); a drifted
+// change is recorded in s.drift.
+func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *slot) *Change {
 	prov, ok := p.provider(inst.ProviderName, inst.ProviderAlias, inst.Addr, inst.Type)
 	if !ok {
 		return nil
 	}
 	config, diags := p.cfg.Evaluate(inst, p.vals)
 	if diags.HasErrors() {
-		p.diags = append(p.diags, errorsOnly(diags)...)
+		s.diags = errorsOnly(diags)
 		return nil
 	}
-	config = unmarked(config)
 	se := p.schemaFor(prov, inst.ProviderName, inst.ProviderAlias, inst.Type)
 	ch := &Change{
 		Addr: inst.Addr, Mode: formation.ModeResource, Type: inst.Type, Name: inst.Name, Key: inst.Key,
@@ -51,10 +50,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Cha
 	if rec := p.prior[inst.Addr]; rec != nil && rec.Mode != formation.ModeData {
 		base, baseID, recorded = rec.Value, rec.ID, rec.Value
 		if d := p.drift(rec, se); d != nil {
-			if p.drifts == nil {
-				p.drifts = map[string]*Change{}
-			}
-			p.drifts[inst.Addr] = d
+			s.drift = d
 			if d.Action == formation.ActionDelete {
 				base, baseID, deletedOutside = cty.NilVal, "", true
 			} else {
@@ -64,7 +60,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Cha
 	} else if inst.ImportID != "" {
 		v, err := p.importObject(ctx, prov, inst)
 		if err != nil {
-			p.errs = append(p.errs, err)
+			s.fail(err)
 			return nil
 		}
 		base, baseID, recorded = v, idOf(v, se.schema.IDKey()), v
@@ -88,8 +84,8 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Cha
 
 	if base == cty.NilVal {
 		after, err := schema.PlannedValue(config)
-		if err != nil || !p.validate(ctx, prov, inst, config) {
-			p.invalid(inst.Addr, err)
+		if err != nil || !s.validate(ctx, prov, inst, config) {
+			s.invalid(inst.Addr, err)
 			return nil
 		}
 		ch.Action, ch.Before, ch.After = formation.ActionAdd, cty.NullVal(after.Type()), after
@@ -100,19 +96,33 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Cha
 		return ch
 	}
 
-	planned, err := schema.PlannedUpdate(base, config)
-	if err != nil || !p.validate(ctx, prov, inst, config) {
-		p.invalid(inst.Addr, err)
+	ch.Before, ch.ResourceID = base, baseID
+	coerced, err := schema.Coerce(config)
+	if err != nil || !s.validate(ctx, prov, inst, config) {
+		s.invalid(inst.Addr, err)
 		return nil
 	}
-	ch.Before, ch.ResourceID = base, baseID
-	replace := schema.RequiresReplace(base, planned)
 	trigger := p.triggeredBy(inst)
+	if trigger == "" && unchanged(schema, coerced, base) {
+		// The common case of a re-plan, without building the planned
+		// object: it would be base itself.
+		ch.Action, ch.After = formation.ActionNoOperation, base
+		if ch.Imported {
+			ch.Reason = importReason(ch.ImportID, "", nil)
+		}
+		return ch
+	}
+	planned, err := schema.PlannedUpdate(base, coerced)
+	if err != nil {
+		s.invalid(inst.Addr, err)
+		return nil
+	}
+	replace := schema.RequiresReplace(base, planned)
 	switch {
 	case len(replace) > 0 || trigger != "":
-		after, err := schema.PlannedValue(config)
+		after, err := schema.PlannedValue(coerced)
 		if err != nil {
-			p.invalid(inst.Addr, err)
+			s.invalid(inst.Addr, err)
 			return nil
 		}
 		ch.After, ch.RequiresReplace = after, replace
@@ -126,7 +136,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Cha
 			ch.Reason = "force-new " + attrPhrase(pathNames(replace)) + " changed"
 		}
 		if inst.Lifecycle.PreventDestroy {
-			p.errs = append(p.errs, preventDestroyError(inst.Addr, "replace", ch.Reason))
+			s.fail(preventDestroyError(inst.Addr, "replace", ch.Reason))
 		}
 	case sameValue(planned, base):
 		ch.Action, ch.After = formation.ActionNoOperation, base
@@ -140,16 +150,46 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance) *Cha
 	return ch
 }
 
+// unchanged reports whether schema.PlannedUpdate(prior, config) would be
+// prior itself: prior has exactly the schema's attributes, each of the
+// type config (a coerced configuration) has, and config sets each to
+// prior's value or leaves a computed one null (which keeps the prior
+// value). It spares the re-plan of an unchanged resource building the
+// planned object only to find it equal.
+func unchanged(schema provider.Schema, config, prior cty.Value) bool {
+	if !isObject(config) || !isObject(prior) {
+		return false
+	}
+	pty, cfgType := prior.Type(), config.Type()
+	if len(pty.AttributeTypes()) != len(schema.Attributes) {
+		return false
+	}
+	for name, a := range schema.Attributes {
+		if !pty.HasAttribute(name) || !cfgType.HasAttribute(name) {
+			return false
+		}
+		cv, pv := config.GetAttr(name), prior.GetAttr(name)
+		switch {
+		case !cv.Type().Equals(pv.Type()):
+			return false
+		case a.Computed && cv.IsKnown() && cv.IsNull():
+		case !cv.RawEquals(pv):
+			return false
+		}
+	}
+	return true
+}
+
 // validate runs the provider's own checks (provider.Validator), recording
 // a refusal; it reports whether the configuration passed.
-func (p *planner) validate(ctx context.Context, prov provider.Provider, inst *template.Instance, config cty.Value) bool {
+func (s *slot) validate(ctx context.Context, prov provider.Provider, inst *template.Instance, config cty.Value) bool {
 	v, ok := prov.(provider.Validator)
 	if !ok {
 		return true
 	}
 	err := v.Validate(ctx, provider.ValidateRequest{TypeName: inst.Type, Address: inst.Addr, Config: config})
 	if err != nil {
-		p.invalid(inst.Addr, err)
+		s.invalid(inst.Addr, err)
 		return false
 	}
 	return true
@@ -157,9 +197,9 @@ func (p *planner) validate(ctx context.Context, prov provider.Provider, inst *te
 
 // invalid records a configuration the schema or the provider refuses; a
 // nil err was recorded already.
-func (p *planner) invalid(addr string, err error) {
+func (s *slot) invalid(addr string, err error) {
 	if err != nil {
-		p.errs = append(p.errs, &formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: addr, Err: err})
+		s.fail(&formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: addr, Err: err})
 	}
 }
 
@@ -191,7 +231,7 @@ func (p *planner) importObject(ctx context.Context, prov provider.Provider, inst
 // changes), as "address" or "address.path"; "" when nothing triggers.
 func (p *planner) triggeredBy(inst *template.Instance) string {
 	for _, t := range inst.Lifecycle.ReplaceTriggeredBy {
-		c := p.planned[t.Addr]
+		c := p.plannedChange(t.Addr)
 		if c == nil {
 			continue
 		}

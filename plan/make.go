@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
@@ -14,8 +15,10 @@ import (
 
 const opMake = "plan.Make"
 
-// planner holds one run of Make. It is used by one goroutine, except for
-// the provider reads of a refresh (refresh.go).
+// planner holds one run of Make. Its phases (refresh, walk, state
+// changes) run one after the other; within the walk, instances are planned
+// concurrently (walk.go): the caches are filled before it and only read
+// during it, and what instances share is guarded by mu.
 type planner struct {
 	cfg       *template.Config
 	prior     State
@@ -24,14 +27,15 @@ type planner struct {
 
 	providerCache map[string]providerEntry // by provider configuration address
 	schemaCache   map[schemaKey]*schemaEntry
-	vals          *values
 	remote        map[string]remoteObject // refreshed objects by address
-	planned       map[string]*Change      // the change to make, by address
-	drifts        map[string]*Change      // drifted changes of template instances, by address
-	depsMemo      map[depsKey]bool        // dependsOnChange answers
+	vals          *values                 // safe for concurrent use
 
-	diags hcl.Diagnostics // template evaluation errors
-	errs  []error         // every other problem
+	mu       sync.Mutex
+	planned  map[string]*Change // the change to make, by address; guarded by mu
+	depsMemo map[depsKey]bool   // dependsOnChange answers; guarded by mu
+
+	diags hcl.Diagnostics // template evaluation errors, in address order
+	errs  []error         // every other problem, in address order
 }
 
 func newPlanner(cfg *template.Config, prior State, providers Providers, opts Options) *planner {
@@ -74,46 +78,6 @@ func (p *planner) run(ctx context.Context) (*Plan, error) {
 	return plan, nil
 }
 
-// walk plans every instance of the template in dependency order and returns
-// their changes (drifted ones included) in address order.
-func (p *planner) walk(ctx context.Context) ([]*Change, error) {
-	insts := p.cfg.Instances()
-	p.vals = newValues(len(insts))
-	p.planned = make(map[string]*Change, len(insts))
-	for i, addr := range p.cfg.Graph().TopologicalOrder() {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		inst := p.cfg.Instance(addr)
-		var ch *Change
-		if inst.Mode == formation.ModeData {
-			ch = p.planData(ctx, inst)
-		} else {
-			ch = p.planManaged(ctx, inst)
-		}
-		if ch == nil {
-			continue // failed; dependents see it as unknown
-		}
-		p.planned[addr] = ch
-		p.vals.set(inst.Resource, addr, ch.After)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]*Change, 0, len(insts)+len(p.drifts))
-	for _, inst := range insts {
-		if d := p.drifts[inst.Addr]; d != nil {
-			out = append(out, d)
-		}
-		if ch := p.planned[inst.Addr]; ch != nil {
-			out = append(out, ch)
-		}
-	}
-	return out, nil
-}
-
 // stateChanges plans what the state has and the template has not (every
 // recorded resource when destroying), and every deposed object, sorted.
 func (p *planner) stateChanges() []*Change {
@@ -121,13 +85,17 @@ func (p *planner) stateChanges() []*Change {
 	if p.opts.Destroy {
 		reason = "the stack is being deleted"
 	}
-	var out []*Change
-	for _, addr := range sortedAddrs(p.prior) {
-		rec := p.prior[addr]
-		if rec == nil || rec.Mode == formation.ModeData {
-			continue
+	var recs []*Resource
+	for addr, rec := range p.prior {
+		if rec != nil && rec.Mode != formation.ModeData &&
+			(p.opts.Destroy || p.cfg.Instance(addr) == nil || len(rec.Deposed) > 0) {
+			recs = append(recs, rec)
 		}
-		if p.opts.Destroy || p.cfg.Instance(addr) == nil {
+	}
+	slices.SortFunc(recs, func(a, b *Resource) int { return template.CompareAddrs(a.Addr, b.Addr) })
+	var out []*Change
+	for _, rec := range recs {
+		if p.opts.Destroy || p.cfg.Instance(rec.Addr) == nil {
 			out = append(out, p.planDelete(rec, reason)...)
 		}
 		out = append(out, p.planDeposed(rec)...)
@@ -262,16 +230,6 @@ func summarize(changes []*Change) formation.PlanSummary {
 		}
 	}
 	return s
-}
-
-// sortedAddrs lists the state's addresses in template.CompareAddrs order.
-func sortedAddrs(s State) []string {
-	out := make([]string, 0, len(s))
-	for a := range s {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, template.CompareAddrs)
-	return out
 }
 
 // nullOf is a null of v's type (or of any type when v is missing).

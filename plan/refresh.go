@@ -3,11 +3,13 @@ package plan
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/template"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -26,12 +28,15 @@ func (p *planner) refresh(ctx context.Context) error {
 		rec  *Resource
 		prov provider.Provider
 	}
-	var jobs []job
-	for _, addr := range sortedAddrs(p.prior) {
-		rec := p.prior[addr]
-		if rec == nil || rec.Mode == formation.ModeData {
-			continue
+	recs := make([]*Resource, 0, len(p.prior))
+	for _, rec := range p.prior {
+		if rec != nil && rec.Mode != formation.ModeData {
+			recs = append(recs, rec)
 		}
+	}
+	slices.SortFunc(recs, func(a, b *Resource) int { return template.CompareAddrs(a.Addr, b.Addr) }) // problems in address order
+	jobs := make([]job, 0, len(recs))
+	for _, rec := range recs {
 		if prov, ok := p.provider(rec.ProviderName, rec.ProviderAlias, rec.Addr, rec.Type); ok {
 			jobs = append(jobs, job{rec, prov})
 		}
@@ -76,10 +81,12 @@ func read(ctx context.Context, prov provider.Provider, rec *Resource) (remoteObj
 		return remoteObject{}, &formation.Error{Code: formation.CodeInternal, Op: opMake, Resource: rec.Addr,
 			Message: "refreshing " + rec.ID + " failed", Err: err}
 	}
-	v := unmarked(resp.State)
-	if !isObject(v) || !v.IsWhollyKnown() {
+	// The provider contract promises a complete object; checking that it
+	// is wholly known and unmarked would walk every value once more.
+	v := resp.State
+	if !isObject(v) {
 		return remoteObject{}, formation.Errorf(formation.CodeInternal, opMake, rec.Addr,
-			"the provider read %s as %s, not a known object", rec.ID, describe(v))
+			"the provider read %s as %s, not an object", rec.ID, describe(v))
 	}
 	return remoteObject{value: v}, nil
 }

@@ -1,0 +1,137 @@
+package plan
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/template"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// slot holds what planning one instance produced. Each instance's slot is
+// written by the one goroutine that plans it and read after the walk, so
+// the outcome (changes, diagnostics, errors, all in address order) does
+// not depend on scheduling.
+type slot struct {
+	change *Change
+	drift  *Change
+	diags  hcl.Diagnostics
+	errs   []error
+}
+
+// fail records a problem of the instance.
+func (s *slot) fail(err error) { s.errs = append(s.errs, err) }
+
+// walk plans every instance of the template, each once everything it
+// depends on is planned, Options.Parallelism at a time, and returns the
+// changes (drifted ones included) in address order.
+func (p *planner) walk(ctx context.Context) ([]*Change, error) {
+	insts := p.cfg.Instances()
+	n := len(insts)
+	p.vals = newValues(n)
+	p.planned = make(map[string]*Change, n)
+	p.lookups(insts)
+
+	// The dependency graph by position: pending counts what an instance
+	// waits for, dependents lists who waits for it.
+	index := make(map[string]int32, n)
+	for i, inst := range insts {
+		index[inst.Addr] = int32(i)
+	}
+	pending := make([]atomic.Int32, n)
+	dependents := make([][]int32, n)
+	for i, inst := range insts {
+		for _, d := range inst.DependsOn {
+			if j, ok := index[d]; ok && int(j) != i {
+				pending[i].Add(1)
+				dependents[j] = append(dependents[j], int32(i))
+			}
+		}
+	}
+
+	slots := make([]slot, n)
+	ready := make(chan int32, n)
+	for i := range pending {
+		if pending[i].Load() == 0 {
+			ready <- int32(i)
+		}
+	}
+	var done atomic.Int32
+	var wg sync.WaitGroup
+	for range min(p.opts.Parallelism, n) {
+		wg.Go(func() {
+			for i := range ready {
+				if ctx.Err() == nil {
+					p.planInstance(ctx, insts[i], &slots[i])
+				}
+				for _, j := range dependents[i] {
+					if pending[j].Add(-1) == 0 {
+						ready <- j
+					}
+				}
+				if done.Add(1) == int32(n) {
+					close(ready)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	out := make([]*Change, 0, n)
+	for i := range slots {
+		s := &slots[i]
+		if s.drift != nil {
+			out = append(out, s.drift)
+		}
+		if s.change != nil {
+			out = append(out, s.change)
+		}
+		p.diags = append(p.diags, s.diags...)
+		p.errs = append(p.errs, s.errs...)
+	}
+	return out, nil
+}
+
+// planInstance plans one instance into its slot and publishes its planned
+// value for the instances that depend on it.
+func (p *planner) planInstance(ctx context.Context, inst *template.Instance, s *slot) {
+	if inst.Mode == formation.ModeData {
+		s.change = p.planData(ctx, inst, s)
+	} else {
+		s.change = p.planManaged(ctx, inst, s)
+	}
+	if s.change == nil {
+		return // failed: dependents see it as unknown
+	}
+	p.mu.Lock()
+	p.planned[inst.Addr] = s.change
+	p.mu.Unlock()
+	p.vals.set(inst.Resource, inst.Addr, s.change.After)
+}
+
+// plannedChange returns the change planned for addr, nil if none (yet).
+func (p *planner) plannedChange(addr string) *Change {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.planned[addr]
+}
+
+// lookups looks up, in address order, the provider and the schema of every
+// instance that needs them, so that the walk only reads the caches and a
+// missing provider is reported for the same address every time.
+func (p *planner) lookups(insts []*template.Instance) {
+	for _, inst := range insts {
+		if inst.Mode == formation.ModeData && inst.DataResult != cty.NilVal {
+			continue
+		}
+		if prov, ok := p.provider(inst.ProviderName, inst.ProviderAlias, inst.Addr, inst.Type); ok && inst.Mode != formation.ModeData {
+			p.schemaFor(prov, inst.ProviderName, inst.ProviderAlias, inst.Type)
+		}
+	}
+}
