@@ -35,10 +35,11 @@ func (c *Change) Item() formation.PlanItem {
 	if c.Mode == formation.ModeData || c.Action == formation.ActionNoOperation {
 		return it
 	}
-	for _, name := range attributeNames(c.Before, c.After) {
+	b, a := unmarked(c.Before), unmarked(c.After)
+	for _, name := range attributeNames(b, a) {
 		path := cty.GetAttrPath(name)
-		before, _ := getPath(c.Before, path)
-		after, _ := getPath(c.After, path)
+		before, _ := getPath(b, path)
+		after, _ := getPath(a, path)
 		if isNull(before) && isNull(after) || sameValue(before, after) {
 			continue
 		}

@@ -74,6 +74,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 
 func (c *Change) jsonChange() jsonChange {
 	enc := &jsonValue{unknown: []byte("null"), sensitive: []byte("null"), paths: c.Sensitive}
+	before, after := unmarked(c.Before), unmarked(c.After)
 	value := func(v cty.Value) json.RawMessage {
 		var buf bytes.Buffer
 		enc.encode(&buf, v, nil)
@@ -87,13 +88,13 @@ func (c *Change) jsonChange() jsonChange {
 		Dependencies:        append([]string{}, c.Dependencies...),
 		CreateBeforeDestroy: c.CreateBeforeDestroy, PreventDestroy: c.PreventDestroy,
 		RequiresReplace: pathNames(c.RequiresReplace),
-		Before:          value(c.Before),
-		After:           value(c.After),
-		AfterUnknown:    markers(c.After, nil, func(v cty.Value, _ cty.Path) bool { return !v.IsKnown() }),
+		Before:          value(before),
+		After:           value(after),
+		AfterUnknown:    markers(after, nil, func(v cty.Value, _ cty.Path) bool { return !v.IsKnown() }),
 	}
 	sensitive := func(_ cty.Value, path cty.Path) bool { return underAny(path, c.Sensitive) }
-	j.BeforeSensitive = markers(c.Before, nil, sensitive)
-	j.AfterSensitive = markers(c.After, nil, sensitive)
+	j.BeforeSensitive = markers(before, nil, sensitive)
+	j.AfterSensitive = markers(after, nil, sensitive)
 	return j
 }
 

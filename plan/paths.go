@@ -32,15 +32,6 @@ func formatPath(path cty.Path) string {
 	return b.String()
 }
 
-// formatPaths joins formatted paths with ", ".
-func formatPaths(paths []cty.Path) string {
-	names := make([]string, len(paths))
-	for i, p := range paths {
-		names[i] = formatPath(p)
-	}
-	return strings.Join(names, ", ")
-}
-
 // underAny reports whether path is, or lies inside, one of paths.
 func underAny(path cty.Path, paths []cty.Path) bool {
 	for _, s := range paths {

@@ -168,17 +168,18 @@ func (t *textWriter) change(c *Change) {
 		kind = "data"
 	}
 	fmt.Fprintf(b, "%s %s %s %s {\n", sym, kind, quote(c.Type), quote(c.Name))
+	before, after := unmarked(c.Before), unmarked(c.After)
 	switch {
 	case c.Mode == formation.ModeData:
 		b.WriteString("        # (config refers to values not yet known)\n")
 	case c.Action == formation.ActionAdd:
-		t.object(6, "+", cty.NilVal, c.After, nil)
+		t.object(6, "+", cty.NilVal, after, nil)
 	case c.Action == formation.ActionDelete:
-		t.object(6, "-", c.Before, cty.NilVal, nil)
+		t.object(6, "-", before, cty.NilVal, nil)
 	case c.Action == formation.ActionNoOperation:
-		t.object(6, " ", c.Before, c.After, nil)
+		t.object(6, " ", before, after, nil)
 	default:
-		t.object(6, "~", c.Before, c.After, nil)
+		t.object(6, "~", before, after, nil)
 	}
 	b.WriteString("    }\n")
 }
