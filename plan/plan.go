@@ -164,9 +164,9 @@ type Change struct {
 	// prior value, "all" resolved to every configurable attribute. Refine
 	// applies them again.
 	IgnoreChanges []cty.Path
-	// Imported reports that the instance is imported by this plan, from
-	// ImportID.
+	// Imported reports that the instance is imported by this plan.
 	Imported bool
+	// ImportID is the id its import block gives ("" unless Imported).
 	ImportID string
 	// Deposed is the physical id of the deposed object this change deletes;
 	// "" for every other change.

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -52,6 +53,17 @@ func (p *planner) walk(ctx context.Context) ([]*Change, error) {
 		}
 	}
 
+	if stuck := unordered(pending, dependents); len(stuck) > 0 {
+		// A Config's graph is acyclic; a cycle would leave the walk waiting
+		// forever, so it is refused up front.
+		var names []string
+		for _, i := range stuck[:min(len(stuck), 5)] {
+			names = append(names, insts[i].Addr)
+		}
+		return nil, formation.Errorf(formation.CodeInvalidTemplate, opMake, "",
+			"%d instances depend on each other in a cycle (%s)", len(stuck), strings.Join(names, ", "))
+	}
+
 	slots := make([]slot, n)
 	ready := make(chan int32, n)
 	for i := range pending {
@@ -96,6 +108,35 @@ func (p *planner) walk(ctx context.Context) ([]*Change, error) {
 		p.errs = append(p.errs, s.errs...)
 	}
 	return out, nil
+}
+
+// unordered returns the instances that can never be planned because they
+// are on or behind a dependency cycle: Kahn's algorithm on the counts.
+func unordered(pending []atomic.Int32, dependents [][]int32) []int32 {
+	waiting := make([]int32, len(pending))
+	queue := make([]int32, 0, len(pending))
+	for i := range pending {
+		if waiting[i] = pending[i].Load(); waiting[i] == 0 {
+			queue = append(queue, int32(i))
+		}
+	}
+	for k := 0; k < len(queue); k++ {
+		for _, j := range dependents[queue[k]] {
+			if waiting[j]--; waiting[j] == 0 {
+				queue = append(queue, j)
+			}
+		}
+	}
+	if len(queue) == len(pending) {
+		return nil
+	}
+	var stuck []int32
+	for i, w := range waiting {
+		if w > 0 {
+			stuck = append(stuck, int32(i))
+		}
+	}
+	return stuck
 }
 
 // planInstance plans one instance into its slot and publishes its planned

@@ -1,0 +1,102 @@
+package plan
+
+import (
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestUnordered finds the instances on or behind a cycle, which the walk
+// refuses rather than waiting for ever.
+func TestUnordered(t *testing.T) {
+	// 0 ← 1 ← 2 ← 3 ← 2 (2 and 3 form a cycle), 4 alone.
+	deps := map[int32][]int32{1: {0}, 2: {1, 3}, 3: {2}}
+	pending := make([]atomic.Int32, 5)
+	dependents := make([][]int32, 5)
+	for i, ds := range deps {
+		for _, d := range ds {
+			pending[i].Add(1)
+			dependents[d] = append(dependents[d], i)
+		}
+	}
+	if got := unordered(pending, dependents); !slices.Equal(got, []int32{2, 3}) {
+		t.Errorf("unordered = %v, want [2 3]", got)
+	}
+	delete(deps, 3)
+	pending[2].Add(-1)
+	dependents[3] = nil
+	pending[3].Store(0)
+	if got := unordered(pending, dependents); got != nil {
+		t.Errorf("unordered of an acyclic graph = %v", got)
+	}
+}
+
+func TestSetPath(t *testing.T) {
+	obj := cty.ObjectVal(map[string]cty.Value{
+		"tags": cty.MapVal(map[string]cty.Value{"a": cty.StringVal("1"), "b": cty.StringVal("2")}),
+		"list": cty.ListVal([]cty.Value{cty.StringVal("x"), cty.StringVal("y")}),
+		"name": cty.StringVal("n"),
+	})
+	tests := []struct {
+		path  cty.Path
+		nv    cty.Value
+		found bool
+		want  cty.Value
+	}{
+		{cty.GetAttrPath("name"), cty.StringVal("m"), true, cty.StringVal("m")},
+		{cty.GetAttrPath("name"), cty.NilVal, false, cty.NullVal(cty.String)},
+		{cty.GetAttrPath("tags").Index(cty.StringVal("a")), cty.StringVal("9"), true, cty.StringVal("9")},
+		{cty.GetAttrPath("tags").GetAttr("c"), cty.StringVal("3"), true, cty.StringVal("3")},
+		{cty.GetAttrPath("list").Index(cty.NumberIntVal(1)), cty.StringVal("z"), true, cty.StringVal("z")},
+		{cty.GetAttrPath("new"), cty.True, true, cty.True},
+	}
+	for _, tt := range tests {
+		got := setPath(obj, tt.path, tt.nv, tt.found)
+		if v, ok := getPath(got, tt.path); !ok || !v.RawEquals(tt.want) {
+			t.Errorf("setPath(%s) then getPath = %#v, %v; want %#v", formatPath(tt.path), v, ok, tt.want)
+		}
+	}
+	// A missing map key is removed; a path through nothing changes nothing.
+	got := setPath(obj, cty.GetAttrPath("tags").Index(cty.StringVal("a")), cty.NilVal, false)
+	if _, ok := getPath(got, cty.GetAttrPath("tags").Index(cty.StringVal("a"))); ok {
+		t.Error("map key not removed")
+	}
+	if got := setPath(obj, cty.GetAttrPath("missing").GetAttr("x"), cty.True, true); !got.RawEquals(obj) {
+		t.Error("a path through a missing attribute changed the object")
+	}
+}
+
+func TestLCS(t *testing.T) {
+	s := func(xs ...string) []cty.Value {
+		out := make([]cty.Value, len(xs))
+		for i, x := range xs {
+			out[i] = cty.StringVal(x)
+		}
+		return out
+	}
+	ops := lcs(s("a", "b", "c", "d"), s("a", "x", "c", "d", "e"))
+	var kept, removed, added int
+	for _, op := range ops {
+		switch {
+		case op.bi >= 0 && op.ai >= 0:
+			kept++
+		case op.bi >= 0:
+			removed++
+		default:
+			added++
+		}
+	}
+	if kept != 3 || removed != 1 || added != 2 {
+		t.Errorf("kept %d removed %d added %d, want 3 1 2: %v", kept, removed, added, ops)
+	}
+}
+
+func TestAttrKey(t *testing.T) {
+	for in, want := range map[string]string{"name": "name", "a-b_1": "a-b_1", "1a": `"1a"`, "a b": `"a b"`, "": `""`} {
+		if got := attrKey(in); got != want {
+			t.Errorf("attrKey(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
