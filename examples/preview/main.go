@@ -18,6 +18,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log"
 	"os"
 
@@ -57,12 +58,12 @@ resource "huaweicloud_vpc_subnet" "subnet" {
 `
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, w io.Writer) error {
 	// The simulated provider stands in for Huawei Cloud. With the catalog it
 	// knows the types' schemas — which attributes are computed ("known after
 	// apply"), which force a replacement — and answers the availability
@@ -83,8 +84,8 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("=== plan (text) ===")
-	if err := p.WriteText(os.Stdout); err != nil {
+	fmt.Fprintln(w, "=== plan (text) ===")
+	if err := p.WriteText(w); err != nil {
 		return err
 	}
 	raw, err := json.Marshal(p) // *plan.Plan implements json.Marshaler
@@ -95,8 +96,8 @@ func run(ctx context.Context) error {
 	if err := json.Indent(&pretty, raw, "", "  "); err != nil {
 		return err
 	}
-	fmt.Println("\n=== plan (JSON) ===")
-	fmt.Println(pretty.String())
+	fmt.Fprintln(w, "\n=== plan (JSON) ===")
+	fmt.Fprintln(w, pretty.String())
 
 	// 2. Against a deployed stack: deploy the template once, then preview a
 	// change of its variables. PreviewStack plans as CreateExecutionPlan
@@ -134,12 +135,12 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("\n=== plan against the deployed stack (text) ===")
-	if err := changed.WriteText(os.Stdout); err != nil {
+	fmt.Fprintln(w, "\n=== plan against the deployed stack (text) ===")
+	if err := changed.WriteText(w); err != nil {
 		return err
 	}
 	// Items are the plan as RFS's GetExecutionPlan returns it.
-	fmt.Println("\n=== the same plan as RFS execution-plan items ===")
+	fmt.Fprintln(w, "\n=== the same plan as RFS execution-plan items ===")
 	for _, it := range changed.Items() {
 		var attrs []string
 		for _, a := range it.Attributes {
@@ -151,11 +152,11 @@ func run(ctx context.Context) error {
 		if it.ActionReason != "" {
 			line += " (" + it.ActionReason + ")"
 		}
-		fmt.Println(line)
+		fmt.Fprintln(w, line)
 		for _, a := range attrs {
-			fmt.Println("    " + a)
+			fmt.Fprintln(w, "    "+a)
 		}
 	}
-	fmt.Printf("summary: %+v\n", changed.Summary)
+	fmt.Fprintf(w, "summary: %+v\n", changed.Summary)
 	return nil
 }

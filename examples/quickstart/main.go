@@ -16,6 +16,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -72,12 +73,12 @@ output "subnet_ids" {
 `
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, w io.Writer) error {
 	dir, err := os.MkdirTemp("", "formation-quickstart")
 	if err != nil {
 		return err
@@ -125,8 +126,8 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("stack id:     ", created.StackID)
-	fmt.Println("deployment id:", created.DeploymentID)
+	fmt.Fprintln(w, "stack id:     ", created.StackID)
+	fmt.Fprintln(w, "deployment id:", created.DeploymentID)
 
 	// Follow streams the deployment's events, oldest first, from its very
 	// first one; the channel closes once the deployment is over.
@@ -135,9 +136,9 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("\nevents:")
+	fmt.Fprintln(w, "\nevents:")
 	for ev := range events {
-		fmt.Printf("  %3d %-20s %s\n", ev.Sequence, ev.EventType, ev.EventMessage)
+		fmt.Fprintf(w, "  %3d %-20s %s\n", ev.Sequence, ev.EventType, ev.EventMessage)
 	}
 
 	// Wait returns how the deployment ended (it has, since the stream closed).
@@ -145,7 +146,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("\nresult:", res.Status)
+	fmt.Fprintln(w, "\nresult:", res.Status)
 	if !res.Succeeded() {
 		return fmt.Errorf("deployment %s ended %s: %s", res.DeploymentID, res.Status, res.Message)
 	}
@@ -154,7 +155,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("\nresources:")
+	fmt.Fprintln(w, "\nresources:")
 	for _, r := range resources.StackResources {
 		addr := r.LogicalResourceType + "." + r.LogicalResourceName
 		if r.IndexKey != "" {
@@ -164,16 +165,16 @@ func run(ctx context.Context) error {
 		if r.PhysicalResourceName != "" {
 			line += "  " + r.PhysicalResourceName
 		}
-		fmt.Println(line)
+		fmt.Fprintln(w, line)
 	}
 
 	outputs, err := e.ListStackOutputs(ctx, engine.ListResourcesRequest{StackRef: ref})
 	if err != nil {
 		return err
 	}
-	fmt.Println("\noutputs:")
+	fmt.Fprintln(w, "\noutputs:")
 	for _, o := range outputs.Outputs {
-		fmt.Printf("  %s (%s) = %s\n", o.Name, o.Type, o.Value)
+		fmt.Fprintf(w, "  %s (%s) = %s\n", o.Name, o.Type, o.Value)
 	}
 	return nil
 }

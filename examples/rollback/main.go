@@ -18,7 +18,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
+	"os"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
@@ -63,12 +65,12 @@ resource "huaweicloud_networking_secgroup_rule" "https" {
 `
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, w io.Writer) error {
 	// The fault: every create of the rule fails, permanently (not
 	// Transient, so the engine does not retry), with the text a real
 	// provider would return.
@@ -100,7 +102,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("deployment 1:", first.Status)
+	fmt.Fprintln(w, "deployment 1:", first.Status)
 
 	// Deployment 2 fails on the rule. Follow it to watch the rollback.
 	dep, err := e.DeployStack(ctx, engine.DeployStackRequest{
@@ -115,9 +117,9 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("\ndeployment 2, as it happens:")
+	fmt.Fprintln(w, "\ndeployment 2, as it happens:")
 	for ev := range events {
-		fmt.Printf("  %-20s %s\n", ev.EventType, ev.EventMessage)
+		fmt.Fprintf(w, "  %-20s %s\n", ev.EventType, ev.EventMessage)
 	}
 	second, err := e.Wait(ctx, dep)
 	if err != nil {
@@ -125,7 +127,7 @@ func run(ctx context.Context) error {
 	}
 	// ROLLBACK_COMPLETE is not a success: the deployment failed, and the
 	// rollback put the stack back where it was.
-	fmt.Printf("\ndeployment 2: %s (succeeded: %v)\n  why: %s\n", second.Status, second.Succeeded(), second.Message)
+	fmt.Fprintf(w, "\ndeployment 2: %s (succeeded: %v)\n  why: %s\n", second.Status, second.Succeeded(), second.Message)
 	if second.Status != formation.StackRollbackComplete {
 		return fmt.Errorf("deployment 2 ended %s, want %s", second.Status, formation.StackRollbackComplete)
 	}
@@ -139,9 +141,9 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\nERROR events of deployment 2 (%d):\n", page.PageInfo.CurrentCount)
+	fmt.Fprintf(w, "\nERROR events of deployment 2 (%d):\n", page.PageInfo.CurrentCount)
 	for _, ev := range page.StackEvents {
-		fmt.Printf("  #%d %s resource_type=%s resource_name=%s\n      %s\n", ev.Sequence, ev.EventType, ev.ResourceType, ev.ResourceName, ev.EventMessage)
+		fmt.Fprintf(w, "  #%d %s resource_type=%s resource_name=%s\n      %s\n", ev.Sequence, ev.EventType, ev.ResourceType, ev.ResourceName, ev.EventMessage)
 	}
 
 	// What is left: deployment 1's resources, under their old names, and
@@ -150,19 +152,19 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("\nstack resources after the rollback:")
+	fmt.Fprintln(w, "\nstack resources after the rollback:")
 	for _, r := range resources.StackResources {
-		fmt.Printf("  %s.%s %s %s\n", r.LogicalResourceType, r.LogicalResourceName, r.ResourceStatus, r.PhysicalResourceName)
+		fmt.Fprintf(w, "  %s.%s %s %s\n", r.LogicalResourceType, r.LogicalResourceName, r.ResourceStatus, r.PhysicalResourceName)
 	}
-	fmt.Println("in the simulated cloud:")
+	fmt.Fprintln(w, "in the simulated cloud:")
 	for _, r := range cloud.Resources() {
-		fmt.Printf("  %s %s\n", r.Address, r.State.GetAttr("name").AsString())
+		fmt.Fprintf(w, "  %s %s\n", r.Address, r.State.GetAttr("name").AsString())
 	}
 	tpl, err := e.GetStackTemplate(ctx, ref)
 	if err != nil {
 		return err
 	}
-	fmt.Println("the stack's template is deployment 1's again:", tpl.TemplateBody == v1)
+	fmt.Fprintln(w, "the stack's template is deployment 1's again:", tpl.TemplateBody == v1)
 	return nil
 }
 
