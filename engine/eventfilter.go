@@ -27,13 +27,8 @@ type filterTerm struct {
 	values []string
 }
 
-// filterParams are the parameters a filter may test, with how each reads an
-// event.
-var filterParams = map[string]func(*formation.Event) string{
-	"event_type":    func(e *formation.Event) string { return string(e.EventType) },
-	"resource_type": func(e *formation.Event) string { return e.ResourceType },
-	"resource_name": func(e *formation.Event) string { return e.ResourceName },
-}
+// filterParams are the parameters a filter may test.
+var filterParams = map[string]bool{"event_type": true, "resource_type": true, "resource_name": true}
 
 // parseEventFilter parses the filter syntax of spec §3.4: AND is ',', OR is
 // '|' and binds tighter, the only operator is '==', names and values are
@@ -61,7 +56,7 @@ func parseEventFilter(op, s string) (eventFilter, error) {
 				return eventFilter{}, bad("%q is not of the form name==value", alt)
 			case !isFilterWord(name) || !isFilterWord(value):
 				return eventFilter{}, bad("names and values may contain only letters, digits and '_' (in %q)", alt)
-			case filterParams[name] == nil:
+			case !filterParams[name]:
 				return eventFilter{}, bad("%q cannot be filtered on; use event_type, resource_type or resource_name", name)
 			case term.param != "" && term.param != name:
 				return eventFilter{}, bad("the alternatives of %q test different parameters", and)
@@ -91,9 +86,27 @@ func isFilterWord(s string) bool {
 	return true
 }
 
-func (f eventFilter) match(e *formation.Event) bool {
+// matchRaw reports whether an event matches, given the stored bytes of its
+// three filterable fields; comparing string(b) == v does not allocate.
+func (f eventFilter) matchRaw(typ, rtype, rname []byte) bool {
 	for _, t := range f.terms {
-		if !slices.Contains(t.values, filterParams[t.param](e)) {
+		var field []byte
+		switch t.param {
+		case "event_type":
+			field = typ
+		case "resource_type":
+			field = rtype
+		default:
+			field = rname
+		}
+		hit := false
+		for _, v := range t.values {
+			if string(field) == v {
+				hit = true
+				break
+			}
+		}
+		if !hit {
 			return false
 		}
 	}

@@ -30,23 +30,24 @@ func typeSource(stackID string, t formation.EventType) eventSource {
 	return eventSource{stackID, store.EventIndex, typeIndexPrefix(stackID, t)}
 }
 
-// scan visits the source's events from sequence from (inclusive; 0 means
-// the newest with reverse, the oldest without) in the direction asked.
-func (s eventSource) scan(tx store.Tx, from uint64, reverse bool, fn func(formation.Event) (bool, error)) error {
+// scan visits the source's events that match f from sequence from
+// (inclusive; 0 means the newest with reverse, the oldest without) in the
+// direction asked.
+func (s eventSource) scan(tx store.Tx, f eventFilter, from uint64, reverse bool, fn func(formation.Event) (bool, error)) error {
 	var start []byte
 	if from > 0 {
 		start = binary.BigEndian.AppendUint64(append([]byte(nil), s.prefix...), from)
 	}
 	return tx.Scan(s.bucket, store.ScanOptions{Prefix: s.prefix, Start: start, Reverse: reverse}, func(k, v []byte) (bool, error) {
-		var ev formation.Event
 		if s.bucket != store.Events {
 			seq := binary.BigEndian.Uint64(k[len(s.prefix):])
 			if v = tx.Get(store.Events, eventKey(s.stackID, seq)); v == nil {
 				return false, formation.Errorf(formation.CodeInternal, "engine.events", s.stackID, "index names event %d, which is not stored", seq)
 			}
 		}
-		if err := decode(v, &ev); err != nil {
-			return false, err
+		ev, ok, err := decodeEvent(v, &f)
+		if err != nil || !ok {
+			return err == nil, err
 		}
 		return fn(ev)
 	})
@@ -70,29 +71,74 @@ func sources(stackID, deploymentID string, f eventFilter) []eventSource {
 }
 
 // collect returns up to n matching events of the sources from sequence from
-// in one direction, merged in that direction's order.
+// in one direction, merged in that direction's order. With several sources
+// (the per-type indexes of an OR filter) it merges lazily, reading each in
+// chunks and always taking the next event in order, so it reads about n
+// events whatever the mix of types.
 func collect(tx store.Tx, srcs []eventSource, f eventFilter, from uint64, reverse bool, n int) ([]formation.Event, error) {
-	var out []formation.Event
-	for _, s := range srcs {
-		got := 0
-		err := s.scan(tx, from, reverse, func(ev formation.Event) (bool, error) {
-			if f.match(&ev) {
-				out = append(out, ev)
-				got++
-			}
-			return got < n, nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	if len(srcs) == 1 {
+		return srcs[0].read(tx, f, from, reverse, n)
 	}
-	slices.SortFunc(out, func(a, b formation.Event) int {
-		if reverse {
-			return compareDesc(a.Sequence, b.Sequence)
+	chunk := max(16, n/len(srcs)/4)
+	type head struct {
+		buf  []formation.Event
+		next uint64 // where the next chunk starts; 0 when exhausted
+	}
+	heads := make([]head, len(srcs))
+	for i := range heads {
+		heads[i].next = from
+	}
+	first := true
+	var out []formation.Event
+	for len(out) < n {
+		best := -1
+		for i := range heads {
+			h := &heads[i]
+			if len(h.buf) == 0 && (h.next != 0 || first) {
+				buf, err := srcs[i].read(tx, f, h.next, reverse, chunk)
+				if err != nil {
+					return nil, err
+				}
+				h.buf, h.next = buf, 0
+				if len(buf) == chunk {
+					last := buf[len(buf)-1].Sequence
+					if reverse && last > 1 {
+						h.next = last - 1
+					} else if !reverse {
+						h.next = last + 1
+					}
+				}
+			}
+			if len(h.buf) > 0 && (best < 0 || before(h.buf[0].Sequence, heads[best].buf[0].Sequence, reverse)) {
+				best = i
+			}
 		}
-		return -compareDesc(a.Sequence, b.Sequence)
+		first = false
+		if best < 0 {
+			break
+		}
+		out = append(out, heads[best].buf[0])
+		heads[best].buf = heads[best].buf[1:]
+	}
+	return out, nil
+}
+
+// before reports whether sequence a comes before b in the direction asked.
+func before(a, b uint64, reverse bool) bool {
+	if reverse {
+		return a > b
+	}
+	return a < b
+}
+
+// read returns up to n matching events of one source from sequence from.
+func (s eventSource) read(tx store.Tx, f eventFilter, from uint64, reverse bool, n int) ([]formation.Event, error) {
+	var out []formation.Event
+	err := s.scan(tx, f, from, reverse, func(ev formation.Event) (bool, error) {
+		out = append(out, ev)
+		return len(out) < n, nil
 	})
-	return out[:min(n, len(out))], nil
+	return out, err
 }
 
 // ListEventsRequest is ListStackEvents' input (spec §1.1, §3.4).

@@ -31,7 +31,7 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 	for _, ev := range evs {
 		seq++
 		ev.Sequence = seq
-		if err := putJSON(tx, store.Events, eventKey(stackID, seq), ev); err != nil {
+		if err := tx.Put(store.Events, eventKey(stackID, seq), encodeEvent(ev)); err != nil {
 			return err
 		}
 		if ev.DeploymentID != "" {

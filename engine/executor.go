@@ -72,9 +72,7 @@ type node struct {
 type nodeState int
 
 const (
-	nodeWaiting nodeState = iota
-	nodeIntent            // intent submitted, not yet durable
-	nodeReady             // intent durable, waiting for a slot
+	nodeWaiting nodeState = iota // for what it depends on, or for a slot
 	nodeRunning
 	nodeDone
 	nodeFailed
@@ -217,41 +215,38 @@ func findCycle(nodes []*node) []string {
 	return out
 }
 
-// schedMsg reaches the scheduler loop: a group of intents became durable,
-// or an operation finished.
-type schedMsg struct {
-	intents []*node // durable now (err nil)
-	done    *node   // finished (err: its failure)
-	err     error
+// done reports a finished operation to the scheduler loop.
+type done struct {
+	n   *node
+	err error // the operation's failure, or the engine stopping
 }
 
 // run executes the graph and reports whether every operation succeeded. An
 // error return means the phase could not run to its end — the engine is
 // closing or the store failed — and is left for recovery; a resource failure
 // is not an error but a false.
+//
+// The intents of every operation are committed first, in one transaction:
+// an intent needs only the operation, the address and the token, all known
+// before anything runs, so durability costs one commit per phase rather
+// than a commit on the critical path of every dependency level.
 func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
-	inbox := make(chan schedMsg, 2*len(nodes)+2) // never blocks: each node sends at most twice
-	var ready, fresh []*node
+	if err := x.writeIntents(nodes); err != nil {
+		return false, err
+	}
+	inbox := make(chan done, len(nodes)) // never blocks: each node reports once
+	var ready []*node
 	for _, n := range nodes {
 		if n.waiting == 0 {
-			fresh = append(fresh, n)
+			ready = append(ready, n)
 		}
 	}
-	running, inFlightIntents := 0, 0
+	running := 0
 	failed := false
-	var stop error // why nothing more may start: the engine is closing, or the store failed
-
+	var stop error // why nothing more may start: the engine is closing
 	for {
-		if len(fresh) > 0 && stop == nil && !(failed && !x.keepGoing) {
-			x.writeIntents(fresh, inbox)
-			inFlightIntents++
-			fresh = nil
-		}
 		for stop == nil && !(failed && !x.keepGoing) && running < x.parallelism && len(ready) > 0 {
-			n := ready[0]
-			ready = ready[1:]
 			if ctx.Err() != nil {
-				ready = append(ready, n)
 				if x.e.bg.Err() != nil {
 					stop = ctx.Err() // closing: the rest resumes at the next open
 				} else {
@@ -262,66 +257,49 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 				}
 				break
 			}
+			n := ready[0]
+			ready = ready[1:]
 			n.state = nodeRunning
 			running++
 			go func() {
-				err := x.perform(ctx, n)
-				inbox <- schedMsg{done: n, err: err}
+				inbox <- done{n, x.perform(ctx, n)}
 			}()
 		}
-		if running == 0 && inFlightIntents == 0 {
+		if running == 0 {
 			break
 		}
-		msg := <-inbox
+		d := <-inbox
+		running--
 		switch {
-		case msg.done != nil:
-			running--
-			n := msg.done
-			if msg.err != nil {
-				if x.e.bg.Err() != nil {
-					n.state = nodeSkipped // unsettled: its intent stays for recovery
-					if stop == nil {
-						stop = ctx.Err()
-					}
-					continue
-				}
-				n.state = nodeFailed
-				failed = true
-				x.skipDependents(n)
-				continue
+		case d.err != nil && x.e.bg.Err() != nil:
+			d.n.state = nodeSkipped // unsettled: its intent stays for recovery
+			if stop == nil {
+				stop = x.e.bg.Err()
 			}
-			n.state = nodeDone
-			for _, m := range n.next {
-				if m.waiting--; m.waiting == 0 && m.state == nodeWaiting {
-					fresh = append(fresh, m)
-				}
-			}
-		case msg.err != nil:
-			inFlightIntents--
-			stop = msg.err
+		case d.err != nil:
+			d.n.state = nodeFailed
+			failed = true
+			x.skipDependents(d.n)
 		default:
-			inFlightIntents--
-			for _, n := range msg.intents {
-				if n.state == nodeIntent {
-					n.state = nodeReady
-					ready = append(ready, n)
+			d.n.state = nodeDone
+			for _, m := range d.n.next {
+				if m.waiting--; m.waiting == 0 && m.state == nodeWaiting {
+					ready = append(ready, m)
 				}
 			}
-		}
-	}
-	// What never started: its intent (if written) is withdrawn, so recovery
-	// does not take it for an operation that may have happened.
-	var unstarted []*node
-	for _, n := range nodes {
-		if n.state == nodeIntent || n.state == nodeReady || n.state == nodeWaiting {
-			if n.state != nodeWaiting {
-				unstarted = append(unstarted, n)
-			}
-			n.state = nodeSkipped
 		}
 	}
 	if stop != nil {
 		return false, stop
+	}
+	// What never started has its intent withdrawn, so a recovery does not
+	// take it for an operation that may have happened.
+	var unstarted []*node
+	for _, n := range nodes {
+		if n.state == nodeWaiting || n.state == nodeSkipped {
+			n.state = nodeSkipped
+			unstarted = append(unstarted, n)
+		}
 	}
 	if len(unstarted) > 0 {
 		x.w.submit(func(tx *txn) error {
@@ -347,27 +325,22 @@ func (x *execution) skipDependents(n *node) {
 	}
 }
 
-// writeIntents commits the intents of nodes about to become runnable, as
-// one writer request; the scheduler hears when they are durable.
-func (x *execution) writeIntents(nodes []*node, inbox chan<- schedMsg) {
-	for _, n := range nodes {
-		n.state = nodeIntent
+// writeIntents commits the intents of every node, and fixes their tokens,
+// in one transaction before anything runs.
+func (x *execution) writeIntents(nodes []*node) error {
+	if len(nodes) == 0 {
+		return nil
 	}
-	batch := slices.Clone(nodes)
+	committed := make(chan error, 1)
 	x.w.then(func(tx *txn) error {
-		for _, n := range batch {
+		for _, n := range nodes {
 			if err := x.writeIntent(tx, n); err != nil {
 				return err
 			}
 		}
 		return nil
-	}, func(err error) {
-		if err != nil {
-			inbox <- schedMsg{err: err}
-			return
-		}
-		inbox <- schedMsg{intents: batch}
-	})
+	}, func(err error) { committed <- err })
+	return <-committed
 }
 
 // summary is the SUMMARY event's message, Terraform's closing line.

@@ -1,0 +1,38 @@
+package engine
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/formation-engine/formation"
+)
+
+func TestEventCodec_RoundTripAndFilter(t *testing.T) {
+	full := formation.Event{
+		Sequence: 42, DeploymentID: "11111111-1111-4111-8111-111111111111",
+		Time: formation.NewTime(time.Date(2026, 11, 22, 8, 0, 5, 0, time.UTC)), EventType: formation.EventCreationComplete,
+		EventMessage: "huaweicloud_vpc.vpc: Creation complete after 8s [id=v-1]", ResourceType: "huaweicloud_vpc",
+		ResourceName: "vpc", ResourceKey: "0", ResourceIDKey: "id", ResourceIDValue: "v-1", ElapsedSeconds: 8,
+	}
+	for _, ev := range []formation.Event{full, {Sequence: 1, EventType: formation.EventLog}} {
+		got, ok, err := decodeEvent(encodeEvent(&ev), nil)
+		if err != nil || !ok || got != ev {
+			t.Fatalf("round trip of %+v gave %+v, %v, %v", ev, got, ok, err)
+		}
+	}
+	f, _ := parseEventFilter("test", "event_type==ERROR")
+	if _, ok, err := decodeEvent(encodeEvent(&full), &f); ok || err != nil {
+		t.Fatalf("a non-matching event decoded as matching (%v, %v)", ok, err)
+	}
+	f, _ = parseEventFilter("test", "resource_name==vpc")
+	if got, ok, err := decodeEvent(encodeEvent(&full), &f); !ok || err != nil || got != full {
+		t.Fatalf("a matching event: %+v, %v, %v", got, ok, err)
+	}
+	raw := encodeEvent(&full)
+	for _, bad := range [][]byte{nil, {9}, raw[:len(raw)/2], raw[:1]} {
+		if _, _, err := decodeEvent(bad, nil); !errors.Is(err, formation.ErrInternal) {
+			t.Fatalf("malformed %v decoded without an internal error: %v", bad, err)
+		}
+	}
+}
