@@ -82,9 +82,18 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	}
 	ch.Schema = schema
 
+	// Validate and the planning helpers get the configuration coerced to
+	// the schema (every attribute, null when unset, converted), as
+	// Terraform hands configurations to its providers; converting it again
+	// costs them nothing.
+	coerced, err := schema.Coerce(config)
+	if err != nil || !s.validate(ctx, prov, inst, coerced) {
+		s.invalid(inst.Addr, err)
+		return nil
+	}
 	if base == cty.NilVal {
-		after, err := schema.PlannedValue(config)
-		if err != nil || !s.validate(ctx, prov, inst, config) {
+		after, err := schema.PlannedValue(coerced)
+		if err != nil {
 			s.invalid(inst.Addr, err)
 			return nil
 		}
@@ -97,11 +106,6 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	}
 
 	ch.Before, ch.ResourceID = base, baseID
-	coerced, err := schema.Coerce(config)
-	if err != nil || !s.validate(ctx, prov, inst, config) {
-		s.invalid(inst.Addr, err)
-		return nil
-	}
 	trigger := p.triggeredBy(inst)
 	if trigger == "" && unchanged(schema, coerced, base) {
 		// The common case of a re-plan, without building the planned

@@ -18,10 +18,7 @@ type providerEntry struct {
 // provider that is not registered is reported once, naming the first
 // address that uses it.
 func (p *planner) provider(name, alias, addr, typ string) (provider.Provider, bool) {
-	key := name
-	if alias != "" {
-		key = name + "." + alias
-	}
+	key := providerKey(name, alias)
 	if e, ok := p.providerCache[key]; ok {
 		return e.p, e.ok
 	}
@@ -41,6 +38,15 @@ func (p *planner) provider(name, alias, addr, typ string) (provider.Provider, bo
 			"provider %q is not registered (resource type %s)", name, typ))
 	}
 	return e.p, e.ok
+}
+
+// providerKey is a provider configuration's address: "name" or
+// "name.alias".
+func providerKey(name, alias string) string {
+	if alias == "" {
+		return name
+	}
+	return name + "." + alias
 }
 
 type schemaKey struct{ provider, typ string }

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -28,17 +29,30 @@ func (p *planner) refresh(ctx context.Context) error {
 		rec  *Resource
 		prov provider.Provider
 	}
-	recs := make([]*Resource, 0, len(p.prior))
+	// Look each provider configuration up at the first address using it,
+	// so that a missing one is reported there every time.
+	first := map[string]*Resource{}
 	for _, rec := range p.prior {
-		if rec != nil && rec.Mode != formation.ModeData {
-			recs = append(recs, rec)
+		if rec == nil || rec.Mode == formation.ModeData {
+			continue
+		}
+		k := providerKey(rec.ProviderName, rec.ProviderAlias)
+		if f := first[k]; f == nil || template.CompareAddrs(rec.Addr, f.Addr) < 0 {
+			first[k] = rec
 		}
 	}
-	slices.SortFunc(recs, func(a, b *Resource) int { return template.CompareAddrs(a.Addr, b.Addr) }) // problems in address order
-	jobs := make([]job, 0, len(recs))
-	for _, rec := range recs {
-		if prov, ok := p.provider(rec.ProviderName, rec.ProviderAlias, rec.Addr, rec.Type); ok {
-			jobs = append(jobs, job{rec, prov})
+	firsts := slices.Collect(maps.Values(first))
+	slices.SortFunc(firsts, func(a, b *Resource) int { return template.CompareAddrs(a.Addr, b.Addr) })
+	for _, rec := range firsts {
+		p.provider(rec.ProviderName, rec.ProviderAlias, rec.Addr, rec.Type)
+	}
+	jobs := make([]job, 0, len(p.prior))
+	for _, rec := range p.prior {
+		if rec == nil || rec.Mode == formation.ModeData {
+			continue
+		}
+		if e := p.providerCache[providerKey(rec.ProviderName, rec.ProviderAlias)]; e.ok {
+			jobs = append(jobs, job{rec, e.p})
 		}
 	}
 	results := make([]remoteObject, len(jobs))
@@ -61,12 +75,17 @@ func (p *planner) refresh(ctx context.Context) error {
 		return err
 	}
 	p.remote = make(map[string]remoteObject, len(jobs))
+	var failed []int
 	for i, j := range jobs {
 		if errs[i] != nil {
-			p.errs = append(p.errs, errs[i])
+			failed = append(failed, i)
 			continue
 		}
 		p.remote[j.rec.Addr] = results[i]
+	}
+	slices.SortFunc(failed, func(a, b int) int { return template.CompareAddrs(jobs[a].rec.Addr, jobs[b].rec.Addr) })
+	for _, i := range failed {
+		p.errs = append(p.errs, errs[i])
 	}
 	return nil
 }
