@@ -35,7 +35,8 @@
 // propagate to whatever refers to them. It then plans the value against
 // the provider's schema (provider.SchemaOf; provider.InferSchema for
 // schema-less types) and calls the provider's Validator, if any, with the
-// configuration as evaluated. The action:
+// configuration coerced to the schema (every attribute, null when unset),
+// as Terraform validates. The action:
 //
 //	ADD              not in the state: Schema.PlannedValue, computed
 //	                 attributes unknown ("new resource in the template";

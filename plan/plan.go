@@ -85,8 +85,9 @@ type Options struct {
 	// Destroy plans deleting everything the state records (DeleteStack);
 	// the template is not consulted and cfg may be nil.
 	Destroy bool
-	// Parallelism bounds the provider reads a refresh makes at once; zero
-	// means 10.
+	// Parallelism bounds how many instances are planned, and how many
+	// recorded resources a refresh reads, at once; zero means 10. The plan
+	// does not depend on it.
 	Parallelism int
 }
 
