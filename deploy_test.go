@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
@@ -605,4 +607,37 @@ func TestDeploy_ConcurrentStacks(t *testing.T) {
 	if len(p.Resources()) != 3*n {
 		t.Fatalf("world has %d resources, want %d", len(p.Resources()), 3*n)
 	}
+}
+
+// A phase that runs out of Config.DeploymentTimeout fails like any other
+// failure: recorded, summarised, and rolled back when auto-rollback is on.
+func TestDeploy_TimeoutFailsThePhase(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		latency := []sim.LatencyRule{{Match: sim.Match{Type: "huaweicloud_vpc_subnet"}, Duration: 3 * time.Hour}}
+		for _, autoRollback := range []bool{false, true} {
+			e, p, _ := simEngine(t, sim.Config{Seed: 12, Latency: latency}, engine.Config{DeploymentTimeout: 2 * time.Hour})
+			mustCreate(t, e, engine.CreateStackRequest{Name: "net", EnableAutoRollback: autoRollback})
+			start := time.Now()
+			res := deploy(t, e, "net", network)
+			want := formation.StackDeploymentFailed
+			if autoRollback {
+				want = formation.StackRollbackComplete
+			}
+			if res.Status != want || !strings.Contains(res.Message, "deadline exceeded") {
+				t.Fatalf("auto-rollback %v: ended %+v, want %s after a timeout", autoRollback, res, want)
+			}
+			if took := time.Since(start); took != 2*time.Hour {
+				t.Fatalf("the deployment took %v of virtual time, want exactly the 2h timeout", took)
+			}
+			if autoRollback && len(p.Resources()) != 0 {
+				t.Fatalf("rollback after the timeout left %v", worldAddrs(p))
+			}
+			if sum := events(t, e, "net", res.DeploymentID, "event_type==SUMMARY"); len(sum) == 0 || !strings.HasPrefix(sum[len(sum)-1].EventMessage, "Apply failed.") {
+				t.Fatalf("summary events %+v", sum)
+			}
+			if err := e.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

@@ -171,8 +171,6 @@ func templateOf(tx store.Tx, stackID, deploymentID string) (*templateSource, err
 // delete. The stack's status says which phase to run, so the same function
 // resumes an interrupted deployment.
 func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
-	defer cancel()
 	for {
 		var rec *stackRecord
 		var stable *templateSource
@@ -188,7 +186,7 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 		}
 		switch rec.Status {
 		case formation.StackDeploymentInProgress:
-			out, err := e.runPhase(ctx, rec, &dep, phaseDeploy, dep.Template)
+			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDeploy, dep.Template)
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -203,7 +201,7 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 				return e.finishDeployment(ctx, &dep, fsm.StackDeployFailed, out)
 			}
 		case formation.StackRollbackInProgress:
-			out, err := e.runPhase(ctx, rec, &dep, phaseRollback, stable)
+			out, err := e.runTimedPhase(ctx, rec, &dep, phaseRollback, stable)
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -216,7 +214,7 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 			if dep.RetainResources {
 				return e.finishDeployment(ctx, &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
 			}
-			out, err := e.runPhase(ctx, rec, &dep, phaseDelete, nil)
+			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil)
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -229,6 +227,15 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 			return Result{}, errStale
 		}
 	}
+}
+
+// runTimedPhase runs a phase under Config.DeploymentTimeout. Only the phase
+// is bounded: when its time is up its operations fail, and what follows (the
+// failure recorded, the rollback) runs on ctx.
+func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource) (phaseOutcome, error) {
+	phaseCtx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
+	defer cancel()
+	return e.runPhase(phaseCtx, rec, dep, ph, src)
 }
 
 // startRollback commits the turn from a failed deployment to its rollback.
