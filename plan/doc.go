@@ -105,7 +105,9 @@
 //
 // # Executing a plan
 //
-// Plan.Change(addr) is an instance's change. An executor:
+// Plan.Encode gives the form to store between creating an execution plan
+// and applying it, and Decode reads it back. Plan.Change(addr) is an
+// instance's change. An executor:
 //
 //   - drops from the state what a Drifted DELETE reports deleted, and takes
 //     the remote value (the drifted change's After) for a Drifted UPDATE;

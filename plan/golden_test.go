@@ -97,57 +97,59 @@ resource "huaweicloud_dns_record" "www" {
 }
 `
 
-// TestPlan_Golden pins the text, JSON and item renderings of a plan of
-// each kind of change.
-func TestPlan_Golden(t *testing.T) {
-	tests := []struct {
-		name    string
-		deploy  string              // deployed first ("" for none)
-		prepare func(*world) string // changes the world; returns the template to plan
-		opts    plan.Options
-	}{
-		{name: "create", prepare: func(*world) string { return goldenNetwork }},
-		{name: "nochange", deploy: goldenNetwork, prepare: func(*world) string { return goldenNetwork }, opts: plan.Options{Refresh: true}},
-		{name: "update", deploy: goldenNetwork, prepare: func(*world) string {
-			return replaceAll(goldenNetwork,
-				`description = "the main network"`, `description = "the primary network"`,
-				`team = "core"`, `team = "edge", owner = "ops"`,
-				`ttl     = 300`, `ttl = 600`,
-				`["100.125.1.250", "100.125.21.250"]`, `["100.125.1.250", "8.8.8.8", "100.125.21.250"]`,
-				`admin_pass = "s3cret!"`, `admin_pass = "n3w-s3cret!"`)
-		}},
-		{name: "replace", deploy: goldenNetwork, prepare: func(*world) string {
-			return replaceAll(goldenNetwork,
-				`cidr        = "10.0.0.0/16"`, `cidr        = "10.1.0.0/16"`,
-				`name       = "web-1"`, "name       = \"web-1\"\n  lifecycle {\n    create_before_destroy = true\n  }")
-		}},
-		{name: "delete", deploy: goldenNetwork, prepare: func(*world) string {
-			return replaceAll(goldenNetwork, goldenDNS, "")
-		}},
-		{name: "destroy", deploy: goldenNetwork, prepare: func(*world) string { return "" }, opts: plan.Options{Destroy: true}},
-		{name: "drift", deploy: goldenNetwork, prepare: func(w *world) string {
-			ctx := context.Background()
-			if err := w.sim.Drift(ctx, "huaweicloud_vpc.main", map[string]cty.Value{"description": cty.StringVal("edited in the console")}); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.sim.DeleteOutOfBand(ctx, "huaweicloud_dns_record.www"); err != nil {
-				t.Fatal(err)
-			}
-			return goldenNetwork
-		}, opts: plan.Options{Refresh: true}},
-		{name: "import", prepare: func(w *world) string {
-			ctx := context.Background()
-			same, err := w.sim.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "console", Token: "console-1",
-				Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("legacy"), "cidr": cty.StringVal("192.168.0.0/16")})})
-			if err != nil {
-				t.Fatal(err)
-			}
-			other, err := w.sim.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "console", Token: "console-2",
-				Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("old-name"), "cidr": cty.StringVal("172.16.0.0/16")})})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return fmt.Sprintf(`
+// goldenCase is a scenario for the golden tests: a template deployed
+// first, changes made to the world, and the template then planned.
+type goldenCase struct {
+	name    string
+	deploy  string                              // deployed first ("" for none)
+	prepare func(t *testing.T, w *world) string // changes the world; returns the template to plan
+	opts    plan.Options
+}
+
+// goldenCases cover every kind of change.
+var goldenCases = []goldenCase{
+	{name: "create", prepare: func(*testing.T, *world) string { return goldenNetwork }},
+	{name: "nochange", deploy: goldenNetwork, prepare: func(*testing.T, *world) string { return goldenNetwork }, opts: plan.Options{Refresh: true}},
+	{name: "update", deploy: goldenNetwork, prepare: func(*testing.T, *world) string {
+		return replaceAll(goldenNetwork,
+			`description = "the main network"`, `description = "the primary network"`,
+			`team = "core"`, `team = "edge", owner = "ops"`,
+			`ttl     = 300`, `ttl = 600`,
+			`["100.125.1.250", "100.125.21.250"]`, `["100.125.1.250", "8.8.8.8", "100.125.21.250"]`,
+			`admin_pass = "s3cret!"`, `admin_pass = "n3w-s3cret!"`)
+	}},
+	{name: "replace", deploy: goldenNetwork, prepare: func(*testing.T, *world) string {
+		return replaceAll(goldenNetwork,
+			`cidr        = "10.0.0.0/16"`, `cidr        = "10.1.0.0/16"`,
+			`name       = "web-1"`, "name       = \"web-1\"\n  lifecycle {\n    create_before_destroy = true\n  }")
+	}},
+	{name: "delete", deploy: goldenNetwork, prepare: func(*testing.T, *world) string {
+		return replaceAll(goldenNetwork, goldenDNS, "")
+	}},
+	{name: "destroy", deploy: goldenNetwork, prepare: func(*testing.T, *world) string { return "" }, opts: plan.Options{Destroy: true}},
+	{name: "drift", deploy: goldenNetwork, prepare: func(t *testing.T, w *world) string {
+		ctx := context.Background()
+		if err := w.sim.Drift(ctx, "huaweicloud_vpc.main", map[string]cty.Value{"description": cty.StringVal("edited in the console")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.sim.DeleteOutOfBand(ctx, "huaweicloud_dns_record.www"); err != nil {
+			t.Fatal(err)
+		}
+		return goldenNetwork
+	}, opts: plan.Options{Refresh: true}},
+	{name: "import", prepare: func(t *testing.T, w *world) string {
+		ctx := context.Background()
+		same, err := w.sim.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "console", Token: "console-1",
+			Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("legacy"), "cidr": cty.StringVal("192.168.0.0/16")})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := w.sim.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "console", Token: "console-2",
+			Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("old-name"), "cidr": cty.StringVal("172.16.0.0/16")})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf(`
 import {
   to = huaweicloud_vpc.legacy
   id = %q
@@ -165,20 +167,20 @@ resource "huaweicloud_vpc" "renamed" {
   cidr = "172.16.0.0/16"
 }
 `, same.ID, other.ID)
-		}},
-		{name: "deposed", deploy: goldenNetwork, prepare: func(w *world) string {
-			old, err := w.sim.Create(context.Background(), provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "huaweicloud_vpc.main", Token: "old-main",
-				Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("main"), "cidr": cty.StringVal("10.9.0.0/16")})})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := *w.state["huaweicloud_vpc.main"]
-			r.Deposed = []plan.Deposed{{ID: old.ID, Value: old.State}}
-			w.state[r.Addr] = &r
-			return goldenNetwork
-		}},
-		{name: "data", prepare: func(*world) string {
-			return `
+	}},
+	{name: "deposed", deploy: goldenNetwork, prepare: func(t *testing.T, w *world) string {
+		old, err := w.sim.Create(context.Background(), provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "huaweicloud_vpc.main", Token: "old-main",
+			Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("main"), "cidr": cty.StringVal("10.9.0.0/16")})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := *w.state["huaweicloud_vpc.main"]
+		r.Deposed = []plan.Deposed{{ID: old.ID, Value: old.State}}
+		w.state[r.Addr] = &r
+		return goldenNetwork
+	}},
+	{name: "data", prepare: func(*testing.T, *world) string {
+		return `
 data "huaweicloud_availability_zones" "zones" {}
 
 resource "huaweicloud_vpc" "main" {
@@ -199,26 +201,32 @@ resource "huaweicloud_vpc_subnet" "web" {
   availability_zone = data.huaweicloud_availability_zones.zones.names[0]
 }
 `
-		}},
+	}},
+}
+
+// plan runs a golden case and returns its plan.
+func (gc goldenCase) plan(t *testing.T) *plan.Plan {
+	t.Helper()
+	w := catalogWorld(t)
+	if gc.deploy != "" {
+		w.deploy(gc.deploy)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := catalogWorld(t)
-			if tt.deploy != "" {
-				w.deploy(tt.deploy)
-			}
-			src := tt.prepare(w)
-			var p *plan.Plan
-			if tt.opts.Destroy {
-				var err error
-				if p, err = plan.Make(context.Background(), nil, w.state, w.reg, tt.opts); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				p = w.plan(src, tt.opts)
-			}
-			goldenPlan(t, tt.name, p)
-		})
+	src := gc.prepare(t, w)
+	if !gc.opts.Destroy {
+		return w.plan(src, gc.opts)
+	}
+	p, err := plan.Make(context.Background(), nil, w.state, w.reg, gc.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestPlan_Golden pins the text, JSON and item renderings of a plan of
+// each kind of change.
+func TestPlan_Golden(t *testing.T) {
+	for _, gc := range goldenCases {
+		t.Run(gc.name, func(t *testing.T) { goldenPlan(t, gc.name, gc.plan(t)) })
 	}
 }
 
