@@ -84,6 +84,10 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 		// (events are appended, old ones deleted); the on-disk format is
 		// the same as with the default array freelist.
 		FreelistType: bolt.FreelistMapType,
+		// bbolt re-maps the file each time it outgrows its mapping, which
+		// stalls every transaction; reserving address space (not memory)
+		// for the first 256 MiB avoids that while the file grows.
+		InitialMmapSize: 256 << 20,
 	})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
