@@ -11,6 +11,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/fsm"
@@ -640,4 +642,149 @@ func TestDeploy_TimeoutFailsThePhase(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Fail fast stops starting operations after the first failure; KeepGoing
+// keeps starting those that do not depend on it.
+func TestDeploy_FailFastAndKeepGoing(t *testing.T) {
+	body := `
+resource "huaweicloud_vpc" "bad" {
+  name = "bad"
+  cidr = "10.9.0.0/16"
+}
+resource "huaweicloud_vpc_subnet" "below_bad" {
+  name       = "below"
+  vpc_id     = huaweicloud_vpc.bad.id
+  cidr       = "10.9.1.0/24"
+  gateway_ip = "10.9.1.1"
+}
+resource "zone_item" "independent" {
+  count = 5
+  name  = "item-${count.index}"
+}`
+	faults := []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc.bad"}, Message: "nope"}}
+	for _, keepGoing := range []bool{false, true} {
+		e, p, _ := simEngine(t, sim.Config{Seed: 13, Faults: faults}, engine.Config{})
+		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+		dep, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
+			Template: engine.TemplateInput{TemplateBody: body}, Options: engine.DeployOptions{Parallelism: 1, KeepGoing: keepGoing}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := wait(t, e, dep); res.Status != formation.StackDeploymentFailed {
+			t.Fatalf("keepGoing %v: %+v", keepGoing, res)
+		}
+		// With parallelism 1, ready operations start in address order: the
+		// failing VPC first, then (keep going only) the independent items.
+		world := worldAddrs(p)
+		if keepGoing && len(world) != 5 {
+			t.Fatalf("keep going created %v, want the 5 independent security groups", world)
+		}
+		if !keepGoing && len(world) != 0 {
+			t.Fatalf("fail fast still created %v", world)
+		}
+		for _, a := range world {
+			if strings.Contains(a, "below_bad") {
+				t.Fatalf("%s depends on the failed VPC and must never start", a)
+			}
+		}
+		_ = e.Close()
+	}
+}
+
+// A provider operation that outlives Config.ResourceTimeout fails, and
+// transient errors are retried with the same token.
+func TestDeploy_ResourceTimeoutAndTransientRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		latency := []sim.LatencyRule{{Match: sim.Match{Address: "huaweicloud_vpc_subnet.subnet[1]"}, Duration: time.Hour}}
+		faults := []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc_subnet.subnet[0]"}, Times: 2, Transient: true, Message: "throttled"}}
+		e, p, _ := simEngine(t, sim.Config{Seed: 14, Latency: latency, Faults: faults}, engine.Config{ResourceTimeout: 10 * time.Minute, RetryPause: time.Second})
+		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+		res := deploy(t, e, "net", network)
+		if res.Status != formation.StackDeploymentFailed || !strings.Contains(res.Message, "subnet[1]") || !strings.Contains(res.Message, "deadline exceeded") {
+			t.Fatalf("deployment ended %+v, want subnet[1] timed out", res)
+		}
+		retries := events(t, e, "net", res.DeploymentID, "event_type==LOG")
+		n := 0
+		for _, ev := range retries {
+			if strings.Contains(ev.EventMessage, "subnet[0]") && strings.Contains(ev.EventMessage, "retrying") {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Fatalf("%d retry events for subnet[0], want 2 (two transient failures, then success)", n)
+		}
+		calls := 0
+		for _, c := range p.Calls() {
+			if c.Address == "huaweicloud_vpc_subnet.subnet[0]" && c.Op == sim.OpCreate {
+				calls++
+			}
+		}
+		if calls != 3 {
+			t.Fatalf("%d create calls for subnet[0], want 3 with one token", calls)
+		}
+	})
+}
+
+// Drift: a resource changed outside Formation is reported (DRIFT events, a
+// drifted plan item) and repaired by the next deployment; one deleted
+// outside Formation is created again.
+func TestDeploy_DriftIsDetectedAndRepaired(t *testing.T) {
+	ctx := context.Background()
+	e, p, _ := simEngine(t, sim.Config{Seed: 15}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	deploy(t, e, "net", network)
+	before := resources(t, e, "net")
+	if err := p.Drift(ctx, "huaweicloud_vpc.vpc", map[string]cty.Value{"name": cty.StringVal("hand-edited")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.DeleteOutOfBand(ctx, "huaweicloud_vpc_subnet.subnet[1]"); err != nil {
+		t.Fatal(err)
+	}
+	// A plan shows the drift as RFS does: a drifted item, then the repair.
+	if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: "check",
+		Template: engine.TemplateInput{TemplateBody: network}}); err != nil {
+		t.Fatal(err)
+	}
+	waitPlan(t, e, "check")
+	items, err := e.GetExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drifted, repairs []string
+	for _, it := range items.Items {
+		if it.Drifted {
+			drifted = append(drifted, it.ResourceName+it.Index+":"+string(it.Action))
+		} else if it.Action != formation.ActionNoOperation {
+			repairs = append(repairs, it.ResourceName+it.Index+":"+string(it.Action))
+		}
+	}
+	if !slices.Equal(drifted, []string{"vpc:UPDATE", "subnet1:DELETE"}) && !slices.Equal(drifted, []string{"subnet1:DELETE", "vpc:UPDATE"}) {
+		t.Fatalf("drifted items %v", drifted)
+	}
+	if len(repairs) != 2 {
+		t.Fatalf("repair items %v", repairs)
+	}
+	if evs := events(t, e, "net", "", "event_type==DRIFT"); len(evs) != 2 {
+		t.Fatalf("DRIFT events from planning: %+v", evs)
+	}
+
+	res := deploy(t, e, "net", network)
+	if res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("repairing deployment %+v", res)
+	}
+	if evs := events(t, e, "net", res.DeploymentID, "event_type==DRIFT"); len(evs) != 2 {
+		t.Fatalf("DRIFT events of the deployment: %+v", evs)
+	}
+	after := resources(t, e, "net")
+	if after[0].PhysicalResourceName != "net" || after[0].PhysicalResourceID != before[0].PhysicalResourceID {
+		t.Fatalf("vpc after repair %+v", after[0])
+	}
+	if after[2].PhysicalResourceID == before[2].PhysicalResourceID || len(p.Resources()) != 3 {
+		t.Fatalf("subnet[1] was not re-created: %+v, world %v", after[2], worldAddrs(p))
+	}
+	again, err := e.PreviewStack(ctx, engine.StackRef{Name: "net"}, engine.TemplateInput{TemplateBody: network})
+	if err != nil || again.HasChanges() || len(again.Drifted()) != 0 {
+		t.Fatalf("after the repair: changes %v, drift %d, %v", again.HasChanges(), len(again.Drifted()), err)
+	}
 }

@@ -254,7 +254,7 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 			x.values[c.Addr] = c.After
 		}
 	}
-	x.forgetVanished()
+	x.recordDrift()
 	nodes, err := buildGraph(p)
 	if err != nil {
 		return fail(err)
@@ -276,37 +276,51 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	return out, nil
 }
 
-// forgetVanished drops the records of resources the refresh found deleted
-// outside Formation and that the plan does not create again: there is
-// nothing left to delete, and a record of them would describe nothing. (A
-// deletion whose result a crash lost looks exactly like this.)
-func (x *execution) forgetVanished() {
+// recordDrift makes the records say what the refresh found, before
+// anything runs: a resource changed outside Formation is recorded with its
+// remote value (the change the plan makes starts from there), and one
+// deleted outside Formation that the plan does not create again is dropped —
+// there is nothing left to delete, and a record of it would describe
+// nothing. (A deletion whose result a crash lost looks exactly like that.)
+func (x *execution) recordDrift() {
 	planned := map[string]bool{}
-	var gone []string
 	for _, c := range x.plan.Changes {
-		switch {
-		case c.Drifted && c.Action == formation.ActionDelete && c.Deposed == "":
-			gone = append(gone, c.Addr)
-		case !c.Drifted:
+		if !c.Drifted {
 			planned[c.Addr] = true
 		}
 	}
 	var forget []string
+	var changed []resourceRecord
 	x.mu.Lock()
-	for _, addr := range gone {
-		if !planned[addr] && x.records[addr] != nil {
-			forget = append(forget, addr)
-			delete(x.records, addr)
-			delete(x.values, addr)
+	for _, c := range x.plan.Drifted() {
+		rec := x.records[c.Addr]
+		switch {
+		case rec == nil || c.Deposed != "":
+		case c.Action == formation.ActionDelete && !planned[c.Addr]:
+			forget = append(forget, c.Addr)
+			delete(x.records, c.Addr)
+			delete(x.values, c.Addr)
+		case c.Action == formation.ActionUpdate:
+			v, err := encodeValue(c.After)
+			if err != nil {
+				continue // not storable: keep the recorded value
+			}
+			rec.Value = v
+			changed = append(changed, *rec)
 		}
 	}
 	x.mu.Unlock()
-	if len(forget) == 0 {
+	if len(forget) == 0 && len(changed) == 0 {
 		return
 	}
 	x.w.submit(func(tx *txn) error {
 		for _, addr := range forget {
 			if err := tx.Delete(store.Resources, resourceKey(x.stack.ID, addr)); err != nil {
+				return err
+			}
+		}
+		for i := range changed {
+			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, changed[i].Addr), &changed[i]); err != nil {
 				return err
 			}
 		}
