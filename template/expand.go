@@ -279,7 +279,9 @@ func (c *Config) forEachValue(n *node, st *evaluator) ([]string, []cty.Value, hc
 		return bad(`The given "for_each" argument value is null. A map, or set of strings, is allowed.`)
 	case ty.IsMapType() || ty.IsObjectType():
 	case ty.IsSetType():
-		if !ty.ElementType().Equals(cty.String) {
+		// toset([]) has an element type of dynamic: empty is fine whatever
+		// the element type, it makes no instances.
+		if !ty.ElementType().Equals(cty.String) && v.LengthInt() > 0 {
 			return bad(fmt.Sprintf(`The given "for_each" argument value is unsuitable: "for_each" supports maps and sets of strings, but you have provided a set containing type %s.`, ty.ElementType().FriendlyName()))
 		}
 	default:

@@ -40,6 +40,9 @@ resource "huaweicloud_vpc" "by_set" {
 resource "huaweicloud_vpc" "by_object" {
   for_each = { for i in range(2) : "k${i}" => { i = i } }
 }
+resource "huaweicloud_vpc" "by_empty_set" {
+  for_each = toset([])
+}
 data "huaweicloud_vpcs" "all" {}
 resource "huaweicloud_vpc" "single" {}
 resource "huaweicloud_vpc" "str_count" {
