@@ -19,8 +19,8 @@ import (
 // command is one row of the command table. Adding a command is one file
 // whose init calls register; the framework does the rest: dispatch by name,
 // flag parsing (flags may come before or after the positional arguments),
-// the positional argument checks, -h, the pending refusal, and opening the
-// database only if the action asks for it.
+// the positional argument checks, -h, and opening the database only if the
+// action asks for it.
 type command struct {
 	// name is what follows "formation": "fsm", or "stack create" for a
 	// command of a group. Scripts call commands by these names.
@@ -35,13 +35,8 @@ type command struct {
 	help string
 	// setup defines the command's flags on fs and returns the action that
 	// runs once they are parsed. Each invocation calls setup afresh, so an
-	// action's flag variables are its own. nil means no flags; a pending
-	// command's setup defines its flags and returns nil.
+	// action's flag variables are its own.
 	setup func(fs *flag.FlagSet) action
-	// pending, when set, says what engine feature the command waits for:
-	// it parses its flags and arguments and then refuses with
-	// CodeUnsupported rather than pretend to work.
-	pending string
 }
 
 // action runs a command whose flags and arguments are parsed and checked.
@@ -64,12 +59,12 @@ var (
 // commands is the command table, by name; commands register from init.
 var commands = map[string]*command{}
 
-// register adds c to the command table. A name registered twice is a
-// programming error (typically a command implemented while its pending
-// entry is still in pending.go), caught the moment the binary starts.
+// register adds c to the command table. A command without a setup, or a
+// name registered twice, is a programming error, caught the moment the
+// binary starts.
 func register(c *command) {
-	if c.setup == nil && c.pending == "" {
-		panic("formation: command " + c.name + " has neither an action nor a pending reason")
+	if c.setup == nil {
+		panic("formation: command " + c.name + " has no setup")
 	}
 	if _, dup := commands[c.name]; dup {
 		panic("formation: command " + c.name + " registered twice")
@@ -85,6 +80,7 @@ type invocation struct {
 	args   []string
 	stdout io.Writer
 	out    *output
+	sim    *simulation
 	eng    *engine.Engine
 }
 
@@ -95,12 +91,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	_ = stdin // no command reads stdin yet; the signature is the contract
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	return runContext(ctx, args, stdout, stderr)
+}
+
+// runContext is run under ctx: when ctx is done (Ctrl-C), a command that
+// follows a deployment stops following and reports the interruption.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	inv := &invocation{g: defaultGlobals(), stdout: stdout}
 	err := inv.dispatch(ctx, args)
-	if inv.eng != nil {
-		if cerr := inv.eng.Close(); err == nil {
-			err = cerr
-		}
+	if cerr := inv.close(); err == nil {
+		err = cerr
 	}
 	return report(stdout, stderr, err)
 }
@@ -156,10 +156,7 @@ func isHelpFlag(s string) bool {
 // refused before the action opens it.
 func (inv *invocation) runCommand(ctx context.Context, cmd *command, words []string) error {
 	fs := newFlagSet("formation " + cmd.name)
-	var act action
-	if cmd.setup != nil {
-		act = cmd.setup(fs)
-	}
+	act := cmd.setup(fs)
 	// The usage shows the command's own flags: render it before the
 	// globals join the set (they are accepted after the command too, as in
 	// "formation stack list -json").
@@ -183,9 +180,6 @@ func (inv *invocation) runCommand(ctx context.Context, cmd *command, words []str
 		if err := a.check(pos[i]); err != nil {
 			return err
 		}
-	}
-	if cmd.pending != "" {
-		return formation.Errorf(formation.CodeUnsupported, "", "", "formation %s is not available yet: %s", cmd.name, cmd.pending)
 	}
 	inv.args = pos
 	inv.out = newOutput(inv.stdout, inv.g.json)
@@ -221,18 +215,49 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// engine opens the database on first use. Commands that never call it (fsm,
-// -h, anything refused before its action) need no database and create none.
+// simulation opens the database and the simulated world it holds on first
+// use. Commands that never call it (fsm, -h, anything refused before its
+// action) need no database and create none.
+func (inv *invocation) simulation() (*simulation, error) {
+	if inv.sim == nil {
+		s, err := inv.g.openSimulation()
+		if err != nil {
+			return nil, err
+		}
+		inv.sim = s
+	}
+	return inv.sim, nil
+}
+
+// engine opens the engine over the simulation on first use. Opening it
+// resumes any deployment a crash or an interrupted command left running.
 func (inv *invocation) engine() (*engine.Engine, error) {
 	if inv.eng != nil {
 		return inv.eng, nil
 	}
-	e, err := engine.Open(inv.g.db)
+	s, err := inv.simulation()
 	if err != nil {
-		return nil, openError(inv.g.db, err)
+		return nil, err
+	}
+	e, err := engine.New(inv.g.engineConfig(s))
+	if err != nil {
+		inv.sim = nil // engine.New closed the store
+		return nil, err
 	}
 	inv.eng = e
 	return e, nil
+}
+
+// close closes what the invocation opened: the engine, which owns the
+// store, or else the store alone.
+func (inv *invocation) close() error {
+	switch {
+	case inv.eng != nil:
+		return inv.eng.Close()
+	case inv.sim != nil:
+		return inv.sim.st.Close()
+	}
+	return nil
 }
 
 // openError words a failed engine.Open. A locked file is the common case
@@ -282,11 +307,7 @@ func commandList(cmds []*command) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 3, ' ', 0)
 	for _, c := range cmds {
-		summary := c.summary
-		if c.pending != "" {
-			summary += " (not available yet)"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\n", c.synopsis(), summary)
+		fmt.Fprintf(tw, "  %s\t%s\n", c.synopsis(), c.summary)
 	}
 	_ = tw.Flush()
 	return b.String()
@@ -308,8 +329,11 @@ Commands:
 	global.PrintDefaults()
 	global.SetOutput(io.Discard)
 	b.WriteString(globalsNote + `
-Exit status: 0 success; 1 a deployment ended in *_FAILED or ROLLBACK_COMPLETE;
-2 invalid usage or a rejected request (the error's code and message on stderr).
+Exit status: 0 success; 1 a deployment ended in *_FAILED or ROLLBACK_COMPLETE
+(the deployment failed; only continue-rollback asks for ROLLBACK_COMPLETE), or
+an execution plan ended CREATION_FAILED; 2 invalid usage or a rejected request
+(the error's code and message on stderr, after the diagnostics of a template
+error), or Ctrl-C while following a deployment.
 
 Run 'formation COMMAND -h' for a command's arguments and flags.
 `)
@@ -327,9 +351,6 @@ func commandUsage(cmd *command, fs *flag.FlagSet) string {
 	fmt.Fprintf(&b, "Usage: formation %s [flags]\n\n%s.\n", cmd.synopsis(), cmd.summary)
 	if cmd.help != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(cmd.help))
-	}
-	if cmd.pending != "" {
-		fmt.Fprintf(&b, "\nNot available yet: it needs %s.\n", cmd.pending)
 	}
 	hasFlags := false
 	fs.VisitAll(func(*flag.Flag) { hasFlags = true })

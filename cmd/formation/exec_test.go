@@ -27,7 +27,7 @@ func TestBinary(t *testing.T) {
 		{[]string{"stack", "create", "web"}, 0, "Created stack web ", ""},
 		{[]string{"stack", "show", "nope"}, 2, "", "RF.10014001: nope: stack does not exist\n"},
 		{[]string{"stack", "create", "9lives"}, 2, "", "RF.10011010: "},
-		{[]string{"stack", "delete", "web"}, 0, "Stack web: DELETED\n", ""},
+		{[]string{"stack", "delete", "web"}, 0, "Deleting stack web (deployment ", ""},
 		{[]string{"nonsense"}, 2, "", "RF.10011020: formation: unknown command"},
 	} {
 		cmd := exec.Command(bin, append([]string{"-db", db}, step.args...)...)

@@ -16,8 +16,8 @@ import (
 // globals are the flags every command accepts, before or after its name.
 // Each is validated as it is parsed (a bad value is a usage error before
 // anything runs). The simulation and execution controls (-parallelism,
-// -sim-*, -time-scale, -limits) shape deployments and previews; they are
-// parsed and kept here for the commands that start them.
+// -sim-*, -time-scale, -limits) configure the simulated provider and the
+// engine (simulation.go).
 type globals struct {
 	db          string
 	json        bool
@@ -31,8 +31,11 @@ type globals struct {
 
 // globalsNote follows the global flags in the top-level usage.
 const globalsNote = `
--parallelism, -sim-*, -time-scale and -limits apply to the commands that
-plan or deploy (preview, deploy, plan, stack create -t, continue-*).
+-sim-* and -time-scale shape the simulated cloud for whatever runs in the
+command: deployments, plans, previews, deletions, and a deployment an
+interrupted command left, which resumes whenever a command opens the
+database. -parallelism bounds deployments; -limits applies wherever a
+template is read.
 `
 
 func defaultGlobals() globals {

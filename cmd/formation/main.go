@@ -12,7 +12,7 @@
 // the error's RFS code and message on stderr ("RF.10011010: …").
 //
 // The command table lives in cli.go; each command group is one file that
-// registers its commands from init (stack.go, fsm.go, pending.go, …).
+// registers its commands from init (stack.go, deploy.go, plans.go, …).
 package main
 
 import "os"

@@ -43,6 +43,14 @@ func (o *output) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// printJSONLine writes v as one line of NDJSON: compact, with <, > and &
+// as they are.
+func (o *output) printJSONLine(v any) error {
+	enc := json.NewEncoder(o.w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 // printf writes text output.
 func (o *output) printf(format string, args ...any) error {
 	_, err := fmt.Fprintf(o.w, format, args...)

@@ -6,7 +6,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/template"
 )
 
 // Exit statuses: the contract scripts rely on.
@@ -42,7 +45,8 @@ func usageError(code formation.Code, topic, format string, args ...any) error {
 }
 
 // report turns the outcome of an invocation into its exit status, printing
-// help on stdout and an error as one line on stderr.
+// help on stdout and an error as one line on stderr (after the hcl
+// diagnostics of a template error).
 func report(stdout, stderr io.Writer, err error) int {
 	var help helpText
 	var status exitStatus
@@ -54,6 +58,13 @@ func report(stdout, stderr io.Writer, err error) int {
 		return exitOK
 	case errors.As(err, &status):
 		return int(status)
+	}
+	var diags hcl.Diagnostics
+	if errors.As(err, &diags) && len(diags) > 0 {
+		// A template or variables problem: the diagnostics first, each
+		// with its file:line:col and source snippet as terraform validate
+		// shows them, then the one line scripts read.
+		_ = template.WriteDiagnostics(stderr, err)
 	}
 	_, _ = fmt.Fprintln(stderr, errorLine(err))
 	return exitRejected

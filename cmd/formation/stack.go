@@ -18,7 +18,9 @@ func init() {
 		summary: "Create a stack; with -t, create it and deploy the template",
 		help: `NAME starts with a letter (or a Han character) and holds letters, digits,
 '_' and '-', at most 128 characters. Without -t the stack is created empty,
-in CREATION_COMPLETE.`,
+in CREATION_COMPLETE. With -t the stack is created and the template
+deployed, followed live as deploy does, with the same output and exit
+status.`,
 		setup: stackCreate,
 	})
 	register(&command{
@@ -44,9 +46,12 @@ while the stack is in a *_FAILED status.`,
 	register(&command{
 		name:    "stack delete",
 		args:    []arg{stackArg},
-		summary: "Delete a stack and wait until it is gone",
-		help: `Refused while the stack is busy (*_IN_PROGRESS) or deletion-protected: turn
-protection off first with 'formation stack update NAME -deletion-protection=false'.`,
+		summary: "Delete a stack and its resources, following the deletion",
+		help: `Deletes the stack's resources from the (simulated) cloud, then the stack,
+following the deletion as deploy follows a deployment: exit status 0 once
+the stack is gone, 1 if it ends DELETION_FAILED. Refused while the stack
+is busy (*_IN_PROGRESS) or deletion-protected: turn protection off first
+with 'formation stack update NAME -deletion-protection=false'.`,
 		setup: stackDelete,
 	})
 }
@@ -63,8 +68,12 @@ func stackCreate(fs *flag.FlagSet) action {
 	return func(ctx context.Context, inv *invocation) error {
 		var err error
 		req.Name = inv.args[0]
-		if req.Template, err = tmpl.input(); err != nil {
-			return err
+		if tmpl.given() {
+			if req.Template, _, err = tmpl.load(ctx, &inv.g); err != nil {
+				return err
+			}
+		} else if _, err = tmpl.input(); err != nil {
+			return err // -var without -t
 		}
 		e, err := inv.engine()
 		if err != nil {
@@ -73,6 +82,10 @@ func stackCreate(fs *flag.FlagSet) action {
 		res, err := e.CreateStack(ctx, req)
 		if err != nil {
 			return err
+		}
+		if res.DeploymentID != "" {
+			what := "Created stack " + req.Name + " (id " + res.StackID + "); deploying it"
+			return follow(ctx, inv, e, started{what: what, stack: req.Name, deploymentID: res.DeploymentID})
 		}
 		if inv.out.json {
 			return inv.out.printJSON(res)
@@ -106,19 +119,10 @@ func stackList(*flag.FlagSet) action {
 
 // listAllStacks follows the list's markers to its end.
 func listAllStacks(ctx context.Context, e *engine.Engine) ([]formation.Stack, error) {
-	all := []formation.Stack{} // JSON: an empty list is [], not null
-	opts := engine.ListOptions{Limit: engine.MaxListLimit}
-	for {
+	return allPages(func(opts engine.ListOptions) ([]formation.Stack, string, error) {
 		page, err := e.ListStacks(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page.Stacks...)
-		if page.PageInfo.NextMarker == "" {
-			return all, nil
-		}
-		opts.Marker = page.PageInfo.NextMarker
-	}
+		return page.Stacks, page.PageInfo.NextMarker, err
+	})
 }
 
 func stackShow(*flag.FlagSet) action {
@@ -218,6 +222,6 @@ func stackDelete(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return await(ctx, inv, e, id)
+		return follow(ctx, inv, e, started{what: "Deleting stack " + req.Name, stack: req.Name, deploymentID: id})
 	}
 }

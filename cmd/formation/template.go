@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
+	"testing/fstest"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/template"
 )
 
 // templateFlags are -t, -var and -var-file: a template and its variables,
@@ -21,15 +25,31 @@ type templateFlags struct {
 
 // register defines the flags on fs.
 func (t *templateFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&t.path, "t", "", "the template `PATH`: a .tf or .tf.json file, or a directory of them")
+	t.registerPath(fs)
 	fs.Var(&t.vars, "var", "set a variable (`KEY=VALUE`), converted to its declared type; repeatable")
 	fs.StringVar(&t.varFile, "var-file", "", "read variables from a tfvars `FILE`")
 }
 
-// input reads what the flags name into an engine.TemplateInput: a file's
-// text as TemplateBody, a directory as Files, -var-file's text as VarsBody.
-// With none of the flags set it is the empty input (no template). A file or
-// directory that cannot be read is refused here, before any database work.
+// registerPath defines -t alone, for commands that take no variables.
+func (t *templateFlags) registerPath(fs *flag.FlagSet) {
+	fs.StringVar(&t.path, "t", "", "the template `PATH`: a .tf or .tf.json file, or a directory of them")
+}
+
+// given reports whether -t was given.
+func (t *templateFlags) given() bool { return t.path != "" }
+
+// input reads what the flags name into an engine.TemplateInput: the
+// template as Files, -var-file's text as VarsBody, each -var as a
+// VarsStructure item. With none of the flags set it is the empty input (no
+// template). A file or directory that cannot be read is refused here,
+// before any database work.
+//
+// A file becomes a set of one file under its own name, so diagnostics name
+// the file the user wrote, and a directory the set of its .tf and .tf.json
+// files (subdirectories would hold modules, which are not supported). Both
+// are read once, here: what is checked is what is deployed. As with RFS's
+// template_uri, a file set is bounded by the file-set limits (1 MiB), not
+// by template_body's 51,200 characters.
 func (t *templateFlags) input() (engine.TemplateInput, error) {
 	var in engine.TemplateInput
 	if t.path == "" {
@@ -38,22 +58,11 @@ func (t *templateFlags) input() (engine.TemplateInput, error) {
 		}
 		return in, nil
 	}
-	info, err := os.Stat(t.path)
+	files, err := readTemplate(t.path)
 	if err != nil {
-		return in, fileError("template", t.path, err)
+		return in, err
 	}
-	switch {
-	case info.IsDir():
-		in.Files = os.DirFS(t.path)
-	case strings.HasSuffix(t.path, ".tf") || strings.HasSuffix(t.path, ".tf.json"):
-		body, err := os.ReadFile(t.path)
-		if err != nil {
-			return in, fileError("template", t.path, err)
-		}
-		in.TemplateBody = string(body)
-	default:
-		return in, formation.Errorf(formation.CodeInvalidParameter, "", t.path, "a template is a .tf or .tf.json file, or a directory of them")
-	}
+	in.Files = files
 	if t.varFile != "" {
 		body, err := os.ReadFile(t.varFile)
 		if err != nil {
@@ -63,6 +72,73 @@ func (t *templateFlags) input() (engine.TemplateInput, error) {
 	}
 	in.VarsStructure = t.vars
 	return in, nil
+}
+
+// readTemplate reads a template file, or the .tf and .tf.json files at the
+// root of a directory, into memory.
+func readTemplate(path string) (fstest.MapFS, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fileError("template", path, err)
+	}
+	if !info.IsDir() {
+		if !isTemplateFile(path) {
+			return nil, formation.Errorf(formation.CodeInvalidParameter, "", path, "a template is a .tf or .tf.json file, or a directory of them")
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fileError("template", path, err)
+		}
+		return fstest.MapFS{filepath.Base(path): {Data: body}}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, fileError("template", path, err)
+	}
+	files := fstest.MapFS{}
+	for _, e := range entries {
+		if e.IsDir() || !isTemplateFile(e.Name()) {
+			continue
+		}
+		name := filepath.Join(path, e.Name())
+		body, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fileError("template", name, err)
+		}
+		files[e.Name()] = &fstest.MapFile{Data: body}
+	}
+	return files, nil
+}
+
+func isTemplateFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
+
+// parse reads and parses the template, with the limits of -limits.
+func (t *templateFlags) parse(g *globals) (*template.Template, engine.TemplateInput, error) {
+	in, err := t.input()
+	if err != nil {
+		return nil, in, err
+	}
+	if in.Files == nil {
+		return nil, in, formation.Errorf(formation.CodeMissingParameter, "", "", "a template is required: give -t PATH")
+	}
+	tpl, err := template.ParseFS(in.Files, template.Options{Limits: g.templateLimits()})
+	return tpl, in, err
+}
+
+// load reads the template and checks it as the engine checks a request:
+// parsed and expanded with its variables (data sources are not read). A
+// bad template or bad variables are refused here, with their diagnostics,
+// before the database is opened, so bad input neither creates nor touches
+// it. It returns the input for the engine and the expanded template.
+func (t *templateFlags) load(ctx context.Context, g *globals) (engine.TemplateInput, *template.Config, error) {
+	tpl, in, err := t.parse(g)
+	if err != nil {
+		return in, nil, err
+	}
+	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: in.VarsBody, VarsStructure: in.VarsStructure})
+	return in, cfg, err
 }
 
 // fileError reports a file the user named that cannot be read.

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# The CLI scenario: drives a built formation binary through a stack's life
+# and asserts every exit status and the -json output. Needs only bash, the
+# binary and standard tools (no jq: -json output is matched with grep).
+#
+# Usage: .ci/cli-scenario.sh PATH-TO-FORMATION-BINARY
+set -euo pipefail
+
+bin=${1:?usage: $0 PATH-TO-FORMATION-BINARY}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+testdata=$(cd "$(dirname "$0")/../cmd/formation/testdata" && pwd)
+tmp=$(mktemp -d)
+bg=
+cleanup() {
+	if [ -n "$bg" ]; then kill "$bg" 2>/dev/null || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+db=$tmp/formation.db
+out=$tmp/out
+err=$tmp/err
+
+fail() {
+	echo "cli-scenario: FAIL: $*" >&2
+	echo "--- stdout:" >&2
+	cat "$out" >&2
+	echo "--- stderr:" >&2
+	cat "$err" >&2
+	exit 1
+}
+
+# expect STATUS ARGS…: run formation on the scenario's database, keep its
+# stdout and stderr, and check its exit status.
+expect() {
+	local want=$1 got=0
+	shift
+	last="formation $*"
+	"$bin" -db "$db" "$@" >"$out" 2>"$err" || got=$?
+	[ "$got" -eq "$want" ] || fail "$last: exit $got, want $want"
+}
+
+# has FILE TEXT: the last command's stdout or stderr holds TEXT.
+has() {
+	grep -qF -- "$2" "$1" || fail "$last: $(basename "$1") does not hold: $2"
+}
+
+# refused CODE: the last command printed nothing and exactly one line on
+# stderr, starting with the RFS code CODE.
+refused() {
+	[ ! -s "$out" ] || fail "$last: printed on stdout"
+	[ "$(wc -l <"$err")" -eq 1 ] || fail "$last: stderr is not one line"
+	has "$err" "$1: "
+}
+
+# ndjson: the last command's stdout is NDJSON ending with the result.
+ndjson() {
+	if grep -qv '^{.*}$' "$out"; then fail "$last: stdout is not NDJSON"; fi
+	tail -n 1 "$out" | grep -q '^{"result":{' || fail "$last: the stream does not end with the result"
+}
+
+network=(-t "$testdata/network" -var prefix=ci)
+
+echo "cli-scenario: create a stack with auto-rollback"
+expect 0 -json stack create web -auto-rollback
+has "$out" '"stack_id": "'
+
+echo "cli-scenario: deploy with an injected fault: the deployment fails and rolls back"
+expect 1 -json deploy web "${network[@]}" -sim-fail 'huaweicloud_vpc_subnet.subnet[1]:create'
+ndjson
+has "$out" '"event_type":"CREATION_FAILED"'
+has "$out" '"event_type":"DELETION_COMPLETE"'
+tail -n 1 "$out" | grep -qF '"status":"ROLLBACK_COMPLETE"' || fail "$last: the result is not ROLLBACK_COMPLETE"
+expect 0 -json stack show web
+has "$out" '"status": "ROLLBACK_COMPLETE"'
+
+echo "cli-scenario: the ERROR events show the injected failure"
+expect 0 -json events web -filter event_type==ERROR
+has "$out" '"event_message": "huaweicloud_vpc_subnet.subnet[1]: simulated create failure of huaweicloud_vpc_subnet.subnet[1] (attempt 1)"'
+if grep '"event_type"' "$out" | grep -qv '"ERROR"'; then fail "$last: an event that is not an ERROR"; fi
+[ "$(grep -c '"event_type"' "$out")" -eq 1 ] || fail "$last: want exactly one ERROR event"
+
+echo "cli-scenario: plan create and plan apply of the template without the fault"
+expect 0 -json plan create web p1 "${network[@]}" -description 'without the fault'
+has "$out" '"status": "AVAILABLE"'
+has "$out" '"resource_add": 3'
+has "$out" '"action": "ADD"'
+expect 0 -json plan apply web p1
+ndjson
+tail -n 1 "$out" | grep -qF '"status":"DEPLOYMENT_COMPLETE"' || fail "$last: the result is not DEPLOYMENT_COMPLETE"
+expect 0 -json plan show web p1
+has "$out" '"status": "APPLIED"'
+expect 2 plan apply web p1
+refused RF.10012530
+
+echo "cli-scenario: the simulated world holds what the stack recorded"
+expect 0 -json resources web
+ids=$(grep -o '"physical_resource_id": "[^"]*"' "$out" | cut -d'"' -f4)
+[ "$(echo "$ids" | wc -l)" -eq 3 ] || fail "$last: want 3 resources"
+expect 0 sim list
+for id in $ids; do has "$out" "$id"; done
+has "$out" 'huaweicloud_vpc_subnet.subnet[1]'
+[ "$(wc -l <"$out")" -eq 4 ] || fail "$last: want a header and 3 resources"
+expect 0 -json outputs web
+has "$out" '"name": "vpc_id"'
+
+# snapshot prints everything the database holds that the CLI shows.
+snapshot() {
+	"$bin" -db "$db" -json stack list
+	"$bin" -db "$db" -json stack show web
+	"$bin" -db "$db" -json events web
+	"$bin" -db "$db" -json resources web
+	"$bin" -db "$db" -json outputs web
+	"$bin" -db "$db" -json plan list web
+	"$bin" -db "$db" -json sim list
+}
+
+echo "cli-scenario: bad input is refused with its code and changes nothing"
+snapshot >"$tmp/before"
+expect 2 stack create 9lives
+refused RF.10011010
+expect 2 events web -filter 'colour==red'
+refused RF.10011070
+expect 2 events web -filter 'event_type=ERROR'
+refused RF.10011070
+expect 2 bogus
+refused RF.10011020
+expect 2 stack list -bogus
+refused RF.10011020
+expect 2 deploy web -t "$tmp/missing.tf"
+refused RF.10011020
+expect 2 deploy web -t "$testdata/broken.tf"
+has "$err" 'on broken.tf line 3'
+has "$err" '   3:   cidr = var.cidr'
+tail -n 1 "$err" | grep -q '^RF.10011030: .*broken.tf:3,10-18' || fail "$last: no one-line summary"
+expect 2 deploy nope "${network[@]}"
+refused RF.10014001
+snapshot >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after" || fail "bad input changed the database: $(diff "$tmp/before" "$tmp/after" | head -5)"
+
+echo "cli-scenario: preview and vars need no database"
+nodb=$tmp/nodb.db
+"$bin" -db "$nodb" preview "${network[@]}" >"$out" 2>"$err" || fail "preview: exit $?"
+has "$out" 'Plan: 3 to add, 0 to change, 0 to destroy.'
+"$bin" -db "$nodb" -json vars -t "$testdata/network" >"$out" 2>"$err" || fail "vars: exit $?"
+has "$out" '"name": "prefix"'
+[ ! -e "$nodb" ] || fail "preview or vars created a database"
+
+echo "cli-scenario: a second process using the database gets 'in use' at once"
+lockdb=$tmp/lock.db
+"$bin" -db "$lockdb" stack create slow >/dev/null
+"$bin" -db "$lockdb" -sim-latency 1h deploy slow -t "$testdata/vpc.tf.json" >"$tmp/bg.out" 2>&1 &
+bg=$!
+for _ in $(seq 100); do
+	grep -q 'Creating\.\.\.' "$tmp/bg.out" && break
+	sleep 0.1
+done
+grep -q 'Creating\.\.\.' "$tmp/bg.out" || fail "the background deployment did not start"
+start=$(date +%s%N)
+got=0
+"$bin" -db "$lockdb" stack list >"$out" 2>"$err" || got=$?
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+last="formation stack list (database in use)"
+[ "$got" -eq 2 ] || fail "$last: exit $got, want 2"
+refused RF.10010002
+has "$err" 'is in use by another process'
+[ "$elapsed_ms" -lt 3000 ] || fail "$last: took ${elapsed_ms}ms"
+kill -INT "$bg"
+got=0
+wait "$bg" || got=$?
+bg=
+[ "$got" -eq 2 ] || { cat "$tmp/bg.out" >&2; fail "the interrupted deployment exited $got, want 2"; }
+grep -q 'resumes when a formation command next opens the database' "$tmp/bg.out" || fail "the interrupted deployment did not say it resumes"
+
+echo "cli-scenario: delete the stack"
+expect 0 -json stack delete web
+ndjson
+tail -n 1 "$out" | grep -qF '"status":"DELETED"' || fail "$last: the result is not DELETED"
+expect 2 stack show web
+refused RF.10014001
+expect 0 sim list
+[ "$(wc -l <"$out")" -eq 1 ] || fail "$last: the world still holds resources"
+
+echo "cli-scenario: ok"

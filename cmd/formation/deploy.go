@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/formation-engine/formation/engine"
+)
+
+// Deployments: deploy a template to a stack (RFS DeployStack), continue a
+// failed deployment (ContinueDeployStack) or a failed rollback
+// (ContinueRollbackStack). Each follows its deployment live to the end.
+func init() {
+	register(&command{
+		name:    "deploy",
+		args:    []arg{stackArg},
+		summary: "Deploy a template to a stack and follow the deployment",
+		help: `Deploys the whole template: resources it no longer has are deleted. The
+deployment runs in this process; its events are printed as they happen,
+resource events with the count of finished over started operations
+([finished/started]), then the stack's final status.
+
+Exit status: 0 DEPLOYMENT_COMPLETE; 1 DEPLOYMENT_FAILED, or ROLLBACK_COMPLETE
+with auto-rollback (the deployment failed even though the rollback
+worked), or ROLLBACK_FAILED; 2 the request was refused. With -json: NDJSON,
+one event per line, then {"result": …}. Ctrl-C stops following; the
+deployment resumes when a formation command next opens the database.`,
+		setup: deployCommand,
+	})
+	register(&command{
+		name:    "continue-deploy",
+		args:    []arg{stackArg},
+		summary: "Continue a stack's failed deployment and follow it",
+		help: `Deploys again, from DEPLOYMENT_FAILED, the template and variables of the
+failed deployment; operations that succeeded are not repeated. Output and
+exit status as for deploy.`,
+		setup: continueCommand((*engine.Engine).ContinueDeployStack, "Continuing the deployment of stack", false),
+	})
+	register(&command{
+		name:    "continue-rollback",
+		args:    []arg{stackArg},
+		summary: "Continue a stack's failed rollback and follow it",
+		help: `Resumes, from ROLLBACK_FAILED, the rollback to the last stable state. Exit
+status: 0 ROLLBACK_COMPLETE (what was asked for), 1 ROLLBACK_FAILED, 2 the
+request was refused.`,
+		setup: continueCommand((*engine.Engine).ContinueRollbackStack, "Continuing the rollback of stack", true),
+	})
+}
+
+func deployCommand(fs *flag.FlagSet) action {
+	var tmpl templateFlags
+	tmpl.register(fs)
+	return func(ctx context.Context, inv *invocation) error {
+		in, _, err := tmpl.load(ctx, &inv.g)
+		if err != nil {
+			return err
+		}
+		e, err := inv.engine()
+		if err != nil {
+			return err
+		}
+		name := inv.args[0]
+		id, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: name}, Template: in})
+		if err != nil {
+			return err
+		}
+		return follow(ctx, inv, e, started{what: "Deploying stack " + name, stack: name, deploymentID: id})
+	}
+}
+
+// continueCommand is the setup of continue-deploy and continue-rollback:
+// start the continuation, then follow it.
+func continueCommand(start func(*engine.Engine, context.Context, engine.ContinueRequest) (string, error), what string, rollback bool) func(*flag.FlagSet) action {
+	return func(*flag.FlagSet) action {
+		return func(ctx context.Context, inv *invocation) error {
+			e, err := inv.engine()
+			if err != nil {
+				return err
+			}
+			name := inv.args[0]
+			id, err := start(e, ctx, engine.ContinueRequest{StackRef: engine.StackRef{Name: name}})
+			if err != nil {
+				return err
+			}
+			return follow(ctx, inv, e, started{what: what + " " + name, stack: name, deploymentID: id, rollback: rollback})
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
+)
+
+// started is a deployment a command has started (a deployment, a
+// continuation, a plan apply, a deletion), to follow to its end.
+type started struct {
+	// what says what the deployment does, for the line that introduces
+	// it: "Deploying stack web".
+	what         string
+	stack        string
+	deploymentID string
+	// rollback marks a continued rollback: ending in ROLLBACK_COMPLETE is
+	// then what was asked for, a success. After any other deployment it is
+	// a failure that was undone.
+	rollback bool
+}
+
+// follow is how every deploy-like command ends. The engine runs the
+// deployment in this process, so the command follows it live to its end:
+// one line per event as it is committed (a resource event with the
+// progress count, errors highlighted), then the final status line; with
+// -json, NDJSON: each event as one JSON object, then {"result": …}. In
+// text, a line saying what runs and its deployment id comes first.
+//
+// It returns nil when the deployment succeeded, exitStatus 1 when it ended
+// *_FAILED or rolled back, and an error when it was interrupted (Ctrl-C):
+// what finished is stored, and the deployment resumes when a formation
+// command next opens the database.
+func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) error {
+	if !inv.out.json {
+		if err := inv.out.printf("%s (deployment %s).\n", d.what, d.deploymentID); err != nil {
+			return err
+		}
+	}
+	events, err := e.Follow(ctx, engine.StackRef{Name: d.stack}, engine.FollowOptions{DeploymentID: d.deploymentID})
+	switch {
+	case formation.HasCode(err, formation.CodeStackNotFound), formation.HasCode(err, formation.CodeDeploymentNotFound):
+		// A deletion can finish, taking the stack and its events with it,
+		// before there is anything to follow: its result is all there is.
+	case err != nil:
+		return d.interrupted(ctx, err)
+	default:
+		p := &progress{out: inv.out}
+		for ev := range events {
+			if err := p.print(ev); err != nil {
+				return err
+			}
+		}
+	}
+	res, err := e.Wait(ctx, d.deploymentID)
+	if err != nil {
+		return d.interrupted(ctx, err)
+	}
+	if err := printResult(inv.out, res); err != nil {
+		return err
+	}
+	if res.Succeeded() || (d.rollback && res.Status == formation.StackRollbackComplete) {
+		return nil
+	}
+	return exitStatus(exitFailed)
+}
+
+// interrupted words err when ctx is done (Ctrl-C): following stopped, and
+// the deployment resumes later. Any other err is returned as it is.
+func (d started) interrupted(ctx context.Context, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	return formation.Errorf(formation.CodeUnavailable, "", "",
+		"interrupted while following deployment %s of stack %s; what finished is stored, and the deployment resumes when a formation command next opens the database",
+		d.deploymentID, d.stack)
+}
+
+// progress prints a deployment's events and counts its resource
+// operations: the count is the operations finished (completed or failed)
+// over the operations started so far. The engine does not announce a
+// deployment's total in advance — a rollback adds operations, a failure
+// skips some — so the count never claims one: it grows as operations
+// start, and reads n/n once all have finished.
+type progress struct {
+	out              *output
+	started, settled int
+}
+
+// print writes one event, as text or as one line of NDJSON.
+func (p *progress) print(ev formation.Event) error {
+	if p.out.json {
+		return p.out.printJSONLine(ev)
+	}
+	msg := cellText(ev.EventMessage)
+	switch ev.EventType {
+	case formation.EventCreationInProgress, formation.EventUpdateInProgress, formation.EventDeletionInProgress:
+		p.started++
+		return p.out.printf("%s %s\n", p.count(), msg)
+	case formation.EventCreationComplete, formation.EventUpdateComplete, formation.EventDeletionComplete:
+		p.settled++
+		return p.out.printf("%s %s\n", p.count(), msg)
+	case formation.EventCreationFailed, formation.EventUpdateFailed, formation.EventDeletionFailed:
+		p.settled++
+		return p.out.printf("%s %s\n", p.count(), p.out.paint(sgrRed, msg))
+	case formation.EventError:
+		return p.out.printf("%s\n", p.out.paint(sgrRed, "Error: "+msg))
+	case formation.EventDrift:
+		return p.out.printf("%s\n", p.out.paint(sgrYellow, "Drift: "+msg))
+	}
+	return p.out.printf("%s\n", msg)
+}
+
+func (p *progress) count() string {
+	return "[" + strconv.Itoa(p.settled) + "/" + strconv.Itoa(p.started) + "]"
+}
+
+// resultLine is the last line of a followed deployment with -json.
+type resultLine struct {
+	Result engine.Result `json:"result"`
+}
+
+// printResult prints how a deployment ended: {"result": …} as the last
+// NDJSON line, or "Stack NAME: STATUS[: message]".
+func printResult(out *output, res engine.Result) error {
+	if out.json {
+		return out.printJSONLine(resultLine{res})
+	}
+	line := "Stack " + res.StackName + ": " + out.status(string(res.Status))
+	if res.Message != "" {
+		line += ": " + cellText(res.Message)
+	}
+	return out.printf("%s\n", line)
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/plan"
+	"github.com/formation-engine/formation/provider/sim"
+)
+
+// preview: an offline plan, written nowhere.
+func init() {
+	register(&command{
+		name:    "preview",
+		summary: "Plan a template offline, against an empty state or a stored stack's (-stack)",
+		help: `Prints what deploying the template would do, as terraform plan does; with
+-json, the plan's JSON document. Nothing is written anywhere. Without
+-stack the plan is made against an empty state and a fresh in-memory
+simulated cloud: no database is opened, or created. With -stack it is made
+against the stored stack's resources, read afresh from the simulated
+cloud in the database, as plan create would, without storing a plan.`,
+		setup: previewCommand,
+	})
+}
+
+func previewCommand(fs *flag.FlagSet) action {
+	var (
+		tmpl  templateFlags
+		stack string
+	)
+	tmpl.register(fs)
+	fs.StringVar(&stack, "stack", "", "plan against the stored state of the stack `NAME` instead of an empty state")
+	return func(ctx context.Context, inv *invocation) error {
+		if stack != "" {
+			if err := stackArg.check(stack); err != nil {
+				return err
+			}
+		}
+		in, _, err := tmpl.load(ctx, &inv.g)
+		if err != nil {
+			return err
+		}
+		var p *plan.Plan
+		if stack == "" {
+			p, err = previewOffline(ctx, &inv.g, in)
+		} else {
+			var e *engine.Engine
+			if e, err = inv.engine(); err != nil {
+				return err
+			}
+			p, err = e.PreviewStack(ctx, engine.StackRef{Name: stack}, in)
+		}
+		if err != nil {
+			return err
+		}
+		if inv.out.json {
+			return inv.out.printJSON(p)
+		}
+		return p.WriteText(inv.out.w)
+	}
+}
+
+// previewOffline plans against nothing, with a simulated cloud that lives
+// in memory for the call: no database.
+func previewOffline(ctx context.Context, g *globals, in engine.TemplateInput) (*plan.Plan, error) {
+	clock := g.clock()
+	p, err := sim.New(g.simConfig(clock, nil))
+	if err != nil {
+		return nil, err
+	}
+	return engine.Preview(ctx, engine.PreviewRequest{Template: in, DefaultProvider: p, TemplateLimits: g.templateLimits(), Clock: clock})
+}

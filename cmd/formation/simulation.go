@@ -1,0 +1,93 @@
+package main
+
+import (
+	"time"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
+)
+
+// The simulation: what the global flags -sim-*, -time-scale, -limits and
+// -parallelism make of the simulated provider and the engine. The simulated
+// provider serves every provider name a template uses (it is the engine's
+// DefaultProvider), with the catalog's schemas for the types it knows.
+
+// clock is the clock of the engine and of the simulated provider: nil (the
+// wall clock) unless -time-scale asks for a scaled one, which runs
+// simulated latency faster while events report simulated time. Both must
+// share one clock, so elapsed times in events match the latency waited.
+func (g *globals) clock() formation.Clock {
+	if g.timeScale == 1 {
+		return nil
+	}
+	return formation.NewScaledClock(float64(g.timeScale))
+}
+
+// templateLimits is -limits: nil keeps RFS's limits, an empty Limits lifts
+// them all.
+func (g *globals) templateLimits() *template.Limits {
+	if g.limits.value == "none" {
+		return &template.Limits{}
+	}
+	return nil
+}
+
+// simConfig is the simulated provider's configuration: the seed, one
+// latency rule for every operation (-sim-latency), one fault per
+// -sim-fail, and the catalog. world persists the simulated cloud; nil keeps
+// it in memory (preview without a stack writes nothing).
+func (g *globals) simConfig(clock formation.Clock, world sim.WorldStore) sim.Config {
+	cfg := sim.Config{
+		// The flag is unsigned so that any 64-bit seed can be written; the
+		// simulator draws from the same 64 bits.
+		Seed:       int64(g.simSeed),
+		Clock:      clock,
+		UseCatalog: true,
+		World:      world,
+	}
+	if d := time.Duration(g.simLatency); d > 0 {
+		cfg.Latency = []sim.LatencyRule{{Duration: d}}
+	}
+	for _, f := range g.simFaults {
+		cfg.Faults = append(cfg.Faults, sim.Fault{Match: sim.Match{Op: sim.Op(f.op), Address: f.address}, Times: f.times})
+	}
+	return cfg
+}
+
+// simulation is the database and the simulated world stored in it, open
+// for one invocation.
+type simulation struct {
+	st    store.Store
+	sim   *sim.Provider
+	clock formation.Clock
+}
+
+// openSimulation opens the database file and the simulated world it holds.
+// A file another process holds is refused within a second (see openError).
+func (g *globals) openSimulation() (*simulation, error) {
+	clock := g.clock()
+	st, err := store.OpenBolt(g.db, store.BoltOptions{})
+	if err != nil {
+		return nil, openError(g.db, err)
+	}
+	p, err := sim.New(g.simConfig(clock, store.BucketKV{Store: st, Bucket: store.World}))
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return &simulation{st: st, sim: p, clock: clock}, nil
+}
+
+// engineConfig is the engine's configuration over an open simulation.
+func (g *globals) engineConfig(s *simulation) engine.Config {
+	return engine.Config{
+		Store:           s.st,
+		DefaultProvider: s.sim,
+		Parallelism:     int(g.parallelism),
+		Clock:           s.clock,
+		TemplateLimits:  g.templateLimits(),
+	}
+}

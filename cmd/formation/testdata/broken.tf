@@ -1,0 +1,4 @@
+resource "huaweicloud_vpc" "vpc" {
+  name = "vpc"
+  cidr = var.cidr
+}
