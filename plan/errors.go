@@ -1,8 +1,9 @@
 package plan
 
 import (
-	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/formation-engine/formation"
 	"github.com/hashicorp/hcl/v2"
@@ -25,8 +26,32 @@ func joinErrors(errs []error) error {
 			break
 		}
 	}
-	return &formation.Error{Code: code, Op: opMake, Message: strconv.Itoa(len(errs)) + " problems", Err: errors.Join(errs...)}
+	return &formation.Error{Code: code, Op: opMake, Message: strconv.Itoa(len(errs)) + " problems", Err: problems(errs)}
 }
+
+// problems is several errors: all of them reachable with errors.Is and
+// errors.As, the first few rendered. A template with count = 2000 and one
+// mistake has 2000 problems, and a message of them all helps nobody.
+type problems []error
+
+// shownProblems is how many problems Error renders.
+const shownProblems = 10
+
+func (p problems) Error() string {
+	var b strings.Builder
+	for i, err := range p[:min(len(p), shownProblems)] {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(err.Error())
+	}
+	if len(p) > shownProblems {
+		fmt.Fprintf(&b, "\n(and %d more)", len(p)-shownProblems)
+	}
+	return b.String()
+}
+
+func (p problems) Unwrap() []error { return p }
 
 // errorsOnly keeps the errors of diags.
 func errorsOnly(diags hcl.Diagnostics) hcl.Diagnostics {
