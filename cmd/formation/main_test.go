@@ -393,7 +393,7 @@ func TestCommandTable(t *testing.T) {
 	want := []string{
 		"continue-deploy", "continue-rollback", "deploy", "events", "fsm", "graph", "outputs",
 		"plan apply", "plan create", "plan delete", "plan list", "plan show", "preview", "resources",
-		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "vars",
+		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "vars", "wait",
 	}
 	if !sameSet(names, want) {
 		t.Errorf("commands %v, want %v", names, want)

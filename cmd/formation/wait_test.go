@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
+)
+
+func TestWait(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	ok(t, "-db", db, "stack", "create", "idle")
+	if out := ok(t, "-db", db, "wait", "idle"); !strings.Contains(out, "Stack idle: CREATION_COMPLETE") {
+		t.Errorf("wait on an idle stack printed %q", out)
+	}
+	rejected(t, formation.CodeStackNotFound, "-db", db, "wait", "nope")
+
+	// A deployment interrupted by closing its engine mid-operation is
+	// resumed by wait, which keeps the database open until it finishes.
+	st, err := store.OpenBolt(db, store.BoltOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := sim.New(sim.Config{UseCatalog: true, World: store.BucketKV{Store: st, Bucket: store.World},
+		Latency: []sim.LatencyRule{{Duration: time.Hour}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(engine.Config{Store: st, DefaultProvider: slow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", "network", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars, err := os.ReadFile(filepath.Join("testdata", "network", "variables.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "web", Template: engine.TemplateInput{
+		TemplateBody: string(vars) + "\n" + string(body), VarsStructure: []formation.VarsStructure{{VarKey: "prefix", VarValue: "w"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil { // interrupts the hour-long operations
+		t.Fatal(err)
+	}
+	if out := ok(t, "-db", db, "stack", "show", "web"); !strings.Contains(out, "DEPLOYMENT_IN_PROGRESS") {
+		t.Fatalf("the interrupted stack is not in progress:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "wait", "web"); !strings.Contains(out, "Stack web: DEPLOYMENT_COMPLETE") {
+		t.Errorf("wait on an interrupted deployment printed %q", out)
+	}
+	if r := cli(t, "-db", db, "-sim-fail", "*:update", "deploy", "web", "-t", filepath.Join("testdata", "network"), "-var", "prefix=x"); r.code != exitFailed {
+		t.Fatalf("a failing deploy exited %d", r.code)
+	}
+	if r := cli(t, "-db", db, "wait", "web"); r.code != exitFailed || !strings.Contains(r.stdout, "DEPLOYMENT_FAILED") {
+		t.Errorf("wait on a failed stack: exit %d, %q", r.code, r.stdout)
+	}
+}
