@@ -125,7 +125,8 @@ func (e *Engine) check(ctx context.Context, op string) error {
 // whose events it appended, whose followers are woken once it commits.
 type txn struct {
 	store.Tx
-	touched map[string]bool // stack ids
+	touched map[string]bool   // stack ids
+	lastSeq map[string]uint64 // per stack: the newest event's sequence, once read
 }
 
 // update runs fn in a store transaction, naming the operation on store

@@ -24,9 +24,15 @@ func lastEventSeq(tx store.Tx, stackID string) (uint64, error) {
 // with their index entries (by deployment, by type), in tx: events are part
 // of the transaction that makes the change they report.
 func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
-	seq, err := lastEventSeq(tx, stackID)
-	if err != nil {
-		return err
+	seq, ok := tx.lastSeq[stackID]
+	if !ok {
+		var err error
+		if seq, err = lastEventSeq(tx, stackID); err != nil {
+			return err
+		}
+		if tx.lastSeq == nil {
+			tx.lastSeq = map[string]uint64{}
+		}
 	}
 	for _, ev := range evs {
 		seq++
@@ -43,6 +49,9 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 			return err
 		}
 	}
+	// A group commit appends for many operations in one transaction: the
+	// sequence is read from the store once, then carried here.
+	tx.lastSeq[stackID] = seq
 	tx.touch(stackID)
 	return nil
 }

@@ -215,6 +215,7 @@ func (tx *txn) purgeStack(rec *stackRecord) error {
 		}
 	}
 	tx.touch(rec.ID)
+	delete(tx.lastSeq, rec.ID)
 	return tx.Delete(store.Stacks, stackKey(rec.Name))
 }
 

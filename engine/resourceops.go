@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -302,6 +303,11 @@ func (x *execution) evaluate(n *node) (cty.Value, error) {
 	if inst == nil {
 		return c.After, nil
 	}
+	if n.op != opRead && !x.dependsOnChanges(n) {
+		// Nothing it refers to changes in this phase: the value planned is
+		// the value to apply.
+		return c.After, nil
+	}
 	config, diags := x.cfg.Evaluate(inst, template.Values(x))
 	if diags.HasErrors() {
 		return cty.NilVal, formation.Wrap(formation.CodeInvalidTemplate, "engine.evaluate", c.Addr, hcl.Diagnostics(diags))
@@ -310,6 +316,18 @@ func (x *execution) evaluate(n *node) (cty.Value, error) {
 		return config, nil
 	}
 	return c.Refine(config)
+}
+
+// dependsOnChanges reports whether anything n waits for creates, updates or
+// reads a value in this phase (and so may resolve what was unknown when
+// planning).
+func (x *execution) dependsOnChanges(n *node) bool {
+	for _, d := range n.deps {
+		if d.op != opDelete {
+			return true
+		}
+	}
+	return false
 }
 
 // started records an operation's start: IN_PROGRESS event and status.
@@ -395,6 +413,17 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, ev) })
 		return
 	}
+	var value json.RawMessage
+	if n.op != opDelete {
+		// Encoded before taking x.mu: evaluations of other instances read
+		// values under it, and a burst of completions must not queue on
+		// one another's JSON.
+		var err error
+		if value, err = encodeValue(res.value); err != nil {
+			x.fail(n, err, elapsed, idKey)
+			return
+		}
+	}
 	rec := x.recordFor(n)
 	x.mu.Lock()
 	var remove bool
@@ -408,12 +437,6 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 	case opUpdate:
 		if n.op == opUpdate && !c.Imported {
 			x.counts.changed++
-		}
-		value, err := encodeValue(res.value)
-		if err != nil {
-			x.mu.Unlock()
-			x.fail(n, err, elapsed, idKey)
-			return
 		}
 		rec.Value, rec.ID = value, res.id
 		rec.Dependencies = c.Dependencies
