@@ -1,37 +1,73 @@
-// Package engine is the API users call: stacks, execution plans,
-// deployments and their events, reproducing Huawei Cloud RFS in-process.
+// Package engine is the API users call: stacks, deployments, execution
+// plans and stack events, reproducing Huawei Cloud RFS in-process.
 //
 // The simplest path:
 //
-//	e, err := engine.Open("formation.db") // bbolt file, created if missing
+//	cloud, _ := sim.New(sim.Config{UseCatalog: true})                       // or your own provider.Provider
+//	e, err := engine.New(engine.Config{Store: store.NewMemory(), DefaultProvider: cloud})
 //	if err != nil { … }
 //	defer e.Close()
-//	res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "demo"})
-//	stack, err := e.GetStackMetadata(ctx, engine.StackRef{Name: "demo"})
+//	res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "net",
+//		Template: engine.TemplateInput{TemplateBody: body}})              // creates and deploys
+//	out, err := e.Wait(ctx, res.DeploymentID)                             // DEPLOYMENT_COMPLETE, …
 //
-// engine.New takes a Config for everything else: another store (the
-// in-memory store.NewMemory for simulations and previews), a clock, quotas
-// and parallelism.
+// engine.Open("formation.db") is New over a bbolt file. Config also takes
+// providers by name (Providers), a clock, quotas, parallelism, timeouts and
+// template limits.
 //
 // # Semantics
 //
-// Operations and their rules follow RFS (see the repository's
-// spec/rfs-api.md): names address stacks and an optional id guards against
-// a name reused by a new stack; every status change goes through the status
-// machine of package fsm and is committed in the same store transaction as
-// the data it describes and the LOG event that reports it. Mutating
-// operations return a deployment id at once and run in the background;
-// Wait blocks until one is terminal.
+// Operations and their rules follow RFS (the repository's spec/rfs-api.md):
+// names address stacks and plans, and an optional id guards against a name
+// reused by a new stack; every status change goes through the machines of
+// package fsm and is committed in the same store transaction as the data it
+// describes and the LOG event that reports it. Mutating operations return a
+// deployment id at once and run in the background: Wait blocks until one is
+// terminal, WaitStack until a stack is not *_IN_PROGRESS, Follow streams its
+// events live. A deployment plans the full template against the stack's
+// recorded resources (refreshing them, so drift is reported and repaired),
+// applies the plan through the providers, and on failure rolls back to the
+// last stable state when auto-rollback is on. Every deployment expires the
+// execution plans made before it.
 //
 // Errors are *formation.Error values with RFS-style codes: branch with
 // errors.Is(err, formation.ErrNotFound) and friends, or formation.HasCode.
 // A refused request changes nothing.
 //
-// # Concurrency and durability
+// # Durability
+//
+// A deployment is recorded (template, variables, options) before it starts,
+// and its phase (deploy, roll back, delete) is the stack's status. Before any
+// provider call of a phase, the intents of all its operations (address,
+// operation, idempotency token) are committed in one transaction; each
+// operation's result (the resource record, the events) is committed after
+// its call. Results go through one writer per deployment that commits
+// whatever queued in a single transaction, in submission order, so
+// durability costs a commit per group rather than per resource, and a crash
+// loses at most a suffix of results — never a dependency's while keeping a
+// dependent's.
+//
+// A creation's token is derived from the stack, the address and a
+// generation that advances only when a creation is recorded, so any retry —
+// after a transient error, a crash, or in a later deployment — presents the
+// same token and a provider returns what it already made. When an engine is
+// opened over a store holding a stack left *_IN_PROGRESS, the phase the
+// status names resumes: it plans again against what was recorded, and
+// operations whose outcome was lost are re-issued with their tokens.
+//
+// # Concurrency
 //
 // An Engine is safe for concurrent use. At most one mutating operation runs
-// per stack (a second gets CodeStackBusy); different stacks run at once.
-// When an engine is opened over a store holding a stack left
-// *_IN_PROGRESS (a crash, or Close during an operation), the operation
-// resumes in the background.
+// per stack (a second gets CodeStackBusy); different stacks run at once,
+// each deployment with at most Config.Parallelism provider operations and
+// all together with at most Config.GlobalParallelism. Close stops
+// operations at their next provider call, records what finished, and closes
+// the store; what did not finish resumes at the next open.
+//
+// # Time
+//
+// The engine reads and waits on Config.Clock: a formation.ScaledClock makes
+// simulated latencies pass faster while events report simulated times and
+// elapsed seconds; tests get exact virtual time with the real clock inside
+// testing/synctest.
 package engine
