@@ -788,3 +788,123 @@ func TestDeploy_DriftIsDetectedAndRepaired(t *testing.T) {
 		t.Fatalf("after the repair: changes %v, drift %d, %v", again.HasChanges(), len(again.Drifted()), err)
 	}
 }
+
+// Racing deployments of one stack: exactly one is accepted; the others are
+// refused as a concurrent request (409) or, once it has started, a busy
+// stack (403), and none of them changes anything.
+func TestDeploy_RacingDeploymentsOneWins(t *testing.T) {
+	e, _, _ := simEngine(t, sim.Config{Seed: 16}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	const n = 8
+	var wg sync.WaitGroup
+	ids := make([]string, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			ids[i], errs[i] = e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
+				Template: engine.TemplateInput{TemplateBody: network}})
+		})
+	}
+	wg.Wait()
+	var won string
+	for i, err := range errs {
+		switch {
+		case err == nil && won == "":
+			won = ids[i]
+		case err == nil:
+			t.Fatalf("two deployments accepted: %s and %s", won, ids[i])
+		case !formation.HasCode(err, formation.CodeConcurrentRequest) && !formation.HasCode(err, formation.CodeStackBusy):
+			t.Fatalf("a racing deployment got %v, want 409 or 403", err)
+		}
+	}
+	if won == "" {
+		t.Fatal("no deployment was accepted")
+	}
+	if res := wait(t, e, won); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("the winner ended %+v", res)
+	}
+}
+
+// Plan rules that need a plan or a stack caught in progress, held there by
+// an hour of virtual latency.
+func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		latency := []sim.LatencyRule{
+			{Match: sim.Match{Op: sim.OpRead, Type: "huaweicloud_vpc"}, Duration: time.Hour},
+			{Match: sim.Match{Op: sim.OpUpdate}, Duration: time.Hour},
+		}
+		e, _, st := simEngine(t, sim.Config{Seed: 17, Latency: latency}, engine.Config{PlanQuota: 3})
+		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+		deploy(t, e, "net", network) // creates only: no latency
+		ref := func(name string) engine.PlanRef { return engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name} }
+		create := func(name, body string) error {
+			_, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: name, Template: engine.TemplateInput{TemplateBody: body}})
+			return err
+		}
+		renamed := strings.Replace(network, `default = "net"`, `default = "renamed"`, 1)
+
+		// The refresh of the VPC takes an hour: the plan stays in creation.
+		if err := create("slow", renamed); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		check := assertNothingChanges(t, st)
+		if err := e.DeleteExecutionPlan(ctx, ref("slow")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
+			t.Fatalf("deleting a plan in creation: %v, want RF.10012549", err)
+		}
+		if _, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: ref("slow")}); !formation.HasCode(err, formation.CodeInvalidPlanStatus) {
+			t.Fatalf("applying a plan in creation: %v, want RF.10012531", err)
+		}
+		check()
+		meta := waitPlan(t, e, "slow")
+		if meta.Status != formation.PlanAvailable || meta.Summary.ResourceUpdate != 3 {
+			t.Fatalf("slow plan %+v", meta)
+		}
+		if _, err := e.GetExecutionPlanMetadata(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "slow", ID: "6fa459ea-ee8a-4ca4-894e-db77e160355e"}); !formation.HasCode(err, formation.CodePlanIDMismatch) {
+			t.Fatalf("plan id mismatch: %v", err)
+		}
+		if err := create("second", network); err != nil {
+			t.Fatal(err)
+		}
+		if err := create("third", network); err != nil {
+			t.Fatal(err)
+		}
+		if err := create("fourth", network); !formation.HasCode(err, formation.CodePlanQuota) || !errors.Is(err, formation.ErrQuotaExceeded) {
+			t.Fatalf("a fourth plan with PlanQuota 3: %v", err)
+		}
+		waitPlan(t, e, "second")
+		waitPlan(t, e, "third")
+
+		// Applying it updates three resources, an hour each: the plan and
+		// the stack stay in progress.
+		dep, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: ref("slow")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if meta, _ := e.GetExecutionPlanMetadata(ctx, ref("slow")); meta.Status != formation.PlanApplyInProgress {
+			t.Fatalf("plan during its apply: %s", meta.Status)
+		}
+		check = assertNothingChanges(t, st)
+		if err := e.DeleteExecutionPlan(ctx, ref("slow")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
+			t.Fatalf("deleting a plan being applied: %v, want RF.10012549", err)
+		}
+		if err := e.DeleteExecutionPlan(ctx, ref("second")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
+			t.Fatalf("deleting any plan while the stack deploys: %v, want RF.10012549", err)
+		}
+		if err := create("during", network); !formation.HasCode(err, formation.CodeStackBusy) {
+			t.Fatalf("planning while the stack deploys: %v, want RF.10012519", err)
+		}
+		if _, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: ref("second")}); !formation.HasCode(err, formation.CodeStackBusy) {
+			t.Fatalf("applying another plan while the stack deploys: %v", err)
+		}
+		check()
+		if res := wait(t, e, dep); res.Status != formation.StackDeploymentComplete {
+			t.Fatalf("apply ended %+v", res)
+		}
+		if err := e.DeleteExecutionPlan(ctx, ref("slow")); err != nil {
+			t.Fatalf("deleting an applied plan: %v", err)
+		}
+	})
+}

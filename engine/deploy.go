@@ -52,6 +52,11 @@ func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (strin
 	if err := req.validate(op); err != nil {
 		return "", err
 	}
+	release, err := e.claim(op, req.Name)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	if err := req.Template.validate(op, true); err != nil {
 		return "", err
 	}
@@ -122,11 +127,16 @@ func (e *Engine) continueStack(ctx context.Context, op string, req ContinueReque
 	if err := req.validate(op); err != nil {
 		return "", err
 	}
+	release, err := e.claim(op, req.Name)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	if err := req.Options.validate(op); err != nil {
 		return "", err
 	}
 	dep := e.newDeployment(kind, nil, req.Options)
-	err := e.update(ctx, op, func(tx *txn) error {
+	err = e.update(ctx, op, func(tx *txn) error {
 		rec, err := loadStack(tx, op, req.StackRef)
 		if err != nil {
 			return err

@@ -32,6 +32,7 @@ type Engine struct {
 	mu     sync.Mutex
 	closed bool
 	ops    map[string]*operation // running or recently finished, by deployment id
+	claims map[string]bool       // stacks a request is operating, by name (claim)
 
 	followers followers
 	slots     chan struct{} // Config.GlobalParallelism provider operations at once
@@ -66,11 +67,12 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg:   cfg,
-		st:    cfg.Store,
-		clock: cfg.Clock,
-		log:   cfg.Logger,
-		ops:   make(map[string]*operation),
+		cfg:    cfg,
+		st:     cfg.Store,
+		clock:  cfg.Clock,
+		log:    cfg.Logger,
+		ops:    make(map[string]*operation),
+		claims: make(map[string]bool),
 	}
 	e.followers.init()
 	e.slots = make(chan struct{}, cfg.GlobalParallelism)

@@ -91,6 +91,11 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 	if err := ref.validate(op); err != nil {
 		return "", err
 	}
+	release, err := e.claim(op, req.StackRef.Name)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	if err := formation.ValidateDescription(op, req.Description); err != nil {
 		return "", err
 	}
@@ -363,6 +368,11 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 	if err := ref.validate(op); err != nil {
 		return err
 	}
+	release, err := e.claim(op, ref.StackRef.Name)
+	if err != nil {
+		return err
+	}
+	defer release()
 	return e.update(ctx, op, func(tx *txn) error {
 		rec, p, err := loadPlan(tx, op, ref)
 		if err != nil {
@@ -406,11 +416,16 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	if err := req.validate(op); err != nil {
 		return "", err
 	}
+	release, err := e.claim(op, req.StackRef.Name)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	if err := req.Options.validate(op); err != nil {
 		return "", err
 	}
 	var dep *deploymentRecord
-	err := e.update(ctx, op, func(tx *txn) error {
+	err = e.update(ctx, op, func(tx *txn) error {
 		rec, p, err := loadPlan(tx, op, req.PlanRef)
 		if err != nil {
 			return err

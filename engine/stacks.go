@@ -237,6 +237,11 @@ func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) error 
 	if err := req.validate(op); err != nil {
 		return err
 	}
+	release, err := e.claim(op, req.Name)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if req.Description != nil {
 		if err := formation.ValidateDescription(op, *req.Description); err != nil {
 			return err
@@ -299,8 +304,13 @@ func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (strin
 	if err := req.validate(op); err != nil {
 		return "", err
 	}
+	release, err := e.claim(op, req.Name)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	dep := &deploymentRecord{ID: e.ids.New(), Kind: kindDelete, RetainResources: req.RetainAllResources}
-	err := e.update(ctx, op, func(tx *txn) error {
+	err = e.update(ctx, op, func(tx *txn) error {
 		rec, err := loadStack(tx, op, req.StackRef)
 		if err != nil {
 			return err

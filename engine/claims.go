@@ -1,0 +1,24 @@
+package engine
+
+import "github.com/formation-engine/formation"
+
+// claim marks stack as operated by a request from now until release. A
+// second mutating request for the same stack that arrives meanwhile is
+// refused with CodeConcurrentRequest (409), RFS's "another request is
+// operating this stack". Once a request has committed, the stack's status
+// decides (a running deployment makes later requests CodeStackBusy, 403);
+// the claim covers the moments before that: validation, parsing the
+// template, the transaction.
+func (e *Engine) claim(op, stack string) (release func(), err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.claims[stack] {
+		return nil, formation.Errorf(formation.CodeConcurrentRequest, op, stack, "another request is operating this stack")
+	}
+	e.claims[stack] = true
+	return func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		delete(e.claims, stack)
+	}, nil
+}
