@@ -837,7 +837,9 @@ func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
 		e, _, st := simEngine(t, sim.Config{Seed: 17, Latency: latency}, engine.Config{PlanQuota: 3})
 		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
 		deploy(t, e, "net", network) // creates only: no latency
-		ref := func(name string) engine.PlanRef { return engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name} }
+		ref := func(name string) engine.PlanRef {
+			return engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name}
+		}
 		create := func(name, body string) error {
 			_, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: name, Template: engine.TemplateInput{TemplateBody: body}})
 			return err
