@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/store"
