@@ -310,22 +310,7 @@ func (x *execution) recordDrift() {
 		}
 	}
 	x.mu.Unlock()
-	if len(forget) == 0 && len(changed) == 0 {
-		return
-	}
-	x.w.submit(func(tx *txn) error {
-		for _, addr := range forget {
-			if err := tx.Delete(store.Resources, resourceKey(x.stack.ID, addr)); err != nil {
-				return err
-			}
-		}
-		for i := range changed {
-			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, changed[i].Addr), &changed[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	x.writeRecords(forget, changed)
 }
 
 // recordUnchanged, after a successful phase, keeps the records of unchanged
@@ -359,17 +344,23 @@ func (x *execution) recordUnchanged() {
 		changed = append(changed, *rec)
 	}
 	x.mu.Unlock()
-	if len(changed) == 0 && len(moot) == 0 {
+	x.writeRecords(moot, changed)
+}
+
+// writeRecords queues the removal of the records at remove and the writing
+// of put.
+func (x *execution) writeRecords(remove []string, put []resourceRecord) {
+	if len(remove) == 0 && len(put) == 0 {
 		return
 	}
 	x.w.submit(func(tx *txn) error {
-		for _, addr := range moot {
+		for _, addr := range remove {
 			if err := tx.Delete(store.Resources, resourceKey(x.stack.ID, addr)); err != nil {
 				return err
 			}
 		}
-		for i := range changed {
-			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, changed[i].Addr), &changed[i]); err != nil {
+		for i := range put {
+			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, put[i].Addr), &put[i]); err != nil {
 				return err
 			}
 		}
