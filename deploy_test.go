@@ -910,3 +910,48 @@ func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
 		}
 	})
 }
+
+// ApplyExecutionPlan carries out the reviewed plan as it is, a snapshot
+// (RFS: plans are not refreshed): drift that happens after the plan was made
+// is not repaired by applying it, and the counts are the plan's.
+func TestPlans_ApplyCarriesOutTheReviewedPlan(t *testing.T) {
+	ctx := context.Background()
+	e, p, _ := simEngine(t, sim.Config{Seed: 18}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	deploy(t, e, "net", network)
+	withSG := network + `
+resource "huaweicloud_networking_secgroup" "sg" {
+  name = "web"
+}`
+	if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: "add-sg",
+		Template: engine.TemplateInput{TemplateBody: withSG}}); err != nil {
+		t.Fatal(err)
+	}
+	if meta := waitPlan(t, e, "add-sg"); meta.Summary == nil || meta.Summary.ResourceAdd != 1 || meta.Summary.ResourceUpdate != 0 {
+		t.Fatalf("plan %+v", meta)
+	}
+	if err := p.Drift(ctx, "huaweicloud_vpc.vpc", map[string]cty.Value{"name": cty.StringVal("edited-after-review")}); err != nil {
+		t.Fatal(err)
+	}
+	dep, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "add-sg"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("apply %+v", res)
+	}
+	sum := events(t, e, "net", dep, "event_type==SUMMARY")
+	if len(sum) != 1 || sum[0].EventMessage != "Apply complete! Resources: 1 added, 0 changed, 0 destroyed." {
+		t.Fatalf("the apply did more than the plan: %+v", sum)
+	}
+	for _, r := range p.Resources() {
+		if r.Address == "huaweicloud_vpc.vpc" && r.State.GetAttr("name").AsString() != "edited-after-review" {
+			t.Fatal("applying the plan repaired drift the plan did not contain")
+		}
+	}
+	// The next deployment refreshes and repairs it.
+	res := deploy(t, e, "net", withSG)
+	if got := events(t, e, "net", res.DeploymentID, "event_type==DRIFT"); len(got) != 1 {
+		t.Fatalf("the next deployment's DRIFT events: %+v", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/template"
 )
@@ -181,6 +182,12 @@ func templateOf(tx store.Tx, stackID, deploymentID string) (*templateSource, err
 // delete. The stack's status says which phase to run, so the same function
 // resumes an interrupted deployment.
 func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Result, error) {
+	return e.runDeploymentWith(ctx, dep, nil)
+}
+
+// runDeploymentWith is runDeployment whose first deploy phase carries out
+// stored, a plan made earlier, rather than planning again (nil: plan).
+func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, stored *plan.Plan) (Result, error) {
 	for {
 		var rec *stackRecord
 		var stable *templateSource
@@ -196,7 +203,8 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 		}
 		switch rec.Status {
 		case formation.StackDeploymentInProgress:
-			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDeploy, dep.Template)
+			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDeploy, dep.Template, stored)
+			stored = nil
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -211,7 +219,7 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 				return e.finishDeployment(ctx, &dep, fsm.StackDeployFailed, out)
 			}
 		case formation.StackRollbackInProgress:
-			out, err := e.runTimedPhase(ctx, rec, &dep, phaseRollback, stable)
+			out, err := e.runTimedPhase(ctx, rec, &dep, phaseRollback, stable, nil)
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -224,7 +232,7 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 			if dep.RetainResources {
 				return e.finishDeployment(ctx, &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
 			}
-			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil)
+			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil, nil)
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -242,10 +250,10 @@ func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Resul
 // runTimedPhase runs a phase under Config.DeploymentTimeout. Only the phase
 // is bounded: when its time is up its operations fail, and what follows (the
 // failure recorded, the rollback) runs on ctx.
-func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource) (phaseOutcome, error) {
+func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
 	phaseCtx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
 	defer cancel()
-	return e.runPhase(phaseCtx, rec, dep, ph, src)
+	return e.runPhase(phaseCtx, rec, dep, ph, src, stored)
 }
 
 // startRollback commits the turn from a failed deployment to its rollback.

@@ -169,10 +169,11 @@ type phaseOutcome struct {
 }
 
 // runPhase plans src (nil: delete everything) against the stack's state and
-// applies the plan. A resource failure is an outcome (ok false); an error
+// applies the plan; with stored, it applies that plan instead, made earlier
+// against the same state. A resource failure is an outcome (ok false); an error
 // means the phase could not finish (the engine is closing, the store
 // failed) and resumes at the next open.
-func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource) (phaseOutcome, error) {
+func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
 	var records map[string]*resourceRecord
 	var prior plan.State
 	var intents int
@@ -227,17 +228,13 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	if err != nil {
 		return fail(err)
 	}
-	p, err := plan.Make(ctx, cfg, prior, provs, plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism})
-	if err != nil {
-		return fail(err)
-	}
-	if drifted := p.Drifted(); len(drifted) > 0 {
-		evs := make([]*formation.Event, len(drifted))
-		for i, c := range drifted {
-			evs[i] = &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventDrift,
-				EventMessage: c.Addr + ": " + c.Reason, ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
-				ResourceIDKey: c.Schema.IDKey(), ResourceIDValue: c.ResourceID}
+	p := stored
+	if p == nil {
+		if p, err = plan.Make(ctx, cfg, prior, provs, plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism}); err != nil {
+			return fail(err)
 		}
+	}
+	if evs := driftEvents(p, dep.ID, e.now()); len(evs) > 0 {
 		w.submit(func(tx *txn) error { return tx.appendEvents(rec.ID, evs...) })
 	}
 

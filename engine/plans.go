@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 
@@ -24,6 +25,9 @@ type planRecord struct {
 	Template *templateSource      `json:"template"`
 	Items    []formation.PlanItem `json:"items,omitempty"`
 	Text     string               `json:"text,omitempty"` // the plan rendered like terraform plan
+	// Plan is the plan itself (plan.Encode), what ApplyExecutionPlan
+	// carries out: the reviewed snapshot, not a new plan.
+	Plan json.RawMessage `json:"plan,omitempty"`
 }
 
 // PlanRef names an execution plan of a stack. ID is an optional guard: when
@@ -167,9 +171,16 @@ func (e *Engine) launchPlanning(p planRecord) {
 // makePlan plans the record's template against the stack and stores the
 // outcome: AVAILABLE with the items, or CREATION_FAILED.
 func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
-	items, text, summary, drift, planErr := e.planAgainstStack(ctx, p.StackID, p.Template)
+	made, planErr := e.planAgainstStack(ctx, p.StackID, p.Template)
 	if planErr != nil && e.bg.Err() != nil {
 		return planErr // closing: resume at next open
+	}
+	var encoded []byte
+	var text bytes.Buffer
+	if planErr == nil {
+		if encoded, planErr = made.Encode(); planErr == nil {
+			planErr = made.WriteText(&text)
+		}
 	}
 	return e.commit(ctx, "engine.CreateExecutionPlan", func(tx *txn) error {
 		var cur planRecord
@@ -178,20 +189,19 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			return err // deleted meanwhile (with its stack)
 		}
 		ev := fsm.PlanCreationSucceeded
+		var drift []*formation.Event
 		if planErr != nil {
 			ev = fsm.PlanCreationFailed
 			cur.StatusMessage = planErr.Error()
 		} else {
-			cur.Items, cur.Text, cur.Summary = items, text, &summary
+			cur.Items, cur.Text, cur.Summary, cur.Plan = made.Items(), text.String(), &made.Summary, encoded
+			drift = driftEvents(made, "", e.now())
 		}
 		if cur.Status, err = fsm.NextPlan(ctx, cur.Status, ev); err != nil {
 			return err
 		}
 		tx.touch(p.StackID) // wakes WaitExecutionPlan
 		if len(drift) > 0 {
-			for _, ev := range drift {
-				ev.Time = e.now()
-			}
 			if err := tx.appendEvents(p.StackID, drift...); err != nil {
 				return err
 			}
@@ -201,30 +211,28 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 }
 
 // planAgainstStack plans a template against a stack's recorded resources,
-// refreshing them, and renders the outcome.
-func (e *Engine) planAgainstStack(ctx context.Context, stackID string, src *templateSource) ([]formation.PlanItem, string, formation.PlanSummary, []*formation.Event, error) {
+// refreshing them.
+func (e *Engine) planAgainstStack(ctx context.Context, stackID string, src *templateSource) (*plan.Plan, error) {
 	var prior plan.State
 	err := e.st.View(ctx, func(tx store.Tx) (err error) {
 		_, prior, err = loadState(tx, stackID)
 		return err
 	})
 	if err != nil {
-		return nil, "", formation.PlanSummary{}, nil, err
+		return nil, err
 	}
-	p, err := e.makeOfflinePlan(ctx, src, prior, true)
-	if err != nil {
-		return nil, "", formation.PlanSummary{}, nil, err
-	}
-	var text bytes.Buffer
-	if err := p.WriteText(&text); err != nil {
-		return nil, "", formation.PlanSummary{}, nil, err
-	}
-	var drift []*formation.Event
+	return e.makeOfflinePlan(ctx, src, prior, true)
+}
+
+// driftEvents are the DRIFT events of a plan's drifted changes.
+func driftEvents(p *plan.Plan, deploymentID string, now formation.Time) []*formation.Event {
+	var evs []*formation.Event
 	for _, c := range p.Drifted() {
-		drift = append(drift, &formation.Event{EventType: formation.EventDrift, EventMessage: c.Addr + ": " + c.Reason,
-			ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key, ResourceIDKey: c.Schema.IDKey(), ResourceIDValue: c.ResourceID})
+		evs = append(evs, &formation.Event{DeploymentID: deploymentID, Time: now, EventType: formation.EventDrift,
+			EventMessage: c.Addr + ": " + c.Reason, ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
+			ResourceIDKey: c.Schema.IDKey(), ResourceIDValue: c.ResourceID})
 	}
-	return p.Items(), text.String(), p.Summary, drift, nil
+	return evs
 }
 
 // WaitExecutionPlan blocks until the plan has left CREATION_IN_PROGRESS and
@@ -425,6 +433,7 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		return "", err
 	}
 	var dep *deploymentRecord
+	var stored *plan.Plan
 	err = e.update(ctx, op, func(tx *txn) error {
 		rec, p, err := loadPlan(tx, op, req.PlanRef)
 		if err != nil {
@@ -446,6 +455,9 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		if err != nil {
 			return err
 		}
+		if stored, err = plan.Decode(p.Plan); err != nil {
+			return err
+		}
 		if p.Status, err = firePlan(ctx, op, p, fsm.PlanApply); err != nil {
 			return err
 		}
@@ -460,7 +472,12 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	if err != nil {
 		return "", err
 	}
-	e.launch(*dep, e.runDeployment)
+	// The stack has not been deployed since the plan was made (its serial
+	// says so), so the reviewed plan is carried out as it is. A recovery
+	// after a crash plans again against what was recorded.
+	e.launch(*dep, func(ctx context.Context, dep deploymentRecord) (Result, error) {
+		return e.runDeploymentWith(ctx, dep, stored)
+	})
 	return dep.ID, nil
 }
 
