@@ -209,7 +209,7 @@ func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
 // purgeStack removes the stack and everything stored for it; its followers
 // are woken to find it gone.
 func (tx *txn) purgeStack(rec *stackRecord) error {
-	for _, b := range []store.Bucket{store.Plans, store.Deployments, store.Resources, store.Events, store.EventIndex, store.Journal} {
+	for _, b := range []store.Bucket{store.Plans, store.PlanBodies, store.Deployments, store.Resources, store.Events, store.EventIndex, store.Journal} {
 		if err := deletePrefix(tx, b, childPrefix(rec.ID)); err != nil {
 			return err
 		}

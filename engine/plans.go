@@ -11,6 +11,7 @@ import (
 	"github.com/formation-engine/formation/fsm"
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
 )
 
 // planRecord is an execution plan as stored (Plans bucket, key
@@ -21,13 +22,29 @@ type planRecord struct {
 	Seq uint64 `json:"seq"`
 	// Serial is the stack's deployment serial when the plan was made; a
 	// deployment since expires the plan.
-	Serial   uint64               `json:"serial"`
+	Serial uint64 `json:"serial"`
+}
+
+// planBody is the large, write-once part of an execution plan (PlanBodies
+// bucket, same key as its record), kept apart so that status changes and
+// listings do not read and rewrite megabytes.
+type planBody struct {
 	Template *templateSource      `json:"template"`
 	Items    []formation.PlanItem `json:"items,omitempty"`
 	Text     string               `json:"text,omitempty"` // the plan rendered like terraform plan
 	// Plan is the plan itself (plan.Encode), what ApplyExecutionPlan
 	// carries out: the reviewed snapshot, not a new plan.
 	Plan json.RawMessage `json:"plan,omitempty"`
+}
+
+// loadBody reads a plan's body.
+func loadBody(tx store.Tx, stackID, name string) (*planBody, error) {
+	var b planBody
+	ok, err := getJSON(tx, store.PlanBodies, planKey(stackID, name), &b)
+	if err == nil && !ok {
+		err = formation.Errorf(formation.CodeInternal, "engine.loadBody", name, "the execution plan's body is not stored")
+	}
+	return &b, err
 }
 
 // PlanRef names an execution plan of a stack. ID is an optional guard: when
@@ -115,7 +132,6 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 			Name: req.Name, ID: e.ids.New(), Description: req.Description,
 			VarsBody: src.VarsBody, VarsStructure: src.VarsStructure,
 		},
-		Template: src,
 	}
 	err = e.update(ctx, op, func(tx *txn) error {
 		rec, err := loadStack(tx, op, req.StackRef)
@@ -142,6 +158,9 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 			return err
 		}
 		p.StackName, p.StackID, p.Serial, p.CreateTime = rec.Name, rec.ID, rec.Serial, e.now()
+		if err := putJSON(tx, store.PlanBodies, planKey(rec.ID, p.Name), &planBody{Template: src}); err != nil {
+			return err
+		}
 		return putJSON(tx, store.Plans, planKey(rec.ID, p.Name), p)
 	})
 	if err != nil {
@@ -171,7 +190,15 @@ func (e *Engine) launchPlanning(p planRecord) {
 // makePlan plans the record's template against the stack and stores the
 // outcome: AVAILABLE with the items, or CREATION_FAILED.
 func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
-	made, planErr := e.planAgainstStack(ctx, p.StackID, p.Template)
+	var body *planBody
+	err := e.st.View(ctx, func(tx store.Tx) (err error) {
+		body, err = loadBody(tx, p.StackID, p.Name)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	made, planErr := e.planAgainstStack(ctx, p.StackID, body.Template)
 	if planErr != nil && e.bg.Err() != nil {
 		return planErr // closing: resume at next open
 	}
@@ -194,7 +221,11 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			ev = fsm.PlanCreationFailed
 			cur.StatusMessage = planErr.Error()
 		} else {
-			cur.Items, cur.Text, cur.Summary, cur.Plan = made.Items(), text.String(), &made.Summary, encoded
+			cur.Summary = &made.Summary
+			body.Items, body.Text, body.Plan = made.Items(), text.String(), encoded
+			if err := putJSON(tx, store.PlanBodies, planKey(p.StackID, p.Name), body); err != nil {
+				return err
+			}
 			drift = driftEvents(made, "", e.now())
 		}
 		if cur.Status, err = fsm.NextPlan(ctx, cur.Status, ev); err != nil {
@@ -291,19 +322,23 @@ func (e *Engine) GetExecutionPlan(ctx context.Context, ref PlanRef) (ExecutionPl
 	if err := ref.validate(op); err != nil {
 		return ExecutionPlanItems{}, err
 	}
-	var p *planRecord
-	err := e.view(ctx, op, func(tx store.Tx) (err error) {
-		_, p, err = loadPlan(tx, op, ref)
+	var body *planBody
+	err := e.view(ctx, op, func(tx store.Tx) error {
+		rec, p, err := loadPlan(tx, op, ref)
+		if err != nil {
+			return err
+		}
+		body, err = loadBody(tx, rec.ID, p.Name)
 		return err
 	})
 	if err != nil {
 		return ExecutionPlanItems{}, err
 	}
-	items := p.Items
+	items := body.Items
 	if items == nil {
 		items = []formation.PlanItem{}
 	}
-	return ExecutionPlanItems{Items: items, Text: p.Text}, nil
+	return ExecutionPlanItems{Items: items, Text: body.Text}, nil
 }
 
 // GetExecutionPlanMetadata returns a plan's metadata with its summary.
@@ -392,6 +427,9 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 		if _, err := firePlan(ctx, op, p, fsm.PlanDelete); err != nil {
 			return err
 		}
+		if err := tx.Delete(store.PlanBodies, planKey(rec.ID, p.Name)); err != nil {
+			return err
+		}
 		return tx.Delete(store.Plans, planKey(rec.ID, p.Name))
 	})
 }
@@ -432,37 +470,48 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	if err := req.Options.validate(op); err != nil {
 		return "", err
 	}
-	var dep *deploymentRecord
+	// The plan's body is decoded in a read transaction: it can be large, and
+	// the write transaction below only re-checks and changes small records.
 	var stored *plan.Plan
-	err = e.update(ctx, op, func(tx *txn) error {
+	var body *planBody
+	var cfg *template.Config
+	var planID string
+	err = e.view(ctx, op, func(tx store.Tx) error {
 		rec, p, err := loadPlan(tx, op, req.PlanRef)
 		if err != nil {
 			return err
 		}
-		if rec.Status.InProgress() {
-			return formation.Errorf(formation.CodeStackBusy, op, rec.Name, "stack status %s is invalid, the execution plan cannot be applied", rec.Status)
+		if err := applicable(op, rec, p); err != nil {
+			return err
 		}
-		switch {
-		case p.Status == formation.PlanApplied || p.Status == formation.PlanApplyInProgress:
-			return formation.Errorf(formation.CodePlanExpired, op, req.Name, "the execution plan has been applied already; create a new execution plan")
-		case p.Status != formation.PlanAvailable:
-			return formation.Errorf(formation.CodeInvalidPlanStatus, op, req.Name, "execution plan status %s is invalid, the execution plan cannot be applied", p.Status)
-		case p.Serial != rec.Serial:
-			return formation.Errorf(formation.CodePlanExpired, op, req.Name,
-				"since the execution plan was generated, the stack has been deployed; the execution plan cannot be applied, please regenerate the execution plan based on the latest stack")
+		if body, err = loadBody(tx, rec.ID, p.Name); err != nil {
+			return err
 		}
-		cfg, err := e.load(ctx, p.Template, false)
+		planID = p.ID
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if cfg, err = e.load(ctx, body.Template, false); err != nil {
+		return "", err
+	}
+	if stored, err = plan.Decode(body.Plan); err != nil {
+		return "", err
+	}
+	dep := e.newDeployment(kindApplyPlan, body.Template, req.Options)
+	err = e.update(ctx, op, func(tx *txn) error {
+		rec, p, err := loadPlan(tx, op, PlanRef{StackRef: req.StackRef, Name: req.Name, ID: planID})
 		if err != nil {
 			return err
 		}
-		if stored, err = plan.Decode(p.Plan); err != nil {
+		if err := applicable(op, rec, p); err != nil {
 			return err
 		}
 		if p.Status, err = firePlan(ctx, op, p, fsm.PlanApply); err != nil {
 			return err
 		}
 		p.ApplyTime = e.now()
-		dep = e.newDeployment(kindApplyPlan, p.Template, req.Options)
 		dep.Plan = p.Name
 		if err := putJSON(tx, store.Plans, planKey(rec.ID, p.Name), p); err != nil {
 			return err
@@ -479,6 +528,24 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		return e.runDeploymentWith(ctx, dep, stored)
 	})
 	return dep.ID, nil
+}
+
+// applicable refuses a plan that cannot be applied to the stack now: the
+// stack is busy, the plan is not AVAILABLE, or the stack has been deployed
+// since the plan was made.
+func applicable(op string, rec *stackRecord, p *planRecord) error {
+	switch {
+	case rec.Status.InProgress():
+		return formation.Errorf(formation.CodeStackBusy, op, rec.Name, "stack status %s is invalid, the execution plan cannot be applied", rec.Status)
+	case p.Status == formation.PlanApplied || p.Status == formation.PlanApplyInProgress:
+		return formation.Errorf(formation.CodePlanExpired, op, p.Name, "the execution plan has been applied already; create a new execution plan")
+	case p.Status != formation.PlanAvailable:
+		return formation.Errorf(formation.CodeInvalidPlanStatus, op, p.Name, "execution plan status %s is invalid, the execution plan cannot be applied", p.Status)
+	case p.Serial != rec.Serial:
+		return formation.Errorf(formation.CodePlanExpired, op, p.Name,
+			"since the execution plan was generated, the stack has been deployed; the execution plan cannot be applied, please regenerate the execution plan based on the latest stack")
+	}
+	return nil
 }
 
 // finishPlanApply marks the applied plan APPLIED, in the transaction that

@@ -11,7 +11,7 @@ import (
 )
 
 // encodedFormat names the persisted form; Decode refuses any other.
-const encodedFormat = "formation.plan/1"
+const encodedFormat = "formation.plan/2"
 
 // Encode returns the plan's persisted form: everything Decode needs to
 // give the Plan back, values, unknowns and schemas included, as JSON. It
@@ -43,8 +43,9 @@ func Decode(data []byte) (*Plan, error) {
 		return nil, formation.Errorf(formation.CodeInternal, op, "", "unknown plan format %q", in.Format)
 	}
 	p := &Plan{Summary: formation.PlanSummary(in.Summary), Changes: make([]*Change, len(in.Changes))}
+	types := typeCache{}
 	for i := range in.Changes {
-		c, err := in.Changes[i].decode()
+		c, err := in.Changes[i].decode(types)
 		if err != nil {
 			return nil, formation.Wrap(formation.CodeInternal, op, in.Changes[i].Addr, err)
 		}
@@ -94,12 +95,29 @@ type encodedChange struct {
 	Inferred            bool             `json:"inferred,omitempty"`
 }
 
-// encodedValue is a cty value: the value with its type (cty's JSON with
-// the dynamic pseudo-type), unknown parts written null and marked in
-// Unknown (as after_unknown marks them).
+// encodedValue is a cty value: its type and the value (cty's JSON), unknown
+// parts written null and marked in Unknown (as after_unknown marks them).
+// The type is apart from the value so that Decode parses each distinct type
+// once (parsing types was a quarter of decoding a large plan).
 type encodedValue struct {
+	Type    json.RawMessage `json:"type,omitempty"`  // absent for cty.NilVal
 	Value   json.RawMessage `json:"value,omitempty"` // absent for cty.NilVal
 	Unknown json.RawMessage `json:"unknown,omitempty"`
+}
+
+// typeCache parses each distinct type JSON of one Decode once.
+type typeCache map[string]cty.Type
+
+func (tc typeCache) get(raw json.RawMessage) (cty.Type, error) {
+	if ty, ok := tc[string(raw)]; ok {
+		return ty, nil
+	}
+	ty, err := ctyjson.UnmarshalType(raw)
+	if err != nil {
+		return cty.NilType, err
+	}
+	tc[string(raw)] = ty
+	return ty, nil
 }
 
 type encodedSchema struct {
@@ -158,7 +176,7 @@ func encodeChange(c *Change) (encodedChange, error) {
 	return ec, nil
 }
 
-func (ec *encodedChange) decode() (*Change, error) {
+func (ec *encodedChange) decode(types typeCache) (*Change, error) {
 	c := &Change{
 		Addr: ec.Addr, Mode: ec.Mode, Type: ec.Type, Name: ec.Name, Key: ec.Key,
 		ProviderName: ec.ProviderName, ProviderAlias: ec.ProviderAlias,
@@ -177,17 +195,17 @@ func (ec *encodedChange) decode() (*Change, error) {
 	if c.Sensitive, err = decodePaths(ec.Sensitive); err != nil {
 		return nil, err
 	}
-	if c.Before, err = ec.Before.decode(); err != nil {
+	if c.Before, err = ec.Before.decode(types); err != nil {
 		return nil, fmt.Errorf("before: %w", err)
 	}
-	if c.After, err = ec.After.decode(); err != nil {
+	if c.After, err = ec.After.decode(types); err != nil {
 		return nil, fmt.Errorf("after: %w", err)
 	}
 	if len(ec.Schema.Attributes) > 0 {
 		c.Schema.Attributes = make(map[string]provider.Attribute, len(ec.Schema.Attributes))
 	}
 	for name, a := range ec.Schema.Attributes {
-		ty, err := ctyjson.UnmarshalType(a.Type)
+		ty, err := types.get(a.Type)
 		if err != nil {
 			return nil, fmt.Errorf("schema attribute %q: %w", name, err)
 		}
@@ -220,18 +238,26 @@ func encodeValue(v cty.Value) (encodedValue, error) {
 			return v, nil
 		})
 	}
-	b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
+	ty, err := ctyjson.MarshalType(v.Type())
 	if err != nil {
 		return encodedValue{}, err
 	}
-	return encodedValue{Value: b, Unknown: unknown}, nil
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return encodedValue{}, err
+	}
+	return encodedValue{Type: ty, Value: b, Unknown: unknown}, nil
 }
 
-func (ev encodedValue) decode() (cty.Value, error) {
+func (ev encodedValue) decode(types typeCache) (cty.Value, error) {
 	if len(ev.Value) == 0 {
 		return cty.NilVal, nil
 	}
-	v, err := ctyjson.Unmarshal(ev.Value, cty.DynamicPseudoType)
+	ty, err := types.get(ev.Type)
+	if err != nil {
+		return cty.NilVal, err
+	}
+	v, err := ctyjson.Unmarshal(ev.Value, ty)
 	if err != nil {
 		return cty.NilVal, err
 	}

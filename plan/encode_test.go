@@ -101,4 +101,4 @@ func TestDecode_Corrupt(t *testing.T) {
 	}
 }
 
-const encodedFormatName = "formation.plan/1"
+const encodedFormatName = "formation.plan/2"

@@ -37,6 +37,7 @@ const (
 	Meta        Bucket = "meta"
 	Stacks      Bucket = "stacks"
 	Plans       Bucket = "plans"
+	PlanBodies  Bucket = "plan_bodies" // a plan's template, items and encoded plan, written once
 	Deployments Bucket = "deployments"
 	Resources   Bucket = "resources"
 	Outputs     Bucket = "outputs"
@@ -48,7 +49,7 @@ const (
 
 // Buckets lists every bucket, in a stable order.
 func Buckets() []Bucket {
-	return []Bucket{Meta, Stacks, Plans, Deployments, Resources, Outputs, Events, EventIndex, Journal, World}
+	return []Bucket{Meta, Stacks, Plans, PlanBodies, Deployments, Resources, Outputs, Events, EventIndex, Journal, World}
 }
 
 // SchemaVersion is the on-disk format version this code writes. A store file
