@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -135,11 +136,19 @@ func (f eventFilter) eventTypes() []formation.EventType {
 // Formation's own sequence and deployment_id, which RFS does not have.
 type eventFields map[string]bool
 
-// selectableFields are the names spec §3.4 allows; "timestamp" selects the
-// "time" attribute.
-var selectableFields = []string{
-	"elapsed_seconds", "event_message", "resource_id_key", "resource_id_value",
-	"resource_key", "resource_type", "resource_name", "timestamp", "event_type",
+// projections are the attributes spec §3.4 lets a field list select, with
+// how each is copied; "timestamp" selects the "time" attribute. event_type
+// is always returned, and may be named too.
+var projections = map[string]func(dst *formation.Event, src formation.Event){
+	"elapsed_seconds":   func(d *formation.Event, s formation.Event) { d.ElapsedSeconds = s.ElapsedSeconds },
+	"event_message":     func(d *formation.Event, s formation.Event) { d.EventMessage = s.EventMessage },
+	"resource_id_key":   func(d *formation.Event, s formation.Event) { d.ResourceIDKey = s.ResourceIDKey },
+	"resource_id_value": func(d *formation.Event, s formation.Event) { d.ResourceIDValue = s.ResourceIDValue },
+	"resource_key":      func(d *formation.Event, s formation.Event) { d.ResourceKey = s.ResourceKey },
+	"resource_type":     func(d *formation.Event, s formation.Event) { d.ResourceType = s.ResourceType },
+	"resource_name":     func(d *formation.Event, s formation.Event) { d.ResourceName = s.ResourceName },
+	"timestamp":         func(d *formation.Event, s formation.Event) { d.Time = s.Time },
+	"event_type":        func(*formation.Event, formation.Event) {},
 }
 
 func parseEventFields(op, s string) (eventFields, error) {
@@ -151,9 +160,9 @@ func parseEventFields(op, s string) (eventFields, error) {
 	}
 	fields := eventFields{}
 	for _, name := range strings.Split(s, ",") {
-		if !isFilterWord(name) || !slices.Contains(selectableFields, name) {
+		if _, ok := projections[name]; !ok || !isFilterWord(name) {
 			return nil, formation.Errorf(formation.CodeInvalidFilter, op, "", "field %q: %q is not a selectable attribute (%s)",
-				s, name, strings.Join(selectableFields, ", "))
+				s, name, strings.Join(slices.Sorted(maps.Keys(projections)), ", "))
 		}
 		fields[name] = true
 	}
@@ -166,29 +175,8 @@ func (fields eventFields) project(e formation.Event) formation.Event {
 		return e
 	}
 	out := formation.Event{Sequence: e.Sequence, DeploymentID: e.DeploymentID, EventType: e.EventType}
-	if fields["timestamp"] {
-		out.Time = e.Time
-	}
-	if fields["event_message"] {
-		out.EventMessage = e.EventMessage
-	}
-	if fields["resource_type"] {
-		out.ResourceType = e.ResourceType
-	}
-	if fields["resource_name"] {
-		out.ResourceName = e.ResourceName
-	}
-	if fields["resource_key"] {
-		out.ResourceKey = e.ResourceKey
-	}
-	if fields["resource_id_key"] {
-		out.ResourceIDKey = e.ResourceIDKey
-	}
-	if fields["resource_id_value"] {
-		out.ResourceIDValue = e.ResourceIDValue
-	}
-	if fields["elapsed_seconds"] {
-		out.ElapsedSeconds = e.ElapsedSeconds
+	for name := range fields {
+		projections[name](&out, e)
 	}
 	return out
 }
