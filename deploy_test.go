@@ -461,7 +461,7 @@ func TestDeploy_BadTemplateChangesNothing(t *testing.T) {
 func TestDelete_DeletesResourcesFailsAndRetains(t *testing.T) {
 	ctx := context.Background()
 	faults := []sim.Fault{{Match: sim.Match{Op: sim.OpDelete, Type: "huaweicloud_vpc"}, Times: 1, Message: "vpc has ports"}}
-	e, p, _ := simEngine(t, sim.Config{Seed: 9, Faults: faults}, engine.Config{})
+	e, p, st := simEngine(t, sim.Config{Seed: 9, Faults: faults}, engine.Config{})
 	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
 	deploy(t, e, "net", network)
 
@@ -480,11 +480,20 @@ func TestDelete_DeletesResourcesFailsAndRetains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := wait(t, e, dep); res.Status != fsm.StackDeleted {
+	res = wait(t, e, dep)
+	if res.Status != fsm.StackDeleted {
 		t.Fatalf("second delete %+v", res)
 	}
 	if len(p.Resources()) != 0 {
 		t.Fatalf("world after delete %v", worldAddrs(p))
+	}
+	// Everything of the stack is gone: records, plans, events, outputs.
+	for b, kv := range storetest.Dump(t, st) {
+		for k := range kv {
+			if strings.HasPrefix(k, res.StackID) {
+				t.Fatalf("bucket %s still holds %q after the stack was deleted", b, k)
+			}
+		}
 	}
 
 	// retain_all_resources keeps the cloud resources and drops the records.

@@ -209,7 +209,10 @@ func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
 // purgeStack removes the stack and everything stored for it; its followers
 // are woken to find it gone.
 func (tx *txn) purgeStack(rec *stackRecord) error {
-	for _, b := range []store.Bucket{store.Plans, store.PlanBodies, store.Deployments, store.Resources, store.Events, store.EventIndex, store.Journal} {
+	for _, b := range store.Buckets() {
+		if b == store.Meta || b == store.Stacks || b == store.World {
+			continue // not keyed by stack id: engine-wide, by name, the simulated cloud's
+		}
 		if err := deletePrefix(tx, b, childPrefix(rec.ID)); err != nil {
 			return err
 		}
