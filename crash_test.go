@@ -137,6 +137,21 @@ func crashChild(db, action string) error {
 		dep, err = e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: ref})
 	case action == "delete":
 		return nil
+	case strings.HasPrefix(action, "plan:") && exists:
+		// A reviewed plan, applied: killed during the apply, the recovery
+		// plans again against what was recorded.
+		name := fmt.Sprintf("p%d", time.Now().UnixNano())
+		pref := engine.PlanRef{StackRef: ref, Name: name}
+		if _, err = e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref, Name: name,
+			Template: engine.TemplateInput{TemplateBody: crashTemplates[strings.TrimPrefix(action, "plan:")]}}); err != nil {
+			return err
+		}
+		if _, err = e.WaitExecutionPlan(ctx, pref); err != nil {
+			return err
+		}
+		dep, err = e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: pref})
+	case strings.HasPrefix(action, "plan:"):
+		return nil
 	case !exists:
 		var res engine.CreateStackResult
 		res, err = e.CreateStack(ctx, engine.CreateStackRequest{Name: "crash", EnableAutoRollback: true,
@@ -160,7 +175,8 @@ func crashChild(db, action string) error {
 }
 
 // TestCrash_KillAndRecover kills the engine's process at random points of
-// deployments, rollbacks and deletions, lets the next process recover, and
+// deployments, plan applies, rollbacks and deletions, lets the next process
+// recover, and
 // checks every time that the store opens, the stack is terminal, the stored
 // resources and the simulated cloud match exactly (no orphan, no duplicate,
 // nothing lost), and the events are numbered without gaps.
@@ -174,7 +190,7 @@ func TestCrash_KillAndRecover(t *testing.T) {
 	}
 	db := filepath.Join(t.TempDir(), "crash.db")
 	rng := rand.New(rand.NewPCG(1, 2))
-	actions := []string{"v1", "v2", "v3", "delete"}
+	actions := []string{"v1", "v2", "v3", "delete", "v1", "plan:v3", "plan:v2", "delete"}
 	killed, runs := 0, 0
 	for round := 0; killed < kills; round++ {
 		action := actions[round%len(actions)]
