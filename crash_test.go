@@ -176,10 +176,10 @@ func crashChild(db, action string) error {
 
 // TestCrash_KillAndRecover kills the engine's process at random points of
 // deployments, plan applies, rollbacks and deletions, lets the next process
-// recover, and
-// checks every time that the store opens, the stack is terminal, the stored
-// resources and the simulated cloud match exactly (no orphan, no duplicate,
-// nothing lost), and the events are numbered without gaps.
+// recover, and checks every time that the store opens, the stack is
+// terminal, the stored resources and the simulated cloud match exactly (no
+// orphan, no duplicate, nothing lost), and the events are numbered without
+// gaps.
 func TestCrash_KillAndRecover(t *testing.T) {
 	if os.Getenv(crashChildEnv) != "" {
 		t.Skip("child")
