@@ -198,6 +198,9 @@ func TestDeploy_CreateWithTemplateSucceeds(t *testing.T) {
 	if err != nil || tpl.TemplateBody != network || len(tpl.VarsStructure) != 1 {
 		t.Fatalf("GetStackTemplate = %+v, %v", tpl, err)
 	}
+	if meta := status(t, e, "net"); len(meta.VarsStructure) != 1 || meta.VarsStructure[0].VarValue != "prod" {
+		t.Fatalf("metadata vars_structure %+v, want the deployment's", meta.VarsStructure)
+	}
 	// Re-planning the deployed template changes nothing.
 	again, err := e.PreviewStack(ctx, engine.StackRef{Name: "net"}, engine.TemplateInput{TemplateBody: network,
 		VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "prod"}}})
@@ -379,6 +382,9 @@ resource "huaweicloud_networking_secgroup" "sg" {
 	tpl, err := e.GetStackTemplate(ctx, engine.StackRef{Name: "net"})
 	if err != nil || tpl.TemplateBody != network {
 		t.Fatalf("template after rollback is not the stable one: %v", err)
+	}
+	if meta := status(t, e, "net"); len(meta.VarsStructure) != 0 {
+		t.Fatalf("metadata after rollback shows the failed deployment's variables: %+v", meta.VarsStructure)
 	}
 }
 

@@ -313,6 +313,15 @@ func (e *Engine) finishDeployment(ctx context.Context, dep *deploymentRecord, ev
 			rec.TemplateDeployment = dep.ID
 		case fsm.StackRollbackSucceeded:
 			rec.TemplateDeployment = rec.Stable
+			// Back to the stable state: its variables too.
+			stable, err := templateOf(tx, rec.ID, rec.Stable)
+			if err != nil {
+				return err
+			}
+			rec.VarsBody, rec.VarsStructure = "", nil
+			if stable != nil {
+				rec.VarsBody, rec.VarsStructure = stable.VarsBody, stable.VarsStructure
+			}
 		}
 		if ev == fsm.StackDeploySucceeded || ev == fsm.StackRollbackSucceeded {
 			if err := writeOutputs(tx, rec.ID, outputs); err != nil {

@@ -335,6 +335,11 @@ func (e *Engine) begin(ctx context.Context, op string, tx *txn, rec *stackRecord
 	dep.StackID, dep.StackName, dep.StartTime = rec.ID, rec.Name, now
 	rec.Status, rec.StatusMessage, rec.UpdateTime, rec.Deployment = next, "", now, dep.ID
 	rec.Serial++ // every deployment expires the plans made before it
+	if dep.Template != nil {
+		// Metadata shows the variables of the deployment (RFS allows pre- or
+		// post-deployment values while it runs).
+		rec.VarsBody, rec.VarsStructure = dep.Template.VarsBody, dep.Template.VarsStructure
+	}
 	if err := putJSON(tx, store.Deployments, childKey(rec.ID, dep.ID), dep); err != nil {
 		return err
 	}
