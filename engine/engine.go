@@ -32,6 +32,7 @@ type Engine struct {
 	mu     sync.Mutex
 	closed bool
 	ops    map[string]*operation // running or recently finished, by deployment id
+	done   []string              // finished operations in ops, oldest first (see keepFinished)
 	claims map[string]bool       // stacks a request is operating, by name (claim)
 
 	followers followers

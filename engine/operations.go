@@ -55,8 +55,26 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 			e.log.Warn("deployment stopped before finishing; it resumes when the store is opened again",
 				"stack", dep.StackName, "deployment", dep.ID, "err", op.err)
 		}
+		e.keepFinished(dep.ID) // before waiters wake: they may start the next one
 		close(op.done)
 	}()
+}
+
+// maxFinished is how many finished operations stay in memory. Wait answers
+// for older ones from their stored records; only a finished deletion, whose
+// records went with its stack, is then unknown (404), as RFS answers.
+const maxFinished = 1024
+
+// keepFinished remembers a finished operation and forgets the oldest beyond
+// maxFinished, so a long-running engine does not grow without bound.
+func (e *Engine) keepFinished(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.done = append(e.done, id)
+	if len(e.done) > maxFinished {
+		delete(e.ops, e.done[0])
+		e.done = e.done[1:]
+	}
 }
 
 // Wait blocks until the deployment is terminal and returns how it ended, or

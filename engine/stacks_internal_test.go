@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/formation-engine/formation"
@@ -157,3 +158,40 @@ func TestEngine_RecoversInterruptedDeletion(t *testing.T) {
 type nopCloser struct{ store.Store }
 
 func (nopCloser) Close() error { return nil }
+
+// A long-running engine keeps only the latest finished operations in
+// memory; Wait answers for older ones from their stored records.
+func TestEngine_ForgetsOldFinishedOperations(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newMemEngine(t)
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	seedStatus(t, e.st, "s", formation.StackDeploymentFailed)
+	// A real, finished deployment whose record stays in the store.
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, Template: TemplateInput{TemplateBody: "# nothing\n"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := e.Wait(ctx, dep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxFinished + 10 {
+		id := fmt.Sprintf("%08d-0000-4000-8000-000000000000", i)
+		e.mu.Lock()
+		e.ops[id] = &operation{done: make(chan struct{})}
+		e.mu.Unlock()
+		e.keepFinished(id)
+	}
+	e.mu.Lock()
+	n, kept := len(e.ops), e.ops[dep] != nil
+	e.mu.Unlock()
+	if n > maxFinished || kept {
+		t.Fatalf("%d operations in memory (deployment kept: %v), want at most %d and the oldest gone", n, kept, maxFinished)
+	}
+	again, err := e.Wait(ctx, dep)
+	if err != nil || again != first {
+		t.Fatalf("Wait for a forgotten deployment: %+v, %v; want %+v from its record", again, err, first)
+	}
+}
