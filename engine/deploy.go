@@ -285,13 +285,6 @@ func (e *Engine) startRollback(ctx context.Context, dep *deploymentRecord, out p
 // SUMMARY event, the outputs, which template the stack now has, the plan
 // it applied, the final transition and the closing LOG event.
 func (e *Engine) finishDeployment(ctx context.Context, dep *deploymentRecord, ev fsm.StackEvent, out phaseOutcome) (Result, error) {
-	var outputs []formation.StackOutput
-	if out.ok && out.cfg != nil && ev != fsm.StackDeleteSucceeded {
-		var err error
-		if outputs, err = outputsOf(out.cfg, out.exec); err != nil {
-			out.ok, out.message = false, err.Error()
-		}
-	}
 	message := out.message
 	if message == "" && ev == fsm.StackRollbackSucceeded {
 		message = dep.Message // why the deployment failed
@@ -324,7 +317,7 @@ func (e *Engine) finishDeployment(ctx context.Context, dep *deploymentRecord, ev
 			}
 		}
 		if ev == fsm.StackDeploySucceeded || ev == fsm.StackRollbackSucceeded {
-			if err := writeOutputs(tx, rec.ID, outputs); err != nil {
+			if err := writeOutputs(tx, rec.ID, out.outputs); err != nil {
 				return err
 			}
 		}

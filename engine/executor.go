@@ -36,12 +36,13 @@ type execution struct {
 	parallelism int
 	keepGoing   bool // after a failure, keep starting operations that do not depend on it
 
-	mu      sync.Mutex
-	records map[string]*resourceRecord // the stack's resources as this phase leaves them
-	values  map[string]cty.Value       // what evaluation sees of each instance
-	version map[string]uint64          // per resource block, for template.VersionedValues
-	counts  struct{ added, changed, destroyed int }
-	errs    []string // failure summaries, in completion order
+	mu       sync.Mutex
+	records  map[string]*resourceRecord // the stack's resources as this phase leaves them
+	leftover map[string]bool            // addresses with a creation an earlier run left unsettled
+	values   map[string]cty.Value       // what evaluation sees of each instance
+	version  map[string]uint64          // per resource block, for template.VersionedValues
+	counts   struct{ added, changed, destroyed int }
+	errs     []string // failure summaries, in completion order
 }
 
 // opKind is what a node does.
@@ -242,15 +243,15 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 		}
 	}
 	running := 0
-	failed := false
+	failed, timedOut := false, false
 	var stop error // why nothing more may start: the engine is closing
 	for {
 		for stop == nil && !(failed && !x.keepGoing) && running < x.parallelism && len(ready) > 0 {
 			if ctx.Err() != nil {
 				if x.e.bg.Err() != nil {
 					stop = ctx.Err() // closing: the rest resumes at the next open
-				} else {
-					failed = true // the deployment's time is up
+				} else if !timedOut {
+					failed, timedOut = true, true // the deployment's time is up: said once
 					x.mu.Lock()
 					x.errs = append(x.errs, fmt.Sprintf("the deployment timed out after %s", x.e.cfg.DeploymentTimeout))
 					x.mu.Unlock()
@@ -298,7 +299,11 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 	for _, n := range nodes {
 		if n.state == nodeWaiting || n.state == nodeSkipped {
 			n.state = nodeSkipped
-			unstarted = append(unstarted, n)
+			// A creation left by an earlier run keeps its intent (same
+			// key, same token) until it is settled.
+			if !(n.op == opCreate && x.leftover[n.change.Addr]) {
+				unstarted = append(unstarted, n)
+			}
 		}
 	}
 	if len(unstarted) > 0 {

@@ -162,10 +162,9 @@ func loadState(tx store.Tx, stackID string) (map[string]*resourceRecord, plan.St
 // phaseOutcome is what running a phase leaves.
 type phaseOutcome struct {
 	ok      bool
-	message string // why it failed
-	summary string // the SUMMARY event's text
-	cfg     *template.Config
-	exec    *execution
+	message string                  // why it failed
+	summary string                  // the SUMMARY event's text
+	outputs []formation.StackOutput // the template's outputs, after a successful deploy or rollback
 }
 
 // runPhase plans src (nil: delete everything) against the stack's state and
@@ -176,12 +175,12 @@ type phaseOutcome struct {
 func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
 	var records map[string]*resourceRecord
 	var prior plan.State
-	var intents int
+	var leftovers map[string]intentRecord
 	err := e.st.View(ctx, func(tx store.Tx) (err error) {
 		if records, prior, err = loadState(tx, rec.ID); err != nil {
 			return err
 		}
-		intents, err = countKeys(tx, storeJournal, intentPrefix(rec.ID))
+		leftovers, err = leftoverCreations(tx, rec.ID)
 		return err
 	})
 	if err != nil {
@@ -189,18 +188,6 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	}
 	w := newWriter(e, "engine.deployment")
 	defer w.close()
-	if intents > 0 {
-		// A previous run stopped with operations whose outcome is unknown.
-		// Planning again against the recorded state re-issues each of them
-		// with its idempotency token, so nothing is created twice.
-		msg := fmt.Sprintf("Resuming after an interruption: %d resource operation(s) with an unknown outcome are settled by re-issuing them with their idempotency tokens.", intents)
-		w.submit(func(tx *txn) error {
-			if err := deletePrefix(tx, storeJournal, intentPrefix(rec.ID)); err != nil {
-				return err
-			}
-			return tx.appendEvents(rec.ID, e.logEvent(dep.ID, msg))
-		})
-	}
 
 	fail := func(err error) (phaseOutcome, error) {
 		if ctx.Err() != nil && e.bg.Err() != nil {
@@ -241,7 +228,7 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	x := &execution{
 		e: e, stack: rec, dep: dep, phase: ph, cfg: cfg, plan: p, provs: provs, w: w,
 		parallelism: dep.Parallelism, keepGoing: dep.KeepGoing,
-		records: records, values: map[string]cty.Value{}, version: map[string]uint64{},
+		records: records, values: map[string]cty.Value{}, version: map[string]uint64{}, leftover: map[string]bool{},
 	}
 	if x.parallelism <= 0 {
 		x.parallelism = e.cfg.Parallelism
@@ -251,7 +238,11 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 			x.values[c.Addr] = c.After
 		}
 	}
+	for addr := range leftovers {
+		x.leftover[addr] = true
+	}
 	x.recordDrift()
+	x.settleCreations(ctx, leftovers)
 	nodes, err := buildGraph(p)
 	if err != nil {
 		return fail(err)
@@ -260,13 +251,28 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	if err != nil {
 		return phaseOutcome{}, err
 	}
+	var outputs []formation.StackOutput
+	if ok && ph != phaseDelete {
+		// Outputs are part of the deployment: one that cannot be evaluated
+		// fails the phase like a resource would.
+		if outputs, err = outputsOf(cfg, x); err != nil {
+			ok = false
+			msg := err.Error()
+			x.mu.Lock()
+			x.errs = append(x.errs, msg)
+			x.mu.Unlock()
+			x.w.submit(func(tx *txn) error {
+				return tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventError, EventMessage: msg})
+			})
+		}
+	}
 	if ok {
 		x.recordUnchanged()
 	}
 	if err := w.close(); err != nil {
 		return phaseOutcome{}, err
 	}
-	out := phaseOutcome{ok: ok, summary: x.summary(ok), cfg: cfg, exec: x}
+	out := phaseOutcome{ok: ok, summary: x.summary(ok), outputs: outputs}
 	if !ok {
 		out.message = failureMessage(x.errs)
 	}

@@ -30,6 +30,11 @@ type intentRecord struct {
 	ID         string `json:"id,omitempty"`
 	Deployment string `json:"deployment"`
 	Phase      phase  `json:"phase"`
+	// For a creation: what re-issuing it needs (see settle.go).
+	Type          string          `json:"type,omitempty"`
+	ProviderName  string          `json:"provider,omitempty"`
+	ProviderAlias string          `json:"provider_alias,omitempty"`
+	Config        json.RawMessage `json:"config,omitempty"`
 }
 
 func intentPrefix(stackID string) []byte { return childKey(stackID, "i/") }
@@ -59,9 +64,11 @@ func (x *execution) writeIntent(tx *txn, n *node) error {
 	if n.op == opRead {
 		return nil // reads change nothing
 	}
-	return putJSON(tx, storeJournal, intentKey(x.stack.ID, n), intentRecord{
-		Op: n.op.String(), Addr: c.Addr, Token: n.token, ID: c.ResourceID, Deployment: x.dep.ID, Phase: x.phase,
-	})
+	in := intentRecord{Op: n.op.String(), Addr: c.Addr, Token: n.token, ID: c.ResourceID, Deployment: x.dep.ID, Phase: x.phase}
+	if n.op == opCreate {
+		in.Type, in.ProviderName, in.ProviderAlias, in.Config = c.Type, c.ProviderName, c.ProviderAlias, settleConfig(c.After)
+	}
+	return putJSON(tx, storeJournal, intentKey(x.stack.ID, n), in)
 }
 
 // Value implements template.Values: what evaluation sees of an instance.
@@ -175,8 +182,7 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 		x.fail(n, err, elapsed, idKey)
 		return err
 	}
-	x.succeed(n, res, elapsed, idKey, objID)
-	return nil
+	return x.succeed(n, res, elapsed, idKey, objID)
 }
 
 // eventType is the event type of n's start (0), completion (1) or failure
@@ -376,6 +382,7 @@ func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string
 	if n.op != opRead {
 		evs = append(evs, x.resourceEvent(n, formation.EventError, c.Addr+": "+msg, idKey, c.ResourceID, 0))
 	}
+	lostCreation := n.op == opCreate && errors.Is(err, provider.ErrTransient)
 	var snapshot *resourceRecord
 	if n.op != opRead {
 		rec := x.recordFor(n)
@@ -388,8 +395,15 @@ func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string
 			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), snapshot); err != nil {
 				return err
 			}
-			if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
-				return err
+			// A creation that kept failing transiently (the provider's word
+			// for "try again": a lost response looks like that) may have
+			// taken effect: its intent stays, for the next phase to settle.
+			// A permanent error is a refusal, and a provider that honours
+			// ctx has not acted when it reports cancellation.
+			if !lostCreation {
+				if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.appendEvents(x.stack.ID, evs...)
@@ -398,8 +412,10 @@ func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string
 
 // succeed records a finished operation: the resource's new record (or its
 // removal), the COMPLETE event, the creation generation, and the withdrawn
-// intent — one group, so the record and the event are never seen apart.
-func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, objID string) {
+// intent — one group, so the record and the event are never seen apart. A
+// result it cannot record (a provider breaking its contract with an unknown
+// value) fails the operation instead.
+func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, objID string) error {
 	c := n.change
 	id := res.id
 	if n.op == opDelete {
@@ -411,7 +427,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 		x.setValue(c, res.value)
 		x.mu.Unlock()
 		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, ev) })
-		return
+		return nil
 	}
 	var value json.RawMessage
 	if n.op != opDelete {
@@ -420,8 +436,9 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 		// one another's JSON.
 		var err error
 		if value, err = encodeValue(res.value); err != nil {
+			err = fmt.Errorf("the provider returned a state that cannot be recorded (%w); the object %s is left in place", err, res.id)
 			x.fail(n, err, elapsed, idKey)
-			return
+			return err
 		}
 	}
 	rec := x.recordFor(n)
@@ -481,6 +498,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 		}
 		return tx.appendEvents(stackID, ev)
 	})
+	return nil
 }
 
 func removeDeposed(ds []deposedRecord, id string) []deposedRecord {
