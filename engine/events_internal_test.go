@@ -336,3 +336,26 @@ func TestFollow_EndsWhenStackDeletedOrEngineCloses(t *testing.T) {
 	for range chB { // Close closes b's stream
 	}
 }
+
+// Wait for a deployment this engine runs but does not hold in memory (a
+// recovery, or the moment between commit and launch) waits on the store
+// rather than reporting it unavailable.
+func TestWait_DeploymentKnownOnlyToTheStore(t *testing.T) {
+	e := eventFixture(t)
+	const running = "66666666-6666-4666-8666-666666666666"
+	seedDeployment(t, e, "s", running, false)
+	got := make(chan error, 1)
+	var res Result
+	go func() {
+		var err error
+		res, err = e.Wait(context.Background(), running)
+		got <- err
+	}()
+	seedDeployment(t, e, "s", running, true)
+	if err := <-got; err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if res.DeploymentID != running || res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("Wait returned %+v", res)
+	}
+}

@@ -80,7 +80,8 @@ func (e *Engine) keepFinished(id string) {
 // Wait blocks until the deployment is terminal and returns how it ended, or
 // returns ctx's error. A deployment that a Close interrupted reports
 // ErrUnavailable; an unknown deployment ErrNotFound (a deleted stack takes
-// its deployments with it, so only this process can report a deletion's end).
+// its deployments with it, so a deletion's end is known only to the engine
+// that ran it, for its latest maxFinished operations).
 func (e *Engine) Wait(ctx context.Context, deploymentID string) (Result, error) {
 	const opName = "engine.Wait"
 	if err := formation.ValidateID(opName, "deployment_id", deploymentID); err != nil {
@@ -100,28 +101,50 @@ func (e *Engine) Wait(ctx context.Context, deploymentID string) (Result, error) 
 			return Result{}, ctx.Err()
 		}
 	}
+	for {
+		dep, found, err := e.findDeployment(ctx, opName, deploymentID)
+		switch {
+		case err != nil:
+			return Result{}, err
+		case !found:
+			return Result{}, formation.Errorf(formation.CodeDeploymentNotFound, opName, deploymentID, "deployment does not exist")
+		case dep.done():
+			return dep.result(), nil
+		}
+		// Running in this engine but not (yet, or any more) in memory: a
+		// recovery, or the moment between its commit and its launch. The
+		// store file is this process's alone, so it is not another
+		// engine's: wait for its record to change.
+		err = e.waitForChange(ctx, dep.StackID, func() bool {
+			d, ok, err := e.findDeployment(ctx, opName, deploymentID)
+			return err != nil || !ok || d.done()
+		})
+		if err != nil {
+			return Result{}, typed(opName, err)
+		}
+		e.mu.Lock()
+		op = e.ops[deploymentID]
+		e.mu.Unlock()
+		if op != nil {
+			return e.Wait(ctx, deploymentID)
+		}
+	}
+}
+
+// findDeployment reads a deployment's record, wherever its stack is.
+func (e *Engine) findDeployment(ctx context.Context, op, deploymentID string) (deploymentRecord, bool, error) {
 	var dep deploymentRecord
 	found := false
-	err := e.view(ctx, opName, func(tx store.Tx) error {
+	err := e.view(ctx, op, func(tx store.Tx) error {
 		return tx.Scan(store.Deployments, store.ScanOptions{}, func(k, v []byte) (bool, error) {
 			if len(k) < len(deploymentID) || string(k[len(k)-len(deploymentID):]) != deploymentID {
 				return true, nil
 			}
 			found = true
-			_, err := getJSON(tx, store.Deployments, k, &dep)
-			return false, err
+			return false, decode(v, &dep)
 		})
 	})
-	switch {
-	case err != nil:
-		return Result{}, err
-	case !found:
-		return Result{}, formation.Errorf(formation.CodeDeploymentNotFound, opName, deploymentID, "deployment does not exist")
-	case !dep.done():
-		return Result{}, formation.Errorf(formation.CodeUnavailable, opName, deploymentID,
-			"deployment is in progress in another engine, or was interrupted and resumes when this store is opened again")
-	}
-	return dep.result(), nil
+	return dep, found, err
 }
 
 func (d *deploymentRecord) result() Result {

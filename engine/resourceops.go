@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -342,9 +343,7 @@ func (x *execution) started(n *node, ev *formation.Event) {
 		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, ev) })
 		return
 	}
-	rec := x.recordFor(n)
-	rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][0], "", x.dep.ID
-	snapshot := *rec
+	snapshot := x.markRecord(n, opStatuses[n.op][0], "")
 	x.w.submit(func(tx *txn) error {
 		if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), &snapshot); err != nil {
 			return err
@@ -353,11 +352,24 @@ func (x *execution) started(n *node, ev *formation.Event) {
 	})
 }
 
-// recordFor returns the record n works on, creating it for a new resource
-// (under x.mu).
-func (x *execution) recordFor(n *node) *resourceRecord {
+// markRecord sets the status of the record n works on and returns a
+// snapshot to write. The deletion of a deposed object leaves the record's
+// status alone: it speaks for the live object.
+func (x *execution) markRecord(n *node, status formation.ResourceStatus, msg string) resourceRecord {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	rec := x.recordFor(n)
+	if n.change.Deposed == "" {
+		rec.Status, rec.StatusMessage, rec.Deployment = status, msg, x.dep.ID
+	}
+	snapshot := *rec
+	snapshot.Deposed = slices.Clone(rec.Deposed)
+	return snapshot
+}
+
+// recordFor returns the record n works on, creating it for a new resource.
+// The caller holds x.mu.
+func (x *execution) recordFor(n *node) *resourceRecord {
 	c := n.change
 	rec := x.records[c.Addr]
 	if rec == nil {
@@ -385,9 +397,7 @@ func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string
 	lostCreation := n.op == opCreate && errors.Is(err, provider.ErrTransient)
 	var snapshot *resourceRecord
 	if n.op != opRead {
-		rec := x.recordFor(n)
-		rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][2], msg, x.dep.ID
-		s := *rec
+		s := x.markRecord(n, opStatuses[n.op][2], msg)
 		snapshot = &s
 	}
 	x.w.submit(func(tx *txn) error {
@@ -441,13 +451,13 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 			return err
 		}
 	}
-	rec := x.recordFor(n)
 	x.mu.Lock()
+	rec := x.recordFor(n)
 	var remove bool
 	switch n.op {
 	case opCreate:
 		if prior := rec.Value; len(prior) > 0 && c.Action == formation.ActionAddThenDelete {
-			rec.Deposed = append(rec.Deposed, deposedRecord{ID: rec.ID, Value: prior})
+			rec.Deposed = append(slices.Clone(rec.Deposed), deposedRecord{ID: rec.ID, Value: prior})
 		}
 		x.counts.added++
 		fallthrough
@@ -472,8 +482,11 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 			x.version[blockAddr(c)]++
 		}
 	}
-	rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][1], "", x.dep.ID
+	if c.Deposed == "" {
+		rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][1], "", x.dep.ID
+	}
 	snapshot := *rec
+	snapshot.Deposed = slices.Clone(rec.Deposed)
 	x.mu.Unlock()
 
 	stackID := x.stack.ID
@@ -501,8 +514,10 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 	return nil
 }
 
+// removeDeposed returns ds without id, in a new slice: queued snapshots of
+// the record still hold the old one.
 func removeDeposed(ds []deposedRecord, id string) []deposedRecord {
-	out := ds[:0]
+	var out []deposedRecord
 	for _, d := range ds {
 		if d.ID != id {
 			out = append(out, d)
