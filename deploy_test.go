@@ -806,38 +806,42 @@ func TestDeploy_DriftIsDetectedAndRepaired(t *testing.T) {
 
 // Racing deployments of one stack: exactly one is accepted; the others are
 // refused as a concurrent request (409) or, once it has started, a busy
-// stack (403), and none of them changes anything.
+// stack (403), and none of them changes anything. The winner's operations
+// take an hour of virtual time, so it is still running when the others
+// arrive (otherwise a later racer could find it finished, and deploy again).
 func TestDeploy_RacingDeploymentsOneWins(t *testing.T) {
-	e, _, _ := simEngine(t, sim.Config{Seed: 16}, engine.Config{})
-	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
-	const n = 8
-	var wg sync.WaitGroup
-	ids := make([]string, n)
-	errs := make([]error, n)
-	for i := range n {
-		wg.Go(func() {
-			ids[i], errs[i] = e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
-				Template: engine.TemplateInput{TemplateBody: network}})
-		})
-	}
-	wg.Wait()
-	var won string
-	for i, err := range errs {
-		switch {
-		case err == nil && won == "":
-			won = ids[i]
-		case err == nil:
-			t.Fatalf("two deployments accepted: %s and %s", won, ids[i])
-		case !formation.HasCode(err, formation.CodeConcurrentRequest) && !formation.HasCode(err, formation.CodeStackBusy):
-			t.Fatalf("a racing deployment got %v, want 409 or 403", err)
+	synctest.Test(t, func(t *testing.T) {
+		e, _, _ := simEngine(t, sim.Config{Seed: 16, Latency: []sim.LatencyRule{{Duration: time.Hour}}}, engine.Config{})
+		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+		const n = 8
+		var wg sync.WaitGroup
+		ids := make([]string, n)
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() {
+				ids[i], errs[i] = e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
+					Template: engine.TemplateInput{TemplateBody: network}})
+			})
 		}
-	}
-	if won == "" {
-		t.Fatal("no deployment was accepted")
-	}
-	if res := wait(t, e, won); res.Status != formation.StackDeploymentComplete {
-		t.Fatalf("the winner ended %+v", res)
-	}
+		wg.Wait()
+		var won string
+		for i, err := range errs {
+			switch {
+			case err == nil && won == "":
+				won = ids[i]
+			case err == nil:
+				t.Fatalf("two deployments accepted: %s and %s", won, ids[i])
+			case !formation.HasCode(err, formation.CodeConcurrentRequest) && !formation.HasCode(err, formation.CodeStackBusy):
+				t.Fatalf("a racing deployment got %v, want 409 or 403", err)
+			}
+		}
+		if won == "" {
+			t.Fatal("no deployment was accepted")
+		}
+		if res := wait(t, e, won); res.Status != formation.StackDeploymentComplete {
+			t.Fatalf("the winner ended %+v", res)
+		}
+	})
 }
 
 // Plan rules that need a plan or a stack caught in progress, held there by

@@ -22,3 +22,12 @@ func (e *Engine) claim(op, stack string) (release func(), err error) {
 		delete(e.claims, stack)
 	}, nil
 }
+
+// admit is how a mutating request starts: its reference (stack or plan) is
+// validated, then its stack claimed.
+func (e *Engine) admit(op string, ref interface{ validate(string) error }, stack string) (release func(), err error) {
+	if err := ref.validate(op); err != nil {
+		return nil, err
+	}
+	return e.claim(op, stack)
+}

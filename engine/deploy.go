@@ -50,10 +50,7 @@ type DeployStackRequest struct {
 // leaves the stack as it was.
 func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (string, error) {
 	const op = "engine.DeployStack"
-	if err := req.validate(op); err != nil {
-		return "", err
-	}
-	release, err := e.claim(op, req.Name)
+	release, err := e.admit(op, req, req.Name)
 	if err != nil {
 		return "", err
 	}
@@ -125,10 +122,7 @@ func (e *Engine) ContinueRollbackStack(ctx context.Context, req ContinueRequest)
 }
 
 func (e *Engine) continueStack(ctx context.Context, op string, req ContinueRequest, kind deploymentKind, ev fsm.StackEvent) (string, error) {
-	if err := req.validate(op); err != nil {
-		return "", err
-	}
-	release, err := e.claim(op, req.Name)
+	release, err := e.admit(op, req, req.Name)
 	if err != nil {
 		return "", err
 	}

@@ -108,11 +108,7 @@ type CreateExecutionPlanRequest struct {
 // Resources that drifted are reported as DRIFT events of the stack.
 func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPlanRequest) (string, error) {
 	const op = "engine.CreateExecutionPlan"
-	ref := PlanRef{StackRef: req.StackRef, Name: req.Name}
-	if err := ref.validate(op); err != nil {
-		return "", err
-	}
-	release, err := e.claim(op, req.StackRef.Name)
+	release, err := e.admit(op, PlanRef{StackRef: req.StackRef, Name: req.Name}, req.StackRef.Name)
 	if err != nil {
 		return "", err
 	}
@@ -408,10 +404,7 @@ func (e *Engine) ListExecutionPlans(ctx context.Context, req ListResourcesReques
 // (CodePlanNotDeletable, 403).
 func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 	const op = "engine.DeleteExecutionPlan"
-	if err := ref.validate(op); err != nil {
-		return err
-	}
-	release, err := e.claim(op, ref.StackRef.Name)
+	release, err := e.admit(op, ref, ref.StackRef.Name)
 	if err != nil {
 		return err
 	}
@@ -459,10 +452,7 @@ type ApplyExecutionPlanRequest struct {
 // other plan of the stack. A refused apply changes nothing.
 func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanRequest) (string, error) {
 	const op = "engine.ApplyExecutionPlan"
-	if err := req.validate(op); err != nil {
-		return "", err
-	}
-	release, err := e.claim(op, req.StackRef.Name)
+	release, err := e.admit(op, req, req.StackRef.Name)
 	if err != nil {
 		return "", err
 	}

@@ -234,10 +234,7 @@ type UpdateStackRequest struct {
 // given field already has that value).
 func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) error {
 	const op = "engine.UpdateStack"
-	if err := req.validate(op); err != nil {
-		return err
-	}
-	release, err := e.claim(op, req.Name)
+	release, err := e.admit(op, req, req.Name)
 	if err != nil {
 		return err
 	}
@@ -301,10 +298,7 @@ type DeleteStackRequest struct {
 // (CodeDeletionProtected).
 func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (string, error) {
 	const op = "engine.DeleteStack"
-	if err := req.validate(op); err != nil {
-		return "", err
-	}
-	release, err := e.claim(op, req.Name)
+	release, err := e.admit(op, req, req.Name)
 	if err != nil {
 		return "", err
 	}
