@@ -19,6 +19,23 @@ import (
 	"github.com/formation-engine/formation/store/storetest"
 )
 
+// v1 is a stack with one VPC; v2 adds a second, x, whose creation the lost-
+// creation tests interfere with.
+const (
+	v1 = `
+resource "huaweicloud_vpc" "a" {
+  name = "a"
+  cidr = "10.0.0.0/16"
+}
+`
+	v2 = v1 + `
+resource "huaweicloud_vpc" "x" {
+  name = "x"
+  cidr = "10.1.0.0/16"
+}
+`
+)
+
 func simTestEngine(t *testing.T, sc sim.Config, cfg Config) (*Engine, *sim.Provider, store.Store) {
 	t.Helper()
 	sc.UseCatalog = true
@@ -227,18 +244,6 @@ func TestEngine_RecoverySettlesLostCreations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const v1 = `
-resource "huaweicloud_vpc" "a" {
-  name = "a"
-  cidr = "10.0.0.0/16"
-}
-`
-	const v2 = v1 + `
-resource "huaweicloud_vpc" "x" {
-  name = "x"
-  cidr = "10.1.0.0/16"
-}
-`
 	res, err := e1.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, Template: TemplateInput{TemplateBody: v1}})
 	if err != nil {
 		t.Fatal(err)
@@ -300,12 +305,6 @@ func TestEngine_RollbackSettlesLostCreation(t *testing.T) {
 		// re-issue gets through.
 		Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc.x"}, Times: 3, Transient: true, AfterEffect: true, Message: "response lost",
 	}}}, Config{})
-	const v1 = `
-resource "huaweicloud_vpc" "a" {
-  name = "a"
-  cidr = "10.0.0.0/16"
-}
-`
 	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, Template: TemplateInput{TemplateBody: v1}})
 	if err != nil {
 		t.Fatal(err)
@@ -313,12 +312,7 @@ resource "huaweicloud_vpc" "a" {
 	if out, err := e.Wait(ctx, res.DeploymentID); err != nil || !out.Succeeded() {
 		t.Fatal(out, err)
 	}
-	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, Template: TemplateInput{TemplateBody: v1 + `
-resource "huaweicloud_vpc" "x" {
-  name = "x"
-  cidr = "10.1.0.0/16"
-}
-`}})
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, Template: TemplateInput{TemplateBody: v2}})
 	if err != nil {
 		t.Fatal(err)
 	}
