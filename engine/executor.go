@@ -67,7 +67,10 @@ type node struct {
 	waiting int     // deps not finished yet
 	next    []*node // nodes that wait for this one
 	token   string  // idempotency token, fixed when the intent is written
-	state   nodeState
+	// laterIntent: the intent is in the group committed while the first
+	// operations run; the operation waits for that commit.
+	laterIntent bool
+	state       nodeState
 }
 
 type nodeState int
@@ -218,8 +221,9 @@ func findCycle(nodes []*node) []string {
 
 // done reports a finished operation to the scheduler loop.
 type done struct {
-	n   *node
-	err error // the operation's failure, or the engine stopping
+	n          *node
+	err        error // the operation's failure, or the engine stopping
+	unrecorded bool  // err is the failure to record its intent: it never started
 }
 
 // run executes the graph and reports whether every operation succeeded. An
@@ -227,21 +231,34 @@ type done struct {
 // closing or the store failed — and is left for recovery; a resource failure
 // is not an error but a false.
 //
-// The intents of every operation are committed first, in one transaction:
-// an intent needs only the operation, the address and the token, all known
-// before anything runs, so durability costs one commit per phase rather
-// than a commit on the critical path of every dependency level.
+// Intents are committed before anything runs, in two transactions: an
+// intent needs only the operation, the address and the token, all known
+// once the phase is planned, so durability costs two commits per phase
+// rather than one on the critical path of every dependency level. The
+// first holds the operations that start at once and is waited for; the
+// second holds all the others and commits while the first ones run —
+// writing thousands of intents takes longer than a fast operation, and
+// nothing of the second group starts before it is durable.
 func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
-	if err := x.writeIntents(nodes); err != nil {
-		return false, err
-	}
-	inbox := make(chan done, len(nodes)) // never blocks: each node reports once
-	var ready []*node
+	var ready, later []*node
 	for _, n := range nodes {
-		if n.waiting == 0 {
+		if n.waiting == 0 && len(ready) < x.parallelism {
 			ready = append(ready, n)
+		} else {
+			n.laterIntent = true
+			later = append(later, n)
 		}
 	}
+	if err := x.writeIntents(ready); err != nil {
+		return false, err
+	}
+	laterIntents := x.writeIntentsAsync(later)
+	for _, n := range later {
+		if n.waiting == 0 {
+			ready = append(ready, n) // beyond the parallelism: starts when a slot frees
+		}
+	}
+	inbox := make(chan done, len(nodes)) // never blocks: each node reports once
 	running := 0
 	failed, timedOut := false, false
 	var stop error // why nothing more may start: the engine is closing
@@ -263,7 +280,13 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 			n.state = nodeRunning
 			running++
 			go func() {
-				inbox <- done{n, x.perform(ctx, n)}
+				if n.laterIntent {
+					if err := laterIntents(); err != nil {
+						inbox <- done{n, err, true}
+						return
+					}
+				}
+				inbox <- done{n, x.perform(ctx, n), false}
 			}()
 		}
 		if running == 0 {
@@ -272,6 +295,11 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 		d := <-inbox
 		running--
 		switch {
+		case d.unrecorded:
+			d.n.state = nodeSkipped // never started
+			if stop == nil {
+				stop = d.err
+			}
 		case d.err != nil && x.e.bg.Err() != nil:
 			d.n.state = nodeSkipped // unsettled: its intent stays for recovery
 			if stop == nil {
@@ -330,13 +358,22 @@ func (x *execution) skipDependents(n *node) {
 	}
 }
 
-// writeIntents commits the intents of every node, and fixes their tokens,
-// in one transaction before anything runs.
+// writeIntents commits the intents of nodes, and fixes their tokens, in
+// one transaction, and waits for it.
 func (x *execution) writeIntents(nodes []*node) error {
+	return x.writeIntentsAsync(nodes)()
+}
+
+// writeIntentsAsync queues the intents of nodes in one transaction, and
+// returns a function that waits until they are committed (their tokens are
+// set from then on) and reports how the commit went. It may be called any
+// number of times, from any goroutine.
+func (x *execution) writeIntentsAsync(nodes []*node) func() error {
 	if len(nodes) == 0 {
-		return nil
+		return func() error { return nil }
 	}
-	committed := make(chan error, 1)
+	committed := make(chan struct{})
+	var commitErr error
 	x.w.then(func(tx *txn) error {
 		for _, n := range nodes {
 			if err := x.writeIntent(tx, n); err != nil {
@@ -344,8 +381,11 @@ func (x *execution) writeIntents(nodes []*node) error {
 			}
 		}
 		return nil
-	}, func(err error) { committed <- err })
-	return <-committed
+	}, func(err error) { commitErr = err; close(committed) })
+	return func() error {
+		<-committed
+		return commitErr
+	}
 }
 
 // summary is the SUMMARY event's message, Terraform's closing line.
