@@ -108,7 +108,7 @@ func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.E
 		vars["terraform"] = terraformObj
 	}
 	if inst != nil && sc.count {
-		vars["count"] = countValue(inst.index)
+		vars["count"] = ev.c.counts[inst.index]
 	}
 	if inst != nil && sc.each {
 		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": inst.eachValue})
@@ -157,10 +157,15 @@ func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.E
 	return &hcl.EvalContext{Variables: vars, Functions: ev.c.t.funcs}, diags
 }
 
-// countValue is the count object of an instance. A map serves as well as an
-// object for count.index and is cheaper to build (no attribute type map).
-func countValue(index int) cty.Value {
-	return cty.MapVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(index))})
+// growCounts makes c.counts hold the count objects of indexes 0 to n-1.
+// Every instance of every block with count shares them: a value is
+// immutable, and building one per evaluation was a map, a number and a type
+// each time. Built once, an object costs no more than a map, and hcl reads
+// an attribute of an object in half the time of an element of a map.
+func (c *Config) growCounts(n int) {
+	for i := len(c.counts); i < n; i++ {
+		c.counts = append(c.counts, cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))}))
+	}
 }
 
 // record makes the value behind a name in an evaluation context (local,
@@ -330,7 +335,7 @@ func (ev *evaluator) keyContext(base *hcl.EvalContext, inst *Instance) *hcl.Eval
 	child := base.NewChild()
 	child.Variables = make(map[string]cty.Value, 1)
 	if inst.index >= 0 {
-		child.Variables["count"] = countValue(inst.index)
+		child.Variables["count"] = ev.c.counts[inst.index]
 	}
 	if inst.eachValue.Type() != cty.NilType {
 		child.Variables["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": inst.eachValue})

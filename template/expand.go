@@ -32,6 +32,8 @@ type Config struct {
 	graphOnce sync.Once
 	graph     *Graph
 
+	counts []cty.Value // count objects by index, shared by all instances; grown by Expand only
+
 	mu    sync.Mutex
 	cache map[int]cachedCollection // collection values by node id, for VersionedValues
 }
@@ -156,6 +158,7 @@ func (c *Config) expand(ctx context.Context, n *node, st *evaluator, read func(c
 			e.failed = true
 			return diags, nil
 		}
+		c.growCounts(count)
 		keys = make([]string, count)
 		for i := range keys {
 			keys[i] = strconv.Itoa(i)
