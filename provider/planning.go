@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -19,47 +20,12 @@ import (
 // the schema does not declare, a required attribute left null, a
 // computed-only attribute set, a value that does not convert to the
 // attribute's type. A wholly unknown config yields an unknown object.
+//
+// A configuration that Coerce already returned comes back as it is, without
+// being built again: the engine, Validator implementations and
+// PlannedValue each coerce the same configuration.
 func (s Schema) Coerce(config cty.Value) (cty.Value, error) {
-	if !config.IsKnown() {
-		return cty.UnknownVal(s.ImpliedType()), nil
-	}
-	if config.IsNull() || !config.Type().IsObjectType() {
-		return cty.NilVal, fmt.Errorf("%w: the configuration is %s, not an object", ErrInvalidConfig, describe(config))
-	}
-	var errs []error
-	given := config.Type().AttributeTypes()
-	for name := range given {
-		if _, ok := s.Attributes[name]; !ok {
-			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is not supported", name))
-		}
-	}
-	vals := make(map[string]cty.Value, len(s.Attributes))
-	for name, a := range s.Attributes {
-		path := cty.GetAttrPath(name)
-		v := cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
-		if _, ok := given[name]; ok {
-			v = config.GetAttr(name)
-		}
-		switch {
-		case v.IsNull() && a.Required:
-			errs = append(errs, path.NewErrorf("attribute %q is required", name))
-		case !v.IsNull() && v.IsKnown() && a.ComputedOnly():
-			errs = append(errs, path.NewErrorf("attribute %q is computed and cannot be set", name))
-		}
-		cv, err := convert.Convert(v, a.Type)
-		if err != nil {
-			errs = append(errs, path.NewErrorf("attribute %q: %s", name, err))
-			continue
-		}
-		vals[name] = cv
-	}
-	if len(errs) > 0 {
-		// Map order is random; report in a stable order (by attribute,
-		// since every message starts with it).
-		slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
-		return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
-	}
-	return cty.ObjectVal(vals), nil
+	return s.coerce(config, nil)
 }
 
 // PlannedValue is the object a Create is planned to produce: the coerced
@@ -74,26 +40,103 @@ func (s Schema) PlannedValue(config cty.Value) (cty.Value, error) {
 // null keeps its prior value. With a null or missing prior it is
 // PlannedValue. Errors are Coerce's.
 func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
-	planned, err := s.Coerce(config)
-	if err != nil || !planned.IsKnown() {
-		return planned, err
-	}
 	hasPrior := isObject(prior)
-	vals := planned.AsValueMap()
-	for name, a := range s.Attributes {
-		if !a.Computed || !vals[name].IsNull() {
-			continue
+	return s.coerce(config, func(name string, a Attribute, v cty.Value) (cty.Value, bool) {
+		if !a.Computed || !v.IsNull() {
+			return v, false
 		}
 		ty := a.Type.WithoutOptionalAttributesDeep()
-		vals[name] = cty.UnknownVal(ty)
 		if hasPrior && prior.Type().HasAttribute(name) {
 			if pv, err := convert.Convert(prior.GetAttr(name), ty); err == nil {
-				vals[name] = pv
+				return pv, true
 			}
 		}
-	}
-	return cty.ObjectVal(vals), nil
+		return cty.UnknownVal(ty), true
+	})
 }
+
+// coerce is Coerce. When plan is not nil it is given each attribute's
+// coerced value and may replace it (reporting true), so that PlannedUpdate
+// builds its object once. The object is built only when an attribute is
+// missing, converted or replaced: building it is most of what coercing
+// costs.
+func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v cty.Value) (cty.Value, bool)) (cty.Value, error) {
+	if !config.IsKnown() {
+		return cty.UnknownVal(s.ImpliedType()), nil
+	}
+	if config.IsNull() || !config.Type().IsObjectType() {
+		return cty.NilVal, fmt.Errorf("%w: the configuration is %s, not an object", ErrInvalidConfig, describe(config))
+	}
+	var errs []error
+	given := config.Type().AttributeTypes()
+	for name := range given {
+		if _, ok := s.Attributes[name]; !ok {
+			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is not supported", name))
+		}
+	}
+	var vals map[string]cty.Value // nil while every attribute is config's own
+	set := func(name string, v cty.Value) {
+		if vals == nil {
+			vals = scratch.Get().(map[string]cty.Value)
+			for n := range given {
+				vals[n] = config.GetAttr(n)
+			}
+		}
+		vals[name] = v
+	}
+	for name, a := range s.Attributes {
+		ty, ok := given[name]
+		var v cty.Value
+		if ok {
+			v = config.GetAttr(name)
+		} else {
+			v = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
+		}
+		switch {
+		case v.IsNull() && a.Required:
+			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is required", name))
+		case !v.IsNull() && v.IsKnown() && a.ComputedOnly():
+			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is computed and cannot be set", name))
+		}
+		// convert.Convert gives a value of the type it converts to back as
+		// it is; skipping the call tells the attribute is unchanged.
+		changed := !ok
+		if ok && !ty.Equals(a.Type.WithoutOptionalAttributesDeep()) {
+			cv, err := convert.Convert(v, a.Type)
+			if err != nil {
+				errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q: %s", name, err))
+				continue
+			}
+			v, changed = cv, true
+		}
+		if plan != nil {
+			var replaced bool
+			v, replaced = plan(name, a, v)
+			changed = changed || replaced
+		}
+		if changed {
+			set(name, v)
+		}
+	}
+	if len(errs) > 0 {
+		// Map order is random; report in a stable order (by attribute,
+		// since every message starts with it).
+		slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+		return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+	}
+	if vals == nil {
+		return config, nil
+	}
+	obj := cty.ObjectVal(vals)
+	clear(vals)
+	scratch.Put(vals)
+	return obj, nil
+}
+
+// scratch holds the maps coerce gathers attributes in: cty.ObjectVal copies
+// them, so each is garbage as soon as the object is built, and planning
+// many instances would otherwise allocate one per instance, twice.
+var scratch = sync.Pool{New: func() any { return map[string]cty.Value{} }}
 
 // RequiresReplace lists the force-new attributes whose planned value differs
 // from the prior one, or may differ because it is not yet known, sorted by

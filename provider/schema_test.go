@@ -114,6 +114,45 @@ func TestSchema_Coerce_UnknownsAndNonObjects(t *testing.T) {
 	}
 }
 
+// Coercing a coerced configuration, as a Validator and PlannedValue do with
+// the engine's, changes nothing: the same value comes back, and planning it
+// gives what planning the original gives.
+func TestSchema_Coerce_Idempotent(t *testing.T) {
+	s := vpcSchema()
+	s.Attributes["tags"] = provider.Attribute{Type: cty.Map(cty.String), Optional: true}
+	config := obj(map[string]cty.Value{
+		"name": cty.StringVal("vpc"),
+		"cidr": cty.UnknownVal(cty.String),
+		"size": cty.StringVal("3"),
+		"tags": obj(map[string]cty.Value{"env": cty.StringVal("test")}),
+	})
+	once, err := s.Coerce(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := s.Coerce(once)
+	if err != nil || !twice.RawEquals(once) {
+		t.Fatalf("Coerce(Coerce(c)) = %#v, %v; want %#v", twice, err, once)
+	}
+	fromConfig, err := s.PlannedValue(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromCoerced, err := s.PlannedValue(once)
+	if err != nil || !fromCoerced.RawEquals(fromConfig) {
+		t.Fatalf("PlannedValue(Coerce(c)) = %#v, %v; want %#v", fromCoerced, err, fromConfig)
+	}
+	// The checks still apply to a configuration of the implied type.
+	bad := obj(map[string]cty.Value{
+		"id": cty.StringVal("set"), "name": cty.NullVal(cty.String), "cidr": cty.StringVal("x"),
+		"region": cty.NullVal(cty.String), "size": cty.NullVal(cty.Number), "status": cty.NullVal(cty.String),
+		"secret": cty.NullVal(cty.String), "tags": cty.NullVal(cty.Map(cty.String)),
+	})
+	if _, err := s.Coerce(bad); err == nil || !strings.Contains(err.Error(), `"id" is computed`) || !strings.Contains(err.Error(), `"name" is required`) {
+		t.Fatalf("Coerce of an invalid configuration of the implied type: %v", err)
+	}
+}
+
 func TestSchema_PlannedValue_MarksComputedUnknown(t *testing.T) {
 	got, err := vpcSchema().PlannedValue(obj(map[string]cty.Value{
 		"name":   cty.StringVal("vpc"),
