@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // writer commits a deployment's writes — resource results, intents, events —
@@ -11,6 +12,12 @@ import (
 // commit costs milliseconds; a resource operation with a fast provider costs
 // microseconds, so without grouping the disk, not the providers, would set
 // the pace.
+//
+// Commits are also spaced (commitSpacing): a write that arrives soon after
+// the previous commit waits for more to join it, unless someone waits for
+// it. A commit costs a few hundred microseconds of CPU besides its fsync, and
+// operations that finish in bursts would otherwise pay that once per handful
+// of results, on the CPU the next operations need.
 //
 // Order is what makes grouping safe: a dependent's result is submitted after
 // its dependency's, so a crash can lose a suffix of results but never a
@@ -34,6 +41,12 @@ type writeReq struct {
 // maxGroup bounds one commit, so one transaction never grows without limit.
 const maxGroup = 4096
 
+// commitSpacing is the least time from one commit's start to the next one's,
+// unless a write in the group is waited for. It bounds how much later a
+// result becomes durable (and is pushed to followers); intents, which
+// operations wait for, are never held.
+const commitSpacing = 5 * time.Millisecond
+
 func newWriter(e *Engine, op string) *writer {
 	w := &writer{e: e, op: op, in: make(chan writeReq, 1024), out: make(chan struct{})}
 	go w.loop()
@@ -42,20 +55,10 @@ func newWriter(e *Engine, op string) *writer {
 
 func (w *writer) loop() {
 	defer close(w.out)
+	var last time.Time // when the previous commit started
 	for first := range w.in {
-		group := []writeReq{first}
-	drain:
-		for len(group) < maxGroup {
-			select {
-			case r, ok := <-w.in:
-				if !ok {
-					break drain
-				}
-				group = append(group, r)
-			default:
-				break drain
-			}
-		}
+		group := w.gather(first, time.Until(last.Add(commitSpacing)))
+		last = time.Now()
 		err := w.failed()
 		if err == nil {
 			// Results are recorded even while the engine closes: Close
@@ -80,6 +83,45 @@ func (w *writer) loop() {
 			}
 		}
 	}
+}
+
+// gather returns first and whatever else is queued, waiting up to wait for
+// more unless a write is waited for, the group is full, or the writer is
+// closing.
+func (w *writer) gather(first writeReq, wait time.Duration) []writeReq {
+	group := []writeReq{first}
+	var hold <-chan time.Time
+	if wait > 0 && first.then == nil {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		hold = t.C
+	}
+	for len(group) < maxGroup {
+		var r writeReq
+		var ok bool
+		if hold == nil {
+			select {
+			case r, ok = <-w.in:
+			default:
+				return group
+			}
+		} else {
+			select {
+			case r, ok = <-w.in:
+			case <-hold:
+				hold = nil
+				continue
+			}
+		}
+		if !ok {
+			return group
+		}
+		group = append(group, r)
+		if r.then != nil {
+			hold = nil
+		}
+	}
+	return group
 }
 
 func (w *writer) failed() error {

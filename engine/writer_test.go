@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
+)
+
+// countingStore counts commits.
+type countingStore struct {
+	store.Store
+	commits atomic.Int32
+}
+
+func (s *countingStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	s.commits.Add(1)
+	return s.Store.Update(ctx, fn)
+}
+
+func TestWriter_Spacing(t *testing.T) {
+	put := func(key string) func(*txn) error {
+		return func(tx *txn) error { return tx.Put(store.Meta, []byte(key), []byte("x")) }
+	}
+	setup := func(t *testing.T) (*writer, *countingStore) {
+		st := &countingStore{Store: store.NewMemory()}
+		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
+		w := newWriter(e, "test")
+		t.Cleanup(func() { _ = w.close() })
+		// A first commit, so that what follows comes soon after one.
+		first := make(chan error, 1)
+		w.then(put("first"), func(err error) { first <- err })
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		st.commits.Store(0)
+		return w, st
+	}
+
+	t.Run("results soon after a commit share the next one", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			w, st := setup(t)
+			start := time.Now()
+			w.submit(put("a"))
+			synctest.Wait()
+			if n := st.commits.Load(); n != 0 {
+				t.Fatalf("a result right after a commit was committed at once (%d commits)", n)
+			}
+			w.submit(put("b"))
+			w.submit(put("c"))
+			if err := w.close(); err != nil {
+				t.Fatal(err)
+			}
+			if n := st.commits.Load(); n != 1 {
+				t.Fatalf("three results in %d commits, want 1", n)
+			}
+			if held := time.Since(start); held > commitSpacing {
+				t.Fatalf("held %v, longer than the spacing %v", held, commitSpacing)
+			}
+		})
+	})
+
+	t.Run("a write that is waited for is not held", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			w, st := setup(t)
+			start := time.Now()
+			w.submit(put("a"))
+			done := make(chan error, 1)
+			w.then(put("intent"), func(err error) { done <- err })
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if held := time.Since(start); held != 0 {
+				t.Fatalf("a waited-for write was held %v", held)
+			}
+			if n := st.commits.Load(); n != 1 {
+				t.Fatalf("%d commits, want the two writes in one", n)
+			}
+		})
+	})
+
+	t.Run("a result long after the last commit is not held", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			w, st := setup(t)
+			time.Sleep(commitSpacing)
+			start := time.Now()
+			w.submit(put("a"))
+			synctest.Wait()
+			if n := st.commits.Load(); n != 1 || time.Since(start) != 0 {
+				t.Fatalf("%d commits after %v, want 1 at once", n, time.Since(start))
+			}
+		})
+	})
+}
