@@ -154,7 +154,7 @@ func (s *bodyShape) eval(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	vals := make(map[string]cty.Value, len(s.attrs)+len(s.blocks))
 	for _, a := range s.attrs {
-		v, d := a.Expr.Value(ctx)
+		v, d := exprValue(a.Expr, ctx)
 		diags = append(diags, d...)
 		vals[a.Name] = v
 	}

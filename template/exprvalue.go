@@ -1,0 +1,168 @@
+package template
+
+import (
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// exprValue evaluates expr in ctx exactly as expr.Value does, faster for
+// the expressions resource bodies are mostly made of: "name-${count.index}"
+// and prev[count.index].id. hcl turns a number into a string (a template
+// part, the key of a map or object) with cty's conversion, which formats
+// the number with math/big's shortest-decimal algorithm: over 2 µs and 20
+// allocations for count.index, more than all the rest of such an
+// evaluation. quick does what hcl does, but formats a whole number with
+// strconv.
+//
+// Whenever quick meets a diagnostic it gives up and expr.Value evaluates
+// the expression again, so diagnostics are always hcl's own. Evaluating
+// part of an expression twice is harmless: functions have no side effects,
+// and the value returned always comes from one evaluation.
+func exprValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if e, ok := expr.(hclsyntax.Expression); ok {
+		if v, ok := quick(e, ctx); ok {
+			return v, nil
+		}
+	}
+	return expr.Value(ctx)
+}
+
+// quick evaluates e as e.Value(ctx) would; ok is false if that would
+// report any diagnostic. Expressions other than literals, traversals,
+// index expressions and templates are left to hcl.
+func quick(e hclsyntax.Expression, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
+	switch e := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	case *hclsyntax.ScopeTraversalExpr:
+		return quickTraversal(e.Traversal, ctx)
+	case *hclsyntax.RelativeTraversalExpr:
+		if v, ok = quick(e.Source, ctx); !ok {
+			return v, false
+		}
+		return quickSteps(v, e.Traversal)
+	case *hclsyntax.IndexExpr:
+		coll, ok := quick(e.Collection, ctx)
+		if !ok {
+			return coll, false
+		}
+		key, ok := quick(e.Key, ctx)
+		if !ok {
+			return key, false
+		}
+		return quickIndex(coll, key)
+	case *hclsyntax.TemplateWrapExpr:
+		return quick(e.Wrapped, ctx)
+	case *hclsyntax.TemplateExpr:
+		return quickTemplate(e, ctx)
+	}
+	v, diags := e.Value(ctx)
+	return v, len(diags) == 0
+}
+
+// quickTraversal is hcl.Traversal.TraverseAbs when it succeeds.
+func quickTraversal(t hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool) {
+	name := t.RootName()
+	for c := ctx; c != nil; c = c.Parent() {
+		if v, ok := c.Variables[name]; ok {
+			return quickSteps(v, t[1:])
+		}
+	}
+	return cty.DynamicVal, false
+}
+
+// quickSteps is hcl.Traversal.TraverseRel when it succeeds. The source
+// ranges hcl passes serve only diagnostics, and quick reports none:
+// passing nil also spares the allocation of each step's range.
+func quickSteps(v cty.Value, steps hcl.Traversal) (cty.Value, bool) {
+	for _, step := range steps {
+		var diags hcl.Diagnostics
+		switch step := step.(type) {
+		case hcl.TraverseAttr:
+			v, diags = hcl.GetAttr(v, step.Name, nil)
+		case hcl.TraverseIndex:
+			var ok bool
+			if v, ok = quickIndex(v, step.Key); !ok {
+				return v, false
+			}
+		default:
+			return cty.DynamicVal, false
+		}
+		if len(diags) > 0 {
+			return v, false
+		}
+	}
+	return v, true
+}
+
+// quickIndex is hcl.Index when it succeeds. A map or an object converts
+// its key to a string; a whole number gets the string cty would make of
+// it, formatted by strconv.
+func quickIndex(coll, key cty.Value) (cty.Value, bool) {
+	if ty := coll.Type(); ty.IsMapType() || ty.IsObjectType() {
+		if s, ok := intString(key); ok {
+			key = cty.StringVal(s)
+		}
+	}
+	v, diags := hcl.Index(coll, key, nil)
+	return v, len(diags) == 0
+}
+
+// quickTemplate is TemplateExpr.Value when every part is known, not null
+// and not marked: the string of its parts converted to strings. Otherwise
+// hcl's result (unknown with a known prefix, marked) is built by hcl.
+func quickTemplate(e *hclsyntax.TemplateExpr, ctx *hcl.EvalContext) (cty.Value, bool) {
+	var b strings.Builder
+	for _, part := range e.Parts {
+		v, ok := quick(part, ctx)
+		switch {
+		case !ok:
+			return v, false
+		case v.IsNull() || !v.IsKnown() || v.IsMarked():
+			v, diags := e.Value(ctx)
+			return v, len(diags) == 0
+		case v.Type() == cty.String:
+			b.WriteString(v.AsString())
+			continue
+		}
+		if s, ok := intString(v); ok {
+			b.WriteString(s)
+			continue
+		}
+		s, err := convert.Convert(v, cty.String)
+		if err != nil {
+			return cty.DynamicVal, false
+		}
+		b.WriteString(s.AsString())
+	}
+	return cty.StringVal(b.String()), true
+}
+
+// intString is the string cty's conversion makes of v when v is a known,
+// unmarked whole number in the range of int64 whose precision holds it
+// exactly (every whole number from a count, an index or an integer
+// literal): its decimal digits, as strconv writes them. cty formats
+// numbers in the shortest decimal that rounds back to the same number at
+// its precision; when the number's unit in the last place is at most 1,
+// only the number itself is in that range. Negative zero is left to cty,
+// which writes it "-0".
+func intString(v cty.Value) (string, bool) {
+	if v.Type() != cty.Number || !v.IsKnown() || v.IsNull() || v.IsMarked() {
+		return "", false
+	}
+	f := v.AsBigFloat()
+	if !f.IsInt() || f.Signbit() && f.Sign() == 0 || f.MantExp(nil) > int(f.Prec()) {
+		return "", false
+	}
+	i, acc := f.Int64()
+	if acc != big.Exact {
+		return "", false
+	}
+	return strconv.FormatInt(i, 10), true
+}
