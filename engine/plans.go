@@ -27,24 +27,45 @@ type planRecord struct {
 
 // planBody is the large, write-once part of an execution plan (PlanBodies
 // bucket, same key as its record), kept apart so that status changes and
-// listings do not read and rewrite megabytes.
+// listings do not read and rewrite megabytes: what was asked for and what
+// a reviewer reads.
+//
+// The plan itself (plan.Encode), what ApplyExecutionPlan carries out — the
+// reviewed snapshot, not a new plan — is stored as it is encoded under its
+// own key (planExecKey), so an apply neither decodes the review nor scans
+// the plan as JSON.
 type planBody struct {
 	Template *templateSource      `json:"template"`
 	Items    []formation.PlanItem `json:"items,omitempty"`
 	Text     string               `json:"text,omitempty"` // the plan rendered like terraform plan
-	// Plan is the plan itself (plan.Encode), what ApplyExecutionPlan
-	// carries out: the reviewed snapshot, not a new plan.
-	Plan json.RawMessage `json:"plan,omitempty"`
 }
 
-// loadBody reads a plan's body.
-func loadBody(tx store.Tx, stackID, name string) (*planBody, error) {
-	var b planBody
-	ok, err := getJSON(tx, store.PlanBodies, planKey(stackID, name), &b)
+// planSource is the part of a planBody an apply reads; decoding into it
+// skips the review.
+type planSource struct {
+	Template *templateSource `json:"template"`
+	// Legacy is the plan in bodies written before it had its own key.
+	Legacy json.RawMessage `json:"plan,omitempty"`
+}
+
+func planExecKey(stackID, name string) []byte { return childKey(stackID, name+"/plan") }
+
+// loadBody reads a plan's body into b (a *planBody or *planSource).
+func loadBody(tx store.Tx, stackID, name string, b any) error {
+	ok, err := getJSON(tx, store.PlanBodies, planKey(stackID, name), b)
 	if err == nil && !ok {
 		err = formation.Errorf(formation.CodeInternal, "engine.loadBody", name, "the execution plan's body is not stored")
 	}
-	return &b, err
+	return err
+}
+
+// loadExec reads the plan an apply carries out.
+func loadExec(tx store.Tx, stackID, name string) ([]byte, error) {
+	raw := tx.Get(store.PlanBodies, planExecKey(stackID, name))
+	if raw == nil {
+		return nil, formation.Errorf(formation.CodeInternal, "engine.loadExec", name, "the execution plan is not stored")
+	}
+	return raw, nil
 }
 
 // PlanRef names an execution plan of a stack. ID is an optional guard: when
@@ -186,10 +207,9 @@ func (e *Engine) launchPlanning(p planRecord) {
 // makePlan plans the record's template against the stack and stores the
 // outcome: AVAILABLE with the items, or CREATION_FAILED.
 func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
-	var body *planBody
-	err := e.st.View(ctx, func(tx store.Tx) (err error) {
-		body, err = loadBody(tx, p.StackID, p.Name)
-		return err
+	var body planBody
+	err := e.st.View(ctx, func(tx store.Tx) error {
+		return loadBody(tx, p.StackID, p.Name, &body)
 	})
 	if err != nil {
 		return err
@@ -218,8 +238,11 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			cur.StatusMessage = planErr.Error()
 		} else {
 			cur.Summary = &made.Summary
-			body.Items, body.Text, body.Plan = made.Items(), text.String(), encoded
-			if err := putJSON(tx, store.PlanBodies, planKey(p.StackID, p.Name), body); err != nil {
+			body.Items, body.Text = made.Items(), text.String()
+			if err := putJSON(tx, store.PlanBodies, planKey(p.StackID, p.Name), &body); err != nil {
+				return err
+			}
+			if err := tx.Put(store.PlanBodies, planExecKey(p.StackID, p.Name), encoded); err != nil {
 				return err
 			}
 			drift = driftEvents(made, "", e.now())
@@ -318,14 +341,13 @@ func (e *Engine) GetExecutionPlan(ctx context.Context, ref PlanRef) (ExecutionPl
 	if err := ref.validate(op); err != nil {
 		return ExecutionPlanItems{}, err
 	}
-	var body *planBody
+	var body planBody
 	err := e.view(ctx, op, func(tx store.Tx) error {
 		rec, p, err := loadPlan(tx, op, ref)
 		if err != nil {
 			return err
 		}
-		body, err = loadBody(tx, rec.ID, p.Name)
-		return err
+		return loadBody(tx, rec.ID, p.Name, &body)
 	})
 	if err != nil {
 		return ExecutionPlanItems{}, err
@@ -420,8 +442,10 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 		if _, err := firePlan(ctx, op, p, fsm.PlanDelete); err != nil {
 			return err
 		}
-		if err := tx.Delete(store.PlanBodies, planKey(rec.ID, p.Name)); err != nil {
-			return err
+		for _, key := range [][]byte{planKey(rec.ID, p.Name), planExecKey(rec.ID, p.Name)} {
+			if err := tx.Delete(store.PlanBodies, key); err != nil {
+				return err
+			}
 		}
 		return tx.Delete(store.Plans, planKey(rec.ID, p.Name))
 	})
@@ -463,7 +487,8 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	// The plan's body is decoded in a read transaction: it can be large, and
 	// the write transaction below only re-checks and changes small records.
 	var stored *plan.Plan
-	var body *planBody
+	var body planSource
+	var exec []byte
 	var cfg *template.Config
 	var planID string
 	err = e.view(ctx, op, func(tx store.Tx) error {
@@ -474,11 +499,14 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		if err := applicable(op, rec, p); err != nil {
 			return err
 		}
-		if body, err = loadBody(tx, rec.ID, p.Name); err != nil {
+		if err := loadBody(tx, rec.ID, p.Name, &body); err != nil {
 			return err
 		}
-		planID = p.ID
-		return nil
+		planID, exec = p.ID, body.Legacy
+		if exec == nil {
+			exec, err = loadExec(tx, rec.ID, p.Name)
+		}
+		return err
 	})
 	if err != nil {
 		return "", err
@@ -486,7 +514,7 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	if cfg, err = e.load(ctx, body.Template, false); err != nil {
 		return "", err
 	}
-	if stored, err = plan.Decode(body.Plan); err != nil {
+	if stored, err = plan.Decode(exec); err != nil {
 		return "", err
 	}
 	dep := e.newDeployment(kindApplyPlan, body.Template, req.Options)

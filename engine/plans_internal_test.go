@@ -1,0 +1,65 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
+)
+
+// A plan whose body was written before the executable plan had its own key
+// (the encoded plan inside the body's JSON, as "plan") still applies.
+func TestPlans_ApplyLegacyBody(t *testing.T) {
+	ctx := context.Background()
+	e, p, st := simTestEngine(t, sim.Config{Seed: 1}, Config{})
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	ref := PlanRef{StackRef: StackRef{Name: "s"}, Name: "p"}
+	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: "p", Template: TemplateInput{TemplateBody: v2}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	// Rewrite the body as the earlier layout had it.
+	err := st.Update(ctx, func(tx store.Tx) error {
+		rec, pr, err := loadPlan(tx, "test", ref)
+		if err != nil {
+			return err
+		}
+		var body map[string]json.RawMessage
+		if err := json.Unmarshal(tx.Get(store.PlanBodies, planKey(rec.ID, pr.Name)), &body); err != nil {
+			return err
+		}
+		exec := tx.Get(store.PlanBodies, planExecKey(rec.ID, pr.Name))
+		if exec == nil {
+			t.Fatal("the plan has no key of its own")
+		}
+		body["plan"] = exec
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		if err := tx.Put(store.PlanBodies, planKey(rec.ID, pr.Name), raw); err != nil {
+			return err
+		}
+		return tx.Delete(store.PlanBodies, planExecKey(rec.ID, pr.Name))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.Wait(ctx, dep); err != nil || res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("apply ended %+v, %v", res, err)
+	}
+	if n := len(p.Resources()); n != 2 {
+		t.Fatalf("%d resources after the apply, want 2", n)
+	}
+}
