@@ -122,37 +122,28 @@ func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.E
 		}
 		vars["local"] = record(m)
 	}
-	if len(sc.targets) > 0 {
-		var types, data map[string]map[string]cty.Value
-		for i, tu := range sc.targets {
+	var data map[string]cty.Value
+	if sc.dataTypes > 0 {
+		data = make(map[string]cty.Value, sc.dataTypes)
+	}
+	for _, g := range sc.groups {
+		m := make(map[string]cty.Value, len(g.targets))
+		for _, i := range g.targets {
 			var ks []string
 			if keys != nil {
 				ks = keys[i]
 			}
-			r := tu.node.res
-			v := ev.target(tu, ks)
-			group := &types
-			if tu.node.kind == kindData {
-				group = &data
-			}
-			if *group == nil {
-				*group = map[string]map[string]cty.Value{}
-			}
-			if (*group)[r.typ] == nil {
-				(*group)[r.typ] = map[string]cty.Value{}
-			}
-			(*group)[r.typ][r.name] = v
+			tu := sc.targets[i]
+			m[tu.node.res.name] = ev.target(tu, ks)
 		}
-		for typ, m := range types {
-			vars[typ] = record(m)
+		if g.data {
+			data[g.typ] = record(m)
+		} else {
+			vars[g.typ] = record(m)
 		}
-		if data != nil {
-			dm := make(map[string]cty.Value, len(data))
-			for typ, m := range data {
-				dm[typ] = record(m)
-			}
-			vars["data"] = record(dm)
-		}
+	}
+	if data != nil {
+		vars["data"] = record(data)
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: ev.c.t.funcs}, diags
 }

@@ -154,6 +154,8 @@ type importDecl struct {
 type scope struct {
 	refs      []*ref
 	targets   []*targetUse // resource and data blocks, in first-use order
+	groups    []targetGroup
+	dataTypes int // how many groups are of data sources
 	locals    []*node
 	vars      bool
 	path      bool
@@ -169,6 +171,16 @@ type targetUse struct {
 	node  *node
 	whole bool
 	keyed []*ref
+}
+
+// targetGroup lists the targets of a scope that share a name in the
+// evaluation context: resources of one type (huaweicloud_vpc.a,
+// huaweicloud_vpc.b), or data sources of one type under data. Kept as
+// targets are added, so that Evaluate builds each record directly.
+type targetGroup struct {
+	typ     string
+	data    bool
+	targets []int // indexes in scope.targets
 }
 
 // ref is one reference found in an expression.
@@ -229,12 +241,29 @@ func (s *scope) add(r *ref) {
 		if tu == nil {
 			tu = &targetUse{node: r.target}
 			s.targets = append(s.targets, tu)
+			s.group(len(s.targets) - 1)
 		}
 		if !r.target.res.multi() || r.whole() {
 			tu.whole = true
 		} else {
 			tu.keyed = append(tu.keyed, r)
 		}
+	}
+}
+
+// group adds target i to the group of its type.
+func (s *scope) group(i int) {
+	n := s.targets[i].node
+	data := n.kind == kindData
+	for g := range s.groups {
+		if s.groups[g].typ == n.res.typ && s.groups[g].data == data {
+			s.groups[g].targets = append(s.groups[g].targets, i)
+			return
+		}
+	}
+	s.groups = append(s.groups, targetGroup{typ: n.res.typ, data: data, targets: []int{i}})
+	if data {
+		s.dataTypes++
 	}
 }
 
