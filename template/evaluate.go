@@ -184,7 +184,7 @@ func (ev *evaluator) local(n *node) (cty.Value, hcl.Diagnostics) {
 		return v, nil
 	}
 	ectx, diags := ev.context(&n.local.scope, nil, nil)
-	v, d := n.local.expr.Value(ectx)
+	v, d := exprValue(n.local.expr, ectx)
 	diags = append(diags, d...)
 	if ev.memo == nil {
 		ev.memo = map[*node]cty.Value{}
