@@ -77,37 +77,50 @@ func (p *Provider) createConfig(typ string, config cty.Value) (cty.Value, error)
 }
 
 // create makes the resource of call c, or finds the one its token made.
+// The state is built without the world's lock, which every call takes:
+// under it, a burst of creations would queue on one another's building.
 func (p *Provider) create(c *call, config cty.Value) (cty.Value, snapshot, error) {
 	w := p.w
 	key := creationKey(c.typ, c.address, c.token)
 	idKey := p.idKey(c.typ)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	prev := w.tokens[key]
-	if c.token != "" && prev.live() {
-		if prev.typ != c.typ {
-			return cty.NilVal, snapshot{}, fmt.Errorf("token %q already made %s %s: %w", c.token, prev.typ, prev.id, provider.ErrConflict)
+	for {
+		w.mu.Lock()
+		prev := w.tokens[key]
+		if c.token != "" && prev.live() {
+			defer w.mu.Unlock()
+			if prev.typ != c.typ {
+				return cty.NilVal, snapshot{}, fmt.Errorf("token %q already made %s %s: %w", c.token, prev.typ, prev.id, provider.ErrConflict)
+			}
+			c.replayed, c.id = true, prev.id
+			return prev.state, w.snapshot(prev), nil
 		}
-		c.replayed, c.id = true, prev.id
-		return prev.state, w.snapshot(prev), nil
+		w.mu.Unlock()
+
+		gen := 1
+		if prev != nil {
+			gen = prev.gen + 1
+		}
+		id := configuredID(config, idKey)
+		if id == "" {
+			id = w.seed.uuid("id", key, itoa(gen))
+		}
+		rec := &record{typ: c.typ, id: id, address: c.address, token: c.token, key: key, gen: gen,
+			state: p.build(config, c.typ, idKey, id)}
+
+		w.mu.Lock()
+		if w.tokens[key] != prev {
+			w.mu.Unlock() // a call with the same key got there first: decide again
+			continue
+		}
+		defer w.mu.Unlock()
+		if existing := w.records[recordKey{c.typ, id}]; existing.live() {
+			return cty.NilVal, snapshot{}, fmt.Errorf("%s %q already exists: %w", c.typ, id, provider.ErrConflict)
+		}
+		w.records[recordKey{c.typ, id}] = rec
+		w.tokens[key] = rec
+		c.id = id
+		return rec.state, w.change(rec), nil
 	}
-	gen := 1
-	if prev != nil {
-		gen = prev.gen + 1
-	}
-	id := configuredID(config, idKey)
-	if id == "" {
-		id = w.seed.uuid("id", key, itoa(gen))
-	}
-	if existing := w.records[recordKey{c.typ, id}]; existing.live() {
-		return cty.NilVal, snapshot{}, fmt.Errorf("%s %q already exists: %w", c.typ, id, provider.ErrConflict)
-	}
-	rec := &record{typ: c.typ, id: id, address: c.address, token: c.token, key: key, gen: gen,
-		state: p.build(config, c.typ, idKey, id)}
-	w.records[recordKey{c.typ, id}] = rec
-	w.tokens[key] = rec
-	c.id = id
-	return rec.state, w.change(rec), nil
 }
 
 // Read returns the resource's state in the world, drift included, or an
