@@ -6,8 +6,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/template"
@@ -36,11 +34,11 @@ type execution struct {
 	parallelism int
 	keepGoing   bool // after a failure, keep starting operations that do not depend on it
 
+	applied *appliedValues
+
 	mu       sync.Mutex
 	records  map[string]*resourceRecord // the stack's resources as this phase leaves them
 	leftover map[string]bool            // addresses with a creation an earlier run left unsettled
-	values   map[string]cty.Value       // what evaluation sees of each instance
-	version  map[string]uint64          // per resource block, for template.VersionedValues
 	counts   struct{ added, changed, destroyed int }
 	errs     []string // failure summaries, in completion order
 }

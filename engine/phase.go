@@ -228,14 +228,14 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	x := &execution{
 		e: e, stack: rec, dep: dep, phase: ph, cfg: cfg, plan: p, provs: provs, w: w,
 		parallelism: dep.Parallelism, keepGoing: dep.KeepGoing,
-		records: records, values: map[string]cty.Value{}, version: map[string]uint64{}, leftover: map[string]bool{},
+		records: records, applied: newAppliedValues(), leftover: map[string]bool{},
 	}
 	if x.parallelism <= 0 {
 		x.parallelism = e.cfg.Parallelism
 	}
 	for _, c := range p.Changes {
 		if !c.Drifted && c.Deposed == "" {
-			x.values[c.Addr] = c.After
+			x.applied.values[c.Addr] = c.After
 		}
 	}
 	for addr := range leftovers {
@@ -255,7 +255,7 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	if ok && ph != phaseDelete {
 		// Outputs are part of the deployment: one that cannot be evaluated
 		// fails the phase like a resource would.
-		if outputs, err = outputsOf(cfg, x); err != nil {
+		if outputs, err = outputsOf(cfg, x.applied); err != nil {
 			ok = false
 			msg := err.Error()
 			x.mu.Lock()
@@ -302,7 +302,7 @@ func (x *execution) recordDrift() {
 		case c.Action == formation.ActionDelete && !planned[c.Addr]:
 			forget = append(forget, c.Addr)
 			delete(x.records, c.Addr)
-			delete(x.values, c.Addr)
+			x.applied.forget(c)
 		case c.Action == formation.ActionUpdate:
 			v, err := encodeValue(c.After)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -15,7 +16,6 @@ import (
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/store"
-	"github.com/formation-engine/formation/template"
 )
 
 const storeJournal = store.Journal
@@ -72,11 +72,25 @@ func (x *execution) writeIntent(tx *txn, n *node) error {
 	return putJSON(tx, storeJournal, intentKey(x.stack.ID, n), in)
 }
 
-// Value implements template.Values: what evaluation sees of an instance.
-func (x *execution) Value(addr string) cty.Value {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if v, ok := x.values[addr]; ok {
+// appliedValues is what evaluation sees of each instance during a phase:
+// planned values until an operation applies them. Evaluations read it
+// far more often than operations change it (every reference of every
+// evaluation reads it), hence its own read-write lock.
+type appliedValues struct {
+	mu      sync.RWMutex
+	values  map[string]cty.Value
+	version map[string]uint64 // per resource block, for template.VersionedValues
+}
+
+func newAppliedValues() *appliedValues {
+	return &appliedValues{values: map[string]cty.Value{}, version: map[string]uint64{}}
+}
+
+// Value implements template.Values.
+func (a *appliedValues) Value(addr string) cty.Value {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if v, ok := a.values[addr]; ok {
 		return v
 	}
 	return cty.DynamicVal
@@ -84,10 +98,26 @@ func (x *execution) Value(addr string) cty.Value {
 
 // Version implements template.VersionedValues, so the template caches the
 // collections of a block until one of its instances changes.
-func (x *execution) Version(block string) uint64 {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return x.version[block]
+func (a *appliedValues) Version(block string) uint64 {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.version[block]
+}
+
+// set records what evaluation sees of c's instance from now on.
+func (a *appliedValues) set(c *plan.Change, v cty.Value) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.values[c.Addr] = v
+	a.version[blockAddr(c)]++
+}
+
+// forget removes c's instance: it no longer exists.
+func (a *appliedValues) forget(c *plan.Change) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.values, c.Addr)
+	a.version[blockAddr(c)]++
 }
 
 func blockAddr(c *plan.Change) string {
@@ -95,12 +125,6 @@ func blockAddr(c *plan.Change) string {
 		return "data." + c.Type + "." + c.Name
 	}
 	return c.Type + "." + c.Name
-}
-
-// setValue records what evaluation sees of addr from now on (under x.mu).
-func (x *execution) setValue(c *plan.Change, v cty.Value) {
-	x.values[c.Addr] = v
-	x.version[blockAddr(c)]++
 }
 
 // opText is the wording of a resource operation's events, as Terraform's.
@@ -315,7 +339,7 @@ func (x *execution) evaluate(n *node) (cty.Value, error) {
 		// the value to apply.
 		return c.After, nil
 	}
-	config, diags := x.cfg.Evaluate(inst, template.Values(x))
+	config, diags := x.cfg.Evaluate(inst, x.applied)
 	if diags.HasErrors() {
 		return cty.NilVal, formation.Wrap(formation.CodeInvalidTemplate, "engine.evaluate", c.Addr, hcl.Diagnostics(diags))
 	}
@@ -433,9 +457,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 	}
 	ev := x.resourceEvent(n, x.eventType(n, 1), fmt.Sprintf("%s: %s after %ds%s", c.Addr, opText[n.op].done, int64(elapsed/time.Second), idSuffix(id)), idKey, id, elapsed)
 	if n.op == opRead {
-		x.mu.Lock()
-		x.setValue(c, res.value)
-		x.mu.Unlock()
+		x.applied.set(c, res.value)
 		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, ev) })
 		return nil
 	}
@@ -470,7 +492,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 		rec.PreventDestroy, rec.CreateBeforeDestroy = c.PreventDestroy, c.CreateBeforeDestroy
 		rec.Imported = rec.Imported || c.Imported
 		rec.Sensitive = sensitiveNames(c.Schema)
-		x.setValue(c, res.value)
+		x.applied.set(c, res.value)
 	case opDelete:
 		x.counts.destroyed++
 		if c.Deposed != "" {
@@ -478,8 +500,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 		} else if c.Action == formation.ActionDelete || c.Action == formation.ActionDeleteThenAdd {
 			remove = true
 			delete(x.records, c.Addr)
-			delete(x.values, c.Addr)
-			x.version[blockAddr(c)]++
+			x.applied.forget(c)
 		}
 	}
 	if c.Deposed == "" {
