@@ -229,12 +229,14 @@ func idSuffix(id string) string {
 	return " [id=" + id + "]"
 }
 
-// opContext bounds one provider operation by Config.ResourceTimeout.
+// opContext bounds one provider operation by Config.ResourceTimeout. Without
+// one the phase's context serves as it is: a derived context per operation
+// would register with it, under its lock, in every operation of a burst.
 func (x *execution) opContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if x.e.cfg.ResourceTimeout > 0 {
 		return context.WithTimeout(ctx, x.e.cfg.ResourceTimeout)
 	}
-	return context.WithCancel(ctx)
+	return ctx, func() {}
 }
 
 // callWithRetries makes n's provider call, retrying errors the provider
