@@ -552,12 +552,14 @@ func removeDeposed(ds []deposedRecord, id string) []deposedRecord {
 	return out
 }
 
+// sensitiveNames lists the schema's sensitive attributes, sorted.
 func sensitiveNames(s provider.Schema) []string {
 	var out []string
-	for _, name := range s.AttributeNames() {
-		if s.Attributes[name].Sensitive {
+	for name, a := range s.Attributes {
+		if a.Sensitive {
 			out = append(out, name)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
