@@ -10,8 +10,13 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// encodedFormat names the persisted form; Decode refuses any other.
-const encodedFormat = "formation.plan/2"
+// encodedFormat names the persisted form Encode writes. Decode reads it and
+// formatV2, the form before it, which wrote each value's type and each
+// change's schema in place rather than once in a table.
+const (
+	encodedFormat = "formation.plan/3"
+	formatV2      = "formation.plan/2"
+)
 
 // Encode returns the plan's persisted form: everything Decode needs to
 // give the Plan back, values, unknowns and schemas included, as JSON. It
@@ -20,44 +25,32 @@ const encodedFormat = "formation.plan/2"
 // as carefully as the state. One loss: a set that holds unknown elements
 // comes back wholly unknown.
 func (p *Plan) Encode() ([]byte, error) {
+	t := encodeTables{ // the tables are written [] when empty, as Decode wants them
+		types: map[string]int{}, typeList: []json.RawMessage{},
+		schemas: map[string]int{}, schemaList: []encodedSchema{},
+	}
 	out := encodedPlan{Format: encodedFormat, Summary: encodedSummary(p.Summary), Changes: make([]encodedChange, len(p.Changes))}
 	for i, c := range p.Changes {
-		ec, err := encodeChange(c)
+		ec, err := t.change(c)
 		if err != nil {
 			return nil, fmt.Errorf("plan: encoding %s: %w", c.Addr, err)
 		}
 		out.Changes[i] = ec
 	}
+	out.Types, out.Schemas = t.typeList, t.schemaList
 	return json.Marshal(out)
 }
 
-// Decode reads a plan Encode wrote. Any problem is a CodeInternal
-// *formation.Error: a stored plan that does not decode is corrupt.
-func Decode(data []byte) (*Plan, error) {
-	const op = "plan.Decode"
-	var in encodedPlan
-	if err := json.Unmarshal(data, &in); err != nil {
-		return nil, formation.Wrap(formation.CodeInternal, op, "", err)
-	}
-	if in.Format != encodedFormat {
-		return nil, formation.Errorf(formation.CodeInternal, op, "", "unknown plan format %q", in.Format)
-	}
-	p := &Plan{Summary: formation.PlanSummary(in.Summary), Changes: make([]*Change, len(in.Changes))}
-	types := typeCache{}
-	for i := range in.Changes {
-		c, err := in.Changes[i].decode(types)
-		if err != nil {
-			return nil, formation.Wrap(formation.CodeInternal, op, in.Changes[i].Addr, err)
-		}
-		p.Changes[i] = c
-	}
-	return p, nil
-}
-
+// encodedPlan is the persisted form. The types of values and the schemas of
+// changes are written once each, in tables the changes refer to by
+// position: a plan's instances share a few of them, which written in place
+// were most of the document.
 type encodedPlan struct {
-	Format  string          `json:"format"`
-	Summary encodedSummary  `json:"summary"`
-	Changes []encodedChange `json:"changes"`
+	Format  string            `json:"format"`
+	Summary encodedSummary    `json:"summary"`
+	Types   []json.RawMessage `json:"types"` // cty's JSON of each type
+	Schemas []encodedSchema   `json:"schemas"`
+	Changes []encodedChange   `json:"changes"`
 }
 
 // encodedSummary is formation.PlanSummary with every count written.
@@ -78,8 +71,8 @@ type encodedChange struct {
 	ProviderAlias       string           `json:"provider_alias,omitempty"`
 	Action              formation.Action `json:"action"`
 	Reason              string           `json:"reason,omitempty"`
-	Before              encodedValue     `json:"before"`
-	After               encodedValue     `json:"after"`
+	Before              *encodedValue    `json:"before,omitempty"` // absent for cty.NilVal
+	After               *encodedValue    `json:"after,omitempty"`  // absent for cty.NilVal
 	ResourceID          string           `json:"resource_id,omitempty"`
 	RequiresReplace     []encodedPath    `json:"requires_replace,omitempty"`
 	Dependencies        []string         `json:"dependencies,omitempty"`
@@ -91,33 +84,17 @@ type encodedChange struct {
 	Deposed             string           `json:"deposed,omitempty"`
 	Drifted             bool             `json:"drifted,omitempty"`
 	Sensitive           []encodedPath    `json:"sensitive,omitempty"`
-	Schema              encodedSchema    `json:"schema"`
+	Schema              int              `json:"schema"` // in encodedPlan.Schemas
 	Inferred            bool             `json:"inferred,omitempty"`
 }
 
-// encodedValue is a cty value: its type and the value (cty's JSON), unknown
-// parts written null and marked in Unknown (as after_unknown marks them).
-// The type is apart from the value so that Decode parses each distinct type
-// once (parsing types was a quarter of decoding a large plan).
+// encodedValue is a cty value: its type (in encodedPlan.Types) and the
+// value (cty's JSON), unknown parts written null and marked in Unknown (as
+// after_unknown marks them).
 type encodedValue struct {
-	Type    json.RawMessage `json:"type,omitempty"`  // absent for cty.NilVal
-	Value   json.RawMessage `json:"value,omitempty"` // absent for cty.NilVal
+	Type    int             `json:"type"`
+	Value   json.RawMessage `json:"value"`
 	Unknown json.RawMessage `json:"unknown,omitempty"`
-}
-
-// typeCache parses each distinct type JSON of one Decode once.
-type typeCache map[string]cty.Type
-
-func (tc typeCache) get(raw json.RawMessage) (cty.Type, error) {
-	if ty, ok := tc[string(raw)]; ok {
-		return ty, nil
-	}
-	ty, err := ctyjson.UnmarshalType(raw)
-	if err != nil {
-		return cty.NilType, err
-	}
-	tc[string(raw)] = ty
-	return ty, nil
 }
 
 type encodedSchema struct {
@@ -126,12 +103,12 @@ type encodedSchema struct {
 }
 
 type encodedAttribute struct {
-	Type      json.RawMessage `json:"type"`
-	Required  bool            `json:"required,omitempty"`
-	Optional  bool            `json:"optional,omitempty"`
-	Computed  bool            `json:"computed,omitempty"`
-	ForceNew  bool            `json:"force_new,omitempty"`
-	Sensitive bool            `json:"sensitive,omitempty"`
+	Type      int  `json:"type"` // in encodedPlan.Types
+	Required  bool `json:"required,omitempty"`
+	Optional  bool `json:"optional,omitempty"`
+	Computed  bool `json:"computed,omitempty"`
+	ForceNew  bool `json:"force_new,omitempty"`
+	Sensitive bool `json:"sensitive,omitempty"`
 }
 
 // encodedPath is a cty.Path, one step each: {"attr": name}, {"key":
@@ -144,7 +121,57 @@ type encodedStep struct {
 	Index *int64  `json:"index,omitempty"`
 }
 
-func encodeChange(c *Change) (encodedChange, error) {
+// encodeTables gathers the distinct types and schemas of one Encode.
+type encodeTables struct {
+	types      map[string]int // position in typeList by the type's JSON
+	typeList   []json.RawMessage
+	schemas    map[string]int // position in schemaList by the schema's JSON
+	schemaList []encodedSchema
+}
+
+// typeRef returns the position of ty in the type table.
+func (t *encodeTables) typeRef(ty cty.Type) (int, error) {
+	b, err := ctyjson.MarshalType(ty)
+	if err != nil {
+		return 0, err
+	}
+	i, ok := t.types[string(b)]
+	if !ok {
+		i = len(t.typeList)
+		t.types[string(b)] = i
+		t.typeList = append(t.typeList, b)
+	}
+	return i, nil
+}
+
+// schemaRef returns the position of s in the schema table.
+func (t *encodeTables) schemaRef(s provider.Schema) (int, error) {
+	es := encodedSchema{IDAttribute: s.IDAttribute}
+	if len(s.Attributes) > 0 {
+		es.Attributes = make(map[string]encodedAttribute, len(s.Attributes))
+	}
+	for name, a := range s.Attributes {
+		ty, err := t.typeRef(a.Type)
+		if err != nil {
+			return 0, fmt.Errorf("schema attribute %q: %w", name, err)
+		}
+		es.Attributes[name] = encodedAttribute{Type: ty, Required: a.Required, Optional: a.Optional,
+			Computed: a.Computed, ForceNew: a.ForceNew, Sensitive: a.Sensitive}
+	}
+	b, err := json.Marshal(es)
+	if err != nil {
+		return 0, err
+	}
+	i, ok := t.schemas[string(b)]
+	if !ok {
+		i = len(t.schemaList)
+		t.schemas[string(b)] = i
+		t.schemaList = append(t.schemaList, es)
+	}
+	return i, nil
+}
+
+func (t *encodeTables) change(c *Change) (encodedChange, error) {
 	ec := encodedChange{
 		Addr: c.Addr, Mode: c.Mode, Type: c.Type, Name: c.Name, Key: c.Key,
 		ProviderName: c.ProviderName, ProviderAlias: c.ProviderAlias,
@@ -153,73 +180,24 @@ func encodeChange(c *Change) (encodedChange, error) {
 		CreateBeforeDestroy: c.CreateBeforeDestroy, PreventDestroy: c.PreventDestroy,
 		IgnoreChanges: encodePaths(c.IgnoreChanges), Imported: c.Imported, ImportID: c.ImportID,
 		Deposed: c.Deposed, Drifted: c.Drifted, Sensitive: encodePaths(c.Sensitive), Inferred: c.Inferred,
-		Schema: encodedSchema{IDAttribute: c.Schema.IDAttribute},
 	}
 	var err error
-	if ec.Before, err = encodeValue(c.Before); err != nil {
+	if ec.Before, err = t.value(c.Before); err != nil {
 		return ec, fmt.Errorf("before: %w", err)
 	}
-	if ec.After, err = encodeValue(c.After); err != nil {
+	if ec.After, err = t.value(c.After); err != nil {
 		return ec, fmt.Errorf("after: %w", err)
 	}
-	if len(c.Schema.Attributes) > 0 {
-		ec.Schema.Attributes = make(map[string]encodedAttribute, len(c.Schema.Attributes))
-	}
-	for name, a := range c.Schema.Attributes {
-		ty, err := ctyjson.MarshalType(a.Type)
-		if err != nil {
-			return ec, fmt.Errorf("schema attribute %q: %w", name, err)
-		}
-		ec.Schema.Attributes[name] = encodedAttribute{Type: ty, Required: a.Required, Optional: a.Optional,
-			Computed: a.Computed, ForceNew: a.ForceNew, Sensitive: a.Sensitive}
-	}
-	return ec, nil
+	ec.Schema, err = t.schemaRef(c.Schema)
+	return ec, err
 }
 
-func (ec *encodedChange) decode(types typeCache) (*Change, error) {
-	c := &Change{
-		Addr: ec.Addr, Mode: ec.Mode, Type: ec.Type, Name: ec.Name, Key: ec.Key,
-		ProviderName: ec.ProviderName, ProviderAlias: ec.ProviderAlias,
-		Action: ec.Action, Reason: ec.Reason, ResourceID: ec.ResourceID,
-		Dependencies: ec.Dependencies, CreateBeforeDestroy: ec.CreateBeforeDestroy, PreventDestroy: ec.PreventDestroy,
-		Imported: ec.Imported, ImportID: ec.ImportID, Deposed: ec.Deposed, Drifted: ec.Drifted, Inferred: ec.Inferred,
-		Schema: provider.Schema{IDAttribute: ec.Schema.IDAttribute},
-	}
-	var err error
-	if c.RequiresReplace, err = decodePaths(ec.RequiresReplace); err != nil {
-		return nil, err
-	}
-	if c.IgnoreChanges, err = decodePaths(ec.IgnoreChanges); err != nil {
-		return nil, err
-	}
-	if c.Sensitive, err = decodePaths(ec.Sensitive); err != nil {
-		return nil, err
-	}
-	if c.Before, err = ec.Before.decode(types); err != nil {
-		return nil, fmt.Errorf("before: %w", err)
-	}
-	if c.After, err = ec.After.decode(types); err != nil {
-		return nil, fmt.Errorf("after: %w", err)
-	}
-	if len(ec.Schema.Attributes) > 0 {
-		c.Schema.Attributes = make(map[string]provider.Attribute, len(ec.Schema.Attributes))
-	}
-	for name, a := range ec.Schema.Attributes {
-		ty, err := types.get(a.Type)
-		if err != nil {
-			return nil, fmt.Errorf("schema attribute %q: %w", name, err)
-		}
-		c.Schema.Attributes[name] = provider.Attribute{Type: ty, Required: a.Required, Optional: a.Optional,
-			Computed: a.Computed, ForceNew: a.ForceNew, Sensitive: a.Sensitive}
-	}
-	return c, nil
-}
-
-// encodeValue writes v with its type; unknown parts are written null and
-// marked. A set holding unknowns is marked unknown as a whole.
-func encodeValue(v cty.Value) (encodedValue, error) {
+// value writes v with its type; unknown parts are written null and
+// marked. A set holding unknowns is marked unknown as a whole. A missing
+// value is not written.
+func (t *encodeTables) value(v cty.Value) (*encodedValue, error) {
 	if v == cty.NilVal {
-		return encodedValue{}, nil
+		return nil, nil
 	}
 	v = unmarked(v)
 	var unknown json.RawMessage
@@ -238,93 +216,15 @@ func encodeValue(v cty.Value) (encodedValue, error) {
 			return v, nil
 		})
 	}
-	ty, err := ctyjson.MarshalType(v.Type())
+	ty, err := t.typeRef(v.Type())
 	if err != nil {
-		return encodedValue{}, err
+		return nil, err
 	}
 	b, err := ctyjson.Marshal(v, v.Type())
 	if err != nil {
-		return encodedValue{}, err
+		return nil, err
 	}
-	return encodedValue{Type: ty, Value: b, Unknown: unknown}, nil
-}
-
-func (ev encodedValue) decode(types typeCache) (cty.Value, error) {
-	if len(ev.Value) == 0 {
-		return cty.NilVal, nil
-	}
-	ty, err := types.get(ev.Type)
-	if err != nil {
-		return cty.NilVal, err
-	}
-	v, err := ctyjson.Unmarshal(ev.Value, ty)
-	if err != nil {
-		return cty.NilVal, err
-	}
-	if len(ev.Unknown) == 0 {
-		return v, nil
-	}
-	return applyUnknown(v, ev.Unknown)
-}
-
-// applyUnknown makes unknown the parts of v a marker tree marks.
-func applyUnknown(v cty.Value, marker json.RawMessage) (cty.Value, error) {
-	var tree any
-	if err := json.Unmarshal(marker, &tree); err != nil {
-		return cty.NilVal, err
-	}
-	return unknownAt(v, tree)
-}
-
-func unknownAt(v cty.Value, tree any) (cty.Value, error) {
-	switch t := tree.(type) {
-	case bool:
-		if t {
-			return cty.UnknownVal(v.Type()), nil
-		}
-		return v, nil
-	case map[string]any:
-		if len(t) == 0 {
-			return v, nil
-		}
-		if v.IsNull() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
-			return cty.NilVal, fmt.Errorf("unknown markers for keys of %s", describe(v))
-		}
-		m := v.AsValueMap()
-		for k, sub := range t {
-			ev, ok := m[k]
-			if !ok {
-				return cty.NilVal, fmt.Errorf("unknown marker for missing key %q", k)
-			}
-			nv, err := unknownAt(ev, sub)
-			if err != nil {
-				return cty.NilVal, err
-			}
-			m[k] = nv
-		}
-		if v.Type().IsMapType() {
-			return cty.MapVal(m), nil
-		}
-		return cty.ObjectVal(m), nil
-	case []any:
-		ty := v.Type()
-		if v.IsNull() || !(ty.IsListType() || ty.IsTupleType()) || v.LengthInt() != len(t) {
-			return cty.NilVal, fmt.Errorf("unknown markers for the elements of %s", describe(v))
-		}
-		elems := v.AsValueSlice()
-		for i, sub := range t {
-			nv, err := unknownAt(elems[i], sub)
-			if err != nil {
-				return cty.NilVal, err
-			}
-			elems[i] = nv
-		}
-		if ty.IsListType() {
-			return cty.ListVal(elems), nil
-		}
-		return cty.TupleVal(elems), nil
-	}
-	return cty.NilVal, fmt.Errorf("invalid unknown marker %v", tree)
+	return &encodedValue{Type: ty, Value: b, Unknown: unknown}, nil
 }
 
 func encodePaths(paths []cty.Path) []encodedPath {
@@ -351,28 +251,4 @@ func encodePaths(paths []cty.Path) []encodedPath {
 		out[i] = ep
 	}
 	return out
-}
-
-func decodePaths(eps []encodedPath) ([]cty.Path, error) {
-	if len(eps) == 0 {
-		return nil, nil
-	}
-	out := make([]cty.Path, len(eps))
-	for i, ep := range eps {
-		var p cty.Path
-		for _, s := range ep {
-			switch {
-			case s.Attr != nil:
-				p = p.GetAttr(*s.Attr)
-			case s.Key != nil:
-				p = p.Index(cty.StringVal(*s.Key))
-			case s.Index != nil:
-				p = p.Index(cty.NumberIntVal(*s.Index))
-			default:
-				return nil, fmt.Errorf("empty path step")
-			}
-		}
-		out[i] = p
-	}
-	return out, nil
 }
