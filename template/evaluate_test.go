@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/formation-engine/formation/template"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -367,4 +369,61 @@ output "o" {
 		}()
 	}
 	wg.Wait()
+}
+
+// Evaluate recycles evaluation contexts: concurrent evaluations must not
+// see each other's variables, and a context a diagnostic refers to must
+// keep its variables.
+func TestEvaluate_ContextReuse(t *testing.T) {
+	tpl := mustParse(t, `
+resource "a_b" "x" {
+  count = 20
+  name  = "x-${count.index}"
+}
+resource "a_b" "y" {
+  count = 20
+  name  = "y-${count.index}"
+  x     = a_b.x[count.index].id
+}
+resource "a_b" "bad" {
+  count = 2
+  arn   = a_b.x[count.index].arn
+}
+`)
+	cfg := mustExpand(t, tpl, template.Input{})
+	values := template.ValuesFunc(func(addr string) cty.Value { return obj("id", cty.StringVal("id of "+addr)) })
+	want := map[string]cty.Value{}
+	var good []*template.Instance
+	for _, inst := range cfg.Instances() {
+		if inst.Name != "bad" {
+			want[inst.Addr] = evalOne(t, cfg, inst.Addr, values)
+			good = append(good, inst)
+		}
+	}
+	_, diags := cfg.Evaluate(cfg.Instance("a_b.bad[1]"), values)
+	if len(diags) != 1 || diags[0].EvalContext == nil {
+		t.Fatalf("diagnostics = %s, want one with its evaluation context", diags)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range good {
+				inst := good[(i*7+g)%len(good)]
+				if v, diags := cfg.Evaluate(inst, values); diags.HasErrors() || !v.RawEquals(want[inst.Addr]) {
+					t.Errorf("%s = %#v (%s), want %#v", inst.Addr, v, diags, want[inst.Addr])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	ectx := diags[0].EvalContext
+	for ref, want := range map[string]cty.Value{"count.index": cty.NumberIntVal(1), "a_b.x[1].id": cty.StringVal("id of a_b.x[1]")} {
+		trav, d := hclsyntax.ParseTraversalAbs([]byte(ref), "", hcl.InitialPos)
+		if d.HasErrors() {
+			t.Fatal(d)
+		}
+		if got, d := trav.TraverseAbs(ectx); d.HasErrors() || !got.RawEquals(want) {
+			t.Errorf("the diagnostic's %s is now %#v (%s), want %#v", ref, got, d, want)
+		}
+	}
 }
