@@ -69,28 +69,17 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 	}
 	var errs []error
 	given := config.Type().AttributeTypes()
-	for name := range given {
-		if _, ok := s.Attributes[name]; !ok {
-			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is not supported", name))
-		}
-	}
-	var vals map[string]cty.Value // nil while every attribute is config's own
-	set := func(name string, v cty.Value) {
-		if vals == nil {
-			vals = scratch.Get().(map[string]cty.Value)
-			for n := range given {
-				vals[n] = config.GetAttr(n)
-			}
-		}
-		vals[name] = v
-	}
+	declared := 0    // attributes of config the schema declares
+	changed := false // whether vals differs from config
+	vals := scratch.Get().(map[string]cty.Value)
 	for name, a := range s.Attributes {
 		ty, ok := given[name]
 		var v cty.Value
 		if ok {
+			declared++
 			v = config.GetAttr(name)
 		} else {
-			v = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
+			v, changed = cty.NullVal(a.Type.WithoutOptionalAttributesDeep()), true
 		}
 		switch {
 		case v.IsNull() && a.Required:
@@ -100,7 +89,6 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 		}
 		// convert.Convert gives a value of the type it converts to back as
 		// it is; skipping the call tells the attribute is unchanged.
-		changed := !ok
 		if ok && !ty.Equals(a.Type.WithoutOptionalAttributesDeep()) {
 			cv, err := convert.Convert(v, a.Type)
 			if err != nil {
@@ -114,23 +102,31 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 			v, replaced = plan(name, a, v)
 			changed = changed || replaced
 		}
-		if changed {
-			set(name, v)
+		vals[name] = v
+	}
+	if declared < len(given) {
+		for name := range given {
+			if _, ok := s.Attributes[name]; !ok {
+				errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is not supported", name))
+			}
 		}
 	}
-	if len(errs) > 0 {
+	var coerced cty.Value
+	var err error
+	switch {
+	case len(errs) > 0:
 		// Map order is random; report in a stable order (by attribute,
 		// since every message starts with it).
 		slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
-		return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+		err = fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+	case changed:
+		coerced = cty.ObjectVal(vals)
+	default:
+		coerced = config
 	}
-	if vals == nil {
-		return config, nil
-	}
-	obj := cty.ObjectVal(vals)
 	clear(vals)
 	scratch.Put(vals)
-	return obj, nil
+	return coerced, err
 }
 
 // scratch holds the maps coerce gathers attributes in: cty.ObjectVal copies
