@@ -129,11 +129,11 @@ func TestDecode_Corrupt(t *testing.T) {
 
 const encodedFormatName = "formation.plan/3"
 
-// v2Dir holds plans Encode wrote in "formation.plan/2" (before commit
-// b21b5ea was followed by the table form): one per golden case, and
-// edge.json of edgePlan. They are not to be rewritten: plans stored in that
-// form must go on decoding. edge.decoded.golden is what that version's
-// Decode made of edge.json.
+// v2Dir holds plans written in "formation.plan/2" by Encode as of commit
+// b21b5ea, the last to write that form: one per golden case, and edge.json
+// of edgePlan. They are not to be rewritten: plans stored in that form must
+// go on decoding. edge.decoded.golden is what that commit's Decode made of
+// edge.json.
 var v2Dir = filepath.Join("testdata", "formation.plan-2")
 
 // TestDecode_FormatV2 decodes plans stored in the previous form to the
