@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
@@ -466,10 +468,20 @@ func (d *decoder) value(r *reader) (cty.Value, error) {
 // marks attributes or map elements, and elems (when list is set) list or
 // tuple elements.
 type unknowns struct {
-	keys  map[string]*unknowns
+	keys  []markedKey // sorted by name, as markers writes them
 	elems []*unknowns
 	list  bool
 }
+
+// markedKey is an attribute or map key with unknown parts. A sorted slice
+// rather than a map: a marker tree has one per unknown attribute of each
+// change, most of them a single entry.
+type markedKey struct {
+	name  string
+	marks *unknowns
+}
+
+func compareMarkedKey(m markedKey, name string) int { return strings.Compare(m.name, name) }
 
 var wholly = &unknowns{}
 
@@ -482,15 +494,16 @@ func (d *decoder) unknowns(r *reader) (*unknowns, error) {
 		}
 		return wholly, nil
 	case '{':
-		u := &unknowns{keys: map[string]*unknowns{}}
+		u := &unknowns{}
 		err := r.object(func(key []byte) error {
 			sub, err := d.unknowns(r)
-			u.keys[d.name(key)] = sub
+			u.keys = append(u.keys, markedKey{d.name(key), sub})
 			return err
 		})
 		if len(u.keys) == 0 {
 			return nil, err
 		}
+		slices.SortFunc(u.keys, func(a, b markedKey) int { return compareMarkedKey(a, b.name) })
 		return u, err
 	case '[':
 		u := &unknowns{list: true}
@@ -709,7 +722,10 @@ func (u *unknowns) key(k string) *unknowns {
 	if u == nil {
 		return nil
 	}
-	return u.keys[k]
+	if i, ok := slices.BinarySearchFunc(u.keys, k, compareMarkedKey); ok {
+		return u.keys[i].marks
+	}
+	return nil
 }
 
 // keysIn checks that every key u marks is in vals.
@@ -720,9 +736,9 @@ func (u *unknowns) keysIn(vals map[string]cty.Value) error {
 	if u.list {
 		return fmt.Errorf("unknown markers for elements of an object or map")
 	}
-	for k := range u.keys {
-		if _, ok := vals[k]; !ok {
-			return fmt.Errorf("unknown marker for missing key %q", k)
+	for _, k := range u.keys {
+		if _, ok := vals[k.name]; !ok {
+			return fmt.Errorf("unknown marker for missing key %q", k.name)
 		}
 	}
 	return nil
