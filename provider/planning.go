@@ -87,8 +87,9 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 		case !v.IsNull() && v.IsKnown() && a.ComputedOnly():
 			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is computed and cannot be set", name))
 		}
-		// convert.Convert gives a value of the type it converts to back as
-		// it is; skipping the call tells the attribute is unchanged.
+		// convert.Convert returns a value already of the type as it is
+		// (this is its own test), so only a value of another type is
+		// converted, and changes the object.
 		if ok && !ty.Equals(a.Type.WithoutOptionalAttributesDeep()) {
 			cv, err := convert.Convert(v, a.Type)
 			if err != nil {
