@@ -65,10 +65,10 @@ type node struct {
 	waiting int     // deps not finished yet
 	next    []*node // nodes that wait for this one
 	token   string  // idempotency token, fixed when the intent is written
-	// laterIntent: the intent is in the group committed while the first
-	// operations run; the operation waits for that commit.
-	laterIntent bool
-	state       nodeState
+	// intentCommitted, for an operation whose intent is committed while
+	// the first operations run, waits for that commit and reports it.
+	intentCommitted func() error
+	state           nodeState
 }
 
 type nodeState int
@@ -165,10 +165,11 @@ func buildGraph(p *plan.Plan) ([]*node, error) {
 			d.next = append(d.next, n)
 		}
 	}
-	if cyc := findCycle(nodes); cyc != nil {
+	sorted, cyc := sortTopologically(nodes)
+	if cyc != nil {
 		return nil, formation.Errorf(formation.CodeInternal, "engine.buildGraph", "", "the operations of the plan form a cycle: %v", cyc)
 	}
-	return nodes, nil
+	return sorted, nil
 }
 
 func uniqueNodes(ns []*node) []*node {
@@ -183,38 +184,36 @@ func uniqueNodes(ns []*node) []*node {
 	return out
 }
 
-// findCycle returns the ids of the nodes left when no more can be ordered,
-// or nil when the graph is acyclic.
-func findCycle(nodes []*node) []string {
+// sortTopologically orders nodes so that every node comes after what it
+// waits for, and otherwise by depth (roots first, in their given order):
+// roughly the order they can start in. When no order exists it returns the
+// ids of the nodes left when no more can be ordered.
+func sortTopologically(nodes []*node) ([]*node, []string) {
 	waiting := make(map[*node]int, len(nodes))
-	var queue []*node
+	sorted := make([]*node, 0, len(nodes))
 	for _, n := range nodes {
 		waiting[n] = len(n.deps)
 		if waiting[n] == 0 {
-			queue = append(queue, n)
+			sorted = append(sorted, n)
 		}
 	}
-	done := 0
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		done++
-		for _, m := range n.next {
+	for i := 0; i < len(sorted); i++ {
+		for _, m := range sorted[i].next {
 			if waiting[m]--; waiting[m] == 0 {
-				queue = append(queue, m)
+				sorted = append(sorted, m)
 			}
 		}
 	}
-	if done == len(nodes) {
-		return nil
+	if len(sorted) == len(nodes) {
+		return sorted, nil
 	}
-	var out []string
+	var cyc []string
 	for _, n := range nodes {
 		if waiting[n] > 0 {
-			out = append(out, n.id())
+			cyc = append(cyc, n.id())
 		}
 	}
-	return out
+	return nil, cyc
 }
 
 // done reports a finished operation to the scheduler loop.
@@ -229,31 +228,35 @@ type done struct {
 // closing or the store failed — and is left for recovery; a resource failure
 // is not an error but a false.
 //
-// Intents are committed before anything runs, in two transactions: an
+// Intents are committed before anything runs, in a few transactions: an
 // intent needs only the operation, the address and the token, all known
-// once the phase is planned, so durability costs two commits per phase
+// once the phase is planned, so durability costs a few commits per phase
 // rather than one on the critical path of every dependency level. The
-// first holds the operations that start at once and is waited for; the
-// second holds all the others and commits while the first ones run —
-// writing thousands of intents takes longer than a fast operation, and
-// nothing of the second group starts before it is durable.
+// first transaction holds the operations that start at once and is waited
+// for; the others follow in the order operations can start (nodes is
+// sorted topologically), each twice the size of the one before, and commit
+// while the first operations run. Writing thousands of intents takes longer
+// than an operation, so the next operations to start must not wait behind
+// the last ones; none starts before its own intent is durable.
 func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
-	var ready, later []*node
-	for _, n := range nodes {
-		if n.waiting == 0 && len(ready) < x.parallelism {
-			ready = append(ready, n)
-		} else {
-			n.laterIntent = true
-			later = append(later, n)
-		}
+	var ready []*node
+	for len(ready) < len(nodes) && len(ready) < x.parallelism && nodes[len(ready)].waiting == 0 {
+		ready = nodes[:len(ready)+1]
 	}
+	ready = slices.Clone(ready)
 	if err := x.writeIntents(ready); err != nil {
 		return false, err
 	}
-	laterIntents := x.writeIntentsAsync(later)
-	for _, n := range later {
-		if n.waiting == 0 {
-			ready = append(ready, n) // beyond the parallelism: starts when a slot frees
+	size := max(len(ready), 1)
+	for rest := nodes[len(ready):]; len(rest) > 0; size *= 2 {
+		group := rest[:min(size, len(rest))]
+		rest = rest[len(group):]
+		committed := x.writeIntentsAsync(group)
+		for _, n := range group {
+			n.intentCommitted = committed
+			if n.waiting == 0 {
+				ready = append(ready, n) // beyond the parallelism: starts when a slot frees
+			}
 		}
 	}
 	inbox := make(chan done, len(nodes)) // never blocks: each node reports once
@@ -278,8 +281,8 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 			n.state = nodeRunning
 			running++
 			go func() {
-				if n.laterIntent {
-					if err := laterIntents(); err != nil {
+				if n.intentCommitted != nil {
+					if err := n.intentCommitted(); err != nil {
 						inbox <- done{n, err, true}
 						return
 					}

@@ -12,15 +12,16 @@ import (
 	"github.com/formation-engine/formation/store"
 )
 
-// heldStore holds back, or fails, the commit of the first transaction that
-// writes at least threshold intents: the group of intents the executor
-// commits while the first operations run.
+// heldStore holds back, or fails, the commit of the holdAt-th transaction
+// that writes intents. The first holds the intents of the operations that
+// start at once; the next ones, those the executor commits while they run.
 type heldStore struct {
 	store.Store
-	threshold int
-	release   chan struct{} // closed to let the held commit go on
-	fail      error         // when set, the held commit fails with it instead
-	held      bool
+	holdAt  int
+	release chan struct{} // closed to let the held commit go on
+	fail    error         // when set, the held commit fails with it instead
+	seen    int           // transactions with intents so far
+	held    bool
 }
 
 func (s *heldStore) Update(ctx context.Context, fn func(store.Tx) error) error {
@@ -29,10 +30,13 @@ func (s *heldStore) Update(ctx context.Context, fn func(store.Tx) error) error {
 		if err := fn(ct); err != nil {
 			return err
 		}
-		if ct.intents < s.threshold || s.held {
+		if ct.intents == 0 || s.held {
 			return nil
 		}
-		s.held = true // Update calls are serialised by the writer
+		if s.seen++; s.seen < s.holdAt { // Update calls are serialised by the writer
+			return nil
+		}
+		s.held = true
 		<-s.release
 		return s.fail
 	})
@@ -50,40 +54,49 @@ func (t *countingTx) Put(b store.Bucket, key, value []byte) error {
 	return t.Tx.Put(b, key, value)
 }
 
-// Six independent creations at parallelism 2: two intents are committed
-// before anything runs, the other four while those two run. None of the
-// four may reach its provider before its intent is durable.
+// Fourteen independent creations at parallelism 2: two intents are
+// committed before anything runs, the other twelve while those two run, in
+// groups of 2, 4 and 6. None of the twelve may reach its provider before
+// its intent is durable, and a held group does not hold up the ones
+// before it.
 func TestExecutor_LaterIntentsPrecedeTheirCalls(t *testing.T) {
-	const six = `
+	const fourteen = `
 resource "sim_item" "i" {
-  count = 6
+  count = 14
   name  = "i-${count.index}"
 }
 `
-	for _, fail := range []error{nil, errors.New("disk full")} {
+	for _, tc := range []struct {
+		holdAt, calls int // which intent transaction is held; calls made meanwhile
+		fail          error
+	}{
+		{holdAt: 2, calls: 2},
+		{holdAt: 3, calls: 4},
+		{holdAt: 2, calls: 2, fail: errors.New("disk full")},
+	} {
 		synctest.Test(t, func(t *testing.T) {
-			st := &heldStore{Store: store.NewMemory(), threshold: 4, release: make(chan struct{}), fail: fail}
+			st := &heldStore{Store: store.NewMemory(), holdAt: tc.holdAt, release: make(chan struct{}), fail: tc.fail}
 			let := sync.OnceFunc(func() { close(st.release) })
 			t.Cleanup(let) // a failed check must not leave the bubble blocked
 			e, p, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st, Parallelism: 2})
-			res, err := e.CreateStack(context.Background(), CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: six}})
+			res, err := e.CreateStack(context.Background(), CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: fourteen}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			synctest.Wait()
 			if !st.held {
-				t.Fatal("no commit of four intents was held")
+				t.Fatal("no commit of later intents was held")
 			}
-			if n := len(p.Calls()); n != 2 {
-				t.Fatalf("%d provider calls while the later intents are not committed, want the 2 first ones", n)
+			if n := len(p.Calls()); n != tc.calls {
+				t.Fatalf("%d provider calls while intent transaction %d is held, want %d", n, tc.holdAt, tc.calls)
 			}
 			let()
-			if fail != nil {
+			if tc.fail != nil {
 				// The store failed: the later operations never run, and
 				// the deployment is left for recovery.
 				synctest.Wait()
-				if n := len(p.Calls()); n != 2 {
-					t.Fatalf("%d provider calls after the later intents failed to commit, want 2", n)
+				if n := len(p.Calls()); n != tc.calls {
+					t.Fatalf("%d provider calls after the later intents failed to commit, want %d", n, tc.calls)
 				}
 				return
 			}
@@ -91,8 +104,8 @@ resource "sim_item" "i" {
 			if err != nil || out.Status != formation.StackDeploymentComplete {
 				t.Fatalf("deployment ended %+v, %v", out, err)
 			}
-			if n := len(p.Calls()); n != 6 {
-				t.Fatalf("%d provider calls, want 6", n)
+			if n := len(p.Calls()); n != 14 {
+				t.Fatalf("%d provider calls, want 14", n)
 			}
 		})
 	}

@@ -86,12 +86,17 @@ func (w *writer) loop() {
 }
 
 // gather returns first and whatever else is queued, waiting up to wait for
-// more unless a write is waited for, the group is full, or the writer is
-// closing.
+// more, until the group is full, the writer is closing, or it holds a write
+// someone waits for: that write ends the group, so that a waiter is not
+// held up by the writes queued behind it (the executor queues its intents
+// in several groups, the first ones needed soonest).
 func (w *writer) gather(first writeReq, wait time.Duration) []writeReq {
 	group := []writeReq{first}
+	if first.then != nil {
+		return group
+	}
 	var hold <-chan time.Time
-	if wait > 0 && first.then == nil {
+	if wait > 0 {
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		hold = t.C
@@ -118,7 +123,7 @@ func (w *writer) gather(first writeReq, wait time.Duration) []writeReq {
 		}
 		group = append(group, r)
 		if r.then != nil {
-			hold = nil
+			return group
 		}
 	}
 	return group

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -79,6 +80,22 @@ func TestWriter_Spacing(t *testing.T) {
 			}
 			if n := st.commits.Load(); n != 1 {
 				t.Fatalf("%d commits, want the two writes in one", n)
+			}
+		})
+	})
+
+	t.Run("a write that is waited for ends its group", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			w, st := setup(t)
+			first, second := make(chan error, 1), make(chan error, 1)
+			w.submit(put("result"))
+			w.then(put("a"), func(err error) { first <- err })
+			w.then(put("b"), func(err error) { second <- err })
+			if err := errors.Join(<-first, <-second); err != nil {
+				t.Fatal(err)
+			}
+			if n := st.commits.Load(); n != 2 {
+				t.Fatalf("a result and two waited-for writes in %d commits, want 2 (the result with the first)", n)
 			}
 		})
 	})
