@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/fsm"
@@ -195,48 +196,49 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 		if err != nil {
 			return Result{}, err
 		}
+		w := newWriter(e, "engine.deployment")
 		switch rec.Status {
 		case formation.StackDeploymentInProgress:
-			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDeploy, dep.Template, stored)
+			out, err := e.runTimedPhase(ctx, w, rec, &dep, phaseDeploy, dep.Template, stored)
 			stored = nil
 			switch {
 			case err != nil:
-				return Result{}, err
+				return Result{}, errors.Join(err, w.close())
 			case out.ok:
-				return e.finishDeployment(ctx, &dep, fsm.StackDeploySucceeded, out)
+				return e.finishDeployment(ctx, w, &dep, fsm.StackDeploySucceeded, out)
 			case rec.EnableAutoRollback:
-				if err := e.startRollback(ctx, &dep, out); err != nil {
+				if err := e.startRollback(ctx, w, &dep, out); err != nil {
 					return Result{}, err
 				}
 				continue
 			default:
-				return e.finishDeployment(ctx, &dep, fsm.StackDeployFailed, out)
+				return e.finishDeployment(ctx, w, &dep, fsm.StackDeployFailed, out)
 			}
 		case formation.StackRollbackInProgress:
-			out, err := e.runTimedPhase(ctx, rec, &dep, phaseRollback, stable, nil)
+			out, err := e.runTimedPhase(ctx, w, rec, &dep, phaseRollback, stable, nil)
 			switch {
 			case err != nil:
-				return Result{}, err
+				return Result{}, errors.Join(err, w.close())
 			case out.ok:
-				return e.finishDeployment(ctx, &dep, fsm.StackRollbackSucceeded, out)
+				return e.finishDeployment(ctx, w, &dep, fsm.StackRollbackSucceeded, out)
 			default:
-				return e.finishDeployment(ctx, &dep, fsm.StackRollbackFailed, out)
+				return e.finishDeployment(ctx, w, &dep, fsm.StackRollbackFailed, out)
 			}
 		case formation.StackDeletionInProgress:
 			if dep.RetainResources {
-				return e.finishDeployment(ctx, &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
+				return e.finishDeployment(ctx, w, &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
 			}
-			out, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil, nil)
+			out, err := e.runTimedPhase(ctx, w, rec, &dep, phaseDelete, nil, nil)
 			switch {
 			case err != nil:
-				return Result{}, err
+				return Result{}, errors.Join(err, w.close())
 			case out.ok:
-				return e.finishDeployment(ctx, &dep, fsm.StackDeleteSucceeded, out)
+				return e.finishDeployment(ctx, w, &dep, fsm.StackDeleteSucceeded, out)
 			default:
-				return e.finishDeployment(ctx, &dep, fsm.StackDeleteFailed, out)
+				return e.finishDeployment(ctx, w, &dep, fsm.StackDeleteFailed, out)
 			}
 		default:
-			return Result{}, errStale
+			return Result{}, errors.Join(errStale, w.close())
 		}
 	}
 }
@@ -244,15 +246,23 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 // runTimedPhase runs a phase under Config.DeploymentTimeout. Only the phase
 // is bounded: when its time is up its operations fail, and what follows (the
 // failure recorded, the rollback) runs on ctx.
-func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
+func (e *Engine) runTimedPhase(ctx context.Context, w *writer, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
 	phaseCtx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
 	defer cancel()
-	return e.runPhase(phaseCtx, rec, dep, ph, src, stored)
+	return e.runPhase(phaseCtx, w, rec, dep, ph, src, stored)
+}
+
+// endPhase commits fn as the last write of a phase, in the same transaction
+// as whatever the phase's writer still holds, and closes the writer.
+func endPhase(w *writer, fn func(*txn) error) error {
+	committed := make(chan error, 1)
+	w.then(fn, func(err error) { committed <- err })
+	return errors.Join(<-committed, w.close())
 }
 
 // startRollback commits the turn from a failed deployment to its rollback.
-func (e *Engine) startRollback(ctx context.Context, dep *deploymentRecord, out phaseOutcome) error {
-	return e.commit(ctx, "engine.rollback", func(tx *txn) error {
+func (e *Engine) startRollback(ctx context.Context, w *writer, dep *deploymentRecord, out phaseOutcome) error {
+	return endPhase(w, func(tx *txn) error {
 		rec, err := runningStack(tx, *dep)
 		if err != nil {
 			return err
@@ -278,12 +288,12 @@ func (e *Engine) startRollback(ctx context.Context, dep *deploymentRecord, out p
 // finishDeployment commits a deployment's end in one transaction: the
 // SUMMARY event, the outputs, which template the stack now has, the plan
 // it applied, the final transition and the closing LOG event.
-func (e *Engine) finishDeployment(ctx context.Context, dep *deploymentRecord, ev fsm.StackEvent, out phaseOutcome) (Result, error) {
+func (e *Engine) finishDeployment(ctx context.Context, w *writer, dep *deploymentRecord, ev fsm.StackEvent, out phaseOutcome) (Result, error) {
 	message := out.message
 	if message == "" && ev == fsm.StackRollbackSucceeded {
 		message = dep.Message // why the deployment failed
 	}
-	err := e.commit(ctx, "engine.finish", func(tx *txn) error {
+	err := endPhase(w, func(tx *txn) error {
 		rec, err := runningStack(tx, *dep)
 		if err != nil {
 			return err

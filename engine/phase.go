@@ -172,7 +172,11 @@ type phaseOutcome struct {
 // against the same state. A resource failure is an outcome (ok false); an error
 // means the phase could not finish (the engine is closing, the store
 // failed) and resumes at the next open.
-func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
+//
+// Everything the phase records goes through w, which the caller closes:
+// the transaction that ends the phase joins the phase's last writes, so
+// that ending a deployment costs one commit, not two.
+func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
 	var records map[string]*resourceRecord
 	var prior plan.State
 	var leftovers map[string]intentRecord
@@ -186,9 +190,6 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	if err != nil {
 		return phaseOutcome{}, err
 	}
-	w := newWriter(e, "engine.deployment")
-	defer w.close()
-
 	fail := func(err error) (phaseOutcome, error) {
 		if ctx.Err() != nil && e.bg.Err() != nil {
 			return phaseOutcome{}, ctx.Err()
@@ -268,9 +269,6 @@ func (e *Engine) runPhase(ctx context.Context, rec *stackRecord, dep *deployment
 	}
 	if ok {
 		x.recordUnchanged()
-	}
-	if err := w.close(); err != nil {
-		return phaseOutcome{}, err
 	}
 	out := phaseOutcome{ok: ok, summary: x.summary(ok), outputs: outputs}
 	if !ok {
