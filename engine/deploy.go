@@ -72,7 +72,7 @@ func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (strin
 		if err != nil {
 			return err
 		}
-		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: hasImports(cfg)})
+		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: cfg.Template().HasImports()})
 	})
 	if err != nil {
 		return "", err
@@ -144,11 +144,9 @@ func (e *Engine) continueStack(ctx context.Context, op string, req ContinueReque
 				return err
 			}
 			if dep.Template != nil {
-				cfg, err := e.load(ctx, dep.Template, false)
-				if err != nil {
+				if facts.TemplateHasImports, err = e.hasImports(dep.Template); err != nil {
 					return err
 				}
-				facts.TemplateHasImports = hasImports(cfg)
 			}
 		}
 		return e.begin(ctx, op, tx, rec, dep, ev, facts)

@@ -110,14 +110,15 @@ func (e *Engine) readData(ctx context.Context, req template.DataRequest) (cty.Va
 	return resp.State, nil
 }
 
-// hasImports reports whether a template imports resources.
-func hasImports(cfg *template.Config) bool {
-	for _, inst := range cfg.Instances() {
-		if inst.ImportID != "" {
-			return true
-		}
+// hasImports reports whether a source's template has import blocks, which
+// RFS refuses with auto-rollback (spec §1.1): a property of the template,
+// read without expanding it.
+func (e *Engine) hasImports(src *templateSource) (bool, error) {
+	tpl, err := e.parse(src)
+	if err != nil {
+		return false, err
 	}
-	return false
+	return tpl.HasImports(), nil
 }
 
 // loadState reads a stack's resource records, and the planner's view of

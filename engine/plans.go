@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/fsm"
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/store"
-	"github.com/formation-engine/formation/template"
 )
 
 // planRecord is an execution plan as stored (Plans bucket, key
@@ -40,12 +40,38 @@ type planBody struct {
 	Text     string               `json:"text,omitempty"` // the plan rendered like terraform plan
 }
 
-// planSource is the part of a planBody an apply reads; decoding into it
-// skips the review.
+// planSource is the part of a planBody an apply reads.
 type planSource struct {
 	Template *templateSource `json:"template"`
 	// Legacy is the plan in bodies written before it had its own key.
 	Legacy json.RawMessage `json:"plan,omitempty"`
+}
+
+// readSource reads the template of an encoded planBody and stops there:
+// the template is the body's first field, and the review after it is
+// neither decoded nor scanned (it is most of the body).
+func readSource(raw []byte) (*templateSource, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil {
+		return nil, err
+	} else if t != json.Delim('{') {
+		return nil, fmt.Errorf("a plan body is not a JSON object: %v", t)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if key == "template" {
+			var src *templateSource
+			return src, dec.Decode(&src)
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
 }
 
 func planExecKey(stackID, name string) []byte { return childKey(stackID, name+"/plan") }
@@ -57,15 +83,6 @@ func loadBody(tx store.Tx, stackID, name string, b any) error {
 		err = formation.Errorf(formation.CodeInternal, "engine.loadBody", name, "the execution plan's body is not stored")
 	}
 	return err
-}
-
-// loadExec reads the plan an apply carries out.
-func loadExec(tx store.Tx, stackID, name string) ([]byte, error) {
-	raw := tx.Get(store.PlanBodies, planExecKey(stackID, name))
-	if raw == nil {
-		return nil, formation.Errorf(formation.CodeInternal, "engine.loadExec", name, "the execution plan is not stored")
-	}
-	return raw, nil
 }
 
 // PlanRef names an execution plan of a stack. ID is an optional guard: when
@@ -489,7 +506,6 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	var stored *plan.Plan
 	var body planSource
 	var exec []byte
-	var cfg *template.Config
 	var planID string
 	err = e.view(ctx, op, func(tx store.Tx) error {
 		rec, p, err := loadPlan(tx, op, req.PlanRef)
@@ -499,19 +515,28 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		if err := applicable(op, rec, p); err != nil {
 			return err
 		}
-		if err := loadBody(tx, rec.ID, p.Name, &body); err != nil {
-			return err
+		planID = p.ID
+		if exec = tx.Get(store.PlanBodies, planExecKey(rec.ID, p.Name)); exec == nil {
+			// Written before the plan had its own key: all in the body.
+			if err := loadBody(tx, rec.ID, p.Name, &body); err != nil {
+				return err
+			}
+			if exec = body.Legacy; exec == nil {
+				return formation.Errorf(formation.CodeInternal, op, p.Name, "the execution plan is not stored")
+			}
+			return nil
 		}
-		planID, exec = p.ID, body.Legacy
-		if exec == nil {
-			exec, err = loadExec(tx, rec.ID, p.Name)
+		raw := tx.Get(store.PlanBodies, planKey(rec.ID, p.Name))
+		if body.Template, err = readSource(raw); err != nil {
+			return formation.Wrap(formation.CodeInternal, op, p.Name, err)
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return "", err
 	}
-	if cfg, err = e.load(ctx, body.Template, false); err != nil {
+	imports, err := e.hasImports(body.Template)
+	if err != nil {
 		return "", err
 	}
 	if stored, err = plan.Decode(exec); err != nil {
@@ -534,7 +559,7 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		if err := putJSON(tx, store.Plans, planKey(rec.ID, p.Name), p); err != nil {
 			return err
 		}
-		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: hasImports(cfg)})
+		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: imports})
 	})
 	if err != nil {
 		return "", err

@@ -63,3 +63,26 @@ func TestPlans_ApplyLegacyBody(t *testing.T) {
 		t.Fatalf("%d resources after the apply, want 2", n)
 	}
 }
+
+func TestPlans_ReadSource(t *testing.T) {
+	src := &templateSource{Body: `resource "sim_item" "a" {}`, VarsBody: "x = 1"}
+	first, err := json.Marshal(planBody{Template: src, Text: "review"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := []byte(`{"items":[{"resource_name":"a"}],"text":"review","template":{"template_body":"resource \"sim_item\" \"a\" {}","vars_body":"x = 1"}}`)
+	for _, raw := range [][]byte{first, last} {
+		got, err := readSource(raw)
+		if err != nil || got == nil || got.Body != src.Body || got.VarsBody != src.VarsBody {
+			t.Fatalf("readSource(%s) = %+v, %v", raw, got, err)
+		}
+	}
+	if got, err := readSource([]byte(`{"text":"no template"}`)); err != nil || got != nil {
+		t.Fatalf("a body without a template: %+v, %v", got, err)
+	}
+	for _, bad := range []string{`[]`, `{"template":`, ``} {
+		if _, err := readSource([]byte(bad)); err == nil {
+			t.Fatalf("readSource(%q) succeeded", bad)
+		}
+	}
+}

@@ -90,7 +90,7 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 			return CreateStackResult{}, err
 		}
 		dep = e.newDeployment(kindCreate, src, req.Options)
-		ev, facts.TemplateHasImports = fsm.StackCreateAndDeploy, hasImports(cfg)
+		ev, facts.TemplateHasImports = fsm.StackCreateAndDeploy, cfg.Template().HasImports()
 	}
 	rec := stackRecord{Stack: formation.Stack{
 		Name:                     req.Name,
