@@ -67,10 +67,16 @@ resource "huaweicloud_vpc" "vpc" {
 }
 
 func layeredTemplate(layers, per int) string {
+	return layeredTemplateOf("huaweicloud_vpc", "prev", layers, per)
+}
+
+// layeredTemplateOf is layers blocks of per instances of typ, each reading,
+// as ref, the id of the same index in the previous layer.
+func layeredTemplateOf(typ, ref string, layers, per int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"huaweicloud_vpc\" \"l0\" {\n  count = %d\n  name  = \"l0-${count.index}\"\n}\n", per)
+	fmt.Fprintf(&b, "resource %q \"l0\" {\n  count = %d\n  name  = \"l0-${count.index}\"\n}\n", typ, per)
 	for l := 1; l < layers; l++ {
-		fmt.Fprintf(&b, "resource \"huaweicloud_vpc\" \"l%d\" {\n  count = %d\n  name  = \"l%d-${count.index}\"\n  prev  = huaweicloud_vpc.l%d[count.index].id\n}\n", l, per, l, l-1)
+		fmt.Fprintf(&b, "resource %q \"l%d\" {\n  count = %d\n  name  = \"l%d-${count.index}\"\n  %s = %s.l%d[count.index].id\n}\n", typ, l, per, l, ref, typ, l-1)
 	}
 	return b.String()
 }
@@ -107,26 +113,15 @@ resource "huaweicloud_vpc" "b" {
 	runBench(b, src, 300)
 }
 
-// simLayeredTemplate is the engine's latency benchmark template: layers
-// blocks of per sim_item instances, each reading the id of the same index
-// in the previous layer.
-func simLayeredTemplate(layers, per int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"sim_item\" \"l0\" {\n  count = %d\n  name  = \"l0-${count.index}\"\n}\n", per)
-	for l := 1; l < layers; l++ {
-		fmt.Fprintf(&b, "resource \"sim_item\" \"l%d\" {\n  count  = %d\n  name   = \"l%d-${count.index}\"\n  parent = sim_item.l%d[count.index].id\n}\n", l, per, l, l-1)
-	}
-	return b.String()
-}
-
 // BenchmarkEvaluate measures Evaluate alone, over every instance of the
-// engine's latency template (10 layers of 100), once per iteration.
+// engine's latency template (10 layers of 100 sim_item, each reading the
+// previous layer's id as parent), once per iteration.
 // Parsing and expansion happen before the timer. Values returns, for every
 // instance, the object a planner (planned: id unknown) or an executor
 // (applied: a known id) would pass, so each reference is resolved the way
 // it is in the engine.
 func BenchmarkEvaluate(b *testing.B) {
-	tpl, err := template.Parse(simLayeredTemplate(10, 100), template.Options{})
+	tpl, err := template.Parse(layeredTemplateOf("sim_item", "parent", 10, 100), template.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
