@@ -37,12 +37,15 @@
 // # Durability
 //
 // A deployment is recorded (template, variables, options) before it starts,
-// and its phase (deploy, roll back, delete) is the stack's status. Before any
-// provider call of a phase, the intents of all its operations (address,
-// operation, idempotency token) are committed in one transaction; each
+// and its phase (deploy, roll back, delete) is the stack's status. No
+// operation reaches its provider before its intent (address, operation,
+// idempotency token) is committed: the intents of the operations that start
+// at once are committed before anything runs, the others in a few growing
+// transactions while those run, in the order operations can start. Each
 // operation's result (the resource record, the events) is committed after
-// its call. Results go through one writer per deployment that commits
-// whatever queued in a single transaction, in submission order, so
+// its call. Results go through one writer per phase that commits whatever
+// queued in a single transaction, in submission order, at most every few
+// milliseconds, and ends with the transaction that ends the phase; so
 // durability costs a commit per group rather than per resource, and a crash
 // loses at most a suffix of results — never a dependency's while keeping a
 // dependent's.
