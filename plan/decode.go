@@ -14,11 +14,19 @@ import (
 // Decode reads a plan Encode wrote, in the current form or in
 // "formation.plan/2". Any problem is a CodeInternal *formation.Error: a
 // stored plan that does not decode is corrupt.
-func Decode(data []byte) (*Plan, error) {
+func Decode(data []byte) (p *Plan, err error) {
 	const op = "plan.Decode"
 	d := &decoder{names: map[string]string{}}
-	p, err := d.plan(&reader{data: data})
-	if err != nil {
+	defer func() {
+		// cty's constructors panic on what a well-formed plan never holds
+		// (a type naming an undeclared optional attribute, a list of mixed
+		// element types); a damaged stored plan must come back as an
+		// error, not bring the process down.
+		if r := recover(); r != nil {
+			p, err = nil, formation.Errorf(formation.CodeInternal, op, d.addr, "the stored plan is damaged: %v", r)
+		}
+	}()
+	if p, err = d.plan(&reader{data: data}); err != nil {
 		return nil, formation.Wrap(formation.CodeInternal, op, d.addr, err)
 	}
 	return p, nil

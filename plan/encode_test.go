@@ -102,6 +102,9 @@ func TestDecode_Corrupt(t *testing.T) {
 		`{"format":"formation.plan/3","types":["number"],"schemas":[{}],"changes":[{"addr":"a","after":{"type":0,"value":1.}}]}`,
 		`{"format":"formation.plan/3","types":["string"],"schemas":[{}],"changes":[{"addr":"a","after":{"type":0,"value":"x"} "schema":0}]}`,
 		`{"format":"formation.plan/3","types":[],"schemas":[],"changes":[]} trailing`,
+		// cty panics building this type (an optional attribute it lacks).
+		`{"format":"formation.plan/3","types":[["object",{"a":"string"},["b"]]],"schemas":[{}],"changes":[{"addr":"a","after":{"type":0,"value":null}}]}`,
+		`{"format":"formation.plan/2","changes":[{"addr":"a","before":{"type":["object",{"a":"string"},["b"]],"value":null}}]}`,
 	} {
 		if _, err := plan.Decode([]byte(data)); !formation.HasCode(err, formation.CodeInternal) {
 			t.Errorf("Decode(%s) = %v, want CodeInternal", data, err)
