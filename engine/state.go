@@ -61,13 +61,19 @@ func encodeValue(v cty.Value) (json.RawMessage, error) {
 	return b, nil
 }
 
-// decodeValue is encodeValue's inverse; no bytes decode as cty.NilVal.
-func decodeValue(b []byte) (cty.Value, error) {
+// decodeValue is encodeValue's inverse; no bytes decode as cty.NilVal. A
+// damaged record is an error: cty panics on some malformed types (an
+// optional attribute the object lacks), and what is stored can be anything.
+func decodeValue(b []byte) (v cty.Value, err error) {
 	if len(b) == 0 {
 		return cty.NilVal, nil
 	}
-	v, err := ctyjson.Unmarshal(b, cty.DynamicPseudoType)
-	if err != nil {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = cty.NilVal, formation.Errorf(formation.CodeInternal, "engine.decodeValue", "", "a stored value is damaged: %v", r)
+		}
+	}()
+	if v, err = ctyjson.Unmarshal(b, cty.DynamicPseudoType); err != nil {
 		return cty.NilVal, formation.Wrap(formation.CodeInternal, "engine.decodeValue", "", err)
 	}
 	return v, nil
