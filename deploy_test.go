@@ -16,6 +16,7 @@ import (
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/store/storetest"
@@ -421,21 +422,39 @@ func TestDeploy_RollbackFailureThenContinueRollback(t *testing.T) {
 }
 
 func TestDeploy_ImportBlocksRefuseAutoRollback(t *testing.T) {
-	e, _, st := simEngine(t, sim.Config{Seed: 7}, engine.Config{})
+	e, p, st := simEngine(t, sim.Config{Seed: 7}, engine.Config{})
 	mustCreate(t, e, engine.CreateStackRequest{Name: "net", EnableAutoRollback: true})
-	check := assertNothingChanges(t, st)
-	_, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
-		Template: engine.TemplateInput{TemplateBody: `
+	// A VPC made outside Formation, to import.
+	vpc, err := p.Create(context.Background(), provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
+		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports := engine.TemplateInput{TemplateBody: `
 import {
   to = huaweicloud_vpc.vpc
-  id = "vpc-123"
+  id = "` + vpc.ID + `"
 }
 resource "huaweicloud_vpc" "vpc" {
   name = "x"
   cidr = "10.0.0.0/16"
-}`}})
+}`}
+	check := assertNothingChanges(t, st)
+	_, err = e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"}, Template: imports})
 	if !formation.HasCode(err, formation.CodeAutoRollback) {
 		t.Fatalf("deploying imports with auto-rollback: %v, want RF.10012546", err)
+	}
+	check()
+
+	// A plan of the same template can be made and reviewed, but not applied.
+	ref := engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "imports"}
+	if _, err := e.CreateExecutionPlan(context.Background(), engine.CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: ref.Name, Template: imports}); err != nil {
+		t.Fatal(err)
+	}
+	waitPlan(t, e, ref.Name)
+	check = assertNothingChanges(t, st)
+	if _, err := e.ApplyExecutionPlan(context.Background(), engine.ApplyExecutionPlanRequest{PlanRef: ref}); !formation.HasCode(err, formation.CodeAutoRollback) {
+		t.Fatalf("applying a plan with imports with auto-rollback: %v, want RF.10012546", err)
 	}
 	check()
 }
