@@ -239,11 +239,11 @@ type done struct {
 // than an operation, so the next operations to start must not wait behind
 // the last ones; none starts before its own intent is durable.
 func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
-	var ready []*node
-	for len(ready) < len(nodes) && len(ready) < x.parallelism && nodes[len(ready)].waiting == 0 {
-		ready = nodes[:len(ready)+1]
+	first := 0 // the roots that start at once lead the sorted nodes
+	for first < len(nodes) && first < x.parallelism && nodes[first].waiting == 0 {
+		first++
 	}
-	ready = slices.Clone(ready)
+	ready := slices.Clone(nodes[:first])
 	if err := x.writeIntents(ready); err != nil {
 		return false, err
 	}
