@@ -194,14 +194,13 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 		if err != nil {
 			return Result{}, err
 		}
-		w := newWriter(e, "engine.deployment")
 		switch rec.Status {
 		case formation.StackDeploymentInProgress:
-			out, err := e.runTimedPhase(ctx, w, rec, &dep, phaseDeploy, dep.Template, stored)
+			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseDeploy, dep.Template, stored)
 			stored = nil
 			switch {
 			case err != nil:
-				return Result{}, errors.Join(err, w.close())
+				return Result{}, err
 			case out.ok:
 				return e.finishDeployment(ctx, w, &dep, fsm.StackDeploySucceeded, out)
 			case rec.EnableAutoRollback:
@@ -213,10 +212,10 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 				return e.finishDeployment(ctx, w, &dep, fsm.StackDeployFailed, out)
 			}
 		case formation.StackRollbackInProgress:
-			out, err := e.runTimedPhase(ctx, w, rec, &dep, phaseRollback, stable, nil)
+			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseRollback, stable, nil)
 			switch {
 			case err != nil:
-				return Result{}, errors.Join(err, w.close())
+				return Result{}, err
 			case out.ok:
 				return e.finishDeployment(ctx, w, &dep, fsm.StackRollbackSucceeded, out)
 			default:
@@ -224,30 +223,37 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 			}
 		case formation.StackDeletionInProgress:
 			if dep.RetainResources {
-				return e.finishDeployment(ctx, w, &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
+				return e.finishDeployment(ctx, newWriter(e, "engine.deployment"), &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
 			}
-			out, err := e.runTimedPhase(ctx, w, rec, &dep, phaseDelete, nil, nil)
+			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil, nil)
 			switch {
 			case err != nil:
-				return Result{}, errors.Join(err, w.close())
+				return Result{}, err
 			case out.ok:
 				return e.finishDeployment(ctx, w, &dep, fsm.StackDeleteSucceeded, out)
 			default:
 				return e.finishDeployment(ctx, w, &dep, fsm.StackDeleteFailed, out)
 			}
 		default:
-			return Result{}, errors.Join(errStale, w.close())
+			return Result{}, errStale
 		}
 	}
 }
 
 // runTimedPhase runs a phase under Config.DeploymentTimeout. Only the phase
 // is bounded: when its time is up its operations fail, and what follows (the
-// failure recorded, the rollback) runs on ctx.
-func (e *Engine) runTimedPhase(ctx context.Context, w *writer, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
+// failure recorded, the rollback) runs on ctx. The phase writes through a
+// writer of its own, returned open when the phase ran to its end: the
+// caller ends the phase through it (endPhase).
+func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, *writer, error) {
 	phaseCtx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
 	defer cancel()
-	return e.runPhase(phaseCtx, w, rec, dep, ph, src, stored)
+	w := newWriter(e, "engine.deployment")
+	out, err := e.runPhase(phaseCtx, w, rec, dep, ph, src, stored)
+	if err != nil {
+		return phaseOutcome{}, nil, errors.Join(err, w.close())
+	}
+	return out, w, nil
 }
 
 // endPhase commits fn as the last write of a phase, in the same transaction
