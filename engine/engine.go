@@ -130,6 +130,9 @@ type txn struct {
 	store.Tx
 	touched map[string]bool   // stack ids
 	lastSeq map[string]uint64 // per stack: the newest event's sequence, once read
+
+	followers *followers
+	buried    map[string][]formation.Event // by stack id: the last events of stacks purged, for their followers
 }
 
 // update runs fn in a store transaction, naming the operation on store
@@ -147,12 +150,13 @@ func (e *Engine) update(ctx context.Context, op string, fn func(*txn) error) err
 func (e *Engine) commit(ctx context.Context, op string, fn func(*txn) error) error {
 	var t *txn
 	err := e.st.Update(ctx, func(tx store.Tx) error {
-		t = &txn{Tx: tx} // fresh per attempt: fn may run again
+		t = &txn{Tx: tx, followers: &e.followers} // fresh per attempt: fn may run again
 		return fn(t)
 	})
 	if err != nil {
 		return typed(op, err)
 	}
+	e.followers.bury(t.buried)
 	e.followers.wake(t.touched)
 	return nil
 }

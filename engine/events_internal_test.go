@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
 )
 
@@ -334,6 +336,57 @@ func TestFollow_EndsWhenStackDeletedOrEngineCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range chB { // Close closes b's stream
+	}
+}
+
+// A follower that is still reading when the deletion commits — the stack
+// and its events are purged — gets the deletion's events to the end, then
+// its stream closes.
+func TestFollow_DeletionToTheEnd(t *testing.T) {
+	synctest.Test(t, testFollowDeletionToTheEnd)
+}
+
+func testFollowDeletionToTheEnd(t *testing.T) {
+	ctx := context.Background()
+	// Deletions take a (virtual) second: the follower is in place first.
+	slow := []sim.LatencyRule{{Match: sim.Match{Op: sim.OpDelete}, Duration: time.Second}}
+	e, _, _ := simTestEngine(t, sim.Config{Seed: 1, Latency: slow}, Config{})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: v2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Wait(ctx, res.DeploymentID); err != nil {
+		t.Fatal(err)
+	}
+	dep, err := e.DeleteStack(ctx, DeleteStackRequest{StackRef: StackRef{Name: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A slow reader: one event buffered, nothing read until the stack is gone.
+	ch, err := e.Follow(ctx, StackRef{Name: "s"}, FollowOptions{DeploymentID: dep, Buffer: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.Wait(ctx, dep); err != nil || out.Status != "DELETED" {
+		t.Fatalf("deletion ended %+v, %v", out, err)
+	}
+	var deleted []string
+	var last uint64
+	for ev := range ch {
+		if ev.Sequence <= last {
+			t.Fatalf("event %d after %d", ev.Sequence, last)
+		}
+		last = ev.Sequence
+		if ev.EventType == formation.EventDeletionComplete {
+			deleted = append(deleted, ev.ResourceName)
+		}
+	}
+	slices.Sort(deleted)
+	if !slices.Equal(deleted, []string{"a", "x"}) {
+		t.Fatalf("followed the deletion of %v, want a and x", deleted)
+	}
+	if len(e.followers.buried) != 0 {
+		t.Fatalf("the deleted stack's events are still kept after its last follower left")
 	}
 }
 

@@ -15,12 +15,54 @@ import (
 type followers struct {
 	mu     sync.Mutex
 	subs   map[string]map[chan struct{}]struct{} // by stack id
+	buried map[string][]formation.Event          // by stack id: the deletion's events of a purged stack, while it has followers
 	closed chan struct{}                         // closed by closeAll
 }
 
+// maxBuried bounds the events kept in memory for the followers of a
+// deleted stack: a deletion of 10,000 resources has about 20,000.
+const maxBuried = 100_000
+
 func (f *followers) init() {
 	f.subs = map[string]map[chan struct{}]struct{}{}
+	f.buried = map[string][]formation.Event{}
 	f.closed = make(chan struct{})
+}
+
+// following reports whether a stack has followers.
+func (f *followers) following(stackID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs[stackID]) > 0
+}
+
+// bury keeps the last events of purged stacks for the followers they
+// still have, until the last of them is gone.
+func (f *followers) bury(events map[string][]formation.Event) {
+	if len(events) == 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id, evs := range events {
+		if len(f.subs[id]) > 0 {
+			f.buried[id] = evs
+		}
+	}
+}
+
+// buriedAfter returns the kept events of a purged stack after sequence
+// number after (of one deployment, when deploymentID is set).
+func (f *followers) buriedAfter(stackID, deploymentID string, after uint64) []formation.Event {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []formation.Event
+	for _, ev := range f.buried[stackID] {
+		if ev.Sequence > after && (deploymentID == "" || ev.DeploymentID == deploymentID) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // add registers a wake-up channel for a stack; the returned func removes it.
@@ -38,6 +80,7 @@ func (f *followers) add(stackID string) (chan struct{}, func()) {
 		delete(f.subs[stackID], ch)
 		if len(f.subs[stackID]) == 0 {
 			delete(f.subs, stackID)
+			delete(f.buried, stackID)
 		}
 	}
 }
@@ -78,7 +121,9 @@ type FollowOptions struct {
 // Follow streams a stack's events oldest first: the stored ones after
 // opts.After, then each new one as it is committed. The channel is closed
 // when ctx is done, the followed deployment has finished, the stack has been
-// deleted, or the engine closes. Events are read back from the store, so
+// deleted (after the deletion's last event: a deletion purges the stack's
+// events, and the engine keeps the deletion's in memory for the followers
+// the stack has then), or the engine closes. Events are read back from the store, so
 // a slow reader delays only itself, and reading history with
 // ListStackEvents then following from its newest sequence number misses
 // nothing.
@@ -160,7 +205,21 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOption
 		if len(batch) == followBatch {
 			continue
 		}
-		if gone || finished {
+		if gone {
+			// Deleted: its last events went with it, and are kept in
+			// memory for its followers.
+			for _, ev := range e.followers.buriedAfter(rec.ID, opts.DeploymentID, last) {
+				select {
+				case out <- ev:
+				case <-ctx.Done():
+					return
+				case <-e.followers.closed:
+					return
+				}
+			}
+			return
+		}
+		if finished {
 			return
 		}
 		select {

@@ -249,7 +249,21 @@ func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
 
 // purgeStack removes the stack and everything stored for it; its followers
 // are woken to find it gone.
+//
+// The deleting deployment's events go with the stack; followers of the
+// stack get them from memory (followers.bury), so that following a
+// deletion to its end misses nothing.
 func (tx *txn) purgeStack(rec *stackRecord) error {
+	if tx.followers.following(rec.ID) {
+		evs, err := collect(tx, []eventSource{deploymentSource(rec.ID, rec.Deployment)}, eventFilter{}, 1, false, maxBuried)
+		if err != nil {
+			return err
+		}
+		if tx.buried == nil {
+			tx.buried = map[string][]formation.Event{}
+		}
+		tx.buried[rec.ID] = evs
+	}
 	for _, b := range store.Buckets() {
 		if b == store.Meta || b == store.Stacks || b == store.World {
 			continue // not keyed by stack id: engine-wide, by name, the simulated cloud's
