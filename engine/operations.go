@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/fsm"
@@ -255,10 +256,13 @@ func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
 // deletion to its end misses nothing.
 func (tx *txn) purgeStack(rec *stackRecord) error {
 	if tx.followers.following(rec.ID) {
-		evs, err := collect(tx, []eventSource{deploymentSource(rec.ID, rec.Deployment)}, eventFilter{}, 1, false, maxBuried)
+		// The newest ones, should there be more than can be kept: a
+		// follower must see the deletion end.
+		evs, err := collect(tx, []eventSource{deploymentSource(rec.ID, rec.Deployment)}, eventFilter{}, 0, true, maxBuried)
 		if err != nil {
 			return err
 		}
+		slices.Reverse(evs)
 		if tx.buried == nil {
 			tx.buried = map[string][]formation.Event{}
 		}
