@@ -165,6 +165,16 @@ const followBatch = 256
 
 func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOptions, wake <-chan struct{}, out chan<- formation.Event) {
 	last := opts.After
+	send := func(ev formation.Event) bool {
+		select {
+		case out <- ev:
+			return true
+		case <-ctx.Done():
+			return false
+		case <-e.followers.closed:
+			return false
+		}
+	}
 	for {
 		// Registered before reading, so a commit between the read and the
 		// wait leaves a signal behind.
@@ -193,14 +203,10 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOption
 			return
 		}
 		for _, ev := range batch {
-			select {
-			case out <- ev:
-				last = ev.Sequence
-			case <-ctx.Done():
-				return
-			case <-e.followers.closed:
+			if !send(ev) {
 				return
 			}
+			last = ev.Sequence
 		}
 		if len(batch) == followBatch {
 			continue
@@ -209,11 +215,7 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOption
 			// Deleted: its last events went with it, and are kept in
 			// memory for its followers.
 			for _, ev := range e.followers.buriedAfter(rec.ID, opts.DeploymentID, last) {
-				select {
-				case out <- ev:
-				case <-ctx.Done():
-					return
-				case <-e.followers.closed:
+				if !send(ev) {
 					return
 				}
 			}
