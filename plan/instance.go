@@ -78,7 +78,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	}
 	schema := se.schema
 	if !se.declared {
-		schema = provider.InferSchema(config)
+		schema = se.infer(config)
 	}
 	ch.Schema = schema
 

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"sync"
+
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
 	"github.com/zclconf/go-cty/cty"
@@ -56,6 +58,47 @@ type schemaEntry struct {
 	declared  bool
 	sensitive []cty.Path
 	order     provider.ReplaceOrder
+
+	// inferred holds the schemas InferSchema gave a schema-less type, by
+	// configuration type: the instances of a block mostly share one, and
+	// inferring it afresh for each cost a map per instance. It is guarded
+	// by mu, and holds at most maxInferred types.
+	mu       sync.RWMutex
+	inferred []inferredSchema
+}
+
+type inferredSchema struct {
+	ty     cty.Type
+	schema provider.Schema
+}
+
+// maxInferred bounds schemaEntry.inferred; configurations of further types
+// are inferred each time.
+const maxInferred = 16
+
+// infer is provider.InferSchema(config), shared by the configurations of
+// one type. The schema is shared too, which is safe: a Schema is never
+// modified.
+func (se *schemaEntry) infer(config cty.Value) provider.Schema {
+	if !isObject(config) {
+		return provider.InferSchema(config)
+	}
+	ty := config.Type()
+	se.mu.RLock()
+	for _, in := range se.inferred {
+		if in.ty.Equals(ty) {
+			se.mu.RUnlock()
+			return in.schema
+		}
+	}
+	se.mu.RUnlock()
+	s := provider.InferSchema(config)
+	se.mu.Lock()
+	if len(se.inferred) < maxInferred {
+		se.inferred = append(se.inferred, inferredSchema{ty, s})
+	}
+	se.mu.Unlock()
+	return s
 }
 
 // schemaFor returns the declared schema of a type (or marks it schema-less),
