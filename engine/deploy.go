@@ -59,7 +59,7 @@ func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (strin
 	if err := req.Template.validate(op, true); err != nil {
 		return "", err
 	}
-	src, cfg, err := e.prepare(ctx, op, req.Template)
+	src, first, err := e.prepare(ctx, op, req.Template)
 	if err != nil {
 		return "", err
 	}
@@ -72,27 +72,63 @@ func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (strin
 		if err != nil {
 			return err
 		}
-		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: cfg.Template().HasImports()})
+		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: first.cfg.Template().HasImports()})
 	})
 	if err != nil {
 		return "", err
 	}
-	e.launch(*dep, e.runDeployment)
+	e.launchPrepared(*dep, first.reusable())
 	return dep.ID, nil
 }
 
+// launchPrepared launches dep, whose first deploy phase starts from first.
+func (e *Engine) launchPrepared(dep deploymentRecord, first prepared) {
+	e.launch(dep, func(ctx context.Context, dep deploymentRecord) (Result, error) {
+		return e.runDeploymentWith(ctx, dep, first)
+	})
+}
+
+// prepared is what a request worked out, before its deployment started,
+// that the deployment's first deploy phase would otherwise work out again.
+type prepared struct {
+	cfg      *template.Config // the template, expanded; nil: expand it again
+	readData bool             // cfg was expanded with its data sources read
+	plan     *plan.Plan       // a plan made earlier to carry out; nil: plan
+}
+
+// reusable is p without an expansion the deployment must make again: one
+// made without reading the template's data sources, which a deployment
+// reads.
+func (p prepared) reusable() prepared {
+	if p.cfg != nil && !p.readData && p.cfg.Template().ReadsDataSources() {
+		p.cfg = nil
+	}
+	return p
+}
+
 // prepare reads, parses and expands a request's template: what makes a bad
-// template a 400 before anything changes.
-func (e *Engine) prepare(ctx context.Context, op string, in TemplateInput) (*templateSource, *template.Config, error) {
+// template a 400 before anything changes. Data sources are left to the
+// deployment, unless the template cannot be expanded without them: a count
+// or for_each that a data source decides (availability zones, say).
+func (e *Engine) prepare(ctx context.Context, op string, in TemplateInput) (*templateSource, prepared, error) {
 	src, err := sourceOf(op, in)
 	if err != nil {
-		return nil, nil, err
+		return nil, prepared{}, err
 	}
-	cfg, err := e.load(ctx, src, false)
+	tpl, err := e.parse(src)
 	if err != nil {
-		return nil, nil, err
+		return nil, prepared{}, err
 	}
-	return src, cfg, nil
+	cfg, err := e.expand(ctx, tpl, src, false)
+	if err != nil && tpl.ReadsDataSources() {
+		if cfg, err = e.expand(ctx, tpl, src, true); err == nil {
+			return src, prepared{cfg: cfg, readData: true}, nil
+		}
+	}
+	if err != nil {
+		return nil, prepared{}, err
+	}
+	return src, prepared{cfg: cfg}, nil
 }
 
 func (e *Engine) newDeployment(kind deploymentKind, src *templateSource, opts DeployOptions) *deploymentRecord {
@@ -175,12 +211,12 @@ func templateOf(tx store.Tx, stackID, deploymentID string) (*templateSource, err
 // delete. The stack's status says which phase to run, so the same function
 // resumes an interrupted deployment.
 func (e *Engine) runDeployment(ctx context.Context, dep deploymentRecord) (Result, error) {
-	return e.runDeploymentWith(ctx, dep, nil)
+	return e.runDeploymentWith(ctx, dep, prepared{})
 }
 
-// runDeploymentWith is runDeployment whose first deploy phase carries out
-// stored, a plan made earlier, rather than planning again (nil: plan).
-func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, stored *plan.Plan) (Result, error) {
+// runDeploymentWith is runDeployment whose first deploy phase starts from
+// what the request prepared.
+func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, first prepared) (Result, error) {
 	for {
 		var rec *stackRecord
 		var stable *templateSource
@@ -196,8 +232,8 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 		}
 		switch rec.Status {
 		case formation.StackDeploymentInProgress:
-			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseDeploy, dep.Template, stored)
-			stored = nil
+			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseDeploy, dep.Template, first)
+			first = prepared{}
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -212,7 +248,7 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 				return e.finishDeployment(ctx, w, &dep, fsm.StackDeployFailed, out)
 			}
 		case formation.StackRollbackInProgress:
-			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseRollback, stable, nil)
+			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseRollback, stable, prepared{})
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -225,7 +261,7 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 			if dep.RetainResources {
 				return e.finishDeployment(ctx, newWriter(e, "engine.deployment"), &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
 			}
-			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil, nil)
+			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil, prepared{})
 			switch {
 			case err != nil:
 				return Result{}, err
@@ -245,11 +281,11 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, st
 // failure recorded, the rollback) runs on ctx. The phase writes through a
 // writer of its own, returned open when the phase ran to its end: the
 // caller ends the phase through it (endPhase).
-func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, *writer, error) {
+func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, first prepared) (phaseOutcome, *writer, error) {
 	phaseCtx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
 	defer cancel()
 	w := newWriter(e, "engine.deployment")
-	out, err := e.runPhase(phaseCtx, w, rec, dep, ph, src, stored)
+	out, err := e.runPhase(phaseCtx, w, rec, dep, ph, src, first)
 	if err != nil {
 		return phaseOutcome{}, nil, errors.Join(err, w.close())
 	}

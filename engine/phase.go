@@ -88,6 +88,11 @@ func (e *Engine) load(ctx context.Context, src *templateSource, read bool) (*tem
 	if err != nil {
 		return nil, err
 	}
+	return e.expand(ctx, tpl, src, read)
+}
+
+// expand expands a parsed source, reading data sources with read set.
+func (e *Engine) expand(ctx context.Context, tpl *template.Template, src *templateSource, read bool) (*template.Config, error) {
 	in := template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure}
 	if read {
 		in.DataSource = e.readData
@@ -169,15 +174,16 @@ type phaseOutcome struct {
 }
 
 // runPhase plans src (nil: delete everything) against the stack's state and
-// applies the plan; with stored, it applies that plan instead, made earlier
-// against the same state. A resource failure is an outcome (ok false); an error
-// means the phase could not finish (the engine is closing, the store
-// failed) and resumes at the next open.
+// applies the plan; with first.plan, it applies that plan instead, made
+// earlier against the same state, and with first.cfg it uses that expansion
+// of src rather than expanding it again. A resource failure is an outcome
+// (ok false); an error means the phase could not finish (the engine is
+// closing, the store failed) and resumes at the next open.
 //
 // Everything the phase records goes through w, which the caller closes:
 // the transaction that ends the phase joins the phase's last writes, so
 // that ending a deployment costs one commit, not two.
-func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, stored *plan.Plan) (phaseOutcome, error) {
+func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, first prepared) (phaseOutcome, error) {
 	var records map[string]*resourceRecord
 	var prior plan.State
 	var leftovers map[string]intentRecord
@@ -201,8 +207,8 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 		})
 		return phaseOutcome{message: msg, summary: "Apply failed. Resources: 0 added, 0 changed, 0 destroyed."}, nil
 	}
-	var cfg *template.Config
-	if src != nil {
+	cfg := first.cfg
+	if cfg == nil && src != nil {
 		if cfg, err = e.load(ctx, src, true); err != nil {
 			return fail(err)
 		}
@@ -217,7 +223,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	if err != nil {
 		return fail(err)
 	}
-	p := stored
+	p := first.plan
 	if p == nil {
 		if p, err = plan.Make(ctx, cfg, prior, provs, plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism}); err != nil {
 			return fail(err)

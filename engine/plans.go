@@ -12,6 +12,7 @@ import (
 	"github.com/formation-engine/formation/fsm"
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
 )
 
 // planRecord is an execution plan as stored (Plans bucket, key
@@ -535,11 +536,25 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	if err != nil {
 		return "", err
 	}
-	imports, err := e.hasImports(body.Template)
+	// The template is expanded while the plan decodes: the deployment
+	// needs both before its first operation, and they are independent.
+	var cfg *template.Config
+	expanded := make(chan struct{})
+	go func() {
+		defer close(expanded)
+		cfg, _ = e.load(ctx, body.Template, false)
+	}()
+	stored, err = plan.Decode(exec)
+	<-expanded
 	if err != nil {
 		return "", err
 	}
-	if stored, err = plan.Decode(exec); err != nil {
+	// A template that no longer expands (cfg nil) is left to the
+	// deployment, which expands it again and fails with the reason.
+	var imports bool
+	if cfg != nil {
+		imports = cfg.Template().HasImports()
+	} else if imports, err = e.hasImports(body.Template); err != nil {
 		return "", err
 	}
 	dep := e.newDeployment(kindApplyPlan, body.Template, req.Options)
@@ -567,9 +582,7 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	// The stack has not been deployed since the plan was made (its serial
 	// says so), so the reviewed plan is carried out as it is. A recovery
 	// after a crash plans again against what was recorded.
-	e.launch(*dep, func(ctx context.Context, dep deploymentRecord) (Result, error) {
-		return e.runDeploymentWith(ctx, dep, stored)
-	})
+	e.launchPrepared(*dep, prepared{cfg: cfg, plan: stored}.reusable())
 	return dep.ID, nil
 }
 

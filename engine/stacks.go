@@ -83,14 +83,16 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 		return CreateStackResult{}, err
 	}
 	var dep *deploymentRecord
+	var first prepared
 	ev, facts := fsm.StackCreate, fsm.StackFacts{AutoRollback: req.EnableAutoRollback}
 	if req.Template.hasTemplate() {
-		src, cfg, err := e.prepare(ctx, op, req.Template)
-		if err != nil {
+		var src *templateSource
+		var err error
+		if src, first, err = e.prepare(ctx, op, req.Template); err != nil {
 			return CreateStackResult{}, err
 		}
 		dep = e.newDeployment(kindCreate, src, req.Options)
-		ev, facts.TemplateHasImports = fsm.StackCreateAndDeploy, cfg.Template().HasImports()
+		ev, facts.TemplateHasImports = fsm.StackCreateAndDeploy, first.cfg.Template().HasImports()
 	}
 	rec := stackRecord{Stack: formation.Stack{
 		Name:                     req.Name,
@@ -133,7 +135,7 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 	}
 	res := CreateStackResult{StackID: rec.ID}
 	if dep != nil {
-		e.launch(*dep, e.runDeployment)
+		e.launchPrepared(*dep, first.reusable())
 		res.DeploymentID = dep.ID
 	}
 	return res, nil

@@ -229,6 +229,9 @@ import {
 	if !tpl.HasImports() {
 		t.Fatal("HasImports = false")
 	}
+	if tpl.ReadsDataSources() {
+		t.Error("ReadsDataSources = true for a template without data blocks")
+	}
 	cfg := mustExpand(t, tpl, template.Input{})
 	if got := cfg.Instance(`huaweicloud_vpc.a["y"]`).ImportID; got != "vpc-123" {
 		t.Errorf("ImportID = %q", got)
@@ -310,6 +313,9 @@ resource "huaweicloud_subnet" "s" {
   later  = data.huaweicloud_vpc.later.name
 }
 `)
+	if !tpl.ReadsDataSources() {
+		t.Fatal("ReadsDataSources = false")
+	}
 	var reads []string
 	read := func(ctx context.Context, req template.DataRequest) (cty.Value, error) {
 		reads = append(reads, req.Addr+" "+req.Config.GoString())

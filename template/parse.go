@@ -243,6 +243,12 @@ func (t *Template) Warnings() hcl.Diagnostics { return t.warnings }
 // to deploy such a template on a stack with auto-rollback enabled.
 func (t *Template) HasImports() bool { return len(t.m.imports) > 0 }
 
+// ReadsDataSources reports whether the template has data blocks: only then
+// does expanding it with Input.DataSource differ from expanding it without.
+func (t *Template) ReadsDataSources() bool {
+	return slices.ContainsFunc(t.m.nodes, func(n *node) bool { return n.kind == kindData })
+}
+
 // RequiredProviders lists terraform { required_providers { … } } entries,
 // sorted by name.
 func (t *Template) RequiredProviders() []RequiredProvider {
