@@ -128,6 +128,12 @@ func buildGraph(p *plan.Plan) ([]*node, error) {
 			}
 		}
 	}
+	var updates []*node // the updates, which deletions may wait for
+	for _, n := range nodes {
+		if n.op == opUpdate {
+			updates = append(updates, n)
+		}
+	}
 	for _, n := range nodes {
 		switch n.op {
 		case opCreate, opUpdate, opRead:
@@ -150,8 +156,8 @@ func buildGraph(p *plan.Plan) ([]*node, error) {
 			// A pure deletion or the deletion of a replaced object also
 			// waits until the objects that referred to it have moved on.
 			if n.change.Action == formation.ActionDelete || n.change.Action == formation.ActionAddThenDelete {
-				for _, m := range nodes {
-					if m.op == opUpdate && m.change.Addr != n.change.Addr && slices.Contains(m.change.Dependencies, n.change.Addr) {
+				for _, m := range updates {
+					if m.change.Addr != n.change.Addr && slices.Contains(m.change.Dependencies, n.change.Addr) {
 						n.deps = append(n.deps, m)
 					}
 				}
@@ -172,12 +178,20 @@ func buildGraph(p *plan.Plan) ([]*node, error) {
 	return sorted, nil
 }
 
+// uniqueNodes drops repeated nodes from ns, in place. Most nodes wait for
+// a handful at most, for which a scan costs less than a set.
 func uniqueNodes(ns []*node) []*node {
-	seen := map[*node]bool{}
+	if len(ns) > 16 {
+		seen := make(map[*node]bool, len(ns))
+		return slices.DeleteFunc(ns, func(n *node) bool {
+			dup := seen[n]
+			seen[n] = true
+			return dup
+		})
+	}
 	out := ns[:0]
 	for _, n := range ns {
-		if !seen[n] {
-			seen[n] = true
+		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}
 	}
