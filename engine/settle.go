@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/valuejson"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/store"
 )
@@ -102,16 +103,7 @@ func settleConfig(v cty.Value) json.RawMessage {
 	if v == cty.NilVal || v.IsNull() {
 		return nil
 	}
-	known, err := cty.Transform(v, func(_ cty.Path, v cty.Value) (cty.Value, error) {
-		if !v.IsKnown() {
-			return cty.NullVal(v.Type()), nil
-		}
-		return v, nil
-	})
-	if err != nil {
-		return nil
-	}
-	raw, err := encodeValue(known)
+	raw, err := valuejson.MarshalKnown(v, cty.DynamicPseudoType)
 	if err != nil {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/valuejson"
 	"github.com/formation-engine/formation/store"
 )
 
@@ -54,7 +55,7 @@ func encodeValue(v cty.Value) (json.RawMessage, error) {
 	if v == cty.NilVal {
 		return nil, nil
 	}
-	b, err := ctyjson.Marshal(v, cty.DynamicPseudoType)
+	b, err := valuejson.Marshal(v, cty.DynamicPseudoType)
 	if err != nil {
 		return nil, formation.Wrap(formation.CodeInternal, "engine.encodeValue", "", err)
 	}
