@@ -216,7 +216,7 @@ func (c *Config) imports(st *evaluator) hcl.Diagnostics {
 func (c *Config) readData(ctx context.Context, inst *Instance, st *evaluator, read func(context.Context, DataRequest) (cty.Value, error)) hcl.Diagnostics {
 	r := inst.node.res
 	ectx, diags := st.context(&r.cfg, inst, inst.keys)
-	cfg, d := r.body.eval(ectx)
+	cfg, d := r.body.eval(ectx, nil)
 	diags = append(diags, d...)
 	if diags.HasErrors() || !cfg.IsWhollyKnown() {
 		return diags

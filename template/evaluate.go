@@ -76,10 +76,12 @@ func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnos
 	r := inst.node.res
 	ectx := evalContexts.Get().(*hcl.EvalContext)
 	ectx.Functions = c.t.funcs
-	diags := ev.variables(ectx.Variables, &r.cfg, inst, inst.keys)
-	v, d := r.body.eval(ectx)
+	lz := &lazyGroups{ev: ev, ctx: ectx, sc: &r.cfg, keys: inst.keys}
+	diags := ev.variables(ectx.Variables, &r.cfg, inst, inst.keys, true)
+	v, d := r.body.eval(ectx, lz)
 	diags = append(diags, d...)
 	if len(diags) > 0 {
+		lz.build() // diagnostics keep the context: it gets every variable
 		attachFiles(diags, c.t.files)
 		return v, diags
 	}
@@ -111,13 +113,14 @@ type evaluator struct {
 // with sc.targets), both nil outside resource bodies.
 func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.EvalContext, hcl.Diagnostics) {
 	vars := make(map[string]cty.Value, 4)
-	diags := ev.variables(vars, sc, inst, keys)
+	diags := ev.variables(vars, sc, inst, keys, false)
 	return &hcl.EvalContext{Variables: vars, Functions: ev.c.t.funcs}, diags
 }
 
 // variables puts into vars the variables of the evaluation context of a
-// scope, as context describes it.
-func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, inst *Instance, keys [][]string) hcl.Diagnostics {
+// scope, as context describes it; with lazy, those of resource types are
+// left to a lazyGroups.
+func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, inst *Instance, keys [][]string, lazy bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if sc.vars {
 		vars["var"] = ev.c.varsObj
@@ -147,26 +150,36 @@ func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, inst *Insta
 	if sc.dataTypes > 0 {
 		data = make(map[string]cty.Value, sc.dataTypes)
 	}
-	for _, g := range sc.groups {
-		m := make(map[string]cty.Value, len(g.targets))
-		for _, i := range g.targets {
-			var ks []string
-			if keys != nil {
-				ks = keys[i]
-			}
-			tu := sc.targets[i]
-			m[tu.node.res.name] = ev.target(tu, ks)
-		}
-		if g.data {
-			data[g.typ] = record(m)
-		} else {
-			vars[g.typ] = record(m)
+	for i := range sc.groups {
+		switch g := &sc.groups[i]; {
+		case g.data:
+			data[g.typ] = ev.group(sc, g, keys)
+		case !lazy:
+			vars[g.typ] = ev.group(sc, g, keys)
 		}
 	}
 	if data != nil {
 		vars["data"] = record(data)
 	}
 	return diags
+}
+
+// group is the record of a target group: its blocks by name.
+func (ev *evaluator) group(sc *scope, g *targetGroup, keys [][]string) cty.Value {
+	m := make(map[string]cty.Value, len(g.targets))
+	for _, i := range g.targets {
+		tu := sc.targets[i]
+		m[tu.node.res.name] = ev.target(tu, keysOf(keys, i))
+	}
+	return record(m)
+}
+
+// keysOf is the instance keys of a scope's target i, nil when none.
+func keysOf(keys [][]string, i int) []string {
+	if keys == nil {
+		return nil
+	}
+	return keys[i]
 }
 
 // growCounts makes c.counts hold the count objects of indexes 0 to n-1.
@@ -205,7 +218,7 @@ func (ev *evaluator) local(n *node) (cty.Value, hcl.Diagnostics) {
 		return v, nil
 	}
 	ectx, diags := ev.context(&n.local.scope, nil, nil)
-	v, d := exprValue(n.local.expr, ectx)
+	v, d := exprValue(n.local.expr, ectx, nil)
 	diags = append(diags, d...)
 	if ev.memo == nil {
 		ev.memo = map[*node]cty.Value{}
@@ -239,6 +252,16 @@ func (ev *evaluator) target(tu *targetUse, keys []string) cty.Value {
 		return record(m)
 	}
 	return ev.collection(e)
+}
+
+// keyed returns the expansion of a target that target reads through the
+// instance keys, as a record by key; nil when target reads it otherwise.
+func (ev *evaluator) keyed(tu *targetUse, keys []string) *expansion {
+	e := ev.c.exp[tu.node.id]
+	if e == nil || e.failed || !e.isCount && !e.isEach || keys == nil {
+		return nil
+	}
+	return e
 }
 
 // fetch returns what is known of one instance.

@@ -24,50 +24,84 @@ import (
 // the expression again, so diagnostics are always hcl's own. Evaluating
 // part of an expression twice is harmless: functions have no side effects,
 // and the value returned always comes from one evaluation.
-func exprValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+//
+// lz holds the variables of ctx not built yet (nil: none); whatever hcl
+// evaluates sees them built.
+func exprValue(expr hcl.Expression, ctx *hcl.EvalContext, lz *lazyGroups) (cty.Value, hcl.Diagnostics) {
 	if e, ok := expr.(hclsyntax.Expression); ok {
-		if v, ok := quick(e, ctx); ok {
+		if v, ok := quick(e, ctx, lz); ok {
 			return v, nil
 		}
 	}
+	lz.build()
 	return expr.Value(ctx)
 }
 
 // quick evaluates e as e.Value(ctx) would; ok is false if that would
 // report any diagnostic. Expressions other than literals, traversals,
 // index expressions and templates are left to hcl.
-func quick(e hclsyntax.Expression, ctx *hcl.EvalContext) (v cty.Value, ok bool) {
+func quick(e hclsyntax.Expression, ctx *hcl.EvalContext, lz *lazyGroups) (v cty.Value, ok bool) {
 	switch e := e.(type) {
 	case *hclsyntax.LiteralValueExpr:
 		return e.Val, true
 	case *hclsyntax.ScopeTraversalExpr:
-		return quickTraversal(e.Traversal, ctx)
+		return quickTraversal(e.Traversal, ctx, lz)
 	case *hclsyntax.RelativeTraversalExpr:
-		if v, ok = quick(e.Source, ctx); !ok {
+		if v, ok = quick(e.Source, ctx, lz); !ok {
 			return v, false
 		}
 		return quickSteps(v, e.Traversal)
 	case *hclsyntax.IndexExpr:
-		coll, ok := quick(e.Collection, ctx)
+		if v, ok, done := quickKeyed(e, ctx, lz); done {
+			return v, ok
+		}
+		coll, ok := quick(e.Collection, ctx, lz)
 		if !ok {
 			return coll, false
 		}
-		key, ok := quick(e.Key, ctx)
+		key, ok := quick(e.Key, ctx, lz)
 		if !ok {
 			return key, false
 		}
 		return quickIndex(coll, key)
 	case *hclsyntax.TemplateWrapExpr:
-		return quick(e.Wrapped, ctx)
+		return quick(e.Wrapped, ctx, lz)
 	case *hclsyntax.TemplateExpr:
-		return quickTemplate(e, ctx)
+		return quickTemplate(e, ctx, lz)
 	}
+	lz.build()
 	v, diags := e.Value(ctx)
 	return v, len(diags) == 0
 }
 
+// quickKeyed is quick of TYPE.NAME[key] where TYPE is deferred and NAME a
+// keyed reference: the instance under key, without the record; done is
+// false when e is not that or the record may not hold key.
+func quickKeyed(e *hclsyntax.IndexExpr, ctx *hcl.EvalContext, lz *lazyGroups) (v cty.Value, ok, done bool) {
+	coll, isTraversal := e.Collection.(*hclsyntax.ScopeTraversalExpr)
+	if lz == nil || lz.built || !isTraversal || len(coll.Traversal) != 2 {
+		return cty.NilVal, false, false
+	}
+	i, found := lz.use(coll.Traversal.RootName(), coll.Traversal[1:])
+	if !found || lz.ev.keyed(lz.sc.targets[i], keysOf(lz.keys, i)) == nil {
+		return cty.NilVal, false, false
+	}
+	key, ok := quick(e.Key, ctx, lz)
+	if !ok {
+		return key, false, true
+	}
+	if v, found := lz.element(i, key); found {
+		return v, true, true
+	}
+	lz.build()
+	return cty.NilVal, false, false
+}
+
 // quickTraversal is hcl.Traversal.TraverseAbs when it succeeds.
-func quickTraversal(t hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool) {
+func quickTraversal(t hcl.Traversal, ctx *hcl.EvalContext, lz *lazyGroups) (cty.Value, bool) {
+	if v, ok, done := lz.traverse(t); done {
+		return v, ok
+	}
 	name := t.RootName()
 	for c := ctx; c != nil; c = c.Parent() {
 		if v, ok := c.Variables[name]; ok {
@@ -117,14 +151,15 @@ func quickIndex(coll, key cty.Value) (cty.Value, bool) {
 // quickTemplate is TemplateExpr.Value when every part is known, not null
 // and not marked: the string of its parts converted to strings. Otherwise
 // hcl's result (unknown with a known prefix, marked) is built by hcl.
-func quickTemplate(e *hclsyntax.TemplateExpr, ctx *hcl.EvalContext) (cty.Value, bool) {
+func quickTemplate(e *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, lz *lazyGroups) (cty.Value, bool) {
 	var b strings.Builder
 	for _, part := range e.Parts {
-		v, ok := quick(part, ctx)
+		v, ok := quick(part, ctx, lz)
 		switch {
 		case !ok:
 			return v, false
 		case v.IsNull() || !v.IsKnown() || v.IsMarked():
+			lz.build()
 			v, diags := e.Value(ctx)
 			return v, len(diags) == 0
 		case v.Type() == cty.String:

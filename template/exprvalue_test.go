@@ -131,7 +131,7 @@ func sameAsHCL(t *testing.T, src string, ctxs []*hcl.EvalContext) {
 	}
 	for _, ctx := range ctxs {
 		want, wantDiags := expr.Value(ctx)
-		got, gotDiags := exprValue(expr, ctx)
+		got, gotDiags := exprValue(expr, ctx, nil)
 		if !got.RawEquals(want) {
 			t.Errorf("%s: got %#v, hcl gives %#v", src, got, want)
 		}

@@ -83,7 +83,7 @@ func (c *Config) Providers(values Values) ([]Provider, hcl.Diagnostics) {
 		p := n.provider
 		ectx, d := ev.context(&p.scope, nil, nil)
 		diags = append(diags, d...)
-		v, d := p.body.eval(ectx)
+		v, d := p.body.eval(ectx, nil)
 		diags = append(diags, d...)
 		out = append(out, Provider{Name: p.name, Alias: p.alias, Config: v, Declared: true, DeclRange: n.rng})
 		seen[addr] = true

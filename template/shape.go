@@ -149,12 +149,13 @@ func dynamicBlock(b *hclsyntax.Block) (*dynamicShape, hcl.Diagnostics) {
 }
 
 // eval evaluates the body to an object: attributes by name, nested blocks
-// as tuples of objects under their type.
-func (s *bodyShape) eval(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+// as tuples of objects under their type. lz holds the variables of ctx not
+// built yet (nil: none).
+func (s *bodyShape) eval(ctx *hcl.EvalContext, lz *lazyGroups) (cty.Value, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	vals := make(map[string]cty.Value, len(s.attrs)+len(s.blocks))
 	for _, a := range s.attrs {
-		v, d := exprValue(a.Expr, ctx)
+		v, d := exprValue(a.Expr, ctx, lz)
 		diags = append(diags, d...)
 		vals[a.Name] = v
 	}
@@ -168,11 +169,12 @@ func (s *bodyShape) eval(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 			lists[b.typ] = []cty.Value{}
 		}
 		if b.body != nil {
-			v, d := b.body.eval(ctx)
+			v, d := b.body.eval(ctx, lz)
 			diags = append(diags, d...)
 			lists[b.typ] = append(lists[b.typ], v)
 			continue
 		}
+		lz.build() // hcl evaluates for_each, in ctx and its children
 		elems, known, d := b.dynamic.expand(ctx)
 		diags = append(diags, d...)
 		if !known {
@@ -214,7 +216,7 @@ func (dyn *dynamicShape) expand(ctx *hcl.EvalContext) (elems []cty.Value, known 
 		k, v := it.Element()
 		child := ctx.NewChild()
 		child.Variables = map[string]cty.Value{dyn.iterator: cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}
-		obj, d := dyn.content.eval(child)
+		obj, d := dyn.content.eval(child, nil)
 		diags = append(diags, d...)
 		elems = append(elems, obj)
 	}
