@@ -121,6 +121,14 @@ func decode(raw []byte, v any) error {
 }
 
 func putJSON(tx store.Tx, b store.Bucket, key []byte, v any) error {
+	if a, ok := v.(jsonAppender); ok {
+		// Put copies the value, so one buffer serves every record.
+		buf := recordBuffers.Get().(*[]byte)
+		*buf = a.appendJSON((*buf)[:0])
+		err := tx.Put(b, key, *buf)
+		recordBuffers.Put(buf)
+		return err
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return formation.Wrap(formation.CodeInternal, "engine.encode", string(b)+"/"+string(key), err)

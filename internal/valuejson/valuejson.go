@@ -81,7 +81,7 @@ func appendValue(b []byte, v cty.Value, ty cty.Type, unknownAsNull bool) ([]byte
 	var err error
 	switch {
 	case ty == cty.String:
-		return appendString(b, v.AsString()), nil
+		return AppendString(b, v.AsString()), nil
 	case ty == cty.Number:
 		return appendNumber(b, v.AsBigFloat())
 	case ty == cty.Bool:
@@ -120,7 +120,7 @@ func appendValue(b []byte, v cty.Value, ty cty.Type, unknownAsNull bool) ([]byte
 				b = append(b, ',')
 			}
 			ek, ev := it.Element()
-			b = appendString(b, ek.AsString())
+			b = AppendString(b, ek.AsString())
 			b = append(b, ':')
 			if b, err = appendValue(b, ev, ety, unknownAsNull); err != nil {
 				return nil, err
@@ -134,7 +134,7 @@ func appendValue(b []byte, v cty.Value, ty cty.Type, unknownAsNull bool) ([]byte
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, name)
+			b = AppendString(b, name)
 			b = append(b, ':')
 			if b, err = appendValue(b, v.GetAttr(name), atys[name], unknownAsNull); err != nil {
 				return nil, err
@@ -176,7 +176,7 @@ func appendType(b []byte, ty cty.Type) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(appendString(b, name), ':')
+			b = append(AppendString(b, name), ':')
 			if b, err = appendType(b, atys[name]); err != nil {
 				return nil, err
 			}
@@ -188,7 +188,7 @@ func appendType(b []byte, ty cty.Type) ([]byte, error) {
 				if i > 0 {
 					b = append(b, ',')
 				}
-				b = appendString(b, name)
+				b = AppendString(b, name)
 			}
 			b = append(b, ']')
 		}
@@ -219,10 +219,10 @@ func sortedNames[V any](attrs map[string]V) []string {
 	return names
 }
 
-// appendString writes s as encoding/json does (HTML-safe escaping). Strings
-// of printable ASCII that need no escape, nearly every name and id, are
-// copied as they are.
-func appendString(b []byte, s string) []byte {
+// AppendString appends s as encoding/json writes a string (HTML-safe
+// escaping). Strings of printable ASCII that need no escape, nearly every
+// name and id, are copied as they are.
+func AppendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			quoted, _ := json.Marshal(s) // a string always marshals
