@@ -15,16 +15,7 @@ import (
 func TestPlans_ApplyLegacyBody(t *testing.T) {
 	ctx := context.Background()
 	e, p, st := simTestEngine(t, sim.Config{Seed: 1}, Config{})
-	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
-		t.Fatal(err)
-	}
-	ref := PlanRef{StackRef: StackRef{Name: "s"}, Name: "p"}
-	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: "p", Template: TemplateInput{TemplateBody: v2}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
-		t.Fatal(err)
-	}
+	ref := newStackWithPlan(t, e, "s", v2)
 	// Rewrite the body as the earlier layout had it.
 	err := st.Update(ctx, func(tx store.Tx) error {
 		rec, pr, err := loadPlan(tx, "test", ref)

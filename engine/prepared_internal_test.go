@@ -54,16 +54,7 @@ resource "sim_item" "i" {
 	check(dep, 4)
 
 	// The same through an execution plan, on a second stack.
-	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "planned"}); err != nil {
-		t.Fatal(err)
-	}
-	ref := PlanRef{StackRef: StackRef{Name: "planned"}, Name: "p"}
-	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: "p", Template: TemplateInput{TemplateBody: body}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
-		t.Fatal(err)
-	}
+	ref := newStackWithPlan(t, e, "planned", body)
 	if dep, err = e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: ref}); err != nil {
 		t.Fatal(err)
 	}

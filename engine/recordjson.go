@@ -82,14 +82,19 @@ func (o *jsonObject) stringsOmit(name string, v []string) {
 	}
 	o.key(name)
 	for i, s := range v {
-		if i == 0 {
-			o.b = append(o.b, '[')
-		} else {
-			o.b = append(o.b, ',')
-		}
+		o.element(i)
 		o.b = valuejson.AppendString(o.b, s)
 	}
 	o.b = append(o.b, ']')
+}
+
+// element starts the ith element of an array the caller closes.
+func (o *jsonObject) element(i int) {
+	if i == 0 {
+		o.b = append(o.b, '[')
+	} else {
+		o.b = append(o.b, ',')
+	}
 }
 
 func (o *jsonObject) end() []byte {
@@ -119,11 +124,7 @@ func (r resourceRecord) appendJSON(b []byte) []byte {
 	if len(r.Deposed) > 0 {
 		o.key("deposed")
 		for i, d := range r.Deposed {
-			if i == 0 {
-				o.b = append(o.b, '[')
-			} else {
-				o.b = append(o.b, ',')
-			}
+			o.element(i)
 			do := jsonObject{b: o.b}
 			do.str("id", d.ID)
 			do.rawOmit("value", d.Value)

@@ -59,6 +59,24 @@ func simTestEngine(t *testing.T, sc sim.Config, cfg Config) (*Engine, *sim.Provi
 	return e, p, st
 }
 
+// newStackWithPlan creates an empty stack and an execution plan of body on
+// it, waits until the plan is made, and returns the plan's reference.
+func newStackWithPlan(t *testing.T, e *Engine, stack, body string) PlanRef {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: stack}); err != nil {
+		t.Fatal(err)
+	}
+	ref := PlanRef{StackRef: StackRef{Name: stack}, Name: "p"}
+	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: ref.Name, Template: TemplateInput{TemplateBody: body}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
 // An output that fails to evaluate with the applied values is reported as a
 // failure (out.ok=false, message set) but the deployment still ends
 // DEPLOYMENT_COMPLETE and the stack's outputs silently vanish.

@@ -86,28 +86,24 @@ func appendValue(b []byte, v cty.Value, ty cty.Type, unknownAsNull bool) ([]byte
 		return appendNumber(b, v.AsBigFloat())
 	case ty == cty.Bool:
 		return strconv.AppendBool(b, v.True()), nil
-	case ty.IsListType(), ty.IsSetType():
+	case ty.IsListType(), ty.IsSetType(), ty.IsTupleType():
 		b = append(b, '[')
-		ety := ty.ElementType()
+		var etys []cty.Type // a tuple's, one per element
+		if ty.IsTupleType() {
+			etys = ty.TupleElementTypes()
+		}
 		for it, i := v.ElementIterator(), 0; it.Next(); i++ {
 			if i > 0 {
 				b = append(b, ',')
+			}
+			var ety cty.Type
+			if etys != nil {
+				ety = etys[i]
+			} else {
+				ety = ty.ElementType()
 			}
 			_, ev := it.Element()
 			if b, err = appendValue(b, ev, ety, unknownAsNull); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
-	case ty.IsTupleType():
-		b = append(b, '[')
-		etys := ty.TupleElementTypes()
-		for it, i := v.ElementIterator(), 0; it.Next(); i++ {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			_, ev := it.Element()
-			if b, err = appendValue(b, ev, etys[i], unknownAsNull); err != nil {
 				return nil, err
 			}
 		}
