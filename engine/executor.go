@@ -230,7 +230,7 @@ func sortTopologically(nodes []*node) ([]*node, []string) {
 	return nil, cyc
 }
 
-// done reports a finished operation to the scheduler loop.
+// done is how an operation ended, for the scheduler.
 type done struct {
 	n          *node
 	err        error // the operation's failure, or the engine stopping
@@ -273,66 +273,12 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 			}
 		}
 	}
-	inbox := make(chan done, len(nodes)) // never blocks: each node reports once
-	running := 0
-	failed, timedOut := false, false
-	var stop error // why nothing more may start: the engine is closing
-	for {
-		for stop == nil && !(failed && !x.keepGoing) && running < x.parallelism && len(ready) > 0 {
-			if ctx.Err() != nil {
-				if x.e.bg.Err() != nil {
-					stop = ctx.Err() // closing: the rest resumes at the next open
-				} else if !timedOut {
-					failed, timedOut = true, true // the deployment's time is up: said once
-					x.mu.Lock()
-					x.errs = append(x.errs, fmt.Sprintf("the deployment timed out after %s", x.e.cfg.DeploymentTimeout))
-					x.mu.Unlock()
-				}
-				break
-			}
-			n := ready[0]
-			ready = ready[1:]
-			n.state = nodeRunning
-			running++
-			go func() {
-				if n.intentCommitted != nil {
-					if err := n.intentCommitted(); err != nil {
-						inbox <- done{n, err, true}
-						return
-					}
-				}
-				inbox <- done{n, x.perform(ctx, n), false}
-			}()
-		}
-		if running == 0 {
-			break
-		}
-		d := <-inbox
-		running--
-		switch {
-		case d.unrecorded:
-			d.n.state = nodeSkipped // never started
-			if stop == nil {
-				stop = d.err
-			}
-		case d.err != nil && x.e.bg.Err() != nil:
-			d.n.state = nodeSkipped // unsettled: its intent stays for recovery
-			if stop == nil {
-				stop = x.e.bg.Err()
-			}
-		case d.err != nil:
-			d.n.state = nodeFailed
-			failed = true
-			x.skipDependents(d.n)
-		default:
-			d.n.state = nodeDone
-			for _, m := range d.n.next {
-				if m.waiting--; m.waiting == 0 && m.state == nodeWaiting {
-					ready = append(ready, m)
-				}
-			}
-		}
-	}
+	s := &scheduler{x: x, ctx: ctx, ready: ready, finished: make(chan struct{})}
+	s.mu.Lock()
+	s.fill(false)
+	s.mu.Unlock()
+	<-s.finished
+	failed, stop := s.failed, s.stop
 	if stop != nil {
 		return false, stop
 	}
@@ -360,6 +306,109 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 		})
 	}
 	return !failed, nil
+}
+
+// scheduler starts a phase's operations as what they wait for finishes,
+// at most parallelism at a time. The goroutine that finishes an operation
+// does the scheduling itself, under mu, and goes on with the first
+// operation it made ready: a dependent starts as soon as its dependency is
+// recorded, without waiting for another goroutine to be scheduled on a CPU
+// that a burst of completions keeps busy.
+type scheduler struct {
+	x   *execution
+	ctx context.Context
+
+	mu       sync.Mutex
+	ready    []*node
+	running  int
+	failed   bool          // an operation failed, or the deployment's time ran out
+	timedOut bool          // said once
+	stop     error         // why nothing more may start: the engine is closing, or an intent was not recorded
+	finished chan struct{} // closed when nothing runs and nothing more will start
+}
+
+// fill starts ready operations while slots are free and starting is
+// allowed. With keep it returns the first one instead of starting a
+// goroutine for it, for the caller to run; it closes finished when nothing
+// runs. The caller holds mu.
+func (s *scheduler) fill(keep bool) *node {
+	x := s.x
+	var kept *node
+	for s.stop == nil && !(s.failed && !x.keepGoing) && s.running < x.parallelism && len(s.ready) > 0 {
+		if s.ctx.Err() != nil {
+			if x.e.bg.Err() != nil {
+				s.stop = s.ctx.Err() // closing: the rest resumes at the next open
+			} else if !s.timedOut {
+				s.failed, s.timedOut = true, true // the deployment's time is up: said once
+				x.mu.Lock()
+				x.errs = append(x.errs, fmt.Sprintf("the deployment timed out after %s", x.e.cfg.DeploymentTimeout))
+				x.mu.Unlock()
+			}
+			break
+		}
+		n := s.ready[0]
+		s.ready = s.ready[1:]
+		n.state = nodeRunning
+		s.running++
+		if keep && kept == nil {
+			kept = n
+		} else {
+			go s.work(n)
+		}
+	}
+	if s.running == 0 {
+		close(s.finished)
+	}
+	return kept
+}
+
+// work runs n, then whatever finishing it lets this goroutine go on with.
+func (s *scheduler) work(n *node) {
+	for n != nil {
+		d := done{n: n}
+		if n.intentCommitted != nil {
+			if err := n.intentCommitted(); err != nil {
+				d.err, d.unrecorded = err, true
+			}
+		}
+		if !d.unrecorded {
+			d.err = s.x.perform(s.ctx, n)
+		}
+		n = s.finish(d)
+	}
+}
+
+// finish records how an operation ended and starts what that allows,
+// returning the operation the caller goes on with, if any.
+func (s *scheduler) finish(d done) *node {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x := s.x
+	s.running--
+	switch {
+	case d.unrecorded:
+		d.n.state = nodeSkipped // never started
+		if s.stop == nil {
+			s.stop = d.err
+		}
+	case d.err != nil && x.e.bg.Err() != nil:
+		d.n.state = nodeSkipped // unsettled: its intent stays for recovery
+		if s.stop == nil {
+			s.stop = x.e.bg.Err()
+		}
+	case d.err != nil:
+		d.n.state = nodeFailed
+		s.failed = true
+		x.skipDependents(d.n)
+	default:
+		d.n.state = nodeDone
+		for _, m := range d.n.next {
+			if m.waiting--; m.waiting == 0 && m.state == nodeWaiting {
+				s.ready = append(s.ready, m)
+			}
+		}
+	}
+	return s.fill(true)
 }
 
 // skipDependents marks everything downstream of a failed node as skipped:
