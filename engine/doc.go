@@ -34,6 +34,14 @@
 // errors.Is(err, formation.ErrNotFound) and friends, or formation.HasCode.
 // A refused request changes nothing.
 //
+// A request parses and expands its template before it changes anything, so
+// a template that cannot be deployed is a 400, not a failed deployment. It
+// makes no provider call to do so, unless a count or for_each depends on a
+// data source (count = length(data.x.zones.names)): such a template is
+// expanded with its data sources read, and one that cannot be read is
+// refused. The deployment starts from the request's expansion whenever
+// expanding again would give the same configuration.
+//
 // # Durability
 //
 // A deployment is recorded (template, variables, options) before it starts,
