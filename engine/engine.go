@@ -37,6 +37,7 @@ type Engine struct {
 
 	followers followers
 	slots     chan struct{} // Config.GlobalParallelism provider operations at once
+	made      madePlans     // execution plans made here, to apply without decoding
 }
 
 // Open opens (creating if needed) the bbolt store file at path and returns

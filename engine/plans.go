@@ -243,7 +243,9 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			planErr = made.WriteText(&text)
 		}
 	}
-	return e.commit(ctx, "engine.CreateExecutionPlan", func(tx *txn) error {
+	available := false
+	err = e.commit(ctx, "engine.CreateExecutionPlan", func(tx *txn) error {
+		available = false
 		var cur planRecord
 		ok, err := getJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
 		if err != nil || !ok || cur.ID != p.ID {
@@ -274,8 +276,13 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 				return err
 			}
 		}
+		available = planErr == nil
 		return putJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
 	})
+	if err == nil && available {
+		e.made.keep(p.ID, made)
+	}
+	return err
 }
 
 // planAgainstStack plans a template against a stack's recorded resources,
@@ -517,15 +524,18 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 			return err
 		}
 		planID = p.ID
-		if exec = tx.Get(store.PlanBodies, planExecKey(rec.ID, p.Name)); exec == nil {
-			// Written before the plan had its own key: all in the body.
-			if err := loadBody(tx, rec.ID, p.Name, &body); err != nil {
-				return err
+		// A plan made by this engine is at hand; any other is decoded.
+		if stored = e.made.take(p.ID); stored == nil {
+			if exec = tx.Get(store.PlanBodies, planExecKey(rec.ID, p.Name)); exec == nil {
+				// Written before the plan had its own key: all in the body.
+				if err := loadBody(tx, rec.ID, p.Name, &body); err != nil {
+					return err
+				}
+				if exec = body.Legacy; exec == nil {
+					return formation.Errorf(formation.CodeInternal, op, p.Name, "the execution plan is not stored")
+				}
+				return nil
 			}
-			if exec = body.Legacy; exec == nil {
-				return formation.Errorf(formation.CodeInternal, op, p.Name, "the execution plan is not stored")
-			}
-			return nil
 		}
 		raw := tx.Get(store.PlanBodies, planKey(rec.ID, p.Name))
 		if body.Template, err = readSource(raw); err != nil {
@@ -544,7 +554,9 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		defer close(expanded)
 		cfg, _ = e.load(ctx, body.Template, false)
 	}()
-	stored, err = plan.Decode(exec)
+	if stored == nil {
+		stored, err = plan.Decode(exec)
+	}
 	<-expanded
 	if err != nil {
 		return "", err
