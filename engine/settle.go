@@ -46,6 +46,9 @@ func leftoverCreations(tx store.Tx, stackID string) (map[string]intentRecord, er
 // are settled by planning again: both are idempotent). A settlement that
 // fails keeps its intent for the next phase; it does not fail this one.
 func (x *execution) settleCreations(ctx context.Context, leftovers map[string]intentRecord) {
+	if len(leftovers) == 0 {
+		return
+	}
 	creates := map[string]bool{}
 	for _, c := range x.plan.Changes {
 		if !c.Drifted && c.Deposed == "" && (c.Action == formation.ActionAdd || c.Action.Replaces()) {
