@@ -311,8 +311,8 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 // scheduler starts a phase's operations as what they wait for finishes,
 // at most parallelism at a time. The goroutine that finishes an operation
 // does the scheduling itself, under mu, and goes on with the first
-// operation it made ready: a dependent starts as soon as its dependency is
-// recorded, without waiting for another goroutine to be scheduled on a CPU
+// operation it made ready: a dependent starts as soon as its dependency has
+// finished, without waiting for other goroutines to be scheduled on CPUs
 // that a burst of completions keeps busy.
 type scheduler struct {
 	x   *execution
