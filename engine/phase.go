@@ -291,6 +291,10 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 // there is nothing left to delete, and a record of it would describe
 // nothing. (A deletion whose result a crash lost looks exactly like that.)
 func (x *execution) recordDrift() {
+	drifted := x.plan.Drifted()
+	if len(drifted) == 0 {
+		return
+	}
 	planned := map[string]bool{}
 	for _, c := range x.plan.Changes {
 		if !c.Drifted {
@@ -300,7 +304,7 @@ func (x *execution) recordDrift() {
 	var forget []string
 	var changed []resourceRecord
 	x.mu.Lock()
-	for _, c := range x.plan.Drifted() {
+	for _, c := range drifted {
 		rec := x.records[c.Addr]
 		switch {
 		case rec == nil || c.Deposed != "":
