@@ -2,6 +2,7 @@ package template
 
 import (
 	"reflect"
+	"strconv"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -76,7 +77,7 @@ func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnos
 	r := inst.node.res
 	ectx := evalContexts.Get().(*hcl.EvalContext)
 	ectx.Functions = c.t.funcs
-	lz := &lazyGroups{ev: ev, ctx: ectx, sc: &r.cfg, keys: inst.keys}
+	lz := &lazyGroups{ev: ev, ctx: ectx, sc: &r.cfg, keys: inst.keys, count: inst.index}
 	diags := ev.variables(ectx.Variables, &r.cfg, inst, inst.keys, true)
 	v, d := r.body.eval(ectx, lz)
 	diags = append(diags, d...)
@@ -189,8 +190,20 @@ func keysOf(keys [][]string, i int) []string {
 // an attribute of an object in half the time of an element of a map.
 func (c *Config) growCounts(n int) {
 	for i := len(c.counts); i < n; i++ {
-		c.counts = append(c.counts, cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))}))
+		index := cty.NumberIntVal(int64(i))
+		c.counts = append(c.counts, cty.ObjectVal(map[string]cty.Value{"index": index}))
+		c.countKeys = append(c.countKeys, countKey{index: index, s: strconv.Itoa(i)})
 	}
+}
+
+// countKey is a count.index value and the string it converts to. Most
+// numbers evaluation turns into strings are an instance's own count.index
+// ("name-${count.index}", prev[count.index]); intString reads the number
+// out of its value, a copy of a big.Float each time, where the key of a
+// count object has its string ready.
+type countKey struct {
+	index cty.Value // the value of the count object's index attribute
+	s     string
 }
 
 // record makes the value behind a name in an evaluation context (local,

@@ -32,7 +32,8 @@ type Config struct {
 	graphOnce sync.Once
 	graph     *Graph
 
-	counts []cty.Value // count objects by index, shared by all instances; grown by Expand only
+	counts    []cty.Value // count objects by index, shared by all instances; grown by Expand only
+	countKeys []countKey  // their indexes as strings, aligned with counts
 
 	mu    sync.Mutex
 	cache map[int]cachedCollection // collection values by node id, for VersionedValues

@@ -63,7 +63,7 @@ func quick(e hclsyntax.Expression, ctx *hcl.EvalContext, lz *lazyGroups) (v cty.
 		if !ok {
 			return key, false
 		}
-		return quickIndex(coll, key)
+		return quickIndex(coll, key, lz)
 	case *hclsyntax.TemplateWrapExpr:
 		return quick(e.Wrapped, ctx, lz)
 	case *hclsyntax.TemplateExpr:
@@ -122,7 +122,7 @@ func quickSteps(v cty.Value, steps hcl.Traversal) (cty.Value, bool) {
 			v, diags = hcl.GetAttr(v, step.Name, nil)
 		case hcl.TraverseIndex:
 			var ok bool
-			if v, ok = quickIndex(v, step.Key); !ok {
+			if v, ok = quickIndex(v, step.Key, nil); !ok {
 				return v, false
 			}
 		default:
@@ -137,10 +137,10 @@ func quickSteps(v cty.Value, steps hcl.Traversal) (cty.Value, bool) {
 
 // quickIndex is hcl.Index when it succeeds. A map or an object converts
 // its key to a string; a whole number gets the string cty would make of
-// it, formatted by strconv.
-func quickIndex(coll, key cty.Value) (cty.Value, bool) {
+// it, formatted by strconv (lz.intString).
+func quickIndex(coll, key cty.Value, lz *lazyGroups) (cty.Value, bool) {
 	if ty := coll.Type(); ty.IsMapType() || ty.IsObjectType() {
-		if s, ok := intString(key); ok {
+		if s, ok := lz.intString(key); ok {
 			key = cty.StringVal(s)
 		}
 	}
@@ -151,10 +151,16 @@ func quickIndex(coll, key cty.Value) (cty.Value, bool) {
 // quickTemplate is TemplateExpr.Value when every part is known, not null
 // and not marked: the string of its parts converted to strings. Otherwise
 // hcl's result (unknown with a known prefix, marked) is built by hcl.
+//
+// The parts are gathered first so that the result is allocated once, at
+// its length, and not at all for a template of one part (a quoted
+// literal).
 func quickTemplate(e *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, lz *lazyGroups) (cty.Value, bool) {
-	var b strings.Builder
+	var buf [4]string // the parts of most templates, without allocating
+	strs, n := buf[:0], 0
 	for _, part := range e.Parts {
 		v, ok := quick(part, ctx, lz)
+		var s string
 		switch {
 		case !ok:
 			return v, false
@@ -163,18 +169,25 @@ func quickTemplate(e *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, lz *lazyGrou
 			v, diags := e.Value(ctx)
 			return v, len(diags) == 0
 		case v.Type() == cty.String:
-			b.WriteString(v.AsString())
-			continue
+			s = v.AsString()
+		default:
+			if s, ok = lz.intString(v); !ok {
+				sv, err := convert.Convert(v, cty.String)
+				if err != nil {
+					return cty.DynamicVal, false
+				}
+				s = sv.AsString()
+			}
 		}
-		if s, ok := intString(v); ok {
-			b.WriteString(s)
-			continue
-		}
-		s, err := convert.Convert(v, cty.String)
-		if err != nil {
-			return cty.DynamicVal, false
-		}
-		b.WriteString(s.AsString())
+		strs, n = append(strs, s), n+len(s)
+	}
+	if len(strs) == 1 {
+		return cty.StringVal(strs[0]), true
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range strs {
+		b.WriteString(s)
 	}
 	return cty.StringVal(b.String()), true
 }

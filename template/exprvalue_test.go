@@ -103,6 +103,7 @@ var exprSeeds = []string{
 	`m[6]`, `m[big.index]`, `o[count.index + 1]`, `t[9]`, `t[-1]`, `t[0.5]`, `missing.x`, `m.nope`, `count.nope`,
 	`nul.x`, `list.x`, `"${missing}"`, `upper("a-${count.index}")`, `"${t[*].id}"`, `[for x in t : x.id]`,
 	`"%{if b}yes-${count.index}%{endif}"`, `"${count.index}${count.index}"`, `"\u00e9-${count.index}"`, `"e\u0301"`,
+	`"plain"`, `""`, `"a${"b"}c${"d"}e${count.index}f${"g"}"`, `"${"x"}"`,
 }
 
 // exprContexts are evaluation contexts over exprVars: with functions, as

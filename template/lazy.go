@@ -21,7 +21,23 @@ type lazyGroups struct {
 	ctx   *hcl.EvalContext // whose Variables get the records
 	sc    *scope
 	keys  [][]string // the instance's keys, aligned with sc.targets
+	count int        // the instance's count index; -1 without count
 	built bool
+}
+
+// intString is intString(v), read from the Config's countKeys when v is
+// the instance's own count.index. It compares values, not numbers: v is
+// identical to the index only when read from the count object (cty hands
+// out the big.Float it holds), which costs a comparison where reading the
+// number costs a copy. Comparing with a value of any other kind is false,
+// never a panic: the index's type and number are both comparable.
+func (lz *lazyGroups) intString(v cty.Value) (string, bool) {
+	if lz != nil && lz.count >= 0 {
+		if k := &lz.ev.c.countKeys[lz.count]; v == k.index {
+			return k.s, true
+		}
+	}
+	return intString(v)
 }
 
 // build puts every deferred record into ctx.
@@ -105,7 +121,7 @@ func (lz *lazyGroups) element(i int, key cty.Value) (cty.Value, bool) {
 		s = key.AsString()
 	default:
 		var ok bool
-		if s, ok = intString(key); !ok {
+		if s, ok = lz.intString(key); !ok {
 			return cty.NilVal, false
 		}
 	}

@@ -2,9 +2,11 @@ package template
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // Evaluate, which defers the records of resource types (lazyGroups),
@@ -91,6 +93,48 @@ resource "a_b" "bad" {
 		}
 		if inst.Resource == "a_b.bad" && len(gotDiags) == 0 {
 			t.Errorf("%s: no diagnostics", inst.Addr)
+		}
+	}
+}
+
+// lazyGroups.intString, which reads an instance's own count.index from the
+// Config, gives what cty's conversion gives, for that value and for any
+// other (other indexes, equal numbers not read from the count object,
+// values that are not numbers: comparing with them must not panic).
+func TestLazyGroupsIntString_AsConvert(t *testing.T) {
+	tpl, err := Parse(`
+resource "a_b" "x" {
+  count = 12
+}
+`, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := tpl.Expand(context.Background(), Input{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	others := []cty.Value{
+		cty.NumberIntVal(3), cty.MustParseNumberVal("1.5"), cty.NumberIntVal(3).Mark("sensitive"),
+		cty.UnknownVal(cty.Number), cty.NullVal(cty.Number), cty.StringVal("3"), cty.DynamicVal,
+		cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(3)}), cty.MapVal(map[string]cty.Value{"a": cty.True}),
+		cty.TupleVal([]cty.Value{cty.NumberIntVal(3)}), cty.ListVal([]cty.Value{cty.NumberIntVal(3)}),
+	}
+	for _, own := range []int{-1, 0, 3, 11} {
+		lz := &lazyGroups{ev: &evaluator{c: cfg}, count: own}
+		vals := slices.Clone(others)
+		for _, count := range cfg.counts {
+			vals = append(vals, count.GetAttr("index"))
+		}
+		for _, v := range vals {
+			got, gotOK := lz.intString(v)
+			want, wantOK := intString(v)
+			if got != want || gotOK != wantOK {
+				t.Errorf("count %d: intString(%#v) = %q, %v; want %q, %v", own, v, got, gotOK, want, wantOK)
+			}
+			if conv, err := convert.Convert(v, cty.String); gotOK && (err != nil || conv.AsString() != got) {
+				t.Errorf("count %d: intString(%#v) = %q, cty converts to %#v (%v)", own, v, got, conv, err)
+			}
 		}
 	}
 }
