@@ -1,10 +1,13 @@
 package plan
 
 import (
+	"maps"
+	"reflect"
 	"slices"
 	"sync/atomic"
 	"testing"
 
+	"github.com/formation-engine/formation/provider"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -98,5 +101,73 @@ func TestAttrKey(t *testing.T) {
 		if got := attrKey(in); got != want {
 			t.Errorf("attrKey(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// inferredFrom, with which Refine reuses a change's inferred schema, holds
+// for an object configuration exactly when provider.InferSchema(config)
+// gives that schema, and never for anything else (Refine infers those).
+func TestInferredFrom_AsInferSchema(t *testing.T) {
+	obj := func(attrs ...string) cty.Value {
+		m := map[string]cty.Value{}
+		for _, a := range attrs {
+			m[a] = cty.StringVal(a)
+		}
+		return cty.ObjectVal(m)
+	}
+	configs := []cty.Value{
+		cty.EmptyObjectVal, obj("name"), obj("name", "parent"), obj("id"), obj("id", "name"), obj("name", "other"),
+		obj("parent", "other"), obj("name", "parent", "other"),
+		cty.ObjectVal(map[string]cty.Value{"name": cty.NumberIntVal(1)}),
+		cty.ObjectVal(map[string]cty.Value{"id": cty.NumberIntVal(1), "name": cty.StringVal("a")}),
+		cty.ObjectVal(map[string]cty.Value{"name": cty.UnknownVal(cty.String), "tags": cty.MapValEmpty(cty.String)}),
+		cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("a"), "tags": cty.MapValEmpty(cty.String)}),
+		cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("a"), "tags": cty.EmptyObjectVal}),
+		cty.NullVal(cty.Object(map[string]cty.Type{"name": cty.String})), cty.UnknownVal(cty.Object(map[string]cty.Type{"name": cty.String})),
+		cty.DynamicVal, cty.StringVal("name"), cty.MapVal(map[string]cty.Value{"name": cty.StringVal("a")}),
+	}
+	var schemas []provider.Schema
+	for _, c := range configs {
+		s := provider.InferSchema(c)
+		schemas = append(schemas, s)
+		// The same with one thing changed.
+		for name, a := range s.Attributes {
+			for _, change := range []func(*provider.Attribute){
+				func(a *provider.Attribute) { a.Optional = !a.Optional },
+				func(a *provider.Attribute) { a.Computed = !a.Computed },
+				func(a *provider.Attribute) { a.Required = !a.Required },
+				func(a *provider.Attribute) { a.ForceNew = !a.ForceNew },
+				func(a *provider.Attribute) { a.Sensitive = !a.Sensitive },
+				func(a *provider.Attribute) { a.Type = cty.Bool },
+			} {
+				changed := provider.Schema{Attributes: maps.Clone(s.Attributes)}
+				ca := a
+				change(&ca)
+				changed.Attributes[name] = ca
+				schemas = append(schemas, changed)
+			}
+			without := provider.Schema{Attributes: maps.Clone(s.Attributes)}
+			delete(without.Attributes, name)
+			schemas = append(schemas, without)
+		}
+		withID := s
+		withID.IDAttribute = provider.DefaultIDAttribute
+		schemas = append(schemas, withID)
+	}
+	matched := 0
+	for _, c := range configs {
+		want := provider.InferSchema(c)
+		for _, s := range schemas {
+			same := reflect.DeepEqual(s, want)
+			if got := inferredFrom(s, c); got != (same && isObject(c)) {
+				t.Errorf("inferredFrom(%#v, %#v) = %v, InferSchema gives %#v", s, c, got, want)
+			}
+			if same && isObject(c) {
+				matched++
+			}
+		}
+	}
+	if matched < 12 {
+		t.Errorf("inferredFrom held %d times only", matched)
 	}
 }

@@ -29,7 +29,7 @@ func (c *Change) Refine(config cty.Value) (cty.Value, error) {
 		config = applyIgnore(config, c.Before, c.IgnoreChanges)
 	}
 	schema := c.Schema
-	if c.Inferred {
+	if c.Inferred && !inferredFrom(schema, config) {
 		schema = provider.InferSchema(config)
 	}
 	var v cty.Value
@@ -47,6 +47,40 @@ func (c *Change) Refine(config cty.Value) (cty.Value, error) {
 			Message: "the configuration changed between plan and apply", Err: err}
 	}
 	return v, nil
+}
+
+// inferredFrom reports whether s is what provider.InferSchema(config)
+// gives, so that Refine, called for every operation, reuses the schema
+// inferred at plan time instead of building the same one again: the
+// configuration at apply time mostly has the type it had when planned.
+func inferredFrom(s provider.Schema, config cty.Value) bool {
+	if s.IDAttribute != "" || !isObject(config) {
+		return false
+	}
+	given := config.Type().AttributeTypes()
+	_, hasID := given[provider.DefaultIDAttribute]
+	n := len(given) // config's attributes, and the id
+	if !hasID {
+		n++
+	}
+	if len(s.Attributes) != n {
+		return false
+	}
+	for name, a := range s.Attributes {
+		want := provider.Attribute{Type: cty.String, Optional: hasID, Computed: true}
+		if name != provider.DefaultIDAttribute {
+			ty, ok := given[name]
+			if !ok {
+				return false
+			}
+			want = provider.Attribute{Type: ty, Optional: true}
+		}
+		if !a.Type.Equals(want.Type) || a.Required != want.Required || a.Optional != want.Optional ||
+			a.Computed != want.Computed || a.ForceNew != want.ForceNew || a.Sensitive != want.Sensitive {
+			return false
+		}
+	}
+	return true
 }
 
 // Applied returns the Resource a state records once the change was applied
