@@ -85,18 +85,19 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	// Validate and the planning helpers get the configuration coerced to
 	// the schema (every attribute, null when unset, converted), as
 	// Terraform hands configurations to its providers; converting it again
-	// costs them nothing.
-	coerced, err := schema.Coerce(config)
+	// costs them nothing. A create plans it in the same pass.
+	var coerced, after cty.Value
+	var err error
+	if base == cty.NilVal {
+		coerced, after, err = schema.CoercePlanned(config)
+	} else {
+		coerced, err = schema.Coerce(config)
+	}
 	if err != nil || !s.validate(ctx, prov, inst, coerced) {
 		s.invalid(inst.Addr, err)
 		return nil
 	}
 	if base == cty.NilVal {
-		after, err := schema.PlannedValue(coerced)
-		if err != nil {
-			s.invalid(inst.Addr, err)
-			return nil
-		}
 		ch.Action, ch.Before, ch.After = formation.ActionAdd, cty.NullVal(after.Type()), after
 		ch.Reason = reasonNew
 		if deletedOutside {

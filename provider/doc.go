@@ -37,9 +37,10 @@
 // block, and from then on uses the configured provider. While planning it
 // calls Validate, ReadDataSource, Read (to refresh recorded resources and
 // detect drift) and the pure Schemas and ReplaceOrderer methods; it plans
-// values with Schema.PlannedValue, Schema.PlannedUpdate and
-// Schema.RequiresReplace. While deploying it calls Create, Update and Delete,
-// each at most once at a time per resource, and many resources at once.
+// values with Schema.PlannedValue (or Schema.CoercePlanned),
+// Schema.PlannedUpdate and Schema.RequiresReplace. While deploying it calls
+// Create, Update and Delete, each at most once at a time per resource, and
+// many resources at once.
 //
 // # Idempotency
 //

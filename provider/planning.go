@@ -35,6 +35,38 @@ func (s Schema) PlannedValue(config cty.Value) (cty.Value, error) {
 	return s.PlannedUpdate(cty.NilVal, config)
 }
 
+// CoercePlanned is Coerce(config) and PlannedValue of its result, made in
+// one pass over the schema: the engine plans a create by handing the
+// coerced configuration to the provider's Validator and planning the
+// value, and each pass costs about as much as building the object. Errors
+// are Coerce's; with an error both values are cty.NilVal.
+func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err error) {
+	if !config.IsKnown() {
+		v := cty.UnknownVal(s.ImpliedType())
+		return v, v, nil
+	}
+	pvals := scratch.Get().(map[string]cty.Value)
+	replaced := false // whether pvals differs from the coerced object
+	coerced, err = s.coerce(config, func(name string, a Attribute, v cty.Value) (cty.Value, bool) {
+		pv := v
+		if a.Computed && v.IsNull() {
+			pv, replaced = cty.UnknownVal(a.Type.WithoutOptionalAttributesDeep()), true
+		}
+		pvals[name] = pv
+		return v, false
+	})
+	switch {
+	case err != nil:
+	case replaced:
+		planned = cty.ObjectVal(pvals)
+	default:
+		planned = coerced
+	}
+	clear(pvals)
+	scratch.Put(pvals)
+	return coerced, planned, err
+}
+
 // PlannedUpdate is the object an in-place Update is planned to produce: the
 // coerced configuration, where a computed attribute the configuration leaves
 // null keeps its prior value. With a null or missing prior it is

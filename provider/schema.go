@@ -17,8 +17,8 @@ const DefaultIDAttribute = "id"
 // the physical id. A Schema is a plain value; it is not modified by any
 // method, and is safe to share between goroutines once built.
 //
-// The engine plans against a Schema with Coerce, PlannedValue, PlannedUpdate
-// and RequiresReplace. A provider without a schema for a type (see Schemas)
+// The engine plans against a Schema with Coerce, PlannedValue (or
+// CoercePlanned), PlannedUpdate and RequiresReplace. A provider without a schema for a type (see Schemas)
 // gets InferSchema's: every configured attribute is kept as given, and "id"
 // is computed.
 type Schema struct {

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -268,4 +269,61 @@ func TestSchema_OptionalNestedAttributes(t *testing.T) {
 	if !got.Type().Equals(s.ImpliedType()) {
 		t.Fatalf("type %#v, want %#v", got.Type(), s.ImpliedType())
 	}
+}
+
+// CoercePlanned gives what Coerce gives and what PlannedValue gives for
+// Coerce's result: the same values and the same errors.
+func TestSchema_CoercePlanned_AsCoerceThenPlannedValue(t *testing.T) {
+	nested := provider.Schema{Attributes: map[string]provider.Attribute{
+		"id": {Type: cty.String, Computed: true},
+		"network": {Type: cty.List(cty.ObjectWithOptionalAttrs(map[string]cty.Type{
+			"uuid": cty.String, "fixed_ip_v4": cty.String,
+		}, []string{"fixed_ip_v4"})), Required: true},
+	}}
+	noComputed := provider.Schema{Attributes: map[string]provider.Attribute{"id": {Type: cty.String, Required: true}}}
+	configs := []cty.Value{
+		obj(map[string]cty.Value{"name": cty.StringVal("vpc"), "cidr": cty.StringVal("10.0.0.0/16"), "size": cty.StringVal("3")}),
+		obj(map[string]cty.Value{"name": cty.StringVal("vpc"), "cidr": cty.UnknownVal(cty.String), "region": cty.StringVal("r")}),
+		obj(map[string]cty.Value{"name": cty.StringVal("vpc"), "cidr": cty.StringVal("x"), "region": cty.NullVal(cty.String),
+			"id": cty.NullVal(cty.String), "status": cty.NullVal(cty.String), "size": cty.NullVal(cty.Number), "secret": cty.NullVal(cty.String)}),
+		obj(map[string]cty.Value{"cidr": cty.ListValEmpty(cty.String), "status": cty.StringVal("ACTIVE"), "colour": cty.StringVal("red")}),
+		obj(map[string]cty.Value{"id": cty.StringVal("set"), "name": cty.StringVal("a"), "parent": cty.StringVal("p")}),
+		obj(map[string]cty.Value{"name": cty.StringVal("a"), "parent": cty.UnknownVal(cty.String)}),
+		obj(map[string]cty.Value{"network": cty.TupleVal([]cty.Value{obj(map[string]cty.Value{"uuid": cty.StringVal("n-1")})})}),
+		obj(map[string]cty.Value{"id": cty.StringVal("i")}),
+		obj(map[string]cty.Value{"id": cty.NumberIntVal(1)}),
+		cty.EmptyObjectVal, cty.UnknownVal(cty.DynamicPseudoType), cty.UnknownVal(cty.EmptyObject),
+		cty.NullVal(cty.EmptyObject), cty.StringVal("x"), cty.NilVal,
+	}
+	schemas := []provider.Schema{vpcSchema(), nested, noComputed}
+	for _, c := range configs {
+		schemas = append(schemas, provider.InferSchema(c))
+	}
+	for _, s := range schemas {
+		for _, c := range configs {
+			coerced, planned, err := s.CoercePlanned(c)
+			wantCoerced, wantErr := s.Coerce(c)
+			wantPlanned := cty.NilVal
+			if wantErr == nil {
+				var perr error
+				if wantPlanned, perr = s.PlannedValue(wantCoerced); perr != nil {
+					t.Fatalf("PlannedValue(%#v): %v", wantCoerced, perr)
+				}
+			}
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) || !errors.Is(err, provider.ErrInvalidConfig) && wantErr != nil {
+				t.Errorf("CoercePlanned(%#v) error %v, Coerce gives %v", c, err, wantErr)
+			}
+			if !sameValue(coerced, wantCoerced) || !sameValue(planned, wantPlanned) {
+				t.Errorf("CoercePlanned(%#v) = %#v, %#v; want %#v, %#v", c, coerced, planned, wantCoerced, wantPlanned)
+			}
+		}
+	}
+}
+
+// sameValue is RawEquals, where both may be cty.NilVal.
+func sameValue(a, b cty.Value) bool {
+	if a == cty.NilVal || b == cty.NilVal {
+		return a == cty.NilVal && b == cty.NilVal
+	}
+	return a.RawEquals(b)
 }

@@ -9,8 +9,9 @@ import (
 // Validator is implemented by a provider that checks resource configurations
 // beyond what its schema says (value ranges, combinations of attributes).
 //
-// The engine calls Validate at plan time for every resource, before
-// Schema.PlannedValue, and reports an error as a template problem. Config may
+// The engine calls Validate at plan time for every resource, and uses the
+// value it plans (Schema.PlannedValue) only for a configuration Validate
+// accepts; it reports an error as a template problem. Config may
 // hold unknown values (attributes that refer to resources not yet created);
 // Validate must accept any unknown where a known value could be valid.
 // Validate has no side effects. A provider that does not implement Validator
