@@ -135,9 +135,10 @@ func loadState(tx store.Tx, stackID string) (map[string]*resourceRecord, plan.St
 	}
 	byAddr := make(map[string]*resourceRecord, len(recs))
 	st := make(plan.State, len(recs))
+	vd := plan.NewValueDecoder()
 	for _, r := range recs {
 		byAddr[r.Addr] = r
-		v, err := decodeValue(r.Value)
+		v, err := decodeValue(vd, r.Value)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -148,7 +149,7 @@ func loadState(tx store.Tx, stackID string) (map[string]*resourceRecord, plan.St
 			CreateBeforeDestroy: r.CreateBeforeDestroy, Imported: r.Imported,
 		}
 		for _, d := range r.Deposed {
-			dv, err := decodeValue(d.Value)
+			dv, err := decodeValue(vd, d.Value)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -10,6 +10,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/store"
 )
 
@@ -53,6 +54,7 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListResourcesReques
 		return ResourcePage{}, err
 	}
 	out := ResourcePage{StackResources: make([]formation.StackResource, 0, len(page)), PageInfo: info}
+	vd := plan.NewValueDecoder()
 	for _, r := range page {
 		sr := formation.StackResource{
 			PhysicalResourceID: r.ID, LogicalResourceName: r.Name, LogicalResourceType: r.Type,
@@ -61,7 +63,7 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListResourcesReques
 		if strings.HasSuffix(string(r.Status), "_FAILED") {
 			sr.StatusMessage = r.StatusMessage
 		}
-		v, err := decodeValue(r.Value)
+		v, err := decodeValue(vd, r.Value)
 		if err != nil {
 			return ResourcePage{}, err
 		}

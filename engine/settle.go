@@ -10,6 +10,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/internal/valuejson"
+	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/store"
 )
@@ -83,7 +84,7 @@ func (x *execution) settle(ctx context.Context, in intentRecord) (string, error)
 	p, err := x.provs.forResource(in.ProviderName, in.ProviderAlias, in.Addr)
 	if err == nil {
 		var config cty.Value
-		if config, err = decodeValue(in.Config); err == nil {
+		if config, err = decodeValue(plan.NewValueDecoder(), in.Config); err == nil {
 			if config == cty.NilVal {
 				config = cty.EmptyObjectVal
 			}

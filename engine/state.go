@@ -6,10 +6,10 @@ import (
 	"strconv"
 
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/internal/valuejson"
+	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/store"
 )
 
@@ -62,19 +62,17 @@ func encodeValue(v cty.Value) (json.RawMessage, error) {
 	return b, nil
 }
 
-// decodeValue is encodeValue's inverse; no bytes decode as cty.NilVal. A
-// damaged record is an error: cty panics on some malformed types (an
-// optional attribute the object lacks), and what is stored can be anything.
-func decodeValue(b []byte) (v cty.Value, err error) {
+// decodeValue is encodeValue's inverse, through vd (one decoder serves the
+// values of a whole read of records: it parses each type once); no bytes
+// decode as cty.NilVal. A damaged record is an error: what is stored can be
+// anything, and cty panics on some malformed types (an optional attribute
+// the object lacks), which vd returns as errors.
+func decodeValue(vd *plan.ValueDecoder, b []byte) (cty.Value, error) {
 	if len(b) == 0 {
 		return cty.NilVal, nil
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			v, err = cty.NilVal, formation.Errorf(formation.CodeInternal, "engine.decodeValue", "", "a stored value is damaged: %v", r)
-		}
-	}()
-	if v, err = ctyjson.Unmarshal(b, cty.DynamicPseudoType); err != nil {
+	v, err := vd.Decode(b)
+	if err != nil {
 		return cty.NilVal, formation.Wrap(formation.CodeInternal, "engine.decodeValue", "", err)
 	}
 	return v, nil

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/plan"
 )
 
 // A damaged stored value is an error, not a panic.
@@ -12,7 +13,7 @@ func TestDecodeValue_Damaged(t *testing.T) {
 		`{"value":null,"type":["object",{"a":"string"},["b"]]}`,
 		`{"value":1`,
 	} {
-		if _, err := decodeValue([]byte(raw)); !formation.HasCode(err, formation.CodeInternal) {
+		if _, err := decodeValue(plan.NewValueDecoder(), []byte(raw)); !formation.HasCode(err, formation.CodeInternal) {
 			t.Errorf("decodeValue(%s) = %v, want CodeInternal", raw, err)
 		}
 	}

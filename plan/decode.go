@@ -32,6 +32,39 @@ func Decode(data []byte) (p *Plan, err error) {
 	return p, nil
 }
 
+// ValueDecoder reads values cty's JSON encoding wrote with their type
+// (ctyjson.Marshal(v, cty.DynamicPseudoType), as a stack's records hold
+// them), building what ctyjson.Unmarshal builds, with Decode's reader:
+// cty's own decoder copies the document into a token buffer for each
+// value, and again for each part of a value written with its type. It
+// keeps every type it reads by its text, so a decoder that reads many
+// values of a few types parses each type once. A ValueDecoder is for one
+// goroutine at a time.
+type ValueDecoder struct{ d decoder }
+
+// NewValueDecoder returns a decoder with no types read yet.
+func NewValueDecoder() *ValueDecoder {
+	return &ValueDecoder{decoder{names: map[string]string{}, typeText: map[string]cty.Type{}}}
+}
+
+// Decode reads one value. A document cty cannot read is an error: cty's
+// constructors panic on some malformed types, which come back as errors.
+func (vd *ValueDecoder) Decode(data []byte) (v cty.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = cty.NilVal, fmt.Errorf("a damaged value: %v", r)
+		}
+	}()
+	r := &reader{data: data}
+	if v, err = vd.d.ctyValue(r, cty.DynamicPseudoType, nil); err == nil {
+		err = r.end()
+	}
+	if err != nil {
+		return cty.NilVal, err
+	}
+	return v, nil
+}
+
 // decoder reads one stored plan. It reads the document in place (reader)
 // and builds each distinct type and schema once: in the current form they
 // are in tables, in formatV2 they are written in place, and the decoder
@@ -205,15 +238,20 @@ func (d *decoder) typeRef(r *reader) (cty.Type, error) {
 	if err != nil {
 		return cty.NilType, err
 	}
+	return d.typeOf(text)
+}
+
+// typeOf reads a type written as cty writes types, once per text when the
+// decoder keeps types by their text.
+func (d *decoder) typeOf(text []byte) (cty.Type, error) {
 	if ty, ok := d.typeText[string(text)]; ok {
 		return ty, nil
 	}
 	ty, err := ctyjson.UnmarshalType(text)
-	if err != nil {
-		return cty.NilType, err
+	if err == nil && d.typeText != nil {
+		d.typeText[string(text)] = ty
 	}
-	d.typeText[string(text)] = ty
-	return ty, nil
+	return ty, err
 }
 
 // schemaRef reads a change's schema: its position in the table, or
@@ -714,7 +752,7 @@ func (d *decoder) dynamic(r *reader, marks *unknowns) (cty.Value, error) {
 	if value.data == nil || typ == nil {
 		return cty.NilVal, fmt.Errorf("a dynamically-typed value without its value or its type")
 	}
-	ty, err := ctyjson.UnmarshalType(typ)
+	ty, err := d.typeOf(typ)
 	if err != nil {
 		return cty.NilVal, err
 	}
