@@ -509,8 +509,9 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	if err := req.Options.validate(op); err != nil {
 		return "", err
 	}
-	// The plan's body is decoded in a read transaction: it can be large, and
-	// the write transaction below only re-checks and changes small records.
+	// The plan is read in a read transaction and decoded outside any: it
+	// can be large, and the write transaction below only re-checks and
+	// changes small records.
 	var stored *plan.Plan
 	var body planSource
 	var exec []byte
