@@ -16,18 +16,26 @@ import (
 func TestMadePlans_KeepsABoundedNumberOfChanges(t *testing.T) {
 	withChanges := func(n int) *plan.Plan { return &plan.Plan{Changes: make([]*plan.Change, n)} }
 	var m madePlans
-	m.keep("a", withChanges(maxMadeChanges/2))
-	m.keep("b", withChanges(maxMadeChanges/2))
-	m.keep("c", withChanges(1)) // evicts a, the oldest
-	m.keep("huge", withChanges(maxMadeChanges+1))
+	m.keep("s1", "a", withChanges(maxMadeChanges/2))
+	m.keep("s1", "b", withChanges(maxMadeChanges/2))
+	m.keep("s2", "c", withChanges(1)) // evicts a, the oldest
+	m.keep("s2", "huge", withChanges(maxMadeChanges+1))
 	if m.take("a") != nil || m.take("huge") != nil {
 		t.Error("kept a plan beyond the bound")
 	}
 	if m.take("b") == nil || m.take("c") == nil {
 		t.Error("lost a plan within the bound")
 	}
-	if m.take("b") != nil || m.changes != 0 || len(m.order) != 0 {
-		t.Errorf("a taken plan is still kept: %d changes, order %q", m.changes, m.order)
+	if m.take("b") != nil || m.changes != 0 || len(m.kept) != 0 {
+		t.Errorf("a taken plan is still kept: %d changes, %d plans", m.changes, len(m.kept))
+	}
+
+	// A deployment of a stack expires its plans, and only its.
+	m.keep("s1", "d", withChanges(2))
+	m.keep("s2", "e", withChanges(3))
+	m.expire("s1")
+	if m.take("d") != nil || m.take("e") == nil || m.changes != 0 {
+		t.Errorf("after s1's plans expired: %d changes kept, %d plans", m.changes, len(m.kept))
 	}
 }
 
@@ -90,6 +98,31 @@ resource "sim_item" "i" {
 
 	e, reads, _ := open()
 	apply(e, reads, newStackWithPlan(t, e, "here", body), 0)
+
+	// A deleted plan, and the plans a deployment expires, are not kept.
+	gone := newStackWithPlan(t, e, "gone", body)
+	if err := e.DeleteExecutionPlan(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	ref := gone
+	ref.Name = "expired"
+	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: ref.Name, Template: TemplateInput{TemplateBody: body}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: ref.StackRef, Template: TemplateInput{TemplateBody: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Wait(ctx, dep); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.made.kept); n != 0 {
+		t.Errorf("%d plans kept after deletion and expiry, want 0", n)
+	}
+
 	later := newStackWithPlan(t, e, "later", body)
 	if err := e.Close(); err != nil {
 		t.Fatal(err)

@@ -280,7 +280,7 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		return putJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
 	})
 	if err == nil && available {
-		e.made.keep(p.ID, made)
+		e.made.keep(p.StackID, p.ID, made)
 	}
 	return err
 }
@@ -456,7 +456,8 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 		return err
 	}
 	defer release()
-	return e.update(ctx, op, func(tx *txn) error {
+	var id string
+	err = e.update(ctx, op, func(tx *txn) error {
 		rec, p, err := loadPlan(tx, op, ref)
 		if err != nil {
 			return err
@@ -464,6 +465,7 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 		if rec.Status.InProgress() {
 			return formation.Errorf(formation.CodePlanNotDeletable, op, ref.Name, "Invalid stack status %s. The execution plan cannot be deleted.", rec.Status)
 		}
+		id = p.ID
 		if _, err := firePlan(ctx, op, p, fsm.PlanDelete); err != nil {
 			return err
 		}
@@ -474,6 +476,10 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 		}
 		return tx.Delete(store.Plans, planKey(rec.ID, p.Name))
 	})
+	if err == nil {
+		e.made.take(id) // nothing will apply it
+	}
+	return err
 }
 
 // firePlan asks the plan machine where ev leads, naming the plan in a

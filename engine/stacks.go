@@ -331,6 +331,7 @@ func (e *Engine) begin(ctx context.Context, op string, tx *txn, rec *stackRecord
 	dep.StackID, dep.StackName, dep.StartTime = rec.ID, rec.Name, now
 	rec.Status, rec.StatusMessage, rec.UpdateTime, rec.Deployment = next, "", now, dep.ID
 	rec.Serial++ // every deployment expires the plans made before it
+	e.made.expire(rec.ID)
 	if dep.Template != nil {
 		// Metadata shows the variables of the deployment (RFS allows pre- or
 		// post-deployment values while it runs).
