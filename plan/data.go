@@ -51,7 +51,9 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 			"provider %q cannot read data sources", inst.ProviderName))
 		return nil
 	}
+	w := providerCall(ctx)
 	resp, err := reader.ReadDataSource(ctx, provider.ReadDataSourceRequest{TypeName: inst.Type, Address: inst.Addr, Config: config})
+	w.done()
 	if err == nil && (!isObject(unmarked(resp.State)) || !resp.State.IsWhollyKnown()) {
 		err = formation.Errorf(formation.CodeInternal, opMake, inst.Addr, "the provider read the data source as %s, not a known object", describe(resp.State))
 	}

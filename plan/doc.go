@@ -26,8 +26,9 @@
 // # How a plan is made
 //
 // Make walks the template's instances in dependency order, each as soon as
-// what it depends on is planned (Options.Parallelism at a time; the result
-// does not depend on scheduling). For each it evaluates the configuration
+// what it depends on is planned (on one goroutine per CPU, more while
+// provider calls wait, at most Options.Parallelism; the result does not
+// depend on scheduling). For each it evaluates the configuration
 // with template.Config.Evaluate, giving every instance planned before it
 // its planned value (After): the prior object for an unchanged resource,
 // so a re-plan of an unchanged deployed stack is all NO_OPERATION, and

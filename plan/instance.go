@@ -192,7 +192,9 @@ func (s *slot) validate(ctx context.Context, prov provider.Provider, inst *templ
 	if !ok {
 		return true
 	}
+	w := providerCall(ctx)
 	err := v.Validate(ctx, provider.ValidateRequest{TypeName: inst.Type, Address: inst.Addr, Config: config})
+	w.done()
 	if err != nil {
 		s.invalid(inst.Addr, err)
 		return false
@@ -210,9 +212,11 @@ func (s *slot) invalid(addr string, err error) {
 
 // importObject reads the object an import block names.
 func (p *planner) importObject(ctx context.Context, prov provider.Provider, inst *template.Instance) (cty.Value, error) {
+	w := providerCall(ctx)
 	resp, err := prov.Read(ctx, provider.ReadRequest{
 		TypeName: inst.Type, Address: inst.Addr, ID: inst.ImportID, State: cty.NullVal(cty.DynamicPseudoType),
 	})
+	w.done()
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return cty.NilVal, ctx.Err()

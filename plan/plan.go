@@ -87,7 +87,9 @@ type Options struct {
 	Destroy bool
 	// Parallelism bounds how many instances are planned, and how many
 	// recorded resources a refresh reads, at once; zero means 10. The plan
-	// does not depend on it.
+	// does not depend on it. Instances are planned on one goroutine per
+	// CPU, and on more, up to Parallelism, while provider calls (Validate,
+	// data-source and import reads) are seen waiting.
 	Parallelism int
 }
 

@@ -3,7 +3,6 @@ package plan
 import (
 	"context"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/formation-engine/formation"
@@ -72,25 +71,21 @@ func (p *planner) walk(ctx context.Context) ([]*Change, error) {
 		}
 	}
 	var done atomic.Int32
-	var wg sync.WaitGroup
-	for range min(p.opts.Parallelism, n) {
-		wg.Go(func() {
-			for i := range ready {
-				if ctx.Err() == nil {
-					p.planInstance(ctx, insts[i], &slots[i])
-				}
-				for _, j := range dependents[i] {
-					if pending[j].Add(-1) == 0 {
-						ready <- j
-					}
-				}
-				if done.Add(1) == int32(n) {
-					close(ready)
+	runWorkers(ctx, min(p.opts.Parallelism, n), func(ctx context.Context) {
+		for i := range ready {
+			if ctx.Err() == nil {
+				p.planInstance(ctx, insts[i], &slots[i])
+			}
+			for _, j := range dependents[i] {
+				if pending[j].Add(-1) == 0 {
+					ready <- j
 				}
 			}
-		})
-	}
-	wg.Wait()
+			if done.Add(1) == int32(n) {
+				close(ready)
+			}
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
