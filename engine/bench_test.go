@@ -134,13 +134,23 @@ func BenchmarkApply_Layered10x1000(b *testing.B) {
 	}
 }
 
+// latencySim is the simulator of (c): every operation takes 20 ms.
+var latencySim = sim.Config{Seed: 1, Latency: []sim.LatencyRule{{Duration: 20 * time.Millisecond}}}
+
 // (c) 1,000 instances in 10 dependent layers, 20 ms per operation,
 // parallelism 100: the critical path is 10 × 20 ms; target: within 15 %.
+//
+// The (c) benchmarks measure a warm process, as an embedding service runs:
+// each first deploys once untimed. A process's first deployment also pays
+// one-time costs — code paged in, lazily built tables in hcl and cty, the
+// heap grown from nothing — 10–15 ms here, which say nothing of the
+// engine's overhead per deployment.
 func BenchmarkApply_Latency20ms(b *testing.B) {
 	body := layeredTemplate(10, 100)
+	newBenchEnv(b, latencySim, 100).deploy(b, "warm-up", body)
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		env := newBenchEnv(b, sim.Config{Seed: 1, Latency: []sim.LatencyRule{{Duration: 20 * time.Millisecond}}}, 100)
+		env := newBenchEnv(b, latencySim, 100)
 		b.StartTimer()
 		env.deploy(b, fmt.Sprintf("s%d", i), body)
 	}
@@ -152,13 +162,7 @@ func BenchmarkApply_Latency20ms(b *testing.B) {
 // the simulator alone cost on this machine.
 func BenchmarkApply_Latency20msFloor(b *testing.B) {
 	ctx := context.Background()
-	for b.Loop() {
-		b.StopTimer()
-		p, err := sim.New(sim.Config{Seed: 1, Latency: []sim.LatencyRule{{Duration: 20 * time.Millisecond}}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
+	floorRun := func(p *sim.Provider) {
 		var wg sync.WaitGroup
 		for chain := range 100 {
 			wg.Go(func() {
@@ -180,6 +184,20 @@ func BenchmarkApply_Latency20msFloor(b *testing.B) {
 		}
 		wg.Wait()
 	}
+	newSim := func() *sim.Provider {
+		p, err := sim.New(latencySim)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	floorRun(newSim())
+	for b.Loop() {
+		b.StopTimer()
+		p := newSim()
+		b.StartTimer()
+		floorRun(p)
+	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/200, "x-critical-path")
 }
 
@@ -188,9 +206,10 @@ func BenchmarkApply_Latency20msFloor(b *testing.B) {
 func BenchmarkApply_Latency20msPlanned(b *testing.B) {
 	body := layeredTemplate(10, 100)
 	ctx := context.Background()
+	newBenchEnv(b, latencySim, 100).deploy(b, "warm-up", body)
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		env := newBenchEnv(b, sim.Config{Seed: 1, Latency: []sim.LatencyRule{{Duration: 20 * time.Millisecond}}}, 100)
+		env := newBenchEnv(b, latencySim, 100)
 		if _, err := env.e.CreateStack(ctx, engine.CreateStackRequest{Name: "s"}); err != nil {
 			b.Fatal(err)
 		}
