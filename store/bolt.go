@@ -277,11 +277,11 @@ func (t *boltTx) Put(b Bucket, key, value []byte) error {
 	if err != nil {
 		return err
 	}
-	// bbolt copies the key but keeps value until commit; copy both in one
-	// allocation. The copy is non-nil, so an empty value reads back as
-	// empty, not missing.
-	k, v := joinKV(key, value)
-	return boltErr(op, b, bk.Put(k, v))
+	// bbolt copies the key but keeps value until commit, and the caller
+	// may reuse it: copy the value. The copy is non-nil, so an empty value
+	// reads back as empty, not missing.
+	v := append(make([]byte, 0, len(value)), value...)
+	return boltErr(op, b, bk.Put(key, v))
 }
 
 func (t *boltTx) Delete(b Bucket, key []byte) error {
