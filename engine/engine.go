@@ -134,6 +134,8 @@ type txn struct {
 
 	followers *followers
 	buried    map[string][]formation.Event // by stack id: the last events of stacks purged, for their followers
+
+	key, val []byte // scratch for appendEvents: the store copies what it is given
 }
 
 // update runs fn in a store transaction, naming the operation on store

@@ -23,7 +23,11 @@ const eventCodecVersion = 1
 var errBadEvent = errors.New("stored event is malformed")
 
 func encodeEvent(ev *formation.Event) []byte {
-	b := make([]byte, 0, 64+len(ev.EventMessage)+len(ev.ResourceIDValue))
+	return appendEvent(make([]byte, 0, 64+len(ev.EventMessage)+len(ev.ResourceIDValue)), ev)
+}
+
+// appendEvent appends encodeEvent(ev) to b.
+func appendEvent(b []byte, ev *formation.Event) []byte {
 	b = append(b, eventCodecVersion)
 	for _, s := range []string{string(ev.EventType), ev.ResourceType, ev.ResourceName} {
 		b = binary.AppendUvarint(b, uint64(len(s)))

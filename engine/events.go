@@ -34,18 +34,24 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 			tx.lastSeq = map[string]uint64{}
 		}
 	}
+	// The store copies keys and values, so one transaction's puts share
+	// two buffers: a group commit appends thousands of events.
 	for _, ev := range evs {
 		seq++
 		ev.Sequence = seq
-		if err := tx.Put(store.Events, eventKey(stackID, seq), encodeEvent(ev)); err != nil {
+		tx.val = appendEvent(tx.val[:0], ev)
+		tx.key = appendEventKey(tx.key[:0], stackID, seq)
+		if err := tx.Put(store.Events, tx.key, tx.val); err != nil {
 			return err
 		}
 		if ev.DeploymentID != "" {
-			if err := tx.Put(store.EventIndex, deploymentIndexKey(stackID, ev.DeploymentID, seq), []byte{}); err != nil {
+			tx.key = appendIndexKey(tx.key[:0], stackID, "d", ev.DeploymentID, seq)
+			if err := tx.Put(store.EventIndex, tx.key, []byte{}); err != nil {
 				return err
 			}
 		}
-		if err := tx.Put(store.EventIndex, typeIndexKey(stackID, ev.EventType, seq), []byte{}); err != nil {
+		tx.key = appendIndexKey(tx.key[:0], stackID, "t", string(ev.EventType), seq)
+		if err := tx.Put(store.EventIndex, tx.key, []byte{}); err != nil {
 			return err
 		}
 	}

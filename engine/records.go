@@ -81,7 +81,13 @@ func childKey(stackID, rest string) []byte { return []byte(stackID + "/" + rest)
 
 // eventKey orders a stack's events by sequence: id/ + 8-byte big-endian seq.
 func eventKey(stackID string, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(childPrefix(stackID), seq)
+	return appendEventKey(make([]byte, 0, len(stackID)+9), stackID, seq)
+}
+
+// appendEventKey appends eventKey(stackID, seq) to b.
+func appendEventKey(b []byte, stackID string, seq uint64) []byte {
+	b = append(append(b, stackID...), '/')
+	return binary.BigEndian.AppendUint64(b, seq)
 }
 
 // The EventIndex bucket holds two indexes of a stack's events, each ordered
@@ -95,12 +101,14 @@ func typeIndexPrefix(stackID string, t formation.EventType) []byte {
 	return childKey(stackID, "t/"+string(t)+"/")
 }
 
-func deploymentIndexKey(stackID, deploymentID string, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(deploymentIndexPrefix(stackID, deploymentID), seq)
-}
-
-func typeIndexKey(stackID string, t formation.EventType, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(typeIndexPrefix(stackID, t), seq)
+// appendIndexKey appends to b the key of event seq in one of a stack's
+// event indexes: index is "d" (by deployment) or "t" (by type), name the
+// deployment id or the type.
+func appendIndexKey(b []byte, stackID, index, name string, seq uint64) []byte {
+	b = append(append(b, stackID...), '/')
+	b = append(append(b, index...), '/')
+	b = append(append(b, name...), '/')
+	return binary.BigEndian.AppendUint64(b, seq)
 }
 
 // getJSON decodes the record at key into v, reporting whether it exists.
