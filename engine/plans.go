@@ -243,6 +243,12 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			planErr = made.WriteText(&text)
 		}
 	}
+	// The plan is kept before the commit makes it AVAILABLE: whoever the
+	// commit wakes — an apply, a delete, a deployment expiring it — must
+	// find it kept, or a delete or expiry could come before it is kept.
+	if planErr == nil {
+		e.made.keep(p.StackID, p.ID, made)
+	}
 	available := false
 	err = e.commit(ctx, "engine.CreateExecutionPlan", func(tx *txn) error {
 		available = false
@@ -279,8 +285,8 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		available = planErr == nil
 		return putJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
 	})
-	if err == nil && available {
-		e.made.keep(p.StackID, p.ID, made)
+	if err != nil || !available {
+		e.made.take(p.ID) // not applicable: deleted meanwhile, or not stored
 	}
 	return err
 }
