@@ -24,11 +24,10 @@ type workers struct {
 	work  func(ctx context.Context)
 	start time.Time
 
-	mu       sync.Mutex
-	all      []*worker
-	live     int
-	finished bool          // every worker has returned: no more are added
-	done     chan struct{} // closed when finished is set
+	mu   sync.Mutex
+	all  []*worker
+	live int
+	done chan struct{} // closed when every worker has returned: no more are added
 }
 
 // worker is one goroutine of the pool.
@@ -76,8 +75,10 @@ func runWorkers(ctx context.Context, limit int, work func(ctx context.Context)) 
 func (ws *workers) spawn(ctx context.Context) {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	if ws.finished {
+	select {
+	case <-ws.done:
 		return
+	default:
 	}
 	w := &worker{pool: ws}
 	ws.all = append(ws.all, w)
@@ -87,7 +88,6 @@ func (ws *workers) spawn(ctx context.Context) {
 		ws.mu.Lock()
 		defer ws.mu.Unlock()
 		if ws.live--; ws.live == 0 {
-			ws.finished = true
 			close(ws.done)
 		}
 	}()
