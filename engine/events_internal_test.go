@@ -278,7 +278,13 @@ func TestFollow_HistoryThenLiveAndResume(t *testing.T) {
 	}
 }
 
+// In a synctest bubble, a stream that never delivers what the test waits
+// for fails at once as a deadlock instead of hanging until the test timeout.
 func TestFollow_DeploymentEndsStream(t *testing.T) {
+	synctest.Test(t, testFollowDeploymentEndsStream)
+}
+
+func testFollowDeploymentEndsStream(t *testing.T) {
 	e := eventFixture(t)
 	const running = "44444444-4444-4444-8444-444444444444"
 	seedDeployment(t, e, "s", running, false)
