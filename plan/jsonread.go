@@ -204,7 +204,10 @@ func (r *reader) number() ([]byte, error) {
 	if i < len(r.data) && r.data[i] == '-' {
 		i++
 	}
-	ok := digits()
+	intStart := i
+	// The integer part is 0 or starts with 1-9: JSON (and so cty and
+	// encoding/json) refuses leading zeros such as 01.
+	ok := digits() && (r.data[intStart] != '0' || i == intStart+1)
 	if ok && i < len(r.data) && r.data[i] == '.' {
 		i++
 		ok = digits()

@@ -86,6 +86,9 @@ func FuzzValueDecoder(f *testing.F) {
 	f.Add([]byte(`{"value":{"a":1},"type":["object",{"a":"number"},["b"]]}`))
 	f.Add([]byte(`{"type":"string","value":"x"}`))
 	f.Add([]byte(`{"value":[1,"2"],"type":["list","number"]}`))
+	f.Add([]byte(`{"value":01,"type":"number"}`)) // leading zeros: JSON refuses them
+	f.Add([]byte(`{"value":-00.5,"type":"number"}`))
+	f.Add([]byte(`{"value":[0,-0,0.0,0e1],"type":["list","number"]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		want, wantErr := unmarshalSafely(data)
 		got, err := plan.NewValueDecoder().Decode(data)
