@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"strings"
 	"testing/fstest"
 
 	"github.com/zclconf/go-cty/cty"
@@ -40,7 +39,10 @@ type templateSource struct {
 	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
 }
 
-// sourceOf reads a TemplateInput into a storable source.
+// sourceOf reads a TemplateInput into a storable source. A file set is
+// copied whole, so that parsing the copy (template.ParseFS) decides what
+// belongs to the template, and refuses what does not (.tfvars files), as
+// parsing the caller's file set would.
 func sourceOf(op string, in TemplateInput) (*templateSource, error) {
 	src := &templateSource{Body: in.TemplateBody, VarsBody: in.VarsBody, VarsStructure: slices.Clone(in.VarsStructure)}
 	if in.Files == nil {
@@ -48,7 +50,7 @@ func sourceOf(op string, in TemplateInput) (*templateSource, error) {
 	}
 	src.Files = map[string]string{}
 	err := fs.WalkDir(in.Files, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")) {
+		if err != nil || d.IsDir() {
 			return err
 		}
 		b, err := fs.ReadFile(in.Files, path)
