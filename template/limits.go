@@ -1,6 +1,14 @@
 package template
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
 
 // Limits bounds what a template may ask for. DefaultLimits returns the
 // values RFS enforces; a field that is zero or negative lifts that limit
@@ -13,6 +21,39 @@ type Limits struct {
 	MaxVarsStructure int   // items of Input.VarsStructure (RFS: 100)
 	MaxFiles         int   // files in a file set given to ParseFS (RFS zip: 100)
 	MaxFileSetBytes  int64 // total bytes of a file set given to ParseFS (RFS zip: 1 MiB)
+	// ForbiddenResourceTypes are managed resource types a template may not
+	// declare; a name ending in "*" forbids every type it prefixes (RFS:
+	// huaweicloud_compute_keypair, huaweicloud_vod_*, …). nil forbids none.
+	ForbiddenResourceTypes []string
+}
+
+// rfsForbiddenResourceTypes are the huaweicloud resource types RFS refuses
+// in a template, as its "template constraints and limitations" page lists
+// them (support.huaweicloud.com/tr-aos/rf_05_0028.html; spec §4).
+var rfsForbiddenResourceTypes = []string{
+	"huaweicloud_vod_watermark_template",
+	"huaweicloud_compute_keypair",
+	"huaweicloud_identity_access_key",
+	"huaweicloud_images_image_v2",
+	"huaweicloud_kps_keypair",
+	"huaweicloud_obs_bucket_object",
+	"huaweicloud_iotda_batchtask",
+	"huaweicloud_cce_chart",
+	"huaweicloud_iotda_batchtask_file",
+	"huaweicloud_cse_microservice",
+	"huaweicloud_cdm_*",
+	"huaweicloud_iec_*",
+	"huaweicloud_meeting_*",
+	"huaweicloud_vod_*",
+	"huaweicloud_ges_*",
+	"huaweicloud_ucs_*",
+	"huaweicloud_cloudtable_*",
+	"huaweicloud_bcs_*",
+	"huaweicloud_dis_*",
+	"huaweicloud_sdrs_*",
+	"huaweicloud_codearts_deploy_*",
+	"huaweicloud_asm_*",
+	"huaweicloud_cph_*",
 }
 
 // DefaultLimits returns the limits RFS enforces (spec §1.1 and §4).
@@ -25,6 +66,8 @@ func DefaultLimits() Limits {
 		MaxVarsStructure: 100,
 		MaxFiles:         100,
 		MaxFileSetBytes:  1 << 20,
+
+		ForbiddenResourceTypes: slices.Clone(rfsForbiddenResourceTypes),
 	}
 }
 
@@ -48,3 +91,30 @@ func (o Options) limits() Limits {
 
 // exceeds reports whether n is over the limit max, where max ≤ 0 is no limit.
 func exceeds[T int | int64](n, max T) bool { return max > 0 && n > max }
+
+// forbids reports whether the limits forbid the managed resource type typ.
+func (l Limits) forbids(typ string) bool {
+	return slices.ContainsFunc(l.ForbiddenResourceTypes, func(f string) bool {
+		if prefix, ok := strings.CutSuffix(f, "*"); ok {
+			return strings.HasPrefix(typ, prefix)
+		}
+		return typ == f
+	})
+}
+
+// forbiddenResources reports the module's managed resources whose type the
+// limits forbid, in address order.
+func (m *module) forbiddenResources(l Limits) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, n := range m.resources {
+		if n.kind == kindResource && l.forbids(n.res.typ) {
+			diags = append(diags, errorDiag("Forbidden resource type",
+				fmt.Sprintf("RFS does not allow resources of type %s in a template (%s).", n.res.typ, n.addr), rangePtr(n.rng)))
+		}
+	}
+	sort.Slice(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		return a.Filename < b.Filename || a.Filename == b.Filename && a.Start.Byte < b.Start.Byte
+	})
+	return diags
+}

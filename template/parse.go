@@ -163,6 +163,7 @@ func load(op string, opts Options, srcs []source) (*Template, error) {
 		}
 		diags = append(diags, dec.diags...)
 		t.m = dec.m
+		diags = append(diags, t.m.forbiddenResources(t.limits)...)
 		if !diags.HasErrors() {
 			a := newAnalyzer(t.m, t.funcs)
 			a.run()
