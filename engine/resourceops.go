@@ -207,7 +207,32 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 		x.fail(n, err, elapsed, idKey)
 		return err
 	}
-	return x.succeed(n, res, elapsed, idKey, objID)
+	if err := x.succeed(n, res, elapsed, idKey, objID); err != nil {
+		return err
+	}
+	if err := x.postconditions(n, res.value); err != nil {
+		// The object exists and is recorded, as Terraform keeps it in
+		// state; the deployment fails on the broken guarantee.
+		x.fail(n, err, elapsed, idKey)
+		return err
+	}
+	return nil
+}
+
+// postconditions checks the postconditions of what n created, updated or
+// read against the object the provider returned.
+func (x *execution) postconditions(n *node, value cty.Value) error {
+	if x.cfg == nil || n.op == opDelete {
+		return nil
+	}
+	inst := x.cfg.Instance(n.change.Addr)
+	if inst == nil {
+		return nil
+	}
+	if diags := x.cfg.Postconditions(inst, x.applied, value); diags.HasErrors() {
+		return formation.Wrap(formation.CodeInvalidTemplate, "engine.apply", n.change.Addr, diags)
+	}
+	return nil
 }
 
 // eventType is the event type of n's start (0), completion (1) or failure

@@ -145,6 +145,12 @@ func (p *planner) planInstance(ctx context.Context, inst *template.Instance, s *
 	if s.change == nil {
 		return // failed: dependents see it as unknown
 	}
+	// Postconditions see the planned object: what they read of it that
+	// is known only after apply, the executor checks then.
+	if diags := p.cfg.Postconditions(inst, p.vals, s.change.After); diags.HasErrors() {
+		s.diags, s.change = errorsOnly(diags), nil
+		return
+	}
 	p.mu.Lock()
 	p.planned[inst.Addr] = s.change
 	p.mu.Unlock()

@@ -317,7 +317,9 @@ func (d *decoder) output(b *hcl.Block) {
 		d.unsupported(attr.NameRange, "Ephemeral outputs are not supported", "Formation does not support ephemeral values.")
 	}
 	for _, pb := range content.Blocks {
-		d.unsupported(pb.DefRange, "Preconditions are not supported yet", "Formation does not evaluate precondition blocks yet; remove it.")
+		if c := d.condition(pb); c != nil {
+			o.pre = append(o.pre, c)
+		}
 	}
 	if d.duplicate(d.m.outputs[name], b.DefRange, "output", name) {
 		return

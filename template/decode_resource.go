@@ -1,7 +1,6 @@
 package template
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/formation-engine/formation"
@@ -146,8 +145,14 @@ func (d *decoder) lifecycle(b *hcl.Block, r *resource) {
 	content, diags := b.Body.Content(lifecycleSchema)
 	d.add(diags)
 	for _, blk := range content.Blocks {
-		d.unsupported(blk.DefRange, fmt.Sprintf("%s blocks are not supported yet", blk.Type),
-			"Formation does not evaluate custom conditions yet; remove the %s block.", blk.Type)
+		c := d.condition(blk)
+		switch {
+		case c == nil:
+		case blk.Type == "precondition":
+			r.pre = append(r.pre, c)
+		default:
+			r.post = append(r.post, c)
+		}
 	}
 	if r.mode == formation.ModeData {
 		for _, name := range sortedAttrNames(content.Attributes) {

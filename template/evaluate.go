@@ -81,6 +81,9 @@ func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnos
 	diags := ev.variables(ectx.Variables, &r.cfg, inst, inst.keys, true)
 	v, d := r.body.eval(ectx, lz)
 	diags = append(diags, d...)
+	if len(r.pre) > 0 {
+		diags = append(diags, checkConditions(r.pre, ectx, lz, resourcePrecondition, hcl.DiagError)...)
+	}
 	if len(diags) > 0 {
 		lz.build() // diagnostics keep the context: it gets every variable
 		attachFiles(diags, c.t.files)

@@ -369,8 +369,13 @@ func (c *Config) resolveKeys(e *expansion, st *evaluator) hcl.Diagnostics {
 				tu := r.cfg.targets[i]
 				var ks []string
 				for _, rf := range tu.keyed {
-					k, ok, d := c.refKey(rf, inst, kctx)
-					diags = append(diags, d...)
+					// A key that names no instance, or no valid key, is
+					// not an error here: the expression may never read it
+					// (try, the branch of a conditional not taken), and
+					// evaluating it reports the error where it is read, as
+					// Terraform does. The reference then sees the whole
+					// block.
+					k, ok, _ := c.refKey(rf, inst, kctx)
 					if !ok {
 						ks = nil
 						break

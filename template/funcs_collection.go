@@ -294,3 +294,76 @@ var coalesceFunc = function.New(&function.Spec{
 		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
 	},
 })
+
+// lookupFunc is Terraform's lookup: lookup(map, key) or lookup(map, key,
+// default). go-cty's requires the default and refuses a null one; Terraform
+// takes two or three arguments, a null default included, and without one
+// a missing key is an error.
+var lookupFunc = function.New(&function.Spec{
+	Description: "Reads the element of a map or the attribute of an object under key, or default when it has none.",
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true, AllowUnknown: true},
+		{Name: "key", Type: cty.String, AllowMarked: true, AllowUnknown: true},
+	},
+	VarParam: &function.Parameter{
+		Name: "default", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true,
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if len(args) > 3 {
+			return cty.NilType, fmt.Errorf("lookup() takes two or three arguments, got %d", len(args))
+		}
+		ty := args[0].Type()
+		switch {
+		case ty.IsObjectType():
+			if !args[1].IsKnown() {
+				return cty.DynamicPseudoType, nil
+			}
+			key, _ := args[1].Unmark()
+			switch {
+			case ty.HasAttribute(key.AsString()):
+				return ty.AttributeType(key.AsString()), nil
+			case len(args) == 3:
+				return args[2].Type(), nil
+			}
+			return cty.DynamicPseudoType, function.NewArgErrorf(0, "the given object has no attribute %q", key.AsString())
+		case ty.IsMapType():
+			if len(args) == 3 {
+				if _, err := convert.Convert(args[2], ty.ElementType()); err != nil {
+					return cty.NilType, function.NewArgErrorf(2, "the default value must have the same type as the map elements")
+				}
+			}
+			return ty.ElementType(), nil
+		case ty == cty.DynamicPseudoType:
+			return cty.DynamicPseudoType, nil
+		}
+		return cty.NilType, function.NewArgErrorf(0, "lookup() requires a map as the first argument")
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		coll, collMarks := args[0].Unmark()
+		key, keyMarks := args[1].Unmark()
+		marks := []cty.ValueMarks{collMarks, keyMarks}
+		if !coll.IsKnown() || !key.IsKnown() {
+			return cty.UnknownVal(retType).WithMarks(marks...), nil
+		}
+		k := key.AsString()
+		switch {
+		case coll.Type().IsObjectType():
+			if coll.Type().HasAttribute(k) {
+				return coll.GetAttr(k).WithMarks(marks...), nil
+			}
+		case coll.HasIndex(cty.StringVal(k)) == cty.True:
+			return coll.Index(cty.StringVal(k)).WithMarks(marks...), nil
+		}
+		if len(args) < 3 {
+			if len(keyMarks) > 0 {
+				k = "(sensitive value)"
+			}
+			return cty.DynamicVal, fmt.Errorf("lookup failed to find key %s", k)
+		}
+		def, err := convert.Convert(args[2], retType)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return def.WithMarks(marks...), nil
+	},
+})

@@ -90,7 +90,7 @@ func functions(now func() time.Time) map[string]function.Function {
 		"index":           indexFunc,
 		"keys":            stdlib.KeysFunc,
 		"length":          lengthFunc,
-		"lookup":          stdlib.LookupFunc,
+		"lookup":          lookupFunc,
 		"matchkeys":       matchKeysFunc,
 		"merge":           stdlib.MergeFunc,
 		"one":             oneFunc,

@@ -86,7 +86,8 @@ type output struct {
 	description string
 	sensitive   bool
 	dependsOn   []hcl.Traversal
-	scope       scope
+	pre         []*condition
+	scope       scope // references of the value and the preconditions
 	extra       []*ref
 }
 
@@ -109,9 +110,14 @@ type resource struct {
 	lifecycle      lifecycle
 	body           *bodyShape
 
-	meta  scope  // references of count and for_each
-	cfg   scope  // references of the configuration body
-	extra []*ref // depends_on: graph only
+	meta scope // references of count and for_each
+	cfg  scope // references of the configuration body and the preconditions
+	pre  []*condition
+	post []*condition
+	// postScope holds the references of the postconditions, which may
+	// also read self.
+	postScope scope
+	extra     []*ref // depends_on: graph only
 
 	// patch lists the attribute names other blocks read from this block's
 	// instances; Evaluate adds the missing ones, unknown, to objects that

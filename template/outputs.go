@@ -34,6 +34,7 @@ func (c *Config) Outputs(values Values) ([]Output, hcl.Diagnostics) {
 		o := n.output
 		ectx, d := ev.context(&o.scope, nil, nil)
 		diags = append(diags, d...)
+		diags = append(diags, checkConditions(o.pre, ectx, nil, outputPrecondition, hcl.DiagError)...)
 		v, d := o.expr.Value(ectx)
 		diags = append(diags, d...)
 		out = append(out, Output{

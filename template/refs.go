@@ -32,6 +32,15 @@ type rules struct {
 	onlyVars    bool // variable validations
 	noResources bool // import ids
 	graphOnly   bool // depends_on, import targets: the value is never read
+	self        bool // postconditions: self is the instance's own object
+}
+
+// conditions analyses the expressions of custom conditions.
+func (a *analyzer) conditions(sc *scope, conds []*condition, rl rules) {
+	for _, c := range conds {
+		a.expr(sc, c.cond, rl, nil)
+		a.expr(sc, c.message, rl, nil)
+	}
 }
 
 func newAnalyzer(m *module, funcs map[string]function.Function) *analyzer {
@@ -76,6 +85,7 @@ func (a *analyzer) run() {
 			a.expr(&n.local.scope, n.local.expr, rules{what: "a local value"}, nil)
 		case kindOutput:
 			a.expr(&n.output.scope, n.output.expr, rules{what: "an output"}, nil)
+			a.conditions(&n.output.scope, n.output.pre, rules{what: "an output precondition"})
 			n.output.extra = a.dependsOn(n.output.dependsOn)
 		case kindProvider:
 			a.shape(&n.provider.scope, n.provider.body, rules{what: "a provider configuration"}, nil)
@@ -115,6 +125,10 @@ func (a *analyzer) resource(n *node) {
 	}
 	body := rules{what: "this block", count: r.count != nil, each: r.forEach != nil}
 	a.shape(&r.cfg, r.body, body, nil)
+	a.conditions(&r.cfg, r.pre, body)
+	post := body
+	post.self = true
+	a.conditions(&r.postScope, r.post, post)
 	r.extra = a.dependsOn(r.dependsOn)
 	for _, t := range r.lifecycle.triggers {
 		var sc scope
@@ -438,7 +452,10 @@ func (a *analyzer) resolve(t hcl.Traversal, rl rules, wi *walkInfo) *ref {
 			return nil
 		}
 	case "self":
-		a.errorf(rng, `Invalid "self" reference`, `The "self" object is available only in provisioner and connection blocks, which RFS does not allow.`)
+		if rl.self {
+			return r
+		}
+		a.errorf(rng, `Invalid "self" reference`, `The "self" object is available only in postcondition blocks (and in provisioner and connection blocks, which RFS does not allow).`)
 		return nil
 	case "module":
 		a.diags = append(a.diags, unsupportedDiag("Modules are not supported yet",
@@ -617,6 +634,7 @@ func (a *analyzer) link(n *node) {
 	case kindResource, kindData:
 		addScope(&n.res.meta)
 		addScope(&n.res.cfg)
+		addScope(&n.res.postScope)
 		for _, r := range n.res.extra {
 			add(r.target)
 		}
