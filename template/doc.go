@@ -53,8 +53,11 @@
 // refuses them), provider (configuration and alias), variable (type
 // constraints with optional attributes, default, description, sensitive,
 // nullable, validation), locals, resource and data (count, for_each,
-// depends_on, provider, lifecycle), output, and import. Modules, moved,
-// removed and check blocks, and custom conditions, are refused with
+// depends_on, provider, lifecycle), output, and import. Custom
+// conditions are evaluated as Terraform does: preconditions with the
+// configuration (Evaluate, Outputs), postconditions against the planned
+// and the applied object (Postconditions); a condition not yet known waits
+// for apply. Modules, moved, removed and check blocks are refused with
 // CodeUnsupported until Formation supports them; provisioner blocks are
 // refused as RFS refuses them.
 //
