@@ -129,7 +129,7 @@ func crashChild(db, action string) error {
 		return err
 	}
 	fmt.Println("CHECKED")
-	var dep string
+	var dep engine.DeploymentRef
 	switch {
 	case action == "settle":
 		return nil
@@ -141,9 +141,9 @@ func crashChild(db, action string) error {
 		// A reviewed plan, applied: killed during the apply, the recovery
 		// plans again against what was recorded.
 		name := fmt.Sprintf("p%d", time.Now().UnixNano())
-		pref := engine.PlanRef{StackRef: ref, Name: name}
-		if _, err = e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref, Name: name,
-			Template: engine.TemplateInput{TemplateBody: crashTemplates[strings.TrimPrefix(action, "plan:")]}}); err != nil {
+		pref := engine.PlanRef{StackRef: ref, PlanName: name}
+		if _, err = e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref, PlanName: name,
+			TemplateInput: engine.TemplateInput{TemplateBody: crashTemplates[strings.TrimPrefix(action, "plan:")]}}); err != nil {
 			return err
 		}
 		if _, err = e.WaitExecutionPlan(ctx, pref); err != nil {
@@ -155,19 +155,19 @@ func crashChild(db, action string) error {
 	case !exists:
 		var res engine.CreateStackResult
 		res, err = e.CreateStack(ctx, engine.CreateStackRequest{Name: "crash", EnableAutoRollback: true,
-			Template: engine.TemplateInput{TemplateBody: crashTemplates[action]}})
-		dep = res.DeploymentID
+			TemplateInput: engine.TemplateInput{TemplateBody: crashTemplates[action]}})
+		dep = res.DeploymentRef
 	default:
-		dep, err = e.DeployStack(ctx, engine.DeployStackRequest{StackRef: ref, Template: engine.TemplateInput{TemplateBody: crashTemplates[action]}})
+		dep, err = e.DeployStack(ctx, engine.DeployStackRequest{StackRef: ref, TemplateInput: engine.TemplateInput{TemplateBody: crashTemplates[action]}})
 	}
 	if err != nil {
 		return err
 	}
-	ch, err := e.Follow(ctx, ref, engine.FollowOptions{DeploymentID: dep})
+	stream, err := e.Follow(ctx, engine.FollowRequest{StackRef: ref, DeploymentID: dep.DeploymentID})
 	if err != nil {
 		return err
 	}
-	for ev := range ch {
+	for ev := range stream.Events {
 		fmt.Println("EV", ev.Sequence)
 	}
 	_, err = e.Wait(ctx, dep)
@@ -283,7 +283,7 @@ func checkCrashInvariants(e *engine.Engine, p *sim.Provider) error {
 	if !s.Status.Terminal() {
 		return fmt.Errorf("stack is %s after recovery", s.Status)
 	}
-	page, err := e.ListStackResources(ctx, engine.ListResourcesRequest{StackRef: ref})
+	page, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref})
 	if err != nil {
 		return err
 	}
@@ -316,7 +316,7 @@ func checkCrashInvariants(e *engine.Engine, p *sim.Provider) error {
 		}
 	}
 	var seqs []uint64
-	req := engine.ListEventsRequest{StackRef: ref}
+	req := engine.ListStackEventsRequest{StackRef: ref}
 	for {
 		ev, err := e.ListStackEvents(ctx, req)
 		if err != nil {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
-	"github.com/formation-engine/formation/fsm"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
@@ -70,11 +69,11 @@ func simEngine(t testing.TB, sc sim.Config, cfg engine.Config) (*engine.Engine, 
 	return e, p, st
 }
 
-func wait(t testing.TB, e *engine.Engine, dep string) engine.Result {
+func wait(t testing.TB, e *engine.Engine, dep engine.DeploymentRef) engine.Result {
 	t.Helper()
 	res, err := e.Wait(context.Background(), dep)
 	if err != nil {
-		t.Fatalf("Wait(%s): %v", dep, err)
+		t.Fatalf("Wait(%s): %v", dep.DeploymentID, err)
 	}
 	return res
 }
@@ -82,8 +81,8 @@ func wait(t testing.TB, e *engine.Engine, dep string) engine.Result {
 func deploy(t testing.TB, e *engine.Engine, stack, body string, vars ...formation.VarsStructure) engine.Result {
 	t.Helper()
 	dep, err := e.DeployStack(context.Background(), engine.DeployStackRequest{
-		StackRef: engine.StackRef{Name: stack},
-		Template: engine.TemplateInput{TemplateBody: body, VarsStructure: vars},
+		StackRef:      engine.StackRef{Name: stack},
+		TemplateInput: engine.TemplateInput{TemplateBody: body, VarsStructure: vars},
 	})
 	if err != nil {
 		t.Fatalf("DeployStack: %v", err)
@@ -103,16 +102,16 @@ func worldAddrs(p *sim.Provider) []string {
 
 func resources(t testing.TB, e *engine.Engine, stack string) []formation.StackResource {
 	t.Helper()
-	page, err := e.ListStackResources(context.Background(), engine.ListResourcesRequest{StackRef: engine.StackRef{Name: stack}})
+	page, err := e.ListStackResources(context.Background(), engine.ListStackResourcesRequest{StackRef: engine.StackRef{Name: stack}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return page.StackResources
 }
 
-func events(t testing.TB, e *engine.Engine, stack, dep, filter string) []formation.Event {
+func events(t testing.TB, e *engine.Engine, stack string, dep engine.DeploymentRef, filter string) []formation.Event {
 	t.Helper()
-	page, err := e.ListStackEvents(context.Background(), engine.ListEventsRequest{StackRef: engine.StackRef{Name: stack}, DeploymentID: dep, Filter: filter})
+	page, err := e.ListStackEvents(context.Background(), engine.ListStackEventsRequest{StackRef: engine.StackRef{Name: stack}, DeploymentID: dep.DeploymentID, Filter: filter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,14 +131,14 @@ func TestDeploy_CreateWithTemplateSucceeds(t *testing.T) {
 	ctx := context.Background()
 	e, p, _ := simEngine(t, sim.Config{Seed: 1}, engine.Config{})
 	res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "net",
-		Template: engine.TemplateInput{TemplateBody: network, VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "prod"}}}})
+		TemplateInput: engine.TemplateInput{TemplateBody: network, VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "prod"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.DeploymentID == "" {
 		t.Fatal("CreateStack with a template returned no deployment id")
 	}
-	out := wait(t, e, res.DeploymentID)
+	out := wait(t, e, res.DeploymentRef)
 	if out.Status != formation.StackDeploymentComplete || !out.Succeeded() {
 		t.Fatalf("deployment ended %+v", out)
 	}
@@ -158,7 +157,7 @@ func TestDeploy_CreateWithTemplateSucceeds(t *testing.T) {
 	if rs[1].LogicalResourceType != "huaweicloud_vpc_subnet" || rs[1].IndexKey != "0" || rs[1].PhysicalResourceName != "prod-0" {
 		t.Fatalf("subnet record %+v", rs[1])
 	}
-	outs, err := e.ListStackOutputs(ctx, engine.ListResourcesRequest{StackRef: engine.StackRef{Name: "net"}})
+	outs, err := e.ListStackOutputs(ctx, engine.ListStackOutputsRequest{StackRef: engine.StackRef{Name: "net"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +166,7 @@ func TestDeploy_CreateWithTemplateSucceeds(t *testing.T) {
 		t.Fatalf("outputs %+v (vpc id %s)", outs.Outputs, rs[0].PhysicalResourceID)
 	}
 
-	evs := events(t, e, "net", res.DeploymentID, "")
+	evs := events(t, e, "net", res.DeploymentRef, "")
 	slices.Reverse(evs) // oldest first
 	var kinds []string
 	for _, ev := range evs {
@@ -189,7 +188,7 @@ func TestDeploy_CreateWithTemplateSucceeds(t *testing.T) {
 	if last.EventType != formation.EventLog || !strings.Contains(last.EventMessage, "DEPLOYMENT_COMPLETE") {
 		t.Fatalf("closing event %+v", last)
 	}
-	done := events(t, e, "net", res.DeploymentID, "event_type==CREATION_COMPLETE,resource_name==vpc")
+	done := events(t, e, "net", res.DeploymentRef, "event_type==CREATION_COMPLETE,resource_name==vpc")
 	if len(done) != 1 || done[0].ResourceIDKey != "id" || done[0].ResourceIDValue != rs[0].PhysicalResourceID ||
 		!strings.HasPrefix(done[0].EventMessage, "huaweicloud_vpc.vpc: Creation complete after ") {
 		t.Fatalf("vpc completion event %+v", done)
@@ -203,8 +202,8 @@ func TestDeploy_CreateWithTemplateSucceeds(t *testing.T) {
 		t.Fatalf("metadata vars_structure %+v, want the deployment's", meta.VarsStructure)
 	}
 	// Re-planning the deployed template changes nothing.
-	again, err := e.PreviewStack(ctx, engine.StackRef{Name: "net"}, engine.TemplateInput{TemplateBody: network,
-		VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "prod"}}})
+	again, err := e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: "net"}, TemplateInput: engine.TemplateInput{TemplateBody: network,
+		VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "prod"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +235,7 @@ func TestDeploy_UpdateAndRemove(t *testing.T) {
 	if len(rs) != 1 || rs[0].PhysicalResourceID != vpcID || rs[0].ResourceStatus != formation.ResourceUpdateComplete || rs[0].PhysicalResourceName != "renamed" {
 		t.Fatalf("resources %+v (vpc id was %s)", rs, vpcID)
 	}
-	sum := events(t, e, "net", res.DeploymentID, "event_type==SUMMARY")
+	sum := events(t, e, "net", res.DeploymentRef, "event_type==SUMMARY")
 	if len(sum) != 1 || sum[0].EventMessage != "Apply complete! Resources: 0 added, 1 changed, 2 destroyed." {
 		t.Fatalf("summary %+v", sum)
 	}
@@ -264,7 +263,7 @@ func TestDeploy_FailureWithoutRollbackThenContinue(t *testing.T) {
 	if meta.Status != formation.StackDeploymentFailed || !strings.Contains(meta.StatusMessage, "subnet[1]") {
 		t.Fatalf("metadata %+v", meta)
 	}
-	errs := events(t, e, "net", res.DeploymentID, "event_type==ERROR")
+	errs := events(t, e, "net", res.DeploymentRef, "event_type==ERROR")
 	if len(errs) != 1 || !strings.Contains(errs[0].EventMessage, "Quota exceeded for resources: subnet") || errs[0].ResourceName != "subnet" || errs[0].ResourceKey != "1" {
 		t.Fatalf("ERROR events %+v", errs)
 	}
@@ -335,7 +334,7 @@ func TestDeploy_FailureRollsBackFirstDeploymentToEmpty(t *testing.T) {
 		t.Fatalf("metadata %+v (no status_message outside *_FAILED)", meta)
 	}
 	var types []string
-	for _, ev := range events(t, e, "net", res.DeploymentID, "event_type==LOG") {
+	for _, ev := range events(t, e, "net", res.DeploymentRef, "event_type==LOG") {
 		types = append(types, ev.EventMessage)
 	}
 	joined := strings.Join(types, "\n")
@@ -413,7 +412,7 @@ func TestDeploy_RollbackFailureThenContinueRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := wait(t, e, dep); res.Status != formation.StackRollbackComplete || dep == res.StackID {
+	if res := wait(t, e, dep); res.Status != formation.StackRollbackComplete || dep.DeploymentID == res.StackID {
 		t.Fatalf("continued rollback %+v", res)
 	}
 	if got := worldAddrs(p); len(got) != 0 {
@@ -440,18 +439,18 @@ resource "huaweicloud_vpc" "vpc" {
   cidr = "10.0.0.0/16"
 }`}
 	check := assertNothingChanges(t, st)
-	_, err = e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"}, Template: imports})
+	_, err = e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"}, TemplateInput: imports})
 	if !formation.HasCode(err, formation.CodeAutoRollback) {
 		t.Fatalf("deploying imports with auto-rollback: %v, want RF.10012546", err)
 	}
 	check()
 
 	// A plan of the same template can be made and reviewed, but not applied.
-	ref := engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "imports"}
-	if _, err := e.CreateExecutionPlan(context.Background(), engine.CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: ref.Name, Template: imports}); err != nil {
+	ref := engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "imports"}
+	if _, err := e.CreateExecutionPlan(context.Background(), engine.CreateExecutionPlanRequest{StackRef: ref.StackRef, PlanName: ref.PlanName, TemplateInput: imports}); err != nil {
 		t.Fatal(err)
 	}
-	waitPlan(t, e, ref.Name)
+	waitPlan(t, e, ref.PlanName)
 	check = assertNothingChanges(t, st)
 	if _, err := e.ApplyExecutionPlan(context.Background(), engine.ApplyExecutionPlanRequest{PlanRef: ref}); !formation.HasCode(err, formation.CodeAutoRollback) {
 		t.Fatalf("applying a plan with imports with auto-rollback: %v, want RF.10012546", err)
@@ -474,7 +473,7 @@ func TestDeploy_BadTemplateChangesNothing(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			check := assertNothingChanges(t, st)
-			_, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"}, Template: tc.in})
+			_, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"}, TemplateInput: tc.in})
 			if !formation.HasCode(err, tc.code) || formation.CodeOf(err).HTTPStatus() != 400 {
 				t.Fatalf("DeployStack: %v, want %s", err, tc.code)
 			}
@@ -506,7 +505,7 @@ func TestDelete_DeletesResourcesFailsAndRetains(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = wait(t, e, dep)
-	if res.Status != fsm.StackDeleted {
+	if !res.Deleted {
 		t.Fatalf("second delete %+v", res)
 	}
 	if len(p.Resources()) != 0 {
@@ -528,7 +527,7 @@ func TestDelete_DeletesResourcesFailsAndRetains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := wait(t, e, dep); res.Status != fsm.StackDeleted {
+	if res := wait(t, e, dep); !res.Deleted {
 		t.Fatalf("retaining delete %+v", res)
 	}
 	if len(p.Resources()) != 3 {
@@ -545,11 +544,11 @@ func TestPlans_CreateApplyAndExpire(t *testing.T) {
 	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
 	mk := func(name, body string) string {
 		t.Helper()
-		id, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: name, Template: engine.TemplateInput{TemplateBody: body}})
+		id, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, PlanName: name, TemplateInput: engine.TemplateInput{TemplateBody: body}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return id
+		return id.PlanID
 	}
 	idA := mk("a", network)
 	mk("b", network)
@@ -558,19 +557,19 @@ func TestPlans_CreateApplyAndExpire(t *testing.T) {
 		t.Fatalf("plan a %+v", meta)
 	}
 	waitPlan(t, e, "b")
-	items, err := e.GetExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "a", ID: idA})
+	items, err := e.GetExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "a", PlanID: idA})
 	if err != nil || len(items.Items) != 3 || items.Items[0].Action != formation.ActionAdd || !strings.Contains(items.Text, "Plan: 3 to add, 0 to change, 0 to destroy.") {
 		t.Fatalf("items %+v, %v", items, err)
 	}
 	if len(p.Resources()) != 0 {
 		t.Fatal("planning created resources")
 	}
-	_, err = e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: "a", Template: engine.TemplateInput{TemplateBody: network}})
+	_, err = e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, PlanName: "a", TemplateInput: engine.TemplateInput{TemplateBody: network}})
 	if !formation.HasCode(err, formation.CodeNameConflict) {
 		t.Fatalf("duplicate plan name: %v", err)
 	}
 
-	dep, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "a"}})
+	dep, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "a"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -583,7 +582,7 @@ func TestPlans_CreateApplyAndExpire(t *testing.T) {
 	}
 	check := assertNothingChanges(t, st)
 	for _, name := range []string{"a", "b"} {
-		_, err = e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name}})
+		_, err = e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: name}})
 		if !errors.Is(err, formation.ErrExpiredPlan) || formation.CodeOf(err).HTTPStatus() != 403 {
 			t.Fatalf("applying plan %s again / after another apply: %v, want expired 403", name, err)
 		}
@@ -593,25 +592,25 @@ func TestPlans_CreateApplyAndExpire(t *testing.T) {
 	mk("c", network)
 	waitPlan(t, e, "c")
 	deploy(t, e, "net", network)
-	_, err = e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "c"}})
+	_, err = e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "c"}})
 	if !errors.Is(err, formation.ErrExpiredPlan) {
 		t.Fatalf("plan overtaken by a deployment: %v", err)
 	}
-	list, err := e.ListExecutionPlans(ctx, engine.ListResourcesRequest{StackRef: engine.StackRef{Name: "net"}})
+	list, err := e.ListExecutionPlans(ctx, engine.ListExecutionPlansRequest{StackRef: engine.StackRef{Name: "net"}})
 	if err != nil || len(list.ExecutionPlans) != 3 || list.ExecutionPlans[0].Name != "c" {
 		t.Fatalf("plans %+v, %v", list, err)
 	}
-	if err := e.DeleteExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "b"}); err != nil {
+	if err := e.DeleteExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.GetExecutionPlanMetadata(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "b"}); !formation.HasCode(err, formation.CodePlanNotFound) {
+	if _, err := e.GetExecutionPlanMetadata(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "b"}); !formation.HasCode(err, formation.CodePlanNotFound) {
 		t.Fatalf("deleted plan: %v", err)
 	}
 }
 
 func waitPlan(t testing.TB, e *engine.Engine, name string) formation.ExecutionPlan {
 	t.Helper()
-	meta, err := e.WaitExecutionPlan(context.Background(), engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name})
+	meta, err := e.WaitExecutionPlan(context.Background(), engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -626,12 +625,12 @@ func TestDeploy_ConcurrentStacks(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			name := fmt.Sprintf("s%02d", i)
-			res, err := e.CreateStack(context.Background(), engine.CreateStackRequest{Name: name, Template: engine.TemplateInput{TemplateBody: network}})
+			res, err := e.CreateStack(context.Background(), engine.CreateStackRequest{Name: name, TemplateInput: engine.TemplateInput{TemplateBody: network}})
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			results[i] = wait(t, e, res.DeploymentID)
+			results[i] = wait(t, e, res.DeploymentRef)
 		})
 	}
 	wg.Wait()
@@ -668,7 +667,7 @@ func TestDeploy_TimeoutFailsThePhase(t *testing.T) {
 			if autoRollback && len(p.Resources()) != 0 {
 				t.Fatalf("rollback after the timeout left %v", worldAddrs(p))
 			}
-			if sum := events(t, e, "net", res.DeploymentID, "event_type==SUMMARY"); len(sum) == 0 || !strings.HasPrefix(sum[len(sum)-1].EventMessage, "Apply failed.") {
+			if sum := events(t, e, "net", res.DeploymentRef, "event_type==SUMMARY"); len(sum) == 0 || !strings.HasPrefix(sum[len(sum)-1].EventMessage, "Apply failed.") {
 				t.Fatalf("summary events %+v", sum)
 			}
 			if err := e.Close(); err != nil {
@@ -701,7 +700,7 @@ resource "zone_item" "independent" {
 		e, p, _ := simEngine(t, sim.Config{Seed: 13, Faults: faults}, engine.Config{})
 		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
 		dep, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
-			Template: engine.TemplateInput{TemplateBody: body}, Options: engine.DeployOptions{Parallelism: 1, KeepGoing: keepGoing}})
+			TemplateInput: engine.TemplateInput{TemplateBody: body}, Options: engine.DeployOptions{Parallelism: 1, KeepGoing: keepGoing}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -738,7 +737,7 @@ func TestDeploy_ResourceTimeoutAndTransientRetries(t *testing.T) {
 		if res.Status != formation.StackDeploymentFailed || !strings.Contains(res.Message, "subnet[1]") || !strings.Contains(res.Message, "deadline exceeded") {
 			t.Fatalf("deployment ended %+v, want subnet[1] timed out", res)
 		}
-		retries := events(t, e, "net", res.DeploymentID, "event_type==LOG")
+		retries := events(t, e, "net", res.DeploymentRef, "event_type==LOG")
 		n := 0
 		for _, ev := range retries {
 			if strings.Contains(ev.EventMessage, "subnet[0]") && strings.Contains(ev.EventMessage, "retrying") {
@@ -776,12 +775,12 @@ func TestDeploy_DriftIsDetectedAndRepaired(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A plan shows the drift as RFS does: a drifted item, then the repair.
-	if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: "check",
-		Template: engine.TemplateInput{TemplateBody: network}}); err != nil {
+	if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, PlanName: "check",
+		TemplateInput: engine.TemplateInput{TemplateBody: network}}); err != nil {
 		t.Fatal(err)
 	}
 	waitPlan(t, e, "check")
-	items, err := e.GetExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "check"})
+	items, err := e.GetExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "check"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -799,7 +798,7 @@ func TestDeploy_DriftIsDetectedAndRepaired(t *testing.T) {
 	if len(repairs) != 2 {
 		t.Fatalf("repair items %v", repairs)
 	}
-	if evs := events(t, e, "net", "", "event_type==DRIFT"); len(evs) != 2 {
+	if evs := events(t, e, "net", engine.DeploymentRef{}, "event_type==DRIFT"); len(evs) != 2 {
 		t.Fatalf("DRIFT events from planning: %+v", evs)
 	}
 
@@ -807,7 +806,7 @@ func TestDeploy_DriftIsDetectedAndRepaired(t *testing.T) {
 	if res.Status != formation.StackDeploymentComplete {
 		t.Fatalf("repairing deployment %+v", res)
 	}
-	if evs := events(t, e, "net", res.DeploymentID, "event_type==DRIFT"); len(evs) != 2 {
+	if evs := events(t, e, "net", res.DeploymentRef, "event_type==DRIFT"); len(evs) != 2 {
 		t.Fatalf("DRIFT events of the deployment: %+v", evs)
 	}
 	after := resources(t, e, "net")
@@ -817,7 +816,7 @@ func TestDeploy_DriftIsDetectedAndRepaired(t *testing.T) {
 	if after[2].PhysicalResourceID == before[2].PhysicalResourceID || len(p.Resources()) != 3 {
 		t.Fatalf("subnet[1] was not re-created: %+v, world %v", after[2], worldAddrs(p))
 	}
-	again, err := e.PreviewStack(ctx, engine.StackRef{Name: "net"}, engine.TemplateInput{TemplateBody: network})
+	again, err := e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: "net"}, TemplateInput: engine.TemplateInput{TemplateBody: network}})
 	if err != nil || again.HasChanges() || len(again.Drifted()) != 0 {
 		t.Fatalf("after the repair: changes %v, drift %d, %v", again.HasChanges(), len(again.Drifted()), err)
 	}
@@ -834,27 +833,27 @@ func TestDeploy_RacingDeploymentsOneWins(t *testing.T) {
 		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
 		const n = 8
 		var wg sync.WaitGroup
-		ids := make([]string, n)
+		ids := make([]engine.DeploymentRef, n)
 		errs := make([]error, n)
 		for i := range n {
 			wg.Go(func() {
 				ids[i], errs[i] = e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
-					Template: engine.TemplateInput{TemplateBody: network}})
+					TemplateInput: engine.TemplateInput{TemplateBody: network}})
 			})
 		}
 		wg.Wait()
-		var won string
+		var won engine.DeploymentRef
 		for i, err := range errs {
 			switch {
-			case err == nil && won == "":
+			case err == nil && won.DeploymentID == "":
 				won = ids[i]
 			case err == nil:
-				t.Fatalf("two deployments accepted: %s and %s", won, ids[i])
+				t.Fatalf("two deployments accepted: %s and %s", won.DeploymentID, ids[i].DeploymentID)
 			case !formation.HasCode(err, formation.CodeConcurrentRequest) && !formation.HasCode(err, formation.CodeStackBusy):
 				t.Fatalf("a racing deployment got %v, want 409 or 403", err)
 			}
 		}
-		if won == "" {
+		if won.DeploymentID == "" {
 			t.Fatal("no deployment was accepted")
 		}
 		if res := wait(t, e, won); res.Status != formation.StackDeploymentComplete {
@@ -876,10 +875,10 @@ func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
 		mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
 		deploy(t, e, "net", network) // creates only: no latency
 		ref := func(name string) engine.PlanRef {
-			return engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: name}
+			return engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: name}
 		}
 		create := func(name, body string) error {
-			_, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: name, Template: engine.TemplateInput{TemplateBody: body}})
+			_, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, PlanName: name, TemplateInput: engine.TemplateInput{TemplateBody: body}})
 			return err
 		}
 		renamed := strings.Replace(network, `default = "net"`, `default = "renamed"`, 1)
@@ -901,7 +900,7 @@ func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
 		if meta.Status != formation.PlanAvailable || meta.Summary.ResourceUpdate != 3 {
 			t.Fatalf("slow plan %+v", meta)
 		}
-		if _, err := e.GetExecutionPlanMetadata(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "slow", ID: "6fa459ea-ee8a-4ca4-894e-db77e160355e"}); !formation.HasCode(err, formation.CodePlanIDMismatch) {
+		if _, err := e.GetExecutionPlanMetadata(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "slow", PlanID: "6fa459ea-ee8a-4ca4-894e-db77e160355e"}); !formation.HasCode(err, formation.CodePlanIDMismatch) {
 			t.Fatalf("plan id mismatch: %v", err)
 		}
 		if err := create("second", network); err != nil {
@@ -961,8 +960,8 @@ func TestPlans_ApplyCarriesOutTheReviewedPlan(t *testing.T) {
 resource "huaweicloud_networking_secgroup" "sg" {
   name = "web"
 }`
-	if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, Name: "add-sg",
-		Template: engine.TemplateInput{TemplateBody: withSG}}); err != nil {
+	if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, PlanName: "add-sg",
+		TemplateInput: engine.TemplateInput{TemplateBody: withSG}}); err != nil {
 		t.Fatal(err)
 	}
 	if meta := waitPlan(t, e, "add-sg"); meta.Summary == nil || meta.Summary.ResourceAdd != 1 || meta.Summary.ResourceUpdate != 0 {
@@ -971,7 +970,7 @@ resource "huaweicloud_networking_secgroup" "sg" {
 	if err := p.Drift(ctx, "huaweicloud_vpc.vpc", map[string]cty.Value{"name": cty.StringVal("edited-after-review")}); err != nil {
 		t.Fatal(err)
 	}
-	dep, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, Name: "add-sg"}})
+	dep, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "add-sg"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -989,7 +988,7 @@ resource "huaweicloud_networking_secgroup" "sg" {
 	}
 	// The next deployment refreshes and repairs it.
 	res := deploy(t, e, "net", withSG)
-	if got := events(t, e, "net", res.DeploymentID, "event_type==DRIFT"); len(got) != 1 {
+	if got := events(t, e, "net", res.DeploymentRef, "event_type==DRIFT"); len(got) != 1 {
 		t.Fatalf("the next deployment's DRIFT events: %+v", got)
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
-	"github.com/formation-engine/formation/fsm"
+	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/store/storetest"
 )
@@ -106,11 +106,11 @@ func TestEngine_CreateStack_BadInputChangesNothing(t *testing.T) {
 			{ProviderName: "p", AgencyName: "a", AgencyURN: "iam::1:agency:a"}}}, formation.CodeInvalidAgency, 400},
 		{"agency with neither", engine.CreateStackRequest{Name: "ok", Agencies: []formation.Agency{{ProviderName: "p"}}}, formation.CodeInvalidAgency, 400},
 		{"agency without provider", engine.CreateStackRequest{Name: "ok", Agencies: []formation.Agency{{AgencyName: "a"}}}, formation.CodeInvalidAgency, 400},
-		{"two template sources", engine.CreateStackRequest{Name: "ok", Template: engine.TemplateInput{TemplateBody: "x", TemplateURI: "https://x/t.tf"}}, formation.CodeBothTemplateSources, 400},
-		{"template uri", engine.CreateStackRequest{Name: "ok", Template: engine.TemplateInput{TemplateURI: "https://bucket/t.tf"}}, formation.CodeUnsupported, 400},
-		{"vars without template", engine.CreateStackRequest{Name: "ok", Template: engine.TemplateInput{VarsBody: "a = 1"}}, formation.CodeMissingParameter, 400},
-		{"template body too long", engine.CreateStackRequest{Name: "ok", Template: engine.TemplateInput{TemplateBody: strings.Repeat("#", 51201)}}, formation.CodeTooLong, 400},
-		{"empty var value", engine.CreateStackRequest{Name: "ok", Template: engine.TemplateInput{TemplateBody: "x",
+		{"two template sources", engine.CreateStackRequest{Name: "ok", TemplateInput: engine.TemplateInput{TemplateBody: "x", TemplateURI: "https://x/t.tf"}}, formation.CodeBothTemplateSources, 400},
+		{"template uri", engine.CreateStackRequest{Name: "ok", TemplateInput: engine.TemplateInput{TemplateURI: "https://bucket/t.tf"}}, formation.CodeUnsupported, 400},
+		{"vars without template", engine.CreateStackRequest{Name: "ok", TemplateInput: engine.TemplateInput{VarsBody: "a = 1"}}, formation.CodeMissingParameter, 400},
+		{"template body too long", engine.CreateStackRequest{Name: "ok", TemplateInput: engine.TemplateInput{TemplateBody: strings.Repeat("#", 51201)}}, formation.CodeTooLong, 400},
+		{"empty var value", engine.CreateStackRequest{Name: "ok", TemplateInput: engine.TemplateInput{TemplateBody: "x",
 			VarsStructure: []formation.VarsStructure{{VarKey: "k"}}}}, formation.CodeEmptyVarValue, 400},
 		{"name taken", engine.CreateStackRequest{Name: "taken"}, formation.CodeNameConflict, 409},
 	}
@@ -198,7 +198,7 @@ func TestEngine_GetStackMetadata_RefRules(t *testing.T) {
 func TestEngine_ListStacks_NewestFirstAndPages(t *testing.T) {
 	ctx := context.Background()
 	e, _ := newEngine(t, engine.Config{})
-	empty, err := e.ListStacks(ctx, engine.ListOptions{})
+	empty, err := e.ListStacks(ctx, engine.ListStacksRequest{ListOptions: engine.ListOptions{}})
 	if err != nil || len(empty.Stacks) != 0 || empty.PageInfo.NextMarker != "" {
 		t.Fatalf("empty list = %+v, %v", empty, err)
 	}
@@ -206,7 +206,7 @@ func TestEngine_ListStacks_NewestFirstAndPages(t *testing.T) {
 	for i := range n {
 		mustCreate(t, e, engine.CreateStackRequest{Name: fmt.Sprintf("s%02d", i), Agencies: agencies(1)})
 	}
-	all, err := e.ListStacks(ctx, engine.ListOptions{})
+	all, err := e.ListStacks(ctx, engine.ListStacksRequest{ListOptions: engine.ListOptions{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestEngine_ListStacks_NewestFirstAndPages(t *testing.T) {
 	var pages []engine.StackPage
 	marker := ""
 	for {
-		p, err := e.ListStacks(ctx, engine.ListOptions{Limit: 10, Marker: marker})
+		p, err := e.ListStacks(ctx, engine.ListStacksRequest{ListOptions: engine.ListOptions{Limit: 10, Marker: marker}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +245,7 @@ func TestEngine_ListStacks_NewestFirstAndPages(t *testing.T) {
 	if pages[0].PageInfo.PreviousMarker != "" || pages[1].PageInfo.PreviousMarker == "" {
 		t.Fatalf("previous markers: first %q second %q", pages[0].PageInfo.PreviousMarker, pages[1].PageInfo.PreviousMarker)
 	}
-	back, err := e.ListStacks(ctx, engine.ListOptions{Limit: 10, Marker: pages[2].PageInfo.PreviousMarker})
+	back, err := e.ListStacks(ctx, engine.ListStacksRequest{ListOptions: engine.ListOptions{Limit: 10, Marker: pages[2].PageInfo.PreviousMarker}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestEngine_ListStacks_NewestFirstAndPages(t *testing.T) {
 		t.Fatalf("previous page of the last page is not the second page")
 	}
 	for _, opts := range []engine.ListOptions{{Limit: 9}, {Limit: 1001}, {Limit: -1}, {Marker: "!!"}, {Marker: strings.Repeat("A", 513)}} {
-		_, err := e.ListStacks(ctx, opts)
+		_, err := e.ListStacks(ctx, engine.ListStacksRequest{ListOptions: opts})
 		wantCode(t, err, formation.CodeInvalidParameter, 400)
 	}
 }
@@ -264,7 +264,7 @@ func TestEngine_UpdateStack(t *testing.T) {
 	id := mustCreate(t, e, engine.CreateStackRequest{Name: "s", Description: "old", Agencies: agencies(2)})
 
 	newAgencies := []formation.Agency{{ProviderName: "huaweicloud", AgencyURN: "iam::123:agency:ops"}}
-	if err := e.UpdateStack(ctx, engine.UpdateStackRequest{StackRef: engine.StackRef{Name: "s", ID: id},
+	if _, err := e.UpdateStack(ctx, engine.UpdateStackRequest{StackRef: engine.StackRef{Name: "s", ID: id},
 		Description: new("new"), Agencies: &newAgencies}); err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestEngine_UpdateStack(t *testing.T) {
 		got.EnableAutoRollback || got.EnableDeletionProtection || got.Status != formation.StackCreationComplete {
 		t.Fatalf("after update: %+v", got)
 	}
-	if err := e.UpdateStack(ctx, engine.UpdateStackRequest{StackRef: engine.StackRef{Name: "s"},
+	if _, err := e.UpdateStack(ctx, engine.UpdateStackRequest{StackRef: engine.StackRef{Name: "s"},
 		EnableDeletionProtection: new(true)}); err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestEngine_UpdateStack(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			before := storetest.Dump(t, st)
-			err := e.UpdateStack(ctx, tc.req)
+			_, err := e.UpdateStack(ctx, tc.req)
 			wantCode(t, err, tc.code, tc.code.HTTPStatus())
 			assertUnchanged(t, st, before)
 		})
@@ -314,7 +314,7 @@ func TestEngine_DeleteStack(t *testing.T) {
 	wantCode(t, err, formation.CodeDeletionProtected, 403)
 	assertUnchanged(t, st, before)
 
-	if err := e.UpdateStack(ctx, engine.UpdateStackRequest{StackRef: engine.StackRef{Name: "s"}, EnableDeletionProtection: new(false)}); err != nil {
+	if _, err := e.UpdateStack(ctx, engine.UpdateStackRequest{StackRef: engine.StackRef{Name: "s"}, EnableDeletionProtection: new(false)}); err != nil {
 		t.Fatal(err)
 	}
 	dep, err := e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "s", ID: oldID}, RetainAllResources: true})
@@ -325,7 +325,7 @@ func TestEngine_DeleteStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != fsm.StackDeleted || !res.Succeeded() || res.StackID != oldID || res.DeploymentID != dep {
+	if !res.Deleted || !res.Succeeded() || res.StackID != oldID || res.DeploymentID != dep.DeploymentID {
 		t.Fatalf("result %+v", res)
 	}
 	_, err = e.GetStackMetadata(ctx, engine.StackRef{Name: "s"})
@@ -344,14 +344,14 @@ func TestEngine_DeleteStack(t *testing.T) {
 	}
 	_, err = e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "s", ID: oldID}})
 	wantCode(t, err, formation.CodeStackIDMismatch, 400)
-	_, err = e.Wait(ctx, "6fa459ea-ee8a-4ca4-894e-db77e160355e")
+	_, err = e.Wait(ctx, engine.DeploymentRef{DeploymentID: "6fa459ea-ee8a-4ca4-894e-db77e160355e"})
 	wantCode(t, err, formation.CodeDeploymentNotFound, 404)
 }
 
 func TestEngine_PersistsAcrossReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "formation.db")
-	e, err := engine.Open(path)
+	e, err := engine.Open(path, engine.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestEngine_PersistsAcrossReopen(t *testing.T) {
 	_, err = e.GetStackMetadata(ctx, engine.StackRef{Name: "kept"})
 	wantCode(t, err, formation.CodeUnavailable, 503)
 
-	e, err = engine.Open(path)
+	e, err = engine.Open(path, engine.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,13 +379,13 @@ func TestEngine_PersistsAcrossReopen(t *testing.T) {
 
 func TestEngine_Open_LockedByAnotherEngine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "formation.db")
-	first, err := engine.Open(path)
+	first, err := engine.Open(path, engine.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Close()
 	start := time.Now()
-	second, err := engine.Open(path)
+	second, err := engine.Open(path, engine.Config{})
 	if err == nil {
 		second.Close()
 		t.Fatal("a second Open of a locked store succeeded")
@@ -414,5 +414,53 @@ func assertUnchanged(t testing.TB, st store.Store, before map[store.Bucket]map[s
 				t.Errorf("bucket %s key %q was deleted by a rejected call", b, k)
 			}
 		}
+	}
+}
+
+// Open takes the same Config as New: a template deploys through the
+// configured provider, and a Store in the Config is refused (the file is
+// the store).
+func TestEngine_Open_TakesConfig(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "formation.db")
+	_, err := engine.Open(path, engine.Config{Store: store.NewMemory()})
+	wantCode(t, err, formation.CodeInvalidParameter, 400)
+	cloud, err := sim.New(sim.Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.Open(path, engine.Config{DefaultProvider: cloud})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: `resource "huaweicloud_vpc" "v" { name = "v" }`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("deployment through Open's provider ended %+v, %v", out, err)
+	}
+}
+
+// A template naming a provider the engine does not have is refused at once
+// (400) by every operation that takes one, and nothing is written.
+func TestEngine_UnregisteredProviderRefusedAtOnce(t *testing.T) {
+	ctx := context.Background()
+	e, st := newEngine(t, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "s"})
+	before := storetest.Dump(t, st)
+	in := engine.TemplateInput{TemplateBody: `resource "huaweicloud_vpc" "v" { name = "v" }`}
+	_, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "t", TemplateInput: in})
+	wantCode(t, err, formation.CodeInvalidTemplate, 400)
+	if !strings.Contains(err.Error(), `provider "huaweicloud" is not registered`) {
+		t.Fatalf("error %v does not name the provider", err)
+	}
+	_, err = e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: "s"}, TemplateInput: in})
+	wantCode(t, err, formation.CodeInvalidTemplate, 400)
+	_, err = e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "s"}, PlanName: "p", TemplateInput: in})
+	wantCode(t, err, formation.CodeInvalidTemplate, 400)
+	if after := storetest.Dump(t, st); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatal("a refused request changed the store")
 	}
 }

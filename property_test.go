@@ -112,7 +112,7 @@ func TestProperty_DeployedTemplateReplansToNoOperation(t *testing.T) {
 		if res.Status != formation.StackDeploymentComplete {
 			t.Fatalf("case %d never completed (%+v) with faults %+v:\n%s", c, res, faults, body)
 		}
-		plan, err := e.PreviewStack(ctx, engine.StackRef{Name: "p"}, engine.TemplateInput{TemplateBody: body})
+		plan, err := e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: "p"}, TemplateInput: engine.TemplateInput{TemplateBody: body}})
 		if err != nil {
 			t.Fatalf("case %d: re-plan: %v", c, err)
 		}

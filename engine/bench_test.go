@@ -69,11 +69,11 @@ func newBenchEnv(b *testing.B, sc sim.Config, parallelism int) benchEnv {
 func (env benchEnv) deploy(b *testing.B, stack, body string) engine.Result {
 	b.Helper()
 	ctx := context.Background()
-	res, err := env.e.CreateStack(ctx, engine.CreateStackRequest{Name: stack, Template: engine.TemplateInput{TemplateBody: body}})
+	res, err := env.e.CreateStack(ctx, engine.CreateStackRequest{Name: stack, TemplateInput: engine.TemplateInput{TemplateBody: body}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	out, err := env.e.Wait(ctx, res.DeploymentID)
+	out, err := env.e.Wait(ctx, res.DeploymentRef)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -213,8 +213,8 @@ func BenchmarkApply_Latency20msPlanned(b *testing.B) {
 		if _, err := env.e.CreateStack(ctx, engine.CreateStackRequest{Name: "s"}); err != nil {
 			b.Fatal(err)
 		}
-		ref := engine.PlanRef{StackRef: engine.StackRef{Name: "s"}, Name: "p"}
-		if _, err := env.e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: "p", Template: engine.TemplateInput{TemplateBody: body}}); err != nil {
+		ref := engine.PlanRef{StackRef: engine.StackRef{Name: "s"}, PlanName: "p"}
+		if _, err := env.e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref.StackRef, PlanName: "p", TemplateInput: engine.TemplateInput{TemplateBody: body}}); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := env.e.WaitExecutionPlan(ctx, ref); err != nil {

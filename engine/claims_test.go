@@ -26,10 +26,13 @@ func TestClaim_ConcurrentRequestIs409(t *testing.T) {
 	ref := StackRef{Name: "s"}
 	calls := map[string]func() error{
 		"DeployStack": func() error {
-			_, err := e.DeployStack(ctx, DeployStackRequest{StackRef: ref, Template: body})
+			_, err := e.DeployStack(ctx, DeployStackRequest{StackRef: ref, TemplateInput: body})
 			return err
 		},
-		"UpdateStack": func() error { return e.UpdateStack(ctx, UpdateStackRequest{StackRef: ref, Description: new("x")}) },
+		"UpdateStack": func() error {
+			_, err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: ref, Description: new("x")})
+			return err
+		},
 		"DeleteStack": func() error { _, err := e.DeleteStack(ctx, DeleteStackRequest{StackRef: ref}); return err },
 		"ContinueDeployStack": func() error {
 			_, err := e.ContinueDeployStack(ctx, ContinueRequest{StackRef: ref})
@@ -40,12 +43,12 @@ func TestClaim_ConcurrentRequestIs409(t *testing.T) {
 			return err
 		},
 		"CreateExecutionPlan": func() error {
-			_, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref, Name: "p", Template: body})
+			_, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref, PlanName: "p", TemplateInput: body})
 			return err
 		},
-		"DeleteExecutionPlan": func() error { return e.DeleteExecutionPlan(ctx, PlanRef{StackRef: ref, Name: "p"}) },
+		"DeleteExecutionPlan": func() error { return e.DeleteExecutionPlan(ctx, PlanRef{StackRef: ref, PlanName: "p"}) },
 		"ApplyExecutionPlan": func() error {
-			_, err := e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: PlanRef{StackRef: ref, Name: "p"}})
+			_, err := e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: PlanRef{StackRef: ref, PlanName: "p"}})
 			return err
 		},
 	}
@@ -58,7 +61,7 @@ func TestClaim_ConcurrentRequestIs409(t *testing.T) {
 		t.Fatal("a refused request changed the store")
 	}
 	release()
-	if err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: ref, Description: new("x")}); err != nil {
+	if _, err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: ref, Description: new("x")}); err != nil {
 		t.Fatalf("after the claim is released: %v", err)
 	}
 	// Other stacks are not held up by a claim.
@@ -67,7 +70,7 @@ func TestClaim_ConcurrentRequestIs409(t *testing.T) {
 	}
 	release, _ = e.claim("test", "s")
 	defer release()
-	if err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "other"}, Description: new("y")}); err != nil {
+	if _, err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "other"}, Description: new("y")}); err != nil {
 		t.Fatalf("a claim on s held up stack other: %v", err)
 	}
 }

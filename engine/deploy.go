@@ -17,11 +17,11 @@ type DeployOptions struct {
 	// Parallelism bounds the provider operations the deployment runs at
 	// once (0: Config.Parallelism). Config.GlobalParallelism still bounds
 	// all deployments together.
-	Parallelism int
+	Parallelism int `json:"parallelism,omitempty"`
 	// KeepGoing keeps starting operations that do not depend on a failed
 	// one. By default a deployment fails fast: after the first failure
 	// nothing new starts, and the operations already running finish.
-	KeepGoing bool
+	KeepGoing bool `json:"keep_going,omitempty"`
 }
 
 func (o DeployOptions) validate(op string) error {
@@ -35,8 +35,8 @@ func (o DeployOptions) validate(op string) error {
 // variables (RFS deployments are never incremental).
 type DeployStackRequest struct {
 	StackRef
-	Template TemplateInput
-	Options  DeployOptions
+	TemplateInput
+	Options DeployOptions `json:"-"`
 }
 
 // DeployStack deploys a template to a stack (spec §1.1): the stack turns
@@ -49,22 +49,22 @@ type DeployStackRequest struct {
 // The template is parsed and its variables checked before anything
 // changes: a bad template is CodeInvalidTemplate or CodeInvalidVariables and
 // leaves the stack as it was.
-func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (string, error) {
+func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (DeploymentRef, error) {
 	const op = "engine.DeployStack"
 	release, err := e.admit(op, req, req.Name)
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	defer release()
-	if err := req.Template.validate(op, true); err != nil {
-		return "", err
+	if err := req.TemplateInput.check(op, true); err != nil {
+		return DeploymentRef{}, err
 	}
-	src, first, err := e.prepare(ctx, op, req.Template)
+	src, first, err := e.prepare(ctx, op, req.TemplateInput)
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	if err := req.Options.validate(op); err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	dep := e.newDeployment(kindDeploy, src, req.Options)
 	err = e.update(ctx, op, func(tx *txn) error {
@@ -75,10 +75,10 @@ func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (strin
 		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: first.cfg.Template().HasImports()})
 	})
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	e.launchPrepared(*dep, first.reusable())
-	return dep.ID, nil
+	return DeploymentRef{DeploymentID: dep.ID}, nil
 }
 
 // launchPrepared launches dep, whose first deploy phase starts from first.
@@ -122,13 +122,29 @@ func (e *Engine) prepare(ctx context.Context, op string, in TemplateInput) (*tem
 	cfg, err := e.expand(ctx, tpl, src, false)
 	if err != nil && tpl.ReadsDataSources() {
 		if cfg, err = e.expand(ctx, tpl, src, true); err == nil {
-			return src, prepared{cfg: cfg, readData: true}, nil
+			return src, prepared{cfg: cfg, readData: true}, e.checkProviders(op, cfg)
 		}
 	}
 	if err != nil {
 		return nil, prepared{}, err
 	}
+	if err := e.checkProviders(op, cfg); err != nil {
+		return nil, prepared{}, err
+	}
 	return src, prepared{cfg: cfg}, nil
+}
+
+// checkProviders refuses a template whose resources or data sources name a
+// provider the engine has neither registered nor a default for: a 400 now,
+// rather than a deployment that fails (and rolls back) later.
+func (e *Engine) checkProviders(op string, cfg *template.Config) error {
+	for _, inst := range cfg.Instances() {
+		if e.base(inst.ProviderName) == nil {
+			return formation.Errorf(formation.CodeInvalidTemplate, op, inst.Addr,
+				"provider %q is not registered: register it in Config.Providers or set Config.DefaultProvider", inst.ProviderName)
+		}
+	}
+	return nil
 }
 
 func (e *Engine) newDeployment(kind deploymentKind, src *templateSource, opts DeployOptions) *deploymentRecord {
@@ -139,33 +155,33 @@ func (e *Engine) newDeployment(kind deploymentKind, src *templateSource, opts De
 // ContinueRollbackStack.
 type ContinueRequest struct {
 	StackRef
-	Options DeployOptions
+	Options DeployOptions `json:"-"`
 }
 
 // ContinueDeployStack deploys again, from DEPLOYMENT_FAILED only, the
 // template and variables of the failed deployment (spec §1.1), as a new
 // deployment. Operations that succeeded are not repeated: the new
 // deployment plans against the state the failed one left.
-func (e *Engine) ContinueDeployStack(ctx context.Context, req ContinueRequest) (string, error) {
+func (e *Engine) ContinueDeployStack(ctx context.Context, req ContinueRequest) (DeploymentRef, error) {
 	const op = "engine.ContinueDeployStack"
 	return e.continueStack(ctx, op, req, kindContinueDeploy, fsm.StackContinueDeploy)
 }
 
 // ContinueRollbackStack resumes, from ROLLBACK_FAILED only, the rollback to
 // the last stable state, as a new deployment.
-func (e *Engine) ContinueRollbackStack(ctx context.Context, req ContinueRequest) (string, error) {
+func (e *Engine) ContinueRollbackStack(ctx context.Context, req ContinueRequest) (DeploymentRef, error) {
 	const op = "engine.ContinueRollbackStack"
 	return e.continueStack(ctx, op, req, kindContinueRollback, fsm.StackContinueRollback)
 }
 
-func (e *Engine) continueStack(ctx context.Context, op string, req ContinueRequest, kind deploymentKind, ev fsm.StackEvent) (string, error) {
+func (e *Engine) continueStack(ctx context.Context, op string, req ContinueRequest, kind deploymentKind, ev fsm.StackEvent) (DeploymentRef, error) {
 	release, err := e.admit(op, req, req.Name)
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	defer release()
 	if err := req.Options.validate(op); err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	dep := e.newDeployment(kind, nil, req.Options)
 	err = e.update(ctx, op, func(tx *txn) error {
@@ -188,10 +204,10 @@ func (e *Engine) continueStack(ctx context.Context, op string, req ContinueReque
 		return e.begin(ctx, op, tx, rec, dep, ev, facts)
 	})
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	e.launch(*dep, e.runDeployment)
-	return dep.ID, nil
+	return DeploymentRef{DeploymentID: dep.ID}, nil
 }
 
 // templateOf returns the template a deployment deployed, nil for none.

@@ -8,12 +8,18 @@
 //	if err != nil { … }
 //	defer e.Close()
 //	res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "net",
-//		Template: engine.TemplateInput{TemplateBody: body}})              // creates and deploys
-//	out, err := e.Wait(ctx, res.DeploymentID)                             // DEPLOYMENT_COMPLETE, …
+//		TemplateInput: engine.TemplateInput{TemplateBody: body}})              // creates and deploys
+//	out, err := e.Wait(ctx, res.DeploymentRef)                             // DEPLOYMENT_COMPLETE, …
 //
-// engine.Open("formation.db") is New over a bbolt file. Config also takes
-// providers by name (Providers), a clock, quotas, parallelism, timeouts and
-// template limits.
+// engine.Open("formation.db", cfg) is New over a bbolt file, with the same
+// Config less the Store. Config also takes providers by name (Providers), a
+// clock, quotas, parallelism, timeouts and template limits.
+//
+// Every operation takes one request struct and returns one result struct;
+// their json tags are RFS's field names, so they marshal as RFS's request
+// and response bodies. Reads take the reference of what they read
+// (StackRef, PlanRef); the asynchronous operations return a DeploymentRef,
+// which Wait takes.
 //
 // # Semantics
 //
@@ -22,7 +28,7 @@
 // reused by a new stack; every status change goes through the machines of
 // package fsm and is committed in the same store transaction as the data it
 // describes and the LOG event that reports it. Mutating operations return a
-// deployment id at once and run in the background: Wait blocks until one is
+// DeploymentRef at once and run in the background: Wait blocks until one is
 // terminal, WaitStack until a stack is not *_IN_PROGRESS, Follow streams its
 // events live. A deployment plans the full template against the stack's
 // recorded resources (refreshing them, so drift is reported and repaired),

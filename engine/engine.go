@@ -41,19 +41,19 @@ type Engine struct {
 }
 
 // Open opens (creating if needed) the bbolt store file at path and returns
-// an engine over it with the default configuration. A second process
-// opening the same file gets an ErrUnavailable error within a second.
-func Open(path string) (*Engine, error) {
+// an engine over it configured by cfg, as New does; cfg.Store must be nil
+// (the file is the store). A second process opening the same file gets an
+// ErrUnavailable error within a second.
+func Open(path string, cfg Config) (*Engine, error) {
+	if cfg.Store != nil {
+		return nil, formation.Errorf(formation.CodeInvalidParameter, "engine.Open", path, "Config.Store must be nil: Open's store is the file")
+	}
 	st, err := store.OpenBolt(path, store.BoltOptions{})
 	if err != nil {
 		return nil, err
 	}
-	e, err := New(Config{Store: st})
-	if err != nil {
-		_ = st.Close()
-		return nil, err
-	}
-	return e, nil
+	cfg.Store = st
+	return New(cfg) // which closes st if it fails
 }
 
 // New returns an engine over cfg.Store, which it owns from then on (Close

@@ -141,18 +141,18 @@ func (s eventSource) read(tx store.Tx, f eventFilter, from uint64, reverse bool,
 	return out, err
 }
 
-// ListEventsRequest is ListStackEvents' input (spec §1.1, §3.4).
-type ListEventsRequest struct {
+// ListStackEventsRequest is ListStackEvents' input (spec §1.1, §3.4).
+type ListStackEventsRequest struct {
 	StackRef
 	// DeploymentID limits the list to one deployment's events; an unknown
 	// deployment is ErrNotFound.
-	DeploymentID string
+	DeploymentID string `json:"deployment_id,omitempty"`
 	// Filter is RFS's filter syntax, e.g.
 	// "event_type==ERROR|event_type==LOG,resource_type==huaweicloud_vpc".
-	Filter string
+	Filter string `json:"filter,omitempty"`
 	// Field lists the attributes to return, e.g. "event_message,timestamp";
 	// event_type is always returned. Empty returns all.
-	Field string
+	Field string `json:"field,omitempty"`
 	ListOptions
 }
 
@@ -165,7 +165,7 @@ type EventPage struct {
 // ListStackEvents lists a stack's events, newest first, filtered, projected
 // and paged as RFS does. Formation adds each event's sequence number and
 // deployment id; follow on from the newest with Follow.
-func (e *Engine) ListStackEvents(ctx context.Context, req ListEventsRequest) (EventPage, error) {
+func (e *Engine) ListStackEvents(ctx context.Context, req ListStackEventsRequest) (EventPage, error) {
 	const op = "engine.ListStackEvents"
 	if err := req.validate(op); err != nil {
 		return EventPage{}, err

@@ -64,7 +64,7 @@ func BenchmarkListStackEvents_1M(b *testing.B) {
 		limit := bc.limit
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				page, err := e.ListStackEvents(ctx, ListEventsRequest{StackRef: StackRef{Name: "big"}, Filter: bc.filter, ListOptions: ListOptions{Limit: limit}})
+				page, err := e.ListStackEvents(ctx, ListStackEventsRequest{StackRef: StackRef{Name: "big"}, Filter: bc.filter, ListOptions: ListOptions{Limit: limit}})
 				if err != nil || len(page.StackEvents) != limit || page.PageInfo.NextMarker == "" {
 					b.Fatalf("page of %d, %+v, %v", len(page.StackEvents), page.PageInfo, err)
 				}

@@ -96,7 +96,7 @@ func seqs(p EventPage) []uint64 {
 	return out
 }
 
-func listSeqs(t *testing.T, e *Engine, req ListEventsRequest) []uint64 {
+func listSeqs(t *testing.T, e *Engine, req ListStackEventsRequest) []uint64 {
 	t.Helper()
 	req.Name = "s"
 	p, err := e.ListStackEvents(context.Background(), req)
@@ -126,7 +126,7 @@ func TestListStackEvents_FilterRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.rule, func(t *testing.T) {
-			if got := listSeqs(t, e, ListEventsRequest{Filter: tc.filter}); !slices.Equal(got, tc.want) {
+			if got := listSeqs(t, e, ListStackEventsRequest{Filter: tc.filter}); !slices.Equal(got, tc.want) {
 				t.Fatalf("filter %q: %v, want %v", tc.filter, got, tc.want)
 			}
 		})
@@ -156,7 +156,7 @@ func TestListStackEvents_BadFilterAndField(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.rule, func(t *testing.T) {
-			_, err := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, Filter: tc.filter, Field: tc.field})
+			_, err := e.ListStackEvents(context.Background(), ListStackEventsRequest{StackRef: StackRef{Name: "s"}, Filter: tc.filter, Field: tc.field})
 			if !formation.HasCode(err, formation.CodeInvalidFilter) || formation.CodeOf(err).HTTPStatus() != 400 {
 				t.Fatalf("filter %q field %q: %v, want RF.10011070", tc.filter, tc.field, err)
 			}
@@ -166,7 +166,7 @@ func TestListStackEvents_BadFilterAndField(t *testing.T) {
 
 func TestListStackEvents_FieldSelection(t *testing.T) {
 	e := eventFixture(t)
-	p, err := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"},
+	p, err := e.ListStackEvents(context.Background(), ListStackEventsRequest{StackRef: StackRef{Name: "s"},
 		Filter: "event_type==CREATION_COMPLETE", Field: "resource_id_value,timestamp"})
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestListStackEvents_FieldSelection(t *testing.T) {
 	if got != want {
 		t.Fatalf("projected event %+v, want %+v (event_type always; timestamp selects time)", got, want)
 	}
-	full, _ := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, Filter: "event_type==CREATION_COMPLETE"})
+	full, _ := e.ListStackEvents(context.Background(), ListStackEventsRequest{StackRef: StackRef{Name: "s"}, Filter: "event_type==CREATION_COMPLETE"})
 	if f := full.StackEvents[0]; f.ResourceName != "vpc" || f.ElapsedSeconds != 10 || f.ResourceIDKey != "id" || f.ResourceKey != "0" {
 		t.Fatalf("without field every attribute is returned: %+v", f)
 	}
@@ -185,21 +185,21 @@ func TestListStackEvents_FieldSelection(t *testing.T) {
 
 func TestListStackEvents_Deployment(t *testing.T) {
 	e := eventFixture(t)
-	if got := listSeqs(t, e, ListEventsRequest{DeploymentID: depA}); !slices.Equal(got, []uint64{7, 6, 5, 4, 3, 2}) {
+	if got := listSeqs(t, e, ListStackEventsRequest{DeploymentID: depA}); !slices.Equal(got, []uint64{7, 6, 5, 4, 3, 2}) {
 		t.Fatalf("deployment A: %v", got)
 	}
-	if got := listSeqs(t, e, ListEventsRequest{DeploymentID: depB, Filter: "event_type==ERROR"}); !slices.Equal(got, []uint64{13, 10}) {
+	if got := listSeqs(t, e, ListStackEventsRequest{DeploymentID: depB, Filter: "event_type==ERROR"}); !slices.Equal(got, []uint64{13, 10}) {
 		t.Fatalf("deployment B errors: %v", got)
 	}
-	_, err := e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, DeploymentID: "33333333-3333-4333-8333-333333333333"})
+	_, err := e.ListStackEvents(context.Background(), ListStackEventsRequest{StackRef: StackRef{Name: "s"}, DeploymentID: "33333333-3333-4333-8333-333333333333"})
 	if !formation.HasCode(err, formation.CodeDeploymentNotFound) || !errors.Is(err, formation.ErrNotFound) {
 		t.Fatalf("unknown deployment: %v, want 404", err)
 	}
-	_, err = e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "s"}, DeploymentID: "short"})
+	_, err = e.ListStackEvents(context.Background(), ListStackEventsRequest{StackRef: StackRef{Name: "s"}, DeploymentID: "short"})
 	if !formation.HasCode(err, formation.CodeInvalidID) {
 		t.Fatalf("malformed deployment id: %v", err)
 	}
-	_, err = e.ListStackEvents(context.Background(), ListEventsRequest{StackRef: StackRef{Name: "nope"}})
+	_, err = e.ListStackEvents(context.Background(), ListStackEventsRequest{StackRef: StackRef{Name: "nope"}})
 	if !formation.HasCode(err, formation.CodeStackNotFound) {
 		t.Fatalf("missing stack: %v", err)
 	}
@@ -222,7 +222,7 @@ func TestListStackEvents_Pages(t *testing.T) {
 	seedEvents(t, e, "s", evs) // seq 2..45; ERROR on odd i: seq 3,5,...,45 (22 of them)
 	var all []uint64
 	var markers []PageInfo
-	req := ListEventsRequest{StackRef: StackRef{Name: "s"}, Filter: "event_type==ERROR", ListOptions: ListOptions{Limit: 10}}
+	req := ListStackEventsRequest{StackRef: StackRef{Name: "s"}, Filter: "event_type==ERROR", ListOptions: ListOptions{Limit: 10}}
 	for {
 		p, err := e.ListStackEvents(ctx, req)
 		if err != nil {
@@ -259,10 +259,11 @@ func TestFollow_HistoryThenLiveAndResume(t *testing.T) {
 	e := eventFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ch, err := e.Follow(ctx, StackRef{Name: "s"}, FollowOptions{After: 10})
+	stream, err := e.Follow(ctx, FollowRequest{StackRef: StackRef{Name: "s"}, After: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
+	ch := stream.Events
 	var got []uint64
 	for len(got) < 3 {
 		got = append(got, (<-ch).Sequence)
@@ -276,6 +277,9 @@ func TestFollow_HistoryThenLiveAndResume(t *testing.T) {
 	cancel()
 	for range ch { // closed after cancel
 	}
+	if end, err := stream.End(), stream.Err(); end != FollowCanceled || !errors.Is(err, context.Canceled) {
+		t.Fatalf("stream ended %s, %v; want %s, context.Canceled", end, err, FollowCanceled)
+	}
 }
 
 // In a synctest bubble, a stream that never delivers what the test waits
@@ -288,10 +292,11 @@ func testFollowDeploymentEndsStream(t *testing.T) {
 	e := eventFixture(t)
 	const running = "44444444-4444-4444-8444-444444444444"
 	seedDeployment(t, e, "s", running, false)
-	ch, err := e.Follow(context.Background(), StackRef{Name: "s"}, FollowOptions{DeploymentID: running})
+	stream, err := e.Follow(context.Background(), FollowRequest{StackRef: StackRef{Name: "s"}, DeploymentID: running})
 	if err != nil {
 		t.Fatal(err)
 	}
+	ch := stream.Events
 	seedEvents(t, e, "s", []formation.Event{{DeploymentID: running, EventType: formation.EventLog, EventMessage: "one"}})
 	if ev := <-ch; ev.EventMessage != "one" || ev.DeploymentID != running {
 		t.Fatalf("first event %+v", ev)
@@ -307,7 +312,10 @@ func testFollowDeploymentEndsStream(t *testing.T) {
 	if !slices.Equal(rest, []string{"done"}) {
 		t.Fatalf("rest of stream %v, want [done] then close", rest)
 	}
-	_, err = e.Follow(context.Background(), StackRef{Name: "s"}, FollowOptions{DeploymentID: "55555555-5555-4555-8555-555555555555"})
+	if end, err := stream.End(), stream.Err(); end != FollowDeploymentFinished || err != nil {
+		t.Fatalf("stream ended %s, %v; want %s", end, err, FollowDeploymentFinished)
+	}
+	_, err = e.Follow(context.Background(), FollowRequest{StackRef: StackRef{Name: "s"}, DeploymentID: "55555555-5555-4555-8555-555555555555"})
 	if !formation.HasCode(err, formation.CodeDeploymentNotFound) {
 		t.Fatalf("follow unknown deployment: %v", err)
 	}
@@ -321,11 +329,11 @@ func TestFollow_EndsWhenStackDeletedOrEngineCloses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	chA, err := e.Follow(ctx, StackRef{Name: "a"}, FollowOptions{After: 1})
+	chA, err := e.Follow(ctx, FollowRequest{StackRef: StackRef{Name: "a"}, After: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	chB, err := e.Follow(ctx, StackRef{Name: "b"}, FollowOptions{After: 1})
+	chB, err := e.Follow(ctx, FollowRequest{StackRef: StackRef{Name: "b"}, After: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,12 +344,18 @@ func TestFollow_EndsWhenStackDeletedOrEngineCloses(t *testing.T) {
 	if _, err := e.Wait(ctx, dep); err != nil {
 		t.Fatal(err)
 	}
-	for range chA { // deletion closes a's stream
+	for range chA.Events { // deletion closes a's stream
+	}
+	if end := chA.End(); end != FollowStackDeleted {
+		t.Fatalf("a's stream ended %s, want %s", end, FollowStackDeleted)
 	}
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for range chB { // Close closes b's stream
+	for range chB.Events { // Close closes b's stream
+	}
+	if end, err := chB.End(), chB.Err(); end != FollowEngineClosed || !errors.Is(err, formation.ErrUnavailable) {
+		t.Fatalf("b's stream ended %s, %v; want %s, ErrUnavailable", end, err, FollowEngineClosed)
 	}
 }
 
@@ -357,11 +371,11 @@ func testFollowDeletionToTheEnd(t *testing.T) {
 	// Deletions take a (virtual) second: the follower is in place first.
 	slow := []sim.LatencyRule{{Match: sim.Match{Op: sim.OpDelete}, Duration: time.Second}}
 	e, _, _ := simTestEngine(t, sim.Config{Seed: 1, Latency: slow}, Config{})
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: v2}})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: v2}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Wait(ctx, res.DeploymentID); err != nil {
+	if _, err := e.Wait(ctx, res.DeploymentRef); err != nil {
 		t.Fatal(err)
 	}
 	dep, err := e.DeleteStack(ctx, DeleteStackRequest{StackRef: StackRef{Name: "s"}})
@@ -369,11 +383,12 @@ func testFollowDeletionToTheEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A slow reader: one event buffered, nothing read until the stack is gone.
-	ch, err := e.Follow(ctx, StackRef{Name: "s"}, FollowOptions{DeploymentID: dep, Buffer: 1})
+	stream, err := e.Follow(ctx, FollowRequest{StackRef: StackRef{Name: "s"}, DeploymentID: dep.DeploymentID, Buffer: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := e.Wait(ctx, dep); err != nil || out.Status != "DELETED" {
+	ch := stream.Events
+	if out, err := e.Wait(ctx, dep); err != nil || !out.Deleted {
 		t.Fatalf("deletion ended %+v, %v", out, err)
 	}
 	var deleted []string
@@ -407,7 +422,7 @@ func TestWait_DeploymentKnownOnlyToTheStore(t *testing.T) {
 	var res Result
 	go func() {
 		var err error
-		res, err = e.Wait(context.Background(), running)
+		res, err = e.Wait(context.Background(), DeploymentRef{DeploymentID: running})
 		got <- err
 	}()
 	seedDeployment(t, e, "s", running, true)

@@ -60,27 +60,27 @@ func Example() {
 	defer e.Close()
 
 	created, err := e.CreateStack(ctx, engine.CreateStackRequest{
-		Name:     "network",
-		Template: engine.TemplateInput{TemplateBody: network, VarsBody: `env = "prod"`},
+		Name:          "network",
+		TemplateInput: engine.TemplateInput{TemplateBody: network, VarsBody: `env = "prod"`},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := e.Wait(ctx, created.DeploymentID) // deployments run in the background
+	res, err := e.Wait(ctx, created.DeploymentRef) // deployments run in the background
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(res.Status, res.Succeeded())
 
 	ref := engine.StackRef{Name: "network"}
-	resources, err := e.ListStackResources(ctx, engine.ListResourcesRequest{StackRef: ref})
+	resources, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref})
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, r := range resources.StackResources {
 		fmt.Println(r.LogicalResourceType, r.LogicalResourceName, r.ResourceStatus, r.PhysicalResourceName)
 	}
-	outputs, err := e.ListStackOutputs(ctx, engine.ListResourcesRequest{StackRef: ref})
+	outputs, err := e.ListStackOutputs(ctx, engine.ListStackOutputsRequest{StackRef: ref})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -103,18 +103,29 @@ func ExampleOpen() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "formation.db")
 
-	e, err := engine.Open(path)
+	// Open takes the same Config as New, less the Store: here the simulated
+	// cloud serves every provider.
+	cloud, err := sim.New(sim.Config{Seed: 1, UseCatalog: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "network", Description: "VPCs"}); err != nil {
+	e, err := engine.Open(path, engine.Config{DefaultProvider: cloud})
+	if err != nil {
+		log.Fatal(err)
+	}
+	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "network", Description: "VPCs",
+		TemplateInput: engine.TemplateInput{TemplateBody: network}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := e.Wait(ctx, created.DeploymentRef); err != nil {
 		log.Fatal(err)
 	}
 	if err := e.Close(); err != nil {
 		log.Fatal(err)
 	}
 
-	e, err = engine.Open(path) // a second process would get ErrUnavailable while the first has it open
+	e, err = engine.Open(path, engine.Config{DefaultProvider: cloud}) // a second process would get ErrUnavailable while the first has it open
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -125,7 +136,7 @@ func ExampleOpen() {
 	}
 	fmt.Println(stack.Name, stack.Status, stack.Description)
 	// Output:
-	// network CREATION_COMPLETE VPCs
+	// network DEPLOYMENT_COMPLETE VPCs
 }
 
 // DeployStack deploys a template to an existing stack; the result of the
@@ -143,7 +154,7 @@ func ExampleEngine_DeployStack() {
 	for _, env := range []string{"dev", "test"} { // the second deployment renames both
 		dep, err := e.DeployStack(ctx, engine.DeployStackRequest{
 			StackRef: ref,
-			Template: engine.TemplateInput{
+			TemplateInput: engine.TemplateInput{
 				TemplateBody:  network,
 				VarsStructure: []formation.VarsStructure{{VarKey: "env", VarValue: env}},
 			},
@@ -155,7 +166,7 @@ func ExampleEngine_DeployStack() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		summary, err := e.ListStackEvents(ctx, engine.ListEventsRequest{StackRef: ref, DeploymentID: dep, Filter: "event_type==SUMMARY"})
+		summary, err := e.ListStackEvents(ctx, engine.ListStackEventsRequest{StackRef: ref, DeploymentID: dep.DeploymentID, Filter: "event_type==SUMMARY"})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -163,7 +174,7 @@ func ExampleEngine_DeployStack() {
 	}
 
 	// A bad template is refused before anything changes.
-	_, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: ref, Template: engine.TemplateInput{TemplateBody: `resource "huaweicloud_vpc" {`}})
+	_, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: ref, TemplateInput: engine.TemplateInput{TemplateBody: `resource "huaweicloud_vpc" {`}})
 	fmt.Println(formation.CodeOf(err), formation.CodeOf(err).HTTPStatus())
 	// Output:
 	// DEPLOYMENT_COMPLETE Apply complete! Resources: 2 added, 0 changed, 0 destroyed.
@@ -181,11 +192,11 @@ func ExampleEngine_ListStackEvents() {
 		Message: "Quota exceeded for resources: subnet",
 	})
 	defer e.Close()
-	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "network", Template: engine.TemplateInput{TemplateBody: network}})
+	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "network", TemplateInput: engine.TemplateInput{TemplateBody: network}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := e.Wait(ctx, created.DeploymentID)
+	res, err := e.Wait(ctx, created.DeploymentRef)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -196,7 +207,7 @@ func ExampleEngine_ListStackEvents() {
 		"event_type==ERROR",
 		"event_type==CREATION_COMPLETE|event_type==CREATION_FAILED,resource_type==huaweicloud_vpc_subnet",
 	} {
-		page, err := e.ListStackEvents(ctx, engine.ListEventsRequest{StackRef: ref, Filter: filter, Field: "event_message"})
+		page, err := e.ListStackEvents(ctx, engine.ListStackEventsRequest{StackRef: ref, Filter: filter, Field: "event_message"})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -206,7 +217,7 @@ func ExampleEngine_ListStackEvents() {
 	}
 
 	// A malformed filter is an RFS 400.
-	_, err = e.ListStackEvents(ctx, engine.ListEventsRequest{StackRef: ref, Filter: "event_type=ERROR"})
+	_, err = e.ListStackEvents(ctx, engine.ListStackEventsRequest{StackRef: ref, Filter: "event_type=ERROR"})
 	fmt.Println(formation.CodeOf(err))
 	// Output:
 	// DEPLOYMENT_FAILED
@@ -221,17 +232,18 @@ func ExampleEngine_Follow() {
 	ctx := context.Background()
 	e := newEngine()
 	defer e.Close()
-	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "network", Template: engine.TemplateInput{TemplateBody: network}})
+	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "network", TemplateInput: engine.TemplateInput{TemplateBody: network}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	events, err := e.Follow(ctx, engine.StackRef{Name: "network"}, engine.FollowOptions{DeploymentID: created.DeploymentID})
+	events, err := e.Follow(ctx, engine.FollowRequest{StackRef: engine.StackRef{Name: "network"}, DeploymentID: created.DeploymentID})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for ev := range events {
+	for ev := range events.Events {
 		fmt.Println(ev.Sequence, ev.EventType)
 	}
+	fmt.Println(events.End())
 	// Output:
 	// 1 LOG
 	// 2 CREATION_IN_PROGRESS
@@ -240,6 +252,7 @@ func ExampleEngine_Follow() {
 	// 5 CREATION_COMPLETE
 	// 6 SUMMARY
 	// 7 LOG
+	// DEPLOYMENT_FINISHED
 }
 
 // Preview plans a template offline: no engine, no store, no credentials.
@@ -251,7 +264,7 @@ func ExamplePreview() {
 		log.Fatal(err)
 	}
 	p, err := engine.Preview(context.Background(), engine.PreviewRequest{
-		Template: engine.TemplateInput{TemplateBody: `
+		TemplateInput: engine.TemplateInput{TemplateBody: `
 resource "huaweicloud_vpc" "vpc" {
   name = "preview-vpc"
   cidr = "10.0.0.0/16"
@@ -296,14 +309,14 @@ func ExampleEngine_CreateExecutionPlan() {
 		log.Fatal(err)
 	}
 	_, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{
-		StackRef: stack,
-		Name:     "add-network",
-		Template: engine.TemplateInput{TemplateBody: network},
+		StackRef:      stack,
+		PlanName:      "add-network",
+		TemplateInput: engine.TemplateInput{TemplateBody: network},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	ref := engine.PlanRef{StackRef: stack, Name: "add-network"}
+	ref := engine.PlanRef{StackRef: stack, PlanName: "add-network"}
 	meta, err := e.WaitExecutionPlan(ctx, ref)
 	if err != nil {
 		log.Fatal(err)

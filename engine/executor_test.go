@@ -79,7 +79,7 @@ resource "sim_item" "i" {
 			let := sync.OnceFunc(func() { close(st.release) })
 			t.Cleanup(let) // a failed check must not leave the bubble blocked
 			e, p, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st, Parallelism: 2})
-			res, err := e.CreateStack(context.Background(), CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: fourteen}})
+			res, err := e.CreateStack(context.Background(), CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: fourteen}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +100,7 @@ resource "sim_item" "i" {
 				}
 				return
 			}
-			out, err := e.Wait(context.Background(), res.DeploymentID)
+			out, err := e.Wait(context.Background(), res.DeploymentRef)
 			if err != nil || out.Status != formation.StackDeploymentComplete {
 				t.Fatalf("deployment ended %+v, %v", out, err)
 			}

@@ -105,75 +105,122 @@ func (f *followers) wake(stackIDs map[string]bool) {
 
 func (f *followers) closeAll() { close(f.closed) }
 
-// FollowOptions selects what Follow streams.
-type FollowOptions struct {
+// FollowRequest selects what Follow streams.
+type FollowRequest struct {
+	StackRef
 	// After is the sequence number of the last event the caller has; the
 	// stream starts with the next one. 0 streams the stack's whole history.
-	After uint64
+	After uint64 `json:"after,omitempty"`
 	// DeploymentID, when set, streams only that deployment's events, and
 	// the stream ends once the deployment is terminal and its last event
 	// delivered.
-	DeploymentID string
+	DeploymentID string `json:"deployment_id,omitempty"`
 	// Buffer is the channel's capacity (0: 64).
-	Buffer int
+	Buffer int `json:"-"`
+}
+
+// FollowEnd says why a stream of events ended.
+type FollowEnd string
+
+// Why a stream ends.
+const (
+	FollowDeploymentFinished FollowEnd = "DEPLOYMENT_FINISHED" // the followed deployment is terminal; its last event was delivered
+	FollowStackDeleted       FollowEnd = "STACK_DELETED"       // the stack is gone, after the deletion's last event
+	FollowCanceled           FollowEnd = "CANCELED"            // the caller's context is done
+	FollowEngineClosed       FollowEnd = "ENGINE_CLOSED"       // the engine closed
+	FollowFailed             FollowEnd = "FAILED"              // reading the store failed: see Stream.Err
+)
+
+// Stream is a live feed of a stack's events. Events is closed when the
+// stream ends; End and Err then say why.
+type Stream struct {
+	Events <-chan formation.Event
+
+	done chan struct{} // closed with Events, after end and err are set
+	end  FollowEnd
+	err  error
+}
+
+// End blocks until Events is closed and says why the stream ended.
+func (s *Stream) End() FollowEnd {
+	<-s.done
+	return s.end
+}
+
+// Err blocks until Events is closed and returns the error that ended the
+// stream: the context's for FollowCanceled, the store's for FollowFailed,
+// ErrUnavailable for FollowEngineClosed, and nil otherwise.
+func (s *Stream) Err() error {
+	<-s.done
+	return s.err
 }
 
 // Follow streams a stack's events oldest first: the stored ones after
-// opts.After, then each new one as it is committed. The channel is closed
-// when ctx is done, the followed deployment has finished, the stack has been
-// deleted (after the deletion's last event: a deletion purges the stack's
-// events, and the engine keeps the deletion's in memory for the followers
-// the stack has then), or the engine closes. Events are read back from the store, so
-// a slow reader delays only itself, and reading history with
-// ListStackEvents then following from its newest sequence number misses
-// nothing.
-func (e *Engine) Follow(ctx context.Context, ref StackRef, opts FollowOptions) (<-chan formation.Event, error) {
+// req.After, then each new one as it is committed. The stream ends when ctx
+// is done, the followed deployment has finished, the stack has been deleted
+// (after the deletion's last event: a deletion purges the stack's events,
+// and the engine keeps the deletion's in memory for the followers the
+// stack has then), or the engine closes; Stream.End says which. Events are
+// read back from the store, so a slow reader delays only itself, and
+// reading history with ListStackEvents then following from its newest
+// sequence number misses nothing.
+func (e *Engine) Follow(ctx context.Context, req FollowRequest) (*Stream, error) {
 	const op = "engine.Follow"
-	if err := ref.validate(op); err != nil {
+	if err := req.validate(op); err != nil {
 		return nil, err
 	}
-	if err := formation.ValidateID(op, "deployment_id", opts.DeploymentID); err != nil {
+	if err := formation.ValidateID(op, "deployment_id", req.DeploymentID); err != nil {
 		return nil, err
 	}
 	var rec *stackRecord
 	err := e.view(ctx, op, func(tx store.Tx) (err error) {
-		if rec, err = loadStack(tx, op, ref); err != nil {
+		if rec, err = loadStack(tx, op, req.StackRef); err != nil {
 			return err
 		}
-		if opts.DeploymentID != "" && tx.Get(store.Deployments, childKey(rec.ID, opts.DeploymentID)) == nil {
-			return formation.Errorf(formation.CodeDeploymentNotFound, op, ref.Name, "stack or the given deployment %s does not exist", opts.DeploymentID)
+		if req.DeploymentID != "" && tx.Get(store.Deployments, childKey(rec.ID, req.DeploymentID)) == nil {
+			return formation.Errorf(formation.CodeDeploymentNotFound, op, req.Name, "stack or the given deployment %s does not exist", req.DeploymentID)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if opts.Buffer <= 0 {
-		opts.Buffer = 64
+	if req.Buffer <= 0 {
+		req.Buffer = 64
 	}
-	out := make(chan formation.Event, opts.Buffer)
+	out := make(chan formation.Event, req.Buffer)
+	s := &Stream{Events: out, done: make(chan struct{})}
 	wake, remove := e.followers.add(rec.ID)
 	go func() {
+		defer close(s.done)
 		defer close(out)
 		defer remove()
-		e.follow(ctx, rec, opts, wake, out)
+		s.end, s.err = e.follow(ctx, rec, req, wake, out)
 	}()
-	return out, nil
+	return s, nil
 }
 
 const followBatch = 256
 
-func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOptions, wake <-chan struct{}, out chan<- formation.Event) {
+func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowRequest, wake <-chan struct{}, out chan<- formation.Event) (FollowEnd, error) {
 	last := opts.After
+	var end FollowEnd // why send failed
 	send := func(ev formation.Event) bool {
 		select {
 		case out <- ev:
 			return true
 		case <-ctx.Done():
-			return false
+			end = FollowCanceled
 		case <-e.followers.closed:
-			return false
+			end = FollowEngineClosed
 		}
+		return false
+	}
+	stopped := func() (FollowEnd, error) {
+		if end == FollowCanceled {
+			return end, ctx.Err()
+		}
+		return end, errFollowClosed
 	}
 	for {
 		// Registered before reading, so a commit between the read and the
@@ -200,11 +247,14 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOption
 		})
 		if err != nil {
 			e.log.Warn("following events stopped", "stack", rec.Name, "err", err)
-			return
+			if ctx.Err() != nil {
+				return FollowCanceled, ctx.Err()
+			}
+			return FollowFailed, typed("engine.Follow", err)
 		}
 		for _, ev := range batch {
 			if !send(ev) {
-				return
+				return stopped()
 			}
 			last = ev.Sequence
 		}
@@ -216,23 +266,25 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowOption
 			// memory for its followers.
 			for _, ev := range e.followers.buriedAfter(rec.ID, opts.DeploymentID, last) {
 				if !send(ev) {
-					return
+					return stopped()
 				}
 			}
-			return
+			return FollowStackDeleted, nil
 		}
 		if finished {
-			return
+			return FollowDeploymentFinished, nil
 		}
 		select {
 		case <-wake:
 		case <-ctx.Done():
-			return
+			return FollowCanceled, ctx.Err()
 		case <-e.followers.closed:
-			return
+			return FollowEngineClosed, errFollowClosed
 		}
 	}
 }
+
+var errFollowClosed = &formation.Error{Code: formation.CodeUnavailable, Op: "engine.Follow", Message: errClosed.Message}
 
 // readEventsAfter reads up to n events with sequence numbers above after,
 // oldest first, from the stack's log or one deployment's index.

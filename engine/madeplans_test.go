@@ -105,14 +105,14 @@ resource "sim_item" "i" {
 		t.Fatal(err)
 	}
 	ref := gone
-	ref.Name = "expired"
-	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: ref.Name, Template: TemplateInput{TemplateBody: body}}); err != nil {
+	ref.PlanName = "expired"
+	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, PlanName: ref.PlanName, TemplateInput: TemplateInput{TemplateBody: body}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
 		t.Fatal(err)
 	}
-	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: ref.StackRef, Template: TemplateInput{TemplateBody: body}})
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: ref.StackRef, TemplateInput: TemplateInput{TemplateBody: body}})
 	if err != nil {
 		t.Fatal(err)
 	}

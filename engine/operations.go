@@ -10,14 +10,23 @@ import (
 	"github.com/formation-engine/formation/store"
 )
 
+// DeploymentRef names a deployment: what the asynchronous operations
+// (DeployStack, DeleteStack, ContinueDeployStack, ContinueRollbackStack,
+// ApplyExecutionPlan) return, and what Wait takes.
+type DeploymentRef struct {
+	DeploymentID string `json:"deployment_id,omitempty"`
+}
+
 // Result is how a deployment ended.
 type Result struct {
-	DeploymentID string `json:"deployment_id"`
-	StackName    string `json:"stack_name"`
-	StackID      string `json:"stack_id"`
+	DeploymentRef
+	StackName string `json:"stack_name"`
+	StackID   string `json:"stack_id"`
 	// Status is the stack status the deployment left: *_COMPLETE or
-	// *_FAILED, or fsm.StackDeleted for a finished deletion.
-	Status formation.StackStatus `json:"status"`
+	// *_FAILED. A finished deletion leaves no stack: Deleted is set and
+	// Status is empty.
+	Status  formation.StackStatus `json:"status,omitempty"`
+	Deleted bool                  `json:"deleted,omitempty"`
 	// Message is the status message of a failure.
 	Message string `json:"status_message,omitempty"`
 }
@@ -26,7 +35,7 @@ type Result struct {
 // DEPLOYMENT_COMPLETE, or the stack deleted. ROLLBACK_COMPLETE is not a
 // success: the deployment failed even though the rollback worked.
 func (r Result) Succeeded() bool {
-	return r.Status == formation.StackDeploymentComplete || r.Status == fsm.StackDeleted
+	return r.Status == formation.StackDeploymentComplete || r.Deleted
 }
 
 // operation is a deployment running (or recently finished) in this process.
@@ -83,8 +92,9 @@ func (e *Engine) keepFinished(id string) {
 // ErrUnavailable; an unknown deployment ErrNotFound (a deleted stack takes
 // its deployments with it, so a deletion's end is known only to the engine
 // that ran it, for its latest maxFinished operations).
-func (e *Engine) Wait(ctx context.Context, deploymentID string) (Result, error) {
+func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 	const opName = "engine.Wait"
+	deploymentID := ref.DeploymentID
 	if err := formation.ValidateID(opName, "deployment_id", deploymentID); err != nil {
 		return Result{}, err
 	}
@@ -127,7 +137,7 @@ func (e *Engine) Wait(ctx context.Context, deploymentID string) (Result, error) 
 		op = e.ops[deploymentID]
 		e.mu.Unlock()
 		if op != nil {
-			return e.Wait(ctx, deploymentID)
+			return e.Wait(ctx, ref)
 		}
 	}
 }
@@ -149,7 +159,11 @@ func (e *Engine) findDeployment(ctx context.Context, op, deploymentID string) (d
 }
 
 func (d *deploymentRecord) result() Result {
-	return Result{DeploymentID: d.ID, StackName: d.StackName, StackID: d.StackID, Status: d.Status, Message: d.Message}
+	r := Result{DeploymentRef: DeploymentRef{DeploymentID: d.ID}, StackName: d.StackName, StackID: d.StackID, Status: d.Status, Message: d.Message}
+	if r.Status == fsm.StackDeleted {
+		r.Status, r.Deleted = "", true
+	}
+	return r
 }
 
 // recover resumes the operations of stacks left *_IN_PROGRESS.

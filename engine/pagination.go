@@ -11,8 +11,8 @@ import (
 // the default of 1000; otherwise 10 to 1000) starting after Marker, a
 // next_marker or previous_marker from an earlier page of the same list.
 type ListOptions struct {
-	Marker string
-	Limit  int
+	Marker string `json:"marker,omitempty"`
+	Limit  int    `json:"limit,omitempty"`
 }
 
 // PageInfo tells where a page sits in its list: NextMarker is empty on the

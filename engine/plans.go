@@ -86,23 +86,23 @@ func loadBody(tx store.Tx, stackID, name string, b any) error {
 	return err
 }
 
-// PlanRef names an execution plan of a stack. ID is an optional guard: when
-// given it must be the id of the plan that has the name
+// PlanRef names an execution plan of a stack. PlanID is an optional guard:
+// when given it must be the id of the plan that has the name
 // (CodePlanIDMismatch otherwise).
 type PlanRef struct {
 	StackRef
-	Name string
-	ID   string
+	PlanName string `json:"execution_plan_name"`
+	PlanID   string `json:"execution_plan_id,omitempty"`
 }
 
 func (r PlanRef) validate(op string) error {
 	if err := r.StackRef.validate(op); err != nil {
 		return err
 	}
-	if err := formation.ValidateName(op, "execution_plan_name", r.Name); err != nil {
+	if err := formation.ValidateName(op, "execution_plan_name", r.PlanName); err != nil {
 		return err
 	}
-	return formation.ValidateID(op, "execution_plan_id", r.ID)
+	return formation.ValidateID(op, "execution_plan_id", r.PlanID)
 }
 
 func planKey(stackID, name string) []byte { return childKey(stackID, name) }
@@ -114,28 +114,25 @@ func loadPlan(tx store.Tx, op string, ref PlanRef) (*stackRecord, *planRecord, e
 		return nil, nil, err
 	}
 	var p planRecord
-	ok, err := getJSON(tx, store.Plans, planKey(rec.ID, ref.Name), &p)
+	ok, err := getJSON(tx, store.Plans, planKey(rec.ID, ref.PlanName), &p)
 	switch {
 	case err != nil:
 		return nil, nil, err
 	case !ok:
-		return nil, nil, formation.Errorf(formation.CodePlanNotFound, op, ref.Name, "execution plan does not exist in stack %s", ref.Stack())
-	case ref.ID != "" && ref.ID != p.ID:
-		return nil, nil, formation.Errorf(formation.CodePlanIDMismatch, op, ref.Name, "execution plan ID %s is not matched with current execution plan with execution plan name", ref.ID)
+		return nil, nil, formation.Errorf(formation.CodePlanNotFound, op, ref.PlanName, "execution plan does not exist in stack %s", ref.Name)
+	case ref.PlanID != "" && ref.PlanID != p.ID:
+		return nil, nil, formation.Errorf(formation.CodePlanIDMismatch, op, ref.PlanName, "execution plan ID %s is not matched with current execution plan with execution plan name", ref.PlanID)
 	}
 	return rec, &p, nil
 }
 
-// Stack is the name of the stack a plan reference names.
-func (r PlanRef) Stack() string { return r.StackRef.Name }
-
 // CreateExecutionPlanRequest is CreateExecutionPlan's input (spec §1.2).
 type CreateExecutionPlanRequest struct {
 	StackRef
-	// Name is the plan's name, unique within the stack.
-	Name        string
-	Description string
-	Template    TemplateInput
+	// PlanName is the plan's name, unique within the stack.
+	PlanName    string `json:"execution_plan_name"`
+	Description string `json:"description,omitempty"`
+	TemplateInput
 }
 
 // CreateExecutionPlan plans a template against a stack's current resources
@@ -144,27 +141,28 @@ type CreateExecutionPlanRequest struct {
 // status_message. Refused while the stack is *_IN_PROGRESS (CodeStackBusy),
 // for a taken name (CodeNameConflict) and past Config.PlanQuota plans
 // (CodePlanQuota); a bad template is refused before anything is stored.
-// Resources that drifted are reported as DRIFT events of the stack.
-func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPlanRequest) (string, error) {
+// Resources that drifted are reported as DRIFT events of the stack. It
+// returns the new plan's reference, id included, for WaitExecutionPlan.
+func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPlanRequest) (PlanRef, error) {
 	const op = "engine.CreateExecutionPlan"
-	release, err := e.admit(op, PlanRef{StackRef: req.StackRef, Name: req.Name}, req.StackRef.Name)
+	release, err := e.admit(op, PlanRef{StackRef: req.StackRef, PlanName: req.PlanName}, req.StackRef.Name)
 	if err != nil {
-		return "", err
+		return PlanRef{}, err
 	}
 	defer release()
 	if err := formation.ValidateDescription(op, req.Description); err != nil {
-		return "", err
+		return PlanRef{}, err
 	}
-	if err := req.Template.validate(op, true); err != nil {
-		return "", err
+	if err := req.TemplateInput.check(op, true); err != nil {
+		return PlanRef{}, err
 	}
-	src, _, err := e.prepare(ctx, op, req.Template)
+	src, _, err := e.prepare(ctx, op, req.TemplateInput)
 	if err != nil {
-		return "", err
+		return PlanRef{}, err
 	}
 	p := &planRecord{
 		ExecutionPlan: formation.ExecutionPlan{
-			Name: req.Name, ID: e.ids.New(), Description: req.Description,
+			Name: req.PlanName, ID: e.ids.New(), Description: req.Description,
 			VarsBody: src.VarsBody, VarsStructure: src.VarsStructure,
 		},
 	}
@@ -176,15 +174,15 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 		if rec.Status.InProgress() {
 			return formation.Errorf(formation.CodeStackBusy, op, rec.Name, "stack status %s is invalid, an execution plan cannot be created", rec.Status)
 		}
-		if tx.Get(store.Plans, planKey(rec.ID, req.Name)) != nil {
-			return formation.Errorf(formation.CodeNameConflict, op, req.Name, "an execution plan with the same name already exists in stack %s", rec.Name)
+		if tx.Get(store.Plans, planKey(rec.ID, req.PlanName)) != nil {
+			return formation.Errorf(formation.CodeNameConflict, op, req.PlanName, "an execution plan with the same name already exists in stack %s", rec.Name)
 		}
 		n, err := countKeys(tx, store.Plans, childPrefix(rec.ID))
 		if err != nil {
 			return err
 		}
 		if n >= e.cfg.PlanQuota {
-			return formation.Errorf(formation.CodePlanQuota, op, req.Name, "execution plan count reached the limit (%d)", e.cfg.PlanQuota)
+			return formation.Errorf(formation.CodePlanQuota, op, req.PlanName, "execution plan count reached the limit (%d)", e.cfg.PlanQuota)
 		}
 		if p.Status, err = fsm.NextPlan(ctx, fsm.PlanNone, fsm.PlanCreate); err != nil {
 			return err
@@ -199,10 +197,10 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 		return putJSON(tx, store.Plans, planKey(rec.ID, p.Name), p)
 	})
 	if err != nil {
-		return "", err
+		return PlanRef{}, err
 	}
 	e.launchPlanning(*p)
-	return p.ID, nil
+	return PlanRef{StackRef: StackRef{Name: p.StackName, ID: p.StackID}, PlanName: p.Name, PlanID: p.ID}, nil
 }
 
 // launchPlanning makes a plan's content in the background.
@@ -339,7 +337,7 @@ func (e *Engine) WaitExecutionPlan(ctx context.Context, ref PlanRef) (formation.
 		if p.Status != formation.PlanCreationInProgress {
 			return p.ExecutionPlan, nil
 		}
-		if err := e.waitForChange(ctx, stackID, func() bool { return e.planSettled(ctx, stackID, ref.Name) }); err != nil {
+		if err := e.waitForChange(ctx, stackID, func() bool { return e.planSettled(ctx, stackID, ref.PlanName) }); err != nil {
 			return formation.ExecutionPlan{}, err
 		}
 	}
@@ -413,9 +411,15 @@ type PlanPage struct {
 	PageInfo       PageInfo                  `json:"page_info"`
 }
 
+// ListExecutionPlansRequest is ListExecutionPlans' input.
+type ListExecutionPlansRequest struct {
+	StackRef
+	ListOptions
+}
+
 // ListExecutionPlans lists a stack's plans newest first, without variables
 // and summaries.
-func (e *Engine) ListExecutionPlans(ctx context.Context, req ListResourcesRequest) (PlanPage, error) {
+func (e *Engine) ListExecutionPlans(ctx context.Context, req ListExecutionPlansRequest) (PlanPage, error) {
 	const op = "engine.ListExecutionPlans"
 	if err := req.validate(op); err != nil {
 		return PlanPage{}, err
@@ -469,7 +473,7 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 			return err
 		}
 		if rec.Status.InProgress() {
-			return formation.Errorf(formation.CodePlanNotDeletable, op, ref.Name, "Invalid stack status %s. The execution plan cannot be deleted.", rec.Status)
+			return formation.Errorf(formation.CodePlanNotDeletable, op, ref.PlanName, "Invalid stack status %s. The execution plan cannot be deleted.", rec.Status)
 		}
 		id = p.ID
 		if _, err := firePlan(ctx, op, p, fsm.PlanDelete); err != nil {
@@ -502,7 +506,7 @@ func firePlan(ctx context.Context, op string, p *planRecord, ev fsm.PlanEvent) (
 // ApplyExecutionPlanRequest is ApplyExecutionPlan's input.
 type ApplyExecutionPlanRequest struct {
 	PlanRef
-	Options DeployOptions
+	Options DeployOptions `json:"-"`
 }
 
 // ApplyExecutionPlan deploys a plan's template and variables (spec §1.2):
@@ -511,15 +515,15 @@ type ApplyExecutionPlanRequest struct {
 // latest deployment, or already applied, is expired (CodePlanExpired, 403);
 // a plan not AVAILABLE is CodeInvalidPlanStatus. Applying expires every
 // other plan of the stack. A refused apply changes nothing.
-func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanRequest) (string, error) {
+func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanRequest) (DeploymentRef, error) {
 	const op = "engine.ApplyExecutionPlan"
 	release, err := e.admit(op, req, req.StackRef.Name)
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	defer release()
 	if err := req.Options.validate(op); err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	// The plan is read in a read transaction and decoded outside any: it
 	// can be large, and the write transaction below only re-checks and
@@ -557,7 +561,7 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	// The template is expanded while the plan decodes: the deployment
 	// needs both before its first operation, and they are independent.
@@ -572,7 +576,7 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	}
 	<-expanded
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	// A template that no longer expands (cfg nil) is left to the
 	// deployment, which expands it again and fails with the reason.
@@ -580,11 +584,11 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 	if cfg != nil {
 		imports = cfg.Template().HasImports()
 	} else if imports, err = e.hasImports(body.Template); err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	dep := e.newDeployment(kindApplyPlan, body.Template, req.Options)
 	err = e.update(ctx, op, func(tx *txn) error {
-		rec, p, err := loadPlan(tx, op, PlanRef{StackRef: req.StackRef, Name: req.Name, ID: planID})
+		rec, p, err := loadPlan(tx, op, PlanRef{StackRef: req.StackRef, PlanName: req.PlanName, PlanID: planID})
 		if err != nil {
 			return err
 		}
@@ -602,13 +606,13 @@ func (e *Engine) ApplyExecutionPlan(ctx context.Context, req ApplyExecutionPlanR
 		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: imports})
 	})
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	// The stack has not been deployed since the plan was made (its serial
 	// says so), so the reviewed plan is carried out as it is. A recovery
 	// after a crash plans again against what was recorded.
 	e.launchPrepared(*dep, prepared{cfg: cfg, plan: stored}.reusable())
-	return dep.ID, nil
+	return DeploymentRef{DeploymentID: dep.ID}, nil
 }
 
 // applicable refuses a plan that cannot be applied to the stack now: the

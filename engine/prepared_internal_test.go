@@ -29,7 +29,7 @@ resource "sim_item" "i" {
 }`
 	ctx := context.Background()
 	e, p, _ := simTestEngine(t, sim.Config{Seed: 1, Fixtures: []sim.Fixture{zones}}, Config{})
-	check := func(dep string, want int) {
+	check := func(dep DeploymentRef, want int) {
 		t.Helper()
 		res, err := e.Wait(ctx, dep)
 		if err != nil || res.Status != formation.StackDeploymentComplete {
@@ -39,15 +39,15 @@ resource "sim_item" "i" {
 			t.Fatalf("%d resources in the world, want %d", n, want)
 		}
 	}
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "direct", Template: TemplateInput{TemplateBody: body}})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "direct", TemplateInput: TemplateInput{TemplateBody: body}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	check(res.DeploymentID, 3)
+	check(res.DeploymentRef, 3)
 
 	// Deployed again with one instance more than the zones.
 	more := strings.Replace(body, "length(data.sim_zones.z.names)", "length(data.sim_zones.z.names) + 1", 1)
-	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "direct"}, Template: TemplateInput{TemplateBody: more}})
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "direct"}, TemplateInput: TemplateInput{TemplateBody: more}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ resource "sim_item" "i" {
 	ctx := context.Background()
 	e, _, st := simTestEngine(t, sim.Config{Seed: 1}, Config{})
 	before := storetest.Dump(t, st)
-	_, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: body}})
+	_, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: body}})
 	if !formation.HasCode(err, formation.CodeInvalidTemplate) {
 		t.Fatalf("CreateStack: %v, want %s", err, formation.CodeInvalidTemplate)
 	}

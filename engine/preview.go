@@ -14,8 +14,8 @@ import (
 
 // PreviewRequest is the input of the offline Preview.
 type PreviewRequest struct {
-	// Template is the template and its variables.
-	Template TemplateInput
+	// TemplateInput is the template and its variables.
+	TemplateInput
 	// Prior is the state to plan against; nil plans against nothing, so
 	// every resource is an ADD.
 	Prior plan.State
@@ -36,10 +36,10 @@ type PreviewRequest struct {
 // written. Render the plan with its WriteText, MarshalJSON or Items.
 func Preview(ctx context.Context, req PreviewRequest) (*plan.Plan, error) {
 	const op = "engine.Preview"
-	if err := req.Template.validate(op, true); err != nil {
+	if err := req.TemplateInput.check(op, true); err != nil {
 		return nil, err
 	}
-	src, err := sourceOf(op, req.Template)
+	src, err := sourceOf(op, req.TemplateInput)
 	if err != nil {
 		return nil, err
 	}
@@ -51,23 +51,30 @@ func Preview(ctx context.Context, req PreviewRequest) (*plan.Plan, error) {
 	return e.makeOfflinePlan(ctx, src, req.Prior, req.Refresh)
 }
 
+// PreviewStackRequest is PreviewStack's input: a stack and the template and
+// variables to plan against its resources.
+type PreviewStackRequest struct {
+	StackRef
+	TemplateInput
+}
+
 // PreviewStack plans a template against a stored stack's resources, as
 // CreateExecutionPlan would, without storing anything: no plan, no events.
-func (e *Engine) PreviewStack(ctx context.Context, ref StackRef, in TemplateInput) (*plan.Plan, error) {
+func (e *Engine) PreviewStack(ctx context.Context, req PreviewStackRequest) (*plan.Plan, error) {
 	const op = "engine.PreviewStack"
-	if err := ref.validate(op); err != nil {
+	if err := req.StackRef.validate(op); err != nil {
 		return nil, err
 	}
-	if err := in.validate(op, true); err != nil {
+	if err := req.TemplateInput.check(op, true); err != nil {
 		return nil, err
 	}
-	src, err := sourceOf(op, in)
+	src, err := sourceOf(op, req.TemplateInput)
 	if err != nil {
 		return nil, err
 	}
 	var prior plan.State
 	err = e.view(ctx, op, func(tx store.Tx) error {
-		rec, err := loadStack(tx, op, ref)
+		rec, err := loadStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
 		}

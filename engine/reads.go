@@ -20,9 +20,8 @@ type ResourcePage struct {
 	PageInfo       PageInfo                  `json:"page_info"`
 }
 
-// ListResourcesRequest is the input of ListStackResources and
-// ListStackOutputs.
-type ListResourcesRequest struct {
+// ListStackResourcesRequest is ListStackResources' input.
+type ListStackResourcesRequest struct {
 	StackRef
 	ListOptions
 }
@@ -30,7 +29,7 @@ type ListResourcesRequest struct {
 // ListStackResources lists a stack's resources by address (spec §3.2): their
 // physical ids and statuses, and their attributes when the stack is in a
 // terminal status. Sensitive attributes read "<sensitive>".
-func (e *Engine) ListStackResources(ctx context.Context, req ListResourcesRequest) (ResourcePage, error) {
+func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesRequest) (ResourcePage, error) {
 	const op = "engine.ListStackResources"
 	if err := req.validate(op); err != nil {
 		return ResourcePage{}, err
@@ -125,10 +124,16 @@ type OutputPage struct {
 	PageInfo PageInfo                `json:"page_info"`
 }
 
+// ListStackOutputsRequest is ListStackOutputs' input.
+type ListStackOutputsRequest struct {
+	StackRef
+	ListOptions
+}
+
 // ListStackOutputs lists a stack's outputs by name (spec §3.3): empty while
 // the stack is *_IN_PROGRESS; a sensitive output's value and type read
 // "<sensitive>".
-func (e *Engine) ListStackOutputs(ctx context.Context, req ListResourcesRequest) (OutputPage, error) {
+func (e *Engine) ListStackOutputs(ctx context.Context, req ListStackOutputsRequest) (OutputPage, error) {
 	const op = "engine.ListStackOutputs"
 	if err := req.validate(op); err != nil {
 		return OutputPage{}, err

@@ -67,8 +67,8 @@ func newStackWithPlan(t *testing.T, e *Engine, stack, body string) PlanRef {
 	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: stack}); err != nil {
 		t.Fatal(err)
 	}
-	ref := PlanRef{StackRef: StackRef{Name: stack}, Name: "p"}
-	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: ref.Name, Template: TemplateInput{TemplateBody: body}}); err != nil {
+	ref := PlanRef{StackRef: StackRef{Name: stack}, PlanName: "p"}
+	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref.StackRef, PlanName: ref.PlanName, TemplateInput: TemplateInput{TemplateBody: body}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
@@ -92,11 +92,11 @@ output "n" {
   value = tonumber(huaweicloud_vpc.vpc.id)
 }
 `
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: body}})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: body}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := e.Wait(ctx, res.DeploymentID)
+	out, err := e.Wait(ctx, res.DeploymentRef)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,16 +151,16 @@ resource "huaweicloud_vpc" "vpc" {
   cidr = "10.0.0.0/16"
 }
 `
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: body}})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: body}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := e.Wait(ctx, res.DeploymentID)
+	out, err := e.Wait(ctx, res.DeploymentRef)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("result %+v", out)
-	rs, err := e.ListStackResources(ctx, ListResourcesRequest{StackRef: StackRef{Name: "s"}})
+	rs, err := e.ListStackResources(ctx, ListStackResourcesRequest{StackRef: StackRef{Name: "s"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,14 +262,14 @@ func TestEngine_RecoverySettlesLostCreations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e1.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, Template: TemplateInput{TemplateBody: v1}})
+	res, err := e1.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: v1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := e1.Wait(ctx, res.DeploymentID); err != nil || !out.Succeeded() {
+	if out, err := e1.Wait(ctx, res.DeploymentRef); err != nil || !out.Succeeded() {
 		t.Fatal(out, err)
 	}
-	if _, err := e1.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, Template: TemplateInput{TemplateBody: v2}}); err != nil {
+	if _, err := e1.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: v2}}); err != nil {
 		t.Fatal(err)
 	}
 	// Wait for the "crash" inside x's Create, then stop the dead process.
@@ -296,7 +296,7 @@ func TestEngine_RecoverySettlesLostCreations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := e2.ListStackResources(ctx, ListResourcesRequest{StackRef: StackRef{Name: "s"}})
+	rs, err := e2.ListStackResources(ctx, ListStackResourcesRequest{StackRef: StackRef{Name: "s"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,14 +323,14 @@ func TestEngine_RollbackSettlesLostCreation(t *testing.T) {
 		// re-issue gets through.
 		Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc.x"}, Times: 3, Transient: true, AfterEffect: true, Message: "response lost",
 	}}}, Config{})
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, Template: TemplateInput{TemplateBody: v1}})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: v1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := e.Wait(ctx, res.DeploymentID); err != nil || !out.Succeeded() {
+	if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || !out.Succeeded() {
 		t.Fatal(out, err)
 	}
-	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, Template: TemplateInput{TemplateBody: v2}})
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: v2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestEngine_RollbackSettlesLostCreation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, _ := e.ListStackResources(ctx, ListResourcesRequest{StackRef: StackRef{Name: "s"}})
+	rs, _ := e.ListStackResources(ctx, ListStackResourcesRequest{StackRef: StackRef{Name: "s"}})
 	if out.Status != formation.StackRollbackComplete || len(p.Resources()) != len(rs.StackResources) {
 		t.Fatalf("%s with %d resource record(s), but the cloud holds %d objects", out.Status, len(rs.StackResources), len(p.Resources()))
 	}
@@ -355,7 +355,7 @@ func TestEngine_UnsettleableCreationKeepsItsIntent(t *testing.T) {
 	e, p, st := simTestEngine(t, sim.Config{Faults: []sim.Fault{{
 		Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc.x"}, Transient: true, AfterEffect: true, Message: "response lost",
 	}}}, Config{})
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, Template: TemplateInput{TemplateBody: `
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: `
 resource "huaweicloud_vpc" "x" {
   name = "x"
   cidr = "10.1.0.0/16"
@@ -363,7 +363,7 @@ resource "huaweicloud_vpc" "x" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := e.Wait(ctx, res.DeploymentID); err != nil || out.Status != formation.StackRollbackComplete {
+	if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || out.Status != formation.StackRollbackComplete {
 		t.Fatalf("%+v, %v", out, err)
 	}
 	if len(p.Resources()) != 1 || countIntents(t, st) != 1 {
@@ -393,12 +393,12 @@ func TestEngine_TimeoutCountedOnce(t *testing.T) {
 	for i := range 6 {
 		body += fmt.Sprintf("resource \"huaweicloud_vpc\" \"v%d\" {\n  name = \"v%d\"\n  cidr = \"10.%d.0.0/16\"\n}\n", i, i, i)
 	}
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", Template: TemplateInput{TemplateBody: body},
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: body},
 		Options: DeployOptions{Parallelism: 3, KeepGoing: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := e.Wait(ctx, res.DeploymentID)
+	out, err := e.Wait(ctx, res.DeploymentRef)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,8 @@ import (
 // the stack that currently has the name (RFS's strong-match guard), or the
 // call fails with CodeStackIDMismatch.
 type StackRef struct {
-	Name string
-	ID   string
+	Name string `json:"stack_name"`
+	ID   string `json:"stack_id,omitempty"`
 }
 
 func (r StackRef) validate(op string) error {
@@ -43,23 +43,23 @@ func loadStack(tx store.Tx, op string, ref StackRef) (*stackRecord, error) {
 
 // CreateStackRequest is CreateStack's input (spec §1.1).
 type CreateStackRequest struct {
-	Name                     string
-	Description              string
-	EnableDeletionProtection bool
-	EnableAutoRollback       bool
-	Agencies                 []formation.Agency
-	// Template, when it has a template, makes CreateStack create and
+	Name                     string             `json:"stack_name"`
+	Description              string             `json:"description,omitempty"`
+	EnableDeletionProtection bool               `json:"enable_deletion_protection,omitempty"`
+	EnableAutoRollback       bool               `json:"enable_auto_rollback,omitempty"`
+	Agencies                 []formation.Agency `json:"agencies,omitempty"`
+	// TemplateInput, when it has a template, makes CreateStack create and
 	// deploy; without one the stack is created empty (CREATION_COMPLETE).
-	Template TemplateInput
+	TemplateInput
 	// Options tune the deployment when there is one.
-	Options DeployOptions
+	Options DeployOptions `json:"-"`
 }
 
 // CreateStackResult is CreateStack's output: DeploymentID is set only when a
 // template was deployed.
 type CreateStackResult struct {
-	StackID      string `json:"stack_id"`
-	DeploymentID string `json:"deployment_id,omitempty"`
+	StackID string `json:"stack_id"`
+	DeploymentRef
 }
 
 // CreateStack creates a stack. Names are unique at any time: of concurrent
@@ -76,7 +76,7 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 	if err := formation.ValidateAgencies(op, req.Agencies); err != nil {
 		return CreateStackResult{}, err
 	}
-	if err := req.Template.validate(op, false); err != nil {
+	if err := req.TemplateInput.check(op, false); err != nil {
 		return CreateStackResult{}, err
 	}
 	if err := req.Options.validate(op); err != nil {
@@ -85,10 +85,10 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 	var dep *deploymentRecord
 	var first prepared
 	ev, facts := fsm.StackCreate, fsm.StackFacts{AutoRollback: req.EnableAutoRollback}
-	if req.Template.hasTemplate() {
+	if req.TemplateInput.hasTemplate() {
 		var src *templateSource
 		var err error
-		if src, first, err = e.prepare(ctx, op, req.Template); err != nil {
+		if src, first, err = e.prepare(ctx, op, req.TemplateInput); err != nil {
 			return CreateStackResult{}, err
 		}
 		dep = e.newDeployment(kindCreate, src, req.Options)
@@ -174,10 +174,15 @@ type StackPage struct {
 	PageInfo PageInfo          `json:"page_info"`
 }
 
+// ListStacksRequest is ListStacks' input.
+type ListStacksRequest struct {
+	ListOptions
+}
+
 // ListStacks lists stacks newest first, with the summary fields only (name,
 // id, description, status, status message, times). Stacks being deleted
 // stay listed until the deletion completes.
-func (e *Engine) ListStacks(ctx context.Context, opts ListOptions) (StackPage, error) {
+func (e *Engine) ListStacks(ctx context.Context, req ListStacksRequest) (StackPage, error) {
 	const op = "engine.ListStacks"
 	var recs []stackRecord
 	err := e.view(ctx, op, func(tx store.Tx) error {
@@ -194,7 +199,7 @@ func (e *Engine) ListStacks(ctx context.Context, opts ListOptions) (StackPage, e
 		return StackPage{}, err
 	}
 	slices.SortFunc(recs, func(a, b stackRecord) int { return compareDesc(a.Seq, b.Seq) })
-	page, info, err := paginate(op, recs, func(i int) uint64 { return recs[i].Seq }, opts)
+	page, info, err := paginate(op, recs, func(i int) uint64 { return recs[i].Seq }, req.ListOptions)
 	if err != nil {
 		return StackPage{}, err
 	}
@@ -222,10 +227,10 @@ func compareDesc(a, b uint64) int {
 // non-nil one overwrites (Agencies as a whole: merge client-side).
 type UpdateStackRequest struct {
 	StackRef
-	Description              *string
-	EnableDeletionProtection *bool
-	EnableAutoRollback       *bool
-	Agencies                 *[]formation.Agency
+	Description              *string             `json:"description,omitempty"`
+	EnableDeletionProtection *bool               `json:"enable_deletion_protection,omitempty"`
+	EnableAutoRollback       *bool               `json:"enable_auto_rollback,omitempty"`
+	Agencies                 *[]formation.Agency `json:"agencies,omitempty"`
 }
 
 // UpdateStack changes a stack's description, deletion protection,
@@ -233,25 +238,26 @@ type UpdateStackRequest struct {
 // update_time. Refused while the stack is *_IN_PROGRESS (CodeStackBusy),
 // when turning auto-rollback on in a *_FAILED status (CodeAutoRollback), and
 // when it would change nothing (CodeNothingToUpdate: no field given, or every
-// given field already has that value).
-func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) error {
+// given field already has that value). It returns the updated metadata.
+func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) (formation.Stack, error) {
 	const op = "engine.UpdateStack"
 	release, err := e.admit(op, req, req.Name)
 	if err != nil {
-		return err
+		return formation.Stack{}, err
 	}
 	defer release()
 	if req.Description != nil {
 		if err := formation.ValidateDescription(op, *req.Description); err != nil {
-			return err
+			return formation.Stack{}, err
 		}
 	}
 	if req.Agencies != nil {
 		if err := formation.ValidateAgencies(op, *req.Agencies); err != nil {
-			return err
+			return formation.Stack{}, err
 		}
 	}
-	return e.update(ctx, op, func(tx *txn) error {
+	var updated formation.Stack
+	err = e.update(ctx, op, func(tx *txn) error {
 		rec, err := loadStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
@@ -280,8 +286,10 @@ func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) error 
 			return formation.Errorf(formation.CodeNothingToUpdate, op, req.Name, "no parameters in the request need to be modified")
 		}
 		rec.UpdateTime = e.now()
+		updated = rec.Stack
 		return putJSON(tx, store.Stacks, stackKey(rec.Name), rec)
 	})
+	return updated, err
 }
 
 // DeleteStackRequest is the input of DeleteStack and of RFS's
@@ -289,7 +297,7 @@ func (e *Engine) UpdateStack(ctx context.Context, req UpdateStackRequest) error 
 // removes only Formation's records of them.
 type DeleteStackRequest struct {
 	StackRef
-	RetainAllResources bool
+	RetainAllResources bool `json:"retain_all_resources,omitempty"`
 }
 
 // DeleteStack deletes a stack and everything of it (plans, events, outputs,
@@ -298,11 +306,11 @@ type DeleteStackRequest struct {
 // success the stack is gone (ErrNotFound); on failure it is DELETION_FAILED.
 // Refused while *_IN_PROGRESS (CodeStackBusy) and under deletion protection
 // (CodeDeletionProtected).
-func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (string, error) {
+func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (DeploymentRef, error) {
 	const op = "engine.DeleteStack"
 	release, err := e.admit(op, req, req.Name)
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	defer release()
 	dep := &deploymentRecord{ID: e.ids.New(), Kind: kindDelete, RetainResources: req.RetainAllResources}
@@ -314,10 +322,10 @@ func (e *Engine) DeleteStack(ctx context.Context, req DeleteStackRequest) (strin
 		return e.begin(ctx, op, tx, rec, dep, fsm.StackDelete, fsm.StackFacts{DeletionProtection: rec.EnableDeletionProtection})
 	})
 	if err != nil {
-		return "", err
+		return DeploymentRef{}, err
 	}
 	e.launch(*dep, e.runDeployment)
-	return dep.ID, nil
+	return DeploymentRef{DeploymentID: dep.ID}, nil
 }
 
 // begin commits the start of a deployment: the machine's transition to

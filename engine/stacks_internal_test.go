@@ -49,7 +49,7 @@ func TestEngine_MutationsRefusedWhileInProgress(t *testing.T) {
 				t.Fatal(err)
 			}
 			seedStatus(t, st, "s", status)
-			err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "s"}, Description: new("x")})
+			_, err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "s"}, Description: new("x")})
 			if !formation.HasCode(err, formation.CodeStackBusy) || !errors.Is(err, formation.ErrInvalidStatus) {
 				t.Fatalf("UpdateStack while %s: %v, want RF.10012519", status, err)
 			}
@@ -74,12 +74,12 @@ func TestEngine_UpdateStack_AutoRollbackInFailedStatuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			seedStatus(t, st, "s", status)
-			err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "s"}, EnableAutoRollback: new(true)})
+			_, err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "s"}, EnableAutoRollback: new(true)})
 			if !formation.HasCode(err, formation.CodeAutoRollback) {
 				t.Fatalf("enabling auto-rollback in %s: %v, want RF.10012546", status, err)
 			}
 			// Other fields may change in a failed status.
-			if err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "s"}, Description: new("fixing")}); err != nil {
+			if _, err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: StackRef{Name: "s"}, Description: new("fixing")}); err != nil {
 				t.Fatalf("description update in %s: %v", status, err)
 			}
 			got, _ := e.GetStackMetadata(ctx, StackRef{Name: "s"})
@@ -101,7 +101,7 @@ func TestEngine_DeleteStack_FromFailedStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := e.Wait(ctx, dep); err != nil || res.Status != fsm.StackDeleted {
+	if res, err := e.Wait(ctx, dep); err != nil || !res.Deleted {
 		t.Fatalf("Wait = %+v, %v", res, err)
 	}
 }
@@ -141,11 +141,11 @@ func TestEngine_RecoversInterruptedDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e2.Close()
-	got, err := e2.Wait(ctx, dep.ID)
+	got, err := e2.Wait(ctx, DeploymentRef{DeploymentID: dep.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != fsm.StackDeleted || got.StackID != res.StackID {
+	if !got.Deleted || got.StackID != res.StackID {
 		t.Fatalf("recovered deletion ended %+v", got)
 	}
 	if _, err := e2.GetStackMetadata(ctx, StackRef{Name: "s"}); !errors.Is(err, formation.ErrNotFound) {
@@ -169,7 +169,7 @@ func TestEngine_ForgetsOldFinishedOperations(t *testing.T) {
 	}
 	seedStatus(t, e.st, "s", formation.StackDeploymentFailed)
 	// A real, finished deployment whose record stays in the store.
-	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, Template: TemplateInput{TemplateBody: "# nothing\n"}})
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: "# nothing\n"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestEngine_ForgetsOldFinishedOperations(t *testing.T) {
 		e.keepFinished(id)
 	}
 	e.mu.Lock()
-	n, kept := len(e.ops), e.ops[dep] != nil
+	n, kept := len(e.ops), e.ops[dep.DeploymentID] != nil
 	e.mu.Unlock()
 	if n > maxFinished || kept {
 		t.Fatalf("%d operations in memory (deployment kept: %v), want at most %d and the oldest gone", n, kept, maxFinished)

@@ -16,32 +16,32 @@ const MaxURILength = 2048
 // TemplateBody, TemplateURI and Files holds the template.
 type TemplateInput struct {
 	// TemplateBody is HCL or JSON template text.
-	TemplateBody string
+	TemplateBody string `json:"template_body,omitempty"`
 	// TemplateURI is an OBS URL in RFS. Formation has no object storage, so
 	// a URI is refused with CodeUnsupported: read the file and pass
 	// TemplateBody or Files.
-	TemplateURI string
+	TemplateURI string `json:"template_uri,omitempty"`
 	// Files is a set of .tf and .tf.json files (a directory, or the
 	// contents of a zip), the Go counterpart of a zip template_uri.
-	Files fs.FS
+	Files fs.FS `json:"-"`
 	// VarsBody is tfvars text.
-	VarsBody string
+	VarsBody string `json:"vars_body,omitempty"`
 	// VarsStructure gives variables as strings, converted to the declared
 	// types.
-	VarsStructure []formation.VarsStructure
+	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
 	// VarsURI is a pre-signed URL of a tfvars file in RFS; refused like
 	// TemplateURI.
-	VarsURI string
+	VarsURI string `json:"vars_uri,omitempty"`
 }
 
 func (t TemplateInput) hasTemplate() bool {
 	return t.TemplateBody != "" || t.TemplateURI != "" || t.Files != nil
 }
 
-// validate checks the shape of the input: one template source (required
+// check checks the shape of the input: one template source (required
 // when required is set), lengths and counts, and sources Formation cannot
 // read.
-func (t TemplateInput) validate(op string, required bool) error {
+func (t TemplateInput) check(op string, required bool) error {
 	sources := 0
 	for _, set := range []bool{t.TemplateBody != "", t.TemplateURI != "", t.Files != nil} {
 		if set {

@@ -60,17 +60,17 @@ func deployCommand(fs *flag.FlagSet) action {
 			return err
 		}
 		name := inv.args[0]
-		id, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: name}, Template: in})
+		id, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: name}, TemplateInput: in})
 		if err != nil {
 			return err
 		}
-		return follow(ctx, inv, e, started{what: "Deploying stack " + name, stack: name, deploymentID: id})
+		return follow(ctx, inv, e, started{what: "Deploying stack " + name, stack: name, deploymentID: id.DeploymentID})
 	}
 }
 
 // continueCommand is the setup of continue-deploy and continue-rollback:
 // start the continuation, then follow it.
-func continueCommand(start func(*engine.Engine, context.Context, engine.ContinueRequest) (string, error), what string, rollback bool) func(*flag.FlagSet) action {
+func continueCommand(start func(*engine.Engine, context.Context, engine.ContinueRequest) (engine.DeploymentRef, error), what string, rollback bool) func(*flag.FlagSet) action {
 	return func(*flag.FlagSet) action {
 		return func(ctx context.Context, inv *invocation) error {
 			e, err := inv.engine()
@@ -82,7 +82,7 @@ func continueCommand(start func(*engine.Engine, context.Context, engine.Continue
 			if err != nil {
 				return err
 			}
-			return follow(ctx, inv, e, started{what: what + " " + name, stack: name, deploymentID: id, rollback: rollback})
+			return follow(ctx, inv, e, started{what: what + " " + name, stack: name, deploymentID: id.DeploymentID, rollback: rollback})
 		}
 	}
 }

@@ -437,7 +437,7 @@ func TestInterruptedDeploymentResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Wait(context.Background(), m[1])
+	res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: m[1]})
 	if cerr := e.Close(); err == nil {
 		err = cerr
 	}
@@ -476,8 +476,8 @@ func TestFollowOfAFinishedDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	err = follow(ctx, &invocation{out: newOutput(&out, false)}, e, started{what: "Deleting stack web", stack: "web", deploymentID: id})
-	if err != nil || out.String() != "Deleting stack web (deployment "+id+").\nStack web: DELETED\n" {
+	err = follow(ctx, &invocation{out: newOutput(&out, false)}, e, started{what: "Deleting stack web", stack: "web", deploymentID: id.DeploymentID})
+	if err != nil || out.String() != "Deleting stack web (deployment "+id.DeploymentID+").\nStack web: DELETED\n" {
 		t.Errorf("follow: %v, printed %q", err, out.String())
 	}
 }

@@ -30,7 +30,7 @@ resource_name, ',' for AND and '|' for OR within a field, e.g.
 }
 
 func eventsCommand(fs *flag.FlagSet) action {
-	var req engine.ListEventsRequest
+	var req engine.ListStackEventsRequest
 	fs.StringVar(&req.DeploymentID, "deployment", "", "only the events of the deployment `ID`")
 	fs.StringVar(&req.Filter, "filter", "", "RFS filter `EXPR`, e.g. event_type==LOG|event_type==ERROR")
 	fs.StringVar(&req.Field, "field", "", "the event fields to show, a comma-separated `LIST`")
@@ -67,7 +67,7 @@ func eventsCommand(fs *flag.FlagSet) action {
 // touches it. The engine checks a query before it looks for the stack, so
 // asking an empty in-memory engine gives exactly its refusal; the stack it
 // then does not find is no concern here.
-func checkEventQuery(ctx context.Context, req engine.ListEventsRequest) error {
+func checkEventQuery(ctx context.Context, req engine.ListStackEventsRequest) error {
 	e, err := engine.New(engine.Config{Store: store.NewMemory()})
 	if err != nil {
 		return err

@@ -39,7 +39,7 @@ func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) e
 			return err
 		}
 	}
-	events, err := e.Follow(ctx, engine.StackRef{Name: d.stack}, engine.FollowOptions{DeploymentID: d.deploymentID})
+	events, err := e.Follow(ctx, engine.FollowRequest{StackRef: engine.StackRef{Name: d.stack}, DeploymentID: d.deploymentID})
 	switch {
 	case formation.HasCode(err, formation.CodeStackNotFound), formation.HasCode(err, formation.CodeDeploymentNotFound):
 		// A deletion can finish, taking the stack and its events with it,
@@ -48,13 +48,13 @@ func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) e
 		return d.interrupted(ctx, err)
 	default:
 		p := &progress{out: inv.out}
-		for ev := range events {
+		for ev := range events.Events {
 			if err := p.print(ev); err != nil {
 				return err
 			}
 		}
 	}
-	res, err := e.Wait(ctx, d.deploymentID)
+	res, err := e.Wait(ctx, engine.DeploymentRef{DeploymentID: d.deploymentID})
 	if err != nil {
 		return d.interrupted(ctx, err)
 	}
@@ -125,6 +125,9 @@ type resultLine struct {
 // printResult prints how a deployment ended: {"result": …} as the last
 // NDJSON line, or "Stack NAME: STATUS[: message]".
 func printResult(out *output, res engine.Result) error {
+	if res.Deleted {
+		res.Status = "DELETED" // the CLI's word for a stack that is gone
+	}
 	if out.json {
 		return out.printJSONLine(resultLine{res})
 	}

@@ -155,7 +155,7 @@ func TestStackLifecycle(t *testing.T) {
 		t.Errorf("stack delete printed %q", out)
 	}
 	res := streamResult(t, ok(t, "-db", db, "-json", "stack", "delete", "api", "-retain-resources"))
-	if res.StackName != "api" || res.StackID != created.StackID || res.Status != fsm.StackDeleted || len(res.DeploymentID) != formation.IDLength {
+	if res.StackName != "api" || res.StackID != created.StackID || !res.Deleted || len(res.DeploymentID) != formation.IDLength {
 		t.Errorf("stack delete -json: %+v", res)
 	}
 	rejected(t, formation.CodeStackNotFound, "-db", db, "stack", "show", "web")
@@ -327,7 +327,7 @@ func TestNoDatabaseWithoutNeed(t *testing.T) {
 func TestDatabaseInUse(t *testing.T) {
 	t.Parallel()
 	db := newDB(t)
-	e, err := engine.Open(db)
+	e, err := engine.Open(db, engine.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func outputsCommand(*flag.FlagSet) action {
 		}
 		ref := engine.StackRef{Name: inv.args[0]}
 		all, err := allPages(func(opts engine.ListOptions) ([]formation.StackOutput, string, error) {
-			page, err := e.ListStackOutputs(ctx, engine.ListResourcesRequest{StackRef: ref, ListOptions: opts})
+			page, err := e.ListStackOutputs(ctx, engine.ListStackOutputsRequest{StackRef: ref, ListOptions: opts})
 			return page.Outputs, page.PageInfo.NextMarker, err
 		})
 		if err != nil {

@@ -56,7 +56,7 @@ already, is expired (RF.10012530).`,
 
 // planRef is the plan the command's NAME and PLAN arguments name.
 func planRef(inv *invocation) engine.PlanRef {
-	return engine.PlanRef{StackRef: engine.StackRef{Name: inv.args[0]}, Name: inv.args[1]}
+	return engine.PlanRef{StackRef: engine.StackRef{Name: inv.args[0]}, PlanName: inv.args[1]}
 }
 
 // planDocument is a plan as plan create and plan show print it with -json:
@@ -83,7 +83,7 @@ func planCreate(fs *flag.FlagSet) action {
 			return err
 		}
 		ref := planRef(inv)
-		if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref.StackRef, Name: ref.Name, Description: description, Template: in}); err != nil {
+		if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref.StackRef, PlanName: ref.PlanName, Description: description, TemplateInput: in}); err != nil {
 			return err
 		}
 		if _, err := e.WaitExecutionPlan(ctx, ref); err != nil {
@@ -167,7 +167,7 @@ func planList(*flag.FlagSet) action {
 		}
 		ref := engine.StackRef{Name: inv.args[0]}
 		all, err := allPages(func(opts engine.ListOptions) ([]formation.ExecutionPlan, string, error) {
-			page, err := e.ListExecutionPlans(ctx, engine.ListResourcesRequest{StackRef: ref, ListOptions: opts})
+			page, err := e.ListExecutionPlans(ctx, engine.ListExecutionPlansRequest{StackRef: ref, ListOptions: opts})
 			return page.ExecutionPlans, page.PageInfo.NextMarker, err
 		})
 		if err != nil {
@@ -205,8 +205,8 @@ func planApply(*flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		what := "Applying execution plan " + ref.Name + " to stack " + ref.Stack()
-		return follow(ctx, inv, e, started{what: what, stack: ref.Stack(), deploymentID: id})
+		what := "Applying execution plan " + ref.PlanName + " to stack " + ref.Name
+		return follow(ctx, inv, e, started{what: what, stack: ref.Name, deploymentID: id.DeploymentID})
 	}
 }
 
@@ -228,8 +228,8 @@ func planDelete(*flag.FlagSet) action {
 			return err
 		}
 		if inv.out.json {
-			return inv.out.printJSON(planDeleted{ref.Stack(), ref.Name, "DELETED"})
+			return inv.out.printJSON(planDeleted{ref.Name, ref.PlanName, "DELETED"})
 		}
-		return inv.out.printf("Deleted execution plan %s of stack %s.\n", ref.Name, ref.Stack())
+		return inv.out.printf("Deleted execution plan %s of stack %s.\n", ref.PlanName, ref.Name)
 	}
 }

@@ -49,7 +49,7 @@ func previewCommand(fs *flag.FlagSet) action {
 			if e, err = inv.engine(); err != nil {
 				return err
 			}
-			p, err = e.PreviewStack(ctx, engine.StackRef{Name: stack}, in)
+			p, err = e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: stack}, TemplateInput: in})
 		}
 		if err != nil {
 			return err
@@ -69,5 +69,5 @@ func previewOffline(ctx context.Context, g *globals, in engine.TemplateInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return engine.Preview(ctx, engine.PreviewRequest{Template: in, DefaultProvider: p, TemplateLimits: g.templateLimits(), Clock: clock})
+	return engine.Preview(ctx, engine.PreviewRequest{TemplateInput: in, DefaultProvider: p, TemplateLimits: g.templateLimits(), Clock: clock})
 }

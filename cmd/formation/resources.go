@@ -31,7 +31,7 @@ func resourcesCommand(*flag.FlagSet) action {
 		}
 		ref := engine.StackRef{Name: inv.args[0]}
 		all, err := allPages(func(opts engine.ListOptions) ([]formation.StackResource, string, error) {
-			page, err := e.ListStackResources(ctx, engine.ListResourcesRequest{StackRef: ref, ListOptions: opts})
+			page, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref, ListOptions: opts})
 			return page.StackResources, page.PageInfo.NextMarker, err
 		})
 		if err != nil {

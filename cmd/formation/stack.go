@@ -69,7 +69,7 @@ func stackCreate(fs *flag.FlagSet) action {
 		var err error
 		req.Name = inv.args[0]
 		if tmpl.given() {
-			if req.Template, _, err = tmpl.load(ctx, &inv.g); err != nil {
+			if req.TemplateInput, _, err = tmpl.load(ctx, &inv.g); err != nil {
 				return err
 			}
 		} else if _, err = tmpl.input(); err != nil {
@@ -120,7 +120,7 @@ func stackList(*flag.FlagSet) action {
 // listAllStacks follows the list's markers to its end.
 func listAllStacks(ctx context.Context, e *engine.Engine) ([]formation.Stack, error) {
 	return allPages(func(opts engine.ListOptions) ([]formation.Stack, string, error) {
-		page, err := e.ListStacks(ctx, opts)
+		page, err := e.ListStacks(ctx, engine.ListStacksRequest{ListOptions: opts})
 		return page.Stacks, page.PageInfo.NextMarker, err
 	})
 }
@@ -202,7 +202,7 @@ func stackUpdate(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := e.UpdateStack(ctx, req); err != nil {
+		if _, err := e.UpdateStack(ctx, req); err != nil {
 			return err
 		}
 		return showStack(ctx, inv, e, req.Name)
@@ -222,6 +222,6 @@ func stackDelete(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		return follow(ctx, inv, e, started{what: "Deleting stack " + req.Name, stack: req.Name, deploymentID: id})
+		return follow(ctx, inv, e, started{what: "Deleting stack " + req.Name, stack: req.Name, deploymentID: id.DeploymentID})
 	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
-	"github.com/formation-engine/formation/fsm"
 )
 
 // wait: let a stack's running operation finish. An operation a killed or
@@ -43,7 +42,7 @@ func waitStack(ctx context.Context, inv *invocation) error {
 	res := engine.Result{StackName: name, StackID: s.ID, Status: s.Status, Message: s.StatusMessage}
 	switch {
 	case errors.Is(err, formation.ErrNotFound):
-		res.Status = fsm.StackDeleted // it was being deleted, and now it is gone
+		res.Status, res.Deleted = "", true // it was being deleted, and now it is gone
 	case err != nil:
 		return err
 	}

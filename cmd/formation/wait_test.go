@@ -46,7 +46,7 @@ func TestWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "web", Template: engine.TemplateInput{
+	if _, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "web", TemplateInput: engine.TemplateInput{
 		TemplateBody: string(vars) + "\n" + string(body), VarsStructure: []formation.VarsStructure{{VarKey: "prefix", VarValue: "w"}}}}); err != nil {
 		t.Fatal(err)
 	}

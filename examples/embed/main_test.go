@@ -83,7 +83,7 @@ func TestDeployStatusAndEvents(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted || accepted["deployment_id"] == "" {
 		t.Fatalf("POST answered %d %v, want 202 with a deployment_id", resp.StatusCode, accepted)
 	}
-	res, err := e.Wait(context.Background(), accepted["deployment_id"])
+	res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: accepted["deployment_id"]})
 	if err != nil || res.Status != formation.StackDeploymentComplete {
 		t.Fatalf("deployment ended %+v, %v", res, err)
 	}
@@ -113,7 +113,7 @@ func TestDeployStatusAndEvents(t *testing.T) {
 
 	// A second deployment of the same stack goes through DeployStack.
 	rec = serve(t, h, http.MethodPost, "/stacks/web/deployments", strings.Replace(network, `name = "web"`, `name = "web2"`, 1))
-	res, err = e.Wait(context.Background(), deploymentID(t, rec))
+	res, err = e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: deploymentID(t, rec)})
 	if err != nil || res.Status != formation.StackDeploymentComplete {
 		t.Fatalf("second deployment ended %+v, %v", res, err)
 	}
@@ -126,7 +126,7 @@ func TestFailedDeploymentShowsErrors(t *testing.T) {
 	}}})
 	h := NewHandler(e)
 	dep := deploymentID(t, serve(t, h, http.MethodPost, "/stacks/web/deployments", network))
-	if res, err := e.Wait(context.Background(), dep); err != nil || res.Status != formation.StackRollbackComplete {
+	if res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: dep}); err != nil || res.Status != formation.StackRollbackComplete {
 		t.Fatalf("deployment ended %+v, %v", res, err)
 	}
 	stack := decode[formation.Stack](t, serve(t, h, http.MethodGet, "/stacks/web", ""))
@@ -143,7 +143,7 @@ func TestErrorsHaveRFSBodyAndStatus(t *testing.T) {
 	e := newEngine(t, sim.Config{Seed: 3})
 	h := NewHandler(e)
 	dep := deploymentID(t, serve(t, h, http.MethodPost, "/stacks/web/deployments", network))
-	if _, err := e.Wait(context.Background(), dep); err != nil {
+	if _, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: dep}); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -211,7 +211,7 @@ func TestBusyStackIs403(t *testing.T) {
 		}
 
 		start := time.Now()
-		res, err := e.Wait(context.Background(), dep)
+		res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: dep})
 		if err != nil || res.Status != formation.StackDeploymentComplete {
 			t.Fatalf("deployment ended %+v, %v", res, err)
 		}

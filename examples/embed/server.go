@@ -51,19 +51,19 @@ func (a *api) deploy(w http.ResponseWriter, r *http.Request) {
 	}
 	ref := engine.StackRef{Name: r.PathValue("name")}
 	in := engine.TemplateInput{TemplateBody: string(body)}
-	dep, err := a.e.DeployStack(r.Context(), engine.DeployStackRequest{StackRef: ref, Template: in})
+	dep, err := a.e.DeployStack(r.Context(), engine.DeployStackRequest{StackRef: ref, TemplateInput: in})
 	if formation.HasCode(err, formation.CodeStackNotFound) {
 		// The first deployment creates the stack. Of two concurrent first
 		// deployments one wins; the other gets a 409 (name conflict).
 		var res engine.CreateStackResult
-		res, err = a.e.CreateStack(r.Context(), engine.CreateStackRequest{Name: ref.Name, EnableAutoRollback: true, Template: in})
-		dep = res.DeploymentID
+		res, err = a.e.CreateStack(r.Context(), engine.CreateStackRequest{Name: ref.Name, EnableAutoRollback: true, TemplateInput: in})
+		dep = res.DeploymentRef
 	}
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"deployment_id": dep})
+	writeJSON(w, http.StatusAccepted, dep)
 }
 
 func (a *api) metadata(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +77,7 @@ func (a *api) metadata(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) events(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	req := engine.ListEventsRequest{
+	req := engine.ListStackEventsRequest{
 		StackRef:     engine.StackRef{Name: r.PathValue("name")},
 		DeploymentID: q.Get("deployment_id"),
 		Filter:       q.Get("filter"),

@@ -75,7 +75,7 @@ func run(ctx context.Context, w io.Writer) error {
 
 	// 1. Offline: a template and its variables (tfvars text) in, a plan out.
 	p, err := engine.Preview(ctx, engine.PreviewRequest{
-		Template: engine.TemplateInput{
+		TemplateInput: engine.TemplateInput{
 			TemplateBody: network,
 			VarsBody:     `env = "prod"`,
 		},
@@ -109,13 +109,13 @@ func run(ctx context.Context, w io.Writer) error {
 	defer e.Close()
 	ref := engine.StackRef{Name: "network"}
 	created, err := e.CreateStack(ctx, engine.CreateStackRequest{
-		Name:     ref.Name,
-		Template: engine.TemplateInput{TemplateBody: network, VarsBody: `env = "prod"`},
+		Name:          ref.Name,
+		TemplateInput: engine.TemplateInput{TemplateBody: network, VarsBody: `env = "prod"`},
 	})
 	if err != nil {
 		return err
 	}
-	if res, err := e.Wait(ctx, created.DeploymentID); err != nil {
+	if res, err := e.Wait(ctx, created.DeploymentRef); err != nil {
 		return err
 	} else if !res.Succeeded() {
 		return fmt.Errorf("deployment ended %s: %s", res.Status, res.Message)
@@ -125,13 +125,13 @@ func run(ctx context.Context, w io.Writer) error {
 	// subnet_index moves the subnet to another cidr, which is force-new, so
 	// the subnet is replaced. Variables can also come as RFS's
 	// vars_structure: strings converted to the declared types.
-	changed, err := e.PreviewStack(ctx, ref, engine.TemplateInput{
+	changed, err := e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: ref, TemplateInput: engine.TemplateInput{
 		TemplateBody: network,
 		VarsStructure: []formation.VarsStructure{
 			{VarKey: "env", VarValue: "production"},
 			{VarKey: "subnet_index", VarValue: "2"},
 		},
-	})
+	}})
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func run(ctx context.Context, w io.Writer) error {
 		Name:               "network",
 		Description:        "a VPC with two subnets and a web security group",
 		EnableAutoRollback: true,
-		Template: engine.TemplateInput{
+		TemplateInput: engine.TemplateInput{
 			TemplateBody:  network,
 			VarsStructure: []formation.VarsStructure{{VarKey: "name", VarValue: "quickstart"}},
 		},
@@ -94,19 +94,19 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "deployment id:", created.DeploymentID)
 
 	// Follow streams the deployment's events, oldest first, from its very
-	// first one; the channel closes once the deployment is over.
+	// first one; the stream ends once the deployment is over.
 	ref := engine.StackRef{Name: "network", ID: created.StackID}
-	events, err := e.Follow(ctx, ref, engine.FollowOptions{DeploymentID: created.DeploymentID})
+	events, err := e.Follow(ctx, engine.FollowRequest{StackRef: ref, DeploymentID: created.DeploymentID})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nevents:")
-	for ev := range events {
+	for ev := range events.Events {
 		fmt.Fprintf(w, "  %3d %-20s %s\n", ev.Sequence, ev.EventType, ev.EventMessage)
 	}
 
 	// Wait returns how the deployment ended (it has, since the stream closed).
-	res, err := e.Wait(ctx, created.DeploymentID)
+	res, err := e.Wait(ctx, created.DeploymentRef)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("deployment %s ended %s: %s", res.DeploymentID, res.Status, res.Message)
 	}
 
-	resources, err := e.ListStackResources(ctx, engine.ListResourcesRequest{StackRef: ref})
+	resources, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref})
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func run(ctx context.Context, w io.Writer) error {
 		fmt.Fprintln(w, line)
 	}
 
-	outputs, err := e.ListStackOutputs(ctx, engine.ListResourcesRequest{StackRef: ref})
+	outputs, err := e.ListStackOutputs(ctx, engine.ListStackOutputsRequest{StackRef: ref})
 	if err != nil {
 		return err
 	}

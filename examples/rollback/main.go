@@ -106,19 +106,19 @@ func run(ctx context.Context, w io.Writer) error {
 
 	// Deployment 2 fails on the rule. Follow it to watch the rollback.
 	dep, err := e.DeployStack(ctx, engine.DeployStackRequest{
-		StackRef: ref,
-		Template: engine.TemplateInput{TemplateBody: v2, VarsStructure: []formation.VarsStructure{{VarKey: "env", VarValue: "staging"}}},
-		Options:  engine.DeployOptions{Parallelism: 1}, // one at a time: a stable order of events
+		StackRef:      ref,
+		TemplateInput: engine.TemplateInput{TemplateBody: v2, VarsStructure: []formation.VarsStructure{{VarKey: "env", VarValue: "staging"}}},
+		Options:       engine.DeployOptions{Parallelism: 1}, // one at a time: a stable order of events
 	})
 	if err != nil {
 		return err
 	}
-	events, err := e.Follow(ctx, ref, engine.FollowOptions{DeploymentID: dep})
+	events, err := e.Follow(ctx, engine.FollowRequest{StackRef: ref, DeploymentID: dep.DeploymentID})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\ndeployment 2, as it happens:")
-	for ev := range events {
+	for ev := range events.Events {
 		fmt.Fprintf(w, "  %-20s %s\n", ev.EventType, ev.EventMessage)
 	}
 	second, err := e.Wait(ctx, dep)
@@ -133,9 +133,9 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 
 	// The errors of that deployment only: RFS's filter syntax, newest first.
-	page, err := e.ListStackEvents(ctx, engine.ListEventsRequest{
+	page, err := e.ListStackEvents(ctx, engine.ListStackEventsRequest{
 		StackRef:     ref,
-		DeploymentID: dep,
+		DeploymentID: dep.DeploymentID,
 		Filter:       "event_type==ERROR",
 	})
 	if err != nil {
@@ -148,7 +148,7 @@ func run(ctx context.Context, w io.Writer) error {
 
 	// What is left: deployment 1's resources, under their old names, and
 	// nothing else in the (simulated) cloud.
-	resources, err := e.ListStackResources(ctx, engine.ListResourcesRequest{StackRef: ref})
+	resources, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref})
 	if err != nil {
 		return err
 	}
@@ -171,8 +171,8 @@ func run(ctx context.Context, w io.Writer) error {
 // deploy deploys body with env to the stack and waits for the outcome.
 func deploy(ctx context.Context, e *engine.Engine, ref engine.StackRef, body, env string) (engine.Result, error) {
 	dep, err := e.DeployStack(ctx, engine.DeployStackRequest{
-		StackRef: ref,
-		Template: engine.TemplateInput{TemplateBody: body, VarsStructure: []formation.VarsStructure{{VarKey: "env", VarValue: env}}},
+		StackRef:      ref,
+		TemplateInput: engine.TemplateInput{TemplateBody: body, VarsStructure: []formation.VarsStructure{{VarKey: "env", VarValue: env}}},
 	})
 	if err != nil {
 		return engine.Result{}, err

@@ -114,12 +114,12 @@ func deploy(ctx context.Context, e *engine.Engine) (engine.Result, error) {
 	created, err := e.CreateStack(ctx, engine.CreateStackRequest{
 		Name:               "app",
 		EnableAutoRollback: true,
-		Template:           engine.TemplateInput{TemplateBody: rollout},
+		TemplateInput:      engine.TemplateInput{TemplateBody: rollout},
 	})
 	if err != nil {
 		return engine.Result{}, err
 	}
-	return e.Wait(ctx, created.DeploymentID)
+	return e.Wait(ctx, created.DeploymentRef)
 }
 
 func main() {
@@ -162,7 +162,7 @@ func run(ctx context.Context) error {
 	// The events report simulated time too. A scaled clock also scales the
 	// engine's own (real) work, so an event's elapsed_seconds is its
 	// latency plus a little; the tests pin them exactly with synctest.
-	page, err := e.ListStackEvents(ctx, engine.ListEventsRequest{
+	page, err := e.ListStackEvents(ctx, engine.ListStackEventsRequest{
 		StackRef: engine.StackRef{Name: "app"},
 		Filter:   "event_type==CREATION_COMPLETE",
 	})

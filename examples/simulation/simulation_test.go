@@ -46,7 +46,7 @@ func createLatencies(t *testing.T, cloud *sim.Provider) map[string]time.Duration
 // and filtered with RFS's syntax.
 func events(t *testing.T, e *engine.Engine, deployment, filter string) []formation.Event {
 	t.Helper()
-	page, err := e.ListStackEvents(context.Background(), engine.ListEventsRequest{
+	page, err := e.ListStackEvents(context.Background(), engine.ListStackEventsRequest{
 		StackRef: engine.StackRef{Name: "app"}, DeploymentID: deployment, Filter: filter,
 	})
 	if err != nil {
@@ -67,7 +67,7 @@ func addrOf(ev formation.Event) string {
 func createApp(t *testing.T, e *engine.Engine) string {
 	t.Helper()
 	created, err := e.CreateStack(context.Background(), engine.CreateStackRequest{
-		Name: "app", EnableAutoRollback: true, Template: engine.TemplateInput{TemplateBody: rollout},
+		Name: "app", EnableAutoRollback: true, TemplateInput: engine.TemplateInput{TemplateBody: rollout},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func TestRolloutInVirtualTime(t *testing.T) {
 			t.Fatalf("stack after 31 minutes: %s, %v", meta.Status, err)
 		}
 
-		res, err := e.Wait(context.Background(), dep)
+		res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: dep})
 		if err != nil || res.Status != formation.StackDeploymentComplete {
 			t.Fatalf("deployment ended %+v, %v", res, err)
 		}
@@ -164,7 +164,7 @@ func TestRolloutWithScaledClock(t *testing.T) {
 	e, cloud := mustEngine(t, setup{Clock: clock, Seed: 1})
 	realStart, simStart := time.Now(), clock.Now()
 	dep := createApp(t, e)
-	res, err := e.Wait(context.Background(), dep)
+	res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: dep})
 	if err != nil || res.Status != formation.StackDeploymentComplete {
 		t.Fatalf("deployment ended %+v, %v", res, err)
 	}
@@ -219,7 +219,7 @@ func TestFaultRollsBack(t *testing.T) {
 		}})
 		start := time.Now()
 		dep := createApp(t, e)
-		res, err := e.Wait(context.Background(), dep)
+		res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: dep})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +278,7 @@ func TestFaultRollsBack(t *testing.T) {
 		if n := len(cloud.Resources()); n != 0 {
 			t.Errorf("%d resources left in the simulated cloud after the rollback", n)
 		}
-		page, err := e.ListStackResources(context.Background(), engine.ListResourcesRequest{StackRef: engine.StackRef{Name: "app"}})
+		page, err := e.ListStackResources(context.Background(), engine.ListStackResourcesRequest{StackRef: engine.StackRef{Name: "app"}})
 		if err != nil || len(page.StackResources) != 0 {
 			t.Errorf("stack resources after rolling back the first deployment: %+v, %v", page.StackResources, err)
 		}
@@ -320,7 +320,7 @@ func runOnce(t *testing.T, seed int64) (ids []string, evs []string) {
 	synctest.Test(t, func(t *testing.T) {
 		e, _ := mustEngine(t, setup{Seed: seed})
 		dep := createApp(t, e)
-		if res, err := e.Wait(context.Background(), dep); err != nil || !res.Succeeded() {
+		if res, err := e.Wait(context.Background(), engine.DeploymentRef{DeploymentID: dep}); err != nil || !res.Succeeded() {
 			t.Fatalf("deployment ended %+v, %v", res, err)
 		}
 		meta, err := e.GetStackMetadata(context.Background(), engine.StackRef{Name: "app"})
@@ -328,7 +328,7 @@ func runOnce(t *testing.T, seed int64) (ids []string, evs []string) {
 			t.Fatal(err)
 		}
 		ids = append(ids, "stack "+meta.ID, "deployment "+dep)
-		page, err := e.ListStackResources(context.Background(), engine.ListResourcesRequest{StackRef: engine.StackRef{Name: "app"}})
+		page, err := e.ListStackResources(context.Background(), engine.ListStackResourcesRequest{StackRef: engine.StackRef{Name: "app"}})
 		if err != nil {
 			t.Fatal(err)
 		}
