@@ -18,14 +18,14 @@ func TestEngine_FileSetWithTfvarsIsRefused(t *testing.T) {
 		"main.tf":          {Data: []byte(`variable "n" {}` + v1)},
 		"terraform.tfvars": {Data: []byte(`n = "x"`)},
 	}
-	_, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", Template: TemplateInput{Files: files}})
+	_, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{Files: files}})
 	if !formation.HasCode(err, formation.CodeInvalidTemplate) {
 		t.Fatalf("CreateStack with a .tfvars file: %v, want %s", err, formation.CodeInvalidTemplate)
 	}
 	if _, err := e.GetStackMetadata(ctx, StackRef{Name: "s"}); !formation.HasCode(err, formation.CodeStackNotFound) {
 		t.Fatalf("the refused request left a stack: %v", err)
 	}
-	if _, err := Preview(ctx, PreviewRequest{Template: TemplateInput{Files: files}, DefaultProvider: e.cfg.DefaultProvider}); !formation.HasCode(err, formation.CodeInvalidTemplate) {
+	if _, err := Preview(ctx, PreviewRequest{TemplateInput: TemplateInput{Files: files}, DefaultProvider: e.cfg.DefaultProvider}); !formation.HasCode(err, formation.CodeInvalidTemplate) {
 		t.Fatalf("Preview with a .tfvars file: %v, want %s", err, formation.CodeInvalidTemplate)
 	}
 }
