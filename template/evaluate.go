@@ -2,6 +2,8 @@ package template
 
 import (
 	"reflect"
+
+	"github.com/formation-engine/formation"
 	"strconv"
 	"sync"
 
@@ -73,7 +75,11 @@ func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnos
 	if inst == nil || c.byAddr[inst.Addr] != inst {
 		return cty.DynamicVal, hcl.Diagnostics{errorDiag("Unknown instance", "Evaluate was given an instance that does not belong to this Config.", nil)}
 	}
-	ev := &evaluator{c: c, values: values}
+	return c.evaluate(&evaluator{c: c, values: values}, inst)
+}
+
+// evaluate is Evaluate with an evaluator.
+func (c *Config) evaluate(ev *evaluator, inst *Instance) (cty.Value, hcl.Diagnostics) {
 	r := inst.node.res
 	ectx := evalContexts.Get().(*hcl.EvalContext)
 	ectx.Functions = c.t.funcs
@@ -110,6 +116,9 @@ type evaluator struct {
 	static bool
 	values Values
 	memo   map[*node]cty.Value // dynamic locals evaluated by this evaluator
+	// view, on a static evaluator, gives managed resources their plan-time
+	// values instead of unknown (and so evaluates dynamic locals).
+	view *planView
 }
 
 // context builds the hcl.EvalContext for a scope; inst and keys give
@@ -139,7 +148,7 @@ func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, inst *Insta
 		vars["count"] = ev.c.counts[inst.index]
 	}
 	if inst != nil && sc.each {
-		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": inst.eachValue})
+		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": ev.eachValue(inst)})
 	}
 	if len(sc.locals) > 0 {
 		m := make(map[string]cty.Value, len(sc.locals))
@@ -224,7 +233,7 @@ func record(m map[string]cty.Value) cty.Value {
 // local returns a local value: its Expand-time value, or for a local that
 // depends on managed resources (outside Expand) its value with ev.values.
 func (ev *evaluator) local(n *node) (cty.Value, hcl.Diagnostics) {
-	if ev.static || !n.dynamic {
+	if ev.static && ev.view == nil || !n.dynamic {
 		if v := ev.c.locals[n.id]; v.Type() != cty.NilType {
 			return v, nil
 		}
@@ -284,6 +293,9 @@ func (ev *evaluator) keyed(tu *targetUse, keys []string) *expansion {
 func (ev *evaluator) fetch(inst *Instance) cty.Value {
 	if inst.DataResult.Type() != cty.NilType {
 		return inst.DataResult
+	}
+	if ev.view != nil && inst.Mode != formation.ModeData {
+		return ev.view.planned(ev, inst)
 	}
 	if ev.static || ev.values == nil {
 		return cty.DynamicVal

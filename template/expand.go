@@ -228,9 +228,7 @@ func (c *Config) instantiate(e *expansion, keys []string, values []cty.Value) {
 // countValue evaluates count: a known whole number from 0 to the limit.
 func (c *Config) countValue(n *node, st *evaluator) (int, hcl.Diagnostics) {
 	expr := n.res.count
-	ectx, diags := st.context(&n.res.meta, nil, nil)
-	v, d := expr.Value(ectx)
-	diags = append(diags, d...)
+	v, ectx, diags := c.metaValue(n, st)
 	if diags.HasErrors() {
 		return 0, diags
 	}
@@ -265,9 +263,7 @@ func (c *Config) countValue(n *node, st *evaluator) (int, hcl.Diagnostics) {
 // set of strings (each value is the key), wholly known keys.
 func (c *Config) forEachValue(n *node, st *evaluator) ([]string, []cty.Value, hcl.Diagnostics) {
 	expr := n.res.forEach
-	ectx, diags := st.context(&n.res.meta, nil, nil)
-	v, d := expr.Value(ectx)
-	diags = append(diags, d...)
+	v, ectx, diags := c.metaValue(n, st)
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}
