@@ -384,14 +384,12 @@ func TestEngine_Open_LockedByAnotherEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer first.Close()
-	start := time.Now()
+	// No wall-clock bound on how long it takes to fail: that measures the
+	// machine's load (a hang fails the test's timeout).
 	second, err := engine.Open(path, engine.Config{})
 	if err == nil {
 		second.Close()
 		t.Fatal("a second Open of a locked store succeeded")
-	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Fatalf("second Open took %v to fail; want about a second", took)
 	}
 	if !errors.Is(err, formation.ErrUnavailable) || !strings.Contains(err.Error(), "locked by another process") {
 		t.Fatalf("second Open: %v; want ErrUnavailable saying the store is locked by another process", err)

@@ -265,8 +265,10 @@ func TestBolt_LockedInProcess(t *testing.T) {
 			t.Fatalf("Timeout %v: second OpenBolt succeeded", tc.timeout)
 		}
 		checkLocked(t, err)
-		if elapsed > 1500*time.Millisecond || elapsed < tc.min {
-			t.Errorf("Timeout %v: failed after %v, want between %v and 1.5s", tc.timeout, elapsed, tc.min)
+		// Only the lower bound: how much longer a loaded machine takes
+		// says nothing about the store (a hang fails the test's timeout).
+		if elapsed < tc.min {
+			t.Errorf("Timeout %v: failed after %v, want at least %v", tc.timeout, elapsed, tc.min)
 		}
 	}
 
@@ -317,16 +319,12 @@ func TestBolt_LockedByOtherProcess(t *testing.T) {
 		t.Fatalf("helper: %q, %v", line, err)
 	}
 
-	start := time.Now()
 	s, err := store.OpenBolt(path, store.BoltOptions{Timeout: 200 * time.Millisecond})
 	if err == nil {
 		_ = s.Close()
 		t.Fatal("OpenBolt of a file another process holds succeeded")
 	}
 	checkLocked(t, err)
-	if elapsed := time.Since(start); elapsed > 1500*time.Millisecond {
-		t.Errorf("failed after %v, want within 1.5s", elapsed)
-	}
 }
 
 func BenchmarkBolt_Append1M(b *testing.B) {
