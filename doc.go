@@ -11,13 +11,15 @@
 // Every error a caller can act on is an *Error with a Code. Branch on the
 // class with errors.Is (ErrNotFound, ErrInvalidArgument, ErrInvalidStatus,
 // ErrConflict, ErrExpiredPlan, ErrQuotaExceeded, ErrUnavailable,
-// ErrInternal), or on one code with HasCode. Codes RFS publishes are used
+// ErrCanceled, ErrInternal), or on one code with HasCode. Codes RFS publishes are used
 // verbatim; the others are Formation's own, picked in the same space (404s
 // with class digit 4, 409s with class digit 9) and stable across releases.
 //
 //	code         HTTP  class               meaning
 //	RF.10010001  500   ErrInternal         internal error
 //	RF.10010002  503   ErrUnavailable      store locked by another process, or closed
+//	RF.10010003  499   ErrCanceled         the caller's context was cancelled
+//	RF.10010004  504   ErrCanceled         the caller's context passed its deadline
 //	RF.10011001  400   ErrInvalidArgument  a required parameter is missing
 //	RF.10011003  400   ErrInvalidArgument  template_body and template_uri both given
 //	RF.10011005  400   ErrInvalidArgument  a parameter is longer than its limit
@@ -33,6 +35,7 @@
 //	RF.10011060  400   ErrInvalidArgument  agencies break a rule
 //	RF.10011070  400   ErrInvalidArgument  an events filter or field list is malformed
 //	RF.10011084  400   ErrInvalidArgument  UpdateStack changes nothing
+//	RF.10011085  400   ErrInvalidArgument  text is not UTF-8, or holds a NUL byte
 //	RF.10011099  400   ErrInvalidArgument  not supported (yet) by Formation
 //	RF.10012519  403   ErrInvalidStatus    the stack is *_IN_PROGRESS
 //	RF.10012520  403   ErrInvalidStatus    the stack's status does not allow the operation

@@ -1,6 +1,7 @@
 package formation
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,6 +23,7 @@ const (
 	CodeStackIDMismatch     Code = "RF.10011015" // 400: stack_id does not match the named stack
 	CodeEmptyVarValue       Code = "RF.10011052" // 400: a vars_structure value is empty
 	CodeNothingToUpdate     Code = "RF.10011084" // 400: UpdateStack changes nothing
+	CodeInvalidEncoding     Code = "RF.10011085" // 400: text is not UTF-8, or holds a NUL byte
 	CodeStackBusy           Code = "RF.10012519" // 403: the stack is *_IN_PROGRESS
 	CodeAutoRollback        Code = "RF.10012546" // 403: auto-rollback refused in this state or for this template
 	CodePlanNotDeletable    Code = "RF.10012549" // 403: the execution plan cannot be deleted in its status
@@ -31,6 +33,8 @@ const (
 // space and keeps them stable. 404s use class digit 4 and 409s class digit 9.
 const (
 	CodeUnavailable        Code = "RF.10010002" // 503: the store is locked by another process, or the engine is closed
+	CodeCanceled           Code = "RF.10010003" // 499: the caller's context was cancelled
+	CodeTimeout            Code = "RF.10010004" // 504: the caller's context passed its deadline
 	CodeInvalidID          Code = "RF.10011011" // 400: an id is not a 36-character UUID
 	CodePlanIDMismatch     Code = "RF.10011017" // 400: execution_plan_id does not match the named plan
 	CodeInvalidParameter   Code = "RF.10011020" // 400: a parameter has an invalid value (limit, marker, option)
@@ -75,6 +79,10 @@ var (
 	// ErrUnavailable: the store cannot be used (locked by another process,
 	// closed) (503).
 	ErrUnavailable = &classError{"unavailable"}
+	// ErrCanceled: the caller's context was cancelled (499) or passed its
+	// deadline (504) before the call finished. errors.Is also matches
+	// context.Canceled or context.DeadlineExceeded through the error.
+	ErrCanceled = &classError{"canceled"}
 	// ErrInternal: a bug or an I/O failure inside Formation (500).
 	ErrInternal = &classError{"internal error"}
 )
@@ -91,6 +99,8 @@ var codeInfo = map[Code]struct {
 }{
 	CodeInternal:            {http.StatusInternalServerError, ErrInternal},
 	CodeUnavailable:         {http.StatusServiceUnavailable, ErrUnavailable},
+	CodeCanceled:            {statusClientClosedRequest, ErrCanceled},
+	CodeTimeout:             {http.StatusGatewayTimeout, ErrCanceled},
 	CodeMissingParameter:    {http.StatusBadRequest, ErrInvalidArgument},
 	CodeBothTemplateSources: {http.StatusBadRequest, ErrInvalidArgument},
 	CodeTooLong:             {http.StatusBadRequest, ErrInvalidArgument},
@@ -106,6 +116,7 @@ var codeInfo = map[Code]struct {
 	CodeInvalidAgency:       {http.StatusBadRequest, ErrInvalidArgument},
 	CodeInvalidFilter:       {http.StatusBadRequest, ErrInvalidArgument},
 	CodeNothingToUpdate:     {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidEncoding:     {http.StatusBadRequest, ErrInvalidArgument},
 	CodeUnsupported:         {http.StatusBadRequest, ErrInvalidArgument},
 	CodeStackBusy:           {http.StatusForbidden, ErrInvalidStatus},
 	CodeInvalidStackStatus:  {http.StatusForbidden, ErrInvalidStatus},
@@ -123,6 +134,10 @@ var codeInfo = map[Code]struct {
 	CodeNameConflict:        {http.StatusConflict, ErrConflict},
 	CodeConcurrentRequest:   {http.StatusConflict, ErrConflict},
 }
+
+// statusClientClosedRequest is the status servers log for a request whose
+// client went away (nginx's 499); net/http has no name for it.
+const statusClientClosedRequest = 499
 
 // HTTPStatus is the HTTP status RFS answers with for the code; an unknown
 // code is an internal error (500).
@@ -227,4 +242,21 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	return CodeInternal
+}
+
+// ContextError types a context's error for op: CodeCanceled for
+// context.Canceled, CodeTimeout for context.DeadlineExceeded, with the
+// context error as the cause so errors.Is still sees it. Any other error is
+// returned as it is.
+func ContextError(op string, err error) error {
+	var fe *Error
+	switch {
+	case errors.As(err, &fe):
+		return err
+	case errors.Is(err, context.Canceled):
+		return Wrap(CodeCanceled, op, "", err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return Wrap(CodeTimeout, op, "", err)
+	}
+	return err
 }

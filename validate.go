@@ -2,6 +2,7 @@ package formation
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -40,8 +41,27 @@ func ValidateName(op, field, name string) error {
 	return nil
 }
 
-// ValidateDescription checks a stack or plan description (0 to 1024 runes).
+// ValidateText checks free text a caller gives (a description, a template,
+// a variable): it must be UTF-8, as RFS reads nothing else, and hold no NUL
+// byte, which no command line or RFS request can carry and which C-string
+// consumers behind a provider would cut the text at. field names it in the
+// error.
+func ValidateText(op, field, s string) error {
+	if !utf8.ValidString(s) {
+		return Errorf(CodeInvalidEncoding, op, "", "%s is not valid UTF-8", field)
+	}
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return Errorf(CodeInvalidEncoding, op, "", "%s holds a NUL byte at byte %d", field, i)
+	}
+	return nil
+}
+
+// ValidateDescription checks a stack or plan description (0 to 1024 runes
+// of text, as ValidateText).
 func ValidateDescription(op, description string) error {
+	if err := ValidateText(op, "description", description); err != nil {
+		return err
+	}
 	if n := utf8.RuneCountInString(description); n > MaxDescriptionLength {
 		return Errorf(CodeTooLong, op, "", "description is %d characters long, more than %d", n, MaxDescriptionLength)
 	}
@@ -95,6 +115,11 @@ func ValidateAgencies(op string, agencies []Agency) error {
 			return Errorf(CodeInvalidAgency, op, "", "%s: provider_name %q appears more than once", where, a.ProviderName)
 		case (a.AgencyName == "") == (a.AgencyURN == ""):
 			return Errorf(CodeInvalidAgency, op, "", "%s: exactly one of agency_name and agency_urn must be given", where)
+		}
+		for _, f := range [...]struct{ name, text string }{{"provider_name", a.ProviderName}, {"agency_name", a.AgencyName}, {"agency_urn", a.AgencyURN}} {
+			if err := ValidateText(op, where+"."+f.name, f.text); err != nil {
+				return err
+			}
 		}
 		seen[a.ProviderName] = true
 	}

@@ -115,7 +115,7 @@ var errClosed = &formation.Error{Code: formation.CodeUnavailable, Message: "engi
 // check returns an error when the engine is closed or ctx is done.
 func (e *Engine) check(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return formation.ContextError(op, err)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -180,12 +180,16 @@ func (e *Engine) view(ctx context.Context, op string, fn func(store.Tx) error) e
 	return typed(op, e.st.View(ctx, fn))
 }
 
-// typed leaves *formation.Error values and context errors as they are and
-// wraps anything else as an internal error of op.
+// typed leaves *formation.Error values as they are, types context errors
+// (CodeCanceled, CodeTimeout: errors.Is still sees them) and wraps anything
+// else as an internal error of op.
 func typed(op string, err error) error {
 	var fe *formation.Error
-	if err == nil || errors.As(err, &fe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case err == nil || errors.As(err, &fe):
 		return err
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return formation.ContextError(op, err)
 	}
 	return formation.Wrap(formation.CodeInternal, op, "", err)
 }

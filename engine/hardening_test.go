@@ -2,8 +2,11 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider/sim"
@@ -27,5 +30,69 @@ func TestEngine_FileSetWithTfvarsIsRefused(t *testing.T) {
 	}
 	if _, err := Preview(ctx, PreviewRequest{TemplateInput: TemplateInput{Files: files}, DefaultProvider: e.cfg.DefaultProvider}); !formation.HasCode(err, formation.CodeInvalidTemplate) {
 		t.Fatalf("Preview with a .tfvars file: %v, want %s", err, formation.CodeInvalidTemplate)
+	}
+}
+
+// The Go API holds every string to the spec's size and character rules, as
+// the CLI and the HTTP API do: nothing longer than its limit, no text that is
+// not UTF-8 or has NUL bytes. Each refusal is a 400 that creates nothing.
+func TestEngine_TextRulesApplyToTheGoAPI(t *testing.T) {
+	ctx := context.Background()
+	withVar := `variable "n" {}` + v1
+	tests := []struct {
+		name string
+		req  CreateStackRequest
+		code formation.Code
+	}{
+		{"50 MB var value", CreateStackRequest{TemplateInput: TemplateInput{TemplateBody: withVar,
+			VarsStructure: []formation.VarsStructure{{VarKey: "n", VarValue: strings.Repeat("x", 50<<20)}}}}, formation.CodeTooLong},
+		{"NUL in a var value", CreateStackRequest{TemplateInput: TemplateInput{TemplateBody: withVar,
+			VarsStructure: []formation.VarsStructure{{VarKey: "n", VarValue: "a\x00b"}}}}, formation.CodeInvalidEncoding},
+		{"bad UTF-8 in a var key", CreateStackRequest{TemplateInput: TemplateInput{TemplateBody: withVar,
+			VarsStructure: []formation.VarsStructure{{VarKey: "n\xff", VarValue: "v"}}}}, formation.CodeInvalidEncoding},
+		{"NUL in vars_body", CreateStackRequest{TemplateInput: TemplateInput{TemplateBody: withVar, VarsBody: "n = \"a\x00b\""}}, formation.CodeInvalidEncoding},
+		{"NUL in the template", CreateStackRequest{TemplateInput: TemplateInput{TemplateBody: v1 + "# \x00\n"}}, formation.CodeInvalidEncoding},
+		{"NUL in a template file", CreateStackRequest{TemplateInput: TemplateInput{Files: fstest.MapFS{"main.tf": {Data: []byte(v1 + "# \x00\n")}}}}, formation.CodeInvalidEncoding},
+		{"NUL in the description", CreateStackRequest{Description: "a\x00b"}, formation.CodeInvalidEncoding},
+		{"NUL in an agency", CreateStackRequest{Agencies: []formation.Agency{{ProviderName: "huaweicloud", AgencyName: "a\x00"}}}, formation.CodeInvalidEncoding},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, _, _ := simTestEngine(t, sim.Config{}, Config{})
+			tt.req.Name = "s"
+			_, err := e.CreateStack(ctx, tt.req)
+			if !formation.HasCode(err, tt.code) {
+				t.Fatalf("err = %v, want %s", err, tt.code)
+			}
+			if _, err := e.GetStackMetadata(ctx, StackRef{Name: "s"}); !formation.HasCode(err, formation.CodeStackNotFound) {
+				t.Fatalf("the refused request left a stack: %v", err)
+			}
+		})
+	}
+}
+
+// A call whose context is cancelled returns a typed error that still says
+// why: errors.Is sees context.Canceled (and DeadlineExceeded) through it.
+func TestEngine_CancelledContextIsTyped(t *testing.T) {
+	e, _, _ := simTestEngine(t, sim.Config{}, Config{})
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, stop := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer stop()
+	for _, done := range []struct {
+		ctx   context.Context
+		cause error
+		code  formation.Code
+	}{{canceled, context.Canceled, formation.CodeCanceled}, {expired, context.DeadlineExceeded, formation.CodeTimeout}} {
+		ctx := done.ctx
+		calls := map[string]error{}
+		_, calls["CreateStack"] = e.CreateStack(ctx, CreateStackRequest{Name: "s"})
+		_, calls["GetStackMetadata"] = e.GetStackMetadata(ctx, StackRef{Name: "s"})
+		_, calls["ListStacks"] = e.ListStacks(ctx, ListStacksRequest{})
+		for name, err := range calls {
+			if !formation.HasCode(err, done.code) || !errors.Is(err, formation.ErrCanceled) || !errors.Is(err, done.cause) {
+				t.Errorf("%s with a done context: %T %v, want %s wrapping %v", name, err, err, done.code, done.cause)
+			}
+		}
 	}
 }

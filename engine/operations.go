@@ -109,7 +109,7 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 			}
 			return op.result, nil
 		case <-ctx.Done():
-			return Result{}, ctx.Err()
+			return Result{}, formation.ContextError(opName, ctx.Err())
 		}
 	}
 	for {

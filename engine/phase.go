@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -57,9 +58,16 @@ func sourceOf(op string, in TemplateInput) (*templateSource, error) {
 		if err != nil {
 			return err
 		}
+		if err := formation.ValidateText(op, path, string(b)); err != nil {
+			return err
+		}
 		src.Files[path] = string(b)
 		return nil
 	})
+	var fe *formation.Error
+	if errors.As(err, &fe) {
+		return nil, fe
+	}
 	if err != nil {
 		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
 	}

@@ -338,7 +338,7 @@ func (e *Engine) WaitExecutionPlan(ctx context.Context, ref PlanRef) (formation.
 			return p.ExecutionPlan, nil
 		}
 		if err := e.waitForChange(ctx, stackID, func() bool { return e.planSettled(ctx, stackID, ref.PlanName) }); err != nil {
-			return formation.ExecutionPlan{}, err
+			return formation.ExecutionPlan{}, typed(op, err)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"io/fs"
 
 	"github.com/formation-engine/formation"
@@ -62,7 +63,18 @@ func (t TemplateInput) check(op string, required bool) error {
 		return formation.Errorf(formation.CodeUnsupported, op, "",
 			"template_uri and vars_uri point at object storage, which an embedded engine cannot read; pass the content as template_body / vars_body, or Files")
 	}
+	for _, f := range [...]struct{ name, text string }{{"template_body", t.TemplateBody}, {"vars_body", t.VarsBody}} {
+		if err := formation.ValidateText(op, f.name, f.text); err != nil {
+			return err
+		}
+	}
 	for i, v := range t.VarsStructure {
+		if err := formation.ValidateText(op, fmt.Sprintf("vars_structure[%d].var_key", i), v.VarKey); err != nil {
+			return err
+		}
+		if err := formation.ValidateText(op, fmt.Sprintf("vars_structure[%d].var_value", i), v.VarValue); err != nil {
+			return err
+		}
 		switch {
 		case v.VarKey == "":
 			return formation.Errorf(formation.CodeMissingParameter, op, "", "vars_structure[%d]: var_key is required", i)

@@ -105,6 +105,11 @@ func (t *Template) resolveVariables(op string, in Input) (map[string]cty.Value, 
 				"vars_structure[%d] is KMS-encrypted; Formation has no KMS, pass the plain value", i)
 		case vs.VarValue == "":
 			return nil, nil, formation.Errorf(formation.CodeEmptyVarValue, op, vs.VarKey, "vars_structure[%d] (%q): var value is empty", i, vs.VarKey)
+		case exceeds(utf8.RuneCountInString(vs.VarValue), t.limits.MaxVarsBody):
+			// RFS publishes no limit of its own for one value, and sends
+			// large ones to vars_uri: a value may be as long as a vars_body.
+			return nil, nil, formation.Errorf(formation.CodeTooLong, op, vs.VarKey,
+				"vars_structure[%d] (%q): var value is more than %d characters long", i, vs.VarKey, t.limits.MaxVarsBody)
 		}
 	}
 	var diags hcl.Diagnostics
