@@ -336,7 +336,7 @@ func (e *Engine) startRollback(ctx context.Context, w *writer, dep *deploymentRe
 			return err
 		}
 		return tx.appendEvents(rec.ID,
-			&formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventSummary, EventMessage: out.summary},
+			&formation.Event{DeploymentID: dep.ID, EventType: formation.EventSummary, EventMessage: out.summary},
 			e.logEvent(dep.ID, statusMessage(rec.Name, next, "Rolling back to the last stable state.")))
 	})
 }
@@ -355,7 +355,7 @@ func (e *Engine) finishDeployment(ctx context.Context, w *writer, dep *deploymen
 			return err
 		}
 		if out.summary != "" && ev != fsm.StackDeleteSucceeded {
-			if err := tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventSummary, EventMessage: out.summary}); err != nil {
+			if err := tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, EventType: formation.EventSummary, EventMessage: out.summary}); err != nil {
 				return err
 			}
 		}

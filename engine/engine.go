@@ -131,6 +131,7 @@ type txn struct {
 	store.Tx
 	touched map[string]bool   // stack ids
 	lastSeq map[string]uint64 // per stack: the newest event's sequence, once read
+	clock   formation.Clock   // dates the events appended, as they are numbered
 
 	followers *followers
 	buried    map[string][]formation.Event // by stack id: the last events of stacks purged, for their followers
@@ -153,7 +154,7 @@ func (e *Engine) update(ctx context.Context, op string, fn func(*txn) error) err
 func (e *Engine) commit(ctx context.Context, op string, fn func(*txn) error) error {
 	var t *txn
 	err := e.st.Update(ctx, func(tx store.Tx) error {
-		t = &txn{Tx: tx, followers: &e.followers} // fresh per attempt: fn may run again
+		t = &txn{Tx: tx, followers: &e.followers, clock: e.clock} // fresh per attempt: fn may run again
 		return fn(t)
 	})
 	if err != nil {

@@ -20,9 +20,12 @@ func lastEventSeq(tx store.Tx, stackID string) (uint64, error) {
 	return seq, err
 }
 
-// appendEvents numbers evs after the stack's newest event and writes them,
-// with their index entries (by deployment, by type), in tx: events are part
-// of the transaction that makes the change they report.
+// appendEvents numbers evs after the stack's newest event, dates them now
+// and writes them, with their index entries (by deployment, by type), in
+// tx: events are part of the transaction that makes the change they report.
+// An event is dated as it is numbered, not as it is made, so that time and
+// sequence agree: operations running in parallel make events in one order
+// and commit them in another.
 func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 	seq, ok := tx.lastSeq[stackID]
 	if !ok {
@@ -36,9 +39,11 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 	}
 	// The store copies keys and values, so one transaction's puts share
 	// two buffers: a group commit appends thousands of events.
+	now := formation.NewTime(tx.clock.Now())
 	for _, ev := range evs {
 		seq++
 		ev.Sequence = seq
+		ev.Time = now
 		tx.val = appendEvent(tx.val[:0], ev)
 		tx.key = appendEventKey(tx.key[:0], stackID, seq)
 		if err := tx.Put(store.Events, tx.key, tx.val); err != nil {
@@ -62,7 +67,7 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 	return nil
 }
 
-// logEvent is a LOG event of a deployment at the engine's current time.
+// logEvent is a LOG event of a deployment (dated when it is appended).
 func (e *Engine) logEvent(deploymentID, message string) *formation.Event {
-	return &formation.Event{DeploymentID: deploymentID, Time: e.now(), EventType: formation.EventLog, EventMessage: message}
+	return &formation.Event{DeploymentID: deploymentID, EventType: formation.EventLog, EventMessage: message}
 }

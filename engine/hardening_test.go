@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -93,6 +94,66 @@ func TestEngine_CancelledContextIsTyped(t *testing.T) {
 			if !formation.HasCode(err, done.code) || !errors.Is(err, formation.ErrCanceled) || !errors.Is(err, done.cause) {
 				t.Errorf("%s with a done context: %T %v, want %s wrapping %v", name, err, err, done.code, done.cause)
 			}
+		}
+	}
+}
+
+// steppingClock moves one second each time it is read, so every event an
+// engine makes has a time of its own.
+type steppingClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *steppingClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Second)
+	return c.now
+}
+
+func (c *steppingClock) Sleep(ctx context.Context, d time.Duration) error { return ctx.Err() }
+
+// Events are listed newest first by time, as RFS lists them, and the
+// sequence number agrees: an event made before another but committed after
+// it (parallel operations share the writer) is not older than it.
+func TestEngine_EventTimesFollowTheirSequence(t *testing.T) {
+	ctx := context.Background()
+	clock := &steppingClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	e, _, _ := simTestEngine(t, sim.Config{}, Config{Clock: clock})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: v2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Wait(ctx, DeploymentRef{DeploymentID: res.DeploymentID}); err != nil {
+		t.Fatal(err)
+	}
+	made, committed := e.logEvent(res.DeploymentID, "made first"), e.logEvent(res.DeploymentID, "committed first")
+	err = e.update(ctx, "test", func(tx *txn) error {
+		rec, err := loadStack(tx, "test", StackRef{Name: "s"})
+		if err != nil {
+			return err
+		}
+		if err := tx.appendEvents(rec.ID, committed); err != nil {
+			return err
+		}
+		return tx.appendEvents(rec.ID, made)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := e.ListStackEvents(ctx, ListStackEventsRequest{StackRef: StackRef{Name: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := page.StackEvents
+	if len(evs) < 4 || evs[0].EventMessage != "made first" {
+		t.Fatalf("the newest event is %+v, want the last committed", evs[0])
+	}
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Sequence >= evs[i-1].Sequence || evs[i].Time.After(evs[i-1].Time.Time) {
+			t.Fatalf("event %d (seq %d, %s %q) listed after event %d (seq %d, %s %q): not newest first",
+				i, evs[i].Sequence, evs[i].Time, evs[i].EventMessage, i-1, evs[i-1].Sequence, evs[i-1].Time, evs[i-1].EventMessage)
 		}
 	}
 }

@@ -214,7 +214,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 		}
 		msg := err.Error()
 		w.submit(func(tx *txn) error {
-			return tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventError, EventMessage: msg})
+			return tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, EventType: formation.EventError, EventMessage: msg})
 		})
 		return phaseOutcome{message: msg, summary: "Apply failed. Resources: 0 added, 0 changed, 0 destroyed."}, nil
 	}
@@ -240,7 +240,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 			return fail(err)
 		}
 	}
-	if evs := driftEvents(p, dep.ID, e.now()); len(evs) > 0 {
+	if evs := driftEvents(p, dep.ID); len(evs) > 0 {
 		w.submit(func(tx *txn) error { return tx.appendEvents(rec.ID, evs...) })
 	}
 
@@ -281,7 +281,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 			x.errs = append(x.errs, msg)
 			x.mu.Unlock()
 			x.w.submit(func(tx *txn) error {
-				return tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, Time: e.now(), EventType: formation.EventError, EventMessage: msg})
+				return tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, EventType: formation.EventError, EventMessage: msg})
 			})
 		}
 	}

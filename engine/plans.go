@@ -269,7 +269,7 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			if err := tx.Put(store.PlanBodies, planExecKey(p.StackID, p.Name), encoded); err != nil {
 				return err
 			}
-			drift = driftEvents(made, "", e.now())
+			drift = driftEvents(made, "")
 		}
 		if cur.Status, err = fsm.NextPlan(ctx, cur.Status, ev); err != nil {
 			return err
@@ -304,10 +304,10 @@ func (e *Engine) planAgainstStack(ctx context.Context, stackID string, src *temp
 }
 
 // driftEvents are the DRIFT events of a plan's drifted changes.
-func driftEvents(p *plan.Plan, deploymentID string, now formation.Time) []*formation.Event {
+func driftEvents(p *plan.Plan, deploymentID string) []*formation.Event {
 	var evs []*formation.Event
 	for _, c := range p.Drifted() {
-		evs = append(evs, &formation.Event{DeploymentID: deploymentID, Time: now, EventType: formation.EventDrift,
+		evs = append(evs, &formation.Event{DeploymentID: deploymentID, EventType: formation.EventDrift,
 			EventMessage: c.Addr + ": " + c.Reason, ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
 			ResourceIDKey: c.Schema.IDKey(), ResourceIDValue: c.ResourceID})
 	}

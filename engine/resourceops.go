@@ -151,7 +151,7 @@ var opStatuses = map[opKind][3]formation.ResourceStatus{
 func (x *execution) resourceEvent(n *node, t formation.EventType, msg, idKey, id string, elapsed time.Duration) *formation.Event {
 	c := n.change
 	ev := &formation.Event{
-		DeploymentID: x.dep.ID, Time: x.e.now(), EventType: t, EventMessage: msg,
+		DeploymentID: x.dep.ID, EventType: t, EventMessage: msg,
 		ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
 	}
 	if id != "" {
