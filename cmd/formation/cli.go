@@ -98,6 +98,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // follows a deployment stops following and reports the interruption.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	inv := &invocation{g: defaultGlobals(), stdout: stdout}
+	inv.g.environ, inv.g.warnings = os.Environ(), stderr
 	err := inv.dispatch(ctx, args)
 	if cerr := inv.close(); err == nil {
 		err = cerr

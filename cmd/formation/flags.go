@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -27,6 +28,12 @@ type globals struct {
 	simFaults   faultList
 	timeScale   positiveFloat
 	limits      choice
+
+	// environ and warnings are not flags but the invocation's surroundings
+	// that reading a template uses: the environment (TF_VAR_name) and
+	// where warnings go (stderr).
+	environ  []string
+	warnings io.Writer
 }
 
 // globalsNote follows the global flags in the top-level usage.

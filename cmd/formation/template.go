@@ -18,16 +18,15 @@ import (
 // templateFlags are -t, -var and -var-file: a template and its variables,
 // as the commands that plan or deploy take them.
 type templateFlags struct {
-	path    string
-	vars    varsFlag
-	varFile string
+	path string
+	vars cliVars // -var and -var-file in command-line order
 }
 
 // register defines the flags on fs.
 func (t *templateFlags) register(fs *flag.FlagSet) {
 	t.registerPath(fs)
-	fs.Var(&t.vars, "var", "set a variable (`KEY=VALUE`), converted to its declared type; repeatable")
-	fs.StringVar(&t.varFile, "var-file", "", "read variables from a tfvars `FILE`")
+	fs.Var(varFlag{&t.vars}, "var", "set a variable (`KEY=VALUE`), converted to its declared type; repeatable")
+	fs.Var(varFileFlag{&t.vars}, "var-file", "read variables from a tfvars `FILE` (HCL, or JSON if it ends in .json); repeatable")
 }
 
 // registerPath defines -t alone, for commands that take no variables.
@@ -38,11 +37,11 @@ func (t *templateFlags) registerPath(fs *flag.FlagSet) {
 // given reports whether -t was given.
 func (t *templateFlags) given() bool { return t.path != "" }
 
-// input reads what the flags name into an engine.TemplateInput: the
-// template as Files, -var-file's text as VarsBody, each -var as a
-// VarsStructure item. With none of the flags set it is the empty input (no
-// template). A file or directory that cannot be read is refused here,
-// before any database work.
+// input reads the template -t names into an engine.TemplateInput's Files.
+// With no -t it is the empty input (no template), and -var or -var-file
+// alone are refused. A file or directory that cannot be read is refused
+// here, before any database work. The variables are resolved by load,
+// which knows the ones the template declares.
 //
 // A file becomes a set of one file under its own name, so diagnostics name
 // the file the user wrote, and a directory the set of its .tf and .tf.json
@@ -53,7 +52,7 @@ func (t *templateFlags) given() bool { return t.path != "" }
 func (t *templateFlags) input() (engine.TemplateInput, error) {
 	var in engine.TemplateInput
 	if t.path == "" {
-		if len(t.vars) > 0 || t.varFile != "" {
+		if len(t.vars) > 0 {
 			return in, formation.Errorf(formation.CodeMissingParameter, "", "", "-var and -var-file need a template: give -t PATH")
 		}
 		return in, nil
@@ -63,15 +62,16 @@ func (t *templateFlags) input() (engine.TemplateInput, error) {
 		return in, err
 	}
 	in.Files = files
-	if t.varFile != "" {
-		body, err := os.ReadFile(t.varFile)
-		if err != nil {
-			return in, fileError("variables file", t.varFile, err)
-		}
-		in.VarsBody = string(body)
-	}
-	in.VarsStructure = t.vars
 	return in, nil
+}
+
+// dir is the template's directory, where Terraform's variables files are
+// looked for: -t itself, or the directory of the file -t names.
+func (t *templateFlags) dir() string {
+	if info, err := os.Stat(t.path); err == nil && info.IsDir() {
+		return t.path
+	}
+	return filepath.Dir(t.path)
 }
 
 // readTemplate reads a template file, or the .tf and .tf.json files at the
@@ -131,10 +131,14 @@ func (t *templateFlags) parse(g *globals) (*template.Template, engine.TemplateIn
 // parsed and expanded with its variables (data sources are not read). A
 // bad template or bad variables are refused here, with their diagnostics,
 // before the database is opened, so bad input neither creates nor touches
-// it. It returns the input for the engine and the expanded template.
+// it. The variables are found as Terraform finds them (tfvars.go). It
+// returns the input for the engine and the expanded template.
 func (t *templateFlags) load(ctx context.Context, g *globals) (engine.TemplateInput, *template.Config, error) {
 	tpl, in, err := t.parse(g)
 	if err != nil {
+		return in, nil, err
+	}
+	if in.VarsBody, in.VarsStructure, err = variableSources(tpl, g.environ, t.dir(), t.vars, g.warnings); err != nil {
 		return in, nil, err
 	}
 	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: in.VarsBody, VarsStructure: in.VarsStructure})
@@ -151,25 +155,4 @@ func fileError(what, path string, err error) error {
 		err = pe.Err // the path is already in the message
 	}
 	return formation.Errorf(formation.CodeInvalidParameter, "", path, "cannot read %s: %v", what, err)
-}
-
-// varsFlag collects the repeatable -var KEY=VALUE as RFS vars_structure
-// items; the engine converts each value to the variable's declared type.
-type varsFlag []formation.VarsStructure
-
-func (v *varsFlag) String() string {
-	parts := make([]string, len(*v))
-	for i, s := range *v {
-		parts[i] = s.VarKey + "=" + s.VarValue
-	}
-	return strings.Join(parts, " ")
-}
-
-func (v *varsFlag) Set(s string) error {
-	key, value, ok := strings.Cut(s, "=")
-	if !ok || key == "" {
-		return errors.New("want KEY=VALUE")
-	}
-	*v = append(*v, formation.VarsStructure{VarKey: key, VarValue: value})
-	return nil
 }
