@@ -171,6 +171,40 @@ bg=
 [ "$got" -eq 2 ] || { cat "$tmp/bg.out" >&2; fail "the interrupted deployment exited $got, want 2"; }
 grep -q 'resumes when a formation command next opens the database' "$tmp/bg.out" || fail "the interrupted deployment did not say it resumes"
 
+echo "cli-scenario: Terraform's conventions: tfvars files, TF_VAR_, validate, fmt, output"
+conv=$tmp/conv
+mkdir -p "$conv"
+cp "$testdata"/network/*.tf "$conv/"
+printf 'prefix = "fromfile"\n' >"$conv/terraform.tfvars"
+printf '{"subnets": 1}\n' >"$conv/a.auto.tfvars.json"
+expect 0 stack create conv
+TF_VAR_prefix=fromenv TF_VAR_subnets=5 expect 0 -json deploy conv -t "$conv"
+ndjson
+has "$out" 'huaweicloud_vpc_subnet.subnet[0]'
+if grep -qF 'subnet[1]' "$out"; then fail "$last: TF_VAR_subnets won over a.auto.tfvars.json"; fi
+expect 0 template conv
+has "$out" 'prefix  = "fromfile"'
+has "$out" 'subnets = 1'
+TF_VAR_subnets=2 expect 0 -json preview -stack conv -t "$conv" -var prefix=fromcli
+has "$out" 'fromcli-vpc'
+expect 0 output conv vpc_id -raw
+[ "$(wc -c <"$out")" -eq 36 ] || fail "$last: want the bare 36-character id"
+expect 0 output conv
+grep -q '^vpc_id = "[0-9a-f-]\{36\}"$' "$out" || fail "$last: not NAME = VALUE"
+expect 0 validate -t "$conv"
+has "$out" 'Success! The configuration is valid.'
+expect 2 -json validate -t "$testdata/broken.tf"
+has "$out" '"valid": false'
+expect 0 fmt -check "$conv"
+printf 'prefix="x"\n' >"$conv/terraform.tfvars"
+expect 3 fmt -check "$conv"
+has "$out" "$conv/terraform.tfvars"
+expect 0 fmt "$conv"
+grep -qx 'prefix = "x"' "$conv/terraform.tfvars" || fail "$last: the file is not formatted"
+expect 2 stak list
+has "$err" '(did you mean stack?)'
+expect 0 stack delete conv
+
 echo "cli-scenario: delete the stack"
 expect 0 -json stack delete web
 ndjson

@@ -45,15 +45,17 @@ type command struct {
 type action func(ctx context.Context, inv *invocation) error
 
 // arg is a positional argument: its name in usage text and its check.
+// Optional arguments come last.
 type arg struct {
-	name  string
-	check func(string) error // nil: anything goes
+	name     string
+	check    func(string) error // nil: anything goes
+	optional bool
 }
 
 // The positional arguments commands share.
 var (
-	stackArg = arg{"NAME", func(s string) error { return formation.ValidateName("", "stack_name", s) }}
-	planArg  = arg{"PLAN", func(s string) error { return formation.ValidateName("", "execution_plan_name", s) }}
+	stackArg = arg{name: "NAME", check: func(s string) error { return formation.ValidateName("", "stack_name", s) }}
+	planArg  = arg{name: "PLAN", check: func(s string) error { return formation.ValidateName("", "execution_plan_name", s) }}
 )
 
 // commands is the command table, by name; commands register from init.
@@ -78,6 +80,7 @@ func register(c *command) {
 type invocation struct {
 	g      globals
 	args   []string
+	stdin  io.Reader // what fmt - reads, and where answers to prompts come from
 	stdout io.Writer
 	out    *output
 	sim    *simulation
@@ -88,22 +91,27 @@ type invocation struct {
 // program name), runs the command and returns the exit status. Errors are
 // reported on stderr as one line, "CODE: message".
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	_ = stdin // no command reads stdin yet; the signature is the contract
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return runContext(ctx, args, stdout, stderr)
+	return runInput(ctx, stdin, args, stdout, stderr)
 }
 
-// runContext is run under ctx: when ctx is done (Ctrl-C), a command that
-// follows a deployment stops following and reports the interruption.
+// runContext is run under ctx with nothing to read: when ctx is done
+// (Ctrl-C), a command that follows a deployment stops following and
+// reports the interruption.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	inv := &invocation{g: defaultGlobals(), stdout: stdout}
+	return runInput(ctx, strings.NewReader(""), args, stdout, stderr)
+}
+
+// runInput is runContext reading stdin.
+func runInput(ctx context.Context, stdin io.Reader, args []string, stdout, stderr io.Writer) int {
+	inv := &invocation{g: defaultGlobals(), stdin: stdin, stdout: stdout}
 	inv.g.environ, inv.g.warnings = os.Environ(), stderr
 	err := inv.dispatch(ctx, args)
 	if cerr := inv.close(); err == nil {
 		err = cerr
 	}
-	return report(stdout, stderr, err)
+	return report(stdout, stderr, err, inv.g.json)
 }
 
 // dispatch parses the global flags, finds the command and runs it.
@@ -134,7 +142,7 @@ func resolve(words []string) (*command, []string, error) {
 	}
 	group := words[0]
 	if len(groupCommands(group)) == 0 {
-		return nil, nil, usageError(formation.CodeInvalidParameter, "", "unknown command %q", group)
+		return nil, nil, usageError(formation.CodeInvalidParameter, "", "unknown command %q%s", group, didYouMean(group, commandWords()))
 	}
 	switch {
 	case len(words) == 1:
@@ -145,7 +153,21 @@ func resolve(words []string) (*command, []string, error) {
 	if c := commands[group+" "+words[1]]; c != nil {
 		return c, words[2:], nil
 	}
-	return nil, nil, usageError(formation.CodeInvalidParameter, group, "unknown command %q", group+" "+words[1])
+	return nil, nil, usageError(formation.CodeInvalidParameter, group, "unknown command %q%s", group+" "+words[1], didYouMean(group+" "+words[1], subcommandNames(group)))
+}
+
+// flagSuggestion is the did-you-mean for an unknown flag, among fs's.
+func flagSuggestion(fs *flag.FlagSet, err error) string {
+	m := undefinedFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if s := didYouMean(m[1], names); s != "" {
+		return strings.Replace(s, "mean ", "mean -", 1)
+	}
+	return ""
 }
 
 func isHelpFlag(s string) bool {
@@ -168,14 +190,14 @@ func (inv *invocation) runCommand(ctx context.Context, cmd *command, words []str
 	case errors.Is(err, flag.ErrHelp):
 		return helpText(usage)
 	case err != nil:
-		return usageError(formation.CodeInvalidParameter, cmd.name, "%v", err)
-	case len(pos) < len(cmd.args):
+		return usageError(formation.CodeInvalidParameter, cmd.name, "%v%s", err, flagSuggestion(fs, err))
+	case len(pos) < len(cmd.args) && !cmd.args[len(pos)].optional:
 		return usageError(formation.CodeMissingParameter, cmd.name, "missing %s", cmd.args[len(pos)].name)
 	case len(pos) > len(cmd.args):
 		return usageError(formation.CodeInvalidParameter, cmd.name, "unexpected argument %q", pos[len(cmd.args)])
 	}
 	for i, a := range cmd.args {
-		if a.check == nil {
+		if a.check == nil || i >= len(pos) {
 			continue
 		}
 		if err := a.check(pos[i]); err != nil {
@@ -278,7 +300,11 @@ func openError(path string, err error) error {
 func (c *command) synopsis() string {
 	s := c.name
 	for _, a := range c.args {
-		s += " " + a.name
+		if a.optional {
+			s += " [" + a.name + "]"
+		} else {
+			s += " " + a.name
+		}
 	}
 	return s
 }

@@ -24,7 +24,12 @@ Exit status: 0 DEPLOYMENT_COMPLETE; 1 DEPLOYMENT_FAILED, or ROLLBACK_COMPLETE
 with auto-rollback (the deployment failed even though the rollback
 worked), or ROLLBACK_FAILED; 2 the request was refused. With -json: NDJSON,
 one event per line, then {"result": …}. Ctrl-C stops following; the
-deployment resumes when a formation command next opens the database.`,
+deployment resumes when a formation command next opens the database.
+
+On a terminal, deploy first shows the plan, as terraform apply does, and
+goes ahead only if you answer yes; -auto-approve skips the question.
+Without a terminal (scripts, CI, -json) it deploys without asking. A
+successful deployment ends with the stack's outputs.`,
 		setup: deployCommand,
 	})
 	register(&command{
@@ -48,8 +53,12 @@ request was refused.`,
 }
 
 func deployCommand(fs *flag.FlagSet) action {
-	var tmpl templateFlags
+	var (
+		tmpl        templateFlags
+		autoApprove bool
+	)
 	tmpl.register(fs)
+	fs.BoolVar(&autoApprove, "auto-approve", false, "on a terminal, deploy without showing the plan and asking first")
 	return func(ctx context.Context, inv *invocation) error {
 		in, _, err := tmpl.load(ctx, &inv.g)
 		if err != nil {
@@ -60,6 +69,9 @@ func deployCommand(fs *flag.FlagSet) action {
 			return err
 		}
 		name := inv.args[0]
+		if err := inv.approveDeploy(ctx, e, name, in, autoApprove); err != nil {
+			return err
+		}
 		id, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: name}, TemplateInput: in})
 		if err != nil {
 			return err

@@ -68,6 +68,11 @@ func TestDeployFollowsLive(t *testing.T) {
 	db := newDB(t)
 	ok(t, "-db", db, "stack", "create", "web")
 	out := ok(t, "-db", db, "deploy", "web", "-t", network, "-var", "prefix=p", "-var", "subnets=3")
+	// It ends with the outputs, as terraform apply does.
+	out, outputs, _ := strings.Cut(out, "\nOutputs:\n\n")
+	if !regexp.MustCompile(`^vpc_id = "[0-9a-f-]{36}"\n$`).MatchString(outputs) {
+		t.Errorf("deploy ended with the outputs %q", outputs)
+	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if !regexp.MustCompile(`^Deploying stack web \(deployment [0-9a-f-]{36}\)\.$`).MatchString(lines[0]) ||
 		lines[1] != "Stack web is DEPLOYMENT_IN_PROGRESS." ||
@@ -182,7 +187,7 @@ func TestStackCreateDeploys(t *testing.T) {
 	db := newDB(t)
 	out := ok(t, "-db", db, "stack", "create", "web", "-t", network, "-var-file", prefixVars, "-var", "subnets=1")
 	if !regexp.MustCompile(`^Created stack web \(id [0-9a-f-]{36}\); deploying it \(deployment [0-9a-f-]{36}\)\.\n`).MatchString(out) ||
-		!strings.HasSuffix(out, "Stack web: DEPLOYMENT_COMPLETE\n") {
+		!regexp.MustCompile(`Stack web: DEPLOYMENT_COMPLETE\n\nOutputs:\n\nvpc_id = "[0-9a-f-]{36}"\n$`).MatchString(out) {
 		t.Errorf("stack create -t printed:\n%s", out)
 	}
 

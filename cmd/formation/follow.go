@@ -61,6 +61,9 @@ func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) e
 	if err := printResult(inv.out, res); err != nil {
 		return err
 	}
+	if res.Status == formation.StackDeploymentComplete {
+		return printOutputs(ctx, inv.out, e, d.stack)
+	}
 	if res.Succeeded() || (d.rollback && res.Status == formation.StackRollbackComplete) {
 		return nil
 	}
@@ -94,7 +97,7 @@ func (p *progress) print(ev formation.Event) error {
 	if p.out.json {
 		return p.out.printJSONLine(ev)
 	}
-	msg := cellText(ev.EventMessage)
+	msg := cellText(withoutOps(ev.EventMessage))
 	switch ev.EventType {
 	case formation.EventCreationInProgress, formation.EventUpdateInProgress, formation.EventDeletionInProgress:
 		p.started++
@@ -133,7 +136,7 @@ func printResult(out *output, res engine.Result) error {
 	}
 	line := "Stack " + res.StackName + ": " + out.status(string(res.Status))
 	if res.Message != "" {
-		line += ": " + cellText(res.Message)
+		line += ": " + cellText(withoutOps(res.Message))
 	}
 	return out.printf("%s\n", line)
 }

@@ -391,9 +391,9 @@ func TestCommandTable(t *testing.T) {
 		names = append(names, name)
 	}
 	want := []string{
-		"continue-deploy", "continue-rollback", "deploy", "events", "fsm", "graph", "outputs",
+		"continue-deploy", "continue-rollback", "deploy", "events", "fmt", "fsm", "graph", "output", "outputs",
 		"plan apply", "plan create", "plan delete", "plan list", "plan show", "preview", "resources",
-		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "vars", "wait",
+		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "validate", "vars", "version", "wait",
 	}
 	if !sameSet(names, want) {
 		t.Errorf("commands %v, want %v", names, want)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 
-	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 )
 
@@ -28,10 +27,7 @@ func outputsCommand(*flag.FlagSet) action {
 			return err
 		}
 		ref := engine.StackRef{Name: inv.args[0]}
-		all, err := allPages(func(opts engine.ListOptions) ([]formation.StackOutput, string, error) {
-			page, err := e.ListStackOutputs(ctx, engine.ListStackOutputsRequest{StackRef: ref, ListOptions: opts})
-			return page.Outputs, page.PageInfo.NextMarker, err
-		})
+		all, err := stackOutputs(ctx, e, ref)
 		if err != nil {
 			return err
 		}

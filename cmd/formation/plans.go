@@ -43,7 +43,9 @@ and the exit status is 1. PLAN follows the rule of stack names.`,
 		summary: "Apply an execution plan and follow the deployment",
 		help: `Deploys the plan's template and variables; output and exit status as for
 deploy. A plan made before the stack's latest deployment, or applied
-already, is expired (RF.10012530).`,
+already, is expired (RF.10012530). On a terminal the plan is shown and
+applied only if you answer yes, as deploy asks; -auto-approve skips the
+question.`,
 		setup: planApply,
 	})
 	register(&command{
@@ -129,7 +131,7 @@ func printPlan(out *output, p formation.ExecutionPlan, text string) error {
 		{"status", out.status(string(p.Status))},
 	}
 	if p.StatusMessage != "" {
-		fs = append(fs, field{"status_message", p.StatusMessage})
+		fs = append(fs, field{"status_message", withoutOps(p.StatusMessage)})
 	}
 	fs = append(fs, field{"description", p.Description})
 	if s := p.Summary; s != nil {
@@ -194,13 +196,18 @@ func planShow(*flag.FlagSet) action {
 	}
 }
 
-func planApply(*flag.FlagSet) action {
+func planApply(fs *flag.FlagSet) action {
+	var autoApprove bool
+	fs.BoolVar(&autoApprove, "auto-approve", false, "on a terminal, apply without showing the plan and asking first")
 	return func(ctx context.Context, inv *invocation) error {
 		e, err := inv.engine()
 		if err != nil {
 			return err
 		}
 		ref := planRef(inv)
+		if err := inv.approvePlan(ctx, e, ref, autoApprove); err != nil {
+			return err
+		}
 		id, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: ref})
 		if err != nil {
 			return err

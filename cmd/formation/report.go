@@ -46,8 +46,9 @@ func usageError(code formation.Code, topic, format string, args ...any) error {
 
 // report turns the outcome of an invocation into its exit status, printing
 // help on stdout and an error as one line on stderr (after the hcl
-// diagnostics of a template error).
-func report(stdout, stderr io.Writer, err error) int {
+// diagnostics of a template error); with asJSON, the error as one JSON
+// line (errjson.go), its diagnostics inside it.
+func report(stdout, stderr io.Writer, err error, asJSON bool) int {
 	var help helpText
 	var status exitStatus
 	switch {
@@ -58,6 +59,10 @@ func report(stdout, stderr io.Writer, err error) int {
 		return exitOK
 	case errors.As(err, &status):
 		return int(status)
+	}
+	if asJSON {
+		writeErrorJSON(stderr, err)
+		return exitRejected
 	}
 	var diags hcl.Diagnostics
 	if errors.As(err, &diags) && len(diags) > 0 {
@@ -73,11 +78,12 @@ func report(stdout, stderr io.Writer, err error) int {
 // errorLine renders err as "CODE: message" on one line: the code of the
 // first *formation.Error in the chain (RF.10010001 for anything else), what
 // it is about, its message and its cause. The operation name (engine.X) is
-// left out: it names Go API, not anything the user typed.
+// left out: it names Go API, not anything the user typed; so are the
+// operations of the errors it wraps.
 func errorLine(err error) string {
 	var fe *formation.Error
 	if !errors.As(err, &fe) {
-		return oneLine(string(formation.CodeOf(err)) + ": " + err.Error())
+		return oneLine(string(formation.CodeOf(err)) + ": " + withoutOps(err.Error()))
 	}
 	var parts []string
 	for _, p := range []string{fe.Resource, fe.Message} {
@@ -88,7 +94,7 @@ func errorLine(err error) string {
 	if fe.Err != nil {
 		parts = append(parts, fe.Err.Error())
 	}
-	return oneLine(string(fe.Code) + ": " + strings.Join(parts, ": "))
+	return oneLine(string(fe.Code) + ": " + withoutOps(strings.Join(parts, ": ")))
 }
 
 // oneLine keeps a message on one line, so every error is exactly one line

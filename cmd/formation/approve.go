@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/formation-engine/formation/engine"
+)
+
+// Approval, as terraform apply asks for it: on a terminal, deploy and plan
+// apply show what they would do and proceed only after "yes". Without a
+// terminal (a script, CI, a pipe) there is no one to ask, and they proceed
+// as they always did; -auto-approve skips the question on a terminal too.
+
+// interactive reports whether a person is at stdin and stdout. A variable,
+// so that tests can stand in for a terminal.
+var interactive = func(stdin io.Reader, stdout io.Writer) bool {
+	f, ok := stdin.(*os.File)
+	return ok && isTerminal(f) && isTerminal(stdout)
+}
+
+// errCancelled is the answer that was not "yes": nothing was done.
+var errCancelled = exitStatus(exitFailed)
+
+// approve asks whether to go ahead, after the plan text, unless there is
+// nobody to ask or -auto-approve was given. It returns errCancelled for
+// any answer but "yes", after saying so.
+func (inv *invocation) approve(autoApprove bool, show func() error) error {
+	if autoApprove || inv.out.json || !interactive(inv.stdin, inv.stdout) {
+		return nil
+	}
+	if err := show(); err != nil {
+		return err
+	}
+	if err := inv.out.printf("\nDo you want to perform these actions?\n  Formation will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "); err != nil {
+		return err
+	}
+	answer, _ := bufio.NewReader(inv.stdin).ReadString('\n')
+	if strings.TrimSpace(answer) != "yes" {
+		_ = inv.out.printf("\nApply cancelled.\n")
+		return errCancelled
+	}
+	return inv.out.printf("\n")
+}
+
+// approveDeploy shows the plan of deploying in to the stack and asks.
+func (inv *invocation) approveDeploy(ctx context.Context, e *engine.Engine, stack string, in engine.TemplateInput, autoApprove bool) error {
+	return inv.approve(autoApprove, func() error {
+		p, err := e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: stack}, TemplateInput: in})
+		if err != nil {
+			return err
+		}
+		return p.WriteText(inv.out.w)
+	})
+}
+
+// approvePlan shows a stored execution plan's text and asks.
+func (inv *invocation) approvePlan(ctx context.Context, e *engine.Engine, ref engine.PlanRef, autoApprove bool) error {
+	return inv.approve(autoApprove, func() error {
+		items, err := e.GetExecutionPlan(ctx, ref)
+		if err != nil {
+			return err
+		}
+		return inv.out.printf("%s", items.Text)
+	})
+}
+
+// printOutputs ends a successful deployment as terraform apply ends: the
+// stack's outputs, when it has any. Text only: with -json the stream ends
+// with its result line, and 'formation output -json' gives the outputs.
+func printOutputs(ctx context.Context, out *output, e *engine.Engine, stack string) error {
+	if out.json {
+		return nil
+	}
+	all, err := stackOutputs(ctx, e, engine.StackRef{Name: stack})
+	if err != nil || len(all) == 0 {
+		return err
+	}
+	if err := out.printf("\nOutputs:\n\n"); err != nil {
+		return err
+	}
+	return printAllOutputs(out, all)
+}
