@@ -119,8 +119,9 @@ func (c *Config) Postconditions(inst *Instance, values Values, self cty.Value) h
 	if len(r.post) == 0 {
 		return nil
 	}
-	ev := &evaluator{c: c, values: values}
-	ectx, diags := ev.context(&r.postScope, inst, nil)
+	ev := &evaluator{c: c, values: values, mi: inst.mi}
+	it := inst.iter()
+	ectx, diags := ev.context(&r.postScope, &it, nil)
 	ectx.Variables["self"] = self
 	diags = append(diags, checkConditions(r.post, ectx, nil, resourcePostcondition, hcl.DiagError)...)
 	attachFiles(diags, c.t.files)

@@ -39,18 +39,15 @@ type decoder struct {
 	diags hcl.Diagnostics
 }
 
-func newDecoder(files map[string]*hcl.File) *decoder {
-	return &decoder{
-		files: files,
-		m: &module{
-			variables:         map[string]*node{},
-			locals:            map[string]*node{},
-			outputs:           map[string]*node{},
-			resources:         map[string]*node{},
-			providers:         map[string]*node{},
-			requiredProviders: map[string]RequiredProvider{},
-		},
-	}
+func newDecoder(files map[string]*hcl.File, m *module) *decoder {
+	m.variables = map[string]*node{}
+	m.locals = map[string]*node{}
+	m.outputs = map[string]*node{}
+	m.resources = map[string]*node{}
+	m.providers = map[string]*node{}
+	m.calls = map[string]*node{}
+	m.requiredProviders = map[string]RequiredProvider{}
+	return &decoder{files: files, m: m}
 }
 
 func (d *decoder) add(diags hcl.Diagnostics) { d.diags = append(d.diags, diags...) }
@@ -70,8 +67,14 @@ func (d *decoder) file(f *hcl.File) {
 		switch b.Type {
 		case "terraform":
 			d.terraform(b)
-		case "provider":
-			d.provider(b)
+		case "provider", "import":
+			if d.m.parent != nil {
+				d.unexpectedInModule(b)
+			} else if b.Type == "provider" {
+				d.provider(b)
+			} else {
+				d.importBlock(b)
+			}
 		case "variable":
 			d.variable(b)
 		case "locals":
@@ -82,11 +85,8 @@ func (d *decoder) file(f *hcl.File) {
 			d.resource(b, formation.ModeResource)
 		case "data":
 			d.resource(b, formation.ModeData)
-		case "import":
-			d.importBlock(b)
 		case "module":
-			d.unsupported(b.DefRange, "Modules are not supported yet",
-				"Formation does not support module blocks yet (module %q); a later release adds local modules. Move the module's resources into the root template for now.", b.Labels[0])
+			d.moduleCall(b)
 		default:
 			d.unsupported(b.DefRange, fmt.Sprintf("%s blocks are not supported", strings.ToUpper(b.Type[:1])+b.Type[1:]),
 				"Formation does not support %q blocks.", b.Type)
@@ -168,7 +168,7 @@ func sourceText(files map[string]*hcl.File, rng hcl.Range) string {
 }
 
 func (d *decoder) newNode(kind nodeKind, addr string, rng hcl.Range) *node {
-	n := &node{id: len(d.m.nodes), kind: kind, addr: addr, rng: rng}
+	n := &node{idx: len(d.m.nodes), mod: d.m, kind: kind, addr: addr, rng: rng}
 	d.m.nodes = append(d.m.nodes, n)
 	return n
 }

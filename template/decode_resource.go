@@ -38,16 +38,7 @@ func (d *decoder) resource(b *hcl.Block, mode formation.Mode) {
 	r := &resource{mode: mode, typ: b.Labels[0], name: b.Labels[1]}
 	content, remain, diags := b.Body.PartialContent(resourceMetaSchema)
 	d.add(diags)
-	if attr := content.Attributes["count"]; attr != nil {
-		r.count = attr.Expr
-	}
-	if attr := content.Attributes["for_each"]; attr != nil {
-		r.forEach = attr.Expr
-		if r.count != nil {
-			d.errorf(attr.NameRange, `Invalid combination of "count" and "for_each"`,
-				`The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.`)
-		}
-	}
+	r.count, r.forEach = d.repetition(content)
 	r.providerName, _, _ = strings.Cut(r.typ, "_")
 	if attr := content.Attributes["provider"]; attr != nil {
 		r.providerRange = attr.Expr.Range()
@@ -98,6 +89,21 @@ func (d *decoder) resource(b *hcl.Block, mode formation.Mode) {
 	n := d.newNode(kind, addr, b.DefRange)
 	n.res = r
 	d.m.resources[addr] = n
+}
+
+// repetition reads count and for_each, which exclude each other.
+func (d *decoder) repetition(content *hcl.BodyContent) (count, forEach hcl.Expression) {
+	if attr := content.Attributes["count"]; attr != nil {
+		count = attr.Expr
+	}
+	if attr := content.Attributes["for_each"]; attr != nil {
+		forEach = attr.Expr
+		if count != nil {
+			d.errorf(attr.NameRange, `Invalid combination of "count" and "for_each"`,
+				`The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.`)
+		}
+	}
+	return count, forEach
 }
 
 // referenceExpr returns a reference expression as native syntax: in JSON a

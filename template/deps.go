@@ -11,26 +11,33 @@ import (
 
 // dependencies sets DependsOn of every instance of e. What every instance
 // shares (count and for_each references, whole-block references, locals,
-// depends_on, the provider configuration) is computed once and the slice
-// shared; keyed references and replace_triggered_by add per instance.
+// depends_on, the provider configuration, the depends_on of the module
+// calls above) is computed once and the slice shared; keyed references
+// and replace_triggered_by add per instance.
 func (c *Config) dependencies(e *expansion) {
-	r := e.node.res
+	r, mi := e.node.res, e.mi
+	memo := map[memoKey]map[string]bool{}
 	shared := map[string]bool{}
 	for _, rf := range r.meta.refs {
-		c.addRefDeps(shared, rf)
+		c.addRefDeps(shared, rf, mi, memo)
 	}
 	for _, rf := range r.cfg.refs {
 		if rf.target != nil && rf.target.res != nil && !rf.whole() {
 			continue // per instance, through inst.keys
 		}
-		c.addRefDeps(shared, rf)
+		c.addRefDeps(shared, rf, mi, memo)
 	}
 	for _, rf := range r.extra {
-		c.addRefDeps(shared, rf)
+		c.addRefDeps(shared, rf, mi, memo)
 	}
 	if r.provider != nil {
-		for a := range c.nodeDeps(r.provider, map[*node]map[string]bool{}) {
+		for a := range c.nodeDeps(r.provider, c.root, memo) {
 			shared[a] = true
+		}
+	}
+	for m := mi; m.parent != nil; m = m.parent {
+		for _, rf := range m.mod.call.call.extra {
+			c.addRefDeps(shared, rf, m.parent, memo)
 		}
 	}
 	base := sortedAddrs(shared)
@@ -41,7 +48,7 @@ func (c *Config) dependencies(e *expansion) {
 			if tu.whole {
 				continue
 			}
-			te := c.exp[tu.node.id]
+			te := mi.exp[tu.node.idx]
 			if ks == nil {
 				for _, ti := range te.list {
 					own = append(own, ti.Addr)
@@ -63,20 +70,23 @@ func (c *Config) dependencies(e *expansion) {
 	}
 }
 
-// addRefDeps adds the instances a reference depends on, as seen from any
-// instance: all instances of the target block (or the one a literal key
-// names), or the dependencies of a local value.
-func (c *Config) addRefDeps(set map[string]bool, rf *ref) {
+// addRefDeps adds the instances a reference made in module instance mi
+// depends on, as seen from any instance: all instances of the target
+// block (or the one a literal key names), the dependencies of a named
+// value, or of the outputs a module reference reads (every instance in
+// the module for depends_on).
+func (c *Config) addRefDeps(set map[string]bool, rf *ref, mi *modInst, memo map[memoKey]map[string]bool) {
 	if rf.target == nil {
 		return
 	}
+	literal := rf.keyExpr == nil && !rf.whole()
 	switch rf.target.kind {
 	case kindResource, kindData:
-		e := c.exp[rf.target.id]
+		e := mi.exp[rf.target.idx]
 		if e == nil {
 			return
 		}
-		if rf.keyExpr == nil && !rf.whole() {
+		if literal {
 			if inst := e.byKey[rf.key.AsString()]; inst != nil {
 				set[inst.Addr] = true
 				return
@@ -85,38 +95,67 @@ func (c *Config) addRefDeps(set map[string]bool, rf *ref) {
 		for _, inst := range e.list {
 			set[inst.Addr] = true
 		}
-	case kindLocal:
-		for a := range c.nodeDeps(rf.target, map[*node]map[string]bool{}) {
+	case kindLocal, kindVariable, kindOutput:
+		for a := range c.nodeDeps(rf.target, mi, memo) {
 			set[a] = true
+		}
+	case kindModule:
+		ce := mi.calls[rf.target.idx]
+		if ce == nil {
+			return
+		}
+		children := ce.list
+		if literal {
+			if child := ce.byKey[rf.key.AsString()]; child != nil {
+				children = []*modInst{child}
+			}
+		}
+		for _, child := range children {
+			switch {
+			case rf.everyInstance:
+				child.everyInstance(set)
+			case rf.attr != "":
+				for a := range c.nodeDeps(child.mod.outputs[rf.attr], child, memo) {
+					set[a] = true
+				}
+			default:
+				for _, on := range child.mod.outputs {
+					for a := range c.nodeDeps(on, child, memo) {
+						set[a] = true
+					}
+				}
+			}
 		}
 	}
 }
 
-// nodeDeps is the set of instances a local value or provider configuration
-// depends on, transitively through other locals.
-func (c *Config) nodeDeps(n *node, memo map[*node]map[string]bool) map[string]bool {
-	if s, ok := memo[n]; ok {
+// nodeDeps is the set of instances a named value or provider
+// configuration depends on in module instance mi, transitively through
+// other named values.
+func (c *Config) nodeDeps(n *node, mi *modInst, memo map[memoKey]map[string]bool) map[string]bool {
+	key := memoKey{mi: mi, n: n}
+	if s, ok := memo[key]; ok {
 		return s
 	}
 	s := map[string]bool{}
-	memo[n] = s
-	var sc *scope
+	memo[key] = s
+	var refs []*ref
+	in := mi
 	switch n.kind {
 	case kindLocal:
-		sc = &n.local.scope
+		refs = n.local.scope.refs
 	case kindProvider:
-		sc = &n.provider.scope
-	default:
-		return s
-	}
-	for _, rf := range sc.refs {
-		if rf.target != nil && rf.target.kind == kindLocal {
-			for a := range c.nodeDeps(rf.target, memo) {
-				s[a] = true
-			}
-			continue
+		refs = n.provider.scope.refs
+	case kindOutput:
+		refs = append(slices.Clip(n.output.scope.refs), n.output.extra...)
+	case kindVariable:
+		if n.variable.arg == nil || mi.parent == nil {
+			return s
 		}
-		c.addRefDeps(s, rf)
+		refs, in = n.variable.arg.scope.refs, mi.parent
+	}
+	for _, rf := range refs {
+		c.addRefDeps(s, rf, in, memo)
 	}
 	return s
 }
@@ -175,7 +214,7 @@ func (c *Config) imports(st *evaluator) hcl.Diagnostics {
 		if imp.target == nil {
 			continue
 		}
-		e := c.exp[imp.target.id]
+		e := c.root.exp[imp.target.idx]
 		if e == nil || e.failed {
 			continue
 		}
@@ -215,7 +254,8 @@ func (c *Config) imports(st *evaluator) hcl.Diagnostics {
 // when its configuration is wholly known.
 func (c *Config) readData(ctx context.Context, inst *Instance, st *evaluator, read func(context.Context, DataRequest) (cty.Value, error)) hcl.Diagnostics {
 	r := inst.node.res
-	ectx, diags := st.context(&r.cfg, inst, inst.keys)
+	it := inst.iter()
+	ectx, diags := st.context(&r.cfg, &it, inst.keys)
 	cfg, d := r.body.eval(ectx, nil)
 	diags = append(diags, d...)
 	if diags.HasErrors() || !cfg.IsWhollyKnown() {

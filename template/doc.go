@@ -53,13 +53,33 @@
 // refuses them), provider (configuration and alias), variable (type
 // constraints with optional attributes, default, description, sensitive,
 // nullable, validation), locals, resource and data (count, for_each,
-// depends_on, provider, lifecycle), output, and import. Custom
+// depends_on, provider, lifecycle), output, import, and module. Custom
 // conditions are evaluated as Terraform does: preconditions with the
 // configuration (Evaluate, Outputs), postconditions against the planned
 // and the applied object (Postconditions); a condition not yet known waits
-// for apply. Modules, moved, removed and check blocks are refused with
+// for apply. Moved, removed and check blocks are refused with
 // CodeUnsupported until Formation supports them; provisioner blocks are
 // refused as RFS refuses them.
+//
+// # Modules
+//
+// RFS deploys local modules only: module "net" { source = "./modules/net" }
+// names a directory of the template's own file set (ParseFS), whose .tf
+// and .tf.json files are the module. The block's arguments are the
+// module's variables (an undeclared one, or a missing required one, is an
+// error at Parse); count, for_each and depends_on work as on resources;
+// providers = { huaweicloud = huaweicloud.west } passes the root module's
+// provider configurations down (default configurations are inherited).
+// module.net.vpc_id reads an output; module.net is an object of them, a
+// tuple with count, an object by key with for_each. Instances inside
+// modules have Terraform's addresses, module.net[0].huaweicloud_vpc.vpc:
+// InstanceAddr takes them apart and CompareAddrs orders them as
+// terraform plan lists them. A source leading outside the file set (../
+// above its root) is an error; a registry, git or HTTP source is refused
+// with CodeUnsupported. Limits.MaxModuleCalls bounds the module blocks of
+// the whole template (RFS: 50) and Limits.MaxModuleDepth their nesting
+// (RFS: 3); a module that calls itself, directly or through others, is
+// an error.
 //
 // # Expressions and functions
 //

@@ -5,6 +5,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
@@ -75,16 +76,19 @@ func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnos
 	if inst == nil || c.byAddr[inst.Addr] != inst {
 		return cty.DynamicVal, hcl.Diagnostics{errorDiag("Unknown instance", "Evaluate was given an instance that does not belong to this Config.", nil)}
 	}
-	return c.evaluate(&evaluator{c: c, values: values}, inst)
+	return c.evaluate(&evaluator{c: c, values: values, mi: inst.mi}, inst)
 }
 
-// evaluate is Evaluate with an evaluator.
+// evaluate is Evaluate with an evaluator, which it moves to the
+// instance's module instance.
 func (c *Config) evaluate(ev *evaluator, inst *Instance) (cty.Value, hcl.Diagnostics) {
+	ev = ev.at(inst.mi)
 	r := inst.node.res
 	ectx := evalContexts.Get().(*hcl.EvalContext)
 	ectx.Functions = c.t.funcs
 	lz := &lazyGroups{ev: ev, ctx: ectx, sc: &r.cfg, keys: inst.keys, count: inst.index}
-	diags := ev.variables(ectx.Variables, &r.cfg, inst, inst.keys, true)
+	it := inst.iter()
+	diags := ev.variables(ectx.Variables, &r.cfg, &it, inst.keys, true)
 	v, d := r.body.eval(ectx, lz)
 	diags = append(diags, d...)
 	if len(r.pre) > 0 {
@@ -108,35 +112,65 @@ func (c *Config) evaluate(ev *evaluator, inst *Instance) (cty.Value, hcl.Diagnos
 // in (try and can hold it only while they run).
 var evalContexts = sync.Pool{New: func() any { return &hcl.EvalContext{Variables: map[string]cty.Value{}} }}
 
-// evaluator builds evaluation contexts. The static evaluator of Expand sees
-// managed resources as unknown and locals at their Expand-time values; the
-// others ask Values.
+// evaluator builds evaluation contexts in one module instance. The static
+// evaluator of Expand sees managed resources as unknown and locals at
+// their Expand-time values; the others ask Values.
 type evaluator struct {
 	c      *Config
 	static bool
 	values Values
-	memo   map[*node]cty.Value // dynamic locals evaluated by this evaluator
+	mi     *modInst
+	memo   map[memoKey]cty.Value // dynamic named values evaluated by this evaluator (and those at shares it with)
 	// view, on a static evaluator, gives managed resources their plan-time
-	// values instead of unknown (and so evaluates dynamic locals).
+	// values instead of unknown (and so evaluates dynamic named values).
 	view *planView
 }
 
-// context builds the hcl.EvalContext for a scope; inst and keys give
+// memoKey is a named value (local, a called module's variable or output)
+// in one module instance.
+type memoKey struct {
+	mi *modInst
+	n  *node
+}
+
+// at returns an evaluator like ev in module instance mi, sharing its
+// memo.
+func (ev *evaluator) at(mi *modInst) *evaluator {
+	if mi == ev.mi {
+		return ev
+	}
+	if ev.static && ev.view == nil {
+		return mi.st
+	}
+	if ev.memo == nil {
+		ev.memo = map[memoKey]cty.Value{}
+	}
+	return &evaluator{c: ev.c, static: ev.static, values: ev.values, mi: mi, memo: ev.memo, view: ev.view}
+}
+
+// context builds the hcl.EvalContext for a scope; it and keys give
 // count.index, each.* and the instance keys of keyed references (aligned
-// with sc.targets), both nil outside resource bodies.
-func (ev *evaluator) context(sc *scope, inst *Instance, keys [][]string) (*hcl.EvalContext, hcl.Diagnostics) {
+// with sc.targets), both nil outside resource bodies and module arguments.
+func (ev *evaluator) context(sc *scope, it *iteration, keys [][]string) (*hcl.EvalContext, hcl.Diagnostics) {
 	vars := make(map[string]cty.Value, 4)
-	diags := ev.variables(vars, sc, inst, keys, false)
+	diags := ev.variables(vars, sc, it, keys, false)
 	return &hcl.EvalContext{Variables: vars, Functions: ev.c.t.funcs}, diags
 }
 
 // variables puts into vars the variables of the evaluation context of a
 // scope, as context describes it; with lazy, those of resource types are
 // left to a lazyGroups.
-func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, inst *Instance, keys [][]string, lazy bool) hcl.Diagnostics {
+func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, it *iteration, keys [][]string, lazy bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if sc.vars {
-		vars["var"] = ev.c.varsObj
+		v, d := ev.varsObject(sc)
+		diags = append(diags, d...)
+		vars["var"] = v
+	}
+	if len(sc.modules) > 0 {
+		v, d := recordOf(sc.modules, ev.moduleValue)
+		diags = append(diags, d...)
+		vars["module"] = v
 	}
 	if sc.path {
 		vars["path"] = pathObj
@@ -144,20 +178,20 @@ func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, inst *Insta
 	if sc.terraform {
 		vars["terraform"] = terraformObj
 	}
-	if inst != nil && sc.count {
-		vars["count"] = ev.c.counts[inst.index]
+	if it != nil && sc.count && it.index >= 0 {
+		vars["count"] = ev.c.counts[it.index]
 	}
-	if inst != nil && sc.each {
-		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(inst.Key), "value": ev.eachValue(inst)})
+	if it != nil && sc.each && it.each.Type() != cty.NilType {
+		each := it.each
+		if it.inst != nil {
+			each = ev.eachValue(it.inst)
+		}
+		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(it.key), "value": each})
 	}
 	if len(sc.locals) > 0 {
-		m := make(map[string]cty.Value, len(sc.locals))
-		for _, l := range sc.locals {
-			v, d := ev.local(l)
-			diags = append(diags, d...)
-			m[l.local.name] = v
-		}
-		vars["local"] = record(m)
+		v, d := recordOf(sc.locals, ev.named)
+		diags = append(diags, d...)
+		vars["local"] = v
 	}
 	var data map[string]cty.Value
 	if sc.dataTypes > 0 {
@@ -175,6 +209,20 @@ func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, inst *Insta
 		vars["data"] = record(data)
 	}
 	return diags
+}
+
+// recordOf is the record of the values of named nodes (locals, variables,
+// module calls) by name.
+func recordOf(nodes []*node, value func(*node) (cty.Value, hcl.Diagnostics)) (cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	m := make(map[string]cty.Value, len(nodes))
+	for _, n := range nodes {
+		v, d := value(n)
+		diags = append(diags, d...)
+		_, name, _ := strings.Cut(n.addr, ".")
+		m[name] = v
+	}
+	return record(m), diags
 }
 
 // group is the record of a target group: its blocks by name.
@@ -230,25 +278,41 @@ func record(m map[string]cty.Value) cty.Value {
 	return cty.ObjectVal(m)
 }
 
-// local returns a local value: its Expand-time value, or for a local that
-// depends on managed resources (outside Expand) its value with ev.values.
-func (ev *evaluator) local(n *node) (cty.Value, hcl.Diagnostics) {
+// named returns a named value of ev's module instance (a local, or a
+// called module's variable or output): its Expand-time value, or for one
+// that depends on managed resources (outside Expand) its value with
+// ev.values.
+func (ev *evaluator) named(n *node) (cty.Value, hcl.Diagnostics) {
 	if ev.static && ev.view == nil || !n.dynamic {
-		if v := ev.c.locals[n.id]; v.Type() != cty.NilType {
+		if v := ev.mi.vals[n.idx]; v.Type() != cty.NilType {
 			return v, nil
 		}
 		return cty.DynamicVal, nil
 	}
-	if v, ok := ev.memo[n]; ok {
+	key := memoKey{mi: ev.mi, n: n}
+	if v, ok := ev.memo[key]; ok {
 		return v, nil
 	}
-	ectx, diags := ev.context(&n.local.scope, nil, nil)
-	v, d := exprValue(n.local.expr, ectx, nil)
-	diags = append(diags, d...)
-	if ev.memo == nil {
-		ev.memo = map[*node]cty.Value{}
+	var v cty.Value
+	var diags hcl.Diagnostics
+	switch n.kind {
+	case kindLocal:
+		var ectx *hcl.EvalContext
+		ectx, diags = ev.context(&n.local.scope, nil, nil)
+		var d hcl.Diagnostics
+		v, d = exprValue(n.local.expr, ectx, nil)
+		diags = append(diags, d...)
+	case kindVariable:
+		v, diags = ev.argValue(n)
+	case kindOutput:
+		v, diags = ev.outputValue(n)
+	default:
+		v = cty.DynamicVal
 	}
-	ev.memo[n] = v
+	if ev.memo == nil {
+		ev.memo = map[memoKey]cty.Value{}
+	}
+	ev.memo[key] = v
 	return v, diags
 }
 
@@ -258,7 +322,7 @@ func (ev *evaluator) local(n *node) (cty.Value, hcl.Diagnostics) {
 // unknown but the collections have their shape: length(vpc) and
 // for_each = vpc (over a for_each block) are known.
 func (ev *evaluator) target(tu *targetUse, keys []string) cty.Value {
-	e := ev.c.exp[tu.node.id]
+	e := ev.mi.exp[tu.node.idx]
 	switch {
 	case e == nil || e.failed:
 		return cty.DynamicVal
@@ -282,7 +346,7 @@ func (ev *evaluator) target(tu *targetUse, keys []string) cty.Value {
 // keyed returns the expansion of a target that target reads through the
 // instance keys, as a record by key; nil when target reads it otherwise.
 func (ev *evaluator) keyed(tu *targetUse, keys []string) *expansion {
-	e := ev.c.exp[tu.node.id]
+	e := ev.mi.exp[tu.node.idx]
 	if e == nil || e.failed || !e.isCount && !e.isEach || keys == nil {
 		return nil
 	}
@@ -339,9 +403,9 @@ func (ev *evaluator) collection(e *expansion) cty.Value {
 	versioned = versioned && !ev.static && reflect.TypeOf(ev.values).Kind() == reflect.Pointer
 	var version uint64
 	if versioned {
-		version = vv.Version(e.node.addr)
+		version = vv.Version(e.block)
 		ev.c.mu.Lock()
-		cached, ok := ev.c.cache[e.node.id]
+		cached, ok := ev.c.cache[e]
 		ev.c.mu.Unlock()
 		if ok && cached.values == ev.values && cached.version == version {
 			return cached.val
@@ -368,9 +432,9 @@ func (ev *evaluator) collection(e *expansion) cty.Value {
 	if versioned {
 		ev.c.mu.Lock()
 		if ev.c.cache == nil {
-			ev.c.cache = map[int]cachedCollection{}
+			ev.c.cache = map[*expansion]cachedCollection{}
 		}
-		ev.c.cache[e.node.id] = cachedCollection{values: ev.values, version: version, val: val}
+		ev.c.cache[e] = cachedCollection{values: ev.values, version: version, val: val}
 		ev.c.mu.Unlock()
 	}
 	return val
@@ -379,15 +443,26 @@ func (ev *evaluator) collection(e *expansion) cty.Value {
 // keyVariables is the parent context of the key contexts of one block's
 // instances: variables, the locals known so far, path and terraform.
 func (ev *evaluator) keyVariables() *hcl.EvalContext {
+	mi := ev.mi
 	locals := map[string]cty.Value{}
-	for name, ln := range ev.c.t.m.locals {
-		if v := ev.c.locals[ln.id]; v.Type() != cty.NilType {
+	for name, ln := range mi.mod.locals {
+		if v := mi.vals[ln.idx]; v.Type() != cty.NilType {
 			locals[name] = v
 		}
 	}
+	vars := ev.c.varsObj
+	if mi.parent != nil {
+		m := map[string]cty.Value{}
+		for name, vn := range mi.mod.variables {
+			if v := mi.vals[vn.idx]; v.Type() != cty.NilType {
+				m[name] = v
+			}
+		}
+		vars = objectOrEmpty(m)
+	}
 	return &hcl.EvalContext{
 		Variables: map[string]cty.Value{
-			"var": ev.c.varsObj, "local": objectOrEmpty(locals), "path": pathObj, "terraform": terraformObj,
+			"var": vars, "local": objectOrEmpty(locals), "path": pathObj, "terraform": terraformObj,
 		},
 		Functions: ev.c.t.funcs,
 	}

@@ -3,9 +3,9 @@ package template
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -23,8 +23,8 @@ type Config struct {
 	t         *Template
 	vars      map[string]cty.Value
 	varsObj   cty.Value
-	locals    []cty.Value  // static values, by node id
-	exp       []*expansion // by node id, for resource and data blocks
+	root      *modInst
+	insts     [][]*modInst // the instances of every module, by module index
 	instances []*Instance  // sorted by CompareAddrs
 	byAddr    map[string]*Instance
 	warnings  hcl.Diagnostics
@@ -36,12 +36,15 @@ type Config struct {
 	countKeys []countKey  // their indexes as strings, aligned with counts
 
 	mu    sync.Mutex
-	cache map[int]cachedCollection // collection values by node id, for VersionedValues
+	cache map[*expansion]cachedCollection // collection values, for VersionedValues
 }
 
-// expansion holds the instances of one resource or data block.
+// expansion holds the instances of one resource or data block in one
+// module instance.
 type expansion struct {
 	node    *node
+	mi      *modInst
+	block   string // the block's address in its module instance: Instance.Resource
 	isCount bool
 	isEach  bool
 	list    []*Instance // in key order
@@ -67,24 +70,20 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	}
 	c := &Config{
 		t: t, vars: vars, varsObj: objectOrEmpty(vars),
-		locals: make([]cty.Value, len(t.m.nodes)), exp: make([]*expansion, len(t.m.nodes)),
+		insts:    make([][]*modInst, len(t.mods)),
 		warnings: warnings,
 	}
-	st := &evaluator{c: c, static: true}
+	c.root = c.newModInst(t.m, nil, nil, noIteration)
+	for name, vn := range t.m.variables {
+		c.root.vals[vn.idx] = vars[name]
+	}
 	var diags hcl.Diagnostics
-	for _, n := range t.m.nodes {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		switch n.kind {
-		case kindLocal:
-			ectx, d := st.context(&n.local.scope, nil, nil)
-			v, d2 := n.local.expr.Value(ectx)
-			diags = append(diags, d...)
-			diags = append(diags, d2...)
-			c.locals[n.id] = v
-		case kindResource, kindData:
-			d, err := c.expand(ctx, n, st, in.DataSource)
+	for _, n := range t.nodes {
+		for _, mi := range c.insts[n.mod.index] {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			d, err := c.expandNode(ctx, n, mi, in.DataSource)
 			if err != nil {
 				return nil, err
 			}
@@ -95,7 +94,7 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 		return nil, err
 	}
 	if !diags.HasErrors() {
-		diags = append(diags, c.imports(st)...)
+		diags = append(diags, c.imports(c.root.st)...)
 	}
 	if err := diagError(op, formation.CodeInvalidTemplate, diags, t.files); err != nil {
 		return nil, err
@@ -106,24 +105,60 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	return c, nil
 }
 
+// expandNode evaluates what Expand needs of one block in one module
+// instance: a local's, a called module's variable's or output's value,
+// a resource or data block's instances, a module call's instances.
+func (c *Config) expandNode(ctx context.Context, n *node, mi *modInst, read func(context.Context, DataRequest) (cty.Value, error)) (hcl.Diagnostics, error) {
+	st := mi.st
+	switch n.kind {
+	case kindLocal:
+		ectx, diags := st.context(&n.local.scope, nil, nil)
+		v, d := n.local.expr.Value(ectx)
+		mi.vals[n.idx] = v
+		return append(diags, d...), nil
+	case kindVariable:
+		if mi.parent == nil {
+			return nil, nil // bound from the Input
+		}
+		v, diags := st.argValue(n)
+		mi.vals[n.idx] = v
+		if !diags.HasErrors() && v.IsWhollyKnown() {
+			vars, _ := st.varsObject(&scope{varNodes: slices.Collect(maps.Values(mi.mod.variables))})
+			diags = append(diags, checkValidations(n.variable, vars, c.t.funcs)...)
+		}
+		return diags, nil
+	case kindOutput:
+		if mi.parent == nil {
+			return nil, nil // Outputs evaluates them
+		}
+		v, diags := st.outputValue(n)
+		mi.vals[n.idx] = v
+		return diags, nil
+	case kindModule:
+		return c.expandCall(n, mi), nil
+	case kindResource, kindData:
+		return c.expand(ctx, n, mi, read)
+	}
+	return nil, nil
+}
+
 // collect lists the instances in CompareAddrs order: blocks sorted by
-// address (managed before data), instances in key order within a block.
+// address (root module first, managed before data), instances in key
+// order within a block.
 func (c *Config) collect() {
 	var exps []*expansion
 	total := 0
-	for _, e := range c.exp {
-		if e != nil {
-			exps = append(exps, e)
-			total += len(e.list)
+	for _, insts := range c.insts {
+		for _, mi := range insts {
+			for _, e := range mi.exp {
+				if e != nil {
+					exps = append(exps, e)
+					total += len(e.list)
+				}
+			}
 		}
 	}
-	sort.Slice(exps, func(i, j int) bool {
-		a, b := exps[i].node, exps[j].node
-		if (a.kind == kindData) != (b.kind == kindData) {
-			return b.kind == kindData
-		}
-		return a.res.typ+"."+a.res.name < b.res.typ+"."+b.res.name
-	})
+	sort.Slice(exps, func(i, j int) bool { return CompareAddrs(exps[i].block, exps[j].block) < 0 })
 	c.instances = make([]*Instance, 0, total)
 	c.byAddr = make(map[string]*Instance, total)
 	for _, e := range exps {
@@ -137,45 +172,20 @@ func (c *Config) collect() {
 // expand evaluates count or for_each of one block, creates its instances,
 // resolves their keyed references and dependencies, and reads data
 // sources.
-func (c *Config) expand(ctx context.Context, n *node, st *evaluator, read func(context.Context, DataRequest) (cty.Value, error)) (hcl.Diagnostics, error) {
-	r := n.res
-	e := &expansion{node: n}
-	c.exp[n.id] = e
-	for _, d := range n.deps {
-		if x := c.exp[d.id]; x != nil && x.failed {
-			e.failed = true // already reported
-			return nil, nil
-		}
+func (c *Config) expand(ctx context.Context, n *node, mi *modInst, read func(context.Context, DataRequest) (cty.Value, error)) (hcl.Diagnostics, error) {
+	r, st := n.res, mi.st
+	e := &expansion{node: n, mi: mi, block: mi.prefix + n.addr}
+	mi.exp[n.idx] = e
+	if mi.failedDeps(n) {
+		e.failed = true // already reported
+		return nil, nil
 	}
-	var diags hcl.Diagnostics
-	var keys []string
-	var values []cty.Value
-	switch {
-	case r.count != nil:
-		e.isCount = true
-		count, d := c.countValue(n, st)
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			e.failed = true
-			return diags, nil
-		}
-		c.growCounts(count)
-		keys = make([]string, count)
-		for i := range keys {
-			keys[i] = strconv.Itoa(i)
-		}
-	case r.forEach != nil:
-		e.isEach = true
-		var d hcl.Diagnostics
-		keys, values, d = c.forEachValue(n, st)
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			e.failed = true
-			return diags, nil
-		}
-	default:
-		keys = []string{""}
+	keys, values, kind, diags := c.instanceKeys(r.count, r.forEach, &r.meta, n.dynamic, st)
+	if diags.HasErrors() {
+		e.failed = true
+		return diags, nil
 	}
+	e.isCount, e.isEach = kind == IntKey, kind == StringKey
 	c.instantiate(e, keys, values)
 	diags = append(diags, c.resolveKeys(e, st)...)
 	if diags.HasErrors() {
@@ -201,7 +211,7 @@ func (c *Config) instantiate(e *expansion, keys []string, values []cty.Value) {
 	for i, k := range keys {
 		inst := &slab[i]
 		*inst = Instance{
-			Addr: instanceAddr(n.addr, e.isCount, k), Resource: n.addr, Mode: r.mode,
+			Addr: instanceAddr(e.block, e.isCount, k), Resource: e.block, Module: e.mi.addr, Mode: r.mode,
 			Type: r.typ, Name: r.name, Key: k,
 			ProviderName: r.providerName, ProviderAlias: r.providerAlias,
 			Lifecycle: Lifecycle{
@@ -209,7 +219,7 @@ func (c *Config) instantiate(e *expansion, keys []string, values []cty.Value) {
 				IgnoreAllChanges: r.lifecycle.ignoreAll, IgnoreChanges: r.lifecycle.ignore,
 			},
 			DataResult: cty.NilVal, DeclRange: n.rng,
-			node: n, index: -1, eachValue: cty.NilVal,
+			node: n, mi: e.mi, index: -1, eachValue: cty.NilVal,
 		}
 		if e.isCount {
 			inst.index = i
@@ -226,9 +236,8 @@ func (c *Config) instantiate(e *expansion, keys []string, values []cty.Value) {
 }
 
 // countValue evaluates count: a known whole number from 0 to the limit.
-func (c *Config) countValue(n *node, st *evaluator) (int, hcl.Diagnostics) {
-	expr := n.res.count
-	v, ectx, diags := c.metaValue(n, st)
+func (c *Config) countValue(expr hcl.Expression, meta *scope, dynamic bool, st *evaluator) (int, hcl.Diagnostics) {
+	v, ectx, diags := c.metaValue(expr, meta, dynamic, st)
 	if diags.HasErrors() {
 		return 0, diags
 	}
@@ -237,7 +246,7 @@ func (c *Config) countValue(n *node, st *evaluator) (int, hcl.Diagnostics) {
 			Subject: rangePtr(expr.Range()), Expression: expr, EvalContext: ectx})
 	}
 	if !v.IsKnown() {
-		return bad(unknownDetail(`"count"`, n.res.meta.refs, ectx, "how many instances to create"))
+		return bad(unknownDetail(`"count"`, meta.refs, ectx, "how many instances to create"))
 	}
 	if v.IsNull() {
 		return bad(`The given "count" argument value is null. An integer is required.`)
@@ -261,9 +270,8 @@ func (c *Config) countValue(n *node, st *evaluator) (int, hcl.Diagnostics) {
 
 // forEachValue evaluates for_each: a map or object (keys and values) or a
 // set of strings (each value is the key), wholly known keys.
-func (c *Config) forEachValue(n *node, st *evaluator) ([]string, []cty.Value, hcl.Diagnostics) {
-	expr := n.res.forEach
-	v, ectx, diags := c.metaValue(n, st)
+func (c *Config) forEachValue(expr hcl.Expression, meta *scope, dynamic bool, st *evaluator) ([]string, []cty.Value, hcl.Diagnostics) {
+	v, ectx, diags := c.metaValue(expr, meta, dynamic, st)
 	if diags.HasErrors() {
 		return nil, nil, diags
 	}
@@ -274,7 +282,7 @@ func (c *Config) forEachValue(n *node, st *evaluator) ([]string, []cty.Value, hc
 	ty := v.Type()
 	switch {
 	case !v.IsKnown() || (ty.IsSetType() && !v.IsWhollyKnown()):
-		return bad(unknownDetail(`"for_each"`, n.res.meta.refs, ectx, "which instances to create"))
+		return bad(unknownDetail(`"for_each"`, meta.refs, ectx, "which instances to create"))
 	case v.IsNull():
 		return bad(`The given "for_each" argument value is null. A map, or set of strings, is allowed.`)
 	case ty.IsMapType() || ty.IsObjectType():
@@ -398,7 +406,7 @@ func (c *Config) resolveKeys(e *expansion, st *evaluator) hcl.Diagnostics {
 // is false when it cannot be known now. kctx gives the evaluation context
 // of the key expression.
 func (c *Config) refKey(rf *ref, inst *Instance, kctx func() *hcl.EvalContext) (string, bool, hcl.Diagnostics) {
-	target := c.exp[rf.target.id]
+	target := inst.mi.exp[rf.target.idx]
 	if target == nil || target.failed {
 		return "", false, nil
 	}
@@ -447,7 +455,7 @@ func describeKeys(e *expansion) string {
 // refInstances lists the instance addresses a reference names for one
 // instance: the keyed one, or all of them.
 func (c *Config) refInstances(rf *ref, inst *Instance, kctx func() *hcl.EvalContext) ([]string, hcl.Diagnostics) {
-	target := c.exp[rf.target.id]
+	target := inst.mi.exp[rf.target.idx]
 	if target == nil || target.failed {
 		return nil, nil
 	}

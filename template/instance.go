@@ -15,12 +15,17 @@ import (
 // between instances, so never modify them.
 type Instance struct {
 	// Addr is the Terraform address: huaweicloud_vpc.vpc,
-	// huaweicloud_vpc.vpc[0], huaweicloud_vpc.vpc["vpc1"], or
-	// data.huaweicloud_vpcs.all for a data source.
+	// huaweicloud_vpc.vpc[0], huaweicloud_vpc.vpc["vpc1"],
+	// data.huaweicloud_vpcs.all for a data source, with the module
+	// instance in front inside a module:
+	// module.net[0].huaweicloud_vpc.vpc. ParseInstanceAddr takes it apart.
 	Addr string
-	// Resource is the address of the block: Addr without the key. It is what
-	// VersionedValues.Version receives.
+	// Resource is the address of the block in its module instance: Addr
+	// without the key. It is what VersionedValues.Version receives.
 	Resource string
+	// Module is the module instance the instance belongs to; nil in the
+	// root module.
+	Module ModuleInstance
 	// Mode is formation.ModeResource or formation.ModeData.
 	Mode formation.Mode
 	// Type and Name are the block's labels.
@@ -32,7 +37,9 @@ type Instance struct {
 	// the first '_' (huaweicloud_vpc → huaweicloud), or the name given by
 	// the provider meta-argument. ProviderAlias is the alias given there
 	// (provider = huaweicloud.west → "west"), "" for the default
-	// configuration.
+	// configuration. Inside a module both name the root module's
+	// configuration the module's configuration stands for (passed with
+	// the providers argument of the module blocks, or inherited).
 	ProviderName, ProviderAlias string
 	// DependsOn lists the addresses of the instances this one depends on,
 	// through references (directly or through locals and provider
@@ -56,9 +63,15 @@ type Instance struct {
 	DeclRange hcl.Range
 
 	node      *node
+	mi        *modInst
 	index     int       // count index; -1 without count
 	eachValue cty.Value // each.value
 	keys      [][]string
+}
+
+// iter is the instance's count.index and each.
+func (i *Instance) iter() iteration {
+	return iteration{index: i.index, key: i.Key, each: i.eachValue, inst: i}
 }
 
 // ProviderAddr is the provider configuration the instance uses:

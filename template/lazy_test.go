@@ -75,8 +75,9 @@ resource "a_b" "bad" {
 	})
 	for _, inst := range cfg.Instances() {
 		got, gotDiags := cfg.Evaluate(inst, values)
-		ev := &evaluator{c: cfg, values: values}
-		ctx, wantDiags := ev.context(&inst.node.res.cfg, inst, inst.keys)
+		ev := &evaluator{c: cfg, values: values, mi: inst.mi}
+		it := inst.iter()
+		ctx, wantDiags := ev.context(&inst.node.res.cfg, &it, inst.keys)
 		want, d := inst.node.res.body.eval(ctx, nil)
 		wantDiags = append(wantDiags, d...)
 		if !got.RawEquals(want) {

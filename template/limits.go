@@ -21,6 +21,8 @@ type Limits struct {
 	MaxVarsStructure int   // items of Input.VarsStructure (RFS: 100)
 	MaxFiles         int   // files in a file set given to ParseFS (RFS zip: 100)
 	MaxFileSetBytes  int64 // total bytes of a file set given to ParseFS (RFS zip: 1 MiB)
+	MaxModuleCalls   int   // module blocks in the whole template, every module counted (RFS: 50)
+	MaxModuleDepth   int   // how deep modules may be nested: the root's calls are 1 deep (RFS: 3)
 	// ForbiddenResourceTypes are managed resource types a template may not
 	// declare; a name ending in "*" forbids every type it prefixes (RFS:
 	// huaweicloud_compute_keypair, huaweicloud_vod_*, …). nil forbids none.
@@ -66,6 +68,8 @@ func DefaultLimits() Limits {
 		MaxVarsStructure: 100,
 		MaxFiles:         100,
 		MaxFileSetBytes:  1 << 20,
+		MaxModuleCalls:   50,
+		MaxModuleDepth:   3,
 
 		ForbiddenResourceTypes: slices.Clone(rfsForbiddenResourceTypes),
 	}

@@ -1,26 +1,55 @@
 package template
 
 import (
+	"slices"
+
 	"github.com/formation-engine/formation"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/zclconf/go-cty/cty"
 )
 
-// module holds the decoded declarations of a template: every block, its
-// expressions, and the block-level dependency graph between them. It is
-// built once by Parse and never changed afterwards, so any number of
-// Expand calls may share it.
+// module holds the decoded declarations of one module of a template (the
+// root module, or a local module a module block calls): every block and
+// its expressions. It is built once by Parse and never changed afterwards,
+// so any number of Expand calls may share it. A module called from two
+// places is decoded twice: each call is a module of its own, with its own
+// static path.
 type module struct {
-	nodes     []*node          // in topological order once analysed
+	index     int              // in Template.mods; the root is 0
+	nodes     []*node          // in declaration order; node.idx indexes it
 	variables map[string]*node // by name
 	locals    map[string]*node // by name
 	outputs   map[string]*node // by name
 	resources map[string]*node // managed and data, by block address
-	providers map[string]*node // by "name" or "name.alias"
+	providers map[string]*node // by "name" or "name.alias"; the root module's only
+	calls     map[string]*node // module calls, by name
 	imports   []*importDecl
 
 	requiredProviders map[string]RequiredProvider
+
+	// Where the module sits: the call that made it (nil for the root) and
+	// its parent, its static path ("module.net.module.subnet", "" for the
+	// root) and its directory in the template's file set ("." for the
+	// root).
+	parent *module
+	call   *node
+	path   string
+	dir    string
+	depth  int // 0 for the root, 1 for a module the root calls, …
+
+	// passed maps the provider configurations the module's resources
+	// name ("huaweicloud", "huaweicloud.east") to the root module's
+	// configuration they use, through the providers arguments of the
+	// calls above it.
+	passed map[string]providerAddr
+}
+
+// providerAddr is a provider configuration of the root module: its name,
+// its alias, and its block (nil for an implicit default configuration).
+type providerAddr struct {
+	name, alias string
+	node        *node
 }
 
 type nodeKind uint8
@@ -32,19 +61,23 @@ const (
 	kindResource
 	kindOutput
 	kindProvider
+	kindModule // a module call
 )
 
 // node is one declaration in the block-level graph. Exactly one of the
 // payload pointers is set, according to kind.
 type node struct {
-	id   int
+	id   int // in Template.nodes, which is in topological order
+	idx  int // in mod.nodes
+	mod  *module
 	kind nodeKind
-	addr string    // "var.x", "local.x", "data.t.n", "t.n", "output.x", "provider.p[.alias]"
+	addr string    // within its module: "var.x", "local.x", "data.t.n", "t.n", "output.x", "provider.p[.alias]", "module.x"
 	rng  hcl.Range // the declaration's range, for diagnostics
 	deps []*node   // block-level dependencies, deduplicated
 
-	// dynamic is set on locals, data sources and providers whose value
-	// depends, directly or through others, on a managed resource: those are
+	// dynamic is set on locals, data sources, providers, and the
+	// variables and outputs of called modules whose value depends,
+	// directly or through others, on a managed resource: those are
 	// evaluated again with the caller's Values.
 	dynamic bool
 
@@ -53,6 +86,17 @@ type node struct {
 	res      *resource
 	output   *output
 	provider *providerConfig
+	call     *moduleCall
+}
+
+// static is the node's address with its module's static path, for
+// messages and for ordering nodes of every module together:
+// "module.net.var.name".
+func (n *node) static() string {
+	if n.mod == nil || n.mod.path == "" {
+		return n.addr
+	}
+	return n.mod.path + "." + n.addr
 }
 
 type variable struct {
@@ -65,6 +109,43 @@ type variable struct {
 	sensitive   bool
 	nullable    bool
 	validations []*validation
+
+	// arg is, in a called module, the argument the module block gives
+	// this variable; nil in the root module, and in a called module when
+	// the block leaves the variable to its default.
+	arg *moduleArg
+}
+
+// moduleArg is one argument of a module block: an expression of the
+// calling module, evaluated in the calling module instance with the
+// call's count.index or each.
+type moduleArg struct {
+	expr  hcl.Expression
+	scope scope
+}
+
+// moduleCall is a module block: which module it calls and how many
+// instances of it there are.
+type moduleCall struct {
+	name           string
+	source         string
+	sourceRange    hcl.Range
+	count, forEach hcl.Expression
+	meta           scope // references of count and for_each
+	dependsOn      []hcl.Traversal
+	extra          []*ref // depends_on: graph and every instance of the module
+	args           map[string]*hcl.Attribute
+	providers      []providerPass
+	child          *module
+}
+
+func (mc *moduleCall) multi() bool { return mc.count != nil || mc.forEach != nil }
+
+// providerPass is one entry of a module block's providers argument: the
+// child's configuration address and the caller's it receives.
+type providerPass struct {
+	child, parent string
+	rng           hcl.Range
 }
 
 type validation struct {
@@ -160,6 +241,8 @@ type importDecl struct {
 type scope struct {
 	refs      []*ref
 	targets   []*targetUse // resource and data blocks, in first-use order
+	modules   []*node      // module calls whose outputs are read
+	varNodes  []*node      // variables read, in first-use order
 	groups    []targetGroup
 	dataTypes int // how many groups are of data sources
 	locals    []*node
@@ -191,17 +274,18 @@ type targetGroup struct {
 
 // ref is one reference found in an expression.
 type ref struct {
-	root    string         // first traversal step: "var", "local", "data", "count", a resource type, …
-	name    string         // variable or local name, resource name
-	target  *node          // the var, local, data or resource node; nil for count, each, path, terraform
-	rng     hcl.Range      // the traversal as written
-	trav    hcl.Traversal  // the root traversal (without a dynamic index)
-	text    string         // the traversal as source text, for messages
-	key     cty.Value      // a literal instance key (vpc[0], vpc["a"]), cty.NilVal if none
-	keyExpr hcl.Expression // a dynamic instance key: prev[count.index]
-	ownKey  bool           // keyExpr is count.index or each.key: the referring instance's own key
-	attr    string         // the first attribute read from the instance, "" if none
-	rest    hcl.Traversal  // steps after the instance, for replace_triggered_by
+	root          string         // first traversal step: "var", "local", "data", "count", a resource type, …
+	name          string         // variable or local name, resource name
+	target        *node          // the var, local, data or resource node; nil for count, each, path, terraform
+	rng           hcl.Range      // the traversal as written
+	trav          hcl.Traversal  // the root traversal (without a dynamic index)
+	text          string         // the traversal as source text, for messages
+	key           cty.Value      // a literal instance key (vpc[0], vpc["a"]), cty.NilVal if none
+	keyExpr       hcl.Expression // a dynamic instance key: prev[count.index]
+	ownKey        bool           // keyExpr is count.index or each.key: the referring instance's own key
+	everyInstance bool           // depends_on names a whole module: every instance in it
+	attr          string         // the first attribute read from the instance, "" if none
+	rest          hcl.Traversal  // steps after the instance, for replace_triggered_by
 }
 
 // whole reports whether the reference needs every instance of its target.
@@ -229,6 +313,13 @@ func (s *scope) add(r *ref) {
 	switch r.target.kind {
 	case kindVariable:
 		s.vars = true
+		if !slices.Contains(s.varNodes, r.target) {
+			s.varNodes = append(s.varNodes, r.target)
+		}
+	case kindModule:
+		if !slices.Contains(s.modules, r.target) {
+			s.modules = append(s.modules, r.target)
+		}
 	case kindLocal:
 		for _, l := range s.locals {
 			if l == r.target {

@@ -26,7 +26,7 @@ type Output struct {
 
 // Outputs evaluates every output with what values knows, sorted by name.
 func (c *Config) Outputs(values Values) ([]Output, hcl.Diagnostics) {
-	ev := &evaluator{c: c, values: values}
+	ev := &evaluator{c: c, values: values, mi: c.root}
 	var diags hcl.Diagnostics
 	out := make([]Output, 0, len(c.t.m.outputs))
 	for _, name := range sortedKeys(c.t.m.outputs) {
@@ -75,7 +75,7 @@ func (p Provider) Addr() string {
 // implicit configuration for each provider instances use without a block;
 // sorted by Addr.
 func (c *Config) Providers(values Values) ([]Provider, hcl.Diagnostics) {
-	ev := &evaluator{c: c, values: values}
+	ev := &evaluator{c: c, values: values, mi: c.root}
 	var diags hcl.Diagnostics
 	var out []Provider
 	seen := map[string]bool{}

@@ -1,8 +1,10 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -23,7 +25,9 @@ type Template struct {
 	opts     Options
 	limits   Limits
 	files    map[string]*hcl.File
-	m        *module
+	m        *module   // the root module
+	mods     []*module // every module, the root first, each before the modules it calls
+	nodes    []*node   // the nodes of every module, in topological order
 	funcs    map[string]function.Function
 	warnings hcl.Diagnostics
 }
@@ -57,7 +61,7 @@ func Parse(body string, opts Options) (*Template, error) {
 	if looksJSON(body) {
 		name = bodyFileJSON
 	}
-	return load(op, opts, []source{{name: name, src: []byte(body)}})
+	return load(op, opts, []source{{name: name, src: []byte(body)}}, nil)
 }
 
 func looksJSON(s string) bool {
@@ -66,10 +70,11 @@ func looksJSON(s string) bool {
 
 // ParseFS parses the .tf and .tf.json files at the root of fsys together,
 // as RFS reads a zip template: pass os.DirFS(dir), or a *zip.Reader (which
-// is an fs.FS). Subdirectories are not read (they would hold modules, which
-// are not supported yet). Variable files (.tfvars) are refused, as RFS
-// refuses them in a zip; give variables to Expand. The file set is bounded
-// by Limits.MaxFiles and Limits.MaxFileSetBytes (CodeTooLong).
+// is an fs.FS). The local modules the template calls (source =
+// "./modules/vpc") are read from their directories in fsys; a source
+// leading outside fsys is refused. Variable files (.tfvars) are refused,
+// as RFS refuses them in a zip; give variables to Expand. The file set is
+// bounded by Limits.MaxFiles and Limits.MaxFileSetBytes (CodeTooLong).
 func ParseFS(fsys fs.FS, opts Options) (*Template, error) {
 	const op = "template.ParseFS"
 	limits := opts.limits()
@@ -98,9 +103,29 @@ func ParseFS(fsys fs.FS, opts Options) (*Template, error) {
 		}
 		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
 	}
-	entries, err := fs.ReadDir(fsys, ".")
+	srcs, diags, err := readDir(fsys, ".")
 	if err != nil {
 		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
+	}
+	if len(srcs) == 0 && !diags.HasErrors() {
+		diags = append(diags, errorDiag("No template files", "The file set has no .tf or .tf.json file at its root.", nil))
+	}
+	if diags.HasErrors() {
+		return nil, diagError(op, formation.CodeInvalidTemplate, diags, nil)
+	}
+	return load(op, opts, srcs, func(dir string) ([]source, hcl.Diagnostics, error) { return readDir(fsys, dir) })
+}
+
+// readDir reads the template files directly in dir of fsys, named by
+// their path in fsys; none when dir does not exist. Variable files are
+// refused, as RFS refuses them in a zip.
+func readDir(fsys fs.FS, dir string) ([]source, hcl.Diagnostics, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if errors.Is(err, fs.ErrNotExist) && dir != "." {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	var srcs []source
 	var diags hcl.Diagnostics
@@ -109,31 +134,62 @@ func ParseFS(fsys fs.FS, opts Options) (*Template, error) {
 		if e.IsDir() {
 			continue
 		}
+		file := path.Join(dir, name)
 		switch {
 		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
-			b, err := fs.ReadFile(fsys, name)
+			b, err := fs.ReadFile(fsys, file)
 			if err != nil {
-				return nil, formation.Wrap(formation.CodeInvalidTemplate, op, name, err)
+				return nil, nil, err
 			}
-			srcs = append(srcs, source{name: name, src: b})
+			srcs = append(srcs, source{name: file, src: b})
 		case strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json"):
 			diags = append(diags, errorDiag("Variable files are not accepted in a template",
-				fmt.Sprintf("RFS refuses .tfvars files in a template file set (%s); pass the variables as vars_body or vars_structure.", name),
-				&hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos}))
+				fmt.Sprintf("RFS refuses .tfvars files in a template file set (%s); pass the variables as vars_body or vars_structure.", file),
+				&hcl.Range{Filename: file, Start: hcl.InitialPos, End: hcl.InitialPos}))
 		}
 	}
-	if len(srcs) == 0 && !diags.HasErrors() {
-		diags = append(diags, errorDiag("No template files", "The file set has no .tf or .tf.json file at its root.", nil))
-	}
-	if diags.HasErrors() {
-		return nil, diagError(op, formation.CodeInvalidTemplate, diags, nil)
-	}
-	return load(op, opts, srcs)
+	return srcs, diags, nil
 }
 
-// load parses, decodes and analyses the sources.
-func load(op string, opts Options, srcs []source) (*Template, error) {
+// load parses, decodes and analyses the sources of the root module, and
+// of every module it calls through read (nil for a template given as one
+// body, which has no directories).
+func load(op string, opts Options, srcs []source, read func(dir string) ([]source, hcl.Diagnostics, error)) (*Template, error) {
 	p := hclparse.NewParser()
+	t := &Template{opts: opts, limits: opts.limits(), files: p.Files(), funcs: functions(opts.Now)}
+	files, diags := parseSources(p, srcs)
+	if !diags.HasErrors() {
+		l := &loader{t: t, p: p, read: read}
+		t.m = &module{dir: "."}
+		diags = append(diags, l.module(t.m, files)...)
+		for _, m := range t.mods {
+			diags = append(diags, m.forbiddenResources(t.limits)...)
+		}
+		if !diags.HasErrors() {
+			analyzers := make([]*analyzer, len(t.mods))
+			for i, m := range t.mods {
+				analyzers[i] = newAnalyzer(m, t.funcs)
+				analyzers[i].run()
+			}
+			for _, a := range analyzers {
+				a.linkAll()
+				diags = append(diags, a.diags...)
+			}
+		}
+		if !diags.HasErrors() {
+			diags = append(diags, t.order()...)
+		}
+	}
+	if err := diagError(op, formation.CodeInvalidTemplate, diags, t.files); err != nil {
+		return nil, err
+	}
+	t.warnings = warningsOnly(diags)
+	attachFiles(t.warnings, t.files)
+	return t, nil
+}
+
+// parseSources parses template files, HCL or JSON by their names.
+func parseSources(p *hclparse.Parser, srcs []source) ([]*hcl.File, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var files []*hcl.File
 	for _, s := range srcs {
@@ -155,80 +211,63 @@ func load(op string, opts Options, srcs []source) (*Template, error) {
 			files = append(files, f)
 		}
 	}
-	t := &Template{opts: opts, limits: opts.limits(), files: p.Files(), funcs: functions(opts.Now)}
-	if !diags.HasErrors() {
-		dec := newDecoder(t.files)
-		for _, f := range files {
-			dec.file(f)
-		}
-		diags = append(diags, dec.diags...)
-		t.m = dec.m
-		diags = append(diags, t.m.forbiddenResources(t.limits)...)
-		if !diags.HasErrors() {
-			a := newAnalyzer(t.m, t.funcs)
-			a.run()
-			diags = append(diags, a.diags...)
-		}
-		if !diags.HasErrors() {
-			diags = append(diags, t.m.order()...)
-		}
-	}
-	if err := diagError(op, formation.CodeInvalidTemplate, diags, t.files); err != nil {
-		return nil, err
-	}
-	t.warnings = warningsOnly(diags)
-	attachFiles(t.warnings, t.files)
-	return t, nil
+	return files, diags
 }
 
-// order sorts the nodes topologically (dependencies first, ties by
-// address), reports cycles, and marks the nodes that depend on managed
-// resources.
-func (m *module) order() hcl.Diagnostics {
-	sort.Slice(m.nodes, func(i, j int) bool { return m.nodes[i].addr < m.nodes[j].addr })
-	for i, n := range m.nodes {
+// order sorts the nodes of every module topologically (dependencies
+// first, ties by address), reports cycles, and marks the nodes that
+// depend on managed resources.
+func (t *Template) order() hcl.Diagnostics {
+	var all []*node
+	for _, m := range t.mods {
+		all = append(all, m.nodes...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].static() < all[j].static() })
+	for i, n := range all {
 		n.id = i
 	}
-	deps := make([][]int, len(m.nodes))
-	rdeps := make([][]int, len(m.nodes))
-	for i, n := range m.nodes {
+	deps := make([][]int, len(all))
+	rdeps := make([][]int, len(all))
+	for i, n := range all {
 		for _, d := range n.deps {
 			deps[i] = append(deps[i], d.id)
 			rdeps[d.id] = append(rdeps[d.id], i)
 		}
 	}
 	var diags hcl.Diagnostics
-	for _, comp := range cycles(len(m.nodes), deps) {
-		first := m.nodes[comp[0]]
+	for _, comp := range cycles(len(all), deps) {
+		first := all[comp[0]]
 		if len(comp) == 1 {
 			diags = append(diags, errorDiag("Self-referential block",
-				fmt.Sprintf("Configuration for %s may not refer to itself.", first.addr), rangePtr(first.rng)))
+				fmt.Sprintf("Configuration for %s may not refer to itself.", first.static()), rangePtr(first.rng)))
 			continue
 		}
 		names := make([]string, len(comp))
 		var detail strings.Builder
 		detail.WriteString("These blocks depend on each other, so none of them can be evaluated first:")
 		for k, id := range comp {
-			n := m.nodes[id]
-			names[k] = n.addr
-			fmt.Fprintf(&detail, "\n  - %s, declared at %s", n.addr, n.rng)
+			n := all[id]
+			names[k] = n.static()
+			fmt.Fprintf(&detail, "\n  - %s, declared at %s", n.static(), n.rng)
 		}
 		diags = append(diags, errorDiag("Cycle: "+strings.Join(names, ", "), detail.String(), rangePtr(first.rng)))
 	}
 	if diags.HasErrors() {
 		return diags
 	}
-	ordered := make([]*node, 0, len(m.nodes))
-	for _, id := range kahn(len(m.nodes), deps, rdeps) {
-		n := m.nodes[id]
-		ordered = append(ordered, n)
+	t.nodes = make([]*node, 0, len(all))
+	for _, id := range kahn(len(all), deps, rdeps) {
+		n := all[id]
+		t.nodes = append(t.nodes, n)
+		if n.kind == kindModule {
+			continue // which instances a call has is known at Expand
+		}
 		for _, d := range n.deps {
-			if d.kind == kindResource || (d.dynamic && d.kind != kindVariable) {
+			if d.kind == kindResource || d.dynamic {
 				n.dynamic = true
 			}
 		}
 	}
-	m.nodes = ordered
 	return nil
 }
 
@@ -247,7 +286,7 @@ func (t *Template) HasImports() bool { return len(t.m.imports) > 0 }
 // ReadsDataSources reports whether the template has data blocks: only then
 // does expanding it with Input.DataSource differ from expanding it without.
 func (t *Template) ReadsDataSources() bool {
-	return slices.ContainsFunc(t.m.nodes, func(n *node) bool { return n.kind == kindData })
+	return slices.ContainsFunc(t.nodes, func(n *node) bool { return n.kind == kindData })
 }
 
 // RequiredProviders lists terraform { required_providers { … } } entries,

@@ -25,8 +25,10 @@ func TestParse_Errors(t *testing.T) {
 		{"syntax", "resource \"a_b\" \"c\" {\n  name = \n}\n", inv, "Invalid expression", "", 2, 10},
 		{"unknown block", "resorce \"a_b\" \"c\" {}\n", inv, "Unsupported block type", `Did you mean "resource"?`, 1, 1},
 		{"top-level argument", "name = 1\n", inv, "Unsupported argument", "", 1, 1},
-		{"module", "module \"m\" {\n  source = \"./m\"\n}\n", uns, "Modules are not supported yet", `module "m"`, 1, 1},
-		{"module reference", "output \"o\" { value = module.m.x }\n", uns, "Modules are not supported yet", "", 1, 22},
+		{"module in one body", "module \"m\" {\n  source = \"./m\"\n}\n", inv, "Module not found", `a template given as one body has no directories`, 2, 12},
+		{"registry module", "module \"m\" {\n  source = \"terraform-huaweicloud-modules/vpc/huaweicloud\"\n}\n", uns, "Only local modules are supported", "RFS deploys local modules only", 2, 12},
+		{"git module", "module \"m\" {\n  source = \"git::https://example.com/vpc.git\"\n}\n", uns, "Only local modules are supported", "Registry, git, HTTP", 2, 12},
+		{"module reference", "output \"o\" { value = module.m.x }\n", inv, "Reference to undeclared module", "", 1, 22},
 		{"moved", "moved {\n  from = a_b.c\n  to = a_b.d\n}\n", uns, "Moved blocks are not supported", "", 1, 1},
 		{"backend", "terraform {\n  backend \"s3\" {}\n}\n", inv, "Backend configuration is not allowed", `backend "s3"`, 2, 3},
 		{"cloud", "terraform {\n  cloud {}\n}\n", inv, "Cloud configuration is not allowed", "", 2, 3},
@@ -90,7 +92,7 @@ func TestParse_Errors(t *testing.T) {
 		{"JSON forbidden function", "{\n  \"locals\": {\n    \"x\": \"${filebase64(\\\"k\\\")}\"\n  }\n}\n", inv, "Function not allowed", `"filebase64"`, 3, 13},
 		{"JSON undeclared", "{\n  \"output\": {\n    \"o\": {\"value\": \"${var.nope}\"}\n  }\n}\n", inv, "Reference to undeclared input variable", "", 3, 23},
 		{"JSON dynamic", "{\n  \"resource\": {\"a_b\": {\"x\": {\"dynamic\": {}}}}\n}\n", uns, "dynamic blocks are not supported in JSON templates", "", 2, 30},
-		{"JSON module", "{\"module\": {\"m\": {\"source\": \"./m\"}}}", uns, "Modules are not supported yet", "", 1, 18},
+		{"JSON module", "{\"module\": {\"m\": {\"source\": \"./m\"}}}", inv, "Module not found", "", 1, 29},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +146,7 @@ func TestParse_NoEmptyDiagnosticsError(t *testing.T) {
 }
 
 func TestParse_UnsupportedWinsOnlyAlone(t *testing.T) {
-	_, err := template.Parse("module \"m\" {}\nresource \"a_b\" \"c\" {\n  provisioner \"x\" {}\n}\n", template.Options{})
+	_, err := template.Parse("module \"m\" {\n  source = \"hashicorp/m/x\"\n}\nresource \"a_b\" \"c\" {\n  provisioner \"x\" {}\n}\n", template.Options{})
 	if code := formation.CodeOf(err); code != formation.CodeInvalidTemplate {
 		t.Fatalf("code = %s, want %s when an RFS error is among the problems", code, formation.CodeInvalidTemplate)
 	}

@@ -18,7 +18,7 @@ func TestParseFS_HCLAndJSONTogether(t *testing.T) {
 		"main.tf.json":        {Data: []byte(`{"resource": {"huaweicloud_vpc": {"vpc": {"count": "${var.n}", "name": "v${count.index}"}}}}`)},
 		"outputs.tf":          {Data: []byte("output \"ids\" {\n  value = huaweicloud_vpc.vpc[*].id\n}\n")},
 		"README.md":           {Data: []byte("# ignored")},
-		"modules/m/main.tf":   {Data: []byte("this is not read")},
+		"modules/m/main.tf":   {Data: []byte("this is not read: no module calls it")},
 		"terraform.tfvars.bk": {Data: []byte("ignored")},
 	}
 	tpl, err := template.ParseFS(fsys, template.Options{})

@@ -67,19 +67,15 @@ func plannedObject(obj cty.Value, read []string) cty.Value {
 // metaValue evaluates count or for_each: with managed resources unknown,
 // and again with the plan-time view when that leaves it not wholly known
 // and it refers to managed resources.
-func (c *Config) metaValue(n *node, st *evaluator) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
-	expr := n.res.count
-	if expr == nil {
-		expr = n.res.forEach
-	}
-	ectx, diags := st.context(&n.res.meta, nil, nil)
+func (c *Config) metaValue(expr hcl.Expression, meta *scope, dynamic bool, st *evaluator) (cty.Value, *hcl.EvalContext, hcl.Diagnostics) {
+	ectx, diags := st.context(meta, nil, nil)
 	v, d := expr.Value(ectx)
 	diags = append(diags, d...)
-	if diags.HasErrors() || v.IsWhollyKnown() || !n.dynamic {
+	if diags.HasErrors() || v.IsWhollyKnown() || !dynamic {
 		return v, ectx, diags
 	}
-	pv := &evaluator{c: c, static: true, view: &planView{}}
-	pctx, pdiags := pv.context(&n.res.meta, nil, nil)
+	pv := &evaluator{c: c, static: true, view: &planView{}, mi: st.mi}
+	pctx, pdiags := pv.context(meta, nil, nil)
 	pval, d := expr.Value(pctx)
 	if pdiags = append(pdiags, d...); pdiags.HasErrors() {
 		return v, ectx, diags

@@ -22,7 +22,7 @@ type analyzer struct {
 	diags     hcl.Diagnostics
 	attrNames map[string]bool // every attribute name read anywhere
 
-	varAddrs, localAddrs, resAddrs, dataAddrs, funcNames []string
+	varAddrs, localAddrs, resAddrs, dataAddrs, moduleAddrs, funcNames []string
 }
 
 // rules say which references an expression may make.
@@ -55,6 +55,8 @@ func newAnalyzer(m *module, funcs map[string]function.Function) *analyzer {
 			a.resAddrs = append(a.resAddrs, n.addr)
 		case kindData:
 			a.dataAddrs = append(a.dataAddrs, n.addr)
+		case kindModule:
+			a.moduleAddrs = append(a.moduleAddrs, n.addr)
 		}
 	}
 	for name := range funcs {
@@ -71,7 +73,10 @@ func (a *analyzer) errorf(rng hcl.Range, summary, format string, args ...any) {
 	a.diags = append(a.diags, errorDiag(summary, fmt.Sprintf(format, args...), rangePtr(rng)))
 }
 
-// run analyses every declaration and links the block-level graph.
+// run analyses every declaration; linkAll links the block-level graph
+// once every module is analysed (a module block's arguments are analysed
+// with the module that holds it, but become the called module's
+// variables).
 func (a *analyzer) run() {
 	for _, n := range a.m.nodes {
 		switch n.kind {
@@ -91,14 +96,13 @@ func (a *analyzer) run() {
 			a.shape(&n.provider.scope, n.provider.body, rules{what: "a provider configuration"}, nil)
 		case kindResource, kindData:
 			a.resource(n)
+		case kindModule:
+			a.moduleCall(n)
 		}
 	}
 	for _, imp := range a.m.imports {
 		a.expr(&imp.scope, imp.id, rules{what: "an import id", noResources: true}, nil)
 		a.importTarget(imp)
-	}
-	for _, n := range a.m.nodes {
-		a.link(n)
 	}
 	for _, n := range a.m.nodes {
 		if n.res == nil {
@@ -155,11 +159,35 @@ func (a *analyzer) resource(n *node) {
 	if r.providerAlias != "" {
 		key += "." + r.providerAlias
 	}
-	if p := a.m.providers[key]; p != nil {
-		r.provider = p
-	} else if r.providerAlias != "" {
+	pa, ok := a.m.resolveProvider(key)
+	switch {
+	case ok:
+		r.provider, r.providerName, r.providerAlias = pa.node, pa.name, pa.alias
+	case a.m.parent != nil:
+		a.errorf(r.providerRange, "Provider configuration not present",
+			"Module %s has no provider configuration %q: pass it with the providers argument of the module block, providers = { %s = %s.%s }.", a.m.path, key, key, r.providerName, r.providerAlias)
+	default:
 		a.errorf(r.providerRange, "Provider configuration not present",
 			"There is no provider %q block with alias %q. Declare it: provider %q { alias = %q }.", r.providerName, r.providerAlias, r.providerName, r.providerAlias)
+	}
+}
+
+// moduleCall analyses a module block: count and for_each, depends_on, and
+// each argument, which bindArgs gave the called module's variable.
+func (a *analyzer) moduleCall(n *node) {
+	mc := n.call
+	if mc.count != nil {
+		a.expr(&mc.meta, mc.count, rules{what: `the "count" argument`}, nil)
+	}
+	if mc.forEach != nil {
+		a.expr(&mc.meta, mc.forEach, rules{what: `the "for_each" argument`}, nil)
+	}
+	mc.extra = a.dependsOn(mc.dependsOn)
+	args := rules{what: "a module argument", count: mc.count != nil, each: mc.forEach != nil}
+	for _, vn := range mc.child.variables {
+		if arg := vn.variable.arg; arg != nil {
+			a.expr(&arg.scope, arg.expr, args, nil)
+		}
 	}
 }
 
@@ -193,9 +221,9 @@ func (a *analyzer) dependsOn(travs []hcl.Traversal) []*ref {
 		if r == nil {
 			continue
 		}
-		if r.target == nil || (r.target.kind != kindResource && r.target.kind != kindData) || len(r.rest) > 0 {
+		if r.target == nil || (r.target.kind != kindResource && r.target.kind != kindData && r.target.kind != kindModule) || len(r.rest) > 0 || r.attr != "" && r.target.kind == kindModule {
 			a.errorf(r.rng, "Invalid depends_on reference",
-				"depends_on lists whole resources and data sources (huaweicloud_vpc.vpc), not attributes or other values.")
+				"depends_on lists whole resources, data sources and modules (huaweicloud_vpc.vpc, module.network), not attributes or other values.")
 			continue
 		}
 		out = append(out, r)
@@ -458,9 +486,19 @@ func (a *analyzer) resolve(t hcl.Traversal, rl rules, wi *walkInfo) *ref {
 		a.errorf(rng, `Invalid "self" reference`, `The "self" object is available only in postcondition blocks (and in provisioner and connection blocks, which RFS does not allow).`)
 		return nil
 	case "module":
-		a.diags = append(a.diags, unsupportedDiag("Modules are not supported yet",
-			"Formation does not support module blocks yet, so there are no module outputs to refer to.", rangePtr(rng)))
-		return nil
+		if !hasAttr {
+			a.errorf(rng, "Invalid reference", `A reference to "module" must be followed by a module name, such as module.network.`)
+			return nil
+		}
+		if r.target = a.m.calls[attr]; r.target == nil {
+			a.errorf(rng, "Reference to undeclared module",
+				"No module call named %q is declared in %s.%s", attr, a.moduleName(), didYouMean("module."+attr, a.moduleAddrs))
+			return nil
+		}
+		r.name = attr
+		if !a.moduleSteps(r, t[2:], wi, rl.graphOnly) {
+			return nil
+		}
 	case "data":
 		name, ok := attrStep(t, 2)
 		if !hasAttr || !ok {
@@ -502,21 +540,55 @@ func (a *analyzer) resolve(t hcl.Traversal, rl rules, wi *walkInfo) *ref {
 	return r
 }
 
-// instanceSteps reads the instance key and first attribute of a resource
-// or data reference. rest is the traversal after the block name; wi what
-// the walker saw around it.
-func (a *analyzer) instanceSteps(r *ref, rest hcl.Traversal, wi *walkInfo, graphOnly bool) bool {
-	res, addr := r.target.res, r.target.addr
-	splat := false
-	unexpectedKey := func(rng hcl.Range) bool {
-		a.errorf(rng, "Unexpected resource instance key",
-			`Because %s does not have "count" or "for_each" set, references to it must not include an index key. Remove the bracketed index to refer to the single instance of this block.`, addr)
+// moduleName names the analysed module in messages.
+func (a *analyzer) moduleName() string {
+	if a.m.path == "" {
+		return "the root module"
+	}
+	return a.m.path
+}
+
+// moduleSteps reads the instance key and output name of a reference to a
+// module call (module.net.vpc_id, module.net[0].vpc_id, module.net).
+func (a *analyzer) moduleSteps(r *ref, rest hcl.Traversal, wi *walkInfo, graphOnly bool) bool {
+	mc := r.target.call
+	rest, splat, ok := a.keySteps(r, rest, wi, mc.multi(), func(rng hcl.Range) bool {
+		a.errorf(rng, "Unexpected module instance key",
+			`Because module %q does not have "count" or "for_each" set, references to it must not include an index key.`, mc.name)
+		return false
+	})
+	if !ok {
 		return false
 	}
+	if len(rest) > 0 {
+		if at, ok := rest[0].(hcl.TraverseAttr); ok {
+			if mc.multi() && r.whole() && !splat {
+				a.errorf(r.rng, "Missing module instance key",
+					`Because module %q has "count" or "for_each" set, its outputs must be read from a specific instance, such as module.%s[0].%s, or from all of them with module.%s[*].%s.`, mc.name, mc.name, at.Name, mc.name, at.Name)
+				return false
+			}
+			if mc.child.outputs[at.Name] == nil {
+				a.errorf(at.SrcRange, "Unsupported attribute",
+					"Module %q (%s) has no output named %q.%s", mc.name, mc.source, at.Name, didYouMean(at.Name, sortedKeys(mc.child.outputs)))
+				return false
+			}
+			r.attr = at.Name
+		}
+	}
+	r.everyInstance = graphOnly && r.attr == ""
+	return true
+}
+
+// keySteps reads the instance key of a reference to a resource, data
+// source or module call: the index expression the walker saw applied to it
+// (prev[count.index]), a literal index step (vpc[0]), or a splat; it
+// returns the steps after the key. A key on a block without count or
+// for_each is reported through unexpected.
+func (a *analyzer) keySteps(r *ref, rest hcl.Traversal, wi *walkInfo, multi bool, unexpected func(hcl.Range) bool) (after hcl.Traversal, splat, ok bool) {
 	switch {
 	case len(rest) == 0 && wi != nil && wi.keyExpr != nil:
-		if !res.multi() {
-			return unexpectedKey(wi.keyExpr.Range())
+		if !multi {
+			return nil, false, unexpected(wi.keyExpr.Range())
 		}
 		r.keyExpr, rest = wi.keyExpr, wi.rel
 		if st, ok := wi.keyExpr.(*hclsyntax.ScopeTraversalExpr); ok {
@@ -526,18 +598,34 @@ func (a *analyzer) instanceSteps(r *ref, rest hcl.Traversal, wi *walkInfo, graph
 			}
 		}
 	case len(rest) == 0 && wi != nil && wi.rel != nil:
-		rest, splat = wi.rel, true
+		return wi.rel, true, true
 	case len(rest) > 0:
 		if ix, ok := rest[0].(hcl.TraverseIndex); ok {
-			if !res.multi() {
-				return unexpectedKey(ix.SrcRange)
+			if !multi {
+				return nil, false, unexpected(ix.SrcRange)
 			}
 			key, ok := a.literalKey(r.target, ix)
 			if !ok {
-				return false
+				return nil, false, false
 			}
 			r.key, rest = key, rest[1:]
 		}
+	}
+	return rest, false, true
+}
+
+// instanceSteps reads the instance key and first attribute of a resource
+// or data reference. rest is the traversal after the block name; wi what
+// the walker saw around it.
+func (a *analyzer) instanceSteps(r *ref, rest hcl.Traversal, wi *walkInfo, graphOnly bool) bool {
+	res, addr := r.target.res, r.target.addr
+	rest, splat, ok := a.keySteps(r, rest, wi, res.multi(), func(rng hcl.Range) bool {
+		a.errorf(rng, "Unexpected resource instance key",
+			`Because %s does not have "count" or "for_each" set, references to it must not include an index key. Remove the bracketed index to refer to the single instance of this block.`, addr)
+		return false
+	})
+	if !ok {
+		return false
 	}
 	if len(rest) > 0 {
 		if at, ok := rest[0].(hcl.TraverseAttr); ok {
@@ -572,7 +660,7 @@ func (a *analyzer) instanceSteps(r *ref, rest hcl.Traversal, wi *walkInfo, graph
 // literalKey converts a literal instance key: a whole number for count, a
 // string for for_each. The key is kept as the RFS index string.
 func (a *analyzer) literalKey(n *node, ix hcl.TraverseIndex) (cty.Value, bool) {
-	k, err := keyString(ix.Key, n.res.count != nil)
+	k, err := keyString(ix.Key, n.res != nil && n.res.count != nil || n.call != nil && n.call.count != nil)
 	if err != nil {
 		a.errorf(ix.SrcRange, "Invalid resource instance key", "%s: %s.", n.addr, err)
 		return cty.NilVal, false
@@ -607,7 +695,16 @@ func keyString(key cty.Value, isCount bool) (string, error) {
 	return s.AsString(), nil
 }
 
-// link sets n.deps from every reference n makes.
+// linkAll sets the dependencies of every node of the module.
+func (a *analyzer) linkAll() {
+	for _, n := range a.m.nodes {
+		a.link(n)
+	}
+}
+
+// link sets n.deps from every reference n makes, and from the call of
+// its module: nothing in a module is evaluated before its instances are
+// known.
 func (a *analyzer) link(n *node) {
 	seen := map[*node]bool{}
 	add := func(t *node) {
@@ -616,27 +713,56 @@ func (a *analyzer) link(n *node) {
 			n.deps = append(n.deps, t)
 		}
 	}
+	addRef := func(r *ref) {
+		add(r.target)
+		if r.target == nil || r.target.kind != kindModule {
+			return
+		}
+		if r.everyInstance {
+			r.target.call.child.eachBlock(add)
+			return
+		}
+		// A module's value is its outputs: depend on the one read, or
+		// on all of them.
+		child := r.target.call.child
+		if r.attr != "" {
+			add(child.outputs[r.attr])
+			return
+		}
+		for _, name := range sortedKeys(child.outputs) {
+			add(child.outputs[name])
+		}
+	}
 	addScope := func(sc *scope) {
 		for _, r := range sc.refs {
-			add(r.target)
+			addRef(r)
 		}
 	}
 	switch n.kind {
+	case kindVariable:
+		if n.variable.arg != nil {
+			addScope(&n.variable.arg.scope)
+		}
 	case kindLocal:
 		addScope(&n.local.scope)
 	case kindOutput:
 		addScope(&n.output.scope)
 		for _, r := range n.output.extra {
-			add(r.target)
+			addRef(r)
 		}
 	case kindProvider:
 		addScope(&n.provider.scope)
+	case kindModule:
+		addScope(&n.call.meta)
+		for _, r := range n.call.extra {
+			addRef(r)
+		}
 	case kindResource, kindData:
 		addScope(&n.res.meta)
 		addScope(&n.res.cfg)
 		addScope(&n.res.postScope)
 		for _, r := range n.res.extra {
-			add(r.target)
+			addRef(r)
 		}
 		for _, t := range n.res.lifecycle.triggers {
 			if t.ref != nil {
@@ -645,7 +771,25 @@ func (a *analyzer) link(n *node) {
 		}
 		add(n.res.provider)
 	}
-	sort.Slice(n.deps, func(i, j int) bool { return n.deps[i].addr < n.deps[j].addr })
+	if n.mod.call != nil {
+		add(n.mod.call)
+	}
+	sort.Slice(n.deps, func(i, j int) bool { return n.deps[i].static() < n.deps[j].static() })
+}
+
+// eachBlock calls f with every resource and data block of m and of the
+// modules it calls.
+func (m *module) eachBlock(f func(*node)) {
+	for _, n := range m.nodes {
+		switch n.kind {
+		case kindResource, kindData:
+			f(n)
+		case kindModule:
+			if n.call.child != nil {
+				n.call.child.eachBlock(f)
+			}
+		}
+	}
 }
 
 func traversalText(t hcl.Traversal) string {

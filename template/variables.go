@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
@@ -278,35 +279,44 @@ func parseRawValue(s string, ty cty.Type) (cty.Value, error) {
 // bound.
 func (t *Template) validateVariables(vars map[string]cty.Value) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": objectOrEmpty(vars)}, Functions: t.funcs}
+	obj := objectOrEmpty(vars)
 	for _, name := range sortedKeys(t.m.variables) {
-		n := t.m.variables[name]
-		for _, val := range n.variable.validations {
-			res, d := val.condition.Value(ctx)
-			diags = append(diags, d...)
-			if d.HasErrors() || !res.IsKnown() {
-				continue
-			}
-			if res.IsNull() || res.Type() != cty.Bool {
-				diags = append(diags, errorDiag("Invalid validation result",
-					fmt.Sprintf("The condition of a validation of variable %q must be true or false.", name), rangePtr(val.condition.Range())))
-				continue
-			}
-			if res.True() {
-				continue
-			}
-			msg := val.messageText
-			if m, d := val.message.Value(ctx); !d.HasErrors() && m.Type() == cty.String && m.IsKnown() && !m.IsNull() {
-				msg = m.AsString()
-			}
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid value for variable",
-				Detail: fmt.Sprintf("The variable %q: %s\n\nThis was checked by the validation rule at %s.",
-					name, msg, val.condition.Range()),
-				Subject: rangePtr(val.condition.Range()), Expression: val.condition, EvalContext: ctx,
-			})
+		diags = append(diags, checkValidations(t.m.variables[name].variable, obj, t.funcs)...)
+	}
+	return diags
+}
+
+// checkValidations evaluates the validation blocks of one variable, with
+// vars as the var object.
+func checkValidations(v *variable, vars cty.Value, funcs map[string]function.Function) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": vars}, Functions: funcs}
+	name := v.name
+	for _, val := range v.validations {
+		res, d := val.condition.Value(ctx)
+		diags = append(diags, d...)
+		if d.HasErrors() || !res.IsKnown() {
+			continue
 		}
+		if res.IsNull() || res.Type() != cty.Bool {
+			diags = append(diags, errorDiag("Invalid validation result",
+				fmt.Sprintf("The condition of a validation of variable %q must be true or false.", name), rangePtr(val.condition.Range())))
+			continue
+		}
+		if res.True() {
+			continue
+		}
+		msg := val.messageText
+		if m, d := val.message.Value(ctx); !d.HasErrors() && m.Type() == cty.String && m.IsKnown() && !m.IsNull() {
+			msg = m.AsString()
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for variable",
+			Detail: fmt.Sprintf("The variable %q: %s\n\nThis was checked by the validation rule at %s.",
+				name, msg, val.condition.Range()),
+			Subject: rangePtr(val.condition.Range()), Expression: val.condition, EvalContext: ctx,
+		})
 	}
 	return diags
 }

@@ -1,0 +1,176 @@
+package template
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// loader decodes the root module and, depth first, every module it calls:
+// each call's source is a directory of the template's own file set.
+type loader struct {
+	t     *Template
+	p     *hclparse.Parser
+	read  func(dir string) ([]source, hcl.Diagnostics, error) // nil: the template has no directories
+	calls int                                                 // module calls seen so far, every module counted
+}
+
+// module decodes m from its files and loads the modules it calls.
+func (l *loader) module(m *module, files []*hcl.File) hcl.Diagnostics {
+	m.index = len(l.t.mods)
+	l.t.mods = append(l.t.mods, m)
+	dec := newDecoder(l.t.files, m)
+	for _, f := range files {
+		dec.file(f)
+	}
+	diags := dec.diags
+	for _, name := range sortedKeys(m.calls) {
+		diags = append(diags, l.call(m, m.calls[name])...)
+	}
+	return diags
+}
+
+// call loads the module a module block calls, checking RFS's limits on
+// modules, and binds the block's arguments to the module's variables.
+func (l *loader) call(m *module, n *node) hcl.Diagnostics {
+	mc := n.call
+	if !isLocalSource(mc.source) {
+		return nil // reported by the decoder
+	}
+	subject := rangePtr(mc.sourceRange)
+	l.calls++
+	if max := l.t.limits.MaxModuleCalls; exceeds(l.calls, max) {
+		if l.calls == max+1 { // once is enough
+			return hcl.Diagnostics{errorDiag("Too many module calls",
+				fmt.Sprintf("The template has more than %d module calls (module blocks, counted in every module that holds them); RFS allows at most %d.", max, max), subject)}
+		}
+		return nil
+	}
+	dir := path.Join(m.dir, mc.source)
+	if dir == ".." || strings.HasPrefix(dir, "../") {
+		return hcl.Diagnostics{errorDiag("Module source outside the template",
+			fmt.Sprintf("The source %q of module %q leads outside the template's files. A local module must be a directory of the template's own file set (the directory, zip or stored template it was given as), such as ./modules/vpc.", mc.source, mc.name), subject)}
+	}
+	for a := m; a != nil; a = a.parent {
+		if a.dir == dir {
+			chain := []string{dir}
+			for b := m; b != a.parent; b = b.parent {
+				chain = append(chain, b.dir)
+			}
+			return hcl.Diagnostics{errorDiag("Module cycle",
+				fmt.Sprintf("Module %q calls %s, which is already being loaded above it: %s. A module cannot call itself, directly or through others.", mc.name, dir, strings.Join(reversed(chain), " → ")), subject)}
+		}
+	}
+	static := strings.TrimPrefix(m.path+".module."+mc.name, ".")
+	if max := l.t.limits.MaxModuleDepth; exceeds(m.depth+1, max) {
+		return hcl.Diagnostics{errorDiag("Modules nested too deeply",
+			fmt.Sprintf("Module %q would be nested %d deep (%s); RFS allows modules nested at most %d deep.", mc.name, m.depth+1, static, max), subject)}
+	}
+	var srcs []source
+	var diags hcl.Diagnostics
+	if l.read != nil {
+		var err error
+		srcs, diags, err = l.read(dir)
+		if err != nil {
+			return append(diags, errorDiag("Unreadable module directory",
+				fmt.Sprintf("Module %q: reading %s failed: %s.", mc.name, dir, err), subject))
+		}
+	}
+	if len(srcs) == 0 {
+		detail := fmt.Sprintf("Module %q has source %q, but the template's files have no directory %s with .tf or .tf.json files.", mc.name, mc.source, dir)
+		if l.read == nil {
+			detail = fmt.Sprintf("Module %q has source %q, but a template given as one body has no directories. Give the template as a file set (a directory, a zip, or a multi-file template) to use local modules.", mc.name, mc.source)
+		}
+		return append(diags, errorDiag("Module not found", detail, subject))
+	}
+	files, d := parseSources(l.p, srcs)
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return diags
+	}
+	child := &module{parent: m, call: n, dir: dir, depth: m.depth + 1, path: static}
+	mc.child = child
+	diags = append(diags, l.module(child, files)...)
+	diags = append(diags, bindArgs(n)...)
+	diags = append(diags, child.passProviders()...)
+	return diags
+}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
+
+// bindArgs gives each variable of the called module the module block's
+// argument for it, refusing arguments the module does not declare and
+// leaving out none it requires.
+func bindArgs(n *node) hcl.Diagnostics {
+	mc := n.call
+	child := mc.child
+	var diags hcl.Diagnostics
+	for _, name := range sortedAttrNames(mc.args) {
+		attr := mc.args[name]
+		vn := child.variables[name]
+		if vn == nil {
+			diags = append(diags, errorDiag("Unsupported argument",
+				fmt.Sprintf("An argument named %q is not expected here: module %q (%s) declares no variable %q.%s",
+					name, mc.name, mc.source, name, didYouMean(name, sortedKeys(child.variables))), rangePtr(attr.NameRange)))
+			continue
+		}
+		vn.variable.arg = &moduleArg{expr: attr.Expr}
+	}
+	for _, name := range sortedKeys(child.variables) {
+		if v := child.variables[name].variable; v.def == cty.NilVal && mc.args[name] == nil {
+			diags = append(diags, errorDiag("Missing required argument",
+				fmt.Sprintf("The argument %q is required, but no definition was found: variable %q of module %q (%s) has no default.", name, name, mc.name, mc.source), rangePtr(n.rng)))
+		}
+	}
+	return diags
+}
+
+// passProviders resolves the providers argument of the module's call.
+func (m *module) passProviders() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	m.passed = map[string]providerAddr{}
+	for _, p := range m.call.call.providers {
+		pa, ok := m.parent.resolveProvider(p.parent)
+		if !ok {
+			diags = append(diags, errorDiag("Provider configuration not present",
+				fmt.Sprintf("Module %q is given the provider configuration %q, which the calling module does not have. Declare provider %q with that alias in the root module, and pass it down through every module call in between.", m.call.call.name, p.parent, strings.SplitN(p.parent, ".", 2)[0]), rangePtr(p.rng)))
+			continue
+		}
+		m.passed[p.child] = pa
+	}
+	return diags
+}
+
+// resolveProvider finds the root module's provider configuration that a
+// configuration address of this module ("huaweicloud",
+// "huaweicloud.east") stands for: in the root, the block of that address
+// (an implicit configuration for a default one without a block); in a
+// called module, the one its call passes, or for a default configuration
+// not passed, the caller's of the same name, as Terraform inherits them.
+func (m *module) resolveProvider(key string) (providerAddr, bool) {
+	name, alias, _ := strings.Cut(key, ".")
+	if m.parent == nil {
+		n := m.providers[key]
+		if alias != "" && n == nil {
+			return providerAddr{}, false
+		}
+		return providerAddr{name: name, alias: alias, node: n}, true
+	}
+	if pa, ok := m.passed[key]; ok {
+		return pa, true
+	}
+	if alias != "" {
+		return providerAddr{}, false
+	}
+	return m.parent.resolveProvider(key)
+}
