@@ -413,6 +413,9 @@ func outputsOf(cfg *template.Config, values template.Values) ([]formation.StackO
 	}
 	res := make([]formation.StackOutput, 0, len(outs))
 	for _, o := range outs {
+		if o.Value.IsKnown() && o.Value.IsNull() {
+			continue // Terraform keeps no null outputs: they are as if unset
+		}
 		so := formation.StackOutput{Name: o.Name, Description: o.Description, Type: o.Type, Sensitive: o.Sensitive, Value: renderValue(o.Value)}
 		if o.Sensitive {
 			so.Type, so.Value = formation.SensitiveValue, formation.SensitiveValue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/netip"
+	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -14,7 +15,7 @@ import (
 // math/big (IPv6 host numbers exceed 64 bits).
 
 func parsePrefix(s string) (netip.Prefix, error) {
-	p, err := netip.ParsePrefix(s)
+	p, err := netip.ParsePrefix(decimalOctets(s))
 	if err != nil {
 		return netip.Prefix{}, fmt.Errorf("invalid CIDR expression: %s", err)
 	}
@@ -22,6 +23,30 @@ func parsePrefix(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, fmt.Errorf("invalid CIDR expression: IPv4-mapped IPv6 addresses are not supported")
 	}
 	return p.Masked(), nil
+}
+
+// decimalOctets drops the leading zeros of the octets of an IPv4 CIDR
+// ("010.0.0.0/8" is 10.0.0.0/8): Terraform parses addresses as Go did
+// before 1.17, reading such octets as decimal, where net/netip refuses
+// them. Anything else is returned unchanged.
+func decimalOctets(s string) string {
+	addr, bits, ok := strings.Cut(s, "/")
+	octets := strings.Split(addr, ".")
+	if !ok || len(octets) != 4 {
+		return s
+	}
+	for i, o := range octets {
+		if o == "" || strings.Trim(o, "0123456789") != "" {
+			return s
+		}
+		if t := strings.TrimLeft(o, "0"); t != o {
+			if t == "" {
+				t = "0"
+			}
+			octets[i] = t
+		}
+	}
+	return strings.Join(octets, ".") + "/" + bits
 }
 
 func addrToInt(a netip.Addr) *big.Int {

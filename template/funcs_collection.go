@@ -57,6 +57,9 @@ func listOf(v cty.Value, ty cty.Type) ([]cty.Value, error) {
 	return lv.AsValueSlice(), nil
 }
 
+// boolListFunc makes alltrue (stop at false) and anytrue (stop at true).
+// As in Terraform, a null element counts as false: alltrue stops at it,
+// anytrue passes it by.
 func boolListFunc(desc string, empty, stop bool) function.Function {
 	return function.New(&function.Spec{
 		Description: desc,
@@ -69,7 +72,9 @@ func boolListFunc(desc string, empty, stop bool) function.Function {
 				case !v.IsKnown():
 					unknown = true
 				case v.IsNull():
-					continue
+					if !stop {
+						return cty.False, nil
+					}
 				case v.True() == stop:
 					return cty.BoolVal(stop), nil
 				}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"hash"
 	"net/url"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/zclconf/go-cty/cty"
@@ -54,6 +55,11 @@ var base64GzipFunc = stringFunc("Compresses a string with gzip and encodes the r
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
 	if _, err := w.Write([]byte(s)); err != nil {
+		return "", err
+	}
+	// Terraform flushes before closing, which adds an empty stored block:
+	// the same bytes, and so the same base64, as Terraform's.
+	if err := w.Flush(); err != nil {
 		return "", err
 	}
 	if err := w.Close(); err != nil {
@@ -143,6 +149,17 @@ func formatUUID(b [16]byte) string {
 
 func parseUUID(s string) ([16]byte, bool) {
 	var b [16]byte
+	// The forms Terraform's UUID parser takes: plain, braced, as a URN, and
+	// 32 hex digits without dashes.
+	switch {
+	case len(s) == 38 && s[0] == '{' && s[37] == '}':
+		s = s[1:37]
+	case len(s) == 45 && strings.EqualFold(s[:9], "urn:uuid:"):
+		s = s[9:]
+	case len(s) == 32:
+		n, err := hex.Decode(b[:], []byte(s))
+		return b, err == nil && n == 16
+	}
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return b, false
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	ctyyaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -107,21 +108,25 @@ func functions(now func() time.Time) map[string]function.Function {
 		"zipmap":          stdlib.ZipmapFunc,
 
 		// encoding and hashing
-		"base64decode": base64DecodeFunc,
-		"base64encode": base64EncodeFunc,
-		"base64gzip":   base64GzipFunc,
-		"base64sha256": hashFunc(hashSHA256, true),
-		"base64sha512": hashFunc(hashSHA512, true),
-		"csvdecode":    stdlib.CSVDecodeFunc,
-		"jsondecode":   stdlib.JSONDecodeFunc,
-		"jsonencode":   stdlib.JSONEncodeFunc,
-		"md5":          hashFunc(hashMD5, false),
-		"sha1":         hashFunc(hashSHA1, false),
-		"sha256":       hashFunc(hashSHA256, false),
-		"sha512":       hashFunc(hashSHA512, false),
-		"urlencode":    urlEncodeFunc,
-		"uuid":         uuidFunc,
-		"uuidv5":       uuidV5Func,
+		"base64decode":     base64DecodeFunc,
+		"base64encode":     base64EncodeFunc,
+		"base64gzip":       base64GzipFunc,
+		"base64sha256":     hashFunc(hashSHA256, true),
+		"base64sha512":     hashFunc(hashSHA512, true),
+		"csvdecode":        stdlib.CSVDecodeFunc,
+		"jsondecode":       stdlib.JSONDecodeFunc,
+		"jsonencode":       stdlib.JSONEncodeFunc,
+		"md5":              hashFunc(hashMD5, false),
+		"sha1":             hashFunc(hashSHA1, false),
+		"sha256":           hashFunc(hashSHA256, false),
+		"sha512":           hashFunc(hashSHA512, false),
+		"textdecodebase64": textDecodeBase64Func,
+		"textencodebase64": textEncodeBase64Func,
+		"urlencode":        urlEncodeFunc,
+		"uuid":             uuidFunc,
+		"uuidv5":           uuidV5Func,
+		"yamldecode":       ctyyaml.YAMLDecodeFunc,
+		"yamlencode":       ctyyaml.YAMLEncodeFunc,
 
 		// network
 		"cidrhost":    cidrHostFunc,

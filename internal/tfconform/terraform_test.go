@@ -1,0 +1,146 @@
+package tfconform
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// terraform runs cases with a terraform binary, offline: only the built-in
+// terraform provider (terraform_data) is used, so no init is needed.
+type terraform struct {
+	bin, rc, dir string
+	mu           sync.Mutex
+	n            int
+}
+
+// batchSize is how many expression cases share one root module: running
+// terraform costs about a second, and an expression that fails takes its
+// batch back to one run per case, so errors stay attributable.
+const batchSize = 40
+
+// runAll runs every case, batching expression cases, four runs at a time.
+func (tf *terraform) runAll(cases []Case) map[string]Result {
+	var batches [][]Case
+	var batch []Case
+	for _, c := range cases {
+		if c.Module != "" {
+			batches = append(batches, []Case{c})
+			continue
+		}
+		if batch = append(batch, c); len(batch) == batchSize {
+			batches, batch = append(batches, batch), nil
+		}
+	}
+	if len(batch) > 0 {
+		batches = append(batches, batch)
+	}
+	results := map[string]Result{}
+	var mu sync.Mutex
+	work := make(chan []Case)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				got := tf.runBatch(b)
+				mu.Lock()
+				for k, v := range got {
+					results[k] = v
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, b := range batches {
+		work <- b
+	}
+	close(work)
+	wg.Wait()
+	return results
+}
+
+// runBatch runs a batch of cases as one module, or each alone when the
+// module fails.
+func (tf *terraform) runBatch(b []Case) map[string]Result {
+	out := map[string]Result{}
+	if len(b) == 1 {
+		out[b[0].Name] = tf.run(b[0].Source())
+		return out
+	}
+	var src strings.Builder
+	for _, c := range b {
+		fmt.Fprintf(&src, "output %q {\n  value = %s\n}\n", caseID(c.Name), c.Expr)
+	}
+	res := tf.run(src.String())
+	if res.Failed() {
+		for _, c := range b {
+			out[c.Name] = tf.run(c.Source())
+		}
+		return out
+	}
+	for _, c := range b {
+		o, ok := res.Outputs[caseID(c.Name)]
+		if !ok {
+			out[c.Name] = Result{Error: "terraform printed no output " + caseID(c.Name)}
+			continue
+		}
+		out[c.Name] = Result{Outputs: map[string]Output{"v": o}}
+	}
+	return out
+}
+
+// run applies one root module in a fresh directory and reads its outputs.
+func (tf *terraform) run(src string) Result {
+	tf.mu.Lock()
+	tf.n++
+	dir := filepath.Join(tf.dir, fmt.Sprint(tf.n))
+	tf.mu.Unlock()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Result{Error: err.Error()}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		return Result{Error: err.Error()}
+	}
+	if _, stderr, err := tf.cmd(dir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		return Result{Error: firstError(stderr)}
+	}
+	stdout, stderr, err := tf.cmd(dir, "output", "-json", "-no-color")
+	if err != nil {
+		return Result{Error: firstError(stderr)}
+	}
+	outs := map[string]Output{}
+	if err := json.Unmarshal(stdout, &outs); err != nil {
+		return Result{Error: "terraform output: " + err.Error()}
+	}
+	return Result{Outputs: outs}
+}
+
+func (tf *terraform) cmd(dir string, args ...string) ([]byte, string, error) {
+	cmd := exec.Command(tf.bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+tf.rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.Bytes(), stderr.String(), err
+}
+
+// firstError is the summary of the first "Error: " line terraform printed.
+func firstError(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if s, ok := strings.CutPrefix(strings.TrimSpace(line), "Error: "); ok {
+			return s
+		}
+	}
+	if s := strings.TrimSpace(stderr); s != "" {
+		return s
+	}
+	return "terraform failed"
+}
