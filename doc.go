@@ -20,13 +20,16 @@
 //	RF.10010002  503   ErrUnavailable      store locked by another process, or closed
 //	RF.10010003  499   ErrCanceled         the caller's context was cancelled
 //	RF.10010004  504   ErrCanceled         the caller's context passed its deadline
+//	RF.10010501  501   ErrInvalidArgument  an RFS operation outside Formation's scope
 //	RF.10011001  400   ErrInvalidArgument  a required parameter is missing
+//	RF.10011002  400   ErrInvalidArgument  an unrecognized body field or query parameter
 //	RF.10011003  400   ErrInvalidArgument  template_body and template_uri both given
 //	RF.10011005  400   ErrInvalidArgument  a parameter is longer than its limit
 //	RF.10011006  400   ErrInvalidArgument  a parameter is shorter than its limit
 //	RF.10011010  400   ErrInvalidArgument  a name breaks the naming rule
 //	RF.10011011  400   ErrInvalidArgument  an id is not a 36-character UUID
 //	RF.10011015  400   ErrInvalidArgument  stack_id does not match the named stack
+//	RF.10011016  400   ErrInvalidArgument  project_id has invalid characters or length
 //	RF.10011017  400   ErrInvalidArgument  execution_plan_id does not match the named plan
 //	RF.10011020  400   ErrInvalidArgument  a parameter has an invalid value
 //	RF.10011030  400   ErrInvalidArgument  the template is invalid (hcl diagnostics inside)
@@ -37,6 +40,10 @@
 //	RF.10011084  400   ErrInvalidArgument  UpdateStack changes nothing
 //	RF.10011085  400   ErrInvalidArgument  text is not UTF-8, or holds a NUL byte
 //	RF.10011099  400   ErrInvalidArgument  not supported (yet) by Formation
+//	RF.10011197  400   ErrInvalidArgument  a query parameter given more than once
+//	RF.10012001  401   ErrUnauthenticated  signature, access key or X-Sdk-Date not valid
+//	RF.10012003  403   ErrForbidden        the access key may not use this project
+//	RF.10012429  429   ErrForbidden        too many requests from this client
 //	RF.10012519  403   ErrInvalidStatus    the stack is *_IN_PROGRESS
 //	RF.10012520  403   ErrInvalidStatus    the stack's status does not allow the operation
 //	RF.10012521  403   ErrInvalidStatus    deletion protection is on
@@ -46,6 +53,7 @@
 //	RF.10012530  403   ErrExpiredPlan      the plan is expired (stack deployed since, or plan applied)
 //	RF.10012540  403   ErrQuotaExceeded    stack count reached the limit
 //	RF.10012541  403   ErrQuotaExceeded    execution plan count reached the limit
+//	RF.10014000  404   ErrNotFound         no RFS operation has this method and path
 //	RF.10014001  404   ErrNotFound         the stack does not exist
 //	RF.10014002  404   ErrNotFound         the execution plan does not exist
 //	RF.10014003  404   ErrNotFound         the deployment does not exist

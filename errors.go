@@ -14,19 +14,23 @@ type Code string
 
 // Codes RFS publishes, used verbatim.
 const (
-	CodeInternal            Code = "RF.10010001" // 500: internal error
-	CodeMissingParameter    Code = "RF.10011001" // 400: a required parameter is missing
-	CodeBothTemplateSources Code = "RF.10011003" // 400: template_body and template_uri both given
-	CodeTooLong             Code = "RF.10011005" // 400: a parameter is longer than its limit
-	CodeTooShort            Code = "RF.10011006" // 400: a parameter is shorter than its limit
-	CodeInvalidName         Code = "RF.10011010" // 400: a name breaks the naming rule
-	CodeStackIDMismatch     Code = "RF.10011015" // 400: stack_id does not match the named stack
-	CodeEmptyVarValue       Code = "RF.10011052" // 400: a vars_structure value is empty
-	CodeNothingToUpdate     Code = "RF.10011084" // 400: UpdateStack changes nothing
-	CodeInvalidEncoding     Code = "RF.10011085" // 400: text is not UTF-8, or holds a NUL byte
-	CodeStackBusy           Code = "RF.10012519" // 403: the stack is *_IN_PROGRESS
-	CodeAutoRollback        Code = "RF.10012546" // 403: auto-rollback refused in this state or for this template
-	CodePlanNotDeletable    Code = "RF.10012549" // 403: the execution plan cannot be deleted in its status
+	CodeInternal              Code = "RF.10010001" // 500: internal error
+	CodeMissingParameter      Code = "RF.10011001" // 400: a required parameter is missing
+	CodeUnrecognizedParameter Code = "RF.10011002" // 400: a body field or query parameter the operation does not take
+	CodeBothTemplateSources   Code = "RF.10011003" // 400: template_body and template_uri both given
+	CodeTooLong               Code = "RF.10011005" // 400: a parameter is longer than its limit
+	CodeTooShort              Code = "RF.10011006" // 400: a parameter is shorter than its limit
+	CodeInvalidName           Code = "RF.10011010" // 400: a name breaks the naming rule
+	CodeStackIDMismatch       Code = "RF.10011015" // 400: stack_id does not match the named stack
+	CodeInvalidProjectID      Code = "RF.10011016" // 400: project_id has invalid characters or length
+	CodeEmptyVarValue         Code = "RF.10011052" // 400: a vars_structure value is empty
+	CodeNothingToUpdate       Code = "RF.10011084" // 400: UpdateStack changes nothing
+	CodeInvalidEncoding       Code = "RF.10011085" // 400: text is not UTF-8, or holds a NUL byte
+	CodeDuplicateQuery        Code = "RF.10011197" // 400: a query parameter is given more than once
+	CodeAuthFailed            Code = "RF.10012001" // 401: the request's signature or credentials are not valid
+	CodeStackBusy             Code = "RF.10012519" // 403: the stack is *_IN_PROGRESS
+	CodeAutoRollback          Code = "RF.10012546" // 403: auto-rollback refused in this state or for this template
+	CodePlanNotDeletable      Code = "RF.10012549" // 403: the execution plan cannot be deleted in its status
 )
 
 // Codes RFS does not publish (spec §5 [GAP]); Formation picks them in the same
@@ -43,6 +47,10 @@ const (
 	CodeInvalidAgency      Code = "RF.10011060" // 400: agencies break a rule (count, duplicates, name/urn)
 	CodeInvalidFilter      Code = "RF.10011070" // 400: an events filter or field list is malformed
 	CodeUnsupported        Code = "RF.10011099" // 400: the request asks for something Formation does not support (yet)
+	CodeNotImplemented     Code = "RF.10010501" // 501: an RFS operation outside Formation's scope (template library, stack sets, prices)
+	CodeForbidden          Code = "RF.10012003" // 403: the access key may not use this project
+	CodeTooManyRequests    Code = "RF.10012429" // 429: the client sent too many requests; retry later
+	CodeNoSuchOperation    Code = "RF.10014000" // 404: no RFS operation has this method and path
 	CodeInvalidStackStatus Code = "RF.10012520" // 403: the stack's status does not allow the operation
 	CodeDeletionProtected  Code = "RF.10012521" // 403: deletion protection is on
 	CodePlanExpired        Code = "RF.10012530" // 403: the plan was made before the stack's latest deployment, or was already applied
@@ -76,6 +84,12 @@ var (
 	ErrExpiredPlan = &classError{"expired plan"}
 	// ErrQuotaExceeded: a count limit was reached (403).
 	ErrQuotaExceeded = &classError{"quota exceeded"}
+	// ErrUnauthenticated: the request is not signed by a known access key,
+	// or its signature or date is wrong (401).
+	ErrUnauthenticated = &classError{"unauthenticated"}
+	// ErrForbidden: the caller may not act on the project (403), or has
+	// sent too many requests (429).
+	ErrForbidden = &classError{"forbidden"}
 	// ErrUnavailable: the store cannot be used (locked by another process,
 	// closed) (503).
 	ErrUnavailable = &classError{"unavailable"}
@@ -97,42 +111,50 @@ var codeInfo = map[Code]struct {
 	status int
 	class  *classError
 }{
-	CodeInternal:            {http.StatusInternalServerError, ErrInternal},
-	CodeUnavailable:         {http.StatusServiceUnavailable, ErrUnavailable},
-	CodeCanceled:            {statusClientClosedRequest, ErrCanceled},
-	CodeTimeout:             {http.StatusGatewayTimeout, ErrCanceled},
-	CodeMissingParameter:    {http.StatusBadRequest, ErrInvalidArgument},
-	CodeBothTemplateSources: {http.StatusBadRequest, ErrInvalidArgument},
-	CodeTooLong:             {http.StatusBadRequest, ErrInvalidArgument},
-	CodeTooShort:            {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidName:         {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidID:           {http.StatusBadRequest, ErrInvalidArgument},
-	CodeStackIDMismatch:     {http.StatusBadRequest, ErrInvalidArgument},
-	CodePlanIDMismatch:      {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidParameter:    {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidTemplate:     {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidVariables:    {http.StatusBadRequest, ErrInvalidArgument},
-	CodeEmptyVarValue:       {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidAgency:       {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidFilter:       {http.StatusBadRequest, ErrInvalidArgument},
-	CodeNothingToUpdate:     {http.StatusBadRequest, ErrInvalidArgument},
-	CodeInvalidEncoding:     {http.StatusBadRequest, ErrInvalidArgument},
-	CodeUnsupported:         {http.StatusBadRequest, ErrInvalidArgument},
-	CodeStackBusy:           {http.StatusForbidden, ErrInvalidStatus},
-	CodeInvalidStackStatus:  {http.StatusForbidden, ErrInvalidStatus},
-	CodeDeletionProtected:   {http.StatusForbidden, ErrInvalidStatus},
-	CodeAutoRollback:        {http.StatusForbidden, ErrInvalidStatus},
-	CodeInvalidPlanStatus:   {http.StatusForbidden, ErrInvalidStatus},
-	CodePlanNotDeletable:    {http.StatusForbidden, ErrInvalidStatus},
-	CodePlanExpired:         {http.StatusForbidden, ErrExpiredPlan},
-	CodeStackQuota:          {http.StatusForbidden, ErrQuotaExceeded},
-	CodePlanQuota:           {http.StatusForbidden, ErrQuotaExceeded},
-	CodeStackNotFound:       {http.StatusNotFound, ErrNotFound},
-	CodePlanNotFound:        {http.StatusNotFound, ErrNotFound},
-	CodeDeploymentNotFound:  {http.StatusNotFound, ErrNotFound},
-	CodeTemplateNotFound:    {http.StatusNotFound, ErrNotFound},
-	CodeNameConflict:        {http.StatusConflict, ErrConflict},
-	CodeConcurrentRequest:   {http.StatusConflict, ErrConflict},
+	CodeInternal:              {http.StatusInternalServerError, ErrInternal},
+	CodeUnavailable:           {http.StatusServiceUnavailable, ErrUnavailable},
+	CodeCanceled:              {statusClientClosedRequest, ErrCanceled},
+	CodeTimeout:               {http.StatusGatewayTimeout, ErrCanceled},
+	CodeMissingParameter:      {http.StatusBadRequest, ErrInvalidArgument},
+	CodeBothTemplateSources:   {http.StatusBadRequest, ErrInvalidArgument},
+	CodeUnrecognizedParameter: {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidProjectID:      {http.StatusBadRequest, ErrInvalidArgument},
+	CodeDuplicateQuery:        {http.StatusBadRequest, ErrInvalidArgument},
+	CodeNotImplemented:        {http.StatusNotImplemented, ErrInvalidArgument},
+	CodeNoSuchOperation:       {http.StatusNotFound, ErrNotFound},
+	CodeAuthFailed:            {http.StatusUnauthorized, ErrUnauthenticated},
+	CodeForbidden:             {http.StatusForbidden, ErrForbidden},
+	CodeTooManyRequests:       {http.StatusTooManyRequests, ErrForbidden},
+	CodeTooLong:               {http.StatusBadRequest, ErrInvalidArgument},
+	CodeTooShort:              {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidName:           {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidID:             {http.StatusBadRequest, ErrInvalidArgument},
+	CodeStackIDMismatch:       {http.StatusBadRequest, ErrInvalidArgument},
+	CodePlanIDMismatch:        {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidParameter:      {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidTemplate:       {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidVariables:      {http.StatusBadRequest, ErrInvalidArgument},
+	CodeEmptyVarValue:         {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidAgency:         {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidFilter:         {http.StatusBadRequest, ErrInvalidArgument},
+	CodeNothingToUpdate:       {http.StatusBadRequest, ErrInvalidArgument},
+	CodeInvalidEncoding:       {http.StatusBadRequest, ErrInvalidArgument},
+	CodeUnsupported:           {http.StatusBadRequest, ErrInvalidArgument},
+	CodeStackBusy:             {http.StatusForbidden, ErrInvalidStatus},
+	CodeInvalidStackStatus:    {http.StatusForbidden, ErrInvalidStatus},
+	CodeDeletionProtected:     {http.StatusForbidden, ErrInvalidStatus},
+	CodeAutoRollback:          {http.StatusForbidden, ErrInvalidStatus},
+	CodeInvalidPlanStatus:     {http.StatusForbidden, ErrInvalidStatus},
+	CodePlanNotDeletable:      {http.StatusForbidden, ErrInvalidStatus},
+	CodePlanExpired:           {http.StatusForbidden, ErrExpiredPlan},
+	CodeStackQuota:            {http.StatusForbidden, ErrQuotaExceeded},
+	CodePlanQuota:             {http.StatusForbidden, ErrQuotaExceeded},
+	CodeStackNotFound:         {http.StatusNotFound, ErrNotFound},
+	CodePlanNotFound:          {http.StatusNotFound, ErrNotFound},
+	CodeDeploymentNotFound:    {http.StatusNotFound, ErrNotFound},
+	CodeTemplateNotFound:      {http.StatusNotFound, ErrNotFound},
+	CodeNameConflict:          {http.StatusConflict, ErrConflict},
+	CodeConcurrentRequest:     {http.StatusConflict, ErrConflict},
 }
 
 // statusClientClosedRequest is the status servers log for a request whose

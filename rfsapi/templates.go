@@ -1,0 +1,115 @@
+package rfsapi
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
+)
+
+// templateURLLifetime is how long a GetStackTemplate download URL works, as
+// RFS's pre-signed object storage URLs (spec §1.1).
+const templateURLLifetime = 5 * time.Minute
+
+// getStackTemplate answers 307 with a Location from which the template can
+// be downloaded for five minutes without credentials, as RFS does with a
+// pre-signed object storage URL. The URL is signed by the handler.
+func (h *Handler) getStackTemplate(c *call) (int, any, error) {
+	const op = "rfsapi.GetStackTemplate"
+	for _, p := range []string{"access_control_source_ips", "access_control_source_vpc_ids"} {
+		if n := len(c.query[p]); n > 8 {
+			return 0, nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "%s may be given at most 8 times, not %d", p, n)
+		}
+	}
+	ref := c.stack()
+	meta, err := c.eng.GetStackMetadata(c.ctx, ref)
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, err := c.eng.GetStackTemplate(c.ctx, ref); err != nil {
+		return 0, nil, err
+	}
+	expires := strconv.FormatInt(h.cfg.Now().Add(templateURLLifetime).Unix(), 10)
+	q := url.Values{"stack_id": {meta.ID}, "expires": {expires}}
+	q.Set("signature", h.templateSignature(c.project, meta.Name, meta.ID, expires))
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	loc := url.URL{Scheme: scheme, Host: c.r.Host, Path: templatePath(c.project, meta.Name), RawQuery: q.Encode()}
+	c.w.Header().Set("Location", loc.String())
+	return http.StatusTemporaryRedirect, nil, nil
+}
+
+func templatePath(project, stack string) string {
+	return "/formation/v1/" + project + "/stacks/" + stack + "/template"
+}
+
+func (h *Handler) templateSignature(project, stack, stackID, expires string) string {
+	m := hmac.New(sha256.New, h.secret)
+	m.Write([]byte(strings.Join([]string{project, stack, stackID, expires}, "\n")))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// downloadTemplate serves the content a GetStackTemplate URL points at: the
+// template body as it was given, or its files as a zip.
+func (h *Handler) downloadTemplate(w http.ResponseWriter, r *http.Request) {
+	const op = "rfsapi.DownloadTemplate"
+	project, stack := r.PathValue("project_id"), r.PathValue("stack_name")
+	q := r.URL.Query()
+	stackID, expires := q.Get("stack_id"), q.Get("expires")
+	unix, err := strconv.ParseInt(expires, 10, 64)
+	want := h.templateSignature(project, stack, stackID, expires)
+	if err != nil || !hmac.Equal([]byte(q.Get("signature")), []byte(want)) || h.cfg.Now().Unix() > unix {
+		h.writeError(w, r, formation.Errorf(formation.CodeAuthFailed, op, "", "the template URL is not valid or has expired; ask GetStackTemplate for a new one"))
+		return
+	}
+	eng, err := h.cfg.Projects.Engine(r.Context(), project)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	tpl, err := eng.GetStackTemplate(r.Context(), engine.StackRef{Name: stack, ID: stackID})
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	if tpl.Files == nil {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write([]byte(tpl.TemplateBody))
+		return
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	names := make([]string, 0, len(tpl.Files))
+	for name := range tpl.Files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		f, err := zw.Create(name)
+		if err == nil {
+			_, err = f.Write([]byte(tpl.Files[name]))
+		}
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+	}
+	if err := zw.Close(); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	_, _ = w.Write(buf.Bytes())
+}
