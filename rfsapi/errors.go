@@ -29,9 +29,10 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	var fe *formation.Error
 	switch {
 	case errors.As(err, &fe) && fe.Code.Known():
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		fe = formation.Wrap(formation.CodeUnavailable, "", "", err)
-		fe.Message = "the request was canceled or timed out"
+	case errors.Is(err, context.DeadlineExceeded):
+		fe = &formation.Error{Code: formation.CodeTimeout, Message: "the request timed out"}
+	case errors.Is(err, context.Canceled):
+		fe = &formation.Error{Code: formation.CodeCanceled, Message: "the request was canceled"}
 	default:
 		fe = &formation.Error{Code: formation.CodeInternal, Message: "Internal Server Error."}
 	}
