@@ -246,10 +246,15 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowReques
 			return err
 		})
 		if err != nil {
-			e.log.Warn("following events stopped", "stack", rec.Name, "err", err)
+			select {
+			case <-e.followers.closed: // the store closed under the read
+				return FollowEngineClosed, errFollowClosed
+			default:
+			}
 			if ctx.Err() != nil {
 				return FollowCanceled, ctx.Err()
 			}
+			e.log.Warn("following events stopped", "stack", rec.Name, "err", err)
 			return FollowFailed, typed("engine.Follow", err)
 		}
 		for _, ev := range batch {
