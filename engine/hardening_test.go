@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store/storetest"
 )
 
 // A template file set with a .tfvars file is refused, as template.ParseFS
@@ -155,5 +157,49 @@ func TestEngine_EventTimesFollowTheirSequence(t *testing.T) {
 			t.Fatalf("event %d (seq %d, %s %q) listed after event %d (seq %d, %s %q): not newest first",
 				i, evs[i].Sequence, evs[i].Time, evs[i].EventMessage, i-1, evs[i-1].Sequence, evs[i-1].Time, evs[i-1].EventMessage)
 		}
+	}
+}
+
+// A template that parses but fails to evaluate makes an execution plan that
+// ends CREATION_FAILED with RFS's status message, as RFS's asynchronous
+// creation does (seed 000: "Failed to init workflow due to bad template.
+// Error: …"). Syntax errors and wrong variables are still refused at once.
+func TestEngine_PlanOfATemplateThatFailsToEvaluate(t *testing.T) {
+	ctx := context.Background()
+	e, _, st := simTestEngine(t, sim.Config{}, Config{})
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	create := func(name string, in TemplateInput) error {
+		_, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: StackRef{Name: "s"}, PlanName: name, TemplateInput: in})
+		return err
+	}
+	before := storetest.Dump(t, st)
+	if err := create("syntax", TemplateInput{TemplateBody: "resource \"huaweicloud_vpc\" \"v\" {\n  name = \n}\n"}); !formation.HasCode(err, formation.CodeInvalidTemplate) {
+		t.Fatalf("a syntax error: %v, want %s at once", err, formation.CodeInvalidTemplate)
+	}
+	withVar := `variable "n" { type = number }` + v1
+	if err := create("vars", TemplateInput{TemplateBody: withVar, VarsBody: `m = 1`}); !formation.HasCode(err, formation.CodeInvalidVariables) {
+		t.Fatalf("an undeclared variable: %v, want %s at once", err, formation.CodeInvalidVariables)
+	}
+	if after := storetest.Dump(t, st); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatal("a refused request changed the store")
+	}
+
+	bad := v1 + "\nlocals {\n  n = tonumber(\"ten\")\n}\n"
+	if err := create("eval", TemplateInput{TemplateBody: bad}); err != nil {
+		t.Fatalf("a template that fails to evaluate was refused at once: %v", err)
+	}
+	ref := PlanRef{StackRef: StackRef{Name: "s"}, PlanName: "eval"}
+	p, err := e.WaitExecutionPlan(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prefix = "Failed to init workflow due to bad template. Error: "
+	if p.Status != formation.PlanCreationFailed || !strings.HasPrefix(p.StatusMessage, prefix) || !strings.Contains(p.StatusMessage, "main.tf:8") {
+		t.Fatalf("plan ended %s %q, want %s with %q and the failing line", p.Status, p.StatusMessage, formation.PlanCreationFailed, prefix)
+	}
+	if items, err := e.GetExecutionPlan(ctx, ref); err != nil || len(items.Items) != 0 {
+		t.Fatalf("items of a failed plan: %+v, %v", items, err)
 	}
 }

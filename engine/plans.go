@@ -140,7 +140,9 @@ type CreateExecutionPlanRequest struct {
 // once, then AVAILABLE with its items, or CREATION_FAILED with a
 // status_message. Refused while the stack is *_IN_PROGRESS (CodeStackBusy),
 // for a taken name (CodeNameConflict) and past Config.PlanQuota plans
-// (CodePlanQuota); a bad template is refused before anything is stored.
+// (CodePlanQuota); a template that does not parse, or variables that do not
+// fit it, are refused before anything is stored, while a template that
+// fails to evaluate makes a plan that ends CREATION_FAILED, as in RFS.
 // Resources that drifted are reported as DRIFT events of the stack. It
 // returns the new plan's reference, id included, for WaitExecutionPlan.
 func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPlanRequest) (PlanRef, error) {
@@ -156,7 +158,7 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 	if err := req.TemplateInput.check(op, true); err != nil {
 		return PlanRef{}, err
 	}
-	src, _, err := e.prepare(ctx, op, req.TemplateInput)
+	src, err := e.checkPlanRequest(ctx, op, req.TemplateInput)
 	if err != nil {
 		return PlanRef{}, err
 	}
@@ -201,6 +203,44 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 	}
 	e.launchPlanning(*p)
 	return PlanRef{StackRef: StackRef{Name: p.StackName, ID: p.StackID}, PlanName: p.Name, PlanID: p.ID}, nil
+}
+
+// checkPlanRequest refuses at once what RFS refuses with a 400: a request
+// that breaks a rule, a template that does not parse, variables that do
+// not fit it, a provider the engine does not have. A template that parses
+// but fails to evaluate is not refused: as in RFS, making the plan fails,
+// and the plan ends CREATION_FAILED saying why (planFailure).
+func (e *Engine) checkPlanRequest(ctx context.Context, op string, in TemplateInput) (*templateSource, error) {
+	src, err := sourceOf(op, in)
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := e.parse(src)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := e.expand(ctx, tpl, src, false)
+	switch {
+	case err == nil:
+		return src, e.checkProviders(op, cfg)
+	case formation.HasCode(err, formation.CodeInvalidTemplate):
+		return src, nil // evaluation: the plan fails, or reads the data sources it lacked here
+	}
+	return nil, err
+}
+
+// planFailure is the status_message of a plan that could not be made; a
+// template that fails to evaluate is reported in RFS's words.
+func planFailure(err error) string {
+	var fe *formation.Error
+	if !errors.As(err, &fe) || fe.Code != formation.CodeInvalidTemplate {
+		return err.Error()
+	}
+	why := fe.Message
+	if fe.Err != nil {
+		why = fe.Err.Error()
+	}
+	return "Failed to init workflow due to bad template. Error: " + why
 }
 
 // launchPlanning makes a plan's content in the background.
@@ -259,7 +299,7 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		var drift []*formation.Event
 		if planErr != nil {
 			ev = fsm.PlanCreationFailed
-			cur.StatusMessage = planErr.Error()
+			cur.StatusMessage = planFailure(planErr)
 		} else {
 			cur.Summary = &made.Summary
 			body.Items, body.Text = made.Items(), text.String()
