@@ -83,6 +83,22 @@ const (
 
 func (n *node) id() string { return n.change.Addr + "#" + n.op.String() + n.change.Deposed }
 
+// deposed is the id of the superseded object n deletes, "" when n works on
+// the resource's live object: a deposed object the plan names, or the old
+// object of a create-before-destroy replacement, which the creation half
+// has moved aside by the time the deletion half runs.
+func (n *node) deposed() string {
+	switch {
+	case n.op != opDelete:
+		return ""
+	case n.change.Deposed != "":
+		return n.change.Deposed
+	case n.change.Action == formation.ActionAddThenDelete:
+		return n.change.ResourceID
+	}
+	return ""
+}
+
 // buildGraph turns the plan's changes into operations and orders them.
 func buildGraph(p *plan.Plan) ([]*node, error) {
 	var nodes []*node

@@ -48,21 +48,23 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesR
 	if err != nil {
 		return ResourcePage{}, err
 	}
-	page, info, err := paginate(op, recs, byPosition(len(recs)), req.ListOptions)
+	objs := listedObjects(recs)
+	page, info, err := paginate(op, objs, byPosition(len(objs)), req.ListOptions)
 	if err != nil {
 		return ResourcePage{}, err
 	}
 	out := ResourcePage{StackResources: make([]formation.StackResource, 0, len(page)), PageInfo: info}
 	vd := plan.NewValueDecoder()
-	for _, r := range page {
+	for _, o := range page {
+		r := o.rec
 		sr := formation.StackResource{
-			PhysicalResourceID: r.ID, LogicalResourceName: r.Name, LogicalResourceType: r.Type,
-			IndexKey: r.Key, ResourceStatus: r.Status,
+			PhysicalResourceID: o.id, LogicalResourceName: r.Name, LogicalResourceType: r.Type,
+			IndexKey: r.Key, ResourceStatus: o.status,
 		}
-		if strings.HasSuffix(string(r.Status), "_FAILED") {
-			sr.StatusMessage = r.StatusMessage
+		if strings.HasSuffix(string(o.status), "_FAILED") {
+			sr.StatusMessage = o.message
 		}
-		v, err := decodeValue(vd, r.Value)
+		v, err := decodeValue(vd, o.value)
 		if err != nil {
 			return ResourcePage{}, err
 		}
@@ -73,6 +75,35 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesR
 		out.StackResources = append(out.StackResources, sr)
 	}
 	return out, nil
+}
+
+// listedObject is one object ListStackResources lists: a resource's live
+// object, or one a create-before-destroy replacement superseded and that
+// is not deleted yet (its deletion failed, or has not run). Both exist in
+// the cloud, so both are listed, under the resource's name.
+type listedObject struct {
+	rec     *resourceRecord
+	id      string
+	value   []byte
+	status  formation.ResourceStatus
+	message string
+}
+
+// listedObjects lists the objects of records, each resource's live object
+// first and then its deposed ones.
+func listedObjects(recs []*resourceRecord) []listedObject {
+	out := make([]listedObject, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, listedObject{rec: r, id: r.ID, value: r.Value, status: r.Status, message: r.StatusMessage})
+		for _, d := range r.Deposed {
+			status := d.Status
+			if status == "" {
+				status = formation.ResourceCreationComplete
+			}
+			out = append(out, listedObject{rec: r, id: d.ID, value: d.Value, status: status, message: d.StatusMessage})
+		}
+	}
+	return out
 }
 
 // attributesOf flattens an object's top-level attributes to RFS's

@@ -128,6 +128,8 @@ func (r resourceRecord) appendJSON(b []byte) []byte {
 			do := jsonObject{b: o.b}
 			do.str("id", d.ID)
 			do.rawOmit("value", d.Value)
+			do.strOmit("status", string(d.Status))
+			do.strOmit("status_message", d.StatusMessage)
 			o.b = do.end()
 		}
 		o.b = append(o.b, ']')

@@ -207,7 +207,7 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 		x.fail(n, err, elapsed, idKey)
 		return err
 	}
-	if err := x.succeed(n, res, elapsed, idKey, objID); err != nil {
+	if err := x.succeed(n, res, elapsed, idKey); err != nil {
 		return err
 	}
 	if err := x.postconditions(n, res.value); err != nil {
@@ -403,19 +403,34 @@ func (x *execution) started(n *node, ev *formation.Event) {
 	})
 }
 
-// markRecord sets the status of the record n works on and returns a
-// snapshot to write. The deletion of a deposed object leaves the record's
-// status alone: it speaks for the live object.
+// markRecord sets the status of the object n works on and returns a
+// snapshot of its record to write. The deletion of a deposed object marks
+// that object's entry, not the record's status: that speaks for the live
+// object.
 func (x *execution) markRecord(n *node, status formation.ResourceStatus, msg string) resourceRecord {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	rec := x.recordFor(n)
-	if n.change.Deposed == "" {
+	if id := n.deposed(); id != "" {
+		rec.Deposed = markDeposed(rec.Deposed, id, status, msg)
+	} else {
 		rec.Status, rec.StatusMessage, rec.Deployment = status, msg, x.dep.ID
 	}
 	snapshot := *rec
 	snapshot.Deposed = slices.Clone(rec.Deposed)
 	return snapshot
+}
+
+// markDeposed returns ds with the status of object id set, in a new slice:
+// queued snapshots of the record still hold the old one.
+func markDeposed(ds []deposedRecord, id string, status formation.ResourceStatus, msg string) []deposedRecord {
+	out := slices.Clone(ds)
+	for i := range out {
+		if out[i].ID == id {
+			out[i].Status, out[i].StatusMessage = status, msg
+		}
+	}
+	return out
 }
 
 // recordFor returns the record n works on, creating it for a new resource.
@@ -476,7 +491,7 @@ func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string
 // intent — one group, so the record and the event are never seen apart. A
 // result it cannot record (a provider breaking its contract with an unknown
 // value) fails the operation instead.
-func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, objID string) error {
+func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey string) error {
 	c := n.change
 	id := res.id
 	if n.op == opDelete {
@@ -506,7 +521,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 	switch n.op {
 	case opCreate:
 		if prior := rec.Value; len(prior) > 0 && c.Action == formation.ActionAddThenDelete {
-			rec.Deposed = append(slices.Clone(rec.Deposed), deposedRecord{ID: rec.ID, Value: prior})
+			rec.Deposed = append(slices.Clone(rec.Deposed), deposedRecord{ID: rec.ID, Value: prior, Status: formation.ResourceCreationComplete})
 		}
 		x.counts.added++
 		fallthrough
@@ -522,15 +537,15 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey, o
 		x.applied.set(c, res.value)
 	case opDelete:
 		x.counts.destroyed++
-		if c.Deposed != "" {
-			rec.Deposed = removeDeposed(rec.Deposed, objID)
+		if id := n.deposed(); id != "" {
+			rec.Deposed = removeDeposed(rec.Deposed, id)
 		} else if c.Action == formation.ActionDelete || c.Action == formation.ActionDeleteThenAdd {
 			remove = true
 			delete(x.records, c.Addr)
 			x.applied.forget(c)
 		}
 	}
-	if c.Deposed == "" {
+	if n.deposed() == "" {
 		rec.Status, rec.StatusMessage, rec.Deployment = opStatuses[n.op][1], "", x.dep.ID
 	}
 	snapshot := *rec

@@ -41,10 +41,15 @@ type resourceRecord struct {
 }
 
 // deposedRecord is an object a create-before-destroy replacement has
-// superseded but not yet deleted.
+// superseded but not yet deleted, with the status of that object:
+// CREATION_COMPLETE until its deletion starts (also when the status is
+// empty, in records written before it was kept), then DELETION_IN_PROGRESS
+// or DELETION_FAILED.
 type deposedRecord struct {
-	ID    string          `json:"id"`
-	Value json.RawMessage `json:"value,omitempty"`
+	ID            string                   `json:"id"`
+	Value         json.RawMessage          `json:"value,omitempty"`
+	Status        formation.ResourceStatus `json:"status,omitempty"`
+	StatusMessage string                   `json:"status_message,omitempty"`
 }
 
 func resourceKey(stackID, addr string) []byte { return childKey(stackID, addr) }

@@ -1,0 +1,229 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
+)
+
+// cbdVPC is a VPC replaced create-before-destroy when its cidr (force-new)
+// changes.
+func cbdVPC(cidr string) string {
+	return `
+resource "huaweicloud_vpc" "a" {
+  name = "a"
+  cidr = "` + cidr + `"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`
+}
+
+// deployAndWait deploys body to the stack and returns how it ended.
+func deployAndWait(t *testing.T, e *Engine, stack, body string) Result {
+	t.Helper()
+	ctx := context.Background()
+	dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: stack}, TemplateInput: TemplateInput{TemplateBody: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Wait(ctx, dep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// listResources lists a stack's resources.
+func listResources(t *testing.T, e *Engine, stack string) []formation.StackResource {
+	t.Helper()
+	page, err := e.ListStackResources(context.Background(), ListStackResourcesRequest{StackRef: StackRef{Name: stack}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.StackResources
+}
+
+// A create-before-destroy replacement leaves the new object recorded
+// CREATION_COMPLETE and nothing of the old one: deploying the same
+// template again changes nothing and deletes nothing.
+func TestEngine_CreateBeforeDestroyReplacement(t *testing.T) {
+	ctx := context.Background()
+	e, p, _ := simTestEngine(t, sim.Config{}, Config{})
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := deployAndWait(t, e, "s", cbdVPC("10.0.0.0/16")); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("first deployment: %+v", out)
+	}
+	old := p.Resources()[0].ID
+	out := deployAndWait(t, e, "s", cbdVPC("10.9.0.0/16"))
+	if out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("replacement: %+v", out)
+	}
+	world := p.Resources()
+	if len(world) != 1 || world[0].ID == old {
+		t.Fatalf("after the replacement the world holds %+v, want one VPC that is not %s", world, old)
+	}
+	want := []formation.StackResource{{PhysicalResourceID: world[0].ID, ResourceStatus: formation.ResourceCreationComplete}}
+	checkResources := func(when string) {
+		t.Helper()
+		got := listResources(t, e, "s")
+		if len(got) != len(want) {
+			t.Fatalf("%s: resources %+v, want %+v", when, got, want)
+		}
+		for i := range got {
+			if got[i].PhysicalResourceID != want[i].PhysicalResourceID || got[i].ResourceStatus != want[i].ResourceStatus {
+				t.Fatalf("%s: resource %d is %s %s, want %s %s", when, i, got[i].PhysicalResourceID, got[i].ResourceStatus, want[i].PhysicalResourceID, want[i].ResourceStatus)
+			}
+		}
+	}
+	checkResources("after the replacement")
+
+	calls := len(p.Calls())
+	if out := deployAndWait(t, e, "s", cbdVPC("10.9.0.0/16")); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("deploying the same template again: %+v", out)
+	}
+	for _, c := range p.Calls()[calls:] {
+		if c.Op == sim.OpDelete || c.Op == sim.OpCreate {
+			t.Fatalf("deploying the same template again made a %s call on %s", c.Op, c.ID)
+		}
+	}
+	if world := p.Resources(); len(world) != 1 || world[0].ID != want[0].PhysicalResourceID {
+		t.Fatalf("deploying the same template again left the world %+v", world)
+	}
+	checkResources("after deploying the same template again")
+}
+
+// Objects a create-before-destroy replacement superseded and failed to
+// delete still exist, and ListStackResources lists each of them with its
+// id — DELETION_FAILED when its deletion failed — so nothing in the cloud
+// looks like an orphan: here a replacement whose deletion half fails, and a
+// rollback that fails the same way.
+func TestEngine_DeposedObjectsAreListed(t *testing.T) {
+	ctx := context.Background()
+	e, p, _ := simTestEngine(t, sim.Config{Faults: []sim.Fault{{Match: sim.Match{Op: sim.OpDelete}, Message: "VPC in use"}}}, Config{})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: cbdVPC("10.0.0.0/16")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.Wait(ctx, DeploymentRef{DeploymentID: res.DeploymentID}); err != nil || out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("first deployment: %+v, %v", out, err)
+	}
+	if out := deployAndWait(t, e, "s", cbdVPC("10.9.0.0/16")); out.Status != formation.StackRollbackFailed {
+		t.Fatalf("replacement whose deletions fail, rolled back: %+v, want %s", out, formation.StackRollbackFailed)
+	}
+	world := p.Resources()
+	if len(world) != 3 {
+		t.Fatalf("the world holds %d VPCs, want 3 (the first, its replacement, and the rollback's)", len(world))
+	}
+	listed := map[string]formation.StackResource{}
+	for _, r := range listResources(t, e, "s") {
+		listed[r.PhysicalResourceID] = r
+	}
+	failed := 0
+	for _, w := range world {
+		r, ok := listed[w.ID]
+		switch {
+		case !ok:
+			t.Errorf("VPC %s exists but is not listed", w.ID)
+		case r.LogicalResourceName != "a" || r.LogicalResourceType != "huaweicloud_vpc":
+			t.Errorf("VPC %s is listed as %s.%s", w.ID, r.LogicalResourceType, r.LogicalResourceName)
+		case r.ResourceStatus == formation.ResourceDeletionFailed:
+			failed++
+			if r.StatusMessage == "" {
+				t.Errorf("VPC %s is DELETION_FAILED without a message", w.ID)
+			}
+		}
+	}
+	if failed == 0 || len(listed) != 3 {
+		t.Fatalf("listed %+v: want 3 objects, some DELETION_FAILED", listed)
+	}
+}
+
+// killOnDelete is a provider whose process dies in the deletion of object
+// id: it hands over a snapshot of the durable store — what a file holds
+// when the process is killed there — and never answers.
+type killOnDelete struct {
+	*sim.Provider
+	k *kill
+}
+
+type kill struct {
+	id     string
+	st     store.Store
+	t      *testing.T
+	once   sync.Once
+	killed chan store.Store
+}
+
+func (p killOnDelete) Configure(ctx context.Context, req provider.ConfigureRequest) (provider.Provider, error) {
+	cp, err := p.Provider.Configure(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return killOnDelete{cp.(*sim.Provider), p.k}, nil
+}
+
+func (p killOnDelete) Delete(ctx context.Context, req provider.DeleteRequest) error {
+	if req.ID != p.k.id {
+		return p.Provider.Delete(ctx, req)
+	}
+	p.k.once.Do(func() { p.k.killed <- snapshot(p.k.t, p.k.st) })
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A process killed during the deletion half of a create-before-destroy
+// replacement is recovered by the next: the old object is deleted, the new
+// one is the resource, recorded CREATION_COMPLETE, and the stack ends
+// DEPLOYMENT_COMPLETE with the records and the cloud in agreement.
+func TestEngine_KillDuringCreateBeforeDestroyDeletion(t *testing.T) {
+	ctx := context.Background()
+	world, err := sim.New(sim.Config{UseCatalog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st1 := store.NewMemory()
+	k := &kill{st: st1, t: t, killed: make(chan store.Store, 1)}
+	e1, err := New(Config{Store: st1, DefaultProvider: killOnDelete{world, k}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e1.Close()
+	if _, err := e1.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := deployAndWait(t, e1, "s", cbdVPC("10.0.0.0/16")); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("first deployment: %+v", out)
+	}
+	k.id = world.Resources()[0].ID
+	if _, err := e1.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: cbdVPC("10.9.0.0/16")}}); err != nil {
+		t.Fatal(err)
+	}
+	st2 := <-k.killed
+	_ = e1.Close()
+
+	e2, err := New(Config{Store: st2, DefaultProvider: world})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	s, err := e2.WaitStack(ctx, StackRef{Name: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := world.Resources()
+	listed := listResources(t, e2, "s")
+	if s.Status != formation.StackDeploymentComplete || len(live) != 1 || live[0].ID == k.id || len(listed) != 1 ||
+		listed[0].PhysicalResourceID != live[0].ID || listed[0].ResourceStatus != formation.ResourceCreationComplete {
+		t.Fatalf("after recovery the stack is %s (%s), the cloud holds %+v and the stack lists %+v; want DEPLOYMENT_COMPLETE, one new VPC, listed CREATION_COMPLETE",
+			s.Status, s.StatusMessage, live, listed)
+	}
+}
