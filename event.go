@@ -40,9 +40,12 @@ func (t EventType) Valid() bool {
 	return false
 }
 
-// Event is a stack event (spec §3.4) plus two fields of Formation's own: the
-// per-stack sequence number (1, 2, 3, … with no gaps, so a subscriber can
-// resume after the last one it saw) and the deployment that produced it.
+// Event is a stack event (spec §3.4) plus three fields of Formation's own:
+// the per-stack sequence number (1, 2, 3, … with no gaps, so a subscriber
+// can resume after the last one it saw), the deployment that produced it,
+// and the module instance of the resource (module_address, as RFS's price
+// items name it: "module.net[0]" for module.net[0].huaweicloud_vpc.vpc,
+// absent in the root module).
 type Event struct {
 	Sequence        uint64    `json:"sequence,omitempty"`
 	DeploymentID    string    `json:"deployment_id,omitempty"`
@@ -52,6 +55,7 @@ type Event struct {
 	ResourceType    string    `json:"resource_type,omitempty"`
 	ResourceName    string    `json:"resource_name,omitempty"`
 	ResourceKey     string    `json:"resource_key,omitempty"`
+	ModuleAddress   string    `json:"module_address,omitempty"`
 	ResourceIDKey   string    `json:"resource_id_key,omitempty"`
 	ResourceIDValue string    `json:"resource_id_value,omitempty"`
 	ElapsedSeconds  int64     `json:"elapsed_seconds,omitempty"`

@@ -81,18 +81,22 @@ const (
 
 // PlanItem is one entry of GetExecutionPlan (spec §3.1). Values are strings:
 // unknown values read "(known after apply)" and sensitive ones "(sensitive)".
+// ModuleAddress, Formation's own, is the module instance of a resource
+// inside a local module ("module.net[0]", as RFS's price items name it),
+// absent in the root module.
 type PlanItem struct {
-	ResourceType string          `json:"resource_type"`
-	ResourceName string          `json:"resource_name"`
-	Index        string          `json:"index,omitempty"`
-	Action       Action          `json:"action"`
-	ActionReason string          `json:"action_reason,omitempty"`
-	ProviderName string          `json:"provider_name"`
-	Mode         Mode            `json:"mode"`
-	Drifted      bool            `json:"drifted"`
-	Imported     bool            `json:"imported"`
-	ResourceID   string          `json:"resource_id,omitempty"`
-	Attributes   []PlanAttribute `json:"attributes"`
+	ResourceType  string          `json:"resource_type"`
+	ResourceName  string          `json:"resource_name"`
+	Index         string          `json:"index,omitempty"`
+	ModuleAddress string          `json:"module_address,omitempty"`
+	Action        Action          `json:"action"`
+	ActionReason  string          `json:"action_reason,omitempty"`
+	ProviderName  string          `json:"provider_name"`
+	Mode          Mode            `json:"mode"`
+	Drifted       bool            `json:"drifted"`
+	Imported      bool            `json:"imported"`
+	ResourceID    string          `json:"resource_id,omitempty"`
+	Attributes    []PlanAttribute `json:"attributes"`
 }
 
 // PlanAttribute is one attribute change of a plan item: previous_value is

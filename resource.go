@@ -19,13 +19,16 @@ const (
 
 // StackResource is one resource of a stack as ListStackResources returns it
 // (spec §3.2). Attributes are present only while the stack is in a terminal
-// status.
+// status. ModuleAddress, Formation's own, is the module instance of a
+// resource inside a local module ("module.net[0]"), absent in the root
+// module.
 type StackResource struct {
 	PhysicalResourceID   string              `json:"physical_resource_id,omitempty"`
 	PhysicalResourceName string              `json:"physical_resource_name,omitempty"`
 	LogicalResourceName  string              `json:"logical_resource_name"`
 	LogicalResourceType  string              `json:"logical_resource_type"`
 	IndexKey             string              `json:"index_key,omitempty"`
+	ModuleAddress        string              `json:"module_address,omitempty"`
 	ResourceStatus       ResourceStatus      `json:"resource_status"`
 	StatusMessage        string              `json:"status_message,omitempty"` // only in *_FAILED
 	ResourceAttributes   []ResourceAttribute `json:"resource_attributes,omitempty"`

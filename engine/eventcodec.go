@@ -18,6 +18,8 @@ import (
 //	sequence (uvarint), time (varint Unix seconds; 0 for none)
 //	deployment_id, event_message, resource_key, resource_id_key,
 //	resource_id_value (strings), elapsed_seconds (varint)
+//	module_address (string), only when not empty: events stored before
+//	modules end after elapsed_seconds, and read as the root module's
 const eventCodecVersion = 1
 
 var errBadEvent = errors.New("stored event is malformed")
@@ -43,7 +45,12 @@ func appendEvent(b []byte, ev *formation.Event) []byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	return binary.AppendVarint(b, ev.ElapsedSeconds)
+	b = binary.AppendVarint(b, ev.ElapsedSeconds)
+	if ev.ModuleAddress != "" {
+		b = binary.AppendUvarint(b, uint64(len(ev.ModuleAddress)))
+		b = append(b, ev.ModuleAddress...)
+	}
+	return b
 }
 
 // eventReader decodes one stored event, front to back.
@@ -108,6 +115,9 @@ func decodeEvent(raw []byte, f *eventFilter) (ev formation.Event, ok bool, err e
 	ev.ResourceIDKey = r.str()
 	ev.ResourceIDValue = r.str()
 	ev.ElapsedSeconds = r.varint()
+	if len(r.b) > 0 {
+		ev.ModuleAddress = r.str()
+	}
 	if r.err != nil {
 		return ev, false, formation.Wrap(formation.CodeInternal, "engine.decodeEvent", "", r.err)
 	}

@@ -15,7 +15,9 @@ func TestEventCodec_RoundTripAndFilter(t *testing.T) {
 		EventMessage: "huaweicloud_vpc.vpc: Creation complete after 8s [id=v-1]", ResourceType: "huaweicloud_vpc",
 		ResourceName: "vpc", ResourceKey: "0", ResourceIDKey: "id", ResourceIDValue: "v-1", ElapsedSeconds: 8,
 	}
-	for _, ev := range []formation.Event{full, {Sequence: 1, EventType: formation.EventLog}} {
+	inModule := full
+	inModule.ModuleAddress, inModule.EventMessage = `module.net["a"]`, `module.net["a"].huaweicloud_vpc.vpc: Creation complete after 8s [id=v-1]`
+	for _, ev := range []formation.Event{full, inModule, {Sequence: 1, EventType: formation.EventLog}} {
 		got, ok, err := decodeEvent(encodeEvent(&ev), nil)
 		if err != nil || !ok || got != ev {
 			t.Fatalf("round trip of %+v gave %+v, %v, %v", ev, got, ok, err)
@@ -29,8 +31,15 @@ func TestEventCodec_RoundTripAndFilter(t *testing.T) {
 	if got, ok, err := decodeEvent(encodeEvent(&full), &f); !ok || err != nil || got != full {
 		t.Fatalf("a matching event: %+v, %v, %v", got, ok, err)
 	}
+	// An event stored before modules ends after elapsed_seconds: the
+	// module address is what follows it, when anything does.
 	raw := encodeEvent(&full)
-	for _, bad := range [][]byte{nil, {9}, raw[:len(raw)/2], raw[:1]} {
+	withModule, root := encodeEvent(&inModule), inModule
+	root.ModuleAddress = ""
+	if old := encodeEvent(&root); string(withModule[:len(old)]) != string(old) || len(withModule) != len(old)+1+len(inModule.ModuleAddress) {
+		t.Fatalf("the module address is not a trailing field: %q, %q", old, withModule)
+	}
+	for _, bad := range [][]byte{nil, {9}, raw[:len(raw)/2], raw[:1], withModule[:len(withModule)-1]} {
 		if _, _, err := decodeEvent(bad, nil); !errors.Is(err, formation.ErrInternal) {
 			t.Fatalf("malformed %v decoded without an internal error: %v", bad, err)
 		}

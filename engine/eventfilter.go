@@ -147,6 +147,7 @@ var projections = map[string]func(dst *formation.Event, src formation.Event){
 	"resource_key":      func(d *formation.Event, s formation.Event) { d.ResourceKey = s.ResourceKey },
 	"resource_type":     func(d *formation.Event, s formation.Event) { d.ResourceType = s.ResourceType },
 	"resource_name":     func(d *formation.Event, s formation.Event) { d.ResourceName = s.ResourceName },
+	"module_address":    func(d *formation.Event, s formation.Event) { d.ModuleAddress = s.ModuleAddress },
 	"timestamp":         func(d *formation.Event, s formation.Event) { d.Time = s.Time },
 	"event_type":        func(*formation.Event, formation.Event) {},
 }

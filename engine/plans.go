@@ -348,7 +348,7 @@ func driftEvents(p *plan.Plan, deploymentID string) []*formation.Event {
 	var evs []*formation.Event
 	for _, c := range p.Drifted() {
 		evs = append(evs, &formation.Event{DeploymentID: deploymentID, EventType: formation.EventDrift,
-			EventMessage: c.Addr + ": " + c.Reason, ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
+			EventMessage: c.Addr + ": " + c.Reason, ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key, ModuleAddress: template.ModuleOf(c.Addr),
 			ResourceIDKey: c.Schema.IDKey(), ResourceIDValue: c.ResourceID})
 	}
 	return evs

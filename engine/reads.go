@@ -12,6 +12,7 @@ import (
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
 )
 
 // ResourcePage is one page of ListStackResources.
@@ -59,7 +60,7 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesR
 		r := o.rec
 		sr := formation.StackResource{
 			PhysicalResourceID: o.id, LogicalResourceName: r.Name, LogicalResourceType: r.Type,
-			IndexKey: r.Key, ResourceStatus: o.status,
+			IndexKey: r.Key, ModuleAddress: template.ModuleOf(r.Addr), ResourceStatus: o.status,
 		}
 		if strings.HasSuffix(string(o.status), "_FAILED") {
 			sr.StatusMessage = o.message

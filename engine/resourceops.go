@@ -16,6 +16,7 @@ import (
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
 )
 
 const storeJournal = store.Journal
@@ -152,7 +153,7 @@ func (x *execution) resourceEvent(n *node, t formation.EventType, msg, idKey, id
 	c := n.change
 	ev := &formation.Event{
 		DeploymentID: x.dep.ID, EventType: t, EventMessage: msg,
-		ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key,
+		ResourceType: c.Type, ResourceName: c.Name, ResourceKey: c.Key, ModuleAddress: template.ModuleOf(c.Addr),
 	}
 	if id != "" {
 		ev.ResourceIDKey, ev.ResourceIDValue = idKey, id

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/template"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -26,7 +27,7 @@ func (p *Plan) Items() []formation.PlanItem {
 // Item returns the change as one RFS execution plan item (see Plan.Items).
 func (c *Change) Item() formation.PlanItem {
 	it := formation.PlanItem{
-		ResourceType: c.Type, ResourceName: c.Name, Index: c.Key,
+		ResourceType: c.Type, ResourceName: c.Name, Index: c.Key, ModuleAddress: template.ModuleOf(c.Addr),
 		Action: c.Action, ActionReason: c.Reason,
 		ProviderName: c.ProviderName, Mode: c.Mode,
 		Drifted: c.Drifted, Imported: c.Imported, ResourceID: c.ResourceID,

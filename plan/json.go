@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/template"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -28,6 +29,7 @@ type jsonSummary struct {
 
 type jsonChange struct {
 	Address             string           `json:"address"`
+	ModuleAddress       string           `json:"module_address,omitempty"`
 	Mode                formation.Mode   `json:"mode"`
 	Type                string           `json:"type"`
 	Name                string           `json:"name"`
@@ -81,7 +83,7 @@ func (c *Change) jsonChange() jsonChange {
 		return buf.Bytes()
 	}
 	j := jsonChange{
-		Address: c.Addr, Mode: c.Mode, Type: c.Type, Name: c.Name, Index: c.Key,
+		Address: c.Addr, ModuleAddress: template.ModuleOf(c.Addr), Mode: c.Mode, Type: c.Type, Name: c.Name, Index: c.Key,
 		ProviderName: c.ProviderName, ProviderAlias: c.ProviderAlias, Deposed: c.Deposed,
 		Action: c.Action, ActionReason: c.Reason, Drifted: c.Drifted,
 		Imported: c.Imported, ImportID: c.ImportID, ResourceID: c.ResourceID,

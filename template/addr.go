@@ -376,6 +376,11 @@ func trimQuotes(k string) string {
 	return k
 }
 
+// ModuleOf returns the module instance of an instance address as
+// written: "module.net[0]" for module.net[0].huaweicloud_vpc.v, "" in the
+// root module.
+func ModuleOf(addr string) string { return splitAddr(addr).module }
+
 type addrParts struct {
 	module string // the module path as written, "" for the root
 	data   bool

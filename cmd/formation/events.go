@@ -94,13 +94,17 @@ func eventTypeCell(out *output, t formation.EventType) string {
 }
 
 // resourceAddr is an event's resource address as the template writes it:
-// type.name, then [index] for a number key or ["key"] otherwise; "" for
-// an event about no resource.
+// the module instance and a dot inside a module, type.name, then [index]
+// for a number key or ["key"] otherwise; "" for an event about no
+// resource.
 func resourceAddr(ev formation.Event) string {
 	if ev.ResourceName == "" {
 		return ""
 	}
 	addr := ev.ResourceType + "." + ev.ResourceName
+	if ev.ModuleAddress != "" {
+		addr = ev.ModuleAddress + "." + addr
+	}
 	switch {
 	case ev.ResourceKey == "":
 		return addr

@@ -42,7 +42,7 @@ func resourcesCommand(*flag.FlagSet) action {
 		}
 		rows := make([][]string, len(all))
 		for i, r := range all {
-			addr := resourceAddr(formation.Event{ResourceType: r.LogicalResourceType, ResourceName: r.LogicalResourceName, ResourceKey: r.IndexKey})
+			addr := resourceAddr(formation.Event{ResourceType: r.LogicalResourceType, ResourceName: r.LogicalResourceName, ResourceKey: r.IndexKey, ModuleAddress: r.ModuleAddress})
 			rows[i] = []string{addr, inv.out.status(string(r.ResourceStatus)), r.PhysicalResourceID, r.PhysicalResourceName, r.StatusMessage}
 		}
 		return inv.out.table([]string{"ADDRESS", inv.out.header("STATUS"), "ID", "NAME", "MESSAGE"}, rows)

@@ -45,7 +45,7 @@ func (t *templateFlags) given() bool { return t.path != "" }
 //
 // A file becomes a set of one file under its own name, so diagnostics name
 // the file the user wrote, and a directory the set of its .tf and .tf.json
-// files (subdirectories would hold modules, which are not supported). Both
+// files, with those of its subdirectories, which hold local modules. Both
 // are read once, here: what is checked is what is deployed. As with RFS's
 // template_uri, a file set is bounded by the file-set limits (1 MiB), not
 // by template_body's 51,200 characters.
@@ -74,8 +74,10 @@ func (t *templateFlags) dir() string {
 	return filepath.Dir(t.path)
 }
 
-// readTemplate reads a template file, or the .tf and .tf.json files at the
-// root of a directory, into memory.
+// readTemplate reads a template file, or the .tf and .tf.json files of a
+// directory and its subdirectories (where local modules live) into
+// memory, named by their paths below the directory. Hidden directories
+// (.terraform, .git) are not read.
 func readTemplate(path string) (fstest.MapFS, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -91,21 +93,33 @@ func readTemplate(path string) (fstest.MapFS, error) {
 		}
 		return fstest.MapFS{filepath.Base(path): {Data: body}}, nil
 	}
-	entries, err := os.ReadDir(path)
-	if err != nil {
-		return nil, fileError("template", path, err)
-	}
 	files := fstest.MapFS{}
-	for _, e := range entries {
-		if e.IsDir() || !isTemplateFile(e.Name()) {
-			continue
+	err = filepath.WalkDir(path, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fileError("template", name, err)
 		}
-		name := filepath.Join(path, e.Name())
+		if d.IsDir() {
+			if name != path && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !isTemplateFile(d.Name()) {
+			return nil
+		}
 		body, err := os.ReadFile(name)
 		if err != nil {
-			return nil, fileError("template", name, err)
+			return fileError("template", name, err)
 		}
-		files[e.Name()] = &fstest.MapFile{Data: body}
+		rel, err := filepath.Rel(path, name)
+		if err != nil {
+			return fileError("template", name, err)
+		}
+		files[filepath.ToSlash(rel)] = &fstest.MapFile{Data: body}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return files, nil
 }

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/formation-engine/formation"
+)
+
+// writeTree writes path → body under a new directory and returns it.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+var moduleTree = map[string]string{
+	"main.tf": `
+module "net" {
+  source = "./modules/net"
+  count  = 2
+  name   = "net-${count.index}"
+}
+output "vpc_names" {
+  value = module.net[*].vpc_name
+}
+`,
+	"modules/net/main.tf": `
+variable "name" {
+  type = string
+}
+resource "huaweicloud_vpc" "vpc" {
+  name = var.name
+  cidr = "10.0.0.0/16"
+}
+output "vpc_name" {
+  value = huaweicloud_vpc.vpc.name
+}
+`,
+	"modules/net/README.md":        "not a template file",
+	".terraform/modules/x/main.tf": "this is not read: hidden directories are skipped",
+}
+
+// TestPreviewModules previews, deploys and lists a directory whose
+// template calls a local module under ./modules.
+func TestPreviewModules(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, moduleTree)
+	out := ok(t, "preview", "-t", dir)
+	for _, want := range []string{
+		"  # module.net[0].huaweicloud_vpc.vpc will be created\n",
+		"  # module.net[1].huaweicloud_vpc.vpc will be created\n",
+		"= \"net-1\"\n",
+		"\nPlan: 2 to add, 0 to change, 0 to destroy.\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview printed no %q:\n%s", want, out)
+		}
+	}
+	var doc struct {
+		ResourceChanges []struct {
+			Address       string `json:"address"`
+			ModuleAddress string `json:"module_address"`
+			Name          string `json:"name"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(ok(t, "-json", "preview", "-t", dir)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.ResourceChanges) != 2 || doc.ResourceChanges[1].Address != "module.net[1].huaweicloud_vpc.vpc" ||
+		doc.ResourceChanges[1].ModuleAddress != "module.net[1]" || doc.ResourceChanges[1].Name != "vpc" {
+		t.Errorf("preview -json: %+v", doc)
+	}
+
+	db := newDB(t)
+	ok(t, "-db", db, "stack", "create", "web", "-t", dir)
+	if out := ok(t, "-db", db, "preview", "-stack", "web", "-t", dir); out != "No changes. The infrastructure matches the template.\n" {
+		t.Errorf("preview -stack after deploying printed:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "resources", "web"); !strings.Contains(out, "module.net[0].huaweicloud_vpc.vpc") {
+		t.Errorf("resources printed:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "events", "web"); !strings.Contains(out, "module.net[1].huaweicloud_vpc.vpc") {
+		t.Errorf("events printed:\n%s", out)
+	}
+}
+
+func TestPreviewModules_Refused(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"main.tf": "module \"up\" {\n  source = \"../elsewhere\"\n}\n",
+	})
+	line := rejected(t, formation.CodeInvalidTemplate, "preview", "-t", dir)
+	if !strings.Contains(line, "invalid") {
+		t.Errorf("line = %q", line)
+	}
+	dir = writeTree(t, map[string]string{
+		"main.tf": "module \"reg\" {\n  source = \"huaweicloud/vpc/huaweicloud\"\n}\n",
+	})
+	rejected(t, formation.CodeUnsupported, "preview", "-t", dir)
+}
