@@ -103,11 +103,16 @@ func (e *Engine) load(ctx context.Context, src *templateSource, read bool) (*tem
 
 // expand expands a parsed source, reading data sources with read set.
 func (e *Engine) expand(ctx context.Context, tpl *template.Template, src *templateSource, read bool) (*template.Config, error) {
-	in := template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure}
 	if read {
-		in.DataSource = e.readData
+		return e.expandWith(ctx, tpl, src, e.readData)
 	}
-	return tpl.Expand(ctx, in)
+	return e.expandWith(ctx, tpl, src, nil)
+}
+
+// expandWith expands a parsed source, reading data sources through read
+// (nil: none).
+func (e *Engine) expandWith(ctx context.Context, tpl *template.Template, src *templateSource, read func(context.Context, template.DataRequest) (cty.Value, error)) (*template.Config, error) {
+	return tpl.Expand(ctx, template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, DataSource: read})
 }
 
 // readData reads a data source during expansion, through the base provider
@@ -123,6 +128,18 @@ func (e *Engine) readData(ctx context.Context, req template.DataRequest) (cty.Va
 		return cty.NilVal, err
 	}
 	return resp.State, nil
+}
+
+// previewRead reads a data source for a preview: one its provider finds
+// nothing for is unknown, as Terraform shows a data source it cannot read
+// yet, instead of failing the preview; a count or for_each that then
+// cannot be decided fails with Terraform's error.
+func (e *Engine) previewRead(ctx context.Context, req template.DataRequest) (cty.Value, error) {
+	v, err := e.readData(ctx, req)
+	if errors.Is(err, provider.ErrNotFound) {
+		return cty.DynamicVal, nil
+	}
+	return v, err
 }
 
 // hasImports reports whether a source's template has import blocks, which

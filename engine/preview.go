@@ -89,7 +89,11 @@ func (e *Engine) PreviewStack(ctx context.Context, req PreviewStackRequest) (*pl
 
 // makeOfflinePlan loads a source and plans it against prior.
 func (e *Engine) makeOfflinePlan(ctx context.Context, src *templateSource, prior plan.State, refresh bool) (*plan.Plan, error) {
-	cfg, err := e.load(ctx, src, true)
+	tpl, err := e.parse(src)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := e.expandWith(ctx, tpl, src, e.previewRead)
 	if err != nil {
 		return nil, err
 	}

@@ -293,15 +293,12 @@ func (d *decoder) schema(r *reader) (provider.Schema, error) {
 		case "id_attribute":
 			s.IDAttribute, err = r.string()
 		case "attributes":
-			s.Attributes = map[string]provider.Attribute{}
-			err = r.object(func(key []byte) error {
-				name := d.name(key)
-				a, err := d.attribute(r)
-				if err != nil {
-					return fmt.Errorf("schema attribute %q: %w", name, err)
-				}
-				s.Attributes[name] = a
-				return nil
+			s.Attributes, err = d.attributes(r)
+		case "non_updatable":
+			err = r.array(func() error {
+				k, err := r.string()
+				s.NonUpdatable = append(s.NonUpdatable, k)
+				return err
 			})
 		default:
 			_, err = r.skip()
@@ -312,6 +309,48 @@ func (d *decoder) schema(r *reader) (provider.Schema, error) {
 		s.Attributes = nil
 	}
 	return s, err
+}
+
+// attributes reads the attributes of an encodedSchema or encodedBlock.
+func (d *decoder) attributes(r *reader) (map[string]provider.Attribute, error) {
+	attrs := map[string]provider.Attribute{}
+	err := r.object(func(key []byte) error {
+		name := d.name(key)
+		a, err := d.attribute(r)
+		if err != nil {
+			return fmt.Errorf("schema attribute %q: %w", name, err)
+		}
+		attrs[name] = a
+		return nil
+	})
+	return attrs, err
+}
+
+// block reads an encodedBlock.
+func (d *decoder) block(r *reader) (*provider.Block, error) {
+	b := &provider.Block{}
+	err := r.object(func(key []byte) error {
+		var err error
+		var n int64
+		switch string(key) {
+		case "nesting":
+			var s string
+			s, err = r.string()
+			b.Nesting = provider.NestingMode(s)
+		case "min_items":
+			n, err = r.int()
+			b.MinItems = int(n)
+		case "max_items":
+			n, err = r.int()
+			b.MaxItems = int(n)
+		case "attributes":
+			b.Attributes, err = d.attributes(r)
+		default:
+			_, err = r.skip()
+		}
+		return err
+	})
+	return b, err
 }
 
 // attribute reads an encodedAttribute.
@@ -334,6 +373,10 @@ func (d *decoder) attribute(r *reader) (provider.Attribute, error) {
 			flag = &a.ForceNew
 		case "sensitive":
 			flag = &a.Sensitive
+		case "block":
+			var err error
+			a.Block, err = d.block(r)
+			return err
 		default:
 			_, err := r.skip()
 			return err

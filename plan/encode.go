@@ -98,17 +98,26 @@ type encodedValue struct {
 }
 
 type encodedSchema struct {
-	IDAttribute string                      `json:"id_attribute,omitempty"`
-	Attributes  map[string]encodedAttribute `json:"attributes,omitempty"`
+	IDAttribute  string                      `json:"id_attribute,omitempty"`
+	Attributes   map[string]encodedAttribute `json:"attributes,omitempty"`
+	NonUpdatable []string                    `json:"non_updatable,omitempty"`
 }
 
 type encodedAttribute struct {
-	Type      int  `json:"type"` // in encodedPlan.Types
-	Required  bool `json:"required,omitempty"`
-	Optional  bool `json:"optional,omitempty"`
-	Computed  bool `json:"computed,omitempty"`
-	ForceNew  bool `json:"force_new,omitempty"`
-	Sensitive bool `json:"sensitive,omitempty"`
+	Type      int           `json:"type"` // in encodedPlan.Types
+	Required  bool          `json:"required,omitempty"`
+	Optional  bool          `json:"optional,omitempty"`
+	Computed  bool          `json:"computed,omitempty"`
+	ForceNew  bool          `json:"force_new,omitempty"`
+	Sensitive bool          `json:"sensitive,omitempty"`
+	Block     *encodedBlock `json:"block,omitempty"`
+}
+
+type encodedBlock struct {
+	Nesting    string                      `json:"nesting"`
+	MinItems   int                         `json:"min_items,omitempty"`
+	MaxItems   int                         `json:"max_items,omitempty"`
+	Attributes map[string]encodedAttribute `json:"attributes,omitempty"`
 }
 
 // encodedPath is a cty.Path, one step each: {"attr": name}, {"key":
@@ -146,17 +155,10 @@ func (t *encodeTables) typeRef(ty cty.Type) (int, error) {
 
 // schemaRef returns the position of s in the schema table.
 func (t *encodeTables) schemaRef(s provider.Schema) (int, error) {
-	es := encodedSchema{IDAttribute: s.IDAttribute}
-	if len(s.Attributes) > 0 {
-		es.Attributes = make(map[string]encodedAttribute, len(s.Attributes))
-	}
-	for name, a := range s.Attributes {
-		ty, err := t.typeRef(a.Type)
-		if err != nil {
-			return 0, fmt.Errorf("schema attribute %q: %w", name, err)
-		}
-		es.Attributes[name] = encodedAttribute{Type: ty, Required: a.Required, Optional: a.Optional,
-			Computed: a.Computed, ForceNew: a.ForceNew, Sensitive: a.Sensitive}
+	es := encodedSchema{IDAttribute: s.IDAttribute, NonUpdatable: s.NonUpdatable}
+	var err error
+	if es.Attributes, err = t.attributes(s.Attributes); err != nil {
+		return 0, err
 	}
 	b, err := json.Marshal(es)
 	if err != nil {
@@ -169,6 +171,30 @@ func (t *encodeTables) schemaRef(s provider.Schema) (int, error) {
 		t.schemaList = append(t.schemaList, es)
 	}
 	return i, nil
+}
+
+// attributes encodes the attributes of a schema or nested block.
+func (t *encodeTables) attributes(attrs map[string]provider.Attribute) (map[string]encodedAttribute, error) {
+	if len(attrs) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]encodedAttribute, len(attrs))
+	for name, a := range attrs {
+		ty, err := t.typeRef(a.Type)
+		if err != nil {
+			return nil, fmt.Errorf("schema attribute %q: %w", name, err)
+		}
+		ea := encodedAttribute{Type: ty, Required: a.Required, Optional: a.Optional,
+			Computed: a.Computed, ForceNew: a.ForceNew, Sensitive: a.Sensitive}
+		if b := a.Block; b != nil {
+			ea.Block = &encodedBlock{Nesting: string(b.Nesting), MinItems: b.MinItems, MaxItems: b.MaxItems}
+			if ea.Block.Attributes, err = t.attributes(b.Attributes); err != nil {
+				return nil, fmt.Errorf("block %q: %w", name, err)
+			}
+		}
+		out[name] = ea
+	}
+	return out, nil
 }
 
 func (t *encodeTables) change(c *Change) (encodedChange, error) {

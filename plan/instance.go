@@ -146,6 +146,10 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	case sameValue(planned, base):
 		ch.Action, ch.After = formation.ActionNoOperation, base
 	default:
+		if err := schema.UpdateError(base, planned); err != nil {
+			s.invalid(inst.Addr, err)
+			return nil
+		}
 		ch.Action, ch.After = formation.ActionUpdate, planned
 		ch.Reason = updateReason(recorded, base, planned)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -49,7 +50,12 @@ func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err
 	replaced := false // whether pvals differs from the coerced object
 	coerced, err = s.coerce(config, func(name string, a Attribute, v cty.Value) (cty.Value, bool) {
 		pv := v
-		if a.Computed && v.IsNull() {
+		switch {
+		case a.Block != nil:
+			var r bool
+			pv, r = a.Block.planned(v, cty.NilVal)
+			replaced = replaced || r
+		case a.Computed && v.IsNull():
 			pv, replaced = cty.UnknownVal(a.Type.WithoutOptionalAttributesDeep()), true
 		}
 		pvals[name] = pv
@@ -74,6 +80,13 @@ func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err
 func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
 	hasPrior := isObject(prior)
 	return s.coerce(config, func(name string, a Attribute, v cty.Value) (cty.Value, bool) {
+		if a.Block != nil {
+			pb := cty.NilVal
+			if hasPrior && prior.Type().HasAttribute(name) {
+				pb = prior.GetAttr(name)
+			}
+			return a.Block.planned(v, pb)
+		}
 		if !a.Computed || !v.IsNull() {
 			return v, false
 		}
@@ -93,13 +106,46 @@ func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
 // missing, converted or replaced: building it is most of what coercing
 // costs.
 func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v cty.Value) (cty.Value, bool)) (cty.Value, error) {
-	if !config.IsKnown() {
-		return cty.UnknownVal(s.ImpliedType()), nil
-	}
-	if config.IsNull() || !config.Type().IsObjectType() {
+	if config != cty.NilVal && config.IsKnown() && (config.IsNull() || !config.Type().IsObjectType()) {
 		return cty.NilVal, fmt.Errorf("%w: the configuration is %s, not an object", ErrInvalidConfig, describe(config))
 	}
+	if config == cty.NilVal {
+		return cty.NilVal, fmt.Errorf("%w: the configuration is missing, not an object", ErrInvalidConfig)
+	}
 	var errs []error
+	coerced := s.coerceAt(config, nil, plan, &errs)
+	if len(errs) == 0 {
+		return coerced, nil
+	}
+	// Map order is random; report in a stable order (by path, then
+	// message).
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(errorKey(a), errorKey(b)) })
+	return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+}
+
+// errorKey orders coercion errors: by path, then text.
+func errorKey(err error) string {
+	var pe cty.PathError
+	if errors.As(err, &pe) {
+		return formatPath(pe.Path) + "\x00" + err.Error()
+	}
+	return err.Error()
+}
+
+// coerceAt coerces the object config found at path (nil: the resource
+// itself), appending a cty.PathError for each problem; with problems the
+// value is cty.NilVal.
+func (s Schema) coerceAt(config cty.Value, path cty.Path, plan func(name string, a Attribute, v cty.Value) (cty.Value, bool), errs *[]error) cty.Value {
+	if !config.IsKnown() {
+		return cty.UnknownVal(s.ImpliedType())
+	}
+	if config.IsNull() {
+		return cty.NullVal(s.ImpliedType())
+	}
+	at := func(name string) cty.Path {
+		return append(path[:len(path):len(path)], cty.GetAttrStep{Name: name})
+	}
+	before := len(*errs)
 	given := config.Type().AttributeTypes()
 	declared := 0    // attributes of config the schema declares
 	changed := false // whether vals differs from config
@@ -107,25 +153,37 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 	for name, a := range s.Attributes {
 		ty, ok := given[name]
 		var v cty.Value
-		if ok {
+		switch {
+		case ok:
 			declared++
 			v = config.GetAttr(name)
-		} else {
+		case a.Block != nil:
+			v, changed = a.Block.empty(), true
+		default:
 			v, changed = cty.NullVal(a.Type.WithoutOptionalAttributesDeep()), true
 		}
 		switch {
+		case a.Block != nil:
+			if ok {
+				v, changed = a.Block.coerce(v, at(name), errs), true
+			} else if a.Block.MinItems > 0 {
+				*errs = append(*errs, at(name).NewErrorf("insufficient %q blocks: at least %d required, 0 given", name, a.Block.MinItems))
+			}
 		case v.IsNull() && a.Required:
-			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is required", name))
-		case !v.IsNull() && v.IsKnown() && a.ComputedOnly():
-			errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is computed and cannot be set", name))
+			*errs = append(*errs, at(name).NewErrorf("attribute %q is required", name))
+		case !v.IsNull() && v.IsKnown() && a.ComputedOnly() && len(path) == 0:
+			// Only at the top level: inside a block, lifecycle
+			// ignore_changes hands the prior block, computed values
+			// and all, back as configuration.
+			*errs = append(*errs, at(name).NewErrorf("attribute %q is computed and cannot be set", name))
 		}
 		// convert.Convert returns a value already of the type as it is
 		// (this is its own test), so only a value of another type is
 		// converted, and changes the object.
-		if ok && !ty.Equals(a.Type.WithoutOptionalAttributesDeep()) {
+		if ok && a.Block == nil && !ty.Equals(a.Type.WithoutOptionalAttributesDeep()) {
 			cv, err := convert.Convert(v, a.Type)
 			if err != nil {
-				errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q: %s", name, err))
+				*errs = append(*errs, at(name).NewErrorf("attribute %q: %s", name, err))
 				continue
 			}
 			v, changed = cv, true
@@ -140,18 +198,13 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 	if declared < len(given) {
 		for name := range given {
 			if _, ok := s.Attributes[name]; !ok {
-				errs = append(errs, cty.GetAttrPath(name).NewErrorf("attribute %q is not supported", name))
+				*errs = append(*errs, at(name).NewErrorf("attribute %q is not supported", name))
 			}
 		}
 	}
 	var coerced cty.Value
-	var err error
 	switch {
-	case len(errs) > 0:
-		// Map order is random; report in a stable order (by attribute,
-		// since every message starts with it).
-		slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
-		err = fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+	case len(*errs) > before:
 	case changed:
 		coerced = cty.ObjectVal(vals)
 	default:
@@ -159,7 +212,7 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 	}
 	clear(vals)
 	scratch.Put(vals)
-	return coerced, err
+	return coerced
 }
 
 // scratch holds the maps coerce gathers attributes in: cty.ObjectVal copies
@@ -169,24 +222,112 @@ var scratch = sync.Pool{New: func() any { return map[string]cty.Value{} }}
 
 // RequiresReplace lists the force-new attributes whose planned value differs
 // from the prior one, or may differ because it is not yet known, sorted by
-// name. A non-empty result means the resource must be replaced rather than
-// updated. With a null or unknown prior or planned value (a create or a
-// delete) it returns nil.
+// name: top-level attributes, nested blocks with a force-new attribute
+// inside, and, when the planned object sets EnableForceNewAttribute to
+// "true", the NonUpdatable keys that change. A non-empty result means the
+// resource must be replaced rather than updated. With a null or unknown
+// prior or planned value (a create or a delete) it returns nil.
 func (s Schema) RequiresReplace(prior, planned cty.Value) []cty.Path {
 	if !isObject(prior) || !isObject(planned) {
 		return nil
 	}
 	var paths []cty.Path
 	for _, name := range s.AttributeNames() {
-		if !s.Attributes[name].ForceNew {
-			continue
-		}
-		eq := attr(prior, name).Equals(attr(planned, name))
-		if !eq.IsKnown() || eq.False() {
+		a := s.Attributes[name]
+		switch {
+		case a.ForceNew:
+			eq := attr(prior, name).Equals(attr(planned, name))
+			if !eq.IsKnown() || eq.False() {
+				paths = append(paths, cty.GetAttrPath(name))
+			}
+		case a.Block != nil && a.Block.replaces(attr(prior, name), attr(planned, name)):
 			paths = append(paths, cty.GetAttrPath(name))
 		}
 	}
+	if forceNewEnabled(planned) {
+		for _, key := range s.changedKeys(prior, planned, true) {
+			paths = appendKeyPath(paths, key)
+		}
+	}
 	return paths
+}
+
+// EnableForceNewAttribute is the attribute by which a huaweicloud resource
+// asks for its NonUpdatable keys to force a replacement instead of failing
+// the plan.
+const EnableForceNewAttribute = "enable_force_new"
+
+// UpdateError is the provider's refusal of an in-place update that changes
+// a NonUpdatable key: "<key> can't be updated", wrapping ErrInvalidConfig.
+// It is nil when no such key changes, or when the planned object sets
+// EnableForceNewAttribute to "true" (RequiresReplace then replaces the
+// resource). A key whose planned value is not yet known is not refused.
+func (s Schema) UpdateError(prior, planned cty.Value) error {
+	if len(s.NonUpdatable) == 0 || !isObject(prior) || !isObject(planned) || forceNewEnabled(planned) {
+		return nil
+	}
+	var errs []error
+	for _, key := range s.changedKeys(prior, planned, false) {
+		errs = append(errs, fmt.Errorf("%s can't be updated, %s -> %s", key,
+			describeValue(keyValue(prior, key)), describeValue(keyValue(planned, key))))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+}
+
+// changedKeys lists the NonUpdatable keys whose value differs between
+// prior and planned; with unknown set, also those that may differ.
+func (s Schema) changedKeys(prior, planned cty.Value, unknown bool) []string {
+	var out []string
+	for _, key := range s.NonUpdatable {
+		eq := keyValue(prior, key).Equals(keyValue(planned, key))
+		if (!eq.IsKnown() && unknown) || (eq.IsKnown() && eq.False()) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// forceNewEnabled reports whether planned sets enable_force_new = "true".
+func forceNewEnabled(planned cty.Value) bool {
+	v := attr(planned, EnableForceNewAttribute)
+	return v.IsKnown() && !v.IsNull() && v.Type() == cty.String && v.AsString() == "true"
+}
+
+// appendKeyPath adds the top-level attribute of a key to paths, once and
+// in order.
+func appendKeyPath(paths []cty.Path, key string) []cty.Path {
+	name, _, _ := strings.Cut(key, ".")
+	for _, p := range paths {
+		if p[0].(cty.GetAttrStep).Name == name {
+			return paths
+		}
+	}
+	paths = append(paths, cty.GetAttrPath(name))
+	slices.SortFunc(paths, func(a, b cty.Path) int {
+		return strings.Compare(a[0].(cty.GetAttrStep).Name, b[0].(cty.GetAttrStep).Name)
+	})
+	return paths
+}
+
+// describeValue renders a value for a message: a quoted string, a number,
+// or its type.
+func describeValue(v cty.Value) string {
+	switch {
+	case v.IsNull():
+		return "null"
+	case !v.IsKnown():
+		return "(known after apply)"
+	case v.Type() == cty.String:
+		return strconv.Quote(v.AsString())
+	case v.Type() == cty.Number:
+		return v.AsBigFloat().Text('f', -1)
+	case v.Type() == cty.Bool:
+		return strconv.FormatBool(v.True())
+	}
+	return v.Type().FriendlyName()
 }
 
 // attr is v's attribute name, or null when v has no such attribute.

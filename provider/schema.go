@@ -28,6 +28,13 @@ type Schema struct {
 	// physical id; "" means DefaultIDAttribute. RFS reports the name as
 	// resource_id_key and the value as resource_id_value.
 	IDAttribute string
+	// NonUpdatable lists keys the provider refuses to change in place
+	// (the huaweicloud provider's FlexibleForceNew keys): "name",
+	// "list.*.name" for every element's, "list.0.name" for one element's.
+	// Changing one fails the plan (UpdateError) unless the resource sets
+	// EnableForceNewAttribute to "true", which makes it a replacement
+	// (RequiresReplace).
+	NonUpdatable []string
 }
 
 // Attribute describes one attribute of a resource type.
@@ -54,6 +61,12 @@ type Attribute struct {
 	// Sensitive means the value must not be shown in plans, events or
 	// logs.
 	Sensitive bool
+	// Block, when set, makes the attribute a nested block type
+	// (network { … } in a resource body), as Terraform's schemas declare
+	// them apart from attributes. Type must then be Block.Type(), and
+	// the attribute is Optional: how many blocks are needed is
+	// Block.MinItems.
+	Block *Block
 }
 
 // ComputedOnly reports whether only the provider sets the attribute.
@@ -84,12 +97,25 @@ func (s Schema) AttributeNames() []string {
 }
 
 // Validate checks the schema itself: every attribute has a name, a type and
-// one valid shape, and the id attribute exists and is a string. It reports
-// every problem, joined.
+// one valid shape, nested blocks are well formed, and the id attribute
+// exists and is a string. It reports every problem, joined.
 func (s Schema) Validate() error {
+	errs := validateAttributes(s.Attributes)
+	id, ok := s.Attributes[s.IDKey()]
+	switch {
+	case !ok:
+		errs = append(errs, fmt.Errorf("id attribute %q is not declared", s.IDKey()))
+	case id.Type != cty.String:
+		errs = append(errs, fmt.Errorf("id attribute %q is not a string", s.IDKey()))
+	}
+	return errors.Join(errs...)
+}
+
+// validateAttributes checks each attribute of a schema or nested block.
+func validateAttributes(attrs map[string]Attribute) []error {
 	var errs []error
-	for _, name := range s.AttributeNames() {
-		a := s.Attributes[name]
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		a := attrs[name]
 		switch {
 		case name == "":
 			errs = append(errs, errors.New("an attribute has an empty name"))
@@ -99,16 +125,13 @@ func (s Schema) Validate() error {
 			errs = append(errs, fmt.Errorf("attribute %q is required and also optional or computed", name))
 		case !a.Required && !a.Optional && !a.Computed:
 			errs = append(errs, fmt.Errorf("attribute %q is neither required, optional nor computed", name))
+		case a.Block != nil:
+			if err := a.Block.validate(a.Type); err != nil {
+				errs = append(errs, fmt.Errorf("block %q: %w", name, err))
+			}
 		}
 	}
-	id, ok := s.Attributes[s.IDKey()]
-	switch {
-	case !ok:
-		errs = append(errs, fmt.Errorf("id attribute %q is not declared", s.IDKey()))
-	case id.Type != cty.String:
-		errs = append(errs, fmt.Errorf("id attribute %q is not a string", s.IDKey()))
-	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // InferSchema is the schema of a resource type its provider declares no

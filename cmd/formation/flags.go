@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/provider/tfschema"
 )
 
 // globals are the flags every command accepts, before or after its name.
@@ -34,6 +36,12 @@ type globals struct {
 	// where warnings go (stderr).
 	environ  []string
 	warnings io.Writer
+	// schemaFiles are -provider-schema's files (FORMATION_PROVIDER_SCHEMA's
+	// when none is given) and simData -sim-data's; schemas are the
+	// documents read from schemaFiles, once per invocation.
+	schemaFiles pathList
+	simData     string
+	schemas     []*tfschema.Document
 }
 
 // globalsNote follows the global flags in the top-level usage.
@@ -42,7 +50,10 @@ const globalsNote = `
 command: deployments, plans, previews, deletions, and a deployment an
 interrupted command left, which resumes whenever a command opens the
 database. -parallelism bounds deployments; -limits applies wherever a
-template is read.
+template is read. -provider-schema makes the simulated cloud validate,
+compute and answer data sources as the provider's real schema says;
+without one, the types of the built-in catalog are declared and others
+are schema-less.
 `
 
 func defaultGlobals() globals {
@@ -66,6 +77,21 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.Var(&g.simFaults, "sim-fail", "fail an operation, `ADDR:OP[:N]`: OP (create, update, delete or read) on the resource\naddress ADDR (* is a wildcard), always or for the first N attempts; repeatable")
 	fs.Var(&g.timeScale, "time-scale", "run simulated latency `X` times faster while reporting simulated time")
 	fs.Var(&g.limits, "limits", "template limits, `rfs|none`: RFS's own (count ≤ 1024, …) or none, for large simulations")
+	fs.Var(&g.schemaFiles, "provider-schema", "load a provider schema `FILE` (terraform providers schema -json, plain or gzip) and its\ncompanions beside it (NAME.forcenew.json[.gz], NAME.nonupdatable.json[.gz]); repeatable;\ndefault: the files listed in $"+schemaEnv)
+	fs.StringVar(&g.simData, "sim-data", g.simData, "answer data sources from `FILE` (HCL or JSON): one block per answer, named by the\ndata source type, whose attributes a read gets when its arguments match them")
+}
+
+// pathList is a repeatable flag of file paths.
+type pathList []string
+
+func (l *pathList) String() string { return strings.Join(*l, string(os.PathListSeparator)) }
+
+func (l *pathList) Set(s string) error {
+	if s == "" {
+		return errors.New("empty path")
+	}
+	*l = append(*l, s)
+	return nil
 }
 
 // positiveInt is an int flag that must be at least 1.

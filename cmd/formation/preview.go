@@ -65,7 +65,11 @@ func previewCommand(fs *flag.FlagSet) action {
 // in memory for the call: no database.
 func previewOffline(ctx context.Context, g *globals, in engine.TemplateInput) (*plan.Plan, error) {
 	clock := g.clock()
-	p, err := sim.New(g.simConfig(clock, nil))
+	cfg, err := g.simConfig(clock, nil)
+	if err != nil {
+		return nil, err
+	}
+	p, err := sim.New(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -37,16 +37,27 @@ func (g *globals) templateLimits() *template.Limits {
 
 // simConfig is the simulated provider's configuration: the seed, one
 // latency rule for every operation (-sim-latency), one fault per
-// -sim-fail, and the catalog. world persists the simulated cloud; nil keeps
-// it in memory (preview without a stack writes nothing).
-func (g *globals) simConfig(clock formation.Clock, world sim.WorldStore) sim.Config {
+// -sim-fail, the provider schemas (-provider-schema), the data-source
+// answers (-sim-data) and the catalog. world persists the simulated cloud;
+// nil keeps it in memory (preview without a stack writes nothing).
+func (g *globals) simConfig(clock formation.Clock, world sim.WorldStore) (sim.Config, error) {
+	docs, err := g.providerSchemas()
+	if err != nil {
+		return sim.Config{}, err
+	}
+	fixtures, err := readSimData(g.simData)
+	if err != nil {
+		return sim.Config{}, err
+	}
 	cfg := sim.Config{
 		// The flag is unsigned so that any 64-bit seed can be written; the
 		// simulator draws from the same 64 bits.
-		Seed:       int64(g.simSeed),
-		Clock:      clock,
-		UseCatalog: true,
-		World:      world,
+		Seed:            int64(g.simSeed),
+		Clock:           clock,
+		UseCatalog:      true,
+		ProviderSchemas: docs,
+		Fixtures:        fixtures,
+		World:           world,
 	}
 	if d := time.Duration(g.simLatency); d > 0 {
 		cfg.Latency = []sim.LatencyRule{{Duration: d}}
@@ -54,7 +65,7 @@ func (g *globals) simConfig(clock formation.Clock, world sim.WorldStore) sim.Con
 	for _, f := range g.simFaults {
 		cfg.Faults = append(cfg.Faults, sim.Fault{Match: sim.Match{Op: sim.Op(f.op), Address: f.address}, Times: f.times})
 	}
-	return cfg
+	return cfg, nil
 }
 
 // simulation is the database and the simulated world stored in it, open
@@ -69,11 +80,18 @@ type simulation struct {
 // A file another process holds is refused within a second (see openError).
 func (g *globals) openSimulation() (*simulation, error) {
 	clock := g.clock()
+	if _, err := g.simConfig(clock, nil); err != nil {
+		return nil, err // bad -provider-schema or -sim-data: refused before the database is opened
+	}
 	st, err := store.OpenBolt(g.db, store.BoltOptions{})
 	if err != nil {
 		return nil, openError(g.db, err)
 	}
-	p, err := sim.New(g.simConfig(clock, store.BucketKV{Store: st, Bucket: store.World}))
+	cfg, err := g.simConfig(clock, store.BucketKV{Store: st, Bucket: store.World})
+	var p *sim.Provider
+	if err == nil {
+		p, err = sim.New(cfg)
+	}
 	if err != nil {
 		_ = st.Close()
 		return nil, err

@@ -12,7 +12,10 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/template"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // templateFlags are -t, -var and -var-file: a template and its variables,
@@ -142,11 +145,15 @@ func (t *templateFlags) parse(g *globals) (*template.Template, engine.TemplateIn
 }
 
 // load reads the template and checks it as the engine checks a request:
-// parsed and expanded with its variables (data sources are not read). A
-// bad template or bad variables are refused here, with their diagnostics,
-// before the database is opened, so bad input neither creates nor touches
-// it. The variables are found as Terraform finds them (tfvars.go). It
-// returns the input for the engine and the expanded template.
+// parsed and expanded with its variables, without reading data sources
+// unless the expansion needs them (a count or for_each that a data source
+// decides), and then reading them as engine.Preview does, from the
+// simulated cloud of the flags (-provider-schema, -sim-data), where a read
+// nothing answers is unknown. A bad template or bad variables are refused
+// here, with their diagnostics, before the database is opened, so bad
+// input neither creates nor touches it. It returns the input for the
+// engine and the expanded template. The variables are found as Terraform
+// finds them (tfvars.go).
 func (t *templateFlags) load(ctx context.Context, g *globals) (engine.TemplateInput, *template.Config, error) {
 	tpl, in, err := t.parse(g)
 	if err != nil {
@@ -155,7 +162,27 @@ func (t *templateFlags) load(ctx context.Context, g *globals) (engine.TemplateIn
 	if in.VarsBody, in.VarsStructure, err = variableSources(tpl, g.environ, t.dir(), t.vars, g.warnings); err != nil {
 		return in, nil, err
 	}
-	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: in.VarsBody, VarsStructure: in.VarsStructure})
+	tin := template.Input{VarsBody: in.VarsBody, VarsStructure: in.VarsStructure}
+	cfg, err := tpl.Expand(ctx, tin)
+	if err == nil || !tpl.ReadsDataSources() {
+		return in, cfg, err
+	}
+	simCfg, serr := g.simConfig(nil, nil)
+	if serr != nil {
+		return in, nil, serr
+	}
+	cloud, serr := sim.New(simCfg)
+	if serr != nil {
+		return in, nil, serr
+	}
+	tin.DataSource = func(ctx context.Context, req template.DataRequest) (cty.Value, error) {
+		resp, err := cloud.ReadDataSource(ctx, provider.ReadDataSourceRequest{TypeName: req.Type, Address: req.Addr, Config: req.Config})
+		if errors.Is(err, provider.ErrNotFound) {
+			return cty.DynamicVal, nil
+		}
+		return resp.State, err
+	}
+	cfg, err = tpl.Expand(ctx, tin)
 	return in, cfg, err
 }
 

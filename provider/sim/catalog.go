@@ -18,9 +18,11 @@ import (
 // huaweicloud_networking_secgroup, huaweicloud_networking_secgroup_rule,
 // huaweicloud_compute_instance, huaweicloud_evs_volume, huaweicloud_vpc_eip,
 // huaweicloud_compute_volume_attach, huaweicloud_compute_eip_associate and
-// huaweicloud_obs_bucket.
+// huaweicloud_obs_bucket; and, modelled on the hashicorp/random provider,
+// random_password, random_string, random_id, random_integer and
+// random_uuid.
 func Catalog() map[string]provider.Schema {
-	out := make(map[string]provider.Schema, len(catalog))
+	out := make(map[string]provider.Schema, len(catalog)+len(randomCatalog))
 	for typ, attrs := range catalog {
 		s := provider.Schema{Attributes: make(map[string]provider.Attribute, len(attrs)+2)}
 		s.Attributes["id"] = a(cty.String, "C")
@@ -30,7 +32,68 @@ func Catalog() map[string]provider.Schema {
 		}
 		out[typ] = s
 	}
+	for typ, attrs := range randomCatalog {
+		s := provider.Schema{Attributes: map[string]provider.Attribute{
+			"id":      a(cty.String, "C"),
+			"keepers": a(cty.Map(cty.String), "OF"),
+		}}
+		for name, at := range attrs {
+			s.Attributes[name] = at
+		}
+		out[typ] = s
+	}
 	return out
+}
+
+// randomCatalog holds the types of the hashicorp/random provider that
+// templates use beside huaweicloud's (a generated admin password), less the
+// id and keepers every type has. Their results are generated like any
+// computed attribute.
+var randomCatalog = map[string]map[string]provider.Attribute{
+	"random_password": randomStringAttrs(true),
+	"random_string":   randomStringAttrs(false),
+	"random_id": {
+		"byte_length": a(cty.Number, "RF"),
+		"prefix":      a(cty.String, "OF"),
+		"b64_url":     a(cty.String, "C"),
+		"b64_std":     a(cty.String, "C"),
+		"hex":         a(cty.String, "C"),
+		"dec":         a(cty.String, "C"),
+	},
+	"random_integer": {
+		"min":    a(cty.Number, "RF"),
+		"max":    a(cty.Number, "RF"),
+		"seed":   a(cty.String, "OF"),
+		"result": a(cty.Number, "C"),
+	},
+	"random_uuid": {
+		"result": a(cty.String, "C"),
+	},
+}
+
+// randomStringAttrs are the attributes of random_password (sensitive) and
+// random_string.
+func randomStringAttrs(sensitive bool) map[string]provider.Attribute {
+	result := a(cty.String, "C")
+	result.Sensitive = sensitive
+	attrs := map[string]provider.Attribute{
+		"length":           a(cty.Number, "RF"),
+		"special":          a(cty.Bool, "OCF"),
+		"upper":            a(cty.Bool, "OCF"),
+		"lower":            a(cty.Bool, "OCF"),
+		"numeric":          a(cty.Bool, "OCF"),
+		"number":           a(cty.Bool, "OCF"),
+		"min_lower":        a(cty.Number, "OCF"),
+		"min_upper":        a(cty.Number, "OCF"),
+		"min_numeric":      a(cty.Number, "OCF"),
+		"min_special":      a(cty.Number, "OCF"),
+		"override_special": a(cty.String, "OF"),
+		"result":           result,
+	}
+	if sensitive {
+		attrs["bcrypt_hash"] = a(cty.String, "CS")
+	}
+	return attrs
 }
 
 // CatalogLatency returns latency rules with typical durations for the catalog

@@ -9,6 +9,7 @@ import (
 
 	formation "github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/provider/tfschema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -28,13 +29,22 @@ type Config struct {
 	Latency []LatencyRule
 	// Faults make matching calls fail; the first fault that fires decides.
 	Faults []Fault
-	// Schemas declares resource types. Types not declared (here or in the
-	// catalog) are schema-less: every configured attribute is stored and
-	// "id" is computed.
+	// Schemas declares resource types. Types not declared (here, in
+	// ProviderSchemas or in the catalog) are schema-less: every configured
+	// attribute is stored and "id" is computed.
 	Schemas map[string]provider.Schema
-	// UseCatalog declares the types of Catalog() too (Schemas overrides
-	// the catalog type by type), with realistic values for their computed
-	// attributes, and adds CatalogFixtures() after Fixtures.
+	// ProviderSchemas are providers' own schema documents (Terraform's
+	// `terraform providers schema -json`, read by tfschema). They declare
+	// the resource types they describe, below Schemas and above the
+	// catalog, and their data source types: a read of one that no fixture
+	// and no resource answers returns an object of the type's shape, with
+	// the arguments echoed and every other attribute generated from the
+	// seed and the arguments.
+	ProviderSchemas []*tfschema.Document
+	// UseCatalog declares the types of Catalog() too (Schemas and
+	// ProviderSchemas override the catalog type by type), with realistic
+	// values for their computed attributes, and adds CatalogFixtures()
+	// after Fixtures, for the data sources ProviderSchemas lack.
 	UseCatalog bool
 	// ReplaceOrders sets the replacement order of resource types; types not
 	// listed are replaced delete-then-create.
@@ -62,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 	w := &world{
 		seed:         newSeeder(cfg.Seed),
 		clock:        cfg.Clock,
-		schemas:      cfg.schemas(),
+		schemas:      schemaSet{declared: cfg.schemas(), docs: slices.Clone(cfg.ProviderSchemas)},
 		orders:       maps.Clone(cfg.ReplaceOrders),
 		faults:       slices.Clone(cfg.Faults),
 		latencyRules: slices.Clone(cfg.Latency),
@@ -74,7 +84,11 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 		attempts:     make(map[attemptKey]int),
 	}
 	if cfg.UseCatalog {
-		w.fixtures = append(w.fixtures, CatalogFixtures()...)
+		for _, f := range CatalogFixtures() {
+			if !cfg.documented(f.Type, true) {
+				w.fixtures = append(w.fixtures, f)
+			}
+		}
 		maps.Copy(w.defaults, catalogDefaults)
 	}
 	if w.clock == nil {
@@ -86,14 +100,35 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 	return &Provider{w: w, region: DefaultRegion}, nil
 }
 
-// schemas merges the catalog (when used) and the declared schemas.
+// schemas merges the catalog (when used, for the types no provider schema
+// document has) and the declared schemas.
 func (cfg Config) schemas() map[string]provider.Schema {
 	s := make(map[string]provider.Schema)
 	if cfg.UseCatalog {
-		maps.Copy(s, Catalog())
+		for typ, sc := range Catalog() {
+			if !cfg.documented(typ, false) {
+				s[typ] = sc
+			}
+		}
 	}
 	maps.Copy(s, cfg.Schemas)
 	return s
+}
+
+// documented reports whether a provider schema document has the resource
+// type, or with data set the data source type: the catalog gives way to
+// the provider's own schema.
+func (cfg Config) documented(typ string, data bool) bool {
+	for _, d := range cfg.ProviderSchemas {
+		lookup := d.Resource
+		if data {
+			lookup = d.DataSource
+		}
+		if _, ok, _ := lookup(typ); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // validate reports every problem of the configuration, joined.
@@ -120,6 +155,11 @@ func (cfg Config) validate() error {
 	for _, typ := range slices.Sorted(maps.Keys(cfg.ReplaceOrders)) {
 		if o := cfg.ReplaceOrders[typ]; !o.Valid() {
 			errs = append(errs, fmt.Errorf("replace_orders[%s]: unknown order %q", typ, o))
+		}
+	}
+	for i, d := range cfg.ProviderSchemas {
+		if d == nil {
+			errs = append(errs, fmt.Errorf("provider_schemas[%d]: nil document", i))
 		}
 	}
 	for i, f := range cfg.Fixtures {

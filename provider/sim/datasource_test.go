@@ -7,6 +7,7 @@ import (
 
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/provider/tfschema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -68,5 +69,79 @@ func TestReadDataSource_FixtureWithoutIDGetsSeededID(t *testing.T) {
 	}
 	if a, b := read(), read(); a != b || !uuidRE.MatchString(a) {
 		t.Fatalf("ids %q %q", a, b)
+	}
+}
+
+// zonesDoc is a provider schema document with an availability-zones and an
+// image data source.
+func zonesDoc(t *testing.T) *tfschema.Document {
+	t.Helper()
+	d, err := tfschema.Parse([]byte(`{"format_version":"1.0","provider_schemas":{"registry.terraform.io/huaweicloud/huaweicloud":{
+	  "data_source_schemas":{
+	    "huaweicloud_availability_zones":{"block":{"attributes":{
+	      "id":{"type":"string","optional":true,"computed":true},
+	      "region":{"type":"string","optional":true,"computed":true},
+	      "state":{"type":"string","optional":true},
+	      "names":{"type":["list","string"],"computed":true}}}},
+	    "huaweicloud_images_image":{"block":{"attributes":{
+	      "id":{"type":"string","optional":true,"computed":true},
+	      "name":{"type":"string","optional":true},
+	      "most_recent":{"type":"bool","optional":true},
+	      "min_disk_gb":{"type":"number","computed":true},
+	      "tags":{"type":["list",["object",{"key":"string","value":"string"}]],"computed":true}}}}}}}}`), tfschema.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestReadDataSource_Schema(t *testing.T) {
+	ctx := context.Background()
+	read := func(p *sim.Provider, typ string, config cty.Value) (cty.Value, error) {
+		resp, err := p.ReadDataSource(ctx, provider.ReadDataSourceRequest{TypeName: typ, Address: "data." + typ + ".x", Config: config})
+		return resp.State, err
+	}
+	cfg := sim.Config{Seed: 3, UseCatalog: true, ProviderSchemas: []*tfschema.Document{zonesDoc(t)}}
+	p := newSim(t, cfg)
+
+	// Without a fixture or a resource, the read is generated in the
+	// schema's shape: four zones of the region, so names[3] exists.
+	zones, err := read(p, "huaweicloud_availability_zones", cty.EmptyObjectVal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cty.ListVal([]cty.Value{cty.StringVal("cn-north-4a"), cty.StringVal("cn-north-4b"), cty.StringVal("cn-north-4c"), cty.StringVal("cn-north-4d")})
+	if !zones.GetAttr("names").RawEquals(want) || !zones.GetAttr("state").IsNull() || str(zones, "region") != sim.DefaultRegion {
+		t.Fatalf("zones = %#v", zones)
+	}
+
+	// Arguments are echoed; ids are stable per seed and arguments.
+	ubuntu := cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("Ubuntu 22.04")})
+	img, err := read(p, "huaweicloud_images_image", ubuntu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if str(img, "name") != "Ubuntu 22.04" || !uuidRE.MatchString(str(img, "id")) || img.GetAttr("tags").LengthInt() != 4 || !img.Type().Equals(cty.Object(map[string]cty.Type{
+		"id": cty.String, "name": cty.String, "most_recent": cty.Bool, "min_disk_gb": cty.Number,
+		"tags": cty.List(cty.Object(map[string]cty.Type{"key": cty.String, "value": cty.String})),
+	})) {
+		t.Fatalf("image = %#v", img)
+	}
+	again, _ := read(newSim(t, cfg), "huaweicloud_images_image", ubuntu)
+	other, _ := read(p, "huaweicloud_images_image", cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("CentOS")}))
+	if !again.RawEquals(img) || str(other, "id") == str(img, "id") {
+		t.Fatalf("same arguments: %s and %s; other arguments: %s", str(img, "id"), str(again, "id"), str(other, "id"))
+	}
+
+	// An argument the schema does not have is refused.
+	if _, err := read(p, "huaweicloud_images_image", cty.ObjectVal(map[string]cty.Value{"colour": cty.StringVal("red")})); !errors.Is(err, provider.ErrInvalidConfig) {
+		t.Fatalf("unknown argument: %v", err)
+	}
+
+	// A pinned answer wins and is completed to the schema's shape.
+	cfg.Fixtures = []sim.Fixture{{Type: "huaweicloud_images_image", Attributes: map[string]cty.Value{"name": cty.StringVal("Ubuntu 22.04"), "id": cty.StringVal("img-1")}}}
+	pinned, err := read(newSim(t, cfg), "huaweicloud_images_image", ubuntu)
+	if err != nil || str(pinned, "id") != "img-1" || !pinned.Type().Equals(img.Type()) {
+		t.Fatalf("pinned = %#v, %v", pinned, err)
 	}
 }

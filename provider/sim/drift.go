@@ -108,7 +108,7 @@ func (w *world) resolve(ref string) []*record {
 // drifted is r's state with changes applied. It must be called with world.mu
 // held.
 func (w *world) drifted(r *record, changes map[string]cty.Value) (cty.Value, error) {
-	s, declared := w.schemas[r.typ]
+	s, declared := w.schemas.get(r.typ)
 	attrs := r.state.AsValueMap()
 	if attrs == nil {
 		attrs = make(map[string]cty.Value, len(changes))

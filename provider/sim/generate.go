@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/base64"
 	"slices"
 	"strings"
 
@@ -40,7 +41,7 @@ func (p *Provider) build(v cty.Value, typ, idKey, id string) cty.Value {
 					return v, nil
 				}
 				full := append(cty.GetAttrPath(name), path...)
-				return p.generate(full, v.Type(), typ, id), nil
+				return p.generate(full, v.Type(), typ, id, 0), nil
 			})
 		}
 		attrs[name] = av
@@ -49,35 +50,50 @@ func (p *Provider) build(v cty.Value, typ, idKey, id string) cty.Value {
 }
 
 // generate makes a plausible value of type ty for the attribute at path:
-// "ACTIVE" for a status, the region for a region, a UUID for an "…_id", a
-// public IPv4 address for an "address" or "…public…", a private one for an
-// "…_ip…" or "…address", "<name>-<hex>" for other strings, and zero, false
-// and empty collections for the rest.
-func (p *Provider) generate(path cty.Path, ty cty.Type, typ, id string) cty.Value {
+// "ACTIVE" for a status, the region for a region, zones of the region for
+// availability zones, a UUID for an "…_id", a public IPv4 address for an
+// "address" or "…public…", a private one for an "…_ip…" or "…address",
+// "<name>-<hex>" for other strings, zero and false, lists and sets of n
+// generated elements, and empty maps.
+func (p *Provider) generate(path cty.Path, ty cty.Type, typ, id string, n int) cty.Value {
 	name, where := pathName(path)
 	switch {
 	case ty == cty.String:
-		return cty.StringVal(p.generateString(name, typ, id, where))
+		return cty.StringVal(p.generateString(name, typ, id, where, lastIndex(path)))
 	case ty == cty.Number:
 		return cty.Zero
 	case ty == cty.Bool:
 		return cty.False
-	case ty.IsListType():
-		return cty.ListValEmpty(ty.ElementType())
-	case ty.IsSetType():
-		return cty.SetValEmpty(ty.ElementType())
+	case ty.IsListType() || ty.IsSetType():
+		if n == 0 && ty.ElementType().IsObjectType() {
+			n = 1 // a computed block: the provider reports the one it made
+		}
+		if n == 0 {
+			if ty.IsListType() {
+				return cty.ListValEmpty(ty.ElementType())
+			}
+			return cty.SetValEmpty(ty.ElementType())
+		}
+		elems := make([]cty.Value, n)
+		for i := range elems {
+			elems[i] = p.generate(append(slices.Clone(path), cty.IndexStep{Key: cty.NumberIntVal(int64(i))}), ty.ElementType(), typ, id, n)
+		}
+		if ty.IsListType() {
+			return cty.ListVal(elems)
+		}
+		return cty.SetVal(elems)
 	case ty.IsMapType():
 		return cty.MapValEmpty(ty.ElementType())
 	case ty.IsObjectType():
 		attrs := make(map[string]cty.Value, len(ty.AttributeTypes()))
-		for n, at := range ty.AttributeTypes() {
-			attrs[n] = p.generate(append(slices.Clone(path), cty.GetAttrStep{Name: n}), at, typ, id)
+		for name, at := range ty.AttributeTypes() {
+			attrs[name] = p.generate(append(slices.Clone(path), cty.GetAttrStep{Name: name}), at, typ, id, n)
 		}
 		return cty.ObjectVal(attrs)
 	case ty.IsTupleType():
 		elems := make([]cty.Value, len(ty.TupleElementTypes()))
 		for i, et := range ty.TupleElementTypes() {
-			elems[i] = p.generate(append(slices.Clone(path), cty.IndexStep{Key: cty.NumberIntVal(int64(i))}), et, typ, id)
+			elems[i] = p.generate(append(slices.Clone(path), cty.IndexStep{Key: cty.NumberIntVal(int64(i))}), et, typ, id, n)
 		}
 		return cty.TupleVal(elems)
 	default:
@@ -86,16 +102,17 @@ func (p *Provider) generate(path cty.Path, ty cty.Type, typ, id string) cty.Valu
 }
 
 // generateString makes a string value for attribute name; where is the
-// attribute's full path, rendered, for seeding.
-func (p *Provider) generateString(name, typ, id, where string) string {
+// attribute's full path, rendered, for seeding, and index the position of
+// the value in its list (0 outside lists).
+func (p *Provider) generateString(name, typ, id, where string, index int) string {
 	words := strings.Split(name, "_")
 	switch {
 	case name == "status":
 		return "ACTIVE"
 	case name == "region":
 		return p.region
-	case name == "availability_zone":
-		return p.region + "a"
+	case strings.HasPrefix(name, "availability_zone") || (strings.HasSuffix(typ, "_availability_zones") && name == "names"):
+		return p.region + string(rune('a'+index%26))
 	case name == "enterprise_project_id":
 		return "0"
 	case name == "id" || strings.HasSuffix(name, "_id"):
@@ -104,9 +121,24 @@ func (p *Provider) generateString(name, typ, id, where string) string {
 		return "100.95." + p.w.seed.octet("ip3", typ, id, where) + "." + p.w.seed.octet("ip4", typ, id, where)
 	case slices.Contains(words, "ip") || words[len(words)-1] == "address":
 		return "192.168." + p.w.seed.octet("ip3", typ, id, where) + "." + p.w.seed.octet("ip4", typ, id, where)
+	case strings.Contains(name, "certificate") || words[len(words)-1] == "data" || slices.Contains(words, "base64"):
+		// Certificates and "…_data" blobs are base64 text, which templates
+		// decode.
+		return base64.StdEncoding.EncodeToString([]byte(name + "-" + p.w.seed.hex(8, "attr", typ, id, where)))
 	default:
 		return name + "-" + p.w.seed.hex(8, "attr", typ, id, where)
 	}
+}
+
+// lastIndex is the number of the last list index on path, 0 if none.
+func lastIndex(path cty.Path) int {
+	for i := len(path) - 1; i >= 0; i-- {
+		if s, ok := path[i].(cty.IndexStep); ok && s.Key.Type() == cty.Number {
+			n, _ := s.Key.AsBigFloat().Int64()
+			return int(n)
+		}
+	}
+	return 0
 }
 
 // pathName returns the name of the innermost attribute on path and the whole

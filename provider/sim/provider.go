@@ -63,7 +63,11 @@ func (p *Provider) Create(ctx context.Context, req provider.CreateRequest) (prov
 // createConfig checks a create's configuration against the type's schema, if
 // declared, and returns it as an object of the type's implied type.
 func (p *Provider) createConfig(typ string, config cty.Value) (cty.Value, error) {
-	if s, ok := p.w.schemas[typ]; ok {
+	s, ok, err := p.w.schemas.resource(typ)
+	if err != nil {
+		return cty.NilVal, err
+	}
+	if ok {
 		v, err := s.Coerce(config)
 		if err == nil && !v.IsKnown() {
 			err = fmt.Errorf("%w: the configuration of %s is unknown", provider.ErrInvalidConfig, typ)
@@ -178,7 +182,7 @@ func (p *Provider) updateValue(typ string, planned cty.Value) (cty.Value, error)
 	if planned == cty.NilVal || planned.IsNull() || !planned.IsKnown() || !planned.Type().IsObjectType() {
 		return cty.NilVal, fmt.Errorf("%w: the planned value of %s is not a known object", provider.ErrInvalidConfig, typ)
 	}
-	if s, ok := p.w.schemas[typ]; ok {
+	if s, ok := p.w.schemas.get(typ); ok {
 		v, err := convert.Convert(planned, s.ImpliedType())
 		if err != nil {
 			return cty.NilVal, fmt.Errorf("%w: the planned value of %s: %w", provider.ErrInvalidConfig, typ, err)
@@ -198,7 +202,7 @@ func (p *Provider) update(c *call, planned cty.Value) (cty.Value, snapshot, erro
 	if !rec.live() {
 		return cty.NilVal, snapshot{}, notFound(c.typ, c.id)
 	}
-	if s, ok := w.schemas[c.typ]; ok {
+	if s, ok := w.schemas.get(c.typ); ok {
 		if paths := s.RequiresReplace(rec.state, next); len(paths) > 0 {
 			name, _ := pathName(paths[0])
 			return cty.NilVal, snapshot{}, fmt.Errorf("%s %s: attribute %q cannot be updated in place: %w", c.typ, c.id, name, provider.ErrInvalidConfig)
@@ -273,7 +277,11 @@ func (p *Provider) Validate(ctx context.Context, req provider.ValidateRequest) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s, ok := p.w.schemas[req.TypeName]; ok {
+	s, ok, err := p.w.schemas.resource(req.TypeName)
+	if err != nil {
+		return err
+	}
+	if ok {
 		_, err := s.Coerce(req.Config)
 		return err
 	}
@@ -286,8 +294,7 @@ func (p *Provider) Validate(ctx context.Context, req provider.ValidateRequest) e
 // Schema returns the declared schema of a type (Config.Schemas, or the
 // catalog with Config.UseCatalog), and false for schema-less types.
 func (p *Provider) Schema(typeName string) (provider.Schema, bool) {
-	s, ok := p.w.schemas[typeName]
-	return s, ok
+	return p.w.schemas.get(typeName)
 }
 
 // ReplaceOrder returns the type's order from Config.ReplaceOrders, or ""
@@ -298,7 +305,8 @@ func (p *Provider) ReplaceOrder(typeName string) provider.ReplaceOrder {
 
 // idKey is the name of the type's id attribute.
 func (p *Provider) idKey(typ string) string {
-	return p.w.schemas[typ].IDKey()
+	s, _ := p.w.schemas.get(typ)
+	return s.IDKey()
 }
 
 // creationKey is what identifies repeated creates: the token, or for

@@ -16,7 +16,7 @@ import (
 type world struct {
 	seed         seeder
 	clock        formation.Clock
-	schemas      map[string]provider.Schema
+	schemas      schemaSet
 	orders       map[string]provider.ReplaceOrder
 	faults       []Fault
 	latencyRules []LatencyRule
