@@ -57,10 +57,10 @@ const forbiddenByRFS = "RFS forbids "
 // corpusDeployFailures are the templates that preview but do not deploy to
 // the simulator, or re-plan with changes, each with why.
 var corpusDeployFailures = map[string]string{
-	"cci_network":                   "indexes a computed map attribute (annotations) by a key the real service fills in; the simulator computes an empty map",
-	"cpts_project-with-task":        "passes a resource id to a number attribute: the real ids are numbers, the simulator's UUIDs",
-	"das_log-analysis":              "passes a resource id to a number attribute: the real ids are numbers, the simulator's UUIDs",
-	"das_ops-management":            "passes a resource id to a number attribute: the real ids are numbers, the simulator's UUIDs",
+	"cci_network":            "indexes a computed map attribute (annotations) by a key the real service fills in; the simulator computes an empty map",
+	"cpts_project-with-task": "passes a resource id to a number attribute: the real ids are numbers, the simulator's UUIDs",
+	"das_log-analysis":       "passes a resource id to a number attribute: the real ids are numbers, the simulator's UUIDs",
+	"das_ops-management":     "passes a resource id to a number attribute: the real ids are numbers, the simulator's UUIDs",
 }
 
 // corpusDir is ../shared/corpus, or the test is skipped.
