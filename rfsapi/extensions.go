@@ -1,6 +1,7 @@
 package rfsapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -45,7 +46,11 @@ func (h *Handler) streamEvents(c *call) (int, any, error) {
 		}
 		req.After = n
 	}
-	stream, err := c.eng.Follow(c.ctx, req)
+	ctx, cancel := context.WithCancel(c.ctx)
+	defer cancel()
+	stop := context.AfterFunc(h.streams, cancel)
+	defer stop()
+	stream, err := c.eng.Follow(ctx, req)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -49,6 +49,11 @@ type Handler struct {
 	limiter *limiter
 	secret  []byte // signs the short-lived template download URLs
 	log     *slog.Logger
+
+	// streams is the context of the live event streams, which outlive any
+	// request timeout: Shutdown cancels it so a server can drain.
+	streams    context.Context
+	endStreams context.CancelFunc
 }
 
 // New returns a Handler for cfg.
@@ -65,12 +70,19 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{cfg: cfg, mux: http.NewServeMux(), ids: uuid.NewRandom(), log: cfg.Logger, secret: make([]byte, 32)}
 	_, _ = rand.Read(h.secret) // never fails
 	h.limiter = newLimiter(cfg.RateLimit, cfg.Now)
+	h.streams, h.endStreams = context.WithCancel(context.Background())
 	for _, rt := range h.routes() {
 		h.mux.Handle(rt.pattern, h.rfs(rt))
 	}
 	h.extensions()
 	return h, nil
 }
+
+// Shutdown ends the live event streams (each with an "end" event), so that
+// http.Server.Shutdown, which waits for connections to go idle, can finish.
+// Other requests are not affected. Register it with
+// http.Server.RegisterOnShutdown.
+func (h *Handler) Shutdown() { h.endStreams() }
 
 // ServeHTTP answers one request. Every response carries an X-Request-Id;
 // every error is RFS's {"error_code", "error_msg"}.

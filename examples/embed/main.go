@@ -1,25 +1,28 @@
-// Command embed is a small HTTP service with Formation embedded: a deploy
-// endpoint that takes a template and answers 202 with a deployment id, a
-// status endpoint and an events endpoint, with errors in RFS's shape
-// ({"error_code", "error_msg"}) and RFS's HTTP statuses. The handler is in
-// server.go; this file runs it.
+// Command embed is a Go service with Formation embedded: it mounts RFS's v1
+// HTTP API (package rfsapi) beside its own routes, so any RFS client — the
+// official SDKs, scripts, Terraform — can use the service as its RFS
+// endpoint. The handler is in server.go; this file runs it.
 //
-// To keep the example runnable anywhere (and in CI), main starts the server
-// on a free local port, plays a client against it — deploy, poll the status
-// until the deployment is over, fetch the events, provoke a 404 and a 400 —
-// prints what it got, and shuts the server down.
+// To stay runnable anywhere (and in CI), main starts the service on a free
+// loopback port without credentials, plays a client speaking RFS's JSON
+// over plain HTTP — create a stack with a template (202 and a deployment
+// id, the stack already DEPLOYMENT_IN_PROGRESS), follow its events live
+// (Formation's Server-Sent Events), read its outputs, provoke RFS errors,
+// ask the service's own /inventory — prints what it got, and shuts down.
+// main_test.go drives the same service with the official Huawei Cloud SDK,
+// signing with an access key.
 //
 // Run it with:
 //
 //	go run ./examples/embed
 //
-// In a real service you would open a bbolt file (engine.Open, or
-// store.OpenBolt and engine.New) instead of the in-memory store, register
-// real providers, and call ListenAndServe.
+// In a real service you would open a bbolt file (engine.Open), register
+// real providers, load access keys (rfsapi.ReadKeys) and call
+// ListenAndServe; or run `formation serve`, which does all that.
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,13 +30,13 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/url"
+	"os"
 	"strings"
 	"time"
 
-	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/rfsapi"
 	"github.com/formation-engine/formation/store"
 )
 
@@ -50,43 +53,43 @@ resource "huaweicloud_vpc_subnet" "subnet" {
   gateway_ip = "10.0.1.1"
 }
 
-resource "huaweicloud_networking_secgroup" "web" {
-  name = "web"
+output "subnet_name" {
+  value = huaweicloud_vpc_subnet.subnet.name
 }
 `
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
-	// The engine: an in-memory store and a simulated cloud in which every
-	// create takes 100ms, so the client below sees the deployment running.
-	cloud, err := sim.New(sim.Config{
-		Seed:       3,
-		UseCatalog: true,
-		Latency:    []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 100 * time.Millisecond}},
-	})
+// newEngine is the service's engine: an in-memory store and a seeded
+// simulated cloud, one resource operation at a time, so every run prints
+// the same.
+func newEngine() (*engine.Engine, error) {
+	cloud, err := sim.New(sim.Config{Seed: 3, UseCatalog: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// Parallelism 1 runs one resource operation at a time, so the events
-	// printed below come in the same order on every run; IDSeed makes the
-	// ids the same on every run.
-	e, err := engine.New(engine.Config{Store: store.NewMemory(), DefaultProvider: cloud, IDSeed: 3, Parallelism: 1})
+	return engine.New(engine.Config{Store: store.NewMemory(), DefaultProvider: cloud, IDSeed: 3, Parallelism: 1})
+}
+
+func run(ctx context.Context, w io.Writer) error {
+	e, err := newEngine()
 	if err != nil {
 		return err
 	}
 	defer e.Close() // after the server's Shutdown (defers run last-in first-out)
-
-	// The server, on a free port of the loopback interface.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	h, err := NewHandler(e, nil, nil)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: NewHandler(e), ReadHeaderTimeout: 5 * time.Second}
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // loopback: no credentials
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer func() {
@@ -95,128 +98,117 @@ func run(ctx context.Context) error {
 		if err := srv.Shutdown(shutdownCtx); err != nil {
 			log.Printf("shutdown: %v", err)
 		}
-		if err := <-served; err != http.ErrServerClosed {
-			log.Printf("serve: %v", err)
-		}
-		fmt.Println("server stopped")
+		<-served
+		fmt.Fprintln(w, "server stopped")
 	}()
-
-	c := &client{base: "http://" + ln.Addr().String(), http: &http.Client{Timeout: 10 * time.Second}}
+	c := &client{base: "http://" + ln.Addr().String(), w: w}
 	return c.demo(ctx)
 }
 
-// client plays the service's user.
+// client plays an RFS client over plain HTTP.
 type client struct {
 	base string
-	http *http.Client
+	w    io.Writer
+	n    int // requests sent, for Client-Request-Id
 }
 
+const stacks = "/v1/" + rfsapi.DefaultProject + "/stacks"
+
 func (c *client) demo(ctx context.Context) error {
-	// Deploy: 202 and a deployment id, at once.
-	status, body, err := c.do(ctx, http.MethodPost, "/stacks/web/deployments", network)
+	// CreateStack with a template creates and deploys: the answer comes at
+	// once, with the deployment's id.
+	body, _ := json.Marshal(map[string]any{"stack_name": "web", "template_body": network})
+	status, out, err := c.do(ctx, "POST", stacks, string(body))
 	if err != nil {
 		return err
 	}
-	fmt.Printf("POST /stacks/web/deployments → %d %s", status, body)
-	if status != http.StatusAccepted {
-		return fmt.Errorf("deploy answered %d", status)
-	}
-	var accepted struct {
+	fmt.Fprintf(c.w, "CreateStack → %d %s", status, out)
+	var created struct {
 		DeploymentID string `json:"deployment_id"`
 	}
-	if err := json.Unmarshal(body, &accepted); err != nil {
+	if err := json.Unmarshal([]byte(out), &created); err != nil {
 		return err
 	}
 
-	// Poll the stack's status until it is terminal (…_COMPLETE or
-	// …_FAILED), as a client of RFS does.
-	var stack formation.Stack
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		status, body, err := c.do(ctx, http.MethodGet, "/stacks/web", "")
+	// Follow the deployment's events as they happen; the stream ends with
+	// an "end" event once the deployment is over.
+	fmt.Fprintln(c.w, "events:")
+	if err := c.follow(ctx, "/formation/v1/"+rfsapi.DefaultProject+"/stacks/web/events/stream?deployment_id="+created.DeploymentID); err != nil {
+		return err
+	}
+	if _, out, err = c.do(ctx, "GET", stacks+"/web/outputs", ""); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.w, "ListStackOutputs → %s", out)
+
+	// RFS's errors: the body every RFS client understands.
+	for _, req := range []struct{ method, path, body string }{
+		{"GET", stacks + "/nope/metadata", ""},
+		{"POST", stacks, `{"stack_name":"web"}`},
+		{"POST", stacks, `{"stack_name":"x","template":"typo"}`},
+	} {
+		status, out, err := c.do(ctx, req.method, req.path, req.body)
 		if err != nil {
 			return err
 		}
-		if status != http.StatusOK {
-			return fmt.Errorf("GET /stacks/web answered %d: %s", status, body)
-		}
-		if err := json.Unmarshal(body, &stack); err != nil {
-			return err
-		}
-		if stack.Status.Terminal() {
-			break
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("stack still %s after 10s", stack.Status)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	// Times are left out: they are the wall clock's, and differ per run.
-	fmt.Printf("GET /stacks/web → %s (stack_id %s, auto-rollback %v)\n", stack.Status, stack.ID, stack.EnableAutoRollback)
-	if stack.Status != formation.StackDeploymentComplete {
-		return fmt.Errorf("deployment ended %s: %s", stack.Status, stack.StatusMessage)
+		fmt.Fprintf(c.w, "%s %s → %d %s", req.method, req.path, status, out)
 	}
 
-	// The deployment's events, newest first as RFS lists them.
-	q := url.Values{"deployment_id": {accepted.DeploymentID}}
-	var page engine.EventPage
-	if err := c.getJSON(ctx, "/stacks/web/events?"+q.Encode(), &page); err != nil {
-		return err
-	}
-	fmt.Printf("GET /stacks/web/events?deployment_id=… → %d events\n", page.PageInfo.CurrentCount)
-	for _, ev := range page.StackEvents {
-		fmt.Printf("  %2d %-20s %s\n", ev.Sequence, ev.EventType, ev.EventMessage)
-	}
-	// Filtered and projected with RFS's syntax.
-	q = url.Values{"filter": {"event_type==SUMMARY"}, "field": {"event_message"}}
-	if err := c.getJSON(ctx, "/stacks/web/events?"+q.Encode(), &page); err != nil {
-		return err
-	}
-	for _, ev := range page.StackEvents {
-		fmt.Printf("GET /stacks/web/events?filter=event_type==SUMMARY → %s %q\n", ev.EventType, ev.EventMessage)
-	}
-
-	// Errors: RFS's body and status. A stack that does not exist…
-	status, body, err = c.do(ctx, http.MethodGet, "/stacks/nosuchstack", "")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("GET /stacks/nosuchstack → %d %s", status, body)
-	// …and a template that does not parse (nothing is deployed).
-	status, body, err = c.do(ctx, http.MethodPost, "/stacks/web/deployments", `resource "huaweicloud_vpc" "vpc" {`)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("POST /stacks/web/deployments (bad template) → %d %s", status, body)
-	if status != http.StatusBadRequest {
-		return fmt.Errorf("bad template answered %d", status)
-	}
-	return nil
+	// The service's own route, beside RFS's.
+	_, out, err = c.do(ctx, "GET", "/inventory", "")
+	fmt.Fprintf(c.w, "GET /inventory → %s", out)
+	return err
 }
 
-// do sends a request and returns the status and body.
-func (c *client) do(ctx context.Context, method, path, body string) (int, []byte, error) {
+// do sends one request with a Client-Request-Id, which RFS requires.
+func (c *client) do(ctx context.Context, method, path, body string) (int, string, error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, strings.NewReader(body))
 	if err != nil {
-		return 0, nil, err
+		return 0, "", err
 	}
-	resp, err := c.http.Do(req)
+	c.n++
+	req.Header.Set("Client-Request-Id", fmt.Sprintf("embed-example-request-%014d", c.n))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, "", err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
+	return resp.StatusCode, string(b), err
 }
 
-// getJSON GETs path and decodes a 200 answer into v.
-func (c *client) getJSON(ctx context.Context, path string, v any) error {
-	status, body, err := c.do(ctx, http.MethodGet, path, "")
+// follow prints a Server-Sent Events stream of stack events until its end.
+func (c *client) follow(ctx context.Context, path string) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
 	if err != nil {
 		return err
 	}
-	if status != http.StatusOK {
-		return fmt.Errorf("GET %s answered %d: %s", path, status, bytes.TrimSpace(body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
 	}
-	return json.Unmarshal(body, v)
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: ") && event == "end":
+			fmt.Fprintf(c.w, "  (stream ended: %s)\n", strings.TrimPrefix(line, "data: "))
+		case strings.HasPrefix(line, "data: "):
+			var ev struct {
+				Sequence uint64 `json:"sequence"`
+				Type     string `json:"event_type"`
+				Message  string `json:"event_message"`
+			}
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.w, "  %2d %-20s %s\n", ev.Sequence, ev.Type, ev.Message)
+		}
+	}
+	return sc.Err()
 }

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+	aos "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/aos/v1"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/aos/v1/model"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+func TestServe_RefusesAnOpenAddressWithoutCredentials(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	rejected(t, formation.CodeInvalidParameter, "-db", db, "serve", "-listen", "0.0.0.0:0")
+	rejected(t, formation.CodeInvalidParameter, "-db", db, "serve", "-listen", ":0")
+	creds := filepath.Join(t.TempDir(), "keys.json")
+	if err := os.WriteFile(creds, []byte(`{"keys":[{"access_key":"AK","secret_key":"SK"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rejected(t, formation.CodeInvalidParameter, "-db", db, "serve", "-credentials", creds) // a key with no project
+}
+
+// serve answers the official SDK with the credentials file's keys, stops
+// cleanly when its context ends, and leaves what it did in the database.
+func TestServe_SDKAgainstServe(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	creds := filepath.Join(t.TempDir(), "keys.json")
+	const project = "0605767f0a00d5762fc2c0133c2d8b8d"
+	if err := os.WriteFile(creds, []byte(`{"keys":[{"access_key":"AK1","secret_key":"SK1","projects":["`+project+`"]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, w := io.Pipe()
+	exited := make(chan int, 1)
+	go func() {
+		code := runContext(ctx, []string{"-db", db, "serve", "-listen", "127.0.0.1:0", "-credentials", creds}, w, io.Discard)
+		w.Close()
+		exited <- code
+	}()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatalf("serve printed nothing (exit %d)", <-exited)
+	}
+	m := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+) `).FindStringSubmatch(lines.Text())
+	if m == nil {
+		t.Fatalf("serve's first line names no address: %q", lines.Text())
+	}
+	client := func(sk string) *aos.AosClient {
+		cred, err := basic.NewCredentialsBuilder().WithAk("AK1").WithSk(sk).WithProjectId(project).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc, err := aos.AosClientBuilder().WithEndpoints([]string{m[1]}).WithCredential(cred).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aos.NewAosClient(hc)
+	}
+	const id = "6fa459ea-ee8a-4ca4-894e-db77e160355e"
+	if _, err := client("SK1").CreateStack(&model.CreateStackRequest{ClientRequestId: id, Body: &model.CreateStackRequestBody{StackName: "served"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := client("wrong").ListStacks(&model.ListStacksRequest{ClientRequestId: id})
+	var se *sdkerr.ServiceResponseError
+	if !errors.As(err, &se) || se.StatusCode != 401 || se.ErrorCode != string(formation.CodeAuthFailed) {
+		t.Fatalf("a wrong secret key: %v", err)
+	}
+	cancel()
+	rest, _ := io.ReadAll(stdout)
+	if code := <-exited; code != exitOK || !strings.Contains(string(rest), "Stopped") {
+		t.Fatalf("serve exited %d after its context ended, printing %q", code, rest)
+	}
+	// The file holds the stack, under the project's keys.
+	if _, ok := dump(t, db)[store.Stacks][project+"/served"]; !ok {
+		t.Fatalf("the database holds no stack served of project %s", project)
+	}
+}
