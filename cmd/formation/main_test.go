@@ -392,7 +392,7 @@ func TestCommandTable(t *testing.T) {
 	}
 	want := []string{
 		"continue-deploy", "continue-rollback", "deploy", "events", "fmt", "fsm", "graph", "output", "outputs",
-		"plan apply", "plan create", "plan delete", "plan list", "plan show", "preview", "resources",
+		"plan apply", "plan create", "plan delete", "plan list", "plan show", "preview", "resources", "serve",
 		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "validate", "vars", "version", "wait",
 	}
 	if !sameSet(names, want) {
