@@ -173,7 +173,7 @@ func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, it *iterati
 		vars["module"] = v
 	}
 	if sc.path {
-		vars["path"] = pathObj
+		vars["path"] = ev.mi.mod.pathValue()
 	}
 	if sc.terraform {
 		vars["terraform"] = terraformObj
@@ -462,7 +462,7 @@ func (ev *evaluator) keyVariables() *hcl.EvalContext {
 	}
 	return &hcl.EvalContext{
 		Variables: map[string]cty.Value{
-			"var": vars, "local": objectOrEmpty(locals), "path": pathObj, "terraform": terraformObj,
+			"var": vars, "local": objectOrEmpty(locals), "path": mi.mod.pathValue(), "terraform": terraformObj,
 		},
 		Functions: ev.c.t.funcs,
 	}

@@ -135,6 +135,19 @@ func bindArgs(n *node) hcl.Diagnostics {
 	return diags
 }
 
+// pathValue is the path object of the module: path.module is its
+// directory in the template's file set ("modules/net"), path.root and
+// path.cwd the root module's ("."), as Terraform gives them relative to
+// the root module.
+func (m *module) pathValue() cty.Value {
+	if m.parent == nil {
+		return pathObj
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"module": cty.StringVal(m.dir), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+	})
+}
+
 // passProviders resolves the providers argument of the module's call.
 func (m *module) passProviders() hcl.Diagnostics {
 	var diags hcl.Diagnostics

@@ -452,3 +452,38 @@ func TestParseInstanceAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestModules_ArgumentTypeAndValidation(t *testing.T) {
+	child := `
+variable "size" {
+  type = number
+  validation {
+    condition     = var.size < 10
+    error_message = "size must be under 10."
+  }
+}
+resource "a_b" "c" {
+  size = var.size
+}
+`
+	for _, tt := range []struct {
+		arg, summary, detail string
+	}{
+		{`"big"`, "Invalid value for input variable", `module.m's variable "size": a number is required`},
+		{"12", "Invalid value for variable", "size must be under 10."},
+	} {
+		tpl := mustParseFS(t, map[string]string{
+			"main.tf":   "module \"m\" {\n  source = \"./m\"\n  size   = " + tt.arg + "\n}\n",
+			"m/main.tf": child,
+		})
+		_, err := tpl.Expand(context.Background(), template.Input{})
+		wantDiag(t, err, formation.CodeInvalidTemplate, tt.summary, tt.detail, "", 0, 0)
+	}
+	tpl := mustParseFS(t, map[string]string{
+		"main.tf":   "module \"m\" {\n  source = \"./m\"\n  size   = \"7\"\n}\n",
+		"m/main.tf": child,
+	})
+	if v := evalOne(t, mustExpand(t, tpl, template.Input{}), "module.m.a_b.c", nil); !v.GetAttr("size").RawEquals(cty.NumberIntVal(7)) {
+		t.Errorf("size = %#v, want the string converted to the variable's type", v.GetAttr("size"))
+	}
+}
