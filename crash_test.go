@@ -27,7 +27,8 @@ var crashKills = flag.Int("crash.kills", 20, "how many times TestCrash_KillAndRe
 
 // The crash test's templates: v1 builds a network, v2 adds a resource that
 // always fails (so auto-rollback returns to v1), v3 changes attributes in
-// place, replaces a VPC (force-new cidr) and removes resources.
+// place, replaces a VPC (force-new cidr) delete-then-create and another
+// create-before-destroy, and removes resources.
 const (
 	crashV1 = `
 resource "huaweicloud_vpc" "vpc" {
@@ -41,6 +42,13 @@ resource "huaweicloud_vpc_subnet" "subnet" {
   vpc_id     = huaweicloud_vpc.vpc[count.index % 2].id
   cidr       = cidrsubnet(huaweicloud_vpc.vpc[count.index % 2].cidr, 8, count.index)
   gateway_ip = cidrhost(cidrsubnet(huaweicloud_vpc.vpc[count.index % 2].cidr, 8, count.index), 1)
+}
+resource "huaweicloud_vpc" "edge" {
+  name = "edge"
+  cidr = "172.16.0.0/16"
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 resource "huaweicloud_networking_secgroup" "sg" {
   name = "web"
@@ -64,6 +72,7 @@ resource "huaweicloud_networking_secgroup" "broken" {
 var crashV3 = strings.NewReplacer(
 	`name  = "vpc-${count.index}"`, `name  = "vpc-renamed-${count.index}"`,
 	`cidr  = "10.${count.index}.0.0/16"`, `cidr  = "10.${count.index + 5}.0.0/16"`,
+	`cidr = "172.16.0.0/16"`, `cidr = "172.17.0.0/16"`,
 	"count             = 3", "count             = 1",
 ).Replace(crashV1)
 
@@ -258,17 +267,16 @@ func runCrashChild(t *testing.T, db, action string, killAfter int) bool {
 	return false
 }
 
-// checkCrashInvariants checks a settled stack against the simulated cloud.
+// checkCrashInvariants checks a settled stack against the simulated cloud:
+// the objects the stack lists (live and deposed, by address) are exactly
+// the cloud's, and a complete stack lists one complete object per address.
 func checkCrashInvariants(e *engine.Engine, p *sim.Provider) error {
 	ctx := context.Background()
 	ref := engine.StackRef{Name: "crash"}
 	s, err := e.GetStackMetadata(ctx, ref)
-	world := map[string]string{}
+	world := map[string][]string{}
 	for _, r := range p.Resources() {
-		if prev, dup := world[r.Address]; dup {
-			return fmt.Errorf("duplicate in the cloud: %s is both %s and %s", r.Address, prev, r.ID)
-		}
-		world[r.Address] = r.ID
+		world[r.Address] = append(world[r.Address], r.ID)
 	}
 	if errors.Is(err, formation.ErrNotFound) {
 		if len(world) != 0 {
@@ -286,7 +294,7 @@ func checkCrashInvariants(e *engine.Engine, p *sim.Provider) error {
 	if err != nil {
 		return err
 	}
-	stored := map[string]string{}
+	stored := map[string][]string{}
 	for _, r := range page.StackResources {
 		if r.PhysicalResourceID == "" {
 			continue // a creation that failed
@@ -295,19 +303,30 @@ func checkCrashInvariants(e *engine.Engine, p *sim.Provider) error {
 		if r.IndexKey != "" {
 			addr += "[" + r.IndexKey + "]"
 		}
-		stored[addr] = r.PhysicalResourceID
+		stored[addr] = append(stored[addr], r.PhysicalResourceID)
 	}
-	for addr, id := range world {
-		if stored[addr] != id {
-			return fmt.Errorf("(%s) the cloud has %s=%s, the stack records %q (orphan)\nstored %v\nworld %v", s.Status, addr, id, stored[addr], stored, world)
+	for _, ids := range world {
+		slices.Sort(ids)
+	}
+	for _, ids := range stored {
+		slices.Sort(ids)
+	}
+	for addr, ids := range world {
+		if !slices.Equal(stored[addr], ids) {
+			return fmt.Errorf("(%s) the cloud has %s=%v, the stack lists %v (orphan)\nstored %v\nworld %v", s.Status, addr, ids, stored[addr], stored, world)
 		}
 	}
-	for addr, id := range stored {
-		if world[addr] != id {
-			return fmt.Errorf("(%s) the stack records %s=%s, the cloud has %q (lost)", s.Status, addr, id, world[addr])
+	for addr, ids := range stored {
+		if !slices.Equal(world[addr], ids) {
+			return fmt.Errorf("(%s) the stack lists %s=%v, the cloud has %v (lost)", s.Status, addr, ids, world[addr])
 		}
 	}
 	if s.Status == formation.StackDeploymentComplete || s.Status == formation.StackRollbackComplete {
+		for addr, ids := range stored {
+			if len(ids) > 1 {
+				return fmt.Errorf("%s leaves %s with objects %v: a superseded one was not deleted", s.Status, addr, ids)
+			}
+		}
 		for _, r := range page.StackResources {
 			if r.PhysicalResourceID == "" || !strings.HasSuffix(string(r.ResourceStatus), "_COMPLETE") {
 				return fmt.Errorf("%s leaves resource %+v", s.Status, r)
