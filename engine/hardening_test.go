@@ -203,3 +203,34 @@ func TestEngine_PlanOfATemplateThatFailsToEvaluate(t *testing.T) {
 		t.Fatalf("items of a failed plan: %+v, %v", items, err)
 	}
 }
+
+// A resource whose deletion failed in a rollback (ROLLBACK_FAILED) and that
+// a later successful deployment keeps is recorded as the deployment leaves
+// it — complete, without the old failure — not DELETION_FAILED under a
+// DEPLOYMENT_COMPLETE stack.
+func TestEngine_SuccessfulDeploymentSettlesFailedResources(t *testing.T) {
+	ctx := context.Background()
+	e, _, _ := simTestEngine(t, sim.Config{Faults: []sim.Fault{
+		{Match: sim.Match{Op: sim.OpDelete, Address: "huaweicloud_vpc.x"}, Times: 1, Message: "VPC in use"},
+		{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc.y"}, Message: "quota exceeded"},
+	}}, Config{})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: v1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("first deployment: %+v, %v", out, err)
+	}
+	withY := v2 + "\nresource \"huaweicloud_vpc\" \"y\" {\n  name = \"y\"\n  cidr = \"10.2.0.0/16\"\n  depends_on = [huaweicloud_vpc.x]\n}\n"
+	if out := deployAndWait(t, e, "s", withY); out.Status != formation.StackRollbackFailed {
+		t.Fatalf("deployment whose rollback cannot delete x: %+v, want %s", out, formation.StackRollbackFailed)
+	}
+	if out := deployAndWait(t, e, "s", v2); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("deployment keeping x: %+v", out)
+	}
+	for _, r := range listResources(t, e, "s") {
+		if !strings.HasSuffix(string(r.ResourceStatus), "_COMPLETE") || r.ResourceStatus == formation.ResourceDeletionComplete || r.StatusMessage != "" {
+			t.Errorf("after a successful deployment %s is %s %q", r.LogicalResourceName, r.ResourceStatus, r.StatusMessage)
+		}
+	}
+}

@@ -355,10 +355,12 @@ func (x *execution) recordDrift() {
 
 // recordUnchanged, after a successful phase, keeps the records of unchanged
 // resources in step with the template — dependencies and lifecycle settings
-// can change without any attribute changing, and prevent_destroy must be
-// remembered as deployed — and drops the records of creations that failed
-// earlier and that this phase made moot (a rollback, or a deployment that
-// no longer wants them).
+// can change without any attribute changing, prevent_destroy must be
+// remembered as deployed, and a failure an earlier operation recorded (a
+// deletion a rollback could not make) no longer describes an object the
+// phase has kept as the template wants it — and drops the records of
+// creations that failed earlier and that this phase made moot (a rollback,
+// or a deployment that no longer wants them).
 func (x *execution) recordUnchanged() {
 	var changed []resourceRecord
 	var moot []string
@@ -377,14 +379,33 @@ func (x *execution) recordUnchanged() {
 		if rec == nil {
 			continue
 		}
-		if slices.Equal(rec.Dependencies, c.Dependencies) && rec.PreventDestroy == c.PreventDestroy && rec.CreateBeforeDestroy == c.CreateBeforeDestroy {
+		status := settledStatus(rec.Status)
+		if slices.Equal(rec.Dependencies, c.Dependencies) && rec.PreventDestroy == c.PreventDestroy && rec.CreateBeforeDestroy == c.CreateBeforeDestroy &&
+			rec.Status == status {
 			continue
 		}
 		rec.Dependencies, rec.PreventDestroy, rec.CreateBeforeDestroy = c.Dependencies, c.PreventDestroy, c.CreateBeforeDestroy
+		if rec.Status != status {
+			rec.Status, rec.StatusMessage, rec.Deployment = status, "", x.dep.ID
+		}
 		changed = append(changed, *rec)
 	}
 	x.mu.Unlock()
 	x.writeRecords(moot, changed)
+}
+
+// settledStatus is the status of an object a successful phase keeps
+// unchanged: what the last operation left when it completed, and otherwise
+// (it failed, or was cut short) the status of an object that exists as
+// the template wants it.
+func settledStatus(s formation.ResourceStatus) formation.ResourceStatus {
+	switch s {
+	case formation.ResourceCreationComplete, formation.ResourceUpdateComplete:
+		return s
+	case formation.ResourceUpdateFailed, formation.ResourceUpdateInProgress:
+		return formation.ResourceUpdateComplete
+	}
+	return formation.ResourceCreationComplete
 }
 
 // writeRecords queues the removal of the records at remove and the writing
