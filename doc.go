@@ -60,6 +60,7 @@
 //	RF.10014004  404   ErrNotFound         the stack has no deployed template
 //	RF.10019001  409   ErrConflict         a stack or plan of that name exists
 //	RF.10019002  409   ErrConflict         another request is operating this stack or plan
+//	RF.10019003  409   ErrConflict         an import names an object another stack manages
 //
 // # Times
 //

@@ -63,6 +63,7 @@ const (
 	CodeTemplateNotFound   Code = "RF.10014004" // 404: the stack has no deployed template
 	CodeNameConflict       Code = "RF.10019001" // 409: a stack or plan of that name exists
 	CodeConcurrentRequest  Code = "RF.10019002" // 409: another request is operating this stack or plan
+	CodeImportConflict     Code = "RF.10019003" // 409: an import names an object another stack manages
 )
 
 // Class sentinels. Every *Error belongs to exactly one class, decided by its

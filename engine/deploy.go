@@ -72,6 +72,9 @@ func (e *Engine) DeployStack(ctx context.Context, req DeployStackRequest) (Deplo
 		if err != nil {
 			return err
 		}
+		if err := checkImports(tx, op, rec.ID, importsOfConfig(first.cfg)); err != nil {
+			return err
+		}
 		return e.begin(ctx, op, tx, rec, dep, fsm.StackDeploy, fsm.StackFacts{AutoRollback: rec.EnableAutoRollback, TemplateHasImports: first.cfg.Template().HasImports()})
 	})
 	if err != nil {

@@ -257,6 +257,10 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 			return fail(err)
 		}
 	}
+	err = e.st.View(ctx, func(tx store.Tx) error { return checkImports(tx, "engine.deploy", rec.ID, importsOfPlan(p)) })
+	if err != nil {
+		return fail(err)
+	}
 	if evs := driftEvents(p, dep.ID); len(evs) > 0 {
 		w.submit(func(tx *txn) error { return tx.appendEvents(rec.ID, evs...) })
 	}

@@ -271,6 +271,11 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		return err
 	}
 	made, planErr := e.planAgainstStack(ctx, p.StackID, body.Template)
+	if planErr == nil {
+		planErr = e.st.View(ctx, func(tx store.Tx) error {
+			return checkImports(tx, "engine.CreateExecutionPlan", p.StackID, importsOfPlan(made))
+		})
+	}
 	if planErr != nil && e.bg.Err() != nil {
 		return planErr // closing: resume at next open
 	}

@@ -119,6 +119,9 @@ func (e *Engine) CreateStack(ctx context.Context, req CreateStackRequest) (Creat
 		now := e.now()
 		rec.CreateTime, rec.UpdateTime = now, now
 		if dep != nil {
+			if err := checkImports(tx, op, rec.ID, importsOfConfig(first.cfg)); err != nil {
+				return err
+			}
 			rec.Status = fsm.StackNone
 			return e.begin(ctx, op, tx, &rec, dep, ev, facts)
 		}

@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store/storetest"
+)
+
+// importVPC is a template importing the VPC id as huaweicloud_vpc.<name>.
+func importVPC(name, id string) string {
+	return `
+import {
+  to = huaweicloud_vpc.` + name + `
+  id = "` + id + `"
+}
+resource "huaweicloud_vpc" "` + name + `" {
+  name = "x"
+  cidr = "10.0.0.0/16"
+}
+`
+}
+
+// An object one stack manages cannot be imported by another stack of the
+// engine: two stacks would record one object, and either's deletion would
+// destroy what the other still records. The refusal is a typed error at
+// once when the request can see it, and fails the plan or the deployment
+// that meets it later (a plan made before the object was taken).
+func TestEngine_ImportOfAnObjectAnotherStackManages(t *testing.T) {
+	ctx := context.Background()
+	e, p, st := simTestEngine(t, sim.Config{}, Config{})
+	vpc, err := p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
+		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b"} {
+		if _, err := e.CreateStack(ctx, CreateStackRequest{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// b's plan is made while nothing manages the VPC.
+	planRef := PlanRef{StackRef: StackRef{Name: "b"}, PlanName: "early"}
+	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: planRef.StackRef, PlanName: planRef.PlanName, TemplateInput: TemplateInput{TemplateBody: importVPC("mine", vpc.ID)}}); err != nil {
+		t.Fatal(err)
+	}
+	if pl, err := e.WaitExecutionPlan(ctx, planRef); err != nil || pl.Status != formation.PlanAvailable {
+		t.Fatalf("plan made before anyone manages the VPC: %+v, %v", pl, err)
+	}
+	if out := deployAndWait(t, e, "a", importVPC("vpc", vpc.ID)); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("a imports the VPC: %+v", out)
+	}
+
+	before := storetest.Dump(t, st)
+	_, err = e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "b"}, TemplateInput: TemplateInput{TemplateBody: importVPC("vpc", vpc.ID)}})
+	if !formation.HasCode(err, formation.CodeImportConflict) || !strings.Contains(err.Error(), `stack "a"`) {
+		t.Fatalf("b imports a's VPC: %v, want %s naming stack a", err, formation.CodeImportConflict)
+	}
+	_, err = e.CreateStack(ctx, CreateStackRequest{Name: "c", TemplateInput: TemplateInput{TemplateBody: importVPC("vpc", vpc.ID)}})
+	if !formation.HasCode(err, formation.CodeImportConflict) {
+		t.Fatalf("a new stack imports a's VPC: %v, want %s", err, formation.CodeImportConflict)
+	}
+	if after := storetest.Dump(t, st); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatal("a refused import changed the store")
+	}
+
+	late := PlanRef{StackRef: StackRef{Name: "b"}, PlanName: "late"}
+	if _, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: late.StackRef, PlanName: late.PlanName, TemplateInput: TemplateInput{TemplateBody: importVPC("mine", vpc.ID)}}); err != nil {
+		t.Fatal(err)
+	}
+	if pl, err := e.WaitExecutionPlan(ctx, late); err != nil || pl.Status != formation.PlanCreationFailed || !strings.Contains(pl.StatusMessage, `stack "a"`) {
+		t.Fatalf("plan importing a's VPC: %+v, %v; want CREATION_FAILED naming stack a", pl, err)
+	}
+
+	dep, err := e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: planRef})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Wait(ctx, dep)
+	if err != nil || out.Status != formation.StackDeploymentFailed || !strings.Contains(out.Message, `stack "a"`) {
+		t.Fatalf("applying the early plan: %+v, %v; want DEPLOYMENT_FAILED naming stack a", out, err)
+	}
+	if rs := listResources(t, e, "b"); len(rs) != 0 {
+		t.Fatalf("b records %+v", rs)
+	}
+	if rs := listResources(t, e, "a"); len(rs) != 1 || rs[0].PhysicalResourceID != vpc.ID {
+		t.Fatalf("a records %+v, want the VPC", rs)
+	}
+}
