@@ -3,6 +3,7 @@ module github.com/formation-engine/formation
 go 1.26.0
 
 require (
+	github.com/hashicorp/go-version v1.7.0
 	github.com/hashicorp/hcl/v2 v2.25.0
 	github.com/huaweicloud/huaweicloud-sdk-go-v3 v0.1.224
 	github.com/looplab/fsm v1.0.3

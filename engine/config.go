@@ -45,10 +45,12 @@ type Config struct {
 	// stacks (0: 100).
 	GlobalParallelism int
 	// Providers serves resource types by provider name (huaweicloud_vpc →
-	// "huaweicloud"). A name it does not have goes to DefaultProvider.
+	// "huaweicloud"). A name it does not have goes to DefaultProvider,
+	// except "terraform": Terraform's built-in provider (terraform_data,
+	// package provider/terraform) serves it unless Providers has it.
 	Providers *provider.Registry
-	// DefaultProvider, when set, serves every provider name Providers does
-	// not have — a simulated provider standing in for every cloud, say.
+	// DefaultProvider, when set, serves every other provider name Providers
+	// does not have — a simulated provider standing in for every cloud, say.
 	// Without it an unregistered provider name is a template error.
 	DefaultProvider provider.Provider
 	// TemplateLimits replaces RFS's template limits (count ≤ 1024, body ≤

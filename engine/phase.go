@@ -458,7 +458,15 @@ func outputsOf(cfg *template.Config, values template.Values) ([]formation.StackO
 		if o.Value.IsKnown() && o.Value.IsNull() {
 			continue // Terraform keeps no null outputs: they are as if unset
 		}
-		so := formation.StackOutput{Name: o.Name, Description: o.Description, Type: o.Type, Sensitive: o.Sensitive, Value: renderValue(o.Value)}
+		if !o.Value.IsWhollyKnown() {
+			// Everything is applied: what is still unknown never will be
+			// known (a function that cannot decide, such as contains with
+			// a null element). Terraform refuses it; so does Formation,
+			// rather than completing with "(known after apply)".
+			return nil, formation.Errorf(formation.CodeInvalidTemplate, "engine.outputs", o.Name,
+				"output %q is not known after apply: its value depends on something no apply makes known", o.Name)
+		}
+		so := formation.StackOutput{Name: o.Name, Description: o.Description, Type: o.Type, Sensitive: o.Sensitive, Value: OutputText(o.Value)}
 		if o.Sensitive {
 			so.Type, so.Value = formation.SensitiveValue, formation.SensitiveValue
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
+	"github.com/formation-engine/formation/provider/terraform"
 	"github.com/formation-engine/formation/template"
 )
 
@@ -23,13 +24,17 @@ type providerSet struct {
 	configured map[string]provider.Provider // by "name" or "name.alias"
 }
 
-// base returns the provider registered under name, or the engine's default
-// provider, or nil.
+// base returns the provider registered under name, or for "terraform"
+// the built-in terraform provider (terraform_data), or the engine's
+// default provider, or nil.
 func (e *Engine) base(name string) provider.Provider {
 	if e.cfg.Providers != nil {
 		if p, ok := e.cfg.Providers.Provider(name); ok {
 			return p
 		}
+	}
+	if name == "terraform" {
+		return terraform.Provider{}
 	}
 	return e.cfg.DefaultProvider
 }

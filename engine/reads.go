@@ -116,7 +116,7 @@ func attributesOf(v cty.Value, sensitive []string) []formation.ResourceAttribute
 	names := slices.Sorted(maps.Keys(v.Type().AttributeTypes()))
 	out := make([]formation.ResourceAttribute, 0, len(names))
 	for _, name := range names {
-		value := renderValue(v.GetAttr(name))
+		value := OutputText(v.GetAttr(name))
 		if slices.Contains(sensitive, name) {
 			value = formation.SensitiveValue
 		}
@@ -125,9 +125,10 @@ func attributesOf(v cty.Value, sensitive []string) []formation.ResourceAttribute
 	return out
 }
 
-// renderValue is a value as RFS's string fields show it: strings as they
-// are, numbers and bools as literals, null as "", anything else as JSON.
-func renderValue(v cty.Value) string {
+// OutputText is a value as RFS's string fields (stack outputs, resource
+// attributes) show it: strings as they are, numbers and bools as
+// literals, null as "", anything else as JSON.
+func OutputText(v cty.Value) string {
 	switch {
 	case v == cty.NilVal || v.IsNull():
 		return ""

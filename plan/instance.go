@@ -93,6 +93,9 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	} else {
 		coerced, err = schema.Coerce(config)
 	}
+	if err == nil && base == cty.NilVal {
+		after, err = provider.ModifyPlanOf(prov, inst.Type, cty.NullVal(after.Type()), after)
+	}
 	if err != nil || !s.validate(ctx, prov, inst, coerced) {
 		s.invalid(inst.Addr, err)
 		return nil
@@ -118,6 +121,9 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 		return ch
 	}
 	planned, err := schema.PlannedUpdate(base, coerced)
+	if err == nil {
+		planned, err = provider.ModifyPlanOf(prov, inst.Type, base, planned)
+	}
 	if err != nil {
 		s.invalid(inst.Addr, err)
 		return nil
@@ -126,6 +132,9 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	switch {
 	case len(replace) > 0 || trigger != "":
 		after, err := schema.PlannedValue(coerced)
+		if err == nil {
+			after, err = provider.ModifyPlanOf(prov, inst.Type, cty.NullVal(after.Type()), after)
+		}
 		if err != nil {
 			s.invalid(inst.Addr, err)
 			return nil

@@ -36,6 +36,9 @@ func (c *Change) Refine(config cty.Value) (cty.Value, error) {
 	var err error
 	if c.Action == formation.ActionUpdate {
 		v, err = schema.PlannedUpdate(c.Before, config)
+		if err == nil {
+			v = keepPlannedUnknowns(c.After, config, v)
+		}
 	} else {
 		v, err = schema.PlannedValue(config)
 	}
@@ -155,4 +158,32 @@ func render(v cty.Value) string {
 		return quote(v.AsString())
 	}
 	return itemValue(v, nil, nil)
+}
+
+// keepPlannedUnknowns keeps unknown the computed attributes the plan left
+// unknown (a provider's PlanModifier may have: terraform_data's output when
+// its input changes), where PlannedUpdate alone would keep their prior
+// values. config leaves them null; an attribute it sets is its own.
+func keepPlannedUnknowns(after, config, v cty.Value) cty.Value {
+	if !isObject(after) || !isObject(v) || !isObject(config) {
+		return v
+	}
+	var m map[string]cty.Value
+	for name := range after.Type().AttributeTypes() {
+		a := after.GetAttr(name)
+		if a.IsKnown() || !v.Type().HasAttribute(name) || !v.GetAttr(name).IsKnown() {
+			continue
+		}
+		if config.Type().HasAttribute(name) && !config.GetAttr(name).IsNull() {
+			continue
+		}
+		if m == nil {
+			m = v.AsValueMap()
+		}
+		m[name] = cty.UnknownVal(v.GetAttr(name).Type())
+	}
+	if m == nil {
+		return v
+	}
+	return cty.ObjectVal(m)
 }

@@ -377,7 +377,7 @@ func (d *decoder) terraform(b *hcl.Block) {
 	content, diags := b.Body.Content(terraformSchema)
 	d.add(diags)
 	if attr := content.Attributes["required_version"]; attr != nil {
-		d.constString(attr)
+		d.requiredVersion(attr)
 	}
 	if attr := content.Attributes["experiments"]; attr != nil {
 		d.unsupported(attr.NameRange, "Experiments are not supported", "Formation does not support language experiments.")
@@ -391,7 +391,9 @@ func (d *decoder) terraform(b *hcl.Block) {
 			d.errorf(blk.DefRange, "Cloud configuration is not allowed",
 				"RFS keeps the state of every stack itself and rejects the cloud block; remove it.")
 		case "provider_meta":
-			d.unsupported(blk.DefRange, "provider_meta is not supported", "Formation does not support provider_meta blocks.")
+			// Terraform hands the block to the provider's module metadata;
+			// Formation's providers take none, so it is accepted and
+			// unused, as a provider that ignores it would.
 		case "required_providers":
 			d.requiredProviders(blk)
 		}

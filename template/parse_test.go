@@ -78,7 +78,6 @@ func TestParse_Errors(t *testing.T) {
 		{"create_before_destroy not constant", "variable \"v\" {}\nresource \"a_b\" \"x\" {\n  lifecycle {\n    create_before_destroy = var.v\n  }\n}\n", inv, "Variables not allowed", "", 4, 29},
 		{"replace_triggered_by variable", "variable \"v\" {}\nresource \"a_b\" \"x\" {\n  lifecycle {\n    replace_triggered_by = [var.v]\n  }\n}\n", inv, "Invalid replace_triggered_by expression", "", 4, 29},
 		{"depends_on attribute", "resource \"a_b\" \"x\" {}\nresource \"a_b\" \"y\" {\n  depends_on = [a_b.x.id]\n}\n", inv, "Invalid depends_on reference", "", 3, 17},
-		{"depends_on variable", "variable \"v\" {}\nresource \"a_b\" \"y\" {\n  depends_on = [var.v]\n}\n", inv, "Invalid depends_on reference", "", 3, 17},
 		{"import undeclared", "import {\n  to = a_b.x\n  id = \"i\"\n}\n", inv, "Reference to undeclared resource", "", 2, 8},
 		{"import without key", "resource \"a_b\" \"x\" {\n  count = 2\n}\nimport {\n  to = a_b.x\n  id = \"i\"\n}\n", inv, "Invalid import target", "a_b.x[0]", 5, 8},
 		{"import for_each", "import {\n  for_each = {}\n  to = a_b.x\n  id = \"i\"\n}\n", uns, "for_each in import blocks is not supported yet", "", 2, 3},

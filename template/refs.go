@@ -221,9 +221,12 @@ func (a *analyzer) dependsOn(travs []hcl.Traversal) []*ref {
 		if r == nil {
 			continue
 		}
-		if r.target == nil || (r.target.kind != kindResource && r.target.kind != kindData && r.target.kind != kindModule) || len(r.rest) > 0 || r.attr != "" && r.target.kind == kindModule {
+		// Terraform also takes variables and locals: a local stands for
+		// whatever it refers to.
+		whole := r.target != nil && (r.target.kind == kindVariable || r.target.kind == kindLocal)
+		if !whole && (r.target == nil || (r.target.kind != kindResource && r.target.kind != kindData && r.target.kind != kindModule) || len(r.rest) > 0 || r.attr != "" && r.target.kind == kindModule) {
 			a.errorf(r.rng, "Invalid depends_on reference",
-				"depends_on lists whole resources, data sources and modules (huaweicloud_vpc.vpc, module.network), not attributes or other values.")
+				"depends_on lists whole resources, data sources and modules (huaweicloud_vpc.vpc, module.network), and local values, not attributes or other values.")
 			continue
 		}
 		out = append(out, r)

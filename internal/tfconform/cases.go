@@ -199,10 +199,6 @@ var exprs = map[string][]string{
 	},
 }
 
-// modules are whole root modules: variables, locals, outputs and the
-// terraform provider's terraform_data, each a case of its own.
-var modules = map[string]string{}
-
 // Cases lists every case, sorted by name: the calls, the expressions and
 // the modules.
 func Cases() []Case {

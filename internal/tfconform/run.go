@@ -9,9 +9,12 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// Run evaluates a case as Formation does: parse, expand, and the outputs
-// of a configuration without resources.
+// Run evaluates a case as Formation does: an expression case is parsed,
+// expanded and its output evaluated; a module case is deployed (deploy).
 func Run(ctx context.Context, c Case) Result {
+	if c.Module != "" {
+		return deploy(ctx, c)
+	}
 	now := func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 	tpl, err := template.Parse(c.Source(), template.Options{Now: now})
 	if err != nil {

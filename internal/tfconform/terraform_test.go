@@ -105,7 +105,11 @@ func (tf *terraform) run(src string) Result {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Result{Error: err.Error()}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+	name := "main.tf"
+	if strings.HasPrefix(strings.TrimSpace(src), "{") {
+		name = "main.tf.json"
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
 		return Result{Error: err.Error()}
 	}
 	if _, stderr, err := tf.cmd(dir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {

@@ -1,0 +1,77 @@
+package tfconform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/store"
+)
+
+// A second deployment that changes terraform_data's input updates it in
+// place, its output follows the new input, and what reads the output is
+// updated with it, as in Terraform. A change of triggers_replace replaces
+// it (a new id).
+func TestTerraformDataRedeploy(t *testing.T) {
+	ctx := t.Context()
+	e, err := engine.New(engine.Config{Store: store.NewMemory(), IDSeed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	const tmpl = `
+resource "terraform_data" "a" {
+  input            = "INPUT"
+  triggers_replace = "TRIGGER"
+}
+resource "terraform_data" "b" {
+  input = "b-${terraform_data.a.output}"
+}
+output "b" { value = terraform_data.b.output }
+output "id" { value = terraform_data.a.id }
+`
+	src := func(input, trigger string) string {
+		return strings.NewReplacer("INPUT", input, "TRIGGER", trigger).Replace(tmpl)
+	}
+	ref := engine.StackRef{Name: "s"}
+	outputs := func(dep engine.DeploymentRef) map[string]string {
+		t.Helper()
+		res, err := e.Wait(ctx, dep)
+		if err != nil || !res.Succeeded() {
+			t.Fatalf("deployment: %v %+v", err, res)
+		}
+		page, err := e.ListStackOutputs(ctx, engine.ListStackOutputsRequest{StackRef: ref})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, o := range page.Outputs {
+			m[o.Name] = o.Value
+		}
+		return m
+	}
+	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: src("one", "t1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := outputs(created.DeploymentRef)
+	if first["b"] != "b-one" {
+		t.Fatalf("first deployment: b = %q, want b-one", first["b"])
+	}
+	deploy := func(input, trigger string) map[string]string {
+		t.Helper()
+		dep, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: ref, TemplateInput: engine.TemplateInput{TemplateBody: src(input, trigger)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outputs(dep)
+	}
+	second := deploy("two", "t1")
+	if second["b"] != "b-two" || second["id"] != first["id"] {
+		t.Fatalf("input changed: b = %q (want b-two), id %q → %q (want kept)", second["b"], first["id"], second["id"])
+	}
+	third := deploy("two", "t2")
+	if third["b"] != "b-two" || third["id"] == second["id"] {
+		t.Fatalf("trigger changed: b = %q (want b-two), id %q → %q (want a new one)", third["b"], second["id"], third["id"])
+	}
+}
