@@ -251,3 +251,32 @@ func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// Shutdown ends the live event streams, which would otherwise keep a
+// server's Shutdown waiting: a stream of a whole stack never ends alone.
+func TestHandler_ShutdownEndsStreams(t *testing.T) {
+	h, _, _ := unsigned(t, rfsapi.Config{})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	if w, _ := do(t, h, "POST", base, `{"stack_name":"net"}`); w.Code != 200 {
+		t.Fatalf("create: %d", w.Code)
+	}
+	resp, err := http.Get(srv.URL + "/formation/v1/" + rfsapi.DefaultProject + "/stacks/net/events/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "data: ") { // the stack's first event: the stream is live
+	}
+	h.Shutdown()
+	var end string
+	for sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			end = line
+		}
+	}
+	if end != `{"reason":"CANCELED"}` {
+		t.Fatalf("the stream's last data %q, want the end event", end)
+	}
+}

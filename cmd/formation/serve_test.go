@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -87,5 +89,75 @@ func TestServe_SDKAgainstServe(t *testing.T) {
 	// The file holds the stack, under the project's keys.
 	if _, ok := dump(t, db)[store.Stacks][project+"/served"]; !ok {
 		t.Fatalf("the database holds no stack served of project %s", project)
+	}
+}
+
+// A connection past -max-conns waits until one closes.
+func TestServe_LimitListener(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := limitListener(ln, 1)
+	defer l.Close()
+	accepted := make(chan net.Conn, 2)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	for range 2 {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	first := <-accepted
+	select {
+	case <-accepted:
+		t.Fatal("a second connection was accepted while the first was open")
+	default:
+	}
+	first.Close()
+	(<-accepted).Close() // accepted once the first closed
+}
+
+// serve on a unix socket: the handler a local client (the CLI) reaches.
+func TestServe_UnixSocket(t *testing.T) {
+	t.Parallel()
+	sock := filepath.Join(t.TempDir(), "formation.sock")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, w := io.Pipe()
+	exited := make(chan int, 1)
+	go func() {
+		code := runContext(ctx, []string{"-db", newDB(t), "serve", "-listen", "unix:" + sock}, w, io.Discard)
+		w.Close()
+		exited <- code
+	}()
+	if !bufio.NewScanner(stdout).Scan() {
+		t.Fatalf("serve printed nothing (exit %d)", <-exited)
+	}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}}
+	resp, err := hc.Get("http://formation/formation/v1/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz over the socket: %d", resp.StatusCode)
+	}
+	cancel()
+	go io.Copy(io.Discard, stdout)
+	if code := <-exited; code != exitOK {
+		t.Fatalf("serve exited %d", code)
 	}
 }
