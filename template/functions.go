@@ -1,6 +1,7 @@
 package template
 
 import (
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -40,6 +41,40 @@ func functions(now func() time.Time) map[string]function.Function {
 	if now == nil {
 		now = time.Now
 	}
+	funcs := coreFunctions(now)
+	funcs["templatestring"] = templateStringFunc(&funcs)
+	// Terraform 1.8+ also names every built-in function core::NAME, and
+	// its built-in provider's functions provider::terraform::NAME.
+	for name, fn := range funcs {
+		funcs["core::"+name] = fn
+	}
+	return funcs
+}
+
+// builtinProviderSource is the source address of Terraform's built-in
+// provider, the one whose functions Formation has.
+const builtinProviderSource = "terraform.io/builtin/terraform"
+
+// providerFunctions adds the functions of Terraform's built-in provider
+// under each local name a module gives it in required_providers
+// (provider::terraform::encode_tfvars), as Terraform offers a provider's
+// functions only to modules that require it.
+func (t *Template) providerFunctions() {
+	for _, m := range t.mods {
+		for name, rp := range m.requiredProviders {
+			if !strings.EqualFold(rp.Source, builtinProviderSource) {
+				continue
+			}
+			t.funcs["provider::"+name+"::encode_tfvars"] = encodeTfvarsFunc
+			t.funcs["provider::"+name+"::decode_tfvars"] = decodeTfvarsFunc
+			t.funcs["provider::"+name+"::encode_expr"] = encodeExprFunc
+		}
+	}
+}
+
+// coreFunctions is the built-in functions but templatestring, which
+// needs the finished table.
+func coreFunctions(now func() time.Time) map[string]function.Function {
 	return map[string]function.Function{
 		// numeric
 		"abs":      stdlib.AbsoluteFunc,
@@ -151,6 +186,10 @@ func functions(now func() time.Time) map[string]function.Function {
 		"timeadd":    stdlib.TimeAddFunc,
 		"timecmp":    timeCmpFunc,
 		"timestamp":  timestampFunc(now),
+		// plantimestamp reads the same clock as timestamp: Formation
+		// evaluates both when it plans, where Terraform fixes
+		// plantimestamp for the plan and leaves timestamp unknown.
+		"plantimestamp": timestampFunc(now),
 	}
 }
 

@@ -166,6 +166,7 @@ func load(op string, opts Options, srcs []source, read func(dir string) ([]sourc
 			diags = append(diags, m.forbiddenResources(t.limits)...)
 		}
 		if !diags.HasErrors() {
+			t.providerFunctions()
 			analyzers := make([]*analyzer, len(t.mods))
 			for i, m := range t.mods {
 				analyzers[i] = newAnalyzer(m, t.funcs)

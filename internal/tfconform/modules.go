@@ -1,5 +1,7 @@
 package tfconform
 
+import "fmt"
+
 // modules are whole root modules — variables, locals, outputs, custom
 // conditions and the terraform provider's terraform_data with count and
 // for_each — each a case of its own, deployed.
@@ -454,4 +456,61 @@ terraform {
 }
 output "o" { value = 1 }
 `
+}
+
+func init() {
+	modules["templatestring/basic"] = `
+locals {
+  t = "Hello, $${name}! %{ for x in items }[$${x}]%{ endfor }"
+}
+output "o" { value = templatestring(local.t, { name = "world", items = [1, 2] }) }
+`
+	modules["templatestring/functions"] = `
+variable "t" {
+  default = "$${upper(a)}-$${length(b)}"
+}
+output "o" { value = templatestring(var.t, { a = "x", b = [1, 2, 3] }) }
+`
+	modules["templatestring/inline_refused"] = `
+output "o" { value = templatestring("$${a}", { a = 1 }) }
+`
+	modules["templatestring/missing_var"] = `
+locals {
+  t = "$${a} $${b}"
+}
+output "o" { value = templatestring(local.t, { a = 1 }) }
+`
+	modules["templatestring/recursive"] = `
+locals {
+  t = "$${templatestring(x, {})}"
+}
+output "o" { value = templatestring(local.t, { x = "y" }) }
+`
+	modules["plantimestamp/format"] = `
+output "len" { value = length(plantimestamp()) }
+output "parses" { value = can(formatdate("YYYY", plantimestamp())) }
+`
+}
+
+// providerCalls are calls of the built-in provider's functions, each a
+// module that requires the provider (as Terraform asks).
+var providerCalls = map[string][]string{
+	"encode_tfvars": {`{a = 1, b = "x", c = [true]}`, `{}`, `{"not an identifier" = 1}`, `"x"`, `tomap({z = "1", a = "2"})`},
+	"decode_tfvars": {`"a = 1\nb = \"x\""`, `""`, `"a = var.x"`, `"a ="`},
+	"encode_expr":   {`"hello"`, `{a = [1, 2], b = null}`, `null`, `1.5`, `[]`, `tolist(["a"])`},
+}
+
+func init() {
+	const required = `terraform {
+  required_providers {
+    tf = { source = "terraform.io/builtin/terraform" }
+  }
+}
+`
+	for fn, argss := range providerCalls {
+		for i, args := range argss {
+			modules[fmt.Sprintf("provider_functions/%s/%02d", fn, i)] = required + fmt.Sprintf("output \"v\" { value = provider::tf::%s(%s) }\n", fn, args)
+		}
+	}
+	modules["provider_functions/not_required"] = "output \"v\" { value = provider::terraform::encode_expr(1) }\n"
 }
