@@ -191,3 +191,73 @@ func TestModules_BadTemplateChangesNothing(t *testing.T) {
 		check()
 	}
 }
+
+// TestModules_WholeBlockReadAtApply reads every instance of a block inside
+// a module (a splat in the module's output) from a root resource: at apply
+// the root resource sees the ids the module's instances were given.
+func TestModules_WholeBlockReadAtApply(t *testing.T) {
+	e, p, _ := simEngine(t, sim.Config{Seed: 24}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	files := fstest.MapFS{
+		"main.tf": {Data: []byte(`
+module "vpcs" {
+  source = "./vpcs"
+}
+resource "huaweicloud_vpc" "summary" {
+  name = join(",", module.vpcs.ids)
+  cidr = "10.9.0.0/16"
+}
+`)},
+		"vpcs/main.tf": {Data: []byte(`
+resource "huaweicloud_vpc" "v" {
+  count = 2
+  name  = "v${count.index}"
+  cidr  = "10.${count.index}.0.0/16"
+}
+output "ids" {
+  value = huaweicloud_vpc.v[*].id
+}
+`)},
+	}
+	if res := deployFiles(t, e, "net", files); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("deployment %+v", res)
+	}
+	ids := map[string]string{}
+	for _, r := range p.Resources() {
+		ids[r.Address] = r.ID
+	}
+	var summary string
+	for _, r := range resources(t, e, "net") {
+		if r.ModuleAddress == "" {
+			summary = r.PhysicalResourceName
+		}
+	}
+	if want := ids["module.vpcs.huaweicloud_vpc.v[0]"] + "," + ids["module.vpcs.huaweicloud_vpc.v[1]"]; summary != want || want == "," {
+		t.Fatalf("summary name %q, want %q", summary, want)
+	}
+}
+
+// TestModules_ScaleDown removes a module instance: its resources are
+// destroyed, the subnet before its VPC.
+func TestModules_ScaleDown(t *testing.T) {
+	e, p, _ := simEngine(t, sim.Config{Seed: 25}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	if res := deployFiles(t, e, "net", netFiles("2", "")); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("v1 %+v", res)
+	}
+	res := deployFiles(t, e, "net", netFiles("1", ""))
+	if res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("v2 %+v", res)
+	}
+	if got, want := worldAddrs(p), []string{"module.net[0].huaweicloud_vpc.vpc", "module.net[0].huaweicloud_vpc_subnet.subnet"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("world %q, want %q", got, want)
+	}
+	var order []string
+	for _, ev := range events(t, e, "net", res.DeploymentRef, "event_type==DELETION_COMPLETE") {
+		order = append(order, ev.ModuleAddress+"."+ev.ResourceName)
+	}
+	slices.Reverse(order) // events are listed newest first
+	if want := []string{"module.net[1].subnet", "module.net[1].vpc"}; !reflect.DeepEqual(order, want) {
+		t.Fatalf("deletions %q, want %q", order, want)
+	}
+}

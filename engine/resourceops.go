@@ -110,7 +110,7 @@ func (a *appliedValues) set(c *plan.Change, v cty.Value) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.values[c.Addr] = v
-	a.version[blockAddr(c)]++
+	a.version[template.BlockOf(c.Addr)]++
 }
 
 // forget removes c's instance: it no longer exists.
@@ -118,14 +118,7 @@ func (a *appliedValues) forget(c *plan.Change) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	delete(a.values, c.Addr)
-	a.version[blockAddr(c)]++
-}
-
-func blockAddr(c *plan.Change) string {
-	if c.Mode == formation.ModeData {
-		return "data." + c.Type + "." + c.Name
-	}
-	return c.Type + "." + c.Name
+	a.version[template.BlockOf(c.Addr)]++
 }
 
 // opText is the wording of a resource operation's events, as Terraform's.

@@ -381,6 +381,18 @@ func trimQuotes(k string) string {
 // root module.
 func ModuleOf(addr string) string { return splitAddr(addr).module }
 
+// BlockOf returns the block address of an instance address, the address
+// without its key: module.net[0].huaweicloud_vpc.v for
+// module.net[0].huaweicloud_vpc.v[2]. It is Instance.Resource, what
+// VersionedValues.Version receives.
+func BlockOf(addr string) string {
+	p := splitAddr(addr)
+	if p.key == "" {
+		return addr
+	}
+	return addr[:len(addr)-len(p.key)-2]
+}
+
 type addrParts struct {
 	module string // the module path as written, "" for the root
 	data   bool

@@ -446,6 +446,15 @@ func TestParseInstanceAddr(t *testing.T) {
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("parsed %+v, want %+v", a, want)
 	}
+	for addr, block := range map[string]string{
+		`module.net["a.b[c]"].huaweicloud_vpc.v["x[1]"]`: `module.net["a.b[c]"].huaweicloud_vpc.v`,
+		"data.a_b.c[3]":  "data.a_b.c",
+		"module.m.a_b.c": "module.m.a_b.c",
+	} {
+		if got := template.BlockOf(addr); got != block {
+			t.Errorf("BlockOf(%s) = %s, want %s", addr, got, block)
+		}
+	}
 	for _, bad := range []string{"", "vpc", "module.x", "module.x.vpc", "a_b.c[x]", `a_b.c["k"`, "module.[0].a_b.c"} {
 		if _, err := template.ParseInstanceAddr(bad); err == nil {
 			t.Errorf("%q parsed", bad)
