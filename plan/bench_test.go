@@ -3,6 +3,7 @@ package plan_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/provider/tfschema"
 	"github.com/formation-engine/formation/template"
 )
 
@@ -180,4 +182,18 @@ func BenchmarkMake_SimLayered1000(b *testing.B) {
 	reg.Register("sim", p)
 	cfg := expand(b, simLayeredTemplate(10, 100))
 	benchMake(b, cfg, plan.State{}, func() plan.Providers { return reg }, plan.Options{Parallelism: 100, Refresh: true}, 1000)
+}
+
+// BenchmarkMake_FlatSchema is BenchmarkMake_Flat with the real huaweicloud
+// schema loaded (huaweicloud_vpc as the provider declares it: 14
+// attributes and a timeouts block), when ../shared is there.
+func BenchmarkMake_FlatSchema(b *testing.B) {
+	path := filepath.Join("..", "..", "shared", "catalog", "huaweicloud.schema.json.gz")
+	doc, err := tfschema.Open(path)
+	if err != nil {
+		b.Skipf("the huaweicloud schema is not here (../shared is absent): %v", err)
+	}
+	w := newWorld(b, sim.Config{UseCatalog: true, ProviderSchemas: []*tfschema.Document{doc}})
+	cfg := expand(b, flatTemplate(10000))
+	benchMake(b, cfg, plan.State{}, w.registry, plan.Options{}, 10000)
 }

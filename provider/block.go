@@ -75,27 +75,29 @@ func (b *Block) validate(ty cty.Type) error {
 }
 
 // empty is the value of the attribute when the configuration has no block.
-func (b *Block) empty() cty.Value {
-	ot := b.ObjectType()
+// ty is the attribute's type (b.Type()), which the caller has at hand:
+// building it afresh would cost a type per resource planned.
+func (b *Block) empty(ty cty.Type) cty.Value {
+	ty = ty.WithoutOptionalAttributesDeep()
 	switch b.Nesting {
 	case NestingList:
-		return cty.ListValEmpty(ot)
+		return cty.ListValEmpty(ty.ElementType())
 	case NestingSet:
-		return cty.SetValEmpty(ot)
+		return cty.SetValEmpty(ty.ElementType())
 	case NestingMap:
-		return cty.MapValEmpty(ot)
+		return cty.MapValEmpty(ty.ElementType())
 	case NestingGroup:
 		vals := make(map[string]cty.Value, len(b.Attributes))
 		for n, a := range b.Attributes {
 			if a.Block != nil {
-				vals[n] = a.Block.empty()
+				vals[n] = a.Block.empty(a.Type)
 			} else {
 				vals[n] = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
 			}
 		}
 		return cty.ObjectVal(vals)
 	}
-	return cty.NullVal(ot)
+	return cty.NullVal(ty)
 }
 
 // coerce checks the blocks a configuration gives (a tuple or list of
@@ -104,7 +106,7 @@ func (b *Block) empty() cty.Value {
 // cty.PathError under path for each problem.
 func (b *Block) coerce(v cty.Value, path cty.Path, errs *[]error) cty.Value {
 	if v.IsNull() {
-		return b.empty()
+		return b.empty(b.Type())
 	}
 	if !v.IsKnown() {
 		return cty.UnknownVal(b.Type())
@@ -167,7 +169,7 @@ func (b *Block) coerce(v cty.Value, path cty.Path, errs *[]error) cty.Value {
 	case bad:
 		return cty.NilVal
 	case len(elems) == 0 && len(keyed) == 0:
-		return b.empty()
+		return b.empty(b.Type())
 	}
 	switch b.Nesting {
 	case NestingList:

@@ -158,7 +158,7 @@ func (s Schema) coerceAt(config cty.Value, path cty.Path, plan func(name string,
 			declared++
 			v = config.GetAttr(name)
 		case a.Block != nil:
-			v, changed = a.Block.empty(), true
+			v, changed = a.Block.empty(a.Type), true
 		default:
 			v, changed = cty.NullVal(a.Type.WithoutOptionalAttributesDeep()), true
 		}
