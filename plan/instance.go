@@ -96,8 +96,11 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	if err == nil && base == cty.NilVal {
 		after, err = provider.ModifyPlanOf(prov, inst.Type, cty.NullVal(after.Type()), after)
 	}
-	if err != nil || !s.validate(ctx, prov, inst, coerced) {
-		s.invalid(inst.Addr, err)
+	if err != nil {
+		p.refused(s, inst, err)
+		return nil
+	}
+	if !p.validate(ctx, s, prov, inst, coerced) {
 		return nil
 	}
 	if base == cty.NilVal {
@@ -200,7 +203,7 @@ func unchanged(schema provider.Schema, config, prior cty.Value) bool {
 
 // validate runs the provider's own checks (provider.Validator), recording
 // a refusal; it reports whether the configuration passed.
-func (s *slot) validate(ctx context.Context, prov provider.Provider, inst *template.Instance, config cty.Value) bool {
+func (p *planner) validate(ctx context.Context, s *slot, prov provider.Provider, inst *template.Instance, config cty.Value) bool {
 	v, ok := prov.(provider.Validator)
 	if !ok {
 		return true
@@ -209,7 +212,7 @@ func (s *slot) validate(ctx context.Context, prov provider.Provider, inst *templ
 	err := v.Validate(ctx, provider.ValidateRequest{TypeName: inst.Type, Address: inst.Addr, Config: config})
 	w.done()
 	if err != nil {
-		s.invalid(inst.Addr, err)
+		p.refused(s, inst, err)
 		return false
 	}
 	return true

@@ -195,11 +195,16 @@ func (t *textWriter) object(col int, mode string, before, after cty.Value, path 
 		path          cty.Path
 	}
 	var lines []line
+	var blockNames []string
 	hidden := 0
 	for _, name := range attributeNames(before, after) {
 		p := append(path[:len(path):len(path)], cty.GetAttrStep{Name: name})
 		bv, _ := getPath(before, cty.GetAttrPath(name))
 		av, _ := getPath(after, cty.GetAttrPath(name))
+		if t.blockAt(path, name, bv, av) != nil {
+			blockNames = append(blockNames, name)
+			continue
+		}
 		sym := mode
 		if mode == "~" {
 			sym = diffSymbol(bv, av)
@@ -222,6 +227,27 @@ func (t *textWriter) object(col int, mode string, before, after cty.Value, path 
 	}
 	if hidden > 0 {
 		t.hidden(col+2, hidden, "attribute")
+	}
+	gap := len(lines) > 0 || hidden > 0
+	hiddenBlocks := 0
+	for _, name := range blockNames {
+		bv, _ := getPath(before, cty.GetAttrPath(name))
+		av, _ := getPath(after, cty.GetAttrPath(name))
+		if gap && mode != "~" && (len(blockElems(bv)) > 0 || len(blockElems(av)) > 0) {
+			t.b.WriteString("\n") // blocks follow the attributes after a blank line
+			gap = false
+		}
+		if mode == "~" && gap && !sameValue(bv, av) {
+			t.b.WriteString("\n")
+			gap = false
+		}
+		hiddenBlocks += t.blocks(col, mode, name, bv, av, path)
+	}
+	if hiddenBlocks > 0 {
+		if gap {
+			t.b.WriteString("\n")
+		}
+		t.hidden(col+2, hiddenBlocks, "block")
 	}
 }
 

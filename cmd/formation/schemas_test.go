@@ -98,8 +98,13 @@ func TestProviderSchema_BadInput(t *testing.T) {
 		}
 	}
 	line := rejected(t, formation.CodeInvalidTemplate, "preview", "-provider-schema", filepath.Join(dir, "acme.schema.json"), "-t", filepath.Join(dir, "unknown.tf"))
-	if !strings.Contains(line, `"colour" is not supported`) {
+	if !strings.Contains(line, `unknown.tf:4,3-17: Unsupported argument`) {
 		t.Errorf("an unknown argument: %s", line)
+	}
+	// The diagnostic shows where, with the snippet, as terraform does.
+	r := cli(t, "preview", "-provider-schema", filepath.Join(dir, "acme.schema.json"), "-t", filepath.Join(dir, "unknown.tf"))
+	if !strings.Contains(r.stderr, "Error: Unsupported argument") || !strings.Contains(r.stderr, "line 4") || !strings.Contains(r.stderr, `4:   colour = "red"`) {
+		t.Errorf("diagnostics:\n%s", r.stderr)
 	}
 }
 
