@@ -3,44 +3,68 @@ package rfsapi
 import (
 	"bytes"
 	"context"
+	"sync/atomic"
 
+	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/store"
 )
 
 // prefixed is one project's view of a store shared by many: every key of
 // every bucket is stored under the project's prefix, so each project's
-// engine sees only its own stacks, plans, events and counters. Close does
-// not close the shared store (its owner, Projects, does).
+// engine sees only its own stacks, plans, events and counters. Closing the
+// view ends it, not the shared store (its owner, StoreProjects, closes
+// that).
 type prefixed struct {
 	st     store.Store
 	prefix []byte
+	closed atomic.Bool
 }
 
-// shared are the buckets every project sees whole: the simulated cloud is
-// one cloud, whichever project deploys to it.
-func shared(b store.Bucket) bool { return b == store.World }
+// shared reports the keys every project sees as they are: the simulated
+// cloud's (one cloud, whichever project deploys to it) and the store's
+// schema version.
+func shared(b store.Bucket, key []byte) bool {
+	return b == store.World || (b == store.Meta && string(key) == store.SchemaVersionKey)
+}
+
+var errViewClosed = formation.Errorf(formation.CodeUnavailable, "rfsapi.project", "", "the project's engine is closed")
+
+func (p *prefixed) run(ctx context.Context, txn func(context.Context, func(store.Tx) error) error, fn func(store.Tx) error) error {
+	if p.closed.Load() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return errViewClosed
+	}
+	return txn(ctx, func(tx store.Tx) error { return fn(prefixedTx{tx, p.prefix}) })
+}
 
 func (p *prefixed) View(ctx context.Context, fn func(store.Tx) error) error {
-	return p.st.View(ctx, func(tx store.Tx) error { return fn(prefixedTx{tx, p.prefix}) })
+	return p.run(ctx, p.st.View, fn)
 }
 
 func (p *prefixed) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return p.st.Update(ctx, func(tx store.Tx) error { return fn(prefixedTx{tx, p.prefix}) })
+	return p.run(ctx, p.st.Update, fn)
 }
 
 func (p *prefixed) Batch(ctx context.Context, fn func(store.Tx) error) error {
-	return p.st.Batch(ctx, func(tx store.Tx) error { return fn(prefixedTx{tx, p.prefix}) })
+	return p.run(ctx, p.st.Batch, fn)
 }
 
-func (p *prefixed) Close() error { return nil }
+func (p *prefixed) Close() error {
+	p.closed.Store(true)
+	return nil
+}
 
 type prefixedTx struct {
 	tx     store.Tx
 	prefix []byte
 }
 
+// key is where k is stored. An empty key stays empty, for the store to
+// refuse.
 func (t prefixedTx) key(b store.Bucket, k []byte) []byte {
-	if shared(b) || k == nil {
+	if len(k) == 0 || shared(b, k) {
 		return k
 	}
 	return append(bytes.Clone(t.prefix), k...)
@@ -49,9 +73,6 @@ func (t prefixedTx) key(b store.Bucket, k []byte) []byte {
 func (t prefixedTx) Get(b store.Bucket, key []byte) []byte { return t.tx.Get(b, t.key(b, key)) }
 
 func (t prefixedTx) Put(b store.Bucket, key, value []byte) error {
-	if len(key) == 0 {
-		return t.tx.Put(b, key, value) // the store's own refusal of an empty key
-	}
 	return t.tx.Put(b, t.key(b, key), value)
 }
 
@@ -60,12 +81,14 @@ func (t prefixedTx) Delete(b store.Bucket, key []byte) error {
 }
 
 func (t prefixedTx) Scan(b store.Bucket, opts store.ScanOptions, fn func(key, value []byte) (bool, error)) error {
-	if shared(b) {
+	if b == store.World {
 		return t.tx.Scan(b, opts, fn)
 	}
 	opts.Prefix = append(bytes.Clone(t.prefix), opts.Prefix...)
-	if opts.Start != nil {
+	if len(opts.Start) > 0 {
 		opts.Start = append(bytes.Clone(t.prefix), opts.Start...)
+	} else {
+		opts.Start = nil
 	}
 	n := len(t.prefix)
 	return t.tx.Scan(b, opts, func(k, v []byte) (bool, error) { return fn(k[n:], v) })
