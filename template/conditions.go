@@ -123,7 +123,7 @@ func (c *Config) Postconditions(inst *Instance, values Values, self cty.Value) h
 	it := inst.iter()
 	ectx, diags := ev.context(&r.postScope, &it, nil)
 	ectx.Variables["self"] = self
-	diags = append(diags, checkConditions(r.post, ectx, nil, resourcePostcondition, hcl.DiagError)...)
+	diags = ev.budget().result(append(diags, checkConditions(r.post, ectx, nil, resourcePostcondition, hcl.DiagError)...))
 	attachFiles(diags, c.t.files)
 	return diags
 }

@@ -258,6 +258,9 @@ func (c *Config) readData(ctx context.Context, inst *Instance, st *evaluator, re
 	ectx, diags := st.context(&r.cfg, &it, inst.keys)
 	cfg, d := r.body.eval(ectx, nil)
 	diags = append(diags, d...)
+	if !st.budget().chargeValue(cfg, inst.DeclRange) {
+		return append(diags, st.budget().report()...)
+	}
 	if diags.HasErrors() || !cfg.IsWhollyKnown() {
 		return diags
 	}

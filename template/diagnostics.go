@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 
 	"github.com/formation-engine/formation"
@@ -16,6 +17,7 @@ import (
 // no Template was returned. It wraps whatever Extra hcl had put there.
 type diagExtra struct {
 	unsupported bool
+	overBudget  bool // the evaluation budget was overrun (CodeTooLong)
 	files       map[string]*hcl.File
 	inner       any
 }
@@ -51,6 +53,11 @@ func attachFiles(diags hcl.Diagnostics, files map[string]*hcl.File) {
 		}
 		d.Extra = &diagExtra{files: files, inner: d.Extra}
 	}
+}
+
+func isOverBudget(d *hcl.Diagnostic) bool {
+	x, ok := d.Extra.(*diagExtra)
+	return ok && x.overBudget
 }
 
 func isUnsupported(d *hcl.Diagnostic) bool {
@@ -98,6 +105,9 @@ func diagError(op string, code formation.Code, diags hcl.Diagnostics, files map[
 	case code == formation.CodeInvalidTemplate && allUnsupported(errs):
 		code = formation.CodeUnsupported
 		msg = "the template uses something Formation does not support yet"
+	case slices.ContainsFunc(errs, isOverBudget):
+		code = formation.CodeTooLong
+		msg = "the template asks for more than one evaluation may build"
 	}
 	return &formation.Error{Code: code, Op: op, Message: msg, Err: errs}
 }

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"context"
 	"reflect"
 
 	"github.com/formation-engine/formation"
@@ -84,8 +85,9 @@ func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnos
 func (c *Config) evaluate(ev *evaluator, inst *Instance) (cty.Value, hcl.Diagnostics) {
 	ev = ev.at(inst.mi)
 	r := inst.node.res
+	b := ev.budget()
 	ectx := evalContexts.Get().(*hcl.EvalContext)
-	ectx.Functions = c.t.funcs
+	ectx.Functions = b.functions(r.cfg.funcs)
 	lz := &lazyGroups{ev: ev, ctx: ectx, sc: &r.cfg, keys: inst.keys, count: inst.index}
 	it := inst.iter()
 	diags := ev.variables(ectx.Variables, &r.cfg, &it, inst.keys, true)
@@ -94,7 +96,8 @@ func (c *Config) evaluate(ev *evaluator, inst *Instance) (cty.Value, hcl.Diagnos
 	if len(r.pre) > 0 {
 		diags = append(diags, checkConditions(r.pre, ectx, lz, resourcePrecondition, hcl.DiagError)...)
 	}
-	if len(diags) > 0 {
+	b.chargeValue(v, inst.DeclRange)
+	if diags = b.result(diags); len(diags) > 0 {
 		lz.build() // diagnostics keep the context: it gets every variable
 		attachFiles(diags, c.t.files)
 		return v, diags
@@ -124,6 +127,16 @@ type evaluator struct {
 	// view, on a static evaluator, gives managed resources their plan-time
 	// values instead of unknown (and so evaluates dynamic named values).
 	view *planView
+	b    *budget // what its evaluations may build; see budget
+}
+
+// budget returns the evaluator's budget, a new one of the template's
+// limits on first use (Expand gives its own, with its context).
+func (ev *evaluator) budget() *budget {
+	if ev.b == nil {
+		ev.b = newBudget(context.Background(), ev.c.t.limits, ev.c.t.funcs)
+	}
+	return ev.b
 }
 
 // memoKey is a named value (local, a called module's variable or output)
@@ -145,16 +158,16 @@ func (ev *evaluator) at(mi *modInst) *evaluator {
 	if ev.memo == nil {
 		ev.memo = map[memoKey]cty.Value{}
 	}
-	return &evaluator{c: ev.c, static: ev.static, values: ev.values, mi: mi, memo: ev.memo, view: ev.view}
+	return &evaluator{c: ev.c, static: ev.static, values: ev.values, mi: mi, memo: ev.memo, view: ev.view, b: ev.budget()}
 }
 
 // context builds the hcl.EvalContext for a scope; it and keys give
 // count.index, each.* and the instance keys of keyed references (aligned
 // with sc.targets), both nil outside resource bodies and module arguments.
 func (ev *evaluator) context(sc *scope, it *iteration, keys [][]string) (*hcl.EvalContext, hcl.Diagnostics) {
-	vars := make(map[string]cty.Value, 4)
+	vars := make(map[string]cty.Value, 5)
 	diags := ev.variables(vars, sc, it, keys, false)
-	return &hcl.EvalContext{Variables: vars, Functions: ev.c.t.funcs}, diags
+	return &hcl.EvalContext{Variables: vars, Functions: ev.budget().functions(sc.funcs)}, diags
 }
 
 // variables puts into vars the variables of the evaluation context of a
@@ -162,6 +175,7 @@ func (ev *evaluator) context(sc *scope, it *iteration, keys [][]string) (*hcl.Ev
 // left to a lazyGroups.
 func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, it *iteration, keys [][]string, lazy bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	ev.budget().install(vars)
 	if sc.vars {
 		v, d := ev.varsObject(sc)
 		diags = append(diags, d...)
@@ -302,6 +316,7 @@ func (ev *evaluator) named(n *node) (cty.Value, hcl.Diagnostics) {
 		var d hcl.Diagnostics
 		v, d = exprValue(n.local.expr, ectx, nil)
 		diags = append(diags, d...)
+		ev.budget().chargeValue(v, n.rng)
 	case kindVariable:
 		v, diags = ev.argValue(n)
 	case kindOutput:
@@ -460,11 +475,13 @@ func (ev *evaluator) keyVariables() *hcl.EvalContext {
 		}
 		vars = objectOrEmpty(m)
 	}
+	b := ev.budget()
 	return &hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var": vars, "local": objectOrEmpty(locals), "path": mi.mod.pathValue(), "terraform": terraformObj,
+			budgetVar: b.val,
 		},
-		Functions: ev.c.t.funcs,
+		Functions: b.functions(nil),
 	}
 }
 

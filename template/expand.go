@@ -28,6 +28,7 @@ type Config struct {
 	instances []*Instance  // sorted by CompareAddrs
 	byAddr    map[string]*Instance
 	warnings  hcl.Diagnostics
+	eb        *budget // Expand's, which its static evaluators charge
 
 	graphOnce sync.Once
 	graph     *Graph
@@ -64,7 +65,8 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	vars, warnings, err := t.resolveVariables(op, in)
+	b := newBudget(ctx, t.limits, t.funcs)
+	vars, warnings, err := t.resolveVariables(op, in, b)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +75,7 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 		insts:    make([][]*modInst, len(t.mods)),
 		warnings: warnings,
 	}
+	c.eb = b
 	c.root = c.newModInst(t.m, nil, nil, noIteration)
 	for name, vn := range t.m.variables {
 		c.root.vals[vn.idx] = vars[name]
@@ -96,7 +99,7 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	if !diags.HasErrors() {
 		diags = append(diags, c.imports(c.root.st)...)
 	}
-	if err := diagError(op, formation.CodeInvalidTemplate, diags, t.files); err != nil {
+	if err := diagError(op, formation.CodeInvalidTemplate, b.result(diags), t.files); err != nil {
 		return nil, err
 	}
 	c.warnings = append(c.warnings, warningsOnly(diags)...)
@@ -114,6 +117,7 @@ func (c *Config) expandNode(ctx context.Context, n *node, mi *modInst, read func
 	case kindLocal:
 		ectx, diags := st.context(&n.local.scope, nil, nil)
 		v, d := n.local.expr.Value(ectx)
+		st.budget().chargeValue(v, n.rng)
 		mi.vals[n.idx] = v
 		return append(diags, d...), nil
 	case kindVariable:
@@ -122,9 +126,9 @@ func (c *Config) expandNode(ctx context.Context, n *node, mi *modInst, read func
 		}
 		v, diags := st.argValue(n)
 		mi.vals[n.idx] = v
-		if !diags.HasErrors() && v.IsWhollyKnown() {
+		if !diags.HasErrors() && st.budget().chargeValue(v, n.rng) && v.IsWhollyKnown() {
 			vars, _ := st.varsObject(&scope{varNodes: slices.Collect(maps.Values(mi.mod.variables))})
-			diags = append(diags, checkValidations(n.variable, vars, c.t.funcs)...)
+			diags = append(diags, checkValidations(n.variable, vars, st.budget())...)
 		}
 		return diags, nil
 	case kindOutput:

@@ -68,6 +68,13 @@ func quick(e hclsyntax.Expression, ctx *hcl.EvalContext, lz *lazyGroups) (v cty.
 		return quick(e.Wrapped, ctx, lz)
 	case *hclsyntax.TemplateExpr:
 		return quickTemplate(e, ctx, lz)
+	case *metered:
+		if b := e.budget(ctx); b != nil && e.kind != meterIteration {
+			if v, ok = quick(e.Expression, ctx, lz); ok && !e.charge(b, v) {
+				return cty.DynamicVal, false // hcl evaluates it again, and reports the overrun
+			}
+			return v, ok
+		}
 	}
 	lz.build()
 	v, diags := e.Value(ctx)

@@ -27,6 +27,13 @@ type Limits struct {
 	// declare; a name ending in "*" forbids every type it prefixes (RFS:
 	// huaweicloud_compute_keypair, huaweicloud_vod_*, …). nil forbids none.
 	ForbiddenResourceTypes []string
+
+	// The budget of one evaluation (Expand, Evaluate, Outputs, Providers):
+	// what for expressions, templates and functions may build before the
+	// evaluation is refused with CodeTooLong. RFS documents no figure;
+	// these keep one evaluation within about a second and 256 MB.
+	MaxElements    int64 // iterations and collection values built (default 250,000)
+	MaxStringBytes int64 // bytes of strings built (default 32 MiB)
 }
 
 // rfsForbiddenResourceTypes are the huaweicloud resource types RFS refuses
@@ -70,9 +77,20 @@ func DefaultLimits() Limits {
 		MaxFileSetBytes:  1 << 20,
 		MaxModuleCalls:   50,
 		MaxModuleDepth:   3,
+		MaxElements:      250_000,
+		MaxStringBytes:   32 << 20,
 
 		ForbiddenResourceTypes: slices.Clone(rfsForbiddenResourceTypes),
 	}
+}
+
+// RaisedLimits are the limits of a trusted template (the command line's
+// -limits none): no RFS limit on sizes, counts or resource types, and a
+// budget ten times the default. Nesting stays limited (MaxNesting):
+// nothing lifts it.
+func RaisedLimits() Limits {
+	d := DefaultLimits()
+	return Limits{MaxElements: 10 * d.MaxElements, MaxStringBytes: 10 * d.MaxStringBytes}
 }
 
 // Options configures Parse and ParseFS. The zero value is ready to use: RFS

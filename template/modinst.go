@@ -55,7 +55,7 @@ func (c *Config) newModInst(m *module, parent *modInst, addr ModuleInstance, it 
 		addr: addr, prefix: addr.prefix(), mod: m, parent: parent, it: it,
 		vals: make([]cty.Value, len(m.nodes)), exp: make([]*expansion, len(m.nodes)), calls: make([]*callExpansion, len(m.nodes)),
 	}
-	mi.st = &evaluator{c: c, static: true, mi: mi}
+	mi.st = &evaluator{c: c, static: true, mi: mi, b: c.eb}
 	c.insts[m.index] = append(c.insts[m.index], mi)
 	return mi
 }

@@ -251,6 +251,7 @@ type scope struct {
 	terraform bool
 	count     bool
 	each      bool
+	funcs     []string // the functions its expressions call
 }
 
 // targetUse is how a scope uses one resource or data block: whole (the

@@ -37,12 +37,16 @@ func (c *Config) Outputs(values Values) ([]Output, hcl.Diagnostics) {
 		diags = append(diags, checkConditions(o.pre, ectx, nil, outputPrecondition, hcl.DiagError)...)
 		v, d := o.expr.Value(ectx)
 		diags = append(diags, d...)
+		typ := ""
+		if ev.budget().chargeValue(v, n.rng) { // a value over budget has a type as big
+			typ = typeexpr.TypeString(v.Type())
+		}
 		out = append(out, Output{
 			Name: name, Description: o.description, Sensitive: o.sensitive,
-			Value: v, Type: typeexpr.TypeString(v.Type()), DeclRange: n.rng,
+			Value: v, Type: typ, DeclRange: n.rng,
 		})
 	}
-	if len(diags) > 0 {
+	if diags = ev.budget().result(diags); len(diags) > 0 {
 		attachFiles(diags, c.t.files)
 	}
 	return out, diags
@@ -86,6 +90,7 @@ func (c *Config) Providers(values Values) ([]Provider, hcl.Diagnostics) {
 		diags = append(diags, d...)
 		v, d := p.body.eval(ectx, nil)
 		diags = append(diags, d...)
+		ev.budget().chargeValue(v, n.rng)
 		out = append(out, Provider{Name: p.name, Alias: p.alias, Config: v, Declared: true, DeclRange: n.rng})
 		seen[addr] = true
 	}
@@ -96,7 +101,7 @@ func (c *Config) Providers(values Values) ([]Provider, hcl.Diagnostics) {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Addr() < out[j].Addr() })
-	if len(diags) > 0 {
+	if diags = ev.budget().result(diags); len(diags) > 0 {
 		attachFiles(diags, c.t.files)
 	}
 	return out, diags

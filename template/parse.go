@@ -13,6 +13,7 @@ import (
 	"github.com/formation-engine/formation"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty/function"
 )
 
@@ -181,6 +182,13 @@ func load(op string, opts Options, srcs []source, read func(dir string) ([]sourc
 			diags = append(diags, t.order()...)
 		}
 	}
+	if !diags.HasErrors() {
+		for _, f := range t.files { // the analysis walked them as parsed; now evaluation's budget
+			if body, ok := f.Body.(*hclsyntax.Body); ok {
+				meter(body, nil)
+			}
+		}
+	}
 	if err := diagError(op, formation.CodeInvalidTemplate, diags, t.files); err != nil {
 		return nil, err
 	}
@@ -200,9 +208,14 @@ func parseSources(p *hclparse.Parser, srcs []source) ([]*hcl.File, hcl.Diagnosti
 				&hcl.Range{Filename: s.name, Start: hcl.InitialPos, End: hcl.InitialPos}))
 			continue
 		}
+		isJSON := strings.HasSuffix(s.name, ".json")
+		if d := checkNesting(s.src, s.name, isJSON); d != nil {
+			diags = append(diags, d...)
+			continue
+		}
 		var f *hcl.File
 		var d hcl.Diagnostics
-		if strings.HasSuffix(s.name, ".json") {
+		if isJSON {
 			f, d = p.ParseJSON(s.src, s.name)
 		} else {
 			f, d = p.ParseHCL(s.src, s.name)

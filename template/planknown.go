@@ -71,10 +71,13 @@ func (c *Config) metaValue(expr hcl.Expression, meta *scope, dynamic bool, st *e
 	ectx, diags := st.context(meta, nil, nil)
 	v, d := expr.Value(ectx)
 	diags = append(diags, d...)
+	if !st.budget().chargeValue(v, expr.Range()) {
+		return cty.DynamicVal, ectx, append(diags, st.budget().report()...)
+	}
 	if diags.HasErrors() || v.IsWhollyKnown() || !dynamic {
 		return v, ectx, diags
 	}
-	pv := &evaluator{c: c, static: true, view: &planView{}, mi: st.mi}
+	pv := &evaluator{c: c, static: true, view: &planView{}, mi: st.mi, b: st.budget()}
 	pctx, pdiags := pv.context(meta, nil, nil)
 	pval, d := expr.Value(pctx)
 	if pdiags = append(pdiags, d...); pdiags.HasErrors() {

@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -267,6 +268,9 @@ func (a *analyzer) expr(sc *scope, e hcl.Expression, rl rules, iterators []strin
 		hclsyntax.Walk(ne, w)
 		for _, call := range w.calls {
 			a.checkCall(call)
+			if !slices.Contains(sc.funcs, call.Name) {
+				sc.funcs = append(sc.funcs, call.Name)
+			}
 		}
 		for _, st := range w.travs {
 			wi := w.walkInfo(st)

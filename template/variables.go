@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
-	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
@@ -92,7 +91,7 @@ type given struct {
 // CodeUnsupported for KMS-encrypted values), then undeclared, duplicated,
 // missing and mistyped variables and failed validations
 // (CodeInvalidVariables, with diagnostics).
-func (t *Template) resolveVariables(op string, in Input) (map[string]cty.Value, hcl.Diagnostics, error) {
+func (t *Template) resolveVariables(op string, in Input, b *budget) (map[string]cty.Value, hcl.Diagnostics, error) {
 	if n := utf8.RuneCountInString(in.VarsBody); exceeds(n, t.limits.MaxVarsBody) {
 		return nil, nil, formation.Errorf(formation.CodeTooLong, op, "", "vars_body is %d characters long, more than %d", n, t.limits.MaxVarsBody)
 	}
@@ -135,14 +134,20 @@ func (t *Template) resolveVariables(op string, in Input) (map[string]cty.Value, 
 	}
 	if strings.TrimSpace(in.VarsBody) != "" {
 		p := hclparse.NewParser()
-		var d hcl.Diagnostics
-		if looksJSON(in.VarsBody) {
+		isJSON := looksJSON(in.VarsBody)
+		d := checkNesting([]byte(in.VarsBody), varsBodyFile, isJSON)
+		switch {
+		case d != nil:
+		case isJSON:
 			varsFile, d = p.ParseJSON([]byte(in.VarsBody), varsBodyFile)
-		} else {
+		default:
 			varsFile, d = p.ParseHCL([]byte(in.VarsBody), varsBodyFile)
 		}
 		diags = append(diags, d...)
 		if !d.HasErrors() {
+			if body, ok := varsFile.Body.(*hclsyntax.Body); ok {
+				meter(body, b)
+			}
 			attrs, d := varsFile.Body.JustAttributes()
 			diags = append(diags, d...)
 			for _, name := range sortedAttrNames(attrs) {
@@ -177,13 +182,14 @@ func (t *Template) resolveVariables(op string, in Input) (map[string]cty.Value, 
 	vars := make(map[string]cty.Value, len(t.m.variables))
 	for _, name := range sortedKeys(t.m.variables) {
 		n := t.m.variables[name]
-		v, d := bindVariable(n, values[name])
+		v, d := bindVariable(n, values[name], b)
 		diags = append(diags, d...)
 		vars[name] = v
 	}
 	if !diags.HasErrors() {
-		diags = append(diags, t.validateVariables(vars)...)
+		diags = append(diags, t.validateVariables(vars, b)...)
 	}
+	diags = b.result(diags)
 	files := t.files
 	if varsFile != nil {
 		files = map[string]*hcl.File{varsBodyFile: varsFile}
@@ -199,7 +205,7 @@ func (t *Template) resolveVariables(op string, in Input) (map[string]cty.Value, 
 
 // bindVariable converts what was given for one variable (or its default)
 // to the declared type.
-func bindVariable(n *node, g *given) (cty.Value, hcl.Diagnostics) {
+func bindVariable(n *node, g *given, b *budget) (cty.Value, hcl.Diagnostics) {
 	v := n.variable
 	subject := rangePtr(n.rng)
 	invalid := func(format string, args ...any) (cty.Value, hcl.Diagnostics) {
@@ -218,7 +224,7 @@ func bindVariable(n *node, g *given) (cty.Value, hcl.Diagnostics) {
 	}
 	val := g.value
 	if g.raw {
-		parsed, err := parseRawValue(val.AsString(), v.typ)
+		parsed, err := parseRawValue(val.AsString(), v.typ, b)
 		if err != nil {
 			return invalid("vars_structure gives %q, which is not a valid %s: %s.", val.AsString(), typeName(v), err)
 		}
@@ -256,7 +262,7 @@ func typeName(v *variable) string {
 // parseRawValue converts a vars_structure string: taken literally for a
 // primitive type or any, parsed as an HCL expression (as terraform -var
 // does) for a collection or object type.
-func parseRawValue(s string, ty cty.Type) (cty.Value, error) {
+func parseRawValue(s string, ty cty.Type, b *budget) (cty.Value, error) {
 	if ty.IsPrimitiveType() || ty == cty.DynamicPseudoType {
 		v, err := convert.Convert(cty.StringVal(s), ty)
 		if err != nil {
@@ -264,10 +270,14 @@ func parseRawValue(s string, ty cty.Type) (cty.Value, error) {
 		}
 		return v, nil
 	}
+	if checkExprNesting([]byte(s), "vars_structure") != nil {
+		return cty.NilVal, fmt.Errorf("it nests more than %d levels deep", MaxNesting)
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(s), "vars_structure", hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("it does not parse as an HCL expression")
 	}
+	meter(expr, b)
 	v, diags := expr.Value(nil)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("it must be a constant HCL value")
@@ -277,20 +287,20 @@ func parseRawValue(s string, ty cty.Type) (cty.Value, error) {
 
 // validateVariables evaluates every validation block with all variables
 // bound.
-func (t *Template) validateVariables(vars map[string]cty.Value) hcl.Diagnostics {
+func (t *Template) validateVariables(vars map[string]cty.Value, b *budget) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	obj := objectOrEmpty(vars)
 	for _, name := range sortedKeys(t.m.variables) {
-		diags = append(diags, checkValidations(t.m.variables[name].variable, obj, t.funcs)...)
+		diags = append(diags, checkValidations(t.m.variables[name].variable, obj, b)...)
 	}
 	return diags
 }
 
 // checkValidations evaluates the validation blocks of one variable, with
 // vars as the var object.
-func checkValidations(v *variable, vars cty.Value, funcs map[string]function.Function) hcl.Diagnostics {
+func checkValidations(v *variable, vars cty.Value, b *budget) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": vars}, Functions: funcs}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": vars, budgetVar: b.val}, Functions: b.functions(nil)}
 	name := v.name
 	for _, val := range v.validations {
 		res, d := val.condition.Value(ctx)
