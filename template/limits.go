@@ -21,6 +21,8 @@ type Limits struct {
 	MaxVarsStructure int   // items of Input.VarsStructure (RFS: 100)
 	MaxFiles         int   // files in a file set given to ParseFS (RFS zip: 100)
 	MaxFileSetBytes  int64 // total bytes of a file set given to ParseFS (RFS zip: 1 MiB)
+	MaxFileNameBytes int   // bytes of one file or directory name in a file set (RFS zip: 255)
+	MaxPathBytes     int   // bytes of a path in a file set, from its root (RFS zip: 2048)
 	MaxModuleCalls   int   // module blocks in the whole template, every module counted (RFS: 50)
 	MaxModuleDepth   int   // how deep modules may be nested: the root's calls are 1 deep (RFS: 3)
 	// ForbiddenResourceTypes are managed resource types a template may not
@@ -75,6 +77,8 @@ func DefaultLimits() Limits {
 		MaxVarsStructure: 100,
 		MaxFiles:         100,
 		MaxFileSetBytes:  1 << 20,
+		MaxFileNameBytes: 255,
+		MaxPathBytes:     2048,
 		MaxModuleCalls:   50,
 		MaxModuleDepth:   3,
 		MaxElements:      250_000,

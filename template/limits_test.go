@@ -2,7 +2,9 @@ package template_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/template"
@@ -43,6 +45,37 @@ func TestParse_ForbiddenResourceTypes(t *testing.T) {
 				t.Fatalf("want one diagnostic at line %d, got %v", tt.line, err)
 			}
 			if _, err := template.Parse(tt.src, template.Options{Limits: &template.Limits{}}); err != nil {
+				t.Fatalf("refused with the limits lifted: %v", err)
+			}
+		})
+	}
+}
+
+// A file set's entry names and paths are bounded as RFS bounds a zip's
+// (spec §4: names ≤ 255 bytes, the deepest path ≤ 2048 bytes), under RFS's
+// limits only.
+func TestParseFS_NameAndPathLimits(t *testing.T) {
+	main := &fstest.MapFile{Data: []byte("resource \"huaweicloud_vpc\" \"v\" {}\n")}
+	other := &fstest.MapFile{Data: []byte("# another file\n")}
+	deep := strings.Repeat(strings.Repeat("d", 200)+"/", 11) + "x.tf"
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		ok   bool
+	}{
+		{"255-byte name", fstest.MapFS{"main.tf": main, strings.Repeat("a", 252) + ".tf": other}, true},
+		{"256-byte name", fstest.MapFS{"main.tf": main, strings.Repeat("a", 253) + ".tf": other}, false},
+		{"256-byte directory", fstest.MapFS{"main.tf": main, strings.Repeat("a", 256) + "/m.tf": other}, false},
+		{"2048-byte path", fstest.MapFS{"main.tf": main, deep[len(deep)-2048:]: other}, true},
+		{"2049-byte path", fstest.MapFS{"main.tf": main, deep[len(deep)-2049:]: other}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := template.ParseFS(tt.fsys, template.Options{})
+			if tt.ok != (err == nil) || !tt.ok && !formation.HasCode(err, formation.CodeTooLong) {
+				t.Fatalf("err = %v, want ok=%v or %s", err, tt.ok, formation.CodeTooLong)
+			}
+			if _, err := template.ParseFS(tt.fsys, template.Options{Limits: &template.Limits{}}); err != nil {
 				t.Fatalf("refused with the limits lifted: %v", err)
 			}
 		})

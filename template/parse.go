@@ -75,14 +75,24 @@ func looksJSON(s string) bool {
 // "./modules/vpc") are read from their directories in fsys; a source
 // leading outside fsys is refused. Variable files (.tfvars) are refused,
 // as RFS refuses them in a zip; give variables to Expand. The file set is
-// bounded by Limits.MaxFiles and Limits.MaxFileSetBytes (CodeTooLong).
+// bounded by Limits.MaxFiles, MaxFileSetBytes, MaxFileNameBytes and
+// MaxPathBytes (CodeTooLong).
 func ParseFS(fsys fs.FS, opts Options) (*Template, error) {
 	const op = "template.ParseFS"
 	limits := opts.limits()
 	nfiles, total := 0, int64(0)
 	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if n := len(d.Name()); path != "." && exceeds(n, limits.MaxFileNameBytes) {
+			return formation.Errorf(formation.CodeTooLong, op, "", "the template file set has a name of %d bytes, more than %d", n, limits.MaxFileNameBytes)
+		}
+		if exceeds(len(path), limits.MaxPathBytes) {
+			return formation.Errorf(formation.CodeTooLong, op, "", "the template file set has a path of %d bytes, more than %d", len(path), limits.MaxPathBytes)
+		}
+		if d.IsDir() {
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
