@@ -10,7 +10,9 @@
 // errors as {"error_code", "error_msg"} with an X-Request-Id on every
 // response. A request must carry a Client-Request-Id (36–128 characters);
 // an unknown body field is refused (RF.10011002), and so is a query
-// parameter given twice (RF.10011197). Operations outside Formation's
+// parameter given twice (RF.10011197). DeleteStack answers 202 without a
+// body, as RFS; its deployment id is in the X-Formation-Deployment-Id
+// header. Operations outside Formation's
 // scope (template library, stack sets, private providers, hooks and
 // modules, price estimation) answer 501.
 //

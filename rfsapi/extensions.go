@@ -74,14 +74,33 @@ func (h *Handler) streamEvents(c *call) (int, any, error) {
 		}
 		return rc.Flush()
 	}
-	for ev := range stream.Events {
-		if err := send("event", strconv.FormatUint(ev.Sequence, 10), ev); err != nil {
-			break // the client went away; the request's context ends the stream
+	// A comment line now and then keeps a quiet stream within the write
+	// deadline and tells proxies the connection is alive.
+	keepAlive := time.NewTicker(streamKeepAlive)
+	defer keepAlive.Stop()
+loop:
+	for {
+		select {
+		case ev, ok := <-stream.Events:
+			if !ok {
+				break loop
+			}
+			if err := send("event", strconv.FormatUint(ev.Sequence, 10), ev); err != nil {
+				cancel() // the client went away: stop following
+			}
+		case <-keepAlive.C:
+			_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
+				cancel()
+			}
 		}
 	}
 	_ = send("end", "", map[string]string{"reason": string(stream.End())})
 	return 0, nil, errStreamed
 }
+
+// streamKeepAlive is how often a quiet event stream sends a comment.
+const streamKeepAlive = 30 * time.Second
 
 // errStreamed tells rfs the operation wrote its own response.
 var errStreamed = fmt.Errorf("response already written")

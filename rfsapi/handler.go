@@ -200,6 +200,11 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rt route) (*call
 	if h.cfg.Keys != nil {
 		key, err := h.cfg.Keys.verify(r, body, h.cfg.Now())
 		if err != nil {
+			// A request that is not signed counts against its address,
+			// so that guessing signatures is throttled too.
+			if !h.limiter.allow(client) {
+				return nil, errTooMany
+			}
 			return nil, err
 		}
 		client = "ak:" + key.AccessKey
@@ -211,7 +216,7 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rt route) (*call
 		}
 	}
 	if !h.limiter.allow(client) {
-		return nil, formation.Errorf(formation.CodeTooManyRequests, op, "", "too many requests; try again in a second")
+		return nil, errTooMany
 	}
 	query, err := checkQuery(r.URL.RawQuery, rt.query)
 	if err != nil {
@@ -228,6 +233,8 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rt route) (*call
 	}
 	return c, nil
 }
+
+var errTooMany = formation.Errorf(formation.CodeTooManyRequests, "rfsapi", "", "too many requests; try again in a second")
 
 // checkClientRequestID requires the one Client-Request-Id RFS requires on
 // every call: 36 to 128 characters.

@@ -481,3 +481,31 @@ func TestSDK_CredentialsAndProjects(t *testing.T) {
 	_, err = mine.GetStackMetadata(&model.GetStackMetadataRequest{ClientRequestId: crid(), StackName: "theirs"})
 	wantSDKError(t, err, 404, formation.CodeStackNotFound)
 }
+
+// Requests that fail authentication count against their address: past the
+// burst they are answered 429 before any signature is checked.
+func TestSDK_UnsignedRequestsAreRateLimited(t *testing.T) {
+	cloud, _ := sim.New(sim.Config{})
+	e, err := engine.New(engine.Config{Store: store.NewMemory(), DefaultProvider: cloud})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	keys, _ := rfsapi.NewKeys([]rfsapi.Key{{AccessKey: testAK, SecretKey: testSK, Projects: []string{"*"}}})
+	h, err := rfsapi.New(rfsapi.Config{Projects: rfsapi.Single(project, e), Keys: keys, RateLimit: rfsapi.Rate{PerSecond: 0.001, Burst: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{Server: httptest.NewServer(h)}
+	defer s.Close()
+	wrong := s.client(t, testAK, "guess", project)
+	for range 2 {
+		_, err = wrong.ListStacks(&model.ListStacksRequest{ClientRequestId: crid()})
+		wantSDKError(t, err, 401, formation.CodeAuthFailed)
+	}
+	_, err = wrong.ListStacks(&model.ListStacksRequest{ClientRequestId: crid()})
+	wantSDKError(t, err, 429, formation.CodeTooManyRequests)
+	if _, err := s.client(t, testAK, testSK, project).ListStacks(&model.ListStacksRequest{ClientRequestId: crid()}); err != nil {
+		t.Fatalf("the key's own budget: %v", err)
+	}
+}
