@@ -68,13 +68,7 @@ func (d *decoder) file(f *hcl.File) {
 		case "terraform":
 			d.terraform(b)
 		case "provider", "import":
-			if d.m.parent != nil {
-				d.unexpectedInModule(b)
-			} else if b.Type == "provider" {
-				d.provider(b)
-			} else {
-				d.importBlock(b)
-			}
+			d.rootOnly(b)
 		case "variable":
 			d.variable(b)
 		case "locals":

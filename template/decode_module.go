@@ -1,7 +1,6 @@
 package template
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -107,17 +106,20 @@ func providerAddrOf(e hcl.Expression) (string, bool) {
 	return name, true
 }
 
-// unexpectedInModule reports a block a called module may not hold.
-func (d *decoder) unexpectedInModule(b *hcl.Block) {
-	switch b.Type {
-	case "provider":
+// rootOnly decodes a provider or import block, which only the root
+// module may hold.
+func (d *decoder) rootOnly(b *hcl.Block) {
+	switch {
+	case d.m.parent == nil && b.Type == "provider":
+		d.provider(b)
+	case d.m.parent == nil:
+		d.importBlock(b)
+	case b.Type == "provider":
 		d.unsupported(b.DefRange, "Provider configurations in modules are not supported",
 			"Module %s declares a provider %q block. Declare provider configurations in the root module and pass them to modules with the providers argument of the module block: providers = { %s = %s.ALIAS }.",
 			d.m.path, b.Labels[0], b.Labels[0], b.Labels[0])
-	case "import":
+	default:
 		d.errorf(b.DefRange, "Invalid import block",
 			"Import blocks are allowed in the root module only; module %s has one.", d.m.path)
-	default:
-		panic(fmt.Sprintf("unexpectedInModule: %s", b.Type))
 	}
 }

@@ -70,7 +70,7 @@ func (c *Config) expandCall(n *node, mi *modInst) hcl.Diagnostics {
 		ce.failed = true // already reported
 		return nil
 	}
-	keys, values, kind, diags := c.instanceKeys(mc.count, mc.forEach, &mc.meta, false, mi.st)
+	keys, values, kind, diags := c.instanceKeys(mc.count, mc.forEach, &mc.meta, n.dynamic, mi.st)
 	if diags.HasErrors() {
 		ce.failed = true
 		return diags

@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -61,8 +62,9 @@ func (l *loader) call(m *module, n *node) hcl.Diagnostics {
 			for b := m; b != a.parent; b = b.parent {
 				chain = append(chain, b.dir)
 			}
+			slices.Reverse(chain)
 			return hcl.Diagnostics{errorDiag("Module cycle",
-				fmt.Sprintf("Module %q calls %s, which is already being loaded above it: %s. A module cannot call itself, directly or through others.", mc.name, dir, strings.Join(reversed(chain), " → ")), subject)}
+				fmt.Sprintf("Module %q calls %s, which is already being loaded above it: %s. A module cannot call itself, directly or through others.", mc.name, dir, strings.Join(chain, " → ")), subject)}
 		}
 	}
 	static := strings.TrimPrefix(m.path+".module."+mc.name, ".")
@@ -98,14 +100,6 @@ func (l *loader) call(m *module, n *node) hcl.Diagnostics {
 	diags = append(diags, bindArgs(n)...)
 	diags = append(diags, child.passProviders()...)
 	return diags
-}
-
-func reversed(s []string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[len(s)-1-i] = v
-	}
-	return out
 }
 
 // bindArgs gives each variable of the called module the module block's

@@ -496,3 +496,60 @@ resource "a_b" "c" {
 		t.Errorf("size = %#v, want the string converted to the variable's type", v.GetAttr("size"))
 	}
 }
+
+func TestModules_JSON(t *testing.T) {
+	tpl := mustParseFS(t, map[string]string{
+		"main.tf.json": `{
+  "provider": {"huaweicloud": [{"alias": "west", "region": "w"}]},
+  "resource": {"huaweicloud_vpc": {"first": {"name": "f"}}},
+  "module": {"m": {
+    "source": "./m",
+    "count": 2,
+    "name": "n-${count.index}",
+    "providers": {"huaweicloud": "huaweicloud.west"},
+    "depends_on": ["huaweicloud_vpc.first"]
+  }},
+  "output": {"names": {"value": "${module.m[*].name}"}}
+}`,
+		"m/main.tf.json": `{
+  "variable": {"name": {"type": "string"}},
+  "resource": {"huaweicloud_vpc": {"v": {"name": "${var.name}"}}},
+  "output": {"name": {"value": "${huaweicloud_vpc.v.name}"}}
+}`,
+	})
+	cfg := mustExpand(t, tpl, template.Input{})
+	inst := cfg.Instance("module.m[1].huaweicloud_vpc.v")
+	if inst == nil || inst.ProviderAddr() != "huaweicloud.west" || !reflect.DeepEqual(inst.DependsOn, []string{"huaweicloud_vpc.first"}) {
+		t.Fatalf("instance %+v in %q", inst, addrs(cfg))
+	}
+	_, k := evalAll(t, cfg)
+	outs, diags := cfg.Outputs(k)
+	if diags.HasErrors() || len(outs) != 1 || !outs[0].Value.RawEquals(cty.TupleVal([]cty.Value{cty.StringVal("n-0"), cty.StringVal("n-1")})) {
+		t.Errorf("outputs %#v, %s", outs, diags)
+	}
+}
+
+// TestModules_CountKnownAtPlan: a module's count may read a resource
+// argument the configuration sets, known at plan, as for resources.
+func TestModules_CountKnownAtPlan(t *testing.T) {
+	tpl := mustParseFS(t, map[string]string{
+		"main.tf": `
+resource "terraform_data" "zones" {
+  input = ["a", "b", "c"]
+}
+module "m" {
+  source = "./m"
+  count  = length(terraform_data.zones.input)
+  zone   = terraform_data.zones.input[count.index]
+}
+`,
+		"m/main.tf": "variable \"zone\" {}\nresource \"a_b\" \"c\" {\n  zone = var.zone\n}\n",
+	})
+	cfg := mustExpand(t, tpl, template.Input{})
+	if got, want := addrs(cfg), []string{"terraform_data.zones", "module.m[0].a_b.c", "module.m[1].a_b.c", "module.m[2].a_b.c"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("instances %q, want %q", got, want)
+	}
+	if got := cfg.Instance("module.m[2].a_b.c").DependsOn; !reflect.DeepEqual(got, []string{"terraform_data.zones"}) {
+		t.Errorf("DependsOn %q", got)
+	}
+}

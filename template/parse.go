@@ -283,11 +283,11 @@ func (t *Template) order() hcl.Diagnostics {
 	for _, id := range kahn(len(all), deps, rdeps) {
 		n := all[id]
 		t.nodes = append(t.nodes, n)
-		if n.kind == kindModule {
-			continue // which instances a call has is known at Expand
-		}
 		for _, d := range n.deps {
-			if d.kind == kindResource || d.dynamic {
+			// A module call's instances are known at Expand, whatever
+			// count or for_each read: what is inside does not depend on
+			// managed resources through the call.
+			if d.kind == kindResource || d.dynamic && d.kind != kindModule {
 				n.dynamic = true
 			}
 		}
