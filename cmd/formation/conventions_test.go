@@ -109,3 +109,20 @@ func TestOutputLikeTerraform(t *testing.T) {
 	}
 	rejected(t, "RF.10011001", "-db", db, "output", "web", "-raw")
 }
+
+func TestConsole(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ok(t, "-db", db, "stack", "create", "web", "-t", network, "-var", "prefix=p")
+	id := strings.Trim(ok(t, "-db", db, "output", "web", "vpc_id"), "\"\n")
+	r := answer("huaweicloud_vpc.vpc.id\nvar.prefix\n\nhuaweicloud_vpc_subnet.subnet[*].name\nvar.nope\nupper(var.prefix)\n",
+		"-db", db, "console", "-stack", "web", "-t", network, "-var", "prefix=p")
+	want := `"` + id + "\"\n\"p\"\n[\"p-subnet-0\", \"p-subnet-1\"]\n\"P\"\n"
+	if r.code != exitRejected || r.stdout != want || !strings.Contains(r.stderr, `variable with the name "nope"`) {
+		t.Errorf("console: exit %d, stdout %q (want %q), stderr %q", r.code, r.stdout, want, r.stderr)
+	}
+	r = answer("huaweicloud_vpc.vpc.id\nhuaweicloud_vpc.vpc.name\n", "console", "-t", network, "-var", "prefix=q")
+	if r.code != exitOK || r.stdout != "(known after apply)\n\"q-vpc\"\n" {
+		t.Errorf("console without a stack: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}

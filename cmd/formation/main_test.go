@@ -391,7 +391,7 @@ func TestCommandTable(t *testing.T) {
 		names = append(names, name)
 	}
 	want := []string{
-		"continue-deploy", "continue-rollback", "deploy", "events", "fmt", "fsm", "graph", "output", "outputs",
+		"console", "continue-deploy", "continue-rollback", "deploy", "events", "fmt", "fsm", "graph", "output", "outputs",
 		"plan apply", "plan create", "plan delete", "plan list", "plan show", "preview", "resources", "serve",
 		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "validate", "vars", "version", "wait",
 	}
