@@ -187,6 +187,11 @@ has "$out" 'prefix  = "fromfile"'
 has "$out" 'subnets = 1'
 TF_VAR_subnets=2 expect 0 -json preview -stack conv -t "$conv" -var prefix=fromcli
 has "$out" 'fromcli-vpc'
+expect 0 -json preview -stack conv -t "$conv" -var subnets=2
+has "$out" '"format_version": "1.2"'
+has "$out" '"address": "huaweicloud_vpc_subnet.subnet[1]"'
+grep -A3 '"actions": \[' "$out" | grep -q '"create"' || fail "$last: no create action in Terraform's format"
+has "$out" '"prior_state": {'
 expect 0 output conv vpc_id -raw
 [ "$(wc -c <"$out")" -eq 36 ] || fail "$last: want the bare 36-character id"
 expect 0 output conv

@@ -39,10 +39,13 @@ func formatNumber(v cty.Value) string {
 // jsonValue encodes cty values as JSON for renderings: lists, sets and
 // tuples as arrays, maps and objects as objects with sorted keys, numbers
 // exactly. Unknown values are written as unknown, and values at or under a
-// sensitive path as sensitive (each a JSON value, e.g. null or a string).
+// sensitive path as sensitive (each a JSON value, e.g. null or a string);
+// with omitUnknown, an unknown attribute or map element is left out of its
+// object instead, as Terraform's JSON plan format does.
 type jsonValue struct {
 	unknown, sensitive []byte
 	paths              []cty.Path // sensitive paths
+	omitUnknown        bool
 }
 
 // encode appends v, found at path, to buf.
@@ -88,6 +91,9 @@ func (e *jsonValue) encode(buf *bytes.Buffer, v cty.Value, path cty.Path) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
+		if e.omitUnknown {
+			keys = slices.DeleteFunc(keys, func(k string) bool { return !m[k].IsKnown() })
+		}
 		buf.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {

@@ -272,7 +272,7 @@ func TestPlans(t *testing.T) {
 			t.Errorf("plan create does not print %q:\n%s", want, out)
 		}
 	}
-	doc := decode[planDocument](t, ok(t, append([]string{"-db", db, "-json", "plan", "create", "web", "p2"}, vars...)...))
+	doc := decode[shownPlan](t, ok(t, append([]string{"-db", db, "-json", "plan", "create", "web", "p2"}, vars...)...))
 	if doc.Name != "p2" || doc.StackName != "web" || doc.Status != formation.PlanAvailable || len(doc.Items) != 3 || doc.Summary == nil || doc.Summary.ResourceAdd != 3 {
 		t.Errorf("plan create -json: %+v", doc)
 	}
@@ -281,7 +281,7 @@ func TestPlans(t *testing.T) {
 			t.Errorf("plan item %+v", it)
 		}
 	}
-	if shown := decode[planDocument](t, ok(t, "-db", db, "-json", "plan", "show", "web", "p2")); shown.ID != doc.ID || len(shown.Items) != 3 {
+	if shown := decode[shownPlan](t, ok(t, "-db", db, "-json", "plan", "show", "web", "p2")); shown.ID != doc.ID || len(shown.Items) != 3 {
 		t.Errorf("plan show -json: %+v", shown)
 	}
 	if shown := ok(t, "-db", db, "plan", "show", "web", "p1"); !strings.Contains(shown, "description:         first\n") || !strings.HasSuffix(shown, "Plan: 3 to add, 0 to change, 0 to destroy.\n") {
@@ -299,7 +299,7 @@ func TestPlans(t *testing.T) {
 	if res.Status != formation.StackDeploymentComplete {
 		t.Errorf("plan apply: %+v", res)
 	}
-	if p := decode[planDocument](t, ok(t, "-db", db, "-json", "plan", "show", "web", "p1")); p.Status != formation.PlanApplied || p.ApplyTime.IsZero() {
+	if p := decode[shownPlan](t, ok(t, "-db", db, "-json", "plan", "show", "web", "p1")); p.Status != formation.PlanApplied || p.ApplyTime.IsZero() {
 		t.Errorf("plan p1 after apply: %+v", p)
 	}
 	rejected(t, formation.CodePlanExpired, "-db", db, "plan", "apply", "web", "p2") // the stack moved on

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,19 +23,22 @@ func TestPreviewWritesNothing(t *testing.T) {
 	if !strings.Contains(out, "  # huaweicloud_vpc_subnet.subnet[1] will be created\n") || !strings.HasSuffix(out, "\nPlan: 3 to add, 0 to change, 0 to destroy.\n") {
 		t.Errorf("preview printed:\n%s", out)
 	}
+	// Terraform's JSON plan format (planjson_test.go checks it in full).
 	var doc struct {
 		FormatVersion   string `json:"format_version"`
 		ResourceChanges []struct {
-			Address string           `json:"address"`
-			Action  formation.Action `json:"action"`
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
 		} `json:"resource_changes"`
-		Summary map[string]int `json:"summary"`
+		Applyable bool `json:"applyable"`
 	}
 	if err := json.Unmarshal([]byte(ok(t, "-db", db, "-json", "preview", "-t", network, "-var", "prefix=p", "-var", "subnets=1")), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.FormatVersion == "" || len(doc.ResourceChanges) != 2 || doc.ResourceChanges[0].Address != "huaweicloud_vpc.vpc" ||
-		doc.ResourceChanges[0].Action != formation.ActionAdd || doc.Summary["resource_add"] != 2 {
+	if doc.FormatVersion != "1.2" || len(doc.ResourceChanges) != 2 || doc.ResourceChanges[0].Address != "huaweicloud_vpc.vpc" ||
+		!slices.Equal(doc.ResourceChanges[0].Change.Actions, []string{"create"}) || !doc.Applyable {
 		t.Errorf("preview -json: %+v", doc)
 	}
 	if _, err := os.Stat(db); err == nil {

@@ -108,7 +108,7 @@ func showPlan(ctx context.Context, inv *invocation, e *engine.Engine, ref engine
 		return err
 	}
 	if inv.out.json {
-		err = inv.out.printJSON(planDocument{meta, items.Items})
+		err = printPlanJSON(ctx, inv, e, ref, planDocument{meta, items.Items})
 	} else {
 		err = printPlan(inv.out, meta, items.Text)
 	}
@@ -119,6 +119,28 @@ func showPlan(ctx context.Context, inv *invocation, e *engine.Engine, ref engine
 		return exitStatus(exitFailed)
 	}
 	return nil
+}
+
+// printPlanJSON prints a plan's RFS document merged into its rendering in
+// Terraform's JSON plan format (planjson.go); a plan that has no changes
+// to render (not made, or failed) prints its RFS document alone.
+func printPlanJSON(ctx context.Context, inv *invocation, e *engine.Engine, ref engine.PlanRef, rfs planDocument) error {
+	switch rfs.Status {
+	case formation.PlanCreationInProgress, formation.PlanCreationFailed:
+		return inv.out.printJSON(rfs)
+	}
+	changes, err := e.GetPlannedChanges(ctx, ref)
+	if err != nil {
+		return err
+	}
+	doc, err := terraformPlanJSON(changes.Plan, changes.Config, rfs.CreateTime.Time)
+	if err != nil {
+		return err
+	}
+	if doc, err = withFields(doc, rfs); err != nil {
+		return err
+	}
+	return inv.out.printJSON(doc)
 }
 
 // printPlan writes a plan's metadata as "key: value" lines, then a blank

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"time"
 
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/plan"
@@ -15,7 +16,8 @@ func init() {
 		name:    "preview",
 		summary: "Plan a template offline, against an empty state or a stored stack's (-stack)",
 		help: `Prints what deploying the template would do, as terraform plan does; with
--json, the plan's JSON document. Nothing is written anywhere. Without
+-json, the plan in Terraform's JSON plan format (terraform show -json), for
+policy tools such as OPA or conftest. Nothing is written anywhere. Without
 -stack the plan is made against an empty state and a fresh in-memory
 simulated cloud: no database is opened, or created. With -stack it is made
 against the stored stack's resources, read afresh from the simulated
@@ -37,7 +39,7 @@ func previewCommand(fs *flag.FlagSet) action {
 				return err
 			}
 		}
-		in, _, err := tmpl.load(ctx, &inv.g)
+		in, cfg, err := tmpl.load(ctx, &inv.g)
 		if err != nil {
 			return err
 		}
@@ -55,7 +57,11 @@ func previewCommand(fs *flag.FlagSet) action {
 			return err
 		}
 		if inv.out.json {
-			return inv.out.printJSON(p)
+			doc, err := terraformPlanJSON(p, cfg, time.Now())
+			if err != nil {
+				return err
+			}
+			return inv.out.printJSON(doc)
 		}
 		return p.WriteText(inv.out.w)
 	}

@@ -1,0 +1,499 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/template"
+)
+
+// Terraform's JSON plan format (terraform show -json PLANFILE, format 1.2),
+// so that tools written for it — OPA and conftest policies, cost
+// estimators — read Formation's plans. The fields are Terraform's, field by
+// field (compared with terraform v1.11.4's rendering of an equivalent
+// terraform_data plan in cmd/formation's tests); where Formation differs it
+// is on purpose:
+//
+//   - sensitive values are never written: they read null, and are flagged
+//     in before_sensitive and after_sensitive as Terraform flags them;
+//   - configuration holds the provider configurations, variables, outputs
+//     and resource blocks, but no expressions (nor the depends_on written
+//     in them): Formation keeps none after expansion;
+//   - relevant_attributes is left out.
+//
+// RFS's plan items (Plan.Items) are untouched by this rendering: they stay
+// what the RFS API returns.
+
+// TerraformFormatVersion is the format_version Terraform v1.11 writes and
+// this rendering follows.
+const TerraformFormatVersion = "1.2"
+
+// TerraformJSONInput is what a Terraform JSON plan needs besides the Plan.
+type TerraformJSONInput struct {
+	// Config is the template the plan was made from, expanded with its
+	// variables. It gives variables, output_changes and configuration;
+	// nil leaves them out.
+	Config *template.Config
+	// Version is written as terraform_version: the Formation version.
+	Version string
+	// Timestamp is when the plan was made.
+	Timestamp time.Time
+}
+
+type tfPlan struct {
+	FormatVersion    string                `json:"format_version"`
+	TerraformVersion string                `json:"terraform_version"`
+	Variables        map[string]tfVariable `json:"variables,omitempty"`
+	PlannedValues    tfValues              `json:"planned_values"`
+	ResourceDrift    []tfResourceChange    `json:"resource_drift,omitempty"`
+	ResourceChanges  []tfResourceChange    `json:"resource_changes"`
+	OutputChanges    map[string]tfChange   `json:"output_changes,omitempty"`
+	PriorState       *tfState              `json:"prior_state,omitempty"`
+	Configuration    *tfConfiguration      `json:"configuration,omitempty"`
+	Timestamp        string                `json:"timestamp"`
+	Applyable        bool                  `json:"applyable"`
+	Complete         bool                  `json:"complete"`
+	Errored          bool                  `json:"errored"`
+}
+
+type tfVariable struct {
+	Value json.RawMessage `json:"value"`
+}
+
+type tfValues struct {
+	Outputs    map[string]tfOutput `json:"outputs,omitempty"`
+	RootModule tfModule            `json:"root_module"`
+}
+
+type tfOutput struct {
+	Sensitive bool            `json:"sensitive"`
+	Type      json.RawMessage `json:"type,omitempty"`
+	Value     json.RawMessage `json:"value,omitempty"`
+}
+
+type tfModule struct {
+	Resources []tfResource `json:"resources,omitempty"`
+}
+
+type tfResource struct {
+	Address         string          `json:"address"`
+	Mode            string          `json:"mode"`
+	Type            string          `json:"type"`
+	Name            string          `json:"name"`
+	Index           json.RawMessage `json:"index,omitempty"`
+	ProviderName    string          `json:"provider_name"`
+	SchemaVersion   int             `json:"schema_version"`
+	Values          json.RawMessage `json:"values"`
+	SensitiveValues json.RawMessage `json:"sensitive_values"`
+	DependsOn       []string        `json:"depends_on,omitempty"`
+}
+
+type tfResourceChange struct {
+	Address      string          `json:"address"`
+	Mode         string          `json:"mode"`
+	Type         string          `json:"type"`
+	Name         string          `json:"name"`
+	Index        json.RawMessage `json:"index,omitempty"`
+	Deposed      string          `json:"deposed,omitempty"`
+	ProviderName string          `json:"provider_name"`
+	Change       tfChange        `json:"change"`
+	ActionReason string          `json:"action_reason,omitempty"`
+}
+
+type tfChange struct {
+	Actions         []string        `json:"actions"`
+	Before          json.RawMessage `json:"before"`
+	After           json.RawMessage `json:"after,omitempty"`
+	AfterUnknown    json.RawMessage `json:"after_unknown"`
+	BeforeSensitive json.RawMessage `json:"before_sensitive"`
+	AfterSensitive  json.RawMessage `json:"after_sensitive"`
+	ReplacePaths    [][]any         `json:"replace_paths,omitempty"`
+	Importing       *tfImporting    `json:"importing,omitempty"`
+}
+
+type tfImporting struct {
+	ID string `json:"id"`
+}
+
+type tfState struct {
+	FormatVersion    string   `json:"format_version"`
+	TerraformVersion string   `json:"terraform_version"`
+	Values           tfValues `json:"values"`
+}
+
+type tfConfiguration struct {
+	ProviderConfig map[string]tfProviderConfig `json:"provider_config,omitempty"`
+	RootModule     tfConfigModule              `json:"root_module"`
+}
+
+type tfProviderConfig struct {
+	Name     string `json:"name"`
+	FullName string `json:"full_name"`
+	Alias    string `json:"alias,omitempty"`
+}
+
+type tfConfigModule struct {
+	Outputs   map[string]tfConfigOutput   `json:"outputs,omitempty"`
+	Resources []tfConfigResource          `json:"resources,omitempty"`
+	Variables map[string]tfConfigVariable `json:"variables,omitempty"`
+}
+
+type tfConfigOutput struct {
+	Sensitive   bool   `json:"sensitive,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+type tfConfigResource struct {
+	Address           string `json:"address"`
+	Mode              string `json:"mode"`
+	Type              string `json:"type"`
+	Name              string `json:"name"`
+	ProviderConfigKey string `json:"provider_config_key"`
+	SchemaVersion     int    `json:"schema_version"`
+}
+
+type tfConfigVariable struct {
+	Default     json.RawMessage `json:"default,omitempty"`
+	Description string          `json:"description,omitempty"`
+	Sensitive   bool            `json:"sensitive,omitempty"`
+}
+
+// TerraformJSON renders the plan in Terraform's JSON plan format.
+func (p *Plan) TerraformJSON(in TerraformJSONInput) ([]byte, error) {
+	out := tfPlan{
+		FormatVersion: TerraformFormatVersion, TerraformVersion: in.Version,
+		ResourceChanges: []tfResourceChange{},
+		Timestamp:       in.Timestamp.UTC().Format(time.RFC3339),
+		Applyable:       p.HasChanges(), Complete: true,
+	}
+	planned := map[string]cty.Value{} // after, by address, for the outputs
+	prior := map[string]cty.Value{}   // before
+	var priorResources []tfResource
+	for _, c := range p.Changes {
+		before, after := unmarked(c.Before), unmarked(c.After)
+		if c.Drifted {
+			out.ResourceDrift = append(out.ResourceDrift, c.tfResourceChange(before, after))
+			continue
+		}
+		if c.Deposed == "" {
+			if !isNull(after) {
+				planned[c.Addr] = after
+			}
+			if !isNull(before) {
+				prior[c.Addr] = before
+			}
+		}
+		if !isNull(before) && c.Deposed == "" {
+			r := c.tfResource(before)
+			if c.Mode == formation.ModeResource {
+				r.DependsOn = slices.Clone(c.Dependencies) // as the state records them
+			}
+			priorResources = append(priorResources, r)
+		}
+		if !isNull(after) && c.Deposed == "" {
+			out.PlannedValues.RootModule.Resources = append(out.PlannedValues.RootModule.Resources, c.tfResource(after))
+		}
+		if c.Mode == formation.ModeData && after.IsWhollyKnown() {
+			continue // read while planning: a value, not a change
+		}
+		out.ResourceChanges = append(out.ResourceChanges, c.tfResourceChange(before, after))
+	}
+	if len(priorResources) > 0 {
+		out.PriorState = &tfState{FormatVersion: "1.0", TerraformVersion: in.Version, Values: tfValues{RootModule: tfModule{Resources: priorResources}}}
+	}
+	if cfg := in.Config; cfg != nil {
+		out.Variables = tfVariables(cfg)
+		out.PlannedValues.Outputs, out.OutputChanges = tfOutputs(cfg, prior, planned, out.PriorState)
+		out.Configuration = tfConfig(cfg)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, formation.Wrap(formation.CodeInternal, "plan.TerraformJSON", "", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// tfActions are Terraform's actions for a change.
+func (c *Change) tfActions(after cty.Value) []string {
+	switch {
+	case c.Mode == formation.ModeData:
+		return []string{"read"}
+	case c.Drifted && c.Action == formation.ActionDelete:
+		return []string{"delete"}
+	case c.Drifted:
+		return []string{"update"}
+	}
+	switch c.Action {
+	case formation.ActionAdd:
+		return []string{"create"}
+	case formation.ActionUpdate:
+		return []string{"update"}
+	case formation.ActionDelete:
+		return []string{"delete"}
+	case formation.ActionDeleteThenAdd:
+		return []string{"delete", "create"}
+	case formation.ActionAddThenDelete:
+		return []string{"create", "delete"}
+	}
+	return []string{"no-op"}
+}
+
+// tfActionReason maps Formation's free-text reason to Terraform's
+// action_reason values, where one applies.
+func (c *Change) tfActionReason() string {
+	switch c.Action {
+	case formation.ActionDeleteThenAdd, formation.ActionAddThenDelete:
+		if strings.Contains(c.Reason, "replace_triggered_by") {
+			return "replace_by_triggers"
+		}
+		if len(c.RequiresReplace) > 0 {
+			return "replace_because_cannot_update"
+		}
+		if strings.Contains(c.Reason, "outside") {
+			return "replace_because_tainted"
+		}
+	case formation.ActionDelete:
+		if c.Deposed == "" && !c.Drifted {
+			return "delete_because_no_resource_config"
+		}
+	}
+	return ""
+}
+
+func (c *Change) tfResourceChange(before, after cty.Value) tfResourceChange {
+	sensitive := func(_ cty.Value, path cty.Path) bool { return underAny(path, c.Sensitive) }
+	ch := tfChange{
+		Actions:         c.tfActions(after),
+		Before:          c.tfValue(before),
+		AfterUnknown:    markers(after, nil, func(v cty.Value, _ cty.Path) bool { return !v.IsKnown() }),
+		BeforeSensitive: json.RawMessage("false"),
+		AfterSensitive:  json.RawMessage("false"),
+	}
+	if !isNull(before) {
+		ch.BeforeSensitive = markers(before, nil, sensitive)
+	}
+	switch {
+	case !after.IsKnown():
+		ch.AfterUnknown = json.RawMessage("true")
+	case !isNull(after):
+		ch.After = c.tfValue(after)
+		ch.AfterSensitive = markers(after, nil, sensitive)
+	default:
+		ch.After = json.RawMessage("null")
+	}
+	for _, path := range c.RequiresReplace {
+		ch.ReplacePaths = append(ch.ReplacePaths, tfPath(path))
+	}
+	if c.Imported {
+		ch.Importing = &tfImporting{ID: c.ImportID}
+	}
+	rc := tfResourceChange{
+		Address: c.Addr, Mode: tfMode(c.Mode), Type: c.Type, Name: c.Name, Index: c.tfIndex(),
+		Deposed: c.Deposed, ProviderName: tfProviderSource(c.ProviderName),
+		Change: ch,
+	}
+	if !c.Drifted {
+		rc.ActionReason = c.tfActionReason()
+	}
+	return rc
+}
+
+func (c *Change) tfResource(v cty.Value) tfResource {
+	sensitive := func(_ cty.Value, path cty.Path) bool { return underAny(path, c.Sensitive) }
+	return tfResource{
+		Address: c.Addr, Mode: tfMode(c.Mode), Type: c.Type, Name: c.Name, Index: c.tfIndex(),
+		ProviderName: tfProviderSource(c.ProviderName),
+		Values:       c.tfValue(v), SensitiveValues: markers(v, nil, sensitive),
+	}
+}
+
+// tfIndex is the instance key as Terraform writes it: a number for count,
+// a string for for_each, nothing without either.
+func (c *Change) tfIndex() json.RawMessage {
+	switch {
+	case c.Key == "":
+		return nil
+	case strings.HasSuffix(c.Addr, "["+c.Key+"]"):
+		return json.RawMessage(c.Key)
+	}
+	return json.RawMessage(quote(c.Key))
+}
+
+// tfValue writes a value as Terraform's plan does: attributes not known
+// yet left out of objects (after_unknown flags them), unknown elements of
+// lists null; sensitive parts are null too (Formation never writes them).
+func (c *Change) tfValue(v cty.Value) json.RawMessage {
+	enc := &jsonValue{unknown: []byte("null"), sensitive: []byte("null"), paths: c.Sensitive, omitUnknown: true}
+	var buf bytes.Buffer
+	enc.encode(&buf, v, nil)
+	return buf.Bytes()
+}
+
+// tfPath is a path as replace_paths writes it: attribute names and keys.
+func tfPath(path cty.Path) []any {
+	out := make([]any, 0, len(path))
+	for _, step := range path {
+		switch s := step.(type) {
+		case cty.GetAttrStep:
+			out = append(out, s.Name)
+		case cty.IndexStep:
+			if s.Key.Type() == cty.Number {
+				n, _ := s.Key.AsBigFloat().Int64()
+				out = append(out, n)
+			} else {
+				out = append(out, s.Key.AsString())
+			}
+		}
+	}
+	return out
+}
+
+func tfMode(m formation.Mode) string {
+	if m == formation.ModeData {
+		return "data"
+	}
+	return "managed"
+}
+
+// tfProviderSource is the registry address Terraform writes for a
+// provider's local name: huaweicloud/huaweicloud for huaweicloud, the
+// hashicorp namespace (Terraform's default) for any other.
+func tfProviderSource(name string) string {
+	if name == "huaweicloud" {
+		return "registry.terraform.io/huaweicloud/huaweicloud"
+	}
+	return "registry.terraform.io/hashicorp/" + name
+}
+
+func tfVariables(cfg *template.Config) map[string]tfVariable {
+	out := map[string]tfVariable{}
+	for name, v := range cfg.Variables() {
+		out[name] = tfVariable{Value: ctyJSON(v)}
+	}
+	return out
+}
+
+// ctyJSON is a known value as plain JSON; null for anything else.
+func ctyJSON(v cty.Value) json.RawMessage {
+	v = unmarked(v)
+	if v == cty.NilVal || !v.IsWhollyKnown() {
+		return json.RawMessage("null")
+	}
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return json.RawMessage("null")
+	}
+	return b
+}
+
+// tfOutputs evaluates the outputs against the planned values and the prior
+// ones: planned_values.outputs and output_changes. Before is null when the
+// stack held nothing.
+func tfOutputs(cfg *template.Config, prior, planned map[string]cty.Value, state *tfState) (map[string]tfOutput, map[string]tfChange) {
+	lookup := func(m map[string]cty.Value) template.Values {
+		return template.ValuesFunc(func(addr string) cty.Value {
+			if v, ok := m[addr]; ok {
+				return v
+			}
+			return cty.DynamicVal
+		})
+	}
+	after, _ := cfg.Outputs(lookup(planned))
+	var before []template.Output
+	if state != nil {
+		before, _ = cfg.Outputs(lookup(prior))
+	}
+	values := map[string]tfOutput{}
+	changes := map[string]tfChange{}
+	for i, o := range after {
+		v := unmarked(o.Value)
+		sens := json.RawMessage(strconv.FormatBool(o.Sensitive))
+		out := tfOutput{Sensitive: o.Sensitive}
+		ch := tfChange{Before: json.RawMessage("null"), AfterUnknown: json.RawMessage("false"), BeforeSensitive: json.RawMessage("false"), AfterSensitive: sens}
+		if v.IsWhollyKnown() {
+			out.Type = ctyTypeJSON(v.Type())
+			if !o.Sensitive {
+				out.Value = ctyJSON(v)
+			}
+			ch.After = out.Value
+			if o.Sensitive {
+				ch.After = json.RawMessage("null")
+			}
+		} else {
+			ch.AfterUnknown = json.RawMessage("true")
+		}
+		ch.Actions = []string{"create"}
+		if before != nil {
+			b := unmarked(before[i].Value)
+			ch.BeforeSensitive = sens
+			if !o.Sensitive && b.IsWhollyKnown() {
+				ch.Before = ctyJSON(b)
+			}
+			ch.Actions = []string{"update"}
+			if b.IsWhollyKnown() && v.IsWhollyKnown() && b.Equals(v).True() {
+				ch.Actions = []string{"no-op"}
+			}
+		}
+		values[o.Name] = out
+		changes[o.Name] = ch
+	}
+	return values, changes
+}
+
+func ctyTypeJSON(ty cty.Type) json.RawMessage {
+	b, err := ctyjson.MarshalType(ty)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// tfConfig is the configuration as far as Formation keeps it after
+// expansion: providers, variables, outputs and resource blocks.
+func tfConfig(cfg *template.Config) *tfConfiguration {
+	tpl := cfg.Template()
+	conf := &tfConfiguration{ProviderConfig: map[string]tfProviderConfig{}}
+	mod := &conf.RootModule
+	for _, v := range tpl.Variables() {
+		if mod.Variables == nil {
+			mod.Variables = map[string]tfConfigVariable{}
+		}
+		cv := tfConfigVariable{Description: v.Description, Sensitive: v.Sensitive}
+		if !v.Required {
+			cv.Default = json.RawMessage(v.Default)
+		}
+		mod.Variables[v.Name] = cv
+	}
+	outs, _ := cfg.Outputs(nil)
+	for _, o := range outs {
+		if mod.Outputs == nil {
+			mod.Outputs = map[string]tfConfigOutput{}
+		}
+		mod.Outputs[o.Name] = tfConfigOutput{Sensitive: o.Sensitive, Description: o.Description}
+	}
+	seen := map[string]bool{}
+	for _, inst := range cfg.Instances() {
+		key := inst.ProviderAddr()
+		name, alias, _ := strings.Cut(key, ".")
+		conf.ProviderConfig[key] = tfProviderConfig{Name: name, FullName: tfProviderSource(name), Alias: alias}
+		addr := inst.Resource
+		if seen[addr] {
+			continue
+		}
+		seen[addr] = true
+		mod.Resources = append(mod.Resources, tfConfigResource{
+			Address: addr, Mode: tfMode(inst.Mode), Type: inst.Type, Name: inst.Name, ProviderConfigKey: key,
+		})
+	}
+	return conf
+}
