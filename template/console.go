@@ -22,7 +22,7 @@ func (c *Config) EvaluateExpression(src string, values Values) (cty.Value, hcl.D
 	if a.diags.HasErrors() {
 		return cty.DynamicVal, a.diags
 	}
-	ev := &evaluator{c: c, values: values}
+	ev := &evaluator{c: c, values: values, mi: c.root}
 	ectx, diags := ev.context(&sc, nil, nil)
 	v, d := expr.Value(ectx)
 	diags = append(diags, d...)
