@@ -80,7 +80,40 @@ type tfOutput struct {
 }
 
 type tfModule struct {
-	Resources []tfResource `json:"resources,omitempty"`
+	Resources    []tfResource `json:"resources,omitempty"`
+	Address      string       `json:"address,omitempty"`
+	ChildModules []*tfModule  `json:"child_modules,omitempty"`
+}
+
+// add places r, of the module instance module ("" for the root), in m or
+// below it: child_modules nest as the module calls do, as Terraform nests
+// them. m is the root module or a module that module is inside.
+func (m *tfModule) add(module string, r tfResource) {
+	if m.Address == module {
+		m.Resources = append(m.Resources, r)
+		return
+	}
+	// The next call below m: module.a[0] of module.a[0].module.b.
+	rest := module
+	if m.Address != "" {
+		rest = module[len(m.Address)+1:]
+	}
+	if i := strings.Index(rest[len("module."):], ".module."); i >= 0 {
+		rest = rest[:len("module.")+i]
+	}
+	addr := rest
+	if m.Address != "" {
+		addr = m.Address + "." + rest
+	}
+	for _, c := range m.ChildModules {
+		if c.Address == addr {
+			c.add(module, r)
+			return
+		}
+	}
+	child := &tfModule{Address: addr}
+	m.ChildModules = append(m.ChildModules, child)
+	child.add(module, r)
 }
 
 type tfResource struct {
@@ -97,15 +130,16 @@ type tfResource struct {
 }
 
 type tfResourceChange struct {
-	Address      string          `json:"address"`
-	Mode         string          `json:"mode"`
-	Type         string          `json:"type"`
-	Name         string          `json:"name"`
-	Index        json.RawMessage `json:"index,omitempty"`
-	Deposed      string          `json:"deposed,omitempty"`
-	ProviderName string          `json:"provider_name"`
-	Change       tfChange        `json:"change"`
-	ActionReason string          `json:"action_reason,omitempty"`
+	Address       string          `json:"address"`
+	ModuleAddress string          `json:"module_address,omitempty"`
+	Mode          string          `json:"mode"`
+	Type          string          `json:"type"`
+	Name          string          `json:"name"`
+	Index         json.RawMessage `json:"index,omitempty"`
+	Deposed       string          `json:"deposed,omitempty"`
+	ProviderName  string          `json:"provider_name"`
+	Change        tfChange        `json:"change"`
+	ActionReason  string          `json:"action_reason,omitempty"`
 }
 
 type tfChange struct {
@@ -177,6 +211,7 @@ func (p *Plan) TerraformJSON(in TerraformJSONInput) ([]byte, error) {
 	planned := map[string]cty.Value{} // after, by address, for the outputs
 	prior := map[string]cty.Value{}   // before
 	var priorResources []tfResource
+	var priorModules []string
 	for _, c := range p.Changes {
 		before, after := unmarked(c.Before), unmarked(c.After)
 		if c.Drifted {
@@ -197,9 +232,10 @@ func (p *Plan) TerraformJSON(in TerraformJSONInput) ([]byte, error) {
 				r.DependsOn = slices.Clone(c.Dependencies) // as the state records them
 			}
 			priorResources = append(priorResources, r)
+			priorModules = append(priorModules, template.ModuleOf(c.Addr))
 		}
 		if !isNull(after) && c.Deposed == "" {
-			out.PlannedValues.RootModule.Resources = append(out.PlannedValues.RootModule.Resources, c.tfResource(after))
+			out.PlannedValues.RootModule.add(template.ModuleOf(c.Addr), c.tfResource(after))
 		}
 		if c.Mode == formation.ModeData && after.IsWhollyKnown() {
 			continue // read while planning: a value, not a change
@@ -207,7 +243,10 @@ func (p *Plan) TerraformJSON(in TerraformJSONInput) ([]byte, error) {
 		out.ResourceChanges = append(out.ResourceChanges, c.tfResourceChange(before, after))
 	}
 	if len(priorResources) > 0 {
-		out.PriorState = &tfState{FormatVersion: "1.0", TerraformVersion: in.Version, Values: tfValues{RootModule: tfModule{Resources: priorResources}}}
+		out.PriorState = &tfState{FormatVersion: "1.0", TerraformVersion: in.Version}
+		for i, r := range priorResources {
+			out.PriorState.Values.RootModule.add(priorModules[i], r)
+		}
 	}
 	if cfg := in.Config; cfg != nil {
 		out.Variables = tfVariables(cfg)
@@ -298,7 +337,8 @@ func (c *Change) tfResourceChange(before, after cty.Value) tfResourceChange {
 		ch.Importing = &tfImporting{ID: c.ImportID}
 	}
 	rc := tfResourceChange{
-		Address: c.Addr, Mode: tfMode(c.Mode), Type: c.Type, Name: c.Name, Index: c.tfIndex(),
+		Address: c.Addr, ModuleAddress: template.ModuleOf(c.Addr),
+		Mode: tfMode(c.Mode), Type: c.Type, Name: c.Name, Index: c.tfIndex(),
 		Deposed: c.Deposed, ProviderName: tfProviderSource(c.ProviderName),
 		Change: ch,
 	}
