@@ -16,10 +16,16 @@
 //	})
 //	// resp.ID is a UUID derived from the seed and the token.
 //
-// With Config.UseCatalog the common Huawei Cloud types (Catalog) are
-// declared, so computed attributes get realistic values and a change of a
-// force-new attribute (a VPC's cidr) is planned as a replacement, as against
-// the real provider. Config.Schemas declares further types.
+// With Config.ProviderSchemas a provider's real schema (Terraform's
+// `terraform providers schema -json` document, read by package tfschema)
+// declares its resource and data source types: configurations are checked
+// as the provider checks them, computed attributes are generated with the
+// right types, and data sources are answered with objects of the schema's
+// shape, generated from the seed and the arguments where no fixture or
+// resource answers. With Config.UseCatalog a few common Huawei Cloud types
+// (Catalog) are declared by hand, a subset of their arguments, for when no
+// schema file is at hand; a provider schema overrides them type by type.
+// Config.Schemas declares further types.
 //
 // # Determinism
 //
