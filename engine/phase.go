@@ -306,6 +306,9 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 			})
 		}
 	}
+	if ok && ph != phaseDelete && cfg != nil {
+		x.checkWarnings(cfg, rec.ID, dep.ID)
+	}
 	if ok {
 		x.recordUnchanged()
 	}
@@ -473,4 +476,21 @@ func outputsOf(cfg *template.Config, values template.Values) ([]formation.StackO
 		res = append(res, so)
 	}
 	return res, nil
+}
+
+// checkWarnings evaluates the template's check blocks with the applied
+// values and records what they find as LOG events: as in Terraform, a
+// failed check warns and never fails the deployment.
+func (x *execution) checkWarnings(cfg *template.Config, stackID, depID string) {
+	var evs []*formation.Event
+	for _, d := range cfg.Checks(x.applied) {
+		msg := "Warning: " + d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		evs = append(evs, &formation.Event{DeploymentID: depID, EventType: formation.EventLog, EventMessage: msg})
+	}
+	if len(evs) > 0 {
+		x.w.submit(func(tx *txn) error { return tx.appendEvents(stackID, evs...) })
+	}
 }

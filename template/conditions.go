@@ -127,3 +127,88 @@ func (c *Config) Postconditions(inst *Instance, values Values, self cty.Value) h
 	attachFiles(diags, c.t.files)
 	return diags
 }
+
+// checkBlock is a check block: assertions about the whole configuration,
+// which Terraform reports as warnings, never errors.
+type checkBlock struct {
+	name    string
+	asserts []*condition
+	scope   scope
+	rng     hcl.Range
+}
+
+var checkSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{{Type: "assert"}, {Type: "data", LabelNames: []string{"type", "name"}}},
+}
+
+// check decodes a check block of the root module.
+func (d *decoder) check(b *hcl.Block) {
+	if !d.validName(b, 0, "check block") {
+		return
+	}
+	content, diags := b.Body.Content(checkSchema)
+	d.add(diags)
+	ck := &checkBlock{name: b.Labels[0], rng: b.DefRange}
+	asserts := 0
+	for _, blk := range content.Blocks {
+		if blk.Type == "data" {
+			d.unsupported(blk.DefRange, "Scoped data sources are not supported yet",
+				"Formation does not read data sources nested in check blocks yet; declare data %q %q at the top level.", blk.Labels[0], blk.Labels[1])
+			continue
+		}
+		asserts++
+		if c := d.condition(blk); c != nil {
+			ck.asserts = append(ck.asserts, c)
+		}
+	}
+	if asserts == 0 {
+		d.errorf(b.DefRange, "Zero assert blocks", "Check blocks must have at least one assert block.")
+		return
+	}
+	for _, prev := range d.m.checks {
+		if prev.name == ck.name {
+			d.errorf(b.DefRange, "Duplicate check block", "A check block named %q was already declared at %s.", ck.name, prev.rng)
+			return
+		}
+	}
+	d.m.checks = append(d.m.checks, ck)
+}
+
+// checks analyses the check blocks: an assertion must refer to something,
+// or it would check nothing.
+func (a *analyzer) checks() {
+	rl := rules{what: "a check block"}
+	for _, ck := range a.m.checks {
+		for _, c := range ck.asserts {
+			var own scope
+			a.expr(&own, c.cond, rl, nil)
+			if len(own.refs) == 0 {
+				a.errorf(c.cond.Range(), "Invalid assert expression",
+					"The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.")
+			}
+		}
+		a.conditions(&ck.scope, ck.asserts, rl)
+	}
+}
+
+// Checks evaluates the check blocks with what values knows and returns
+// their findings, all warnings as in Terraform: a failed assertion, and an
+// assertion that cannot be evaluated. One not yet known is left for
+// later.
+func (c *Config) Checks(values Values) hcl.Diagnostics {
+	ev := &evaluator{c: c, values: values, mi: c.root}
+	var diags hcl.Diagnostics
+	for _, ck := range c.t.m.checks {
+		ectx, d := ev.context(&ck.scope, nil, nil)
+		d = append(d, checkConditions(ck.asserts, ectx, nil, "Check block assertion", hcl.DiagWarning)...)
+		for _, diag := range d {
+			diag.Severity = hcl.DiagWarning
+			diag.Summary = "check." + ck.name + ": " + diag.Summary
+		}
+		diags = append(diags, d...)
+	}
+	if len(diags) > 0 {
+		attachFiles(diags, c.t.files)
+	}
+	return diags
+}

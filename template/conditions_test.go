@@ -175,3 +175,41 @@ func TestConditions_SelfOnlyInPostconditions(t *testing.T) {
 	_, err := template.Parse("resource \"a_b\" \"x\" {\n  lifecycle {\n    precondition {\n      condition = self.id != \"\"\n      error_message = \"x\"\n    }\n  }\n}\n", template.Options{})
 	wantDiag(t, err, "RF.10011030", `Invalid "self" reference`, "postcondition", "main.tf", 4, 19)
 }
+
+func TestChecks(t *testing.T) {
+	tpl := mustParse(t, `
+variable "n" {
+  default = 2
+}
+resource "a_b" "x" {}
+check "small" {
+  assert {
+    condition     = var.n < 2
+    error_message = "n is ${var.n}."
+  }
+  assert {
+    condition     = a_b.x.ready
+    error_message = "Not ready."
+  }
+}
+`)
+	cfg := mustExpand(t, tpl, template.Input{})
+	diags := cfg.Checks(nil) // a_b.x unknown: its assertion waits
+	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Summary != "check.small: Check block assertion failed" || diags[0].Detail != "n is 2." {
+		t.Fatalf("diags = %s", diagsText(diags))
+	}
+	diags = cfg.Checks(template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.False) }))
+	if len(diags) != 2 || diags.HasErrors() {
+		t.Fatalf("diags = %s", diagsText(diags))
+	}
+
+	for _, tt := range []struct{ name, src, summary string }{
+		{"no assert", "check \"c\" {}\n", "Zero assert blocks"},
+		{"constant", "check \"c\" {\n  assert {\n    condition = true\n    error_message = \"x\"\n  }\n}\n", "Invalid assert expression"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := template.Parse(tt.src, template.Options{})
+			wantDiag(t, err, "RF.10011030", tt.summary, "", "main.tf", 0, 0)
+		})
+	}
+}

@@ -81,6 +81,13 @@ func (d *decoder) file(f *hcl.File) {
 			d.resource(b, formation.ModeData)
 		case "module":
 			d.moduleCall(b)
+		case "check":
+			if d.m.parent != nil {
+				d.unsupported(b.DefRange, "Check blocks in modules are not supported yet",
+					"Formation evaluates the check blocks of the root module only; move check %q to the root module.", b.Labels[0])
+				continue
+			}
+			d.check(b)
 		default:
 			d.unsupported(b.DefRange, fmt.Sprintf("%s blocks are not supported", strings.ToUpper(b.Type[:1])+b.Type[1:]),
 				"Formation does not support %q blocks.", b.Type)

@@ -57,9 +57,12 @@
 // conditions are evaluated as Terraform does: preconditions with the
 // configuration (Evaluate, Outputs), postconditions against the planned
 // and the applied object (Postconditions); a condition not yet known waits
-// for apply. Moved, removed and check blocks are refused with
-// CodeUnsupported until Formation supports them; provisioner blocks are
-// refused as RFS refuses them.
+// for apply. Check blocks of the root module are evaluated by Checks,
+// whose findings are warnings, never errors. required_version is checked
+// against LanguageVersion, the Terraform release whose language Formation
+// implements. Moved and removed blocks are refused with CodeUnsupported
+// until Formation supports them; provisioner blocks are refused as RFS
+// refuses them.
 //
 // # Modules
 //

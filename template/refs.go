@@ -105,6 +105,7 @@ func (a *analyzer) run() {
 		a.expr(&imp.scope, imp.id, rules{what: "an import id", noResources: true}, nil)
 		a.importTarget(imp)
 	}
+	a.checks()
 	for _, n := range a.m.nodes {
 		if n.res == nil {
 			continue

@@ -15,14 +15,11 @@ var knownDifferences = map[string]string{
 	"module/variables/sensitive_not_marked": sensitivityNotTracked,
 	"module/count/from_computed": "count = length(terraform_data.a.output): Terraform's plan knows the output is an unknown value of the input's type " +
 		"(a one-element tuple), so its length is known; Formation's Expand sees computed attributes with no type and refuses the count as known only after apply.",
-	"module/check/passes":           checkUnsupported,
-	"module/check/fails_as_warning": checkUnsupported,
-	"module/moved/fresh":            movedUnsupported,
-	"module/removed/fresh":          movedUnsupported,
+	"module/moved/fresh":   movedUnsupported,
+	"module/removed/fresh": movedUnsupported,
 }
 
 const (
-	checkUnsupported = "check blocks are refused with CodeUnsupported: Formation does not evaluate them yet (Terraform reports a failed assertion as a warning)."
 	movedUnsupported = "moved and removed blocks are refused with CodeUnsupported: Formation does not yet move or forget recorded resources."
 )
 

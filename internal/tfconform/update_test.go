@@ -75,3 +75,41 @@ output "id" { value = terraform_data.a.id }
 		t.Fatalf("trigger changed: b = %q (want b-two), id %q → %q (want a new one)", third["b"], second["id"], third["id"])
 	}
 }
+
+// A failed check block is a warning in the deployment's events, and the
+// deployment completes.
+func TestCheckWarningEvent(t *testing.T) {
+	ctx := t.Context()
+	e, err := engine.New(engine.Config{Store: store.NewMemory(), IDSeed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: `
+resource "terraform_data" "a" {
+  input = 2
+}
+check "one" {
+  assert {
+    condition     = terraform_data.a.output == 1
+    error_message = "The output is ${terraform_data.a.output}."
+  }
+}
+`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.Wait(ctx, created.DeploymentRef); err != nil || !res.Succeeded() {
+		t.Fatalf("deployment: %v %+v", err, res)
+	}
+	page, err := e.ListStackEvents(ctx, engine.ListStackEventsRequest{StackRef: engine.StackRef{Name: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range page.StackEvents {
+		if ev.EventMessage == "Warning: check.one: Check block assertion failed: The output is 2." {
+			return
+		}
+	}
+	t.Fatalf("no check warning among %+v", page.StackEvents)
+}
