@@ -32,7 +32,7 @@ func templateStringFunc(funcs *map[string]function.Function) function.Function {
 		Type: function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			closure := customdecode.ExpressionClosureFromVal(args[0])
-			switch e := closure.Expression.(type) {
+			switch e := unmetered(closure.Expression).(type) {
 			case *hclsyntax.TemplateWrapExpr, *hclsyntax.TemplateExpr:
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template, use a template string expression")
 			default:
@@ -69,7 +69,7 @@ func templateStringFunc(funcs *map[string]function.Function) function.Function {
 // isReference reports whether e reads a value from elsewhere: a reference,
 // possibly indexed or followed by attributes or a splat.
 func isReference(e hcl.Expression) bool {
-	switch e := e.(type) {
+	switch e := unmetered(e).(type) {
 	case *hclsyntax.ScopeTraversalExpr:
 		return true
 	case *hclsyntax.RelativeTraversalExpr:
@@ -80,6 +80,17 @@ func isReference(e hcl.Expression) bool {
 		return isReference(e.Source)
 	}
 	return false
+}
+
+// unmetered is the expression a budget's meter wraps, or e itself.
+func unmetered(e hcl.Expression) hcl.Expression {
+	for {
+		m, ok := e.(*metered)
+		if !ok {
+			return e
+		}
+		e = m.Expression
+	}
 }
 
 // renderTemplate evaluates a parsed template with vars (a map or object)
