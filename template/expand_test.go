@@ -429,3 +429,43 @@ func TestExpand_JSONMetaArguments(t *testing.T) {
 		t.Errorf("variables = %+v", vars)
 	}
 }
+
+// Dynamic blocks in JSON syntax, as Terraform reads them, generate the
+// same blocks as in native syntax.
+func TestEvaluate_JSONDynamicBlocks(t *testing.T) {
+	const native = `
+variable "ports" {
+  default = [80, 443]
+}
+resource "a_b" "x" {
+  name = "n"
+  dynamic "rule" {
+    for_each = var.ports
+    iterator = p
+    content {
+      port = p.value
+      name = "r-${p.key}"
+    }
+  }
+}
+`
+	const json = `{
+  "variable": { "ports": { "default": [80, 443] } },
+  "resource": { "a_b": { "x": {
+    "name": "n",
+    "dynamic": { "rule": { "for_each": "${var.ports}", "iterator": "p", "content": { "port": "${p.value}", "name": "r-${p.key}" } } }
+  } } }
+}`
+	var got [2]cty.Value
+	for i, src := range []string{native, json} {
+		cfg := mustExpand(t, mustParse(t, src), template.Input{})
+		v, diags := cfg.Evaluate(cfg.Instance("a_b.x"), nil)
+		if diags.HasErrors() {
+			t.Fatalf("source %d: %s", i, diags.Error())
+		}
+		got[i] = v
+	}
+	if !got[0].RawEquals(got[1]) || got[1].GetAttr("rule").LengthInt() != 2 {
+		t.Fatalf("native %#v\njson %#v", got[0], got[1])
+	}
+}

@@ -90,7 +90,7 @@ func TestParse_Errors(t *testing.T) {
 		{"JSON syntax", "{\n  \"resource\": {\n    \"a_b\": {\n      \"x\": {\"name\": \"a\" \"count\": 2}\n    }\n  }\n}\n", inv, "Missing attribute seperator comma", "", 5, 5},
 		{"JSON forbidden function", "{\n  \"locals\": {\n    \"x\": \"${filebase64(\\\"k\\\")}\"\n  }\n}\n", inv, "Function not allowed", `"filebase64"`, 3, 13},
 		{"JSON undeclared", "{\n  \"output\": {\n    \"o\": {\"value\": \"${var.nope}\"}\n  }\n}\n", inv, "Reference to undeclared input variable", "", 3, 23},
-		{"JSON dynamic", "{\n  \"resource\": {\"a_b\": {\"x\": {\"dynamic\": {}}}}\n}\n", uns, "dynamic blocks are not supported in JSON templates", "", 2, 30},
+		{"JSON dynamic without a type", "{\n  \"resource\": {\"a_b\": {\"x\": {\"dynamic\": {}}}}\n}\n", inv, "Missing block label", "", 2, 41},
 		{"JSON module", "{\"module\": {\"m\": {\"source\": \"./m\"}}}", inv, "Module not found", "", 1, 29},
 	}
 	for _, tt := range tests {

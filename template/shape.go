@@ -53,22 +53,35 @@ func newShape(body hcl.Body, meta *hcl.BodySchema) (*bodyShape, hcl.Diagnostics)
 	}
 	native, ok := body.(*hclsyntax.Body)
 	if !ok {
-		attrs, diags := body.JustAttributes()
-		s := &bodyShape{}
-		for _, name := range sortedAttrNames(attrs) {
-			if skip[name] {
-				continue
-			}
-			if name == "dynamic" {
-				diags = append(diags, unsupportedDiag("dynamic blocks are not supported in JSON templates",
-					"Write the nested blocks as a JSON array of objects, or use a for expression in a \"${…}\" string.", rangePtr(attrs[name].NameRange)))
-				continue
-			}
-			s.attrs = append(s.attrs, attrs[name])
-		}
-		return s, diags
+		return jsonShape(body, skip)
 	}
 	return nativeShape(native, skip)
+}
+
+// jsonDynamicSchema finds the dynamic blocks of a JSON body, written as
+// Terraform reads them: "dynamic": {"TYPE": {"for_each": …, "content": {…}}}.
+var jsonDynamicSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "dynamic", LabelNames: []string{"type"}}}}
+
+// jsonShape is newShape of a JSON body: its dynamic blocks, and every
+// other property as an attribute.
+func jsonShape(body hcl.Body, skip map[string]bool) (*bodyShape, hcl.Diagnostics) {
+	s := &bodyShape{}
+	content, rest, diags := body.PartialContent(jsonDynamicSchema)
+	for _, b := range content.Blocks {
+		dyn, d := dynamicBlock(b)
+		diags = append(diags, d...)
+		if dyn != nil {
+			s.blocks = append(s.blocks, &blockShape{typ: b.Labels[0], rng: b.DefRange, dynamic: dyn})
+		}
+	}
+	attrs, d := rest.JustAttributes()
+	diags = append(diags, d...)
+	for _, name := range sortedAttrNames(attrs) {
+		if !skip[name] {
+			s.attrs = append(s.attrs, attrs[name])
+		}
+	}
+	return s, diags
 }
 
 func nativeShape(body *hclsyntax.Body, skip map[string]bool) (*bodyShape, hcl.Diagnostics) {
@@ -94,7 +107,7 @@ func nativeShape(body *hclsyntax.Body, skip map[string]bool) (*bodyShape, hcl.Di
 				diags = append(diags, errorDiag("Invalid dynamic block", "A dynamic block takes one label: the type of the blocks it generates.", rangePtr(b.DefRange())))
 				continue
 			}
-			dyn, d := dynamicBlock(b)
+			dyn, d := dynamicBlock(b.AsHCLBlock())
 			diags = append(diags, d...)
 			if dyn == nil {
 				continue
@@ -120,7 +133,7 @@ func nativeShape(body *hclsyntax.Body, skip map[string]bool) (*bodyShape, hcl.Di
 	return s, diags
 }
 
-func dynamicBlock(b *hclsyntax.Block) (*dynamicShape, hcl.Diagnostics) {
+func dynamicBlock(b *hcl.Block) (*dynamicShape, hcl.Diagnostics) {
 	content, diags := b.Body.Content(dynamicSchema)
 	if diags.HasErrors() {
 		return nil, diags
@@ -137,13 +150,9 @@ func dynamicBlock(b *hclsyntax.Block) (*dynamicShape, hcl.Diagnostics) {
 		return nil, append(diags, errorDiag("Unexpected block labels", "Dynamic blocks in resource configuration generate blocks without labels.", rangePtr(attr.NameRange)))
 	}
 	if len(content.Blocks) != 1 {
-		return nil, append(diags, errorDiag("Invalid dynamic block", "A dynamic block needs exactly one content block.", rangePtr(b.DefRange())))
+		return nil, append(diags, errorDiag("Invalid dynamic block", "A dynamic block needs exactly one content block.", rangePtr(b.DefRange)))
 	}
-	inner, ok := content.Blocks[0].Body.(*hclsyntax.Body)
-	if !ok {
-		return nil, diags
-	}
-	shape, d := nativeShape(inner, nil)
+	shape, d := newShape(content.Blocks[0].Body, nil)
 	dyn.content = shape
 	return dyn, append(diags, d...)
 }
