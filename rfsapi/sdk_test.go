@@ -229,6 +229,25 @@ func TestSDK_Stacks(t *testing.T) {
 	if resp, err := http.Get(strings.Replace(*tpl.Location, "signature=", "signature=0", 1)); err != nil || resp.StatusCode != 401 {
 		t.Fatalf("a tampered template URL: %v, %v", resp, err)
 	}
+	// A URL for other source addresses is refused to this one.
+	elsewhere, err := c.GetStackTemplate(&model.GetStackTemplateRequest{ClientRequestId: crid(), StackName: "net",
+		AccessControlSourceIps: &[]string{"10.1.0.0/16", "192.168.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(*elsewhere.Location); err != nil || resp.StatusCode != 403 {
+		t.Fatalf("a template URL for other addresses: %v, %v", resp, err)
+	}
+	here, err := c.GetStackTemplate(&model.GetStackTemplateRequest{ClientRequestId: crid(), StackName: "net",
+		AccessControlSourceIps: &[]string{"10.1.0.0/16", "127.0.0.0/8"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(t, *here.Location); got != network {
+		t.Fatalf("a template URL for this address served %q", got)
+	}
+	_, err = c.GetStackTemplate(&model.GetStackTemplateRequest{ClientRequestId: crid(), StackName: "net", AccessControlSourceIps: &[]string{"not-an-ip"}})
+	wantSDKError(t, err, 400, formation.CodeInvalidParameter)
 
 	// Deletion: 202, then the stack is gone.
 	del, err := c.DeleteStack(&model.DeleteStackRequest{ClientRequestId: crid(), StackName: "net", StackId: created.StackId})

@@ -6,7 +6,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -31,6 +33,15 @@ func (h *Handler) getStackTemplate(c *call) (int, any, error) {
 			return 0, nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "%s may be given at most 8 times, not %d", p, n)
 		}
 	}
+	// The source addresses the URL is for, as RFS's pre-signed URL is;
+	// there are no VPCs here, so access_control_source_vpc_ids restricts
+	// nothing.
+	ips := c.query["access_control_source_ips"]
+	for _, ip := range ips {
+		if _, err := parseSource(ip); err != nil || len(ip) > 18 {
+			return 0, nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "access_control_source_ips %q is not an IPv4 address or CIDR", ip)
+		}
+	}
 	ref := c.stack()
 	meta, err := c.eng.GetStackMetadata(c.ctx, ref)
 	if err != nil {
@@ -41,7 +52,10 @@ func (h *Handler) getStackTemplate(c *call) (int, any, error) {
 	}
 	expires := strconv.FormatInt(h.cfg.Now().Add(templateURLLifetime).Unix(), 10)
 	q := url.Values{"stack_id": {meta.ID}, "expires": {expires}}
-	q.Set("signature", h.templateSignature(c.project, meta.Name, meta.ID, expires))
+	if len(ips) > 0 {
+		q.Set("source_ips", strings.Join(ips, ","))
+	}
+	q.Set("signature", h.templateSignature(c.project, meta.Name, meta.ID, expires, q.Get("source_ips")))
 	scheme := "http"
 	if c.r.TLS != nil {
 		scheme = "https"
@@ -55,10 +69,41 @@ func templatePath(project, stack string) string {
 	return "/formation/v1/" + project + "/stacks/" + stack + "/template"
 }
 
-func (h *Handler) templateSignature(project, stack, stackID, expires string) string {
+func (h *Handler) templateSignature(project, stack, stackID, expires, sourceIPs string) string {
 	m := hmac.New(sha256.New, h.secret)
-	m.Write([]byte(strings.Join([]string{project, stack, stackID, expires}, "\n")))
+	m.Write([]byte(strings.Join([]string{project, stack, stackID, expires, sourceIPs}, "\n")))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// parseSource reads an access_control_source_ips entry: an IPv4 address or
+// CIDR.
+func parseSource(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		s += "/32"
+	}
+	p, err := netip.ParsePrefix(s)
+	if err == nil && !p.Addr().Is4() {
+		err = fmt.Errorf("%s is not IPv4", s)
+	}
+	return p, err
+}
+
+// fromSources reports whether the request comes from one of the URL's
+// source addresses (all, when it names none).
+func fromSources(r *http.Request, sources string) bool {
+	if sources == "" {
+		return true
+	}
+	addr, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	for s := range strings.SplitSeq(sources, ",") {
+		if p, err := parseSource(s); err == nil && p.Contains(addr.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // downloadTemplate serves the content a GetStackTemplate URL points at: the
@@ -69,9 +114,13 @@ func (h *Handler) downloadTemplate(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	stackID, expires := q.Get("stack_id"), q.Get("expires")
 	unix, err := strconv.ParseInt(expires, 10, 64)
-	want := h.templateSignature(project, stack, stackID, expires)
+	want := h.templateSignature(project, stack, stackID, expires, q.Get("source_ips"))
 	if err != nil || !hmac.Equal([]byte(q.Get("signature")), []byte(want)) || h.cfg.Now().Unix() > unix {
 		h.writeError(w, r, formation.Errorf(formation.CodeAuthFailed, op, "", "the template URL is not valid or has expired; ask GetStackTemplate for a new one"))
+		return
+	}
+	if !fromSources(r, q.Get("source_ips")) {
+		h.writeError(w, r, formation.Errorf(formation.CodeForbidden, op, "", "the template URL is for other source addresses"))
 		return
 	}
 	eng, err := h.cfg.Projects.Engine(r.Context(), project)
