@@ -180,7 +180,8 @@ type crashProvider struct {
 }
 
 type crashState struct {
-	crashAt   string
+	crashAt   string // the address whose creation dies
+	deleteAt  string // the object id whose deletion dies
 	crash     func()
 	once      sync.Once
 	dead      atomic.Bool
@@ -207,6 +208,15 @@ func (p crashProvider) Create(ctx context.Context, req provider.CreateRequest) (
 		return provider.CreateResponse{}, ctx.Err()
 	}
 	return resp, err
+}
+
+func (p crashProvider) Delete(ctx context.Context, req provider.DeleteRequest) error {
+	if req.ID == "" || req.ID != p.s.deleteAt {
+		return p.Provider.Delete(ctx, req)
+	}
+	p.s.once.Do(func() { p.s.crash(); p.s.dead.Store(true) })
+	<-ctx.Done()
+	return ctx.Err()
 }
 
 func (p crashProvider) Read(ctx context.Context, req provider.ReadRequest) (provider.ReadResponse, error) {

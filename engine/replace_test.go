@@ -2,11 +2,9 @@ package engine
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/formation-engine/formation"
-	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
 )
@@ -147,39 +145,6 @@ func TestEngine_DeposedObjectsAreListed(t *testing.T) {
 	}
 }
 
-// killOnDelete is a provider whose process dies in the deletion of object
-// id: it hands over a snapshot of the durable store — what a file holds
-// when the process is killed there — and never answers.
-type killOnDelete struct {
-	*sim.Provider
-	k *kill
-}
-
-type kill struct {
-	id     string
-	st     store.Store
-	t      *testing.T
-	once   sync.Once
-	killed chan store.Store
-}
-
-func (p killOnDelete) Configure(ctx context.Context, req provider.ConfigureRequest) (provider.Provider, error) {
-	cp, err := p.Provider.Configure(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return killOnDelete{cp.(*sim.Provider), p.k}, nil
-}
-
-func (p killOnDelete) Delete(ctx context.Context, req provider.DeleteRequest) error {
-	if req.ID != p.k.id {
-		return p.Provider.Delete(ctx, req)
-	}
-	p.k.once.Do(func() { p.k.killed <- snapshot(p.k.t, p.k.st) })
-	<-ctx.Done()
-	return ctx.Err()
-}
-
 // A process killed during the deletion half of a create-before-destroy
 // replacement is recovered by the next: the old object is deleted, the new
 // one is the resource, recorded CREATION_COMPLETE, and the stack ends
@@ -191,8 +156,10 @@ func TestEngine_KillDuringCreateBeforeDestroyDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	st1 := store.NewMemory()
-	k := &kill{st: st1, t: t, killed: make(chan store.Store, 1)}
-	e1, err := New(Config{Store: st1, DefaultProvider: killOnDelete{world, k}})
+	killed := make(chan store.Store, 1)
+	cs := &crashState{}
+	cs.crash = func() { killed <- snapshot(t, st1) }
+	e1, err := New(Config{Store: st1, DefaultProvider: crashProvider{world, cs}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,11 +170,12 @@ func TestEngine_KillDuringCreateBeforeDestroyDeletion(t *testing.T) {
 	if out := deployAndWait(t, e1, "s", cbdVPC("10.0.0.0/16")); out.Status != formation.StackDeploymentComplete {
 		t.Fatalf("first deployment: %+v", out)
 	}
-	k.id = world.Resources()[0].ID
+	old := world.Resources()[0].ID
+	cs.deleteAt = old
 	if _, err := e1.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: cbdVPC("10.9.0.0/16")}}); err != nil {
 		t.Fatal(err)
 	}
-	st2 := <-k.killed
+	st2 := <-killed
 	_ = e1.Close()
 
 	e2, err := New(Config{Store: st2, DefaultProvider: world})
@@ -221,7 +189,7 @@ func TestEngine_KillDuringCreateBeforeDestroyDeletion(t *testing.T) {
 	}
 	live := world.Resources()
 	listed := listResources(t, e2, "s")
-	if s.Status != formation.StackDeploymentComplete || len(live) != 1 || live[0].ID == k.id || len(listed) != 1 ||
+	if s.Status != formation.StackDeploymentComplete || len(live) != 1 || live[0].ID == old || len(listed) != 1 ||
 		listed[0].PhysicalResourceID != live[0].ID || listed[0].ResourceStatus != formation.ResourceCreationComplete {
 		t.Fatalf("after recovery the stack is %s (%s), the cloud holds %+v and the stack lists %+v; want DEPLOYMENT_COMPLETE, one new VPC, listed CREATION_COMPLETE",
 			s.Status, s.StatusMessage, live, listed)
