@@ -74,25 +74,109 @@ func TestEngine_TextRulesApplyToTheGoAPI(t *testing.T) {
 	}
 }
 
-// A call whose context is cancelled returns a typed error that still says
-// why: errors.Is sees context.Canceled (and DeadlineExceeded) through it.
+// A call whose context is done returns a typed error that still says why:
+// CodeCanceled or CodeTimeout, and errors.Is sees context.Canceled or
+// context.DeadlineExceeded through it. Every call that takes a context.
 func TestEngine_CancelledContextIsTyped(t *testing.T) {
+	bg := context.Background()
 	e, _, _ := simTestEngine(t, sim.Config{}, Config{})
-	canceled, cancel := context.WithCancel(context.Background())
+	res, err := e.CreateStack(bg, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: v1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Wait(bg, res.DeploymentRef); err != nil {
+		t.Fatal(err)
+	}
+	ref := newStackWithPlan(t, e, "p", v1)
+	canceled, cancel := context.WithCancel(bg)
 	cancel()
-	expired, stop := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	expired, stop := context.WithDeadline(bg, time.Unix(0, 0))
 	defer stop()
+	s := StackRef{Name: "s"}
+	in := TemplateInput{TemplateBody: v2}
+	calls := map[string]func(ctx context.Context) error{
+		"CreateStack": func(ctx context.Context) error {
+			_, err := e.CreateStack(ctx, CreateStackRequest{Name: "t"})
+			return err
+		},
+		"CreateStackTemplate": func(ctx context.Context) error {
+			_, err := e.CreateStack(ctx, CreateStackRequest{Name: "t", TemplateInput: in})
+			return err
+		},
+		"GetStackMetadata": func(ctx context.Context) error { _, err := e.GetStackMetadata(ctx, s); return err },
+		"ListStacks":       func(ctx context.Context) error { _, err := e.ListStacks(ctx, ListStacksRequest{}); return err },
+		"UpdateStack": func(ctx context.Context) error {
+			d := "d"
+			_, err := e.UpdateStack(ctx, UpdateStackRequest{StackRef: s, Description: &d})
+			return err
+		},
+		"DeleteStack": func(ctx context.Context) error {
+			_, err := e.DeleteStack(ctx, DeleteStackRequest{StackRef: s})
+			return err
+		},
+		"DeployStack": func(ctx context.Context) error {
+			_, err := e.DeployStack(ctx, DeployStackRequest{StackRef: s, TemplateInput: in})
+			return err
+		},
+		"ContinueDeployStack": func(ctx context.Context) error {
+			_, err := e.ContinueDeployStack(ctx, ContinueRequest{StackRef: s})
+			return err
+		},
+		"GetStackTemplate": func(ctx context.Context) error { _, err := e.GetStackTemplate(ctx, s); return err },
+		"ListStackResources": func(ctx context.Context) error {
+			_, err := e.ListStackResources(ctx, ListStackResourcesRequest{StackRef: s})
+			return err
+		},
+		"ListStackOutputs": func(ctx context.Context) error {
+			_, err := e.ListStackOutputs(ctx, ListStackOutputsRequest{StackRef: s})
+			return err
+		},
+		"ListStackEvents": func(ctx context.Context) error {
+			_, err := e.ListStackEvents(ctx, ListStackEventsRequest{StackRef: s})
+			return err
+		},
+		"Follow": func(ctx context.Context) error {
+			st, err := e.Follow(ctx, FollowRequest{StackRef: s})
+			if err != nil {
+				return err
+			}
+			for range st.Events {
+			}
+			return st.Err()
+		},
+		"WaitStack": func(ctx context.Context) error { _, err := e.WaitStack(ctx, s); return err },
+		"CreateExecutionPlan": func(ctx context.Context) error {
+			_, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: s, PlanName: "q", TemplateInput: in})
+			return err
+		},
+		"WaitExecutionPlan":        func(ctx context.Context) error { _, err := e.WaitExecutionPlan(ctx, ref); return err },
+		"GetExecutionPlan":         func(ctx context.Context) error { _, err := e.GetExecutionPlan(ctx, ref); return err },
+		"GetExecutionPlanMetadata": func(ctx context.Context) error { _, err := e.GetExecutionPlanMetadata(ctx, ref); return err },
+		"ListExecutionPlans": func(ctx context.Context) error {
+			_, err := e.ListExecutionPlans(ctx, ListExecutionPlansRequest{StackRef: ref.StackRef})
+			return err
+		},
+		"ApplyExecutionPlan": func(ctx context.Context) error {
+			_, err := e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: ref})
+			return err
+		},
+		"DeleteExecutionPlan": func(ctx context.Context) error { return e.DeleteExecutionPlan(ctx, ref) },
+		"PreviewStack": func(ctx context.Context) error {
+			_, err := e.PreviewStack(ctx, PreviewStackRequest{StackRef: s, TemplateInput: in})
+			return err
+		},
+		"Preview": func(ctx context.Context) error {
+			_, err := Preview(ctx, PreviewRequest{TemplateInput: in, DefaultProvider: e.cfg.DefaultProvider})
+			return err
+		},
+	}
 	for _, done := range []struct {
 		ctx   context.Context
 		cause error
 		code  formation.Code
 	}{{canceled, context.Canceled, formation.CodeCanceled}, {expired, context.DeadlineExceeded, formation.CodeTimeout}} {
-		ctx := done.ctx
-		calls := map[string]error{}
-		_, calls["CreateStack"] = e.CreateStack(ctx, CreateStackRequest{Name: "s"})
-		_, calls["GetStackMetadata"] = e.GetStackMetadata(ctx, StackRef{Name: "s"})
-		_, calls["ListStacks"] = e.ListStacks(ctx, ListStacksRequest{})
-		for name, err := range calls {
+		for name, call := range calls {
+			err := call(done.ctx)
 			if !formation.HasCode(err, done.code) || !errors.Is(err, formation.ErrCanceled) || !errors.Is(err, done.cause) {
 				t.Errorf("%s with a done context: %T %v, want %s wrapping %v", name, err, err, done.code, done.cause)
 			}

@@ -110,9 +110,13 @@ func (e *Engine) expand(ctx context.Context, tpl *template.Template, src *templa
 }
 
 // expandWith expands a parsed source, reading data sources through read
-// (nil: none).
+// (nil: none). A done ctx is a typed error, as everywhere in the engine.
 func (e *Engine) expandWith(ctx context.Context, tpl *template.Template, src *templateSource, read func(context.Context, template.DataRequest) (cty.Value, error)) (*template.Config, error) {
-	return tpl.Expand(ctx, template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, DataSource: read})
+	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, DataSource: read})
+	if err != nil {
+		return nil, formation.ContextError("template.Expand", err)
+	}
+	return cfg, nil
 }
 
 // readData reads a data source during expansion, through the base provider

@@ -104,7 +104,11 @@ func (e *Engine) makeOfflinePlan(ctx context.Context, src *templateSource, prior
 		return cty.DynamicVal
 	}))
 	if err != nil {
-		return nil, err
+		return nil, formation.ContextError("engine.configureProviders", err)
 	}
-	return plan.Make(ctx, cfg, prior, provs, plan.Options{Refresh: refresh && len(prior) > 0, Parallelism: e.cfg.Parallelism})
+	p, err := plan.Make(ctx, cfg, prior, provs, plan.Options{Refresh: refresh && len(prior) > 0, Parallelism: e.cfg.Parallelism})
+	if err != nil {
+		return nil, formation.ContextError("plan.Make", err)
+	}
+	return p, nil
 }
