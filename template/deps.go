@@ -11,9 +11,10 @@ import (
 
 // dependencies sets DependsOn of every instance of e. What every instance
 // shares (count and for_each references, whole-block references, locals,
-// depends_on, the provider configuration, the depends_on of the module
-// calls above) is computed once and the slice shared; keyed references
-// and replace_triggered_by add per instance.
+// depends_on, the provider configuration, what the count, for_each and
+// depends_on of the module calls above it name) is computed once and the
+// slice shared; keyed references and replace_triggered_by add per
+// instance.
 func (c *Config) dependencies(e *expansion) {
 	r, mi := e.node.res, e.mi
 	memo := map[memoKey]map[string]bool{}
@@ -36,7 +37,10 @@ func (c *Config) dependencies(e *expansion) {
 		}
 	}
 	for m := mi; m.parent != nil; m = m.parent {
-		for _, rf := range m.mod.call.call.extra {
+		// As in Terraform, all in a module instance comes after what its
+		// call's count, for_each and depends_on name.
+		mc := m.mod.call.call
+		for _, rf := range slices.Concat(mc.meta.refs, mc.extra) {
 			c.addRefDeps(shared, rf, m.parent, memo)
 		}
 	}

@@ -196,11 +196,7 @@ func (ev *evaluator) variables(vars map[string]cty.Value, sc *scope, it *iterati
 		vars["count"] = ev.c.counts[it.index]
 	}
 	if it != nil && sc.each && it.each.Type() != cty.NilType {
-		each := it.each
-		if it.inst != nil {
-			each = ev.eachValue(it.inst)
-		}
-		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(it.key), "value": each})
+		vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(it.key), "value": ev.eachValue(it)})
 	}
 	if len(sc.locals) > 0 {
 		v, d := recordOf(sc.locals, ev.named)

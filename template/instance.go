@@ -71,7 +71,8 @@ type Instance struct {
 
 // iter is the instance's count.index and each.
 func (i *Instance) iter() iteration {
-	return iteration{index: i.index, key: i.Key, each: i.eachValue, inst: i}
+	r := i.node.res
+	return iteration{index: i.index, key: i.Key, each: i.eachValue, forEach: r.forEach, meta: &r.meta}
 }
 
 // ProviderAddr is the provider configuration the instance uses:

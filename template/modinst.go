@@ -29,13 +29,14 @@ type modInst struct {
 
 // iteration is what count.index and each.* are for one instance of a
 // resource, data source or module call: index is -1 without count, each
-// is cty.NilVal without for_each. inst is the resource or data source
-// instance, nil for a module instance.
+// is cty.NilVal without for_each. forEach and meta are the block's
+// for_each and its references, to evaluate each.value again (eachValue).
 type iteration struct {
-	index int
-	key   string
-	each  cty.Value
-	inst  *Instance
+	index   int
+	key     string
+	each    cty.Value
+	forEach hcl.Expression
+	meta    *scope
 }
 
 var noIteration = iteration{index: -1, each: cty.NilVal}
@@ -84,7 +85,7 @@ func (c *Config) expandCall(n *node, mi *modInst) hcl.Diagnostics {
 		case IntKey:
 			it.index = i
 		case StringKey:
-			it.each = values[i]
+			it.each, it.forEach, it.meta = values[i], mc.forEach, &mc.meta
 		}
 		child := c.newModInst(mc.child, mi, mi.addr.child(mc.name, kind, k), it)
 		ce.list = append(ce.list, child)

@@ -90,6 +90,13 @@ type node struct {
 	call     *moduleCall
 }
 
+// readsEach reports whether n is a called module's variable whose
+// argument reads each: its value changes with each.value, which the call's
+// for_each may know only in part at Expand.
+func (n *node) readsEach() bool {
+	return n.kind == kindVariable && n.variable.arg != nil && n.variable.arg.scope.each
+}
+
 // static is the node's address with its module's static path, for
 // messages and for ordering nodes of every module together:
 // "module.net.var.name".

@@ -553,3 +553,36 @@ module "m" {
 		t.Errorf("DependsOn %q", got)
 	}
 }
+
+// TestModules_EachValueAtApply: a module called for_each over resources
+// sees each.value with what is known when its instances are evaluated,
+// as Terraform evaluates for_each again at apply.
+func TestModules_EachValueAtApply(t *testing.T) {
+	tpl := mustParseFS(t, map[string]string{
+		"main.tf": `
+resource "huaweicloud_vpc" "v" {
+  for_each = toset(["a", "b"])
+  name     = each.key
+}
+module "m" {
+  source   = "./m"
+  for_each = huaweicloud_vpc.v
+  vpc_id   = each.value.id
+}
+`,
+		"m/main.tf": "variable \"vpc_id\" {}\nresource \"a_b\" \"c\" {\n  vpc_id = var.vpc_id\n}\n",
+	})
+	cfg := mustExpand(t, tpl, template.Input{})
+	k := newKnown()
+	for _, key := range []string{"a", "b"} {
+		inst := cfg.Instance(`huaweicloud_vpc.v["` + key + `"]`)
+		k.set(inst, cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(key), "id": cty.StringVal("id-" + key)}))
+	}
+	got, diags := cfg.Evaluate(cfg.Instance(`module.m["b"].a_b.c`), k)
+	if diags.HasErrors() || !got.GetAttr("vpc_id").RawEquals(cty.StringVal("id-b")) {
+		t.Fatalf("vpc_id = %#v, %s; want the applied id", got, diags)
+	}
+	if deps := cfg.Instance(`module.m["b"].a_b.c`).DependsOn; !slices.Contains(deps, `huaweicloud_vpc.v["b"]`) {
+		t.Errorf("DependsOn = %q", deps)
+	}
+}

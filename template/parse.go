@@ -287,7 +287,7 @@ func (t *Template) order() hcl.Diagnostics {
 			// A module call's instances are known at Expand, whatever
 			// count or for_each read: what is inside does not depend on
 			// managed resources through the call.
-			if d.kind == kindResource || d.dynamic && d.kind != kindModule {
+			if d.kind == kindResource || d.dynamic && (d.kind != kindModule || n.readsEach()) {
 				n.dynamic = true
 			}
 		}

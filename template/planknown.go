@@ -86,24 +86,26 @@ func (c *Config) metaValue(expr hcl.Expression, meta *scope, dynamic bool, st *e
 	return pval, pctx, pdiags
 }
 
-// eachValue is each.value of inst. Expand fixes the keys; a value it
-// could not know wholly (for_each = a map of resource attributes) is
-// evaluated again with what the evaluator's Values know now, so that
-// apply sees the applied values, as Terraform re-evaluates for_each.
-func (ev *evaluator) eachValue(inst *Instance) cty.Value {
-	if ev.static || ev.values == nil || inst.eachValue.IsWhollyKnown() {
-		return inst.eachValue
+// eachValue is each.value of an instance of a resource, data source or
+// module call (it, evaluated with ev in the module instance that holds the
+// block). Expand fixes the keys; a value it could not know wholly
+// (for_each = a map of resource attributes) is evaluated again with what
+// the evaluator's Values know now, so that apply sees the applied values,
+// as Terraform re-evaluates for_each.
+func (ev *evaluator) eachValue(it *iteration) cty.Value {
+	if ev.static || ev.values == nil || it.forEach == nil || it.each.IsWhollyKnown() {
+		return it.each
 	}
-	ectx, diags := ev.context(&inst.node.res.meta, nil, nil)
-	v, d := inst.node.res.forEach.Value(ectx)
+	ectx, diags := ev.context(it.meta, nil, nil)
+	v, d := it.forEach.Value(ectx)
 	if diags = append(diags, d...); diags.HasErrors() || !v.IsKnown() || v.IsNull() {
-		return inst.eachValue
+		return it.each
 	}
 	switch ty := v.Type(); {
-	case ty.IsObjectType() && ty.HasAttribute(inst.Key):
-		return v.GetAttr(inst.Key)
-	case ty.IsMapType() && v.HasIndex(cty.StringVal(inst.Key)) == cty.True:
-		return v.Index(cty.StringVal(inst.Key))
+	case ty.IsObjectType() && ty.HasAttribute(it.key):
+		return v.GetAttr(it.key)
+	case ty.IsMapType() && v.HasIndex(cty.StringVal(it.key)) == cty.True:
+		return v.Index(cty.StringVal(it.key))
 	}
-	return inst.eachValue // a set (each.value is the key), or a key gone
+	return it.each // a set (each.value is the key), or a key gone
 }
