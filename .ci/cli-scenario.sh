@@ -79,6 +79,16 @@ has "$out" '"event_message": "huaweicloud_vpc_subnet.subnet[1]: simulated create
 if grep '"event_type"' "$out" | grep -qv '"ERROR"'; then fail "$last: an event that is not an ERROR"; fi
 [ "$(grep -c '"event_type"' "$out")" -eq 1 ] || fail "$last: want exactly one ERROR event"
 
+echo "cli-scenario: the failed deployment drawn as a Gantt chart"
+expect 0 timeline web -o "$tmp/timeline.svg"
+has "$out" "Wrote $tmp/timeline.svg: 5 resource operations"
+grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$tmp/timeline.svg" || fail "$last: not an SVG"
+grep -q '>rollback</text>' "$tmp/timeline.svg" || fail "$last: no rollback shade"
+[ "$(grep -c '<title>' "$tmp/timeline.svg")" -eq 5 ] || fail "$last: want 5 bars"
+expect 0 graph -plan -format dot -rankdir LR "${network[@]}"
+has "$out" 'rankdir = "LR"'
+has "$out" 'fillcolor = "#dafbe1"'
+
 echo "cli-scenario: plan create and plan apply of the template without the fault"
 expect 0 -json plan create web p1 "${network[@]}" -description 'without the fault'
 has "$out" '"status": "AVAILABLE"'

@@ -10,7 +10,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/formation-engine/formation"
-	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/template"
 )
@@ -55,16 +54,7 @@ func consoleCommand(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		var p *plan.Plan
-		if stack == "" {
-			p, err = previewOffline(ctx, &inv.g, in)
-		} else {
-			var e *engine.Engine
-			if e, err = inv.engine(); err != nil {
-				return err
-			}
-			p, err = e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: stack}, TemplateInput: in})
-		}
+		p, err := inv.previewPlan(ctx, stack, in)
 		if err != nil {
 			return err
 		}

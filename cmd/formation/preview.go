@@ -43,16 +43,7 @@ func previewCommand(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		var p *plan.Plan
-		if stack == "" {
-			p, err = previewOffline(ctx, &inv.g, in)
-		} else {
-			var e *engine.Engine
-			if e, err = inv.engine(); err != nil {
-				return err
-			}
-			p, err = e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: stack}, TemplateInput: in})
-		}
+		p, err := inv.previewPlan(ctx, stack, in)
 		if err != nil {
 			return err
 		}
@@ -65,6 +56,19 @@ func previewCommand(fs *flag.FlagSet) action {
 		}
 		return p.WriteText(inv.out.w)
 	}
+}
+
+// previewPlan plans in against the stored stack's state, or against
+// nothing (no database) when stack is "". Nothing is written.
+func (inv *invocation) previewPlan(ctx context.Context, stack string, in engine.TemplateInput) (*plan.Plan, error) {
+	if stack == "" {
+		return previewOffline(ctx, &inv.g, in)
+	}
+	e, err := inv.engine()
+	if err != nil {
+		return nil, err
+	}
+	return e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: stack}, TemplateInput: in})
 }
 
 // previewOffline plans against nothing, with a simulated cloud that lives
