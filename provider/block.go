@@ -78,7 +78,7 @@ func (b *Block) validate(ty cty.Type) error {
 // ty is the attribute's type (b.Type()), which the caller has at hand:
 // building it afresh would cost a type per resource planned.
 func (b *Block) empty(ty cty.Type) cty.Value {
-	ty = ty.WithoutOptionalAttributesDeep()
+	ty = valueType(ty)
 	switch b.Nesting {
 	case NestingList:
 		return cty.ListValEmpty(ty.ElementType())
@@ -92,7 +92,7 @@ func (b *Block) empty(ty cty.Type) cty.Value {
 			if a.Block != nil {
 				vals[n] = a.Block.empty(a.Type)
 			} else {
-				vals[n] = cty.NullVal(a.Type.WithoutOptionalAttributesDeep())
+				vals[n] = cty.NullVal(valueType(a.Type))
 			}
 		}
 		return cty.ObjectVal(vals)
@@ -294,7 +294,7 @@ func (b *Block) plannedObject(v, prior cty.Value) cty.Value {
 		case a.Block != nil:
 			vals[name], _ = a.Block.planned(cv, pv)
 		case a.Computed && cv.IsNull():
-			ty := a.Type.WithoutOptionalAttributesDeep()
+			ty := valueType(a.Type)
 			if pv != cty.NilVal && pv.Type().Equals(ty) {
 				vals[name] = pv
 			} else {

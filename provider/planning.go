@@ -56,7 +56,7 @@ func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err
 			pv, r = a.Block.planned(v, cty.NilVal)
 			replaced = replaced || r
 		case a.Computed && v.IsNull():
-			pv, replaced = cty.UnknownVal(a.Type.WithoutOptionalAttributesDeep()), true
+			pv, replaced = cty.UnknownVal(valueType(a.Type)), true
 		}
 		pvals[name] = pv
 		return v, false
@@ -90,7 +90,7 @@ func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
 		if !a.Computed || !v.IsNull() {
 			return v, false
 		}
-		ty := a.Type.WithoutOptionalAttributesDeep()
+		ty := valueType(a.Type)
 		if hasPrior && prior.Type().HasAttribute(name) {
 			if pv, err := convert.Convert(prior.GetAttr(name), ty); err == nil {
 				return pv, true
@@ -160,7 +160,7 @@ func (s Schema) coerceAt(config cty.Value, path cty.Path, plan func(name string,
 		case a.Block != nil:
 			v, changed = a.Block.empty(a.Type), true
 		default:
-			v, changed = cty.NullVal(a.Type.WithoutOptionalAttributesDeep()), true
+			v, changed = cty.NullVal(valueType(a.Type)), true
 		}
 		switch {
 		case a.Block != nil:
@@ -180,7 +180,7 @@ func (s Schema) coerceAt(config cty.Value, path cty.Path, plan func(name string,
 		// convert.Convert returns a value already of the type as it is
 		// (this is its own test), so only a value of another type is
 		// converted, and changes the object.
-		if ok && a.Block == nil && !ty.Equals(a.Type.WithoutOptionalAttributesDeep()) {
+		if ok && a.Block == nil && !ty.Equals(valueType(a.Type)) {
 			cv, err := convert.Convert(v, a.Type)
 			if err != nil {
 				*errs = append(*errs, at(name).NewErrorf("attribute %q: %s", name, err))

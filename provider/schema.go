@@ -86,7 +86,7 @@ func (s Schema) IDKey() string {
 func (s Schema) ImpliedType() cty.Type {
 	types := make(map[string]cty.Type, len(s.Attributes))
 	for name, a := range s.Attributes {
-		types[name] = a.Type.WithoutOptionalAttributesDeep()
+		types[name] = valueType(a.Type)
 	}
 	return cty.Object(types)
 }
@@ -154,4 +154,41 @@ func InferSchema(config cty.Value) Schema {
 		s.Attributes[name] = Attribute{Type: ty, Optional: true}
 	}
 	return s
+}
+
+// valueType is the type of an attribute's values: ty without its
+// optional-attribute annotations. Most types have none, and are returned
+// as they are: cty builds a new type for every collection and object it
+// strips, and planning asks once per attribute per resource.
+func valueType(ty cty.Type) cty.Type {
+	if hasOptional(ty) {
+		return ty.WithoutOptionalAttributesDeep()
+	}
+	return ty
+}
+
+// hasOptional reports whether ty declares optional attributes anywhere.
+func hasOptional(ty cty.Type) bool {
+	switch {
+	case ty.IsPrimitiveType() || ty == cty.DynamicPseudoType || ty.IsCapsuleType():
+		return false
+	case ty.IsCollectionType():
+		return hasOptional(ty.ElementType())
+	case ty.IsObjectType():
+		if len(ty.OptionalAttributes()) > 0 {
+			return true
+		}
+		for _, at := range ty.AttributeTypes() {
+			if hasOptional(at) {
+				return true
+			}
+		}
+	case ty.IsTupleType():
+		for _, et := range ty.TupleElementTypes() {
+			if hasOptional(et) {
+				return true
+			}
+		}
+	}
+	return false
 }
