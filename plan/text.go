@@ -363,7 +363,7 @@ func (t *textWriter) value(col int, sym string, v cty.Value, path cty.Path) {
 // collection of the same kind entry by entry, anything else as old -> new.
 func (t *textWriter) diff(col int, before, after cty.Value, path cty.Path) {
 	b := t.b
-	if underAny(path, t.cur.Sensitive) {
+	if t.sensitive(path) {
 		b.WriteString("(sensitive value)")
 		return
 	}
@@ -488,7 +488,7 @@ func (t *textWriter) setDiff(col int, before, after cty.Value, path cty.Path) {
 // sensitive or empty value.
 func (t *textWriter) inline(v cty.Value, path cty.Path) (string, bool) {
 	switch {
-	case underAny(path, t.cur.Sensitive):
+	case t.sensitive(path):
 		return "(sensitive value)", true
 	case v == cty.NilVal || (v.IsKnown() && v.IsNull()):
 		return "null", true

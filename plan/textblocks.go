@@ -94,3 +94,31 @@ func (t *textWriter) blocks(col int, mode, name string, before, after cty.Value,
 	}
 	return hidden
 }
+
+// sensitive reports whether the value at path is hidden: under one of the
+// change's sensitive paths, or an attribute the schema marks sensitive
+// inside a nested block (whose paths hold indexes no list of paths can
+// name in advance).
+func (t *textWriter) sensitive(path cty.Path) bool {
+	if underAny(path, t.cur.Sensitive) {
+		return true
+	}
+	attrs := t.cur.Schema.Attributes
+	for i, step := range path {
+		s, ok := step.(cty.GetAttrStep)
+		if !ok {
+			continue
+		}
+		a, ok := attrs[s.Name]
+		switch {
+		case !ok:
+			return false
+		case a.Sensitive && i > 0:
+			return true
+		case a.Block == nil:
+			return false
+		}
+		attrs = a.Block.Attributes
+	}
+	return false
+}

@@ -16,6 +16,7 @@ func TestWriteText_NestedBlocks(t *testing.T) {
 	network := &provider.Block{Nesting: provider.NestingList, Attributes: map[string]provider.Attribute{
 		"uuid": {Type: cty.String, Required: true, ForceNew: true},
 		"ip":   {Type: cty.String, Optional: true, Computed: true},
+		"key":  {Type: cty.String, Optional: true, Sensitive: true},
 	}}
 	schema := provider.Schema{Attributes: map[string]provider.Attribute{
 		"id":       {Type: cty.String, Computed: true},
@@ -24,7 +25,7 @@ func TestWriteText_NestedBlocks(t *testing.T) {
 		"network":  {Type: network.Type(), Optional: true, Block: network},
 	}}
 	net := func(uuid string, ip cty.Value) cty.Value {
-		return cty.ObjectVal(map[string]cty.Value{"uuid": cty.StringVal(uuid), "ip": ip})
+		return cty.ObjectVal(map[string]cty.Value{"uuid": cty.StringVal(uuid), "ip": ip, "key": cty.StringVal("k-" + uuid)})
 	}
 	vm := func(id cty.Value, pw string, nets ...cty.Value) cty.Value {
 		return cty.ObjectVal(map[string]cty.Value{"id": id, "name": cty.StringVal("vm"), "password": cty.StringVal(pw), "network": cty.ListVal(nets)})
@@ -52,9 +53,9 @@ func TestWriteText_NestedBlocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, want := range []string{
-			"      + password = (sensitive value)\n\n      + network {\n          + ip   = (known after apply)\n          + uuid = \"a\"\n        }\n",
+			"      + password = (sensitive value)\n\n      + network {\n          + ip   = (known after apply)\n          + key  = (sensitive value)\n          + uuid = \"a\"\n        }\n",
 			"      ~ password = (sensitive value)\n",
-			"      ~ network {\n          ~ ip   = \"10.0.0.6\" -> (known after apply)\n          ~ uuid = \"b\" -> \"c\"\n        }\n        # (1 unchanged block hidden)\n",
+			"      ~ network {\n          ~ ip   = \"10.0.0.6\" -> (known after apply)\n          ~ key  = (sensitive value)\n          ~ uuid = \"b\" -> \"c\"\n        }\n        # (1 unchanged block hidden)\n",
 		} {
 			if !strings.Contains(b.String(), want) {
 				t.Errorf("the plan lacks\n%s\nin\n%s", want, b.String())
