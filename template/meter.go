@@ -2,8 +2,10 @@ package template
 
 import (
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // metered stands in for an expression whose evaluation a budget charges.
@@ -78,11 +80,15 @@ func (m *metered) charge(b *budget, v cty.Value) bool {
 // templates, the arguments of functions, the operands of == and != and the
 // results of conditionals in the syntax tree of node. It runs after the analysis, which
 // needs the tree as hcl parsed it; after it, the tree is not walked again.
-func meter(node hclsyntax.Node, fixed *budget) {
-	_ = hclsyntax.Walk(node, meterWalker{fixed})
+// funcs are the functions the tree may call (nil: none).
+func meter(node hclsyntax.Node, fixed *budget, funcs map[string]function.Function) {
+	_ = hclsyntax.Walk(node, meterWalker{fixed, funcs})
 }
 
-type meterWalker struct{ fixed *budget }
+type meterWalker struct {
+	fixed *budget
+	funcs map[string]function.Function
+}
 
 func (meterWalker) Enter(hclsyntax.Node) hcl.Diagnostics { return nil }
 
@@ -111,7 +117,9 @@ func (w meterWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
 	case *hclsyntax.FunctionCallExpr:
 		if !shallowFunctions[n.Name] {
 			for i, a := range n.Args {
-				n.Args[i] = w.wrap(a, meterOperand)
+				if !w.takesExpression(n.Name, i) {
+					n.Args[i] = w.wrap(a, meterOperand)
+				}
 			}
 		}
 	}
@@ -120,4 +128,23 @@ func (w meterWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
 
 func (w meterWalker) wrap(e hclsyntax.Expression, kind meterKind) hclsyntax.Expression {
 	return &metered{Expression: e, kind: kind, fixed: w.fixed}
+}
+
+// takesExpression reports whether argument i of the function name is given
+// as an expression, not a value (templatestring's template must be a
+// reference as written): a wrapper would hide it.
+func (w meterWalker) takesExpression(name string, i int) bool {
+	f, ok := w.funcs[name]
+	if !ok {
+		return false
+	}
+	params := f.Params()
+	var p *function.Parameter
+	switch {
+	case i < len(params):
+		p = &params[i]
+	default:
+		p = f.VarParam()
+	}
+	return p != nil && customdecode.CustomExpressionDecoderForType(p.Type) != nil
 }

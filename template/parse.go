@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/boundedfile"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -114,8 +115,12 @@ func ParseFS(fsys fs.FS, opts Options) (*Template, error) {
 		}
 		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
 	}
-	srcs, diags, err := readDir(fsys, ".")
+	srcs, diags, err := readDir(fsys, ".", limits.MaxFileSetBytes)
 	if err != nil {
+		var tl *boundedfile.TooLargeError
+		if errors.As(err, &tl) {
+			return nil, formation.Errorf(formation.CodeTooLong, op, tl.Name, "the template files are larger than %d bytes in total", limits.MaxFileSetBytes)
+		}
 		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", err)
 	}
 	if len(srcs) == 0 && !diags.HasErrors() {
@@ -124,13 +129,17 @@ func ParseFS(fsys fs.FS, opts Options) (*Template, error) {
 	if diags.HasErrors() {
 		return nil, diagError(op, formation.CodeInvalidTemplate, diags, nil)
 	}
-	return load(op, opts, srcs, func(dir string) ([]source, hcl.Diagnostics, error) { return readDir(fsys, dir) })
+	return load(op, opts, srcs, func(dir string) ([]source, hcl.Diagnostics, error) {
+		return readDir(fsys, dir, limits.MaxFileSetBytes)
+	})
 }
 
 // readDir reads the template files directly in dir of fsys, named by
 // their path in fsys; none when dir does not exist. Variable files are
-// refused, as RFS refuses them in a zip.
-func readDir(fsys fs.FS, dir string) ([]source, hcl.Diagnostics, error) {
+// refused, as RFS refuses them in a zip. Only regular files are read, at
+// most limit bytes each (the whole set's limit: sizes the walk was told
+// may be false, or change).
+func readDir(fsys fs.FS, dir string, limit int64) ([]source, hcl.Diagnostics, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if errors.Is(err, fs.ErrNotExist) && dir != "." {
 		return nil, nil, nil
@@ -148,7 +157,7 @@ func readDir(fsys fs.FS, dir string) ([]source, hcl.Diagnostics, error) {
 		file := path.Join(dir, name)
 		switch {
 		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
-			b, err := fs.ReadFile(fsys, file)
+			b, err := boundedfile.Read(fsys, file, limit)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -195,7 +204,7 @@ func load(op string, opts Options, srcs []source, read func(dir string) ([]sourc
 	if !diags.HasErrors() {
 		for _, f := range t.files { // the analysis walked them as parsed; now evaluation's budget
 			if body, ok := f.Body.(*hclsyntax.Body); ok {
-				meter(body, nil)
+				meter(body, nil, t.funcs)
 			}
 		}
 	}

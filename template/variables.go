@@ -146,7 +146,7 @@ func (t *Template) resolveVariables(op string, in Input, b *budget) (map[string]
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			if body, ok := varsFile.Body.(*hclsyntax.Body); ok {
-				meter(body, b)
+				meter(body, b, nil)
 			}
 			attrs, d := varsFile.Body.JustAttributes()
 			diags = append(diags, d...)
@@ -277,7 +277,7 @@ func parseRawValue(s string, ty cty.Type, b *budget) (cty.Value, error) {
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("it does not parse as an HCL expression")
 	}
-	meter(expr, b)
+	meter(expr, b, nil)
 	v, diags := expr.Value(nil)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("it must be a constant HCL value")
