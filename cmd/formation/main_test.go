@@ -393,7 +393,7 @@ func TestCommandTable(t *testing.T) {
 	want := []string{
 		"console", "continue-deploy", "continue-rollback", "deploy", "events", "fmt", "fsm", "graph", "output", "outputs",
 		"plan apply", "plan create", "plan delete", "plan list", "plan show", "preview", "resources", "serve",
-		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "validate", "vars", "version", "wait",
+		"sim list", "stack create", "stack delete", "stack list", "stack show", "stack update", "template", "timeline", "validate", "vars", "version", "wait",
 	}
 	if !sameSet(names, want) {
 		t.Errorf("commands %v, want %v", names, want)
