@@ -114,7 +114,7 @@ func (p prepared) reusable() prepared {
 // deployment, unless the template cannot be expanded without them: a count
 // or for_each that a data source decides (availability zones, say).
 func (e *Engine) prepare(ctx context.Context, op string, in TemplateInput) (*templateSource, prepared, error) {
-	src, err := sourceOf(op, in)
+	src, err := e.sourceOf(op, in)
 	if err != nil {
 		return nil, prepared{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"testing/fstest"
 
 	"github.com/zclconf/go-cty/cty"
@@ -41,17 +42,19 @@ type templateSource struct {
 }
 
 // sourceOf reads a TemplateInput into a storable source. A file set is
-// copied whole, so that parsing the copy (template.ParseFS) decides what
-// belongs to the template, and refuses what does not (.tfvars files), as
-// parsing the caller's file set would.
-func sourceOf(op string, in TemplateInput) (*templateSource, error) {
+// first held to what template.ParseFS allows of one given to it — its
+// limits, no .tfvars file — and then its template files are copied.
+func (e *Engine) sourceOf(op string, in TemplateInput) (*templateSource, error) {
 	src := &templateSource{Body: in.TemplateBody, VarsBody: in.VarsBody, VarsStructure: slices.Clone(in.VarsStructure)}
 	if in.Files == nil {
 		return src, nil
 	}
+	if _, err := template.ParseFS(in.Files, e.templateOptions()); err != nil {
+		return nil, err
+	}
 	src.Files = map[string]string{}
 	err := fs.WalkDir(in.Files, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")) {
 			return err
 		}
 		b, err := fs.ReadFile(in.Files, path)

@@ -211,7 +211,7 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 // but fails to evaluate is not refused: as in RFS, making the plan fails,
 // and the plan ends CREATION_FAILED saying why (planFailure).
 func (e *Engine) checkPlanRequest(ctx context.Context, op string, in TemplateInput) (*templateSource, error) {
-	src, err := sourceOf(op, in)
+	src, err := e.sourceOf(op, in)
 	if err != nil {
 		return nil, err
 	}

@@ -39,15 +39,15 @@ func Preview(ctx context.Context, req PreviewRequest) (*plan.Plan, error) {
 	if err := req.TemplateInput.check(op, true); err != nil {
 		return nil, err
 	}
-	src, err := sourceOf(op, req.TemplateInput)
-	if err != nil {
-		return nil, err
-	}
 	clock := req.Clock
 	if clock == nil {
 		clock = formation.RealClock{}
 	}
 	e := &Engine{cfg: Config{Providers: req.Providers, DefaultProvider: req.DefaultProvider, TemplateLimits: req.TemplateLimits}, clock: clock}
+	src, err := e.sourceOf(op, req.TemplateInput)
+	if err != nil {
+		return nil, err
+	}
 	return e.makeOfflinePlan(ctx, src, req.Prior, req.Refresh)
 }
 
@@ -68,7 +68,7 @@ func (e *Engine) PreviewStack(ctx context.Context, req PreviewStackRequest) (*pl
 	if err := req.TemplateInput.check(op, true); err != nil {
 		return nil, err
 	}
-	src, err := sourceOf(op, req.TemplateInput)
+	src, err := e.sourceOf(op, req.TemplateInput)
 	if err != nil {
 		return nil, err
 	}
