@@ -220,6 +220,19 @@ expect 2 stak list
 has "$err" '(did you mean stack?)'
 expect 0 stack delete conv
 
+echo "cli-scenario: a template with a local module"
+expect 0 preview -t "$testdata/modules"
+has "$out" '# module.net[1].huaweicloud_vpc.vpc will be created'
+expect 0 stack create mods -t "$testdata/modules"
+expect 0 -json resources mods
+has "$out" '"module_address": "module.net[0]"'
+expect 0 preview -stack mods -t "$testdata/modules"
+has "$out" 'No changes.'
+printf 'module "up" {\n  source = "../elsewhere"\n}\n' >"$tmp/outside.tf"
+expect 2 preview -t "$tmp/outside.tf"
+has "$err" 'RF.10011030: '
+expect 0 stack delete mods
+
 echo "cli-scenario: delete the stack"
 expect 0 -json stack delete web
 ndjson

@@ -26,38 +26,21 @@ func writeTree(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-var moduleTree = map[string]string{
-	"main.tf": `
-module "net" {
-  source = "./modules/net"
-  count  = 2
-  name   = "net-${count.index}"
-}
-output "vpc_names" {
-  value = module.net[*].vpc_name
-}
-`,
-	"modules/net/main.tf": `
-variable "name" {
-  type = string
-}
-resource "huaweicloud_vpc" "vpc" {
-  name = var.name
-  cidr = "10.0.0.0/16"
-}
-output "vpc_name" {
-  value = huaweicloud_vpc.vpc.name
-}
-`,
-	"modules/net/README.md":        "not a template file",
-	".terraform/modules/x/main.tf": "this is not read: hidden directories are skipped",
-}
-
 // TestPreviewModules previews, deploys and lists a directory whose
 // template calls a local module under ./modules.
 func TestPreviewModules(t *testing.T) {
 	t.Parallel()
-	dir := writeTree(t, moduleTree)
+	// testdata/modules, with a hidden directory that is not read.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "modules"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, ".terraform", "modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".terraform", "modules", "main.tf"), []byte("not read: hidden directories are skipped"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := ok(t, "preview", "-t", dir)
 	for _, want := range []string{
 		"  # module.net[0].huaweicloud_vpc.vpc will be created\n",
