@@ -29,7 +29,10 @@ type ListStackResourcesRequest struct {
 
 // ListStackResources lists a stack's resources by address (spec §3.2): their
 // physical ids and statuses, and their attributes when the stack is in a
-// terminal status. Sensitive attributes read "<sensitive>".
+// terminal status. Sensitive attributes read "<sensitive>". An object a
+// create-before-destroy replacement superseded and that is not deleted yet
+// (its deletion failed: DELETION_FAILED) is listed after the resource's
+// live object, under the same name: it still exists.
 func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesRequest) (ResourcePage, error) {
 	const op = "engine.ListStackResources"
 	if err := req.validate(op); err != nil {
