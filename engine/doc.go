@@ -38,10 +38,14 @@
 //
 // Errors are *formation.Error values with RFS-style codes: branch with
 // errors.Is(err, formation.ErrNotFound) and friends, or formation.HasCode.
-// A refused request changes nothing.
+// A refused request changes nothing. A call whose context is done returns
+// CodeCanceled or CodeTimeout (class formation.ErrCanceled), through which
+// errors.Is still sees context.Canceled or context.DeadlineExceeded.
 //
 // A request parses and expands its template before it changes anything, so
-// a template that cannot be deployed is a 400, not a failed deployment. It
+// a template that cannot be deployed is a 400, not a failed deployment —
+// except for CreateExecutionPlan, which, as RFS, makes the plan of a
+// template that parses but fails to evaluate and ends it CREATION_FAILED. It
 // makes no provider call to do so, unless a count or for_each depends on a
 // data source (count = length(data.x.zones.names)): such a template is
 // expanded with its data sources read, and one that cannot be read is
