@@ -117,19 +117,11 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 	if len(errs) == 0 {
 		return coerced, nil
 	}
-	// Map order is random; report in a stable order (by path, then
-	// message).
-	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(errorKey(a), errorKey(b)) })
+	// Map order is random; report in a stable order: by message (each
+	// names its attribute), then as found, which for the blocks of one
+	// type is their order.
+	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
-}
-
-// errorKey orders coercion errors: by path, then text.
-func errorKey(err error) string {
-	var pe cty.PathError
-	if errors.As(err, &pe) {
-		return formatPath(pe.Path) + "\x00" + err.Error()
-	}
-	return err.Error()
 }
 
 // coerceAt coerces the object config found at path (nil: the resource

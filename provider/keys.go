@@ -7,33 +7,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// formatPath renders a cty.Path as Terraform writes an attribute inside a
-// resource: network[0].uuid, tags["env"].
-func formatPath(p cty.Path) string {
-	var b strings.Builder
-	for _, step := range p {
-		switch s := step.(type) {
-		case cty.GetAttrStep:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(s.Name)
-		case cty.IndexStep:
-			switch {
-			case !s.Key.IsKnown() || s.Key.IsNull():
-				b.WriteString("[…]")
-			case s.Key.Type() == cty.String:
-				b.WriteString("[" + strconv.Quote(s.Key.AsString()) + "]")
-			case s.Key.Type() == cty.Number:
-				b.WriteString("[" + s.Key.AsBigFloat().Text('f', -1) + "]")
-			default:
-				b.WriteString("[…]")
-			}
-		}
-	}
-	return b.String()
-}
-
 // keyValue is the value a non-updatable key names in v: "name",
 // "list.*.name" (every element's name, as a tuple) or "list.0.name"; null
 // where v has nothing there.
