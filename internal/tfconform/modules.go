@@ -514,3 +514,108 @@ func init() {
 	}
 	modules["provider_functions/not_required"] = "output \"v\" { value = provider::terraform::encode_expr(1) }\n"
 }
+
+func init() {
+	modules["expr/splat_for_each"] = `
+resource "terraform_data" "a" {
+  for_each = { b = 2, a = 1, c = 3 }
+  input    = each.value
+}
+output "values" { value = values(terraform_data.a)[*].output }
+output "sorted_keys" { value = [for k, v in terraform_data.a : k] }
+`
+	modules["expr/numbers"] = `
+resource "terraform_data" "a" {
+  input = [1e21, 0.1, 1/3, -0.0, 12345678901234567890, 1.5e-7]
+}
+output "o" { value = terraform_data.a.output }
+output "first" { value = terraform_data.a.output[0] }
+`
+	modules["expr/conditional_resource"] = `
+variable "on" {
+  default = false
+}
+resource "terraform_data" "a" {
+  count = var.on ? 1 : 0
+  input = "x"
+}
+output "o" { value = var.on ? terraform_data.a[0].output : "off" }
+output "one" { value = one(terraform_data.a[*].output) }
+`
+	modules["expr/nested_for"] = `
+locals {
+  envs = { dev = ["a", "b"], prod = ["c"] }
+  flat = flatten([for env, apps in local.envs : [for app in apps : { key = "${env}-${app}", env = env }]])
+}
+resource "terraform_data" "a" {
+  for_each = { for x in local.flat : x.key => x }
+  input    = each.value.env
+}
+output "o" { value = { for k, v in terraform_data.a : k => v.output } }
+`
+	modules["expr/string_template_resource"] = `
+resource "terraform_data" "a" {
+  count = 2
+  input = "n${count.index}"
+}
+output "o" { value = "%{for d in terraform_data.a}${d.output};%{endfor}" }
+output "joined" { value = join(",", terraform_data.a[*].output) }
+`
+	modules["expr/object_output"] = `
+resource "terraform_data" "a" {
+  input = { list = [1, "two", true], map = { k = null } }
+}
+output "o" { value = terraform_data.a.output }
+output "type_list" { value = terraform_data.a.output.list }
+`
+	modules["expr/set_output"] = `
+resource "terraform_data" "a" {
+  input = toset(["b", "a", "b"])
+}
+output "o" { value = terraform_data.a.output }
+`
+	modules["expr/lookup_resource"] = `
+resource "terraform_data" "a" {
+  input = { x = "1" }
+}
+output "hit" { value = lookup(terraform_data.a.output, "x", "none") }
+output "miss" { value = lookup(terraform_data.a.output, "y", "none") }
+`
+	modules["expr/try_attribute"] = `
+resource "terraform_data" "a" {
+  input = { x = "1" }
+}
+output "o" { value = try(terraform_data.a.output.y, "fallback") }
+output "can" { value = can(terraform_data.a.output.x) }
+`
+	modules["variables/validation_fail_local"] = `
+variable "n" {
+  default = 3
+  validation {
+    condition     = var.n > 10
+    error_message = "Too small: ${var.n}."
+  }
+}
+`
+	modules["variables/type_conversion_error"] = `
+variable "n" {
+  type    = number
+  default = "abc"
+}
+`
+	modules["outputs/sensitive_declared"] = `
+output "o" {
+  value     = "x"
+  sensitive = true
+}
+`
+	modules["data/replace_on_input_type"] = `
+resource "terraform_data" "a" {
+  input = 1
+}
+resource "terraform_data" "b" {
+  input = terraform_data.a.output + 1
+}
+output "o" { value = terraform_data.b.output }
+`
+}
