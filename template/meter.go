@@ -1,6 +1,7 @@
 package template
 
 import (
+	"context"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -147,4 +148,18 @@ func (w meterWalker) takesExpression(name string, i int) bool {
 		p = f.VarParam()
 	}
 	return p != nil && customdecode.CustomExpressionDecoderForType(p.Type) != nil
+}
+
+// ConstantValue evaluates expr, a constant expression (a value in a
+// variables file), within the evaluation budget of limits: a for
+// expression over literal lists nests as deep as any other. An overrun is
+// a diagnostic; so are references and function calls.
+func ConstantValue(expr hcl.Expression, limits Limits) (cty.Value, hcl.Diagnostics) {
+	b := newBudget(context.Background(), limits, nil)
+	if native, ok := expr.(hclsyntax.Expression); ok {
+		meter(native, b, nil)
+	}
+	v, diags := expr.Value(nil)
+	b.chargeValue(v, expr.Range())
+	return v, b.result(diags)
 }

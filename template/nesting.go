@@ -210,3 +210,11 @@ func jsonNesting(src []byte, filename string) hcl.Diagnostics {
 	}
 	return nil
 }
+
+// CheckNesting reports, as the first diagnostic, where src nests deeper
+// than MaxNesting: HCL, or JSON when filename ends in .json. A program
+// that parses a template's files or variables itself (a variables file)
+// calls it first, since hcl's parser would exhaust the stack.
+func CheckNesting(src []byte, filename string) hcl.Diagnostics {
+	return checkNesting(src, filename, strings.HasSuffix(filename, ".json"))
+}

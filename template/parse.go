@@ -308,6 +308,10 @@ func (t *Template) order() hcl.Diagnostics {
 // hcl.NewDiagnosticTextWriter. The map is shared: do not modify it.
 func (t *Template) Files() map[string]*hcl.File { return t.files }
 
+// Limits returns the limits the template was parsed with, which its
+// expansions and evaluations keep.
+func (t *Template) Limits() Limits { return t.limits }
+
 // Warnings returns the warnings found while parsing; nil when there are
 // none.
 func (t *Template) Warnings() hcl.Diagnostics { return t.warnings }

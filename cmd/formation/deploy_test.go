@@ -251,7 +251,7 @@ func TestTemplateOfOneFile(t *testing.T) {
 	t.Parallel()
 	db := newDB(t)
 	ok(t, "-db", db, "stack", "create", "solo", "-t", solo)
-	want, err := readTemplate(solo)
+	want, err := readTemplate(solo, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

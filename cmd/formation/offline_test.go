@@ -163,17 +163,17 @@ func TestTemplateInput(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "modules"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	files, err := readTemplate(dir)
+	files, err := readTemplate(dir, 0)
 	if err != nil || len(files) != 2 || string(files["a.tf"].Data) != "# a" || string(files["b.tf.json"].Data) != "{}" {
 		t.Errorf("readTemplate(dir) = %v, %v", files, err)
 	}
-	files, err = readTemplate(filepath.Join(dir, "b.tf.json"))
+	files, err = readTemplate(filepath.Join(dir, "b.tf.json"), 0)
 	if err != nil || len(files) != 1 || string(files["b.tf.json"].Data) != "{}" {
 		t.Errorf("readTemplate(file) = %v, %v", files, err)
 	}
 	for _, bad := range []string{filepath.Join(dir, "notes.md"), filepath.Join(dir, "missing.tf")} {
-		if _, err := readTemplate(bad); !formation.HasCode(err, formation.CodeInvalidParameter) {
-			t.Errorf("readTemplate(%s): %v", bad, err)
+		if _, err := readTemplate(bad, 0); !formation.HasCode(err, formation.CodeInvalidParameter) {
+			t.Errorf("readTemplate(%s, 0): %v", bad, err)
 		}
 	}
 }

@@ -26,13 +26,23 @@ func (g *globals) clock() formation.Clock {
 	return formation.NewScaledClock(float64(g.timeScale))
 }
 
-// templateLimits is -limits: nil keeps RFS's limits, an empty Limits lifts
-// them all.
+// templateLimits is -limits: nil keeps RFS's limits; none lifts them and
+// raises the evaluation budget (template.RaisedLimits), for a template the
+// user trusts.
 func (g *globals) templateLimits() *template.Limits {
 	if g.limits.value == "none" {
-		return &template.Limits{}
+		l := template.RaisedLimits()
+		return &l
 	}
 	return nil
+}
+
+// effectiveLimits is templateLimits as values.
+func (g *globals) effectiveLimits() template.Limits {
+	if l := g.templateLimits(); l != nil {
+		return *l
+	}
+	return template.DefaultLimits()
 }
 
 // simConfig is the simulated provider's configuration: the seed, one

@@ -72,7 +72,7 @@ func stackCreate(fs *flag.FlagSet) action {
 			if req.TemplateInput, _, err = tmpl.load(ctx, &inv.g); err != nil {
 				return err
 			}
-		} else if _, err = tmpl.input(); err != nil {
+		} else if _, err = tmpl.input(0); err != nil {
 			return err // -var without -t
 		}
 		e, err := inv.engine()

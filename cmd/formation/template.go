@@ -12,6 +12,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/internal/boundedfile"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/template"
@@ -52,7 +53,7 @@ func (t *templateFlags) given() bool { return t.path != "" }
 // are read once, here: what is checked is what is deployed. As with RFS's
 // template_uri, a file set is bounded by the file-set limits (1 MiB), not
 // by template_body's 51,200 characters.
-func (t *templateFlags) input() (engine.TemplateInput, error) {
+func (t *templateFlags) input(limit int64) (engine.TemplateInput, error) {
 	var in engine.TemplateInput
 	if t.path == "" {
 		if len(t.vars) > 0 {
@@ -60,7 +61,7 @@ func (t *templateFlags) input() (engine.TemplateInput, error) {
 		}
 		return in, nil
 	}
-	files, err := readTemplate(t.path)
+	files, err := readTemplate(t.path, limit)
 	if err != nil {
 		return in, err
 	}
@@ -80,8 +81,23 @@ func (t *templateFlags) dir() string {
 // readTemplate reads a template file, or the .tf and .tf.json files of a
 // directory and its subdirectories (where local modules live) into
 // memory, named by their paths below the directory. Hidden directories
-// (.terraform, .git) are not read.
-func readTemplate(path string) (fstest.MapFS, error) {
+// (.terraform, .git) are not read. Only regular files are read, and at
+// most limit bytes in all (≤ 0: any): a FIFO named main.tf would block
+// forever, a link to /dev/zero fill memory.
+func readTemplate(path string, limit int64) (fstest.MapFS, error) {
+	left := limit
+	read := func(name string) ([]byte, error) {
+		b, err := readFile(name, left)
+		if err != nil {
+			return nil, fileError("template", name, err)
+		}
+		if limit > 0 {
+			if left -= int64(len(b)); left <= 0 {
+				left = -1 // nothing more: the next file is over the limit
+			}
+		}
+		return b, nil
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fileError("template", path, err)
@@ -90,9 +106,9 @@ func readTemplate(path string) (fstest.MapFS, error) {
 		if !isTemplateFile(path) {
 			return nil, formation.Errorf(formation.CodeInvalidParameter, "", path, "a template is a .tf or .tf.json file, or a directory of them")
 		}
-		body, err := os.ReadFile(path)
+		body, err := read(path)
 		if err != nil {
-			return nil, fileError("template", path, err)
+			return nil, err
 		}
 		return fstest.MapFS{filepath.Base(path): {Data: body}}, nil
 	}
@@ -110,9 +126,9 @@ func readTemplate(path string) (fstest.MapFS, error) {
 		if !isTemplateFile(d.Name()) {
 			return nil
 		}
-		body, err := os.ReadFile(name)
+		body, err := read(name)
 		if err != nil {
-			return fileError("template", name, err)
+			return err
 		}
 		rel, err := filepath.Rel(path, name)
 		if err != nil {
@@ -133,7 +149,7 @@ func isTemplateFile(name string) bool {
 
 // parse reads and parses the template, with the limits of -limits.
 func (t *templateFlags) parse(g *globals) (*template.Template, engine.TemplateInput, error) {
-	in, err := t.input()
+	in, err := t.input(g.effectiveLimits().MaxFileSetBytes)
 	if err != nil {
 		return nil, in, err
 	}
@@ -186,10 +202,20 @@ func (t *templateFlags) load(ctx context.Context, g *globals) (engine.TemplateIn
 	return in, cfg, err
 }
 
+// readFile reads a file the user named through boundedfile: a regular
+// file of at most limit bytes (≤ 0: any).
+func readFile(path string, limit int64) ([]byte, error) {
+	return boundedfile.Read(os.DirFS(filepath.Dir(path)), filepath.Base(path), limit)
+}
+
 // fileError reports a file the user named that cannot be read.
 func fileError(what, path string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return formation.Errorf(formation.CodeInvalidParameter, "", path, "%s does not exist", what)
+	}
+	var tl *boundedfile.TooLargeError
+	if errors.As(err, &tl) {
+		return formation.Errorf(formation.CodeTooLong, "", path, "%s is larger than %d bytes", what, tl.Limit)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

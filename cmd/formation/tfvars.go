@@ -140,7 +140,7 @@ func variableSources(tpl *template.Template, environ []string, dir string, cmdli
 		}
 	}
 	readFile := func(path string) error {
-		f, values, err := readVarFile(path, declared, warn)
+		f, values, err := readVarFile(path, declared, warn, tpl.Limits())
 		if err != nil {
 			return err
 		}
@@ -229,17 +229,24 @@ func autoVarFiles(dir string) ([]string, error) {
 
 // readVarFile reads and evaluates a variables file: HCL, or JSON when its
 // name ends in .json. Its values must be constants.
-func readVarFile(path string, declared map[string]bool, warn io.Writer) (*varFile, map[string]cty.Value, error) {
-	body, err := os.ReadFile(path)
+//
+// It reads a regular file of at most four bytes per character of the
+// vars_body limit (what a valid body of that many characters may need),
+// checks its nesting before hcl parses it, and evaluates its values within
+// the template's evaluation budget.
+func readVarFile(path string, declared map[string]bool, warn io.Writer, limits template.Limits) (*varFile, map[string]cty.Value, error) {
+	body, err := readFile(path, 4*int64(max(limits.MaxVarsBody, 0)))
 	if err != nil {
 		return nil, nil, fileError("variables file", path, err)
 	}
 	p := hclparse.NewParser()
 	var f *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(path, ".json") {
+	diags := template.CheckNesting(body, path)
+	switch {
+	case diags.HasErrors():
+	case strings.HasSuffix(path, ".json"):
 		f, diags = p.ParseJSON(body, path)
-	} else {
+	default:
 		f, diags = p.ParseHCL(body, path)
 	}
 	if !diags.HasErrors() {
@@ -256,7 +263,7 @@ func readVarFile(path string, declared map[string]bool, warn io.Writer) (*varFil
 				return attrs[a].NameRange.Start.Byte - attrs[b].NameRange.Start.Byte
 			})
 			for _, name := range names {
-				v, d := attrs[name].Expr.Value(nil)
+				v, d := template.ConstantValue(attrs[name].Expr, limits)
 				diags = append(diags, d...)
 				if !declared[name] {
 					undeclaredWarning(warn, name, path)

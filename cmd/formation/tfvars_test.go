@@ -178,7 +178,7 @@ func TestVariablesOfSeveralFilesAreMerged(t *testing.T) {
 	if a != "t" || b.LengthInt() != 2 {
 		t.Errorf("var.a = %q, var.b = %#v", a, b)
 	}
-	files, err := readTemplate(dir)
+	files, err := readTemplate(dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
