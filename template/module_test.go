@@ -390,6 +390,14 @@ func TestModules_Errors(t *testing.T) {
 			"main.tf":   call("a", "./a"),
 			"a/main.tf": "resource \"huaweicloud_vpc\" \"v\" {\n  provider = huaweicloud.east\n}\n",
 		}, inv, "Provider configuration not present", "providers = { huaweicloud.east", "a/main.tf", 2, 14},
+		{"import into a module", map[string]string{
+			"main.tf":   call("a", "./a") + "import {\n  to = module.a.huaweicloud_vpc.v\n  id = \"x\"\n}\n",
+			"a/main.tf": "resource \"huaweicloud_vpc\" \"v\" {}\n",
+		}, uns, "Import into a module is not supported yet", "root module only", "main.tf", 5, 8},
+		{"import block in a module", map[string]string{
+			"main.tf":   call("a", "./a"),
+			"a/main.tf": "resource \"huaweicloud_vpc\" \"v\" {}\nimport {\n  to = huaweicloud_vpc.v\n  id = \"x\"\n}\n",
+		}, inv, "Invalid import block", "root module only", "a/main.tf", 2, 1},
 		{"cycle through a module", map[string]string{
 			"main.tf":   call("a", "./a", "  x = huaweicloud_vpc.v.id\n") + "resource \"huaweicloud_vpc\" \"v\" {\n  name = module.a.y\n}\n",
 			"a/main.tf": "variable \"x\" {}\noutput \"y\" {\n  value = var.x\n}\n",

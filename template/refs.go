@@ -197,6 +197,11 @@ func (a *analyzer) moduleCall(n *node) {
 // a literal instance key when the resource has count or for_each.
 func (a *analyzer) importTarget(imp *importDecl) {
 	imp.key = cty.NilVal
+	if imp.to.RootName() == "module" {
+		a.diags = append(a.diags, unsupportedDiag("Import into a module is not supported yet",
+			"Formation imports into resources of the root module only; import the object into a resource declared in the root module.", rangePtr(imp.toRange)))
+		return
+	}
 	r := a.resolve(imp.to, rules{what: "an import target", graphOnly: true}, nil)
 	if r == nil {
 		return
