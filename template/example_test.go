@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"testing/fstest"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/template"
@@ -151,4 +152,56 @@ resource "huaweicloud_vpc" "vpc" {
 	//    3:   name = file("name.txt")
 	//
 	// The function "file" is not allowed: it reads a file. RFS forbids file-system functions, and Formation never reads the host's file system on a template's behalf.
+}
+
+// A template with a local module: ParseFS reads the module's directory
+// from the same file set, and the instances inside carry the module
+// instance in their addresses.
+func ExampleParseFS_modules() {
+	fsys := fstest.MapFS{
+		"main.tf": {Data: []byte(`
+module "net" {
+  source   = "./modules/net"
+  for_each = toset(["blue", "green"])
+  name     = each.key
+}
+output "names" {
+  value = { for k, m in module.net : k => m.vpc_name }
+}
+`)},
+		"modules/net/main.tf": {Data: []byte(`
+variable "name" {
+  type = string
+}
+resource "huaweicloud_vpc" "vpc" {
+  name = "vpc-${var.name}"
+}
+output "vpc_name" {
+  value = huaweicloud_vpc.vpc.name
+}
+`)},
+	}
+	tpl, err := template.ParseFS(fsys, template.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cfg, err := tpl.Expand(context.Background(), template.Input{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	known := map[string]cty.Value{}
+	for _, addr := range cfg.Graph().TopologicalOrder() {
+		inst := cfg.Instance(addr)
+		obj, _ := cfg.Evaluate(inst, template.ValuesFunc(func(a string) cty.Value { return known[a] }))
+		known[addr] = obj
+		fmt.Printf("%s in %s: name = %s\n", addr, inst.Module, obj.GetAttr("name").AsString())
+	}
+	outs, _ := cfg.Outputs(template.ValuesFunc(func(a string) cty.Value { return known[a] }))
+	fmt.Println("names:", outs[0].Value.GetAttr("green").AsString())
+	// Output:
+	// module.net["blue"].huaweicloud_vpc.vpc in module.net["blue"]: name = vpc-blue
+	// module.net["green"].huaweicloud_vpc.vpc in module.net["green"]: name = vpc-green
+	// names: vpc-green
 }
