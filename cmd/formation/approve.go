@@ -46,26 +46,49 @@ func (inv *invocation) approve(autoApprove bool, show func() error) error {
 	return inv.out.printf("\n")
 }
 
-// approveDeploy shows the plan of deploying in to the stack and asks.
-func (inv *invocation) approveDeploy(ctx context.Context, e *engine.Engine, stack string, in engine.TemplateInput, autoApprove bool) error {
-	return inv.approve(autoApprove, func() error {
-		p, err := e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: stack}, TemplateInput: in})
-		if err != nil {
-			return err
+// approveDeploy plans deploying in to the stack when someone will see it:
+// on a terminal to show it and ask, and in text to announce the
+// deployment's operation count. It returns that count, 0 when not known.
+//
+// Without a terminal the plan is made only when it cannot change the
+// deployment or delay it: with -sim-fail (a read failure it would use up)
+// or -sim-latency (a refresh's worth of waiting) the count is left
+// unknown and grows as operations start.
+func (inv *invocation) approveDeploy(ctx context.Context, e *engine.Engine, stack string, in engine.TemplateInput, autoApprove bool) (int, error) {
+	asking := !autoApprove && !inv.out.json && interactive(inv.stdin, inv.stdout)
+	counting := !inv.out.json && len(inv.g.simFaults) == 0 && inv.g.simLatency == 0
+	if !asking && !counting {
+		return 0, nil
+	}
+	p, err := e.PreviewStack(ctx, engine.PreviewStackRequest{StackRef: engine.StackRef{Name: stack}, TemplateInput: in})
+	if err != nil {
+		if asking {
+			return 0, err
 		}
-		return p.WriteText(inv.out.w)
-	})
+		return 0, nil // the deployment reports it, as it always did
+	}
+	err = inv.approve(autoApprove, func() error { return inv.writePlanText(p) })
+	return planOperations(p), err
 }
 
-// approvePlan shows a stored execution plan's text and asks.
-func (inv *invocation) approvePlan(ctx context.Context, e *engine.Engine, ref engine.PlanRef, autoApprove bool) error {
-	return inv.approve(autoApprove, func() error {
+// approvePlan shows a stored execution plan's text and asks; it returns
+// the plan's operation count for the progress (0 in JSON).
+func (inv *invocation) approvePlan(ctx context.Context, e *engine.Engine, ref engine.PlanRef, autoApprove bool) (int, error) {
+	if inv.out.json {
+		return 0, nil
+	}
+	changes, err := e.GetPlannedChanges(ctx, ref)
+	if err != nil {
+		return 0, nil // the apply refuses it with the reason
+	}
+	err = inv.approve(autoApprove, func() error {
 		items, err := e.GetExecutionPlan(ctx, ref)
 		if err != nil {
 			return err
 		}
-		return inv.out.printf("%s", items.Text)
+		return inv.out.printf("%s", inv.out.colourPlan(items.Text))
 	})
+	return planOperations(changes.Plan), err
 }
 
 // printOutputs ends a successful deployment as terraform apply ends: the

@@ -69,14 +69,18 @@ func deployCommand(fs *flag.FlagSet) action {
 			return err
 		}
 		name := inv.args[0]
-		if err := inv.approveDeploy(ctx, e, name, in, autoApprove); err != nil {
+		if err := inv.refreshing(ctx, e, name); err != nil {
+			return err
+		}
+		total, err := inv.approveDeploy(ctx, e, name, in, autoApprove)
+		if err != nil {
 			return err
 		}
 		id, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: name}, TemplateInput: in})
 		if err != nil {
 			return err
 		}
-		return follow(ctx, inv, e, started{what: "Deploying stack " + name, stack: name, deploymentID: id.DeploymentID})
+		return follow(ctx, inv, e, started{what: "Deploying stack " + name, stack: name, deploymentID: id.DeploymentID, total: total})
 	}
 }
 

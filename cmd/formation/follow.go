@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
@@ -20,6 +19,11 @@ type started struct {
 	// then what was asked for, a success. After any other deployment it is
 	// a failure that was undone.
 	rollback bool
+	// total is the number of resource operations the plan announced, for
+	// a fixed [n/N]; 0 when it is not known (the count then grows).
+	total int
+	// deletion marks a stack deletion, whose summary says "Destroy".
+	deletion bool
 }
 
 // follow is how every deploy-like command ends. The engine runs the
@@ -47,11 +51,9 @@ func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) e
 	case err != nil:
 		return d.interrupted(ctx, err)
 	default:
-		p := &progress{out: inv.out}
-		for ev := range events.Events {
-			if err := p.print(ev); err != nil {
-				return err
-			}
+		p := newProgress(inv.out, d)
+		if err := p.follow(events.Events); err != nil {
+			return err
 		}
 	}
 	res, err := e.Wait(ctx, engine.DeploymentRef{DeploymentID: d.deploymentID})
@@ -79,45 +81,6 @@ func (d started) interrupted(ctx context.Context, err error) error {
 	return formation.Errorf(formation.CodeUnavailable, "", "",
 		"interrupted while following deployment %s of stack %s; what finished is stored, and the deployment resumes when a formation command next opens the database",
 		d.deploymentID, d.stack)
-}
-
-// progress prints a deployment's events and counts its resource
-// operations: the count is the operations finished (completed or failed)
-// over the operations started so far. The engine does not announce a
-// deployment's total in advance — a rollback adds operations, a failure
-// skips some — so the count never claims one: it grows as operations
-// start, and reads n/n once all have finished.
-type progress struct {
-	out              *output
-	started, settled int
-}
-
-// print writes one event, as text or as one line of NDJSON.
-func (p *progress) print(ev formation.Event) error {
-	if p.out.json {
-		return p.out.printJSONLine(ev)
-	}
-	msg := cellText(withoutOps(ev.EventMessage))
-	switch ev.EventType {
-	case formation.EventCreationInProgress, formation.EventUpdateInProgress, formation.EventDeletionInProgress:
-		p.started++
-		return p.out.printf("%s %s\n", p.count(), msg)
-	case formation.EventCreationComplete, formation.EventUpdateComplete, formation.EventDeletionComplete:
-		p.settled++
-		return p.out.printf("%s %s\n", p.count(), msg)
-	case formation.EventCreationFailed, formation.EventUpdateFailed, formation.EventDeletionFailed:
-		p.settled++
-		return p.out.printf("%s %s\n", p.count(), p.out.paint(sgrRed, msg))
-	case formation.EventError:
-		return p.out.printf("%s\n", p.out.paint(sgrRed, "Error: "+msg))
-	case formation.EventDrift:
-		return p.out.printf("%s\n", p.out.paint(sgrYellow, "Drift: "+msg))
-	}
-	return p.out.printf("%s\n", msg)
-}
-
-func (p *progress) count() string {
-	return "[" + strconv.Itoa(p.settled) + "/" + strconv.Itoa(p.started) + "]"
 }
 
 // resultLine is the last line of a followed deployment with -json.

@@ -169,7 +169,7 @@ func printPlan(out *output, p formation.ExecutionPlan, text string) error {
 	if text == "" {
 		return nil
 	}
-	return out.printf("\n%s", text)
+	return out.printf("\n%s", out.colourPlan(text))
 }
 
 // summaryText is a plan summary as one phrase: "2 to add, 1 to change, 0 to
@@ -227,7 +227,8 @@ func planApply(fs *flag.FlagSet) action {
 			return err
 		}
 		ref := planRef(inv)
-		if err := inv.approvePlan(ctx, e, ref, autoApprove); err != nil {
+		total, err := inv.approvePlan(ctx, e, ref, autoApprove)
+		if err != nil {
 			return err
 		}
 		id, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: ref})
@@ -235,7 +236,7 @@ func planApply(fs *flag.FlagSet) action {
 			return err
 		}
 		what := "Applying execution plan " + ref.PlanName + " to stack " + ref.Name
-		return follow(ctx, inv, e, started{what: what, stack: ref.Name, deploymentID: id.DeploymentID})
+		return follow(ctx, inv, e, started{what: what, stack: ref.Name, deploymentID: id.DeploymentID, total: total})
 	}
 }
 

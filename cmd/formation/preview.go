@@ -54,7 +54,7 @@ func previewCommand(fs *flag.FlagSet) action {
 			}
 			return inv.out.printJSON(doc)
 		}
-		return p.WriteText(inv.out.w)
+		return inv.writePlanText(p)
 	}
 }
 

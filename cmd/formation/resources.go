@@ -30,10 +30,7 @@ func resourcesCommand(*flag.FlagSet) action {
 			return err
 		}
 		ref := engine.StackRef{Name: inv.args[0]}
-		all, err := allPages(func(opts engine.ListOptions) ([]formation.StackResource, string, error) {
-			page, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref, ListOptions: opts})
-			return page.StackResources, page.PageInfo.NextMarker, err
-		})
+		all, err := stackResources(ctx, e, ref)
 		if err != nil {
 			return err
 		}
@@ -47,4 +44,12 @@ func resourcesCommand(*flag.FlagSet) action {
 		}
 		return inv.out.table([]string{"ADDRESS", inv.out.header("STATUS"), "ID", "NAME", "MESSAGE"}, rows)
 	}
+}
+
+// stackResources lists every resource of a stack, following the pages.
+func stackResources(ctx context.Context, e *engine.Engine, ref engine.StackRef) ([]formation.StackResource, error) {
+	return allPages(func(opts engine.ListOptions) ([]formation.StackResource, string, error) {
+		page, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref, ListOptions: opts})
+		return page.StackResources, page.PageInfo.NextMarker, err
+	})
 }

@@ -85,7 +85,13 @@ func stackCreate(fs *flag.FlagSet) action {
 		}
 		if res.DeploymentID != "" {
 			what := "Created stack " + req.Name + " (id " + res.StackID + "); deploying it"
-			return follow(ctx, inv, e, started{what: what, stack: req.Name, deploymentID: res.DeploymentID})
+			total := 0
+			if !inv.out.json { // a new stack: the plan against nothing, in memory, is the deployment's
+				if p, err := previewOffline(ctx, &inv.g, req.TemplateInput); err == nil {
+					total = planOperations(p)
+				}
+			}
+			return follow(ctx, inv, e, started{what: what, stack: req.Name, deploymentID: res.DeploymentID, total: total})
 		}
 		if inv.out.json {
 			return inv.out.printJSON(res)
@@ -218,10 +224,16 @@ func stackDelete(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		total := 0 // one deletion per resource, unless they are kept
+		if !inv.out.json && !req.RetainAllResources {
+			if all, err := stackResources(ctx, e, req.StackRef); err == nil {
+				total = len(all)
+			}
+		}
 		id, err := e.DeleteStack(ctx, req)
 		if err != nil {
 			return err
 		}
-		return follow(ctx, inv, e, started{what: "Deleting stack " + req.Name, stack: req.Name, deploymentID: id.DeploymentID})
+		return follow(ctx, inv, e, started{what: "Deleting stack " + req.Name, stack: req.Name, deploymentID: id.DeploymentID, total: total, deletion: true})
 	}
 }
