@@ -174,6 +174,15 @@ func TestModules_ContinueDeploy(t *testing.T) {
 	}
 }
 
+// manyCalls writes n module blocks calling ./a, named b0, b1, ….
+func manyCalls(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "module \"b%d\" {\n  source = \"./a\"\n}\n", i)
+	}
+	return b.String()
+}
+
 // TestModules_BadTemplateChangesNothing: each module problem is refused
 // with its code before anything is stored.
 func TestModules_BadTemplateChangesNothing(t *testing.T) {
@@ -182,16 +191,36 @@ func TestModules_BadTemplateChangesNothing(t *testing.T) {
 	for _, tc := range []struct {
 		files fstest.MapFS
 		code  formation.Code
+		want  string
 	}{
-		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"../outside\"\n}\n")}}, formation.CodeInvalidTemplate},
-		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"./\"\n}\n")}}, formation.CodeInvalidTemplate},
-		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"./gone\"\n}\n")}}, formation.CodeInvalidTemplate},
-		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"git::https://example.com/x.git\"\n}\n")}}, formation.CodeUnsupported},
+		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"../outside\"\n}\n")}}, formation.CodeInvalidTemplate, "Module source outside the template"},
+		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"./\"\n}\n")}}, formation.CodeInvalidTemplate, "Module cycle"},
+		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"./gone\"\n}\n")}}, formation.CodeInvalidTemplate, "Module not found"},
+		{fstest.MapFS{"main.tf": {Data: []byte("module \"a\" {\n  source = \"git::https://example.com/x.git\"\n}\n")}}, formation.CodeUnsupported, "Only local modules are supported"},
+		{fstest.MapFS{ // depth 4
+			"main.tf":         {Data: []byte("module \"a\" {\n  source = \"./a\"\n}\n")},
+			"a/main.tf":       {Data: []byte("module \"b\" {\n  source = \"./b\"\n}\n")},
+			"a/b/main.tf":     {Data: []byte("module \"c\" {\n  source = \"./c\"\n}\n")},
+			"a/b/c/main.tf":   {Data: []byte("module \"d\" {\n  source = \"./d\"\n}\n")},
+			"a/b/c/d/main.tf": {Data: []byte("resource \"huaweicloud_vpc\" \"v\" {}\n")},
+		}, formation.CodeInvalidTemplate, "Modules nested too deeply"},
+		{fstest.MapFS{ // 51 module calls
+			"main.tf":   {Data: []byte("module \"a\" {\n  source = \"./a\"\n}\n" + manyCalls(50))},
+			"a/main.tf": {Data: []byte("resource \"huaweicloud_vpc\" \"v\" {}\n")},
+		}, formation.CodeInvalidTemplate, "Too many module calls"},
+		{fstest.MapFS{ // an undeclared input
+			"main.tf":   {Data: []byte("module \"a\" {\n  source = \"./a\"\n  nope   = 1\n}\n")},
+			"a/main.tf": {Data: []byte("resource \"huaweicloud_vpc\" \"v\" {}\n")},
+		}, formation.CodeInvalidTemplate, "Unsupported argument"},
+		{fstest.MapFS{ // a required input missing
+			"main.tf":   {Data: []byte("module \"a\" {\n  source = \"./a\"\n}\n")},
+			"a/main.tf": {Data: []byte("variable \"name\" {}\nresource \"huaweicloud_vpc\" \"v\" {\n  name = var.name\n}\n")},
+		}, formation.CodeInvalidTemplate, "Missing required argument"},
 	} {
 		check := assertNothingChanges(t, st)
 		_, err := e.DeployStack(context.Background(), engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"}, TemplateInput: engine.TemplateInput{Files: tc.files}})
-		if !formation.HasCode(err, tc.code) {
-			t.Errorf("%s: %v, want %s", tc.files["main.tf"].Data, err, tc.code)
+		if !formation.HasCode(err, tc.code) || !strings.Contains(fmt.Sprint(err), tc.want) {
+			t.Errorf("%s: %v, want %s %q", tc.files["main.tf"].Data, err, tc.code, tc.want)
 		}
 		check()
 	}
