@@ -619,3 +619,19 @@ resource "terraform_data" "b" {
 output "o" { value = terraform_data.b.output }
 `
 }
+
+func init() {
+	modules["data/unknown_input_after_apply"] = `
+resource "terraform_data" "a" {
+  input = contains(["a", null], null)
+}
+`
+	modules["data/unknown_input_from_resource"] = `
+resource "terraform_data" "a" {
+  input = "x"
+}
+resource "terraform_data" "b" {
+  input = contains([terraform_data.a.output, null], null)
+}
+`
+}

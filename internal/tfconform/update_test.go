@@ -80,12 +80,7 @@ output "id" { value = terraform_data.a.id }
 // deployment completes.
 func TestCheckWarningEvent(t *testing.T) {
 	ctx := t.Context()
-	e, err := engine.New(engine.Config{Store: store.NewMemory(), IDSeed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: `
+	e, res := createStack(t, `
 resource "terraform_data" "a" {
   input = 2
 }
@@ -95,12 +90,9 @@ check "one" {
     error_message = "The output is ${terraform_data.a.output}."
   }
 }
-`}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res, err := e.Wait(ctx, created.DeploymentRef); err != nil || !res.Succeeded() {
-		t.Fatalf("deployment: %v %+v", err, res)
+`)
+	if !res.Succeeded() {
+		t.Fatalf("deployment: %+v", res)
 	}
 	page, err := e.ListStackEvents(ctx, engine.ListStackEventsRequest{StackRef: engine.StackRef{Name: "s"}})
 	if err != nil {
@@ -112,4 +104,41 @@ check "one" {
 		}
 	}
 	t.Fatalf("no check warning among %+v", page.StackEvents)
+}
+
+// A postcondition that can only be checked after apply fails the
+// deployment there, with its message, and the object it checked stays
+// recorded, as Terraform keeps it in state.
+func TestPostconditionAtApply(t *testing.T) {
+	e, res := createStack(t, modules["conditions/postcondition_fail"])
+	if res.Succeeded() || !strings.Contains(res.Message, "The output is abc.") {
+		t.Fatalf("deployment %s: %q, want a failure with the postcondition's message", res.Status, res.Message)
+	}
+	page, err := e.ListStackResources(t.Context(), engine.ListStackResourcesRequest{StackRef: engine.StackRef{Name: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.StackResources) != 1 || page.StackResources[0].PhysicalResourceID == "" {
+		t.Fatalf("resources = %+v, want the created object recorded", page.StackResources)
+	}
+}
+
+// createStack creates stack "s" with body on a new engine (closed with
+// the test) and waits for its deployment.
+func createStack(t *testing.T, body string) (*engine.Engine, engine.Result) {
+	t.Helper()
+	e, err := engine.New(engine.Config{Store: store.NewMemory(), IDSeed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	created, err := e.CreateStack(t.Context(), engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Wait(t.Context(), created.DeploymentRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, res
 }
