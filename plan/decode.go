@@ -377,6 +377,10 @@ func (d *decoder) attribute(r *reader) (provider.Attribute, error) {
 			var err error
 			a.Block, err = d.block(r)
 			return err
+		case "default":
+			var err error
+			a.Default, err = d.value(r)
+			return err
 		default:
 			_, err := r.skip()
 			return err

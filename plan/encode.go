@@ -110,6 +110,7 @@ type encodedAttribute struct {
 	Computed  bool          `json:"computed,omitempty"`
 	ForceNew  bool          `json:"force_new,omitempty"`
 	Sensitive bool          `json:"sensitive,omitempty"`
+	Default   *encodedValue `json:"default,omitempty"`
 	Block     *encodedBlock `json:"block,omitempty"`
 }
 
@@ -186,6 +187,11 @@ func (t *encodeTables) attributes(attrs map[string]provider.Attribute) (map[stri
 		}
 		ea := encodedAttribute{Type: ty, Required: a.Required, Optional: a.Optional,
 			Computed: a.Computed, ForceNew: a.ForceNew, Sensitive: a.Sensitive}
+		if a.Default != cty.NilVal {
+			if ea.Default, err = t.value(a.Default); err != nil {
+				return nil, fmt.Errorf("schema attribute %q: default: %w", name, err)
+			}
+		}
 		if b := a.Block; b != nil {
 			ea.Block = &encodedBlock{Nesting: string(b.Nesting), MinItems: b.MinItems, MaxItems: b.MaxItems}
 			if ea.Block.Attributes, err = t.attributes(b.Attributes); err != nil {

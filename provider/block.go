@@ -193,10 +193,21 @@ func pathName(path cty.Path) string {
 }
 
 // computes reports whether any attribute of the block, at any depth, is
-// computed: only then does planning change a configured block.
+// computed.
 func (b *Block) computes() bool {
 	for _, a := range b.Attributes {
 		if a.Computed || (a.Block != nil && a.Block.computes()) {
+			return true
+		}
+	}
+	return false
+}
+
+// plans reports whether planning changes configured blocks: some
+// attribute, at any depth, is computed or has a default.
+func (b *Block) plans() bool {
+	for _, a := range b.Attributes {
+		if a.Computed || a.Default != cty.NilVal || (a.Block != nil && a.Block.plans()) {
 			return true
 		}
 	}
@@ -217,13 +228,16 @@ func (b *Block) computes() bool {
 // in itself (SDKv2's optional and computed blocks), and a block that
 // reports computed attributes usually is one.
 func (b *Block) planned(v, prior cty.Value) (cty.Value, bool) {
-	if !v.IsKnown() || !b.computes() {
+	if !v.IsKnown() || !b.plans() {
 		return v, false
 	}
 	if prior != cty.NilVal && (prior.IsNull() || !prior.IsKnown()) {
 		prior = cty.NilVal
 	}
 	if v.IsNull() || (v.Type().IsCollectionType() && v.LengthInt() == 0) {
+		if !b.computes() {
+			return v, false
+		}
 		if prior != cty.NilVal && prior.Type().Equals(v.Type()) {
 			return prior, true
 		}
@@ -293,6 +307,8 @@ func (b *Block) plannedObject(v, prior cty.Value) cty.Value {
 		switch {
 		case a.Block != nil:
 			vals[name], _ = a.Block.planned(cv, pv)
+		case cv.IsNull() && a.Default != cty.NilVal:
+			vals[name] = a.Default
 		case a.Computed && cv.IsNull():
 			ty := valueType(a.Type)
 			if pv != cty.NilVal && pv.Type().Equals(ty) {
@@ -316,10 +332,10 @@ func (b *Block) matching(config cty.Value, priors []cty.Value) cty.Value {
 		same := true
 		for name, a := range b.Attributes {
 			cv := config.GetAttr(name)
-			if a.Computed && cv.IsNull() {
+			if (a.Computed || a.Default != cty.NilVal) && cv.IsNull() {
 				continue
 			}
-			if a.Block != nil && a.Block.computes() {
+			if a.Block != nil && a.Block.plans() {
 				continue // compared through its own planning
 			}
 			if eq := cv.Equals(p.GetAttr(name)); !eq.IsKnown() || eq.False() {

@@ -192,3 +192,39 @@ func TestSchema_NonUpdatable(t *testing.T) {
 		t.Fatalf("RequiresReplace with enable_force_new = %v, want name", got)
 	}
 }
+
+// A default is what the plan gives an attribute the configuration leaves
+// null, at the top level and inside blocks; planning again keeps it.
+func TestSchema_Defaults(t *testing.T) {
+	disk := &provider.Block{Nesting: provider.NestingSet, Attributes: map[string]provider.Attribute{
+		"size": {Type: cty.Number, Required: true},
+		"type": {Type: cty.String, Optional: true, Default: cty.StringVal("SSD")},
+	}}
+	s := provider.Schema{Attributes: map[string]provider.Attribute{
+		"id":    {Type: cty.String, Computed: true},
+		"level": {Type: cty.Number, Optional: true, Default: cty.NumberIntVal(2)},
+		"disk":  {Type: disk.Type(), Optional: true, Block: disk},
+	}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	config := obj(map[string]cty.Value{"disk": blocks(block(map[string]cty.Value{"size": cty.NumberIntVal(40)}))})
+	_, planned, err := s.CoercePlanned(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := planned.GetAttr("disk").AsValueSlice()[0]
+	if !planned.GetAttr("level").RawEquals(cty.NumberIntVal(2)) || !d.GetAttr("type").RawEquals(cty.StringVal("SSD")) {
+		t.Fatalf("planned %#v", planned)
+	}
+	prior := cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("x"), "level": planned.GetAttr("level"), "disk": planned.GetAttr("disk")})
+	coerced, _ := s.Coerce(config)
+	if again, err := s.PlannedUpdate(prior, coerced); err != nil || !again.RawEquals(prior) {
+		t.Fatalf("re-plan %#v, %v", again, err)
+	}
+	bad := s
+	bad.Attributes = map[string]provider.Attribute{"id": {Type: cty.String, Computed: true}, "level": {Type: cty.Number, Optional: true, Default: cty.StringVal("two")}}
+	if err := bad.Validate(); err == nil {
+		t.Fatal("a default of the wrong type is accepted")
+	}
+}

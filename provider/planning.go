@@ -55,6 +55,8 @@ func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err
 			var r bool
 			pv, r = a.Block.planned(v, cty.NilVal)
 			replaced = replaced || r
+		case v.IsNull() && a.Default != cty.NilVal:
+			pv, replaced = a.Default, true
 		case a.Computed && v.IsNull():
 			pv, replaced = cty.UnknownVal(valueType(a.Type)), true
 		}
@@ -86,6 +88,9 @@ func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
 				pb = prior.GetAttr(name)
 			}
 			return a.Block.planned(v, pb)
+		}
+		if v.IsNull() && a.Default != cty.NilVal {
+			return a.Default, true
 		}
 		if !a.Computed || !v.IsNull() {
 			return v, false

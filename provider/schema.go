@@ -61,6 +61,10 @@ type Attribute struct {
 	// Sensitive means the value must not be shown in plans, events or
 	// logs.
 	Sensitive bool
+	// Default, when not cty.NilVal, is the value the provider plans when
+	// the configuration leaves the attribute null (a Terraform SDK
+	// Default): a known value of Type.
+	Default cty.Value
 	// Block, when set, makes the attribute a nested block type
 	// (network { … } in a resource body), as Terraform's schemas declare
 	// them apart from attributes. Type must then be Block.Type(), and
@@ -129,6 +133,8 @@ func validateAttributes(attrs map[string]Attribute) []error {
 			if err := a.Block.validate(a.Type); err != nil {
 				errs = append(errs, fmt.Errorf("block %q: %w", name, err))
 			}
+		case a.Default != cty.NilVal && (a.Required || !a.Default.IsWhollyKnown() || !a.Default.Type().Equals(valueType(a.Type))):
+			errs = append(errs, fmt.Errorf("attribute %q: the default must be a known %s, on an attribute that is not required", name, valueType(a.Type).FriendlyName()))
 		}
 	}
 	return errs

@@ -11,6 +11,7 @@ import (
 
 	"github.com/formation-engine/formation/provider"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
@@ -190,6 +191,64 @@ func markForceNew(attrs map[string]provider.Attribute, parts []string) map[strin
 		// A path into an attribute of object type: the attribute as a
 		// whole forces the replacement.
 		a.ForceNew = true
+	}
+	attrs[parts[0]] = a
+	return attrs
+}
+
+// applyDefaults sets the literal defaults a type's meta entry gives
+// ({"attrs": {"attr": {"default": …}, "block.attr": …}}), converted to the
+// attributes' types. A default that names nothing, or does not convert (a
+// provider's Default of the wrong Go type), is left out: the provider
+// itself would fail on it, not the template.
+func applyDefaults(s *provider.Schema, meta []byte) error {
+	if meta == nil {
+		return nil
+	}
+	var entry struct {
+		Attrs map[string]struct {
+			Default json.RawMessage `json:"default"`
+		} `json:"attrs"`
+	}
+	if err := json.Unmarshal(meta, &entry); err != nil {
+		return fmt.Errorf("its meta entry: %w", err)
+	}
+	for path, a := range entry.Attrs {
+		if a.Default == nil || string(a.Default) == "null" {
+			continue
+		}
+		ty, err := ctyjson.ImpliedType(a.Default)
+		if err != nil {
+			continue
+		}
+		v, err := ctyjson.Unmarshal(a.Default, ty)
+		if err != nil {
+			continue
+		}
+		s.Attributes = setDefault(s.Attributes, strings.Split(path, "."), v)
+	}
+	return nil
+}
+
+// setDefault returns attrs with the default at parts set, copying what it
+// changes, as markForceNew does.
+func setDefault(attrs map[string]provider.Attribute, parts []string, v cty.Value) map[string]provider.Attribute {
+	a, ok := attrs[parts[0]]
+	switch {
+	case !ok:
+		return attrs
+	case len(parts) > 1 && a.Block != nil:
+		blk := *a.Block
+		blk.Attributes = setDefault(maps.Clone(blk.Attributes), parts[1:], v)
+		a.Block = &blk
+	case len(parts) == 1 && a.Block == nil && !a.Required:
+		cv, err := convert.Convert(v, a.Type.WithoutOptionalAttributesDeep())
+		if err != nil {
+			return attrs
+		}
+		a.Default = cv
+	default:
+		return attrs
 	}
 	attrs[parts[0]] = a
 	return attrs

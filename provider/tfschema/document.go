@@ -28,7 +28,8 @@ type Document struct {
 	providers    []*providerIndex // sorted by source
 	forceNew     map[string][]string
 	nonUpdatable map[string][]string
-	cache        sync.Map // cacheKey → *cached
+	meta         map[string][]byte // type → its meta entry, undecoded
+	cache        sync.Map          // cacheKey → *cached
 }
 
 // providerIndex holds one provider's types, each as its undecoded JSON.
@@ -59,6 +60,10 @@ type Options struct {
 	// refuses to change in place ("key", "list.*.key"); see
 	// provider.Schema.NonUpdatable. Same shape as ForceNew.
 	NonUpdatable []byte
+	// Meta is what else the provider's source says per resource type;
+	// only the literal defaults are read (provider.Attribute.Default):
+	// {"resources": {"type": {"attrs": {"attr": {"default": 2}}}}}.
+	Meta []byte
 }
 
 // Parse reads a document that `terraform providers schema -json` prints,
@@ -73,8 +78,8 @@ func Parse(schema []byte, opts Options) (*Document, error) {
 
 // Open reads the document at path (plain or gzip). Its companions are
 // found beside it by name: for NAME.schema.json or NAME.schema.json.gz,
-// the files NAME.forcenew.json[.gz] and NAME.nonupdatable.json[.gz], when
-// they exist. Errors are Parse's, and a *formation.Error with
+// the files NAME.forcenew.json[.gz], NAME.nonupdatable.json[.gz] and
+// NAME.meta.json[.gz], when they exist. Errors are Parse's, and a *formation.Error with
 // CodeInvalidParameter for a file that cannot be read.
 func Open(path string) (*Document, error) {
 	const op = "tfschema.Open"
@@ -86,7 +91,7 @@ func Open(path string) (*Document, error) {
 	for _, c := range []struct {
 		suffix string
 		data   *[]byte
-	}{{"forcenew", &opts.ForceNew}, {"nonupdatable", &opts.NonUpdatable}} {
+	}{{"forcenew", &opts.ForceNew}, {"nonupdatable", &opts.NonUpdatable}, {"meta", &opts.Meta}} {
 		name, ok := Companion(path, c.suffix)
 		if !ok {
 			continue
@@ -147,6 +152,9 @@ func parse(op, path string, schema []byte, opts Options) (*Document, error) {
 	}
 	if d.nonUpdatable, err = keyLists(opts.NonUpdatable); err != nil {
 		return nil, bad("not a non-updatable companion file ({\"type\": [\"key\", \"list.*.key\"]})", err)
+	}
+	if d.meta, err = metaIndex(opts.Meta); err != nil {
+		return nil, bad("not a meta companion file ({\"resources\": {\"type\": {\"attrs\": …}}})", err)
 	}
 	return d, nil
 }
@@ -316,6 +324,7 @@ func (d *Document) lookup(k cacheKey) (provider.Schema, bool, error) {
 		if c.err == nil && !k.data {
 			applyForceNew(&c.schema, d.forceNew[k.typ])
 			c.schema.NonUpdatable = d.nonUpdatable[k.typ]
+			c.err = applyDefaults(&c.schema, d.meta[k.typ])
 		}
 		if c.err != nil {
 			kind := "resource"
@@ -329,4 +338,34 @@ func (d *Document) lookup(k cacheKey) (provider.Schema, bool, error) {
 		return c.schema, true, c.err
 	}
 	return provider.Schema{}, false, nil
+}
+
+// metaIndex indexes a meta companion file by resource type, as the schema
+// is indexed: {"resources": {"type": {…}, …}, …}; a type's entry is decoded
+// when the type is.
+func metaIndex(data []byte) (map[string][]byte, error) {
+	if data == nil {
+		return nil, nil
+	}
+	data, err := gunzip(data)
+	if err != nil {
+		return nil, err
+	}
+	sk := &skimmer{data: data}
+	var out map[string][]byte
+	_, err = sk.members(0, func(name string, start, end int) error {
+		if name != "resources" {
+			return nil
+		}
+		out = map[string][]byte{}
+		_, err := sk.members(start, func(typ string, start, end int) error {
+			out[typ] = data[start:end]
+			return nil
+		})
+		return err
+	})
+	if err == nil && out == nil {
+		err = errors.New("it has no resources object")
+	}
+	return out, err
 }

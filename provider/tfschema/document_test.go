@@ -49,7 +49,8 @@ func gz(t *testing.T, data []byte) []byte {
 }
 
 func TestParse_PlainAndGzip(t *testing.T) {
-	opts := tfschema.Options{ForceNew: gz(t, []byte(`{"acme_vpc":["cidr","route.destination"]}`)), NonUpdatable: []byte(`{"acme_vpc":["name"]}`)}
+	opts := tfschema.Options{ForceNew: gz(t, []byte(`{"acme_vpc":["cidr","route.destination"]}`)), NonUpdatable: []byte(`{"acme_vpc":["name"]}`),
+		Meta: []byte(`{"resources":{"acme_vpc":{"attrs":{"tags":{"default":{"env":"dev"}},"route.nexthop":{"default":"local"},"name":{"default":"x"}}}}}`)}
 	for name, data := range map[string][]byte{"plain": []byte(small), "gzip": gz(t, []byte(small))} {
 		t.Run(name, func(t *testing.T) {
 			d, err := tfschema.Parse(data, opts)
@@ -79,7 +80,13 @@ func TestParse_PlainAndGzip(t *testing.T) {
 			case strings.Join(s.NonUpdatable, ",") != "name":
 				t.Errorf("NonUpdatable = %v", s.NonUpdatable)
 			}
+			if !a["tags"].Default.RawEquals(cty.MapVal(map[string]cty.Value{"env": cty.StringVal("dev")})) || a["name"].Default != cty.NilVal {
+				t.Errorf("defaults: tags %#v, name (required) %#v", a["tags"].Default, a["name"].Default)
+			}
 			route := a["route"].Block
+			if route != nil && !route.Attributes["nexthop"].Default.RawEquals(cty.StringVal("local")) {
+				t.Errorf("a default inside a block: %#v", route.Attributes["nexthop"].Default)
+			}
 			if route == nil || route.Nesting != provider.NestingSet || route.MaxItems != 5 || !route.Attributes["destination"].ForceNew || route.Attributes["nexthop"].ForceNew {
 				t.Fatalf("route = %+v", a["route"])
 			}
@@ -111,6 +118,7 @@ func TestParse_BadInput(t *testing.T) {
 		{"truncated gzip", truncated, tfschema.Options{}, "truncated"},
 		{"trailing text", []byte(small + "{}"), tfschema.Options{}, "goes on after"},
 		{"bad companion", []byte(small), tfschema.Options{ForceNew: []byte(`["cidr"]`)}, "force-new companion"},
+		{"bad meta", []byte(small), tfschema.Options{Meta: []byte(`{"data_sources":{}}`)}, "meta companion"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
