@@ -60,6 +60,14 @@ func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) e
 	if err != nil {
 		return d.interrupted(ctx, err)
 	}
+	if d.deletion && res.Deleted && !inv.out.json {
+		// The engine sums a deletion up in no event, and a deletion's
+		// stream may end before its last events (they go with the stack):
+		// the resources listed before it are what it destroyed.
+		if err := inv.out.printf("Destroy complete! Resources: %d destroyed.\n", d.total); err != nil {
+			return err
+		}
+	}
 	if err := printResult(inv.out, res); err != nil {
 		return err
 	}

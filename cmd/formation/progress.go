@@ -33,7 +33,6 @@ type progress struct {
 	done             int    // operations that completed in the current phase
 	phase            string // "Apply", "Rollback" or "Destroy": the summary's word
 	running          []*runningOp
-	summed           bool // the engine summed the phase up
 }
 
 // runningOp is an operation that has started and not finished.
@@ -63,7 +62,7 @@ func (p *progress) follow(events <-chan formation.Event) error {
 		select {
 		case ev, ok := <-events:
 			if !ok {
-				return p.end()
+				return nil
 			}
 			if err := p.print(ev); err != nil {
 				return err
@@ -111,7 +110,6 @@ func (p *progress) print(ev formation.Event) error {
 	case formation.EventDrift:
 		return p.out.printf("%s\n", p.out.paint(sgrYellow, "Drift: "+msg))
 	case formation.EventSummary:
-		p.summed = true
 		return p.out.printf("%s\n", p.summary(msg))
 	case formation.EventLog:
 		if strings.Contains(msg, " is "+string(formation.StackRollbackInProgress)+".") {
@@ -120,15 +118,6 @@ func (p *progress) print(ev formation.Event) error {
 		}
 	}
 	return p.out.printf("%s\n", msg)
-}
-
-// end closes the output of the events: a deletion, which the engine does
-// not sum up, ends as terraform destroy does.
-func (p *progress) end() error {
-	if p.out.json || p.summed || p.phase != "Destroy" {
-		return nil
-	}
-	return p.out.printf("Destroy complete! Resources: %d destroyed.\n", p.done)
 }
 
 // finish counts an operation as settled and forgets it.
