@@ -294,6 +294,8 @@ func (d *decoder) schema(r *reader) (provider.Schema, error) {
 			s.IDAttribute, err = r.string()
 		case "attributes":
 			s.Attributes, err = d.attributes(r)
+		case "force_new_enabled":
+			s.ForceNewEnabled, err = r.bool()
 		case "non_updatable":
 			err = r.array(func() error {
 				k, err := r.string()

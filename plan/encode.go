@@ -101,6 +101,7 @@ type encodedSchema struct {
 	IDAttribute  string                      `json:"id_attribute,omitempty"`
 	Attributes   map[string]encodedAttribute `json:"attributes,omitempty"`
 	NonUpdatable []string                    `json:"non_updatable,omitempty"`
+	ForceNew     bool                        `json:"force_new_enabled,omitempty"`
 }
 
 type encodedAttribute struct {
@@ -156,7 +157,7 @@ func (t *encodeTables) typeRef(ty cty.Type) (int, error) {
 
 // schemaRef returns the position of s in the schema table.
 func (t *encodeTables) schemaRef(s provider.Schema) (int, error) {
-	es := encodedSchema{IDAttribute: s.IDAttribute, NonUpdatable: s.NonUpdatable}
+	es := encodedSchema{IDAttribute: s.IDAttribute, NonUpdatable: s.NonUpdatable, ForceNew: s.ForceNewEnabled}
 	var err error
 	if es.Attributes, err = t.attributes(s.Attributes); err != nil {
 		return 0, err

@@ -191,6 +191,14 @@ func TestSchema_NonUpdatable(t *testing.T) {
 	if got := s.RequiresReplace(created, forced); len(got) != 1 || got[0][0].(cty.GetAttrStep).Name != "name" {
 		t.Fatalf("RequiresReplace with enable_force_new = %v, want name", got)
 	}
+	// The provider's own enable_force_new does the same for every resource.
+	s.ForceNewEnabled = true
+	if err := s.UpdateError(created, renamed); err != nil {
+		t.Fatalf("with the provider's enable_force_new: %v", err)
+	}
+	if got := s.RequiresReplace(created, renamed); len(got) != 1 {
+		t.Fatalf("RequiresReplace with the provider's enable_force_new = %v, want name", got)
+	}
 }
 
 // A default is what the plan gives an attribute the configuration leaves

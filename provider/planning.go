@@ -241,7 +241,7 @@ func (s Schema) RequiresReplace(prior, planned cty.Value) []cty.Path {
 			paths = append(paths, cty.GetAttrPath(name))
 		}
 	}
-	if forceNewEnabled(planned) {
+	if s.ForceNewEnabled || forceNewEnabled(planned) {
 		for _, key := range s.changedKeys(prior, planned, true) {
 			paths = appendKeyPath(paths, key)
 		}
@@ -257,10 +257,10 @@ const EnableForceNewAttribute = "enable_force_new"
 // UpdateError is the provider's refusal of an in-place update that changes
 // a NonUpdatable key: "<key> can't be updated", wrapping ErrInvalidConfig.
 // It is nil when no such key changes, or when the planned object sets
-// EnableForceNewAttribute to "true" (RequiresReplace then replaces the
-// resource). A key whose planned value is not yet known is not refused.
+// EnableForceNewAttribute to "true" or the schema has ForceNewEnabled
+// (RequiresReplace then replaces the resource). A key whose planned value is not yet known is not refused.
 func (s Schema) UpdateError(prior, planned cty.Value) error {
-	if len(s.NonUpdatable) == 0 || !isObject(prior) || !isObject(planned) || forceNewEnabled(planned) {
+	if len(s.NonUpdatable) == 0 || !isObject(prior) || !isObject(planned) || s.ForceNewEnabled || forceNewEnabled(planned) {
 		return nil
 	}
 	var errs []error

@@ -35,6 +35,10 @@ type Schema struct {
 	// EnableForceNewAttribute to "true", which makes it a replacement
 	// (RequiresReplace).
 	NonUpdatable []string
+	// ForceNewEnabled makes every NonUpdatable key force a replacement, as
+	// the huaweicloud provider does when its own block sets
+	// enable_force_new = true.
+	ForceNewEnabled bool
 }
 
 // Attribute describes one attribute of a resource type.

@@ -145,3 +145,26 @@ func TestReadDataSource_Schema(t *testing.T) {
 		t.Fatalf("pinned = %#v, %v", pinned, err)
 	}
 }
+
+// The provider block's enable_force_new reaches the schemas of the
+// configured provider.
+func TestConfigure_EnableForceNew(t *testing.T) {
+	doc, err := tfschema.Parse([]byte(`{"format_version":"1.0","provider_schemas":{"x":{"resource_schemas":{"huaweicloud_vpc":{"block":{"attributes":{
+	  "id":{"type":"string","optional":true,"computed":true},"name":{"type":"string","required":true}}}}}}}}`),
+		tfschema.Options{NonUpdatable: []byte(`{"huaweicloud_vpc":["name"]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newSim(t, sim.Config{ProviderSchemas: []*tfschema.Document{doc}})
+	for _, on := range []bool{false, true} {
+		cp, err := p.Configure(context.Background(), provider.ConfigureRequest{Name: "huaweicloud",
+			Config: cty.ObjectVal(map[string]cty.Value{"enable_force_new": cty.BoolVal(on)})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, ok := provider.SchemaOf(cp, "huaweicloud_vpc")
+		if !ok || s.ForceNewEnabled != on || len(s.NonUpdatable) != 1 {
+			t.Fatalf("enable_force_new %v: schema %+v", on, s)
+		}
+	}
+}

@@ -20,6 +20,9 @@ import (
 type Provider struct {
 	w      *world
 	region string
+	// forceNew is the provider block's enable_force_new: every
+	// non-updatable key of every type forces a replacement.
+	forceNew bool
 }
 
 var (
@@ -245,27 +248,37 @@ func (w *world) remove(rec *record) snapshot {
 
 // Configure returns a Provider that shares this one's world and reports the
 // provider block's "region" (a string) for computed region and
-// availability-zone attributes. Other settings are accepted and ignored; a
+// availability-zone attributes; "enable_force_new" (a bool) makes every
+// non-updatable key force a replacement (provider.Schema.ForceNewEnabled). Other settings are accepted and ignored; a
 // null block keeps DefaultRegion.
 func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest) (provider.Provider, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	cp := &Provider{w: p.w, region: DefaultRegion}
-	switch cfg := req.Config; {
+	cfg := req.Config
+	switch {
 	case cfg == cty.NilVal || cfg.IsNull():
 		return cp, nil
 	case !cfg.IsWhollyKnown() || !cfg.Type().IsObjectType():
 		return nil, fmt.Errorf("%w: the provider block of %q is not a known object", provider.ErrInvalidConfig, req.Name)
-	case cfg.Type().HasAttribute("region"):
+	}
+	if cfg.Type().HasAttribute("region") {
 		r := cfg.GetAttr("region")
-		if r.IsNull() {
-			return cp, nil
-		}
-		if r.Type() != cty.String {
+		switch {
+		case r.IsNull():
+		case r.Type() != cty.String:
 			return nil, fmt.Errorf("%w: region is %s, not a string", provider.ErrInvalidConfig, r.Type().FriendlyName())
+		default:
+			cp.region = r.AsString()
 		}
-		cp.region = r.AsString()
+	}
+	if cfg.Type().HasAttribute(provider.EnableForceNewAttribute) {
+		v, err := convert.Convert(cfg.GetAttr(provider.EnableForceNewAttribute), cty.Bool)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", provider.ErrInvalidConfig, provider.EnableForceNewAttribute, err)
+		}
+		cp.forceNew = !v.IsNull() && v.True()
 	}
 	return cp, nil
 }
@@ -294,7 +307,11 @@ func (p *Provider) Validate(ctx context.Context, req provider.ValidateRequest) e
 // Schema returns the declared schema of a type (Config.Schemas, or the
 // catalog with Config.UseCatalog), and false for schema-less types.
 func (p *Provider) Schema(typeName string) (provider.Schema, bool) {
-	return p.w.schemas.get(typeName)
+	s, ok := p.w.schemas.get(typeName)
+	if ok && p.forceNew && len(s.NonUpdatable) > 0 {
+		s.ForceNewEnabled = true
+	}
+	return s, ok
 }
 
 // ReplaceOrder returns the type's order from Config.ReplaceOrders, or ""
