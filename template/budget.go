@@ -215,6 +215,23 @@ func valueSize(v cty.Value, maxElements, maxBytes int64) (elements, bytes int64)
 	return elements, bytes
 }
 
+// allFunctions returns every function, bound to the budget, for contexts
+// whose expressions are not analysed (variable validations, instance
+// keys).
+func (b *budget) allFunctions() map[string]function.Function {
+	return b.functions(nil)
+}
+
+// scopeFunctions returns the functions a scope's expressions call, bound
+// to the budget. A scope that calls none gets none: binding the whole
+// table for it was most of what evaluating an instance allocated.
+func (b *budget) scopeFunctions(names []string) map[string]function.Function {
+	if names == nil {
+		names = []string{}
+	}
+	return b.functions(names)
+}
+
 // functions returns the functions of an evaluation context, bound to the
 // budget: those named, or every function when names is nil.
 func (b *budget) functions(names []string) map[string]function.Function {

@@ -87,7 +87,7 @@ func (c *Config) evaluate(ev *evaluator, inst *Instance) (cty.Value, hcl.Diagnos
 	r := inst.node.res
 	b := ev.budget()
 	ectx := evalContexts.Get().(*hcl.EvalContext)
-	ectx.Functions = b.functions(r.cfg.funcs)
+	ectx.Functions = b.scopeFunctions(r.cfg.funcs)
 	lz := &lazyGroups{ev: ev, ctx: ectx, sc: &r.cfg, keys: inst.keys, count: inst.index}
 	it := inst.iter()
 	diags := ev.variables(ectx.Variables, &r.cfg, &it, inst.keys, true)
@@ -167,7 +167,7 @@ func (ev *evaluator) at(mi *modInst) *evaluator {
 func (ev *evaluator) context(sc *scope, it *iteration, keys [][]string) (*hcl.EvalContext, hcl.Diagnostics) {
 	vars := make(map[string]cty.Value, 5)
 	diags := ev.variables(vars, sc, it, keys, false)
-	return &hcl.EvalContext{Variables: vars, Functions: ev.budget().functions(sc.funcs)}, diags
+	return &hcl.EvalContext{Variables: vars, Functions: ev.budget().scopeFunctions(sc.funcs)}, diags
 }
 
 // variables puts into vars the variables of the evaluation context of a
@@ -477,7 +477,7 @@ func (ev *evaluator) keyVariables() *hcl.EvalContext {
 			"var": vars, "local": objectOrEmpty(locals), "path": mi.mod.pathValue(), "terraform": terraformObj,
 			budgetVar: b.val,
 		},
-		Functions: b.functions(nil),
+		Functions: b.allFunctions(),
 	}
 }
 

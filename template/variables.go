@@ -300,7 +300,7 @@ func (t *Template) validateVariables(vars map[string]cty.Value, b *budget) hcl.D
 // vars as the var object.
 func checkValidations(v *variable, vars cty.Value, b *budget) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": vars, budgetVar: b.val}, Functions: b.functions(nil)}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": vars, budgetVar: b.val}, Functions: b.allFunctions()}
 	name := v.name
 	for _, val := range v.validations {
 		res, d := val.condition.Value(ctx)
