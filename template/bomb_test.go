@@ -131,7 +131,7 @@ func TestBombChild(t *testing.T) {
 	if !errors.As(err, &fe) || (fe.Code != formation.CodeTooLong && fe.Code != formation.CodeInvalidTemplate && fe.Code != formation.CodeInvalidVariables) {
 		t.Fatalf("%s: %v; want a *formation.Error, too long or invalid", name, err)
 	}
-	if !regexp.MustCompile(`(main\.tf(\.json)?|vars_body|vars_structure):\d+`).MatchString(err.Error()) &&
+	if !regexp.MustCompile(`(main\.tf(\.json)?|vars_body|vars_structure|<console-input>):\d+`).MatchString(err.Error()) &&
 		!strings.Contains(err.Error(), "nests more than") {
 		t.Fatalf("%s: %v; want it to name file:line", name, err)
 	}
@@ -167,5 +167,29 @@ func TestBombs(t *testing.T) {
 				t.Errorf("the child's resident set reached %d MB, want at most %d MB", rss>>20, raceFactor*256)
 			}
 		})
+	}
+}
+
+func init() {
+	bombs["templatestring of 100,000 nested interpolations"] = func() error {
+		// The template is built at run time: its source is short.
+		return expand(`locals {
+  open  = join("", [for i in range(100000): "$${"])
+  close = join("", [for i in range(100000): "}"])
+  t     = "${local.open}1${local.close}"
+  x     = templatestring(local.t, {})
+}`, "")
+	}
+	bombs["console: for three deep"] = func() error {
+		tpl, err := Parse(`locals { r = range(1000) }`, Options{})
+		if err != nil {
+			return err
+		}
+		cfg, err := tpl.Expand(context.Background(), Input{})
+		if err != nil {
+			return err
+		}
+		_, diags := cfg.EvaluateExpression("[for a in local.r: [for b in local.r: [for c in local.r: c]]]", nil)
+		return diagError("console", formation.CodeInvalidTemplate, diags, nil)
 	}
 }

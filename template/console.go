@@ -12,6 +12,9 @@ import (
 // It is what terraform console does; references are checked as every
 // expression of the template is, with the same did-you-mean.
 func (c *Config) EvaluateExpression(src string, values Values) (cty.Value, hcl.Diagnostics) {
+	if d := checkExprNesting([]byte(src), "<console-input>"); d != nil {
+		return cty.DynamicVal, d
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(src), "<console-input>", hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.DynamicVal, diags
@@ -22,11 +25,13 @@ func (c *Config) EvaluateExpression(src string, values Values) (cty.Value, hcl.D
 	if a.diags.HasErrors() {
 		return cty.DynamicVal, a.diags
 	}
+	meter(expr, nil, c.t.funcs) // parsed for this evaluation, after its analysis
 	ev := &evaluator{c: c, values: values, mi: c.root}
 	ectx, diags := ev.context(&sc, nil, nil)
 	v, d := expr.Value(ectx)
 	diags = append(diags, d...)
-	if len(diags) > 0 {
+	ev.budget().chargeValue(v, expr.Range())
+	if diags = ev.budget().result(diags); len(diags) > 0 {
 		attachFiles(diags, c.t.files)
 	}
 	return v, diags

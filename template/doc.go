@@ -116,6 +116,24 @@
 // (51200 characters) and vars_structure (100 items), the RFS values by
 // default; a field set to zero lifts that limit.
 //
+// A template runs code its author wrote, so each evaluation — Expand,
+// Evaluate, Outputs, Providers, Postconditions, EvaluateExpression — has a
+// budget (Limits.MaxElements, 250,000 iterations and collection values;
+// Limits.MaxStringBytes, 32 MiB of strings; and Expand's context), charged
+// as values are built: for-expression iterations, template parts,
+// function arguments and what range, setproduct, format and their kin
+// will build, estimated before they run. The first overrun stops the
+// evaluation with a CodeTooLong error naming the expression's file and
+// line. RaisedLimits (the command line's -limits none) raises the budget
+// tenfold. Nesting is counted on every source's tokens before hcl parses
+// it, and nothing lifts its limit (MaxNesting): hcl parses and evaluates
+// recursively, and a stack overflow would kill the whole process. Files
+// are read only when regular, and at most the file set's limit.
+//
+// JSON templates are charged for their function calls and what each
+// evaluation returns, but not yet per for-expression iteration: hcl
+// parses a JSON string's template each time it evaluates it.
+//
 // # Concurrency
 //
 // Template and Config are immutable once returned and safe for concurrent

@@ -50,6 +50,10 @@ func templateStringFunc(funcs *map[string]function.Function) function.Function {
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid template value: a string is required")
 			}
 			tv, marks := tv.Unmark()
+			toks, _ := hclsyntax.LexTemplate([]byte(tv.AsString()), "<templatestring argument>", hcl.Pos{Line: 1, Column: 1})
+			if tokenNesting(toks) != nil {
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid template: it nests more than %d levels deep", MaxNesting)
+			}
 			expr, diags := hclsyntax.ParseTemplate([]byte(tv.AsString()), "<templatestring argument>", hcl.Pos{Line: 1, Column: 1})
 			if diags.HasErrors() {
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid template: %s", diags.Error())

@@ -3,6 +3,7 @@ package template_test
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/formation-engine/formation/template"
@@ -19,8 +20,21 @@ func FuzzParseExpand(f *testing.F) {
 	f.Add(seedJSON, `{"vpc_name": "x"}`)
 	f.Add(variablesSrc, "name = \"n\"\n")
 	f.Add(layeredTemplate(3, 3), "")
+	// The shapes that once exhausted memory, time or the stack: each must
+	// be refused within the budget.
+	f.Add(`locals { x = [for a in range(1000): [for b in range(1000): [for c in range(1000): c]]] }`, "")
+	f.Add(`locals { x = setproduct(range(1000), range(1000), range(1000)) }`, "")
+	f.Add(`resource "a_b" "c" { for_each = toset([for i in range(10000000): tostring(i)]) }`, "")
+	f.Add("locals {\n  a = \"0123456789\"\n  b = \"${local.a}${local.a}\"\n  c = \"${local.b}${local.b}\"\n  d = regexall(\".\", format(\"%1000000s\", local.c))\n}", "")
+	f.Add("locals {\n  a = range(100)\n  b = [local.a, local.a, local.a, local.a]\n  c = [local.b, local.b, local.b, local.b]\n  d = local.c == local.c ? jsonencode(local.c) : \"\"\n}", "")
+	f.Add("locals { x = "+strings.Repeat("(", 1000)+"1"+strings.Repeat(")", 1000)+" }", "")
+	f.Add("locals { x = "+strings.Repeat(`"${`, 600)+"1"+strings.Repeat(`}"`, 600)+" }", "")
+	f.Add(`{"locals": {"x": `+strings.Repeat("[", 1000)+strings.Repeat("]", 1000)+`}}`, "")
+	f.Add(`variable "x" {}`, "x = [for a in [1,2,3,4,5,6,7,8,9,10]: [for b in [1,2,3,4,5,6,7,8,9,10]: [for c in [1,2,3,4,5,6,7,8,9,10]: [for d in [1,2,3,4,5,6,7,8,9,10]: d]]]]")
+	f.Add(`variable "x" {}`, "x = "+strings.Repeat("[", 500)+strings.Repeat("]", 500))
 	f.Fuzz(func(t *testing.T, body, vars string) {
-		limits := &template.Limits{MaxCount: 8, MaxForEach: 8, MaxTemplateBody: 4096, MaxVarsBody: 1024, MaxVarsStructure: 4, MaxFiles: 1, MaxFileSetBytes: 4096}
+		limits := &template.Limits{MaxCount: 8, MaxForEach: 8, MaxTemplateBody: 4096, MaxVarsBody: 1024, MaxVarsStructure: 4, MaxFiles: 1, MaxFileSetBytes: 4096,
+			MaxElements: 5000, MaxStringBytes: 1 << 20}
 		tpl, err := template.Parse(body, template.Options{Limits: limits})
 		if err != nil {
 			template.WriteDiagnostics(io.Discard, err)
