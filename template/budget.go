@@ -226,8 +226,8 @@ func (b *budget) allFunctions() map[string]function.Function {
 // to the budget. A scope that calls none gets none: binding the whole
 // table for it was most of what evaluating an instance allocated.
 func (b *budget) scopeFunctions(names []string) map[string]function.Function {
-	if names == nil {
-		names = []string{}
+	if len(names) == 0 {
+		return nil // no map either: an evaluation without calls allocates none
 	}
 	return b.functions(names)
 }
