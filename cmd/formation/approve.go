@@ -54,7 +54,7 @@ func (inv *invocation) approve(autoApprove bool, show func() error) error {
 // deployment or delay it: with -sim-fail (a read failure it would use up)
 // or -sim-latency (a refresh's worth of waiting) the count is left
 // unknown and grows as operations start.
-func (inv *invocation) approveDeploy(ctx context.Context, e *engine.Engine, stack string, in engine.TemplateInput, autoApprove bool) (int, error) {
+func (inv *invocation) approveDeploy(ctx context.Context, e backend, stack string, in engine.TemplateInput, autoApprove bool) (int, error) {
 	asking := !autoApprove && !inv.out.json && interactive(inv.stdin, inv.stdout)
 	counting := !inv.out.json && len(inv.g.simFaults) == 0 && inv.g.simLatency == 0
 	if !asking && !counting {
@@ -73,7 +73,7 @@ func (inv *invocation) approveDeploy(ctx context.Context, e *engine.Engine, stac
 
 // approvePlan shows a stored execution plan's text and asks; it returns
 // the plan's operation count for the progress (0 in JSON).
-func (inv *invocation) approvePlan(ctx context.Context, e *engine.Engine, ref engine.PlanRef, autoApprove bool) (int, error) {
+func (inv *invocation) approvePlan(ctx context.Context, e backend, ref engine.PlanRef, autoApprove bool) (int, error) {
 	if inv.out.json {
 		return 0, nil
 	}
@@ -94,7 +94,7 @@ func (inv *invocation) approvePlan(ctx context.Context, e *engine.Engine, ref en
 // printOutputs ends a successful deployment as terraform apply ends: the
 // stack's outputs, when it has any. Text only: with -json the stream ends
 // with its result line, and 'formation output -json' gives the outputs.
-func printOutputs(ctx context.Context, out *output, e *engine.Engine, stack string) error {
+func printOutputs(ctx context.Context, out *output, e backend, stack string) error {
 	if out.json {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"slices"
@@ -84,7 +85,9 @@ type invocation struct {
 	stdout io.Writer
 	out    *output
 	sim    *simulation
-	eng    *engine.Engine
+	eng    *engine.Engine // this process's engine, when it holds the database
+	back   backend        // what commands use: local{eng}, or a client of the owner
+	owner  *owner         // serving eng to other processes
 }
 
 // run is the whole tool, callable in-process: it parses args (without the
@@ -108,7 +111,7 @@ func runInput(ctx context.Context, stdin io.Reader, args []string, stdout, stder
 	inv := &invocation{g: defaultGlobals(), stdin: stdin, stdout: stdout}
 	inv.g.environ, inv.g.warnings = os.Environ(), stderr
 	err := inv.dispatch(ctx, args)
-	if cerr := inv.close(); err == nil {
+	if cerr := inv.close(ctx); err == nil {
 		err = cerr
 	}
 	return report(stdout, stderr, err, inv.g.json)
@@ -252,13 +255,36 @@ func (inv *invocation) simulation() (*simulation, error) {
 	return inv.sim, nil
 }
 
-// engine opens the engine over the simulation on first use. Opening it
-// resumes any deployment a crash or an interrupted command left running.
-func (inv *invocation) engine() (*engine.Engine, error) {
-	if inv.eng != nil {
-		return inv.eng, nil
+// engine is what the command asks of Formation, opened on first use.
+// When another formation process holds the database and serves it on the
+// socket beside it, that is a client of it (remote); otherwise this
+// process opens the database, which resumes any deployment a crash or an
+// interrupted command left running, and serves it to other processes on
+// the socket while it holds it (owner.go).
+func (inv *invocation) engine() (backend, error) {
+	if inv.back != nil {
+		return inv.back, nil
+	}
+	socket := socketPath(inv.g.db)
+	r, err := findOwner(context.Background(), socket)
+	if err != nil {
+		return nil, err
+	}
+	if r != nil {
+		inv.back = r
+		return r, nil
 	}
 	s, err := inv.simulation()
+	if isInUse(err) {
+		// The owner may be starting: it listens just after it takes the
+		// database.
+		if r, ferr := waitOwner(socket); ferr != nil || r != nil {
+			if r != nil {
+				inv.back = r
+			}
+			return r, ferr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -268,15 +294,31 @@ func (inv *invocation) engine() (*engine.Engine, error) {
 		return nil, err
 	}
 	inv.eng = e
-	return e, nil
+	inv.back = local{e}
+	logger := slog.New(slog.NewTextHandler(inv.g.warnings, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if inv.owner, err = serveOwner(e, socket, logger); err != nil {
+		// The command works all the same; only other processes cannot
+		// reach the database meanwhile.
+		fmt.Fprintf(inv.g.warnings, "Warning: other formation commands cannot use %s while this one runs: %v\n", inv.g.db, err)
+	}
+	return inv.back, nil
 }
 
 // close closes what the invocation opened: the engine, which owns the
-// store, or else the store alone.
-func (inv *invocation) close() error {
+// store, or else the store alone. An owner first stays until deployments
+// its clients started are terminal (unless ctx, Ctrl-C, says stop).
+func (inv *invocation) close(ctx context.Context) error {
 	switch {
 	case inv.eng != nil:
-		return inv.eng.Close()
+		var err error
+		if inv.owner != nil {
+			err = inv.owner.stay(ctx, inv.eng, inv.g.warnings)
+			if ctx.Err() != nil {
+				err = nil // interrupted: the deployments resume at the next start
+			}
+			err = errors.Join(err, inv.owner.close(ctx))
+		}
+		return errors.Join(err, inv.eng.Close())
 	case inv.sim != nil:
 		return inv.sim.st.Close()
 	}
@@ -291,10 +333,13 @@ func (inv *invocation) close() error {
 func openError(path string, err error) error {
 	var fe *formation.Error
 	if errors.As(err, &fe) && fe.Code == formation.CodeUnavailable && fe.Err != nil {
-		return formation.Errorf(formation.CodeUnavailable, "", "", "database %s is in use by another process", path)
+		return formation.Errorf(formation.CodeUnavailable, "", "", "database %s %s", path, inUse)
 	}
 	return err
 }
+
+// inUse ends the message of a database another process holds.
+const inUse = "is in use by another process"
 
 // synopsis is the command's name and positional arguments: "plan show NAME PLAN".
 func (c *command) synopsis() string {

@@ -39,7 +39,7 @@ successful deployment ends with the stack's outputs.`,
 		help: `Deploys again, from DEPLOYMENT_FAILED, the template and variables of the
 failed deployment; operations that succeeded are not repeated. Output and
 exit status as for deploy.`,
-		setup: continueCommand((*engine.Engine).ContinueDeployStack, "Continuing the deployment of stack", false),
+		setup: continueCommand(backend.ContinueDeployStack, "Continuing the deployment of stack", false),
 	})
 	register(&command{
 		name:    "continue-rollback",
@@ -48,7 +48,7 @@ exit status as for deploy.`,
 		help: `Resumes, from ROLLBACK_FAILED, the rollback to the last stable state. Exit
 status: 0 ROLLBACK_COMPLETE (what was asked for), 1 ROLLBACK_FAILED, 2 the
 request was refused.`,
-		setup: continueCommand((*engine.Engine).ContinueRollbackStack, "Continuing the rollback of stack", true),
+		setup: continueCommand(backend.ContinueRollbackStack, "Continuing the rollback of stack", true),
 	})
 }
 
@@ -86,7 +86,7 @@ func deployCommand(fs *flag.FlagSet) action {
 
 // continueCommand is the setup of continue-deploy and continue-rollback:
 // start the continuation, then follow it.
-func continueCommand(start func(*engine.Engine, context.Context, engine.ContinueRequest) (engine.DeploymentRef, error), what string, rollback bool) func(*flag.FlagSet) action {
+func continueCommand(start func(backend, context.Context, engine.ContinueRequest) (engine.DeploymentRef, error), what string, rollback bool) func(*flag.FlagSet) action {
 	return func(*flag.FlagSet) action {
 		return func(ctx context.Context, inv *invocation) error {
 			e, err := inv.engine()

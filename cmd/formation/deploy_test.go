@@ -498,7 +498,7 @@ func TestFollowOfAFinishedDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	err = follow(ctx, &invocation{out: newOutput(&out, false)}, e, started{what: "Deleting stack web", stack: "web", deploymentID: id.DeploymentID})
+	err = follow(ctx, &invocation{out: newOutput(&out, false)}, local{e}, started{what: "Deleting stack web", stack: "web", deploymentID: id.DeploymentID})
 	if err != nil || out.String() != "Deleting stack web (deployment "+id.DeploymentID+").\nStack web: DELETED\n" {
 		t.Errorf("follow: %v, printed %q", err, out.String())
 	}

@@ -37,13 +37,13 @@ type started struct {
 // *_FAILED or rolled back, and an error when it was interrupted (Ctrl-C):
 // what finished is stored, and the deployment resumes when a formation
 // command next opens the database.
-func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) error {
+func follow(ctx context.Context, inv *invocation, e backend, d started) error {
 	if !inv.out.json {
 		if err := inv.out.printf("%s (deployment %s).\n", d.what, d.deploymentID); err != nil {
 			return err
 		}
 	}
-	events, err := e.Follow(ctx, engine.FollowRequest{StackRef: engine.StackRef{Name: d.stack}, DeploymentID: d.deploymentID})
+	events, err := e.FollowEvents(ctx, engine.FollowRequest{StackRef: engine.StackRef{Name: d.stack}, DeploymentID: d.deploymentID})
 	switch {
 	case formation.HasCode(err, formation.CodeStackNotFound), formation.HasCode(err, formation.CodeDeploymentNotFound):
 		// A deletion can finish, taking the stack and its events with it,
@@ -52,11 +52,11 @@ func follow(ctx context.Context, inv *invocation, e *engine.Engine, d started) e
 		return d.interrupted(ctx, err)
 	default:
 		p := newProgress(inv.out, d)
-		if err := p.follow(events.Events); err != nil {
+		if err := p.follow(events); err != nil {
 			return err
 		}
 	}
-	res, err := e.Wait(ctx, engine.DeploymentRef{DeploymentID: d.deploymentID})
+	res, err := e.Wait(ctx, engine.StackRef{Name: d.stack}, engine.DeploymentRef{DeploymentID: d.deploymentID})
 	if err != nil {
 		return d.interrupted(ctx, err)
 	}

@@ -197,7 +197,7 @@ func TestListAllStacksFollowsMarkers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	all, err := listAllStacks(ctx, e)
+	all, err := listAllStacks(ctx, local{e})
 	if err != nil {
 		t.Fatal(err)
 	}

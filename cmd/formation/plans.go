@@ -98,7 +98,7 @@ func planCreate(fs *flag.FlagSet) action {
 // showPlan prints a plan: its metadata and its text (like terraform plan),
 // or planDocument with -json. A plan that failed to be made returns
 // exitStatus 1.
-func showPlan(ctx context.Context, inv *invocation, e *engine.Engine, ref engine.PlanRef) error {
+func showPlan(ctx context.Context, inv *invocation, e backend, ref engine.PlanRef) error {
 	meta, err := e.GetExecutionPlanMetadata(ctx, ref)
 	if err != nil {
 		return err
@@ -124,7 +124,7 @@ func showPlan(ctx context.Context, inv *invocation, e *engine.Engine, ref engine
 // printPlanJSON prints a plan's RFS document merged into its rendering in
 // Terraform's JSON plan format (planjson.go); a plan that has no changes
 // to render (not made, or failed) prints its RFS document alone.
-func printPlanJSON(ctx context.Context, inv *invocation, e *engine.Engine, ref engine.PlanRef, rfs planDocument) error {
+func printPlanJSON(ctx context.Context, inv *invocation, e backend, ref engine.PlanRef, rfs planDocument) error {
 	switch rfs.Status {
 	case formation.PlanCreationInProgress, formation.PlanCreationFailed:
 		return inv.out.printJSON(rfs)

@@ -167,7 +167,7 @@ func (p *progress) count() string {
 // refreshing says, before a deployment plans, that the stack's resources
 // are read afresh first: with many resources or a slow cloud that takes
 // a while, and the first change comes only after it. Text only.
-func (inv *invocation) refreshing(ctx context.Context, e *engine.Engine, stack string) error {
+func (inv *invocation) refreshing(ctx context.Context, e backend, stack string) error {
 	if inv.out.json {
 		return nil
 	}

@@ -47,7 +47,7 @@ func resourcesCommand(*flag.FlagSet) action {
 }
 
 // stackResources lists every resource of a stack, following the pages.
-func stackResources(ctx context.Context, e *engine.Engine, ref engine.StackRef) ([]formation.StackResource, error) {
+func stackResources(ctx context.Context, e backend, ref engine.StackRef) ([]formation.StackResource, error) {
 	return allPages(func(opts engine.ListOptions) ([]formation.StackResource, string, error) {
 		page, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref, ListOptions: opts})
 		return page.StackResources, page.PageInfo.NextMarker, err

@@ -124,7 +124,7 @@ func stackList(*flag.FlagSet) action {
 }
 
 // listAllStacks follows the list's markers to its end.
-func listAllStacks(ctx context.Context, e *engine.Engine) ([]formation.Stack, error) {
+func listAllStacks(ctx context.Context, e backend) ([]formation.Stack, error) {
 	return allPages(func(opts engine.ListOptions) ([]formation.Stack, string, error) {
 		page, err := e.ListStacks(ctx, engine.ListStacksRequest{ListOptions: opts})
 		return page.Stacks, page.PageInfo.NextMarker, err
@@ -144,7 +144,7 @@ func stackShow(*flag.FlagSet) action {
 // showStack prints a stack's metadata: the formation.Stack as JSON, or one
 // "key: value" line per field, keyed by the RFS JSON names so text and
 // JSON read alike.
-func showStack(ctx context.Context, inv *invocation, e *engine.Engine, name string) error {
+func showStack(ctx context.Context, inv *invocation, e backend, name string) error {
 	s, err := e.GetStackMetadata(ctx, engine.StackRef{Name: name})
 	if err != nil {
 		return err

@@ -97,7 +97,7 @@ func outputCommand(fs *flag.FlagSet) action {
 }
 
 // stackOutputs lists every output of a stack, following the pages.
-func stackOutputs(ctx context.Context, e *engine.Engine, ref engine.StackRef) ([]formation.StackOutput, error) {
+func stackOutputs(ctx context.Context, e backend, ref engine.StackRef) ([]formation.StackOutput, error) {
 	return allPages(func(opts engine.ListOptions) ([]formation.StackOutput, string, error) {
 		page, err := e.ListStackOutputs(ctx, engine.ListStackOutputsRequest{StackRef: ref, ListOptions: opts})
 		return page.Outputs, page.PageInfo.NextMarker, err
