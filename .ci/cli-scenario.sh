@@ -155,31 +155,79 @@ has "$out" 'Plan: 3 to add, 0 to change, 0 to destroy.'
 has "$out" '"name": "prefix"'
 [ ! -e "$nodb" ] || fail "preview or vars created a database"
 
-echo "cli-scenario: a second process using the database gets 'in use' at once"
-lockdb=$tmp/lock.db
-"$bin" -db "$lockdb" stack create slow >/dev/null
-"$bin" -db "$lockdb" -sim-latency 1h deploy slow -t "$testdata/vpc.tf.json" >"$tmp/bg.out" 2>&1 &
+echo "cli-scenario: one owner, many clients: other commands work through the process holding the database"
+db=$tmp/owned.db
+sock=$db.sock
+printf 'output "greeting" {\n  value = "hello"\n}\n' >"$tmp/greeting.tf"
+expect 0 stack create slow
+expect 0 stack create quick
+# -sim-latency 1h: the deployment lasts as long as the scenario needs.
+"$bin" -db "$db" -sim-latency 1h deploy slow -t "$testdata/vpc.tf.json" >"$tmp/bg.out" 2>&1 &
 bg=$!
-for _ in $(seq 100); do
-	grep -q 'Creating\.\.\.' "$tmp/bg.out" && break
-	sleep 0.1
-done
-grep -q 'Creating\.\.\.' "$tmp/bg.out" || fail "the background deployment did not start"
+# wait_for FILE TEXT: a bounded wait for a background command's line.
+wait_for() {
+	for _ in $(seq 100); do
+		grep -qF -- "$2" "$1" && return 0
+		sleep 0.1
+	done
+	cat "$1" >&2
+	fail "waited in vain for: $2"
+}
+wait_for "$tmp/bg.out" 'Creating...'
+[ -S "$sock" ] || fail "the owner serves no socket beside the database"
+[ "$(stat -c %a "$sock")" = 600 ] || fail "the owner's socket is not 0600"
 start=$(date +%s%N)
-got=0
-"$bin" -db "$lockdb" stack list >"$out" 2>"$err" || got=$?
+expect 0 stack list
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
-last="formation stack list (database in use)"
-[ "$got" -eq 2 ] || fail "$last: exit $got, want 2"
-refused RF.10010002
-has "$err" 'is in use by another process'
+has "$out" 'DEPLOYMENT_IN_PROGRESS'
 [ "$elapsed_ms" -lt 3000 ] || fail "$last: took ${elapsed_ms}ms"
+expect 0 events slow
+has "$out" 'Creating...'
+expect 0 resources slow
+# A second command follows the running deployment live; Ctrl-C stops
+# following, not the deployment.
+"$bin" -db "$db" events slow -follow >"$tmp/follow.out" 2>&1 &
+follower=$!
+wait_for "$tmp/follow.out" 'Creating...'
+kill -INT "$follower"
+got=0
+wait "$follower" || got=$?
+[ "$got" -eq 2 ] || { cat "$tmp/follow.out" >&2; fail "the interrupted follower exited $got, want 2"; }
+grep -qF 'stopped following' "$tmp/follow.out" || fail "the follower did not say it stopped following"
+# Another stack deploys meanwhile, in the owner, followed from here.
+expect 0 deploy quick -t "$tmp/greeting.tf"
+has "$out" 'Stack quick: DEPLOYMENT_COMPLETE'
+has "$out" 'greeting = "hello"'
+expect 0 plan create quick p1 -t "$tmp/greeting.tf"
+expect 0 plan show quick p1
+expect 0 outputs quick
+has "$out" 'hello'
+# A busy stack is refused with the commands that help.
+expect 2 deploy slow -t "$testdata/vpc.tf.json"
+refused RF.10012519
+has "$err" 'formation wait slow'
+# Ctrl-C: the owner stops; the deployment stays resumable and wait resumes it.
 kill -INT "$bg"
 got=0
 wait "$bg" || got=$?
 bg=
 [ "$got" -eq 2 ] || { cat "$tmp/bg.out" >&2; fail "the interrupted deployment exited $got, want 2"; }
-grep -q 'resumes when a formation command next opens the database' "$tmp/bg.out" || fail "the interrupted deployment did not say it resumes"
+grep -q 'formation wait slow' "$tmp/bg.out" || { cat "$tmp/bg.out" >&2; fail "the interrupted deployment did not say how to resume"; }
+[ ! -e "$sock" ] || fail "the stopped owner left its socket"
+expect 0 wait slow
+has "$out" 'Stack slow: DEPLOYMENT_COMPLETE'
+# A killed owner's socket is stale: never trusted, replaced by the next owner.
+"$bin" -db "$db" -sim-latency 1h deploy quick -t "$testdata/vpc.tf.json" >"$tmp/bg.out" 2>&1 &
+bg=$!
+wait_for "$tmp/bg.out" 'Creating...'
+kill -KILL "$bg"
+{ wait "$bg"; } 2>/dev/null || true  # killed, as meant
+bg=
+[ -S "$sock" ] || fail "the killed owner's socket is not there to test"
+expect 0 stack list
+has "$out" 'quick'
+[ ! -e "$sock" ] || fail "the stale socket was not replaced and removed"
+db=$tmp/formation.db
 
 echo "cli-scenario: Terraform's conventions: tfvars files, TF_VAR_, validate, fmt, output"
 conv=$tmp/conv

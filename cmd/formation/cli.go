@@ -93,9 +93,26 @@ type invocation struct {
 // run is the whole tool, callable in-process: it parses args (without the
 // program name), runs the command and returns the exit status. Errors are
 // reported on stderr as one line, "CODE: message".
+//
+// The first Ctrl-C stops the command at a safe point, as Terraform's does:
+// what finished is stored and an interrupted deployment stays resumable
+// (formation wait NAME). From then on Ctrl-C has its default effect, so a
+// second one stops the process at once.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case <-sigs:
+			signal.Stop(sigs)
+			fmt.Fprintln(stderr, "Interrupt received: stopping at a safe point; what finished is kept. Press Ctrl-C again to stop at once.")
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	return runInput(ctx, stdin, args, stdout, stderr)
 }
 
@@ -209,7 +226,11 @@ func (inv *invocation) runCommand(ctx context.Context, cmd *command, words []str
 	}
 	inv.args = pos
 	inv.out = newOutput(inv.stdout, inv.g.json)
-	return act(ctx, inv)
+	err = act(ctx, inv)
+	if len(cmd.args) > 0 && cmd.args[0].name == stackArg.name {
+		err = busyHint(err, inv.args[0])
+	}
+	return err
 }
 
 // newFlagSet returns a flag set that reports errors to its caller instead
@@ -266,7 +287,11 @@ func (inv *invocation) engine() (backend, error) {
 		return inv.back, nil
 	}
 	socket := socketPath(inv.g.db)
+	sharing := lookupEnv(inv.g.environ, shareEnv) != "off"
 	r, err := findOwner(context.Background(), socket)
+	if !sharing {
+		r, err = nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -275,10 +300,10 @@ func (inv *invocation) engine() (backend, error) {
 		return r, nil
 	}
 	s, err := inv.simulation()
-	if isInUse(err) {
-		// The owner may be starting: it listens just after it takes the
-		// database.
-		if r, ferr := waitOwner(socket); ferr != nil || r != nil {
+	if isInUse(err) && sharing {
+		// The owner may have been starting: it listens just after it
+		// takes the database, and opening waited a second for it.
+		if r, ferr := findOwner(context.Background(), socket); ferr != nil || r != nil {
 			if r != nil {
 				inv.back = r
 			}
@@ -295,6 +320,9 @@ func (inv *invocation) engine() (backend, error) {
 	}
 	inv.eng = e
 	inv.back = local{e}
+	if !sharing {
+		return inv.back, nil
+	}
 	logger := slog.New(slog.NewTextHandler(inv.g.warnings, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if inv.owner, err = serveOwner(e, socket, logger); err != nil {
 		// The command works all the same; only other processes cannot

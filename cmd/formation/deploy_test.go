@@ -380,8 +380,11 @@ func TestEventsFollowsMarkers(t *testing.T) {
 // report simulated time. It runs in a synctest bubble: on the real clock
 // every millisecond the loaded machine spends elsewhere is 100 simulated
 // seconds, so only fake time makes the figures exact.
+//
+// Not parallel: it turns sharing the database off (the owner's socket
+// would block in network I/O, which stops a bubble's clock).
 func TestSimulatedTime(t *testing.T) {
-	t.Parallel()
+	t.Setenv(shareEnv, "off")
 	db := newDB(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
@@ -438,7 +441,7 @@ func TestInterruptedDeploymentResumes(t *testing.T) {
 	var stderr bytes.Buffer
 	// The creation would take an hour: only the interruption ends it.
 	code := runContext(ctx, []string{"-db", db, "-sim-latency", "1h", "deploy", "web", "-t", solo}, stdout, &stderr)
-	m := regexp.MustCompile(`^RF\.10010002: interrupted while following deployment ([0-9a-f-]{36}) of stack web; what finished is stored, and the deployment resumes when a formation command next opens the database\n$`).FindStringSubmatch(stderr.String())
+	m := regexp.MustCompile(`^RF\.10010002: interrupted while following deployment ([0-9a-f-]{36}) of stack web; what finished is stored, and formation wait web resumes the deployment and follows it to its end\n$`).FindStringSubmatch(stderr.String())
 	if code != exitRejected || m == nil {
 		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}

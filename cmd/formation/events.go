@@ -34,14 +34,21 @@ func eventsCommand(fs *flag.FlagSet) action {
 	fs.StringVar(&req.DeploymentID, "deployment", "", "only the events of the deployment `ID`")
 	fs.StringVar(&req.Filter, "filter", "", "RFS filter `EXPR`, e.g. event_type==LOG|event_type==ERROR")
 	fs.StringVar(&req.Field, "field", "", "the event fields to show, a comma-separated `LIST`")
+	live := fs.Bool("follow", false, "follow the stack's running deployment (or -deployment ID) live to its end, as deploy shows it")
 	return func(ctx context.Context, inv *invocation) error {
 		req.StackRef = engine.StackRef{Name: inv.args[0]}
+		if *live && (req.Filter != "" || req.Field != "") {
+			return usageError(formation.CodeInvalidParameter, "events", "-follow shows whole events: not with -filter or -field")
+		}
 		if err := checkEventQuery(ctx, req); err != nil {
 			return err
 		}
 		e, err := inv.engine()
 		if err != nil {
 			return err
+		}
+		if *live {
+			return followRunning(ctx, inv, e, req.StackRef, req.DeploymentID)
 		}
 		all, err := allPages(func(opts engine.ListOptions) ([]formation.Event, string, error) {
 			req.ListOptions = opts
@@ -60,6 +67,28 @@ func eventsCommand(fs *flag.FlagSet) action {
 		}
 		return inv.out.table([]string{"TIME", inv.out.header("TYPE"), "RESOURCE", "MESSAGE"}, rows)
 	}
+}
+
+// followRunning follows a deployment another command started (its id, or
+// else the stack's running one) as deploy follows its own: its events so
+// far, each new one as it happens, how it ended. A stack with nothing
+// running has nothing to follow: its latest deployment's result is
+// printed at once.
+func followRunning(ctx context.Context, inv *invocation, e backend, ref engine.StackRef, id string) error {
+	if id == "" {
+		page, err := e.ListStackEvents(ctx, engine.ListStackEventsRequest{StackRef: ref, ListOptions: engine.ListOptions{Limit: 10}})
+		if err != nil {
+			return err
+		}
+		if len(page.StackEvents) > 0 {
+			id = page.StackEvents[0].DeploymentID // newest first: the latest deployment's
+		}
+		if id == "" {
+			return formation.Errorf(formation.CodeDeploymentNotFound, "", ref.Name, "the stack has had no deployment to follow")
+		}
+	}
+	_, watching := e.(*remote) // else this process resumed it, and runs it
+	return follow(ctx, inv, e, started{what: "Following deployment of stack " + ref.Name, stack: ref.Name, deploymentID: id, watching: watching})
 }
 
 // checkEventQuery refuses a malformed filter, field list or deployment id

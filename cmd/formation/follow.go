@@ -24,6 +24,9 @@ type started struct {
 	total int
 	// deletion marks a stack deletion, whose summary says "Destroy".
 	deletion bool
+	// watching marks a deployment another command started: stopping
+	// following leaves it running.
+	watching bool
 }
 
 // follow is how every deploy-like command ends. The engine runs the
@@ -86,9 +89,13 @@ func (d started) interrupted(ctx context.Context, err error) error {
 	if ctx.Err() == nil {
 		return err
 	}
+	if d.watching {
+		return formation.Errorf(formation.CodeCanceled, "", "",
+			"stopped following deployment %s of stack %s; it goes on (formation wait %s)", d.deploymentID, d.stack, d.stack)
+	}
 	return formation.Errorf(formation.CodeUnavailable, "", "",
-		"interrupted while following deployment %s of stack %s; what finished is stored, and the deployment resumes when a formation command next opens the database",
-		d.deploymentID, d.stack)
+		"interrupted while following deployment %s of stack %s; what finished is stored, and formation wait %s resumes the deployment and follows it to its end",
+		d.deploymentID, d.stack, d.stack)
 }
 
 // resultLine is the last line of a followed deployment with -json.

@@ -33,6 +33,11 @@ import (
 // answer is a killed owner's leftover: whoever next holds the database
 // replaces it, and no client ever uses it.
 
+// shareEnv=off keeps a process from serving the database it holds, and
+// from using another's: the database is then locked, as by one process
+// alone, and a second command is refused with "in use".
+const shareEnv = "FORMATION_SHARE"
+
 // socketPath is where the owner of the database at db listens.
 func socketPath(db string) string { return db + ".sock" }
 
@@ -220,12 +225,14 @@ func isInUse(err error) bool {
 	return errors.As(err, &fe) && fe.Code == formation.CodeUnavailable && strings.HasSuffix(fe.Message, inUse)
 }
 
-// waitOwner looks for the owner of a database another process has just
-// taken, for a little while: it serves its socket right after.
-func waitOwner(socket string) (*remote, error) {
-	deadline := time.Now().Add(2 * time.Second)
-	return poll(context.Background(), func() (*remote, bool, error) {
-		r, err := findOwner(context.Background(), socket)
-		return r, r != nil || time.Now().After(deadline), err
-	})
+// busyHint adds to a refusal because the stack is busy the commands that
+// help: the refusal alone (RF.10012519) leaves a user guessing.
+func busyHint(err error, stack string) error {
+	var fe *formation.Error
+	if !errors.As(err, &fe) || fe.Code != formation.CodeStackBusy {
+		return err
+	}
+	hinted := *fe
+	hinted.Message += fmt.Sprintf("; formation wait %s waits for it to finish (formation events %s -follow shows it)", stack, stack)
+	return &hinted
 }

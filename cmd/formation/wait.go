@@ -20,7 +20,9 @@ func init() {
 		summary: "Wait until a stack's running operation (or an interrupted one) finishes",
 		help: `Opens the database — which resumes an operation an earlier formation left
 unfinished — and waits until the stack is no longer *_IN_PROGRESS, then
-prints its status. See the events with formation events NAME.
+follows its events to the end as deploy does, then prints its status.
+Through another formation process holding the database, it follows the
+deployment that process runs.
 
 Exit status: 0 *_COMPLETE (but ROLLBACK_COMPLETE), or the stack was deleted;
 1 *_FAILED or ROLLBACK_COMPLETE; 2 the request was refused.`,
@@ -35,10 +37,15 @@ func waitStack(ctx context.Context, inv *invocation) error {
 	}
 	name := inv.args[0]
 	ref := engine.StackRef{Name: name}
-	if _, err := e.GetStackMetadata(ctx, ref); err != nil {
+	cur, err := e.GetStackMetadata(ctx, ref)
+	if err != nil {
 		return err // a stack that does not exist is not waited for
 	}
-	s, err := e.WaitStack(ctx, ref)
+	if cur.Status.InProgress() {
+		// Show what it does while it runs, as deploy would.
+		return followRunning(ctx, inv, e, ref, "")
+	}
+	s, err := e.WaitStack(ctx, ref) // settled meanwhile
 	res := engine.Result{StackName: name, StackID: s.ID, Status: s.Status, Message: s.StatusMessage}
 	switch {
 	case errors.Is(err, formation.ErrNotFound):

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/formation-engine/formation"
+)
+
+// owned is a deployment running in an in-process owner: its stdout as
+// it is printed, and its exit status once it ends.
+type owned struct {
+	cancel context.CancelFunc
+	done   chan int
+	mu     sync.Mutex
+	out    bytes.Buffer
+	stderr bytes.Buffer
+}
+
+func (o *owned) output() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.out.String()
+}
+
+// startOwner runs "formation ARGS" in the background and returns once it
+// has printed its first line: by then it holds the database and serves
+// its socket (a deployment introduces itself after the engine is open).
+func startOwner(t *testing.T, args ...string) *owned {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	o := &owned{cancel: cancel, done: make(chan int, 1)}
+	pr, pw := io.Pipe()
+	go func() {
+		code := runContext(ctx, args, pw, &o.stderr)
+		pw.Close()
+		o.done <- code
+	}()
+	lines := bufio.NewReader(pr)
+	first, err := lines.ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("the owner printed nothing: %v; stderr %q", err, o.stderr.String())
+	}
+	o.out.WriteString(first)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := lines.Read(buf)
+			o.mu.Lock()
+			o.out.Write(buf[:n])
+			o.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { cancel() })
+	return o
+}
+
+func TestOwnerServesOtherCommands(t *testing.T) {
+	db := newDB(t)
+	dir := t.TempDir()
+	outputsOnly := filepath.Join(dir, "api.tf")
+	if err := os.WriteFile(outputsOnly, []byte(`output "greeting" { value = "hello" }`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok(t, "-db", db, "stack", "create", "web")
+	ok(t, "-db", db, "stack", "create", "api")
+	// An hour of simulated latency: web stays in progress, in the owner,
+	// for as long as the test needs.
+	o := startOwner(t, "-db", db, "-sim-latency", "1h", "deploy", "web", "-t", filepath.Join("testdata", "network"), "-var", "prefix=w")
+	info, err := os.Stat(socketPath(db))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("the owner's socket: %v, mode %v", err, info.Mode())
+	}
+
+	// Reads go through the owner.
+	if out := ok(t, "-db", db, "stack", "list"); !strings.Contains(out, "DEPLOYMENT_IN_PROGRESS") {
+		t.Errorf("stack list through the owner:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "events", "web"); !strings.Contains(out, "Stack web is DEPLOYMENT_IN_PROGRESS.") {
+		t.Errorf("events through the owner:\n%s", out)
+	}
+	ok(t, "-db", db, "resources", "web")
+	// A deployment of another stack runs in the owner, followed from here.
+	out := ok(t, "-db", db, "deploy", "api", "-t", outputsOnly)
+	if !strings.Contains(out, "Stack api: DEPLOYMENT_COMPLETE") || !strings.Contains(out, `greeting = "hello"`) {
+		t.Errorf("deploy through the owner:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "outputs", "api"); !strings.Contains(out, "hello") {
+		t.Errorf("outputs through the owner:\n%s", out)
+	}
+	// Plans too.
+	ok(t, "-db", db, "plan", "create", "api", "p1", "-t", outputsOnly)
+	if out := ok(t, "-db", db, "plan", "list", "api"); !strings.Contains(out, "p1") {
+		t.Errorf("plan list through the owner:\n%s", out)
+	}
+	ok(t, "-db", db, "plan", "show", "api", "p1")
+	if out := ok(t, "-db", db, "plan", "apply", "api", "p1"); !strings.Contains(out, "Stack api: DEPLOYMENT_COMPLETE") {
+		t.Errorf("plan apply through the owner:\n%s", out)
+	}
+	// A deployment already running refuses another, and says what helps.
+	stderr := rejected(t, formation.CodeStackBusy, "-db", db, "deploy", "web", "-t", outputsOnly)
+	if !strings.Contains(stderr, "formation wait web") {
+		t.Errorf("the busy error names no command that helps: %q", stderr)
+	}
+
+	// Following from here, then Ctrl-C: following stops, the deployment
+	// goes on in the owner.
+	fctx, stop := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	followed := make(chan int, 1)
+	var ferr bytes.Buffer
+	go func() {
+		followed <- runContext(fctx, []string{"-db", db, "events", "web", "-follow"}, pw, &ferr)
+		pw.Close()
+	}()
+	first, _ := bufio.NewReader(pr).ReadString('\n')
+	if !strings.HasPrefix(first, "Following deployment of stack web") {
+		t.Errorf("events -follow began %q", first)
+	}
+	stop()
+	go io.Copy(io.Discard, pr)
+	if code := <-followed; code == exitOK || !strings.Contains(ferr.String(), "stopped following") {
+		t.Errorf("an interrupted follower: exit %d, %q", code, ferr.String())
+	}
+	if out := ok(t, "-db", db, "stack", "show", "web"); !strings.Contains(out, "DEPLOYMENT_IN_PROGRESS") {
+		t.Errorf("the owner's deployment did not go on:\n%s", out)
+	}
+
+	// The owner stops (Ctrl-C): its socket goes, and the next command
+	// holds the database itself.
+	o.cancel()
+	if code := <-o.done; code == exitOK {
+		t.Errorf("an interrupted deploy exited 0")
+	}
+	if _, err := os.Lstat(socketPath(db)); !os.IsNotExist(err) {
+		t.Errorf("the stopped owner left its socket: %v", err)
+	}
+}
+
+func TestStaleSocketIsReplaced(t *testing.T) {
+	db := newDB(t)
+	ok(t, "-db", db, "stack", "create", "web")
+	// A killed owner's socket: the file is there, nobody listens.
+	ln, err := net.Listen("unix", socketPath(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	ln.Close()
+	if out := ok(t, "-db", db, "stack", "list"); !strings.Contains(out, "web") {
+		t.Errorf("stack list beside a stale socket:\n%s", out)
+	}
+	if _, err := os.Lstat(socketPath(db)); !os.IsNotExist(err) {
+		t.Errorf("the stale socket was not replaced (and removed at the end): %v", err)
+	}
+}
+
+func TestOtherUsersSocketIsRefused(t *testing.T) {
+	db := newDB(t)
+	ln, err := net.Listen("unix", socketPath(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	info, err := os.Lstat(socketPath(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uid, ok := fileUID(info); ok {
+		if err := checkSocketFile(socketPath(db), info, uid+1); !formation.HasCode(err, formation.CodeForbidden) {
+			t.Errorf("another user's socket: %v", err)
+		}
+	}
+	if os.Getuid() != 0 {
+		t.Skip("changing a socket's owner needs root")
+	}
+	if err := os.Lchown(socketPath(db), 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	stderr := rejected(t, formation.CodeForbidden, "-db", db, "stack", "list")
+	if !strings.Contains(stderr, "belongs to user 65534") {
+		t.Errorf("refusal: %q", stderr)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the database was opened beside another user's socket")
+	}
+}
