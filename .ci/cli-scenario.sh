@@ -204,7 +204,7 @@ expect 0 outputs quick
 has "$out" 'hello'
 # A busy stack is refused with the commands that help.
 expect 2 deploy slow -t "$testdata/vpc.tf.json"
-refused RF.10012519
+has "$err" 'RF.10012519: '
 has "$err" 'formation wait slow'
 # Ctrl-C: the owner stops; the deployment stays resumable and wait resumes it.
 kill -INT "$bg"

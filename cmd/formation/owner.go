@@ -233,6 +233,7 @@ func busyHint(err error, stack string) error {
 		return err
 	}
 	hinted := *fe
-	hinted.Message += fmt.Sprintf("; formation wait %s waits for it to finish (formation events %s -follow shows it)", stack, stack)
+	hinted.Message = strings.TrimSuffix(hinted.Message, ".") +
+		fmt.Sprintf("; formation wait %s waits for it to finish (formation events %s -follow shows it)", stack, stack)
 	return &hinted
 }

@@ -110,9 +110,9 @@ func TestOwnerServesOtherCommands(t *testing.T) {
 		t.Errorf("plan apply through the owner:\n%s", out)
 	}
 	// A deployment already running refuses another, and says what helps.
-	stderr := rejected(t, formation.CodeStackBusy, "-db", db, "deploy", "web", "-t", outputsOnly)
-	if !strings.Contains(stderr, "formation wait web") {
-		t.Errorf("the busy error names no command that helps: %q", stderr)
+	if r := cli(t, "-db", db, "deploy", "web", "-t", outputsOnly); r.code != exitRejected ||
+		!strings.HasPrefix(r.stderr, string(formation.CodeStackBusy)+": ") || !strings.Contains(r.stderr, "formation wait web") {
+		t.Errorf("deploying a busy stack: exit %d, stderr %q; want the refusal naming formation wait", r.code, r.stderr)
 	}
 
 	// Following from here, then Ctrl-C: following stops, the deployment
