@@ -72,6 +72,11 @@ type Config struct {
 	// sequence drawn from the seed, so simulations are reproducible. Zero
 	// means random ids.
 	IDSeed uint64
+	// DeferRecovery leaves the operations of stacks found *_IN_PROGRESS
+	// stopped until Recover is called: a process that only reads (a CLI
+	// listing stacks) reports an interrupted deployment instead of
+	// resuming it behind the user's back.
+	DeferRecovery bool
 }
 
 func (c Config) withDefaults() (Config, error) {

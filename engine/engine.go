@@ -28,6 +28,9 @@ type Engine struct {
 	bg       context.Context
 	cancelBg context.CancelFunc
 	running  sync.WaitGroup
+	// deferred is what New found interrupted and, with
+	// Config.DeferRecovery, left for Recover.
+	deferred interrupted
 
 	mu     sync.Mutex
 	closed bool
@@ -84,12 +87,30 @@ func New(cfg Config) (*Engine, error) {
 		e.ids = uuid.NewRandom()
 	}
 	e.bg, e.cancelBg = context.WithCancel(context.Background())
-	if err := e.recover(context.Background()); err != nil {
+	work, err := e.findInterrupted(context.Background())
+	if err != nil {
 		e.cancelBg()
 		_ = e.st.Close()
 		return nil, err
 	}
+	if cfg.DeferRecovery {
+		e.deferred = work
+	} else {
+		e.resume(work)
+	}
 	return e, nil
+}
+
+// Recover resumes, in the background, the operations New found
+// interrupted and left stopped (Config.DeferRecovery). Deployments this
+// engine started since are not among them; calling it again resumes
+// nothing twice.
+func (e *Engine) Recover() {
+	e.mu.Lock()
+	work := e.deferred
+	e.deferred = interrupted{}
+	e.mu.Unlock()
+	e.resume(work)
 }
 
 // Close stops the engine: new calls fail with ErrUnavailable, running

@@ -166,8 +166,17 @@ func (d *deploymentRecord) result() Result {
 	return r
 }
 
-// recover resumes the operations of stacks left *_IN_PROGRESS.
-func (e *Engine) recover(ctx context.Context) error {
+// interrupted is what a store holds unfinished when an engine opens it:
+// deployments of stacks left *_IN_PROGRESS and plans left
+// CREATION_IN_PROGRESS.
+type interrupted struct {
+	deployments []deploymentRecord
+	plans       []planRecord
+}
+
+// findInterrupted reads what the store holds unfinished. It is called
+// before the engine runs anything, so everything it finds was interrupted.
+func (e *Engine) findInterrupted(ctx context.Context) (interrupted, error) {
 	var pending []deploymentRecord
 	err := e.st.View(ctx, func(tx store.Tx) error {
 		return tx.Scan(store.Stacks, store.ScanOptions{}, func(_, v []byte) (bool, error) {
@@ -192,7 +201,7 @@ func (e *Engine) recover(ctx context.Context) error {
 		})
 	})
 	if err != nil {
-		return typed("engine.recover", err)
+		return interrupted{}, typed("engine.recover", err)
 	}
 	var planning []planRecord
 	err = e.st.View(ctx, func(tx store.Tx) error {
@@ -208,16 +217,20 @@ func (e *Engine) recover(ctx context.Context) error {
 		})
 	})
 	if err != nil {
-		return typed("engine.recover", err)
+		return interrupted{}, typed("engine.recover", err)
 	}
-	for _, p := range planning {
+	return interrupted{deployments: pending, plans: planning}, nil
+}
+
+// resume runs what was interrupted, in the background.
+func (e *Engine) resume(work interrupted) {
+	for _, p := range work.plans {
 		e.launchPlanning(p)
 	}
-	for _, dep := range pending {
+	for _, dep := range work.deployments {
 		e.log.Info("resuming an interrupted deployment", "stack", dep.StackName, "deployment", dep.ID, "kind", dep.Kind)
 		e.launch(dep, e.runDeployment)
 	}
-	return nil
 }
 
 // finish commits a deployment's end: the stack's final transition, the

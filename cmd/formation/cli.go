@@ -88,6 +88,10 @@ type invocation struct {
 	eng    *engine.Engine // this process's engine, when it holds the database
 	back   backend        // what commands use: local{eng}, or a client of the owner
 	owner  *owner         // serving eng to other processes
+	// interrupted are the stacks whose deployment was interrupted when eng
+	// opened; they stay so unless the command resumes them (inv.resume).
+	interrupted []string
+	resumed     bool
 }
 
 // run is the whole tool, callable in-process: it parses args (without the
@@ -313,13 +317,18 @@ func (inv *invocation) engine() (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := engine.New(inv.g.engineConfig(s))
+	cfg := inv.g.engineConfig(s)
+	cfg.DeferRecovery = true // reported, not resumed, unless the command resumes (inv.resume)
+	e, err := engine.New(cfg)
 	if err != nil {
 		inv.sim = nil // engine.New closed the store
 		return nil, err
 	}
 	inv.eng = e
 	inv.back = local{e}
+	if inv.interrupted, err = interruptedStacks(context.Background(), e); err != nil {
+		return nil, err
+	}
 	if !sharing {
 		return inv.back, nil
 	}
@@ -339,8 +348,11 @@ func (inv *invocation) close(ctx context.Context) error {
 	switch {
 	case inv.eng != nil:
 		var err error
+		if !inv.resumed {
+			reportInterrupted(inv.g.warnings, inv.interrupted)
+		}
 		if inv.owner != nil {
-			err = inv.owner.stay(ctx, inv.eng, inv.g.warnings)
+			err = inv.owner.stay(ctx, inv.eng, inv.stopped(), inv.g.warnings)
 			if ctx.Err() != nil {
 				err = nil // interrupted: the deployments resume at the next start
 			}

@@ -23,8 +23,9 @@ resource events with the count of finished over started operations
 Exit status: 0 DEPLOYMENT_COMPLETE; 1 DEPLOYMENT_FAILED, or ROLLBACK_COMPLETE
 with auto-rollback (the deployment failed even though the rollback
 worked), or ROLLBACK_FAILED; 2 the request was refused. With -json: NDJSON,
-one event per line, then {"result": …}. Ctrl-C stops following; the
-deployment resumes when a formation command next opens the database.
+one event per line, then {"result": …}. The first Ctrl-C stops the
+deployment at a safe point (a second stops at once); formation wait NAME
+resumes it.
 
 On a terminal, deploy first shows the plan, as terraform apply does, and
 goes ahead only if you answer yes; -auto-approve skips the question.

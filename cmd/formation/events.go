@@ -48,6 +48,7 @@ func eventsCommand(fs *flag.FlagSet) action {
 			return err
 		}
 		if *live {
+			inv.resume()
 			return followRunning(ctx, inv, e, req.StackRef, req.DeploymentID)
 		}
 		all, err := allPages(func(opts engine.ListOptions) ([]formation.Event, string, error) {

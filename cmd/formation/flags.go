@@ -48,8 +48,7 @@ type globals struct {
 const globalsNote = `
 -sim-* and -time-scale shape the simulated cloud for whatever runs in the
 command: deployments, plans, previews, deletions, and a deployment an
-interrupted command left, which resumes whenever a command opens the
-database. -parallelism bounds deployments; -limits applies wherever a
+interrupted command left, which formation wait NAME resumes. -parallelism bounds deployments; -limits applies wherever a
 template is read. -provider-schema makes the simulated cloud validate,
 compute and answer data sources as the provider's real schema says;
 without one, the types of the built-in catalog are declared and others

@@ -121,7 +121,9 @@ func serveOwner(e *engine.Engine, socket string, logger *slog.Logger) (*owner, e
 // stay keeps serving until no stack of e is *_IN_PROGRESS: clients may have
 // started deployments that run in this process. It returns when they are
 // terminal or ctx is done (Ctrl-C).
-func (o *owner) stay(ctx context.Context, e *engine.Engine, warnings io.Writer) error {
+//
+// stopped are stacks left interrupted, whose deployment nothing runs.
+func (o *owner) stay(ctx context.Context, e *engine.Engine, stopped []string, warnings io.Writer) error {
 	told := false
 	for {
 		var running []string
@@ -130,7 +132,7 @@ func (o *owner) stay(ctx context.Context, e *engine.Engine, warnings io.Writer) 
 			return err
 		}
 		for _, s := range stacks {
-			if s.Status.InProgress() {
+			if s.Status.InProgress() && !slices.Contains(stopped, s.Name) {
 				running = append(running, s.Name)
 			}
 		}
@@ -236,4 +238,43 @@ func busyHint(err error, stack string) error {
 	hinted.Message = strings.TrimSuffix(hinted.Message, ".") +
 		fmt.Sprintf("; formation wait %s waits for it to finish (formation events %s -follow shows it)", stack, stack)
 	return &hinted
+}
+
+// interruptedStacks are the stacks *_IN_PROGRESS in an engine that has
+// just opened with its recovery deferred: nothing runs them.
+func interruptedStacks(ctx context.Context, e *engine.Engine) ([]string, error) {
+	stacks, err := listAllStacks(ctx, local{e})
+	var names []string
+	for _, s := range stacks {
+		if s.Status.InProgress() {
+			names = append(names, s.Name)
+		}
+	}
+	return names, err
+}
+
+// reportInterrupted says which stacks' deployments were interrupted and
+// are still stopped, and how to resume them.
+func reportInterrupted(w io.Writer, stacks []string) {
+	for _, name := range stacks {
+		fmt.Fprintf(w, "Note: the deployment of stack %s was interrupted and is stopped; formation wait %s resumes it and follows it to its end.\n", name, name)
+	}
+}
+
+// resume lets the deployments this process found interrupted run again:
+// the commands that follow a stack's deployment (wait, events -follow)
+// call it. Through an owner there is nothing to do here.
+func (inv *invocation) resume() {
+	if inv.eng != nil && !inv.resumed {
+		inv.resumed = true
+		inv.eng.Recover()
+	}
+}
+
+// stopped are the interrupted stacks this process leaves stopped.
+func (inv *invocation) stopped() []string {
+	if inv.resumed {
+		return nil
+	}
+	return inv.interrupted
 }

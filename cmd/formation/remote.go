@@ -554,7 +554,7 @@ func (r *remote) FollowEvents(ctx context.Context, req engine.FollowRequest) (<-
 
 func (r *remote) ownerStopped() error {
 	return formation.Errorf(formation.CodeUnavailable, "", "",
-		"the formation process holding the database stopped; the deployment resumes when a formation command next opens it (formation wait NAME)")
+		"the formation process holding the database stopped; formation wait NAME resumes the deployment")
 }
 
 // Wait follows the deployment's stream to its end, then reads how the

@@ -35,6 +35,7 @@ func waitStack(ctx context.Context, inv *invocation) error {
 	if err != nil {
 		return err
 	}
+	inv.resume()
 	name := inv.args[0]
 	ref := engine.StackRef{Name: name}
 	cur, err := e.GetStackMetadata(ctx, ref)

@@ -53,8 +53,16 @@ func TestWait(t *testing.T) {
 	if err := e.Close(); err != nil { // interrupts the hour-long operations
 		t.Fatal(err)
 	}
-	if out := ok(t, "-db", db, "stack", "show", "web"); !strings.Contains(out, "DEPLOYMENT_IN_PROGRESS") {
-		t.Fatalf("the interrupted stack is not in progress:\n%s", out)
+	// Read commands report the interrupted deployment and leave it
+	// stopped: no event is added while they run.
+	before := ok(t, "-db", db, "-json", "events", "web")
+	r := cli(t, "-db", db, "stack", "show", "web")
+	if r.code != exitOK || !strings.Contains(r.stdout, "DEPLOYMENT_IN_PROGRESS") ||
+		!strings.Contains(r.stderr, "the deployment of stack web was interrupted and is stopped; formation wait web resumes it") {
+		t.Fatalf("stack show of the interrupted stack: exit %d, stdout:\n%s\nstderr: %q", r.code, r.stdout, r.stderr)
+	}
+	if after := ok(t, "-db", db, "-json", "events", "web"); after != before {
+		t.Errorf("reading the stack resumed its deployment: events before\n%s\nafter\n%s", before, after)
 	}
 	if out := ok(t, "-db", db, "wait", "web"); !strings.Contains(out, "Stack web: DEPLOYMENT_COMPLETE") {
 		t.Errorf("wait on an interrupted deployment printed %q", out)
