@@ -301,6 +301,7 @@ func (inv *invocation) engine() (backend, error) {
 	}
 	if r != nil {
 		inv.back = r
+		inv.g.noteOwnersSimulation()
 		return r, nil
 	}
 	s, err := inv.simulation()
@@ -310,6 +311,7 @@ func (inv *invocation) engine() (backend, error) {
 		if r, ferr := findOwner(context.Background(), socket); ferr != nil || r != nil {
 			if r != nil {
 				inv.back = r
+				inv.g.noteOwnersSimulation()
 			}
 			return r, ferr
 		}
@@ -373,7 +375,7 @@ func (inv *invocation) close(ctx context.Context) error {
 func openError(path string, err error) error {
 	var fe *formation.Error
 	if errors.As(err, &fe) && fe.Code == formation.CodeUnavailable && fe.Err != nil {
-		return formation.Errorf(formation.CodeUnavailable, "", "", "database %s %s", path, inUse)
+		return formation.Errorf(formation.CodeUnavailable, "", "", "database %s %s that does not share it (formation serve, or a command run with %s=off); try again when it has ended", path, inUse, shareEnv)
 	}
 	return err
 }

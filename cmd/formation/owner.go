@@ -224,7 +224,7 @@ func (c *countedConn) Close() error {
 // isInUse reports whether err is openError's "database in use".
 func isInUse(err error) bool {
 	var fe *formation.Error
-	return errors.As(err, &fe) && fe.Code == formation.CodeUnavailable && strings.HasSuffix(fe.Message, inUse)
+	return errors.As(err, &fe) && fe.Code == formation.CodeUnavailable && strings.Contains(fe.Message, inUse)
 }
 
 // busyHint adds to a refusal because the stack is busy the commands that
@@ -277,4 +277,16 @@ func (inv *invocation) stopped() []string {
 		return nil
 	}
 	return inv.interrupted
+}
+
+// noteOwnersSimulation warns that the simulation flags given here do not
+// apply through an owner: its engine and simulated cloud, made by its own
+// flags, run whatever this command asks. Silently ignoring a -sim-fail
+// would make a test pass for the wrong reason.
+func (g *globals) noteOwnersSimulation() {
+	d := defaultGlobals()
+	if len(g.simFaults) > 0 || g.simLatency != d.simLatency || g.simSeed != d.simSeed || g.timeScale != d.timeScale ||
+		g.parallelism != d.parallelism || g.limits.value != d.limits.value || g.simData != "" || len(g.schemaFiles) > 0 {
+		fmt.Fprintf(g.warnings, "Note: another formation process holds %s and runs this command; its -sim-*, -time-scale, -parallelism, -limits and -provider-schema apply, not the ones given here.\n", g.db)
+	}
 }

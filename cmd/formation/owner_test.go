@@ -92,10 +92,14 @@ func TestOwnerServesOtherCommands(t *testing.T) {
 		t.Errorf("events through the owner:\n%s", out)
 	}
 	ok(t, "-db", db, "resources", "web")
-	// A deployment of another stack runs in the owner, followed from here.
-	out := ok(t, "-db", db, "deploy", "api", "-t", outputsOnly)
-	if !strings.Contains(out, "Stack api: DEPLOYMENT_COMPLETE") || !strings.Contains(out, `greeting = "hello"`) {
-		t.Errorf("deploy through the owner:\n%s", out)
+	// A deployment of another stack runs in the owner, followed from here;
+	// the owner's simulation runs it, as the note says.
+	r := cli(t, "-db", db, "-sim-latency", "1s", "deploy", "api", "-t", outputsOnly)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Stack api: DEPLOYMENT_COMPLETE") || !strings.Contains(r.stdout, `greeting = "hello"`) {
+		t.Errorf("deploy through the owner: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "its -sim-*, -time-scale") {
+		t.Errorf("no note that the owner's simulation flags apply: %q", r.stderr)
 	}
 	if out := ok(t, "-db", db, "outputs", "api"); !strings.Contains(out, "hello") {
 		t.Errorf("outputs through the owner:\n%s", out)
