@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"text/tabwriter"
 
 	"github.com/formation-engine/formation"
@@ -91,7 +92,7 @@ type invocation struct {
 	// interrupted are the stacks whose deployment was interrupted when eng
 	// opened; they stay so unless the command resumes them (inv.resume).
 	interrupted []string
-	resumed     bool
+	resumed     atomic.Bool // set by the command, or by a client's follower (owner.go)
 }
 
 // run is the whole tool, callable in-process: it parses args (without the
@@ -335,7 +336,7 @@ func (inv *invocation) engine() (backend, error) {
 		return inv.back, nil
 	}
 	logger := slog.New(slog.NewTextHandler(inv.g.warnings, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if inv.owner, err = serveOwner(e, socket, logger); err != nil {
+	if inv.owner, err = serveOwner(e, socket, logger, inv.resumeFor); err != nil {
 		// The command works all the same; only other processes cannot
 		// reach the database meanwhile.
 		fmt.Fprintf(inv.g.warnings, "Warning: other formation commands cannot use %s while this one runs: %v\n", inv.g.db, err)
@@ -350,7 +351,7 @@ func (inv *invocation) close(ctx context.Context) error {
 	switch {
 	case inv.eng != nil:
 		var err error
-		if !inv.resumed {
+		if !inv.resumed.Load() {
 			reportInterrupted(inv.g.warnings, inv.interrupted)
 		}
 		if inv.owner != nil {
@@ -363,6 +364,10 @@ func (inv *invocation) close(ctx context.Context) error {
 		return errors.Join(err, inv.eng.Close())
 	case inv.sim != nil:
 		return inv.sim.st.Close()
+	case inv.back != nil:
+		// A client hangs up, so that its owner, which waits for its
+		// clients before it ends, need not.
+		inv.back.(*remote).client.CloseIdleConnections()
 	}
 	return nil
 }

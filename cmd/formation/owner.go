@@ -85,7 +85,9 @@ type owner struct {
 // serveOwner makes this process the owner of the database it holds: it
 // replaces any socket a killed owner left (it holds the database, so no
 // other owner lives) and serves e on it.
-func serveOwner(e *engine.Engine, socket string, logger *slog.Logger) (*owner, error) {
+//
+// followed is told the stack of each event stream a client opens.
+func serveOwner(e *engine.Engine, socket string, logger *slog.Logger, followed func(stack string)) (*owner, error) {
 	h, err := rfsapi.New(rfsapi.Config{Projects: rfsapi.Single(rfsapi.DefaultProject, e), Logger: logger})
 	if err != nil {
 		return nil, err
@@ -108,7 +110,14 @@ func serveOwner(e *engine.Engine, socket string, logger *slog.Logger) (*owner, e
 		return nil, err
 	}
 	o := &owner{socket: socket, h: h, served: make(chan error, 1), srv: &http.Server{
-		Handler:           h,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/events/stream") {
+				if seg := strings.Split(r.URL.Path, "/"); len(seg) >= 3 {
+					followed(seg[len(seg)-3]) // …/stacks/{name}/events/stream
+				}
+			}
+			h.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}}
@@ -265,15 +274,23 @@ func reportInterrupted(w io.Writer, stacks []string) {
 // the commands that follow a stack's deployment (wait, events -follow)
 // call it. Through an owner there is nothing to do here.
 func (inv *invocation) resume() {
-	if inv.eng != nil && !inv.resumed {
-		inv.resumed = true
+	if inv.eng != nil && inv.resumed.CompareAndSwap(false, true) {
 		inv.eng.Recover()
+	}
+}
+
+// resumeFor resumes the interrupted deployments when a client follows
+// one of their stacks (wait or events -follow through this owner): as if
+// the client had opened the database itself.
+func (inv *invocation) resumeFor(stack string) {
+	if slices.Contains(inv.interrupted, stack) {
+		inv.resume()
 	}
 }
 
 // stopped are the interrupted stacks this process leaves stopped.
 func (inv *invocation) stopped() []string {
-	if inv.resumed {
+	if inv.resumed.Load() {
 		return nil
 	}
 	return inv.interrupted

@@ -201,3 +201,35 @@ func TestOtherUsersSocketIsRefused(t *testing.T) {
 		t.Errorf("the database was opened beside another user's socket")
 	}
 }
+
+// TestClientWaitResumesThroughOwner: a stack's interrupted deployment
+// stays stopped in an owner that only reads, until a client waits for it:
+// then the owner resumes it, and the client follows it to its end.
+func TestClientWaitResumesThroughOwner(t *testing.T) {
+	db := newDB(t)
+	interruptStack(t, db, "web")
+	// The owner: a console on the stack, open for as long as its input is.
+	in, feed := io.Pipe()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- runInput(context.Background(), in, []string{"-db", db, "console", "-t", filepath.Join("testdata", "network"), "-var", "prefix=w", "-stack", "web"}, pw, &stderr)
+		pw.Close()
+	}()
+	go io.WriteString(feed, "1 + 1\n")
+	if line, err := bufio.NewReader(pr).ReadString('\n'); err != nil || line != "2\n" {
+		t.Fatalf("console answered %q, %v; stderr %q", line, err, stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+	if out := ok(t, "-db", db, "stack", "show", "web"); !strings.Contains(out, "DEPLOYMENT_IN_PROGRESS") {
+		t.Fatalf("the interrupted stack through the owner:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "wait", "web"); !strings.Contains(out, "Stack web: DEPLOYMENT_COMPLETE") || !strings.Contains(out, "Creation complete") {
+		t.Errorf("wait through the owner:\n%s", out)
+	}
+	feed.Close()
+	if code := <-done; code != exitOK || strings.Contains(stderr.String(), "interrupted and is stopped") {
+		t.Errorf("the owner: exit %d, stderr %q", code, stderr.String())
+	}
+}
