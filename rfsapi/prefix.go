@@ -56,6 +56,21 @@ func (p *prefixed) Close() error {
 	return nil
 }
 
+// Limits, Claim and Watch are the shared store's, claims and watches taken
+// under the project's prefix.
+func (p *prefixed) Limits() store.Limits { return p.st.Limits() }
+
+func (p *prefixed) Claim(ctx context.Context, name string) (store.Claim, error) {
+	return p.st.Claim(ctx, string(p.prefix)+name)
+}
+
+func (p *prefixed) Watch(ctx context.Context, b store.Bucket, prefix []byte) (<-chan struct{}, error) {
+	if b == store.World {
+		return p.st.Watch(ctx, b, prefix) // one cloud for all projects
+	}
+	return p.st.Watch(ctx, b, append(bytes.Clone(p.prefix), prefix...))
+}
+
 type prefixedTx struct {
 	tx     store.Tx
 	prefix []byte

@@ -49,6 +49,7 @@ type Bolt struct {
 	db     *bolt.DB
 	path   string
 	closed atomic.Bool
+	local  // claims and watches
 }
 
 var _ Store = (*Bolt)(nil)
@@ -187,9 +188,10 @@ func (s *Bolt) run(ctx context.Context, op string, do func(func(*bolt.Tx) error)
 		return errClosed(op)
 	}
 	var fnErr, ctxErr error
+	var tx *boltTx
 	err := do(func(btx *bolt.Tx) error {
 		// Reset: with Batch this closure may run several times.
-		fnErr, ctxErr = nil, ctx.Err()
+		fnErr, ctxErr, tx = nil, ctx.Err(), nil
 		if ctxErr != nil {
 			// ctx ended while waiting for the transaction: run nothing.
 			// In a batch, an error would make bbolt roll back and rerun
@@ -200,9 +202,14 @@ func (s *Bolt) run(ctx context.Context, op string, do func(func(*bolt.Tx) error)
 			}
 			return ctxErr
 		}
-		tx := &boltTx{tx: btx}
+		tx = &boltTx{tx: btx}
+		if btx.Writable() && s.watching() {
+			tx.changed = map[Bucket][][]byte{}
+		}
 		defer func() { tx.done = true }()
-		fnErr = fn(tx)
+		if fnErr = fn(tx); fnErr == nil && tx.limit.ops > 0 {
+			fnErr = checkHeld(ctx, op)
+		}
 		return fnErr
 	})
 	switch {
@@ -211,6 +218,9 @@ func (s *Bolt) run(ctx context.Context, op string, do func(func(*bolt.Tx) error)
 	case fnErr != nil:
 		return fnErr
 	case err == nil:
+		if tx != nil {
+			s.notify(tx.changed)
+		}
 		return nil
 	case errors.Is(err, berrors.ErrDatabaseNotOpen):
 		return &formation.Error{Code: formation.CodeUnavailable, Op: op, Message: "store is closed", Err: err}
@@ -219,12 +229,33 @@ func (s *Bolt) run(ctx context.Context, op string, do func(func(*bolt.Tx) error)
 	}
 }
 
+// Limits implements Store.
+func (s *Bolt) Limits() Limits { return DefaultLimits }
+
+// Claim implements Store: the file is this process's alone, so claims live
+// in memory.
+func (s *Bolt) Claim(ctx context.Context, name string) (Claim, error) {
+	if s.closed.Load() {
+		return nil, errClosed("store.Claim")
+	}
+	return s.claim(ctx, name)
+}
+
+// Watch implements Store.
+func (s *Bolt) Watch(ctx context.Context, b Bucket, prefix []byte) (<-chan struct{}, error) {
+	if s.closed.Load() {
+		return nil, errClosed("store.Watch")
+	}
+	return s.watch(ctx, b, prefix)
+}
+
 // Close implements Store. It waits for running transactions. Batch calls
 // still waiting for their batch to start then fail with CodeUnavailable.
 func (s *Bolt) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	defer s.local.close()
 	if err := s.db.Close(); err != nil {
 		return formation.Wrap(formation.CodeInternal, "store.Close", s.path, err)
 	}
@@ -234,8 +265,10 @@ func (s *Bolt) Close() error {
 // boltTx adapts a *bolt.Tx to Tx. done guards against use after the
 // function returns, which with bbolt could read unmapped memory.
 type boltTx struct {
-	tx   *bolt.Tx
-	done bool
+	tx      *bolt.Tx
+	limit   limiter
+	changed map[Bucket][][]byte // the keys written, while someone watches
+	done    bool
 }
 
 func (t *boltTx) bucket(op string, b Bucket) (*bolt.Bucket, error) {
@@ -249,7 +282,7 @@ func (t *boltTx) bucket(op string, b Bucket) (*bolt.Bucket, error) {
 	return bk, nil
 }
 
-func (t *boltTx) writable(op string, b Bucket, key []byte) (*bolt.Bucket, error) {
+func (t *boltTx) writable(op string, b Bucket, key, value []byte) (*bolt.Bucket, error) {
 	bk, err := t.bucket(op, b)
 	if err != nil {
 		return nil, err
@@ -259,6 +292,12 @@ func (t *boltTx) writable(op string, b Bucket, key []byte) (*bolt.Bucket, error)
 	}
 	if err := checkKey(op, b, key); err != nil {
 		return nil, err
+	}
+	if err := t.limit.add(op, b, key, value); err != nil {
+		return nil, err
+	}
+	if t.changed != nil {
+		t.changed[b] = append(t.changed[b], bytes.Clone(key))
 	}
 	return bk, nil
 }
@@ -273,7 +312,7 @@ func (t *boltTx) Get(b Bucket, key []byte) []byte {
 
 func (t *boltTx) Put(b Bucket, key, value []byte) error {
 	const op = "store.Put"
-	bk, err := t.writable(op, b, key)
+	bk, err := t.writable(op, b, key, value)
 	if err != nil {
 		return err
 	}
@@ -286,7 +325,7 @@ func (t *boltTx) Put(b Bucket, key, value []byte) error {
 
 func (t *boltTx) Delete(b Bucket, key []byte) error {
 	const op = "store.Delete"
-	bk, err := t.writable(op, b, key)
+	bk, err := t.writable(op, b, key, nil)
 	if err != nil {
 		return err
 	}

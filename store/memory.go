@@ -31,6 +31,7 @@ type Memory struct {
 	// may read it holding writer alone.
 	buckets map[Bucket]*sortedList
 	closed  bool // written under both locks
+	local        // claims and watches
 }
 
 var _ Store = (*Memory)(nil)
@@ -98,8 +99,14 @@ func (m *Memory) update(ctx context.Context, op string, fn func(Tx) error) error
 	if len(tx.writes) == 0 {
 		return nil // nothing to apply: do not wait for Views
 	}
+	if err := checkHeld(ctx, op); err != nil {
+		return err
+	}
+	var changed map[Bucket][][]byte
+	if m.watching() {
+		changed = make(map[Bucket][][]byte, len(tx.writes))
+	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	for b, w := range tx.writes {
 		base := m.buckets[b]
 		for _, c := range w.chunks {
@@ -109,10 +116,26 @@ func (m *Memory) update(ctx context.Context, op string, fn func(Tx) error) error
 				} else {
 					base.set(e)
 				}
+				if changed != nil {
+					changed[b] = append(changed[b], e.key)
+				}
 			}
 		}
 	}
+	m.mu.Unlock()
+	m.notify(changed)
 	return nil
+}
+
+// Limits implements Store.
+func (m *Memory) Limits() Limits { return DefaultLimits }
+
+// Claim implements Store: claims live in this Memory.
+func (m *Memory) Claim(ctx context.Context, name string) (Claim, error) { return m.claim(ctx, name) }
+
+// Watch implements Store.
+func (m *Memory) Watch(ctx context.Context, b Bucket, prefix []byte) (<-chan struct{}, error) {
+	return m.watch(ctx, b, prefix)
 }
 
 // Close implements Store: it waits for running transactions and drops the
@@ -124,6 +147,7 @@ func (m *Memory) Close() error {
 	defer m.mu.Unlock()
 	m.closed = true
 	m.buckets = nil
+	m.local.close()
 	return nil
 }
 
@@ -134,6 +158,7 @@ type memTx struct {
 	m        *Memory
 	writable bool
 	writes   map[Bucket]*sortedList // made on the first write
+	limit    limiter
 	done     bool
 }
 
@@ -151,7 +176,7 @@ func (t *memTx) base(op string, b Bucket) (*sortedList, error) {
 }
 
 // write returns the write set of b after checking that the write is allowed.
-func (t *memTx) write(op string, b Bucket, key []byte) (*sortedList, error) {
+func (t *memTx) write(op string, b Bucket, key, value []byte) (*sortedList, error) {
 	if _, err := t.base(op, b); err != nil {
 		return nil, err
 	}
@@ -159,6 +184,9 @@ func (t *memTx) write(op string, b Bucket, key []byte) (*sortedList, error) {
 		return nil, errReadOnly(op, b)
 	}
 	if err := checkKey(op, b, key); err != nil {
+		return nil, err
+	}
+	if err := t.limit.add(op, b, key, value); err != nil {
 		return nil, err
 	}
 	w := t.writes[b]
@@ -187,7 +215,7 @@ func (t *memTx) Get(b Bucket, key []byte) []byte {
 }
 
 func (t *memTx) Put(b Bucket, key, value []byte) error {
-	w, err := t.write("store.Put", b, key)
+	w, err := t.write("store.Put", b, key, value)
 	if err != nil {
 		return err
 	}
@@ -197,7 +225,7 @@ func (t *memTx) Put(b Bucket, key, value []byte) error {
 }
 
 func (t *memTx) Delete(b Bucket, key []byte) error {
-	w, err := t.write("store.Delete", b, key)
+	w, err := t.write("store.Delete", b, key, nil)
 	if err != nil {
 		return err
 	}

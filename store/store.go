@@ -6,11 +6,52 @@
 // and keyed); a Store only keeps bytes, in order, atomically. That keeps the
 // contract small enough for three implementations: bbolt (OpenBolt, the
 // embedded default: one file, crash-safe), memory (NewMemory, for unit-level
-// simulations and previews that want no file) and, later, etcd. All of them
-// pass the conformance suite in package storetest.
+// simulations and previews that want no file) and etcd (package store/etcd,
+// shared by many engine replicas). All of them pass the conformance suite in
+// package storetest.
 //
 // Every status change is written in the same Update as the data it
 // describes, so a reader never sees one without the other.
+//
+// # Contract version 2
+//
+// Version 2 of the contract is what lets many engines share one store:
+//
+//   - Bounded transactions. One Update or Batch function writes at most
+//     Limits().MaxOps keys (Puts and Deletes) and Limits().MaxBytes bytes of
+//     keys and values; the write past either bound fails with an error
+//     matching ErrTooLarge, and the transaction is then rolled back if fn
+//     returns it. Every implementation enforces DefaultLimits (etcd's own
+//     defaults, 128 operations and 1.5 MiB a request, less room for the
+//     request's other parts), so code that works on bbolt works on an etcd
+//     left at its defaults. Writers that may exceed them split their work
+//     into several transactions.
+//   - Optimistic transactions. Update and Batch may run fn more than once:
+//     an implementation shared by several processes runs fn against a
+//     snapshot and, when another writer changed what fn read before fn's
+//     writes committed, discards the writes and runs fn again on a new
+//     snapshot. So fn must derive everything from what it reads in the Tx;
+//     it may compute and allocate, but anything it does outside the Tx
+//     (sending on a channel, appending to a slice it closes over, calling a
+//     provider) must be safe to repeat or be reset at fn's start; only the
+//     last run's effects count. A conflict is detected on every key read
+//     with Get, and on every key created or changed within a range read with
+//     Scan; a key deleted within a scanned range by a concurrent writer is
+//     not: protect such ranges with a claim, as the engine does a stack's.
+//   - Claims. Claim takes a named lease (the engine claims a stack for the
+//     length of one mutating operation) that no other user of the store can
+//     take until it is released, or until its holder stops renewing it
+//     (its process died). Claim.Lost is closed when the claim is gone
+//     without Release; the holder then stops what it claimed at its next
+//     step, and an Update whose ctx carries the claim (WithClaim) fails with
+//     ErrClaimLost instead of committing.
+//   - A change feed. Watch signals every commit that changes a key under a
+//     prefix of a bucket, made by any user of the store, from the moment it
+//     returns. Signals carry no data and coalesce: a receiver re-reads what
+//     it watches, so registering before reading misses nothing.
+//
+// bbolt and memory serve one process: they implement claims and the feed
+// within it, never re-run an Update's fn, and never lose a claim.
 //
 // # Caveats
 //
@@ -19,8 +60,7 @@
 //   - A Tx must not be used after the function it was passed to returns, nor
 //     from another goroutine.
 //   - Batch may run fn more than once (when a coalesced commit fails, each
-//     caller's fn is retried alone), so fn must be idempotent with respect to
-//     anything outside the Tx.
+//     caller's fn is retried alone), and so may Update (see above).
 package store
 
 import (
@@ -52,6 +92,10 @@ func Buckets() []Bucket {
 	return []Bucket{Meta, Stacks, Plans, PlanBodies, Deployments, Resources, Outputs, Events, EventIndex, Journal, World}
 }
 
+// ContractVersion is the version of the Store contract this package
+// describes (see the package doc) and storetest enforces.
+const ContractVersion = 2
+
 // SchemaVersion is the on-disk format version this code writes. A store file
 // written by a newer version is refused on open rather than misread.
 const SchemaVersion = 1
@@ -80,9 +124,48 @@ type Store interface {
 	// Batch is Update for many small concurrent writers: calls may share
 	// one commit (one fsync), at the price that fn may run more than once.
 	Batch(ctx context.Context, fn func(Tx) error) error
+	// Limits returns the bounds one Update or Batch function's writes must
+	// keep (DefaultLimits for every implementation in this module).
+	Limits() Limits
+	// Claim takes the named claim, or fails with an error matching
+	// ErrClaimed when another holder (in this process or another) has it.
+	// Names are non-empty and at most MaxKeySize bytes.
+	Claim(ctx context.Context, name string) (Claim, error)
+	// Watch returns a channel that receives a value after every commit
+	// that changes a key of b beginning with prefix (nil: any key), from
+	// now until ctx is done, when the channel is closed. Values coalesce:
+	// one pending value stands for any number of commits.
+	Watch(ctx context.Context, b Bucket, prefix []byte) (<-chan struct{}, error)
 	// Close releases the store; later calls return CodeUnavailable. Close
-	// waits for running transactions and is safe to call twice.
+	// waits for running transactions, releases the claims still held, and
+	// is safe to call twice.
 	Close() error
+}
+
+// Limits bounds the writes of one transaction.
+type Limits struct {
+	// MaxOps is the most Puts and Deletes one transaction function makes.
+	MaxOps int
+	// MaxBytes is the most bytes of keys and values it writes.
+	MaxBytes int
+}
+
+// DefaultLimits are etcd's default limits (--max-txn-ops 128,
+// --max-request-bytes 1.5 MiB) less room for what store/etcd adds to a
+// transaction: one deletion marker per bucket (12 operations) and the
+// comparisons, key prefixes and framing (a third of the bytes).
+var DefaultLimits = Limits{MaxOps: 116, MaxBytes: 1024 * 1024}
+
+// Claim is a held claim (see Store.Claim).
+type Claim interface {
+	// Name is the name the claim was taken with.
+	Name() string
+	// Lost is closed when the claim is gone without Release: its lease
+	// expired or was revoked, or the store closed.
+	Lost() <-chan struct{}
+	// Release gives the claim up; another holder may take it at once.
+	// Releasing twice, or after the claim was lost, does nothing.
+	Release() error
 }
 
 // Tx is one transaction's view of the store.

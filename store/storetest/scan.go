@@ -172,19 +172,33 @@ func testScanManyKeys(t *testing.T, s store.Store) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	present := map[string]bool{}
 	key := func() string { return fmt.Sprintf("%02d/%04d", rng.IntN(12), rng.IntN(600)) }
-	for range 4 {
-		err := s.Update(ctx, func(tx store.Tx) error {
-			for range 1500 {
-				k := key()
-				if rng.IntN(4) == 0 {
-					delete(present, k)
-					if err := tx.Delete(store.Events, []byte(k)); err != nil {
-						return err
-					}
-					continue
-				}
+	// 6,000 writes, committed in transactions within the store's limits;
+	// fn only replays a write list drawn beforehand, since it may run again.
+	type write struct {
+		key string
+		del bool
+	}
+	for range 60 {
+		var ws []write
+		for range 100 {
+			k := key()
+			del := rng.IntN(4) == 0
+			ws = append(ws, write{k, del})
+			if del {
+				delete(present, k)
+			} else {
 				present[k] = true
-				if err := tx.Put(store.Events, []byte(k), []byte(k)); err != nil {
+			}
+		}
+		err := s.Update(ctx, func(tx store.Tx) error {
+			for _, w := range ws {
+				var err error
+				if w.del {
+					err = tx.Delete(store.Events, []byte(w.key))
+				} else {
+					err = tx.Put(store.Events, []byte(w.key), []byte(w.key))
+				}
+				if err != nil {
 					return err
 				}
 			}
@@ -218,7 +232,7 @@ func testScanManyKeys(t *testing.T, s store.Store) {
 	}
 	err := s.Update(ctx, func(tx store.Tx) error {
 		mine := maps.Clone(present)
-		for range 800 {
+		for range store.DefaultLimits.MaxOps {
 			k := key()
 			if rng.IntN(2) == 0 {
 				delete(mine, k)

@@ -83,6 +83,11 @@ func Dump(t testing.TB, s store.Store) map[store.Bucket]map[string]string {
 //   - View, Update and Batch with a done ctx return ctx.Err() itself without
 //     calling fn; after Close they return CodeUnavailable.
 //   - Close waits for running transactions, which finish normally.
+//   - Contract version 2: Limits is store.DefaultLimits and enforced on
+//     every Update and Batch; claims are exclusive, ErrClaimed otherwise,
+//     and an Update under a released claim changes nothing; Close loses the
+//     claims still held; a watch is signalled by every commit under its
+//     prefix and closed with its ctx.
 func Run(t *testing.T, open func(t testing.TB) store.Store) {
 	tests := []struct {
 		name string
@@ -114,6 +119,9 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"CancelledContext", testCancelledContext},
 		{"Close", testClose},
 		{"CloseWaitsForTransactions", testCloseWaits},
+		{"Limits", testLimits},
+		{"Claims", testClaims},
+		{"Watch", testWatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

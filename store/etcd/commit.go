@@ -1,0 +1,146 @@
+package etcd
+
+import (
+	"slices"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/formation-engine/formation/store"
+)
+
+// maxCompares is the most comparisons a commit makes one by one; past it
+// they are merged per bucket (see compares). etcd counts comparisons
+// against --max-txn-ops apart from the writes.
+const maxCompares = 100
+
+// commit writes the transaction's writes if nothing it read changed since
+// its snapshot. ok is false when something did: fn must run again.
+func (t *txn) commit(op string) (ok bool, err error) {
+	cmps, err := t.compares(op)
+	if err != nil {
+		return false, err
+	}
+	ops := make([]clientv3.Op, 0, len(t.writes)+4)
+	deleted := map[store.Bucket]bool{}
+	keys := make([]string, 0, len(t.writes))
+	for k := range t.writes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // a stable request, for logs and tests
+	for _, k := range keys {
+		w := t.writes[k]
+		if w.value == nil {
+			ops = append(ops, clientv3.OpDelete(k))
+			deleted[w.b] = true
+		} else {
+			ops = append(ops, clientv3.OpPut(k, string(w.value)))
+		}
+	}
+	for b := range deleted {
+		// The deletion marker: its ModRevision tells scanners of b that a
+		// key of b went (a deleted key leaves nothing to compare).
+		ops = append(ops, clientv3.OpPut(t.s.deletedKey(b), ""))
+	}
+	resp, err := t.s.cli.Txn(t.ctx).If(cmps...).Then(ops...).Commit()
+	if err != nil {
+		return false, err
+	}
+	if !resp.Succeeded && t.claimLost() {
+		c := store.ClaimOf(t.ctx)
+		return false, store.ErrorClaimLost(op, c.Name())
+	}
+	return resp.Succeeded, nil
+}
+
+// compares are the commit's conditions: the claim (if ctx carries one) is
+// still held; every key read is as it was read; no key was created or
+// changed in a scanned range, nor deleted in a scanned bucket. With more
+// than maxCompares, the reads of each bucket merge into one range from its
+// least to its greatest key read, plus its deletion marker: a commit then
+// fails on changes it did not read, never passes over one it did.
+func (t *txn) compares(op string) ([]clientv3.Cmp, error) {
+	var cmps []clientv3.Cmp
+	if c := store.ClaimOf(t.ctx); c != nil {
+		cl, ok := c.(*claim)
+		if !ok || cl.s != t.s {
+			return nil, store.ErrorClaimLost(op, c.Name())
+		}
+		select {
+		case <-cl.lost:
+			return nil, store.ErrorClaimLost(op, c.Name())
+		default:
+		}
+		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(cl.key), "=", cl.rev))
+	}
+	if t.rev == 0 {
+		return cmps, nil // nothing was read
+	}
+	next := t.rev + 1
+	n := len(t.read) + 2*len(t.scanned)
+	if n <= maxCompares {
+		for k, rev := range t.read {
+			if rev == 0 {
+				cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(k), "<", next))
+			} else {
+				cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(k), "=", rev))
+			}
+		}
+		for _, r := range t.scanned {
+			cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(r.lo).WithRange(r.hi), "<", next))
+		}
+		for b := range t.buckets {
+			cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(t.s.deletedKey(b)), "<", next))
+		}
+		return cmps, nil
+	}
+	type span struct{ lo, hi string }
+	spans := map[store.Bucket]*span{}
+	widen := func(b store.Bucket, lo, hi string) {
+		sp := spans[b]
+		if sp == nil {
+			spans[b] = &span{lo, hi}
+			return
+		}
+		sp.lo, sp.hi = min(sp.lo, lo), max(sp.hi, hi)
+	}
+	for k := range t.read {
+		widen(t.s.bucketOf(k), k, k+"\x00")
+	}
+	for _, r := range t.scanned {
+		widen(t.s.bucketOf(r.lo), r.lo, r.hi)
+	}
+	for b, sp := range spans {
+		cmps = append(cmps,
+			clientv3.Compare(clientv3.ModRevision(sp.lo).WithRange(sp.hi), "<", next),
+			clientv3.Compare(clientv3.ModRevision(t.s.deletedKey(b)), "<", next))
+	}
+	return cmps, nil
+}
+
+// bucketOf returns the bucket of an etcd key of this store.
+func (s *Store) bucketOf(k string) store.Bucket {
+	rest := k[len(s.prefix):]
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == '/' {
+			return store.Bucket(rest[:i])
+		}
+	}
+	return store.Bucket(rest)
+}
+
+// claimLost reports whether the ctx's claim is gone, after a failed commit.
+func (t *txn) claimLost() bool {
+	c, ok := store.ClaimOf(t.ctx).(*claim)
+	if !ok {
+		return false
+	}
+	resp, err := t.s.cli.Get(t.ctx, c.key)
+	if err != nil {
+		return false
+	}
+	if len(resp.Kvs) == 0 || resp.Kvs[0].CreateRevision != c.rev {
+		c.lose()
+		return true
+	}
+	return false
+}

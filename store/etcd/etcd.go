@@ -1,0 +1,232 @@
+// Package etcd is a store.Store on an etcd cluster, so that many engine
+// replicas share one set of stacks. It implements contract version 2 of
+// package store (see its doc) with etcd's own primitives:
+//
+//   - Keys live under a configurable prefix: PREFIX + bucket + "/" + key.
+//   - A transaction reads one snapshot (the revision of its first read) and
+//     commits its writes in one etcd Txn guarded by comparisons: every key
+//     it read with Get is unchanged (ModRevision as read), every range it
+//     scanned has no key changed or created since the snapshot, and no key
+//     of a scanned bucket was deleted since (each commit that deletes in a
+//     bucket touches the bucket's deletion marker, PREFIX + "deleted/" +
+//     bucket). When a comparison fails, fn runs again on a new snapshot.
+//   - A claim is a key PREFIX + "claims/" + name attached to the store's
+//     lease, which a keep-alive renews every third of LeaseTTL. If the
+//     process dies the lease expires and the key goes with it; a store
+//     that cannot renew in time sees its lease end and loses its claims.
+//     An Update under a claim (store.WithClaim) also compares the claim's
+//     key, so a holder that lost its claim cannot commit.
+//   - Watch is etcd's watch on the bucket's prefix, from the revision
+//     current when Watch is called.
+//
+// The client follows the cluster's members: a request to a failed member
+// is retried on another, and transactions that fail because the cluster is
+// unreachable are retried (from a new snapshot) until their ctx ends.
+package etcd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.etcd.io/etcd/client/v3/concurrency"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
+)
+
+// Options configures Open.
+type Options struct {
+	// Endpoints are the cluster's client URLs (host:port or http://host:port).
+	Endpoints []string
+	// Prefix is prepended to every key (default "/formation/"), so one
+	// cluster can hold several independent stores.
+	Prefix string
+	// LeaseTTL is how long claims outlive a holder that stopped renewing
+	// them (default 10s; at least 2s).
+	LeaseTTL time.Duration
+	// DialTimeout bounds Open's first contact with the cluster (default 5s).
+	DialTimeout time.Duration
+}
+
+// DefaultPrefix is the key prefix when Options.Prefix is empty.
+const DefaultPrefix = "/formation/"
+
+// DefaultLeaseTTL is the claims' lease TTL when Options.LeaseTTL is zero.
+const DefaultLeaseTTL = 10 * time.Second
+
+// ParseURL reads a store URL of the form
+// etcd://HOST:PORT[,HOST:PORT...][/PREFIX] into Options. The prefix, when
+// given, is "/PREFIX/".
+func ParseURL(raw string) (Options, error) {
+	const op = "etcd.ParseURL"
+	rest, ok := strings.CutPrefix(raw, "etcd://")
+	if !ok {
+		return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "not an etcd:// URL")
+	}
+	hosts, prefix, _ := strings.Cut(rest, "/")
+	var opts Options
+	for _, h := range strings.Split(hosts, ",") {
+		if h == "" {
+			return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "empty endpoint")
+		}
+		if _, err := url.Parse("http://" + h); err != nil {
+			return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "endpoint %q: %v", h, err)
+		}
+		opts.Endpoints = append(opts.Endpoints, h)
+	}
+	if prefix = strings.Trim(prefix, "/"); prefix != "" {
+		opts.Prefix = "/" + prefix + "/"
+	}
+	return opts, nil
+}
+
+// Store is a store.Store on etcd. It is safe for concurrent use.
+type Store struct {
+	cli    *clientv3.Client
+	prefix string
+	ttl    time.Duration
+
+	mu      sync.Mutex
+	closed  bool
+	session *concurrency.Session // the lease claims hang on; renewed when it ends
+	claims  map[*claim]struct{}
+	running sync.WaitGroup // transactions, for Close
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the cluster, checks the schema version under the prefix
+// (writing it into an empty prefix), and returns the store.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	const op = "etcd.Open"
+	if len(opts.Endpoints) == 0 {
+		return nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "no endpoints")
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = DefaultPrefix
+	}
+	if opts.LeaseTTL == 0 {
+		opts.LeaseTTL = DefaultLeaseTTL
+	}
+	if opts.LeaseTTL < 2*time.Second {
+		return nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "LeaseTTL %v is below 2s", opts.LeaseTTL)
+	}
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = 5 * time.Second
+	}
+	cli, err := clientv3.New(clientv3.Config{
+		Endpoints:   opts.Endpoints,
+		DialTimeout: opts.DialTimeout,
+		Context:     context.Background(),
+		// Without keep-alive probes a dead member holds a request until
+		// its TCP connection times out; with them the client moves on.
+		DialKeepAliveTime:    2 * time.Second,
+		DialKeepAliveTimeout: 2 * time.Second,
+		AutoSyncInterval:     30 * time.Second,
+	})
+	if err != nil {
+		return nil, formation.Wrap(formation.CodeUnavailable, op, strings.Join(opts.Endpoints, ","), err)
+	}
+	s := &Store{cli: cli, prefix: opts.Prefix, ttl: opts.LeaseTTL, claims: map[*claim]struct{}{}}
+	if err := s.initSchema(ctx, opts.DialTimeout); err != nil {
+		_ = cli.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// initSchema writes the schema version if the prefix has none, and checks
+// it otherwise.
+func (s *Store) initSchema(ctx context.Context, timeout time.Duration) error {
+	const op = "etcd.Open"
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	key := s.key(store.Meta, []byte(store.SchemaVersionKey))
+	resp, err := s.cli.Txn(ctx).
+		If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0)).
+		Then(clientv3.OpPut(key, string(store.EncodeSchemaVersion()))).
+		Else(clientv3.OpGet(key)).
+		Commit()
+	if err != nil {
+		return formation.Wrap(formation.CodeUnavailable, op, s.prefix, err)
+	}
+	if resp.Succeeded {
+		return nil
+	}
+	kvs := resp.Responses[0].GetResponseRange().Kvs
+	if len(kvs) != 1 {
+		return formation.Errorf(formation.CodeInternal, op, s.prefix, "schema version vanished while it was read")
+	}
+	if err := store.CheckSchemaVersion(kvs[0].Value); err != nil {
+		var fe *formation.Error
+		if errors.As(err, &fe) {
+			fe.Op, fe.Resource = op, s.prefix
+		}
+		return err
+	}
+	return nil
+}
+
+// key is the etcd key of a bucket's key.
+func (s *Store) key(b store.Bucket, k []byte) string {
+	return s.prefix + string(b) + "/" + string(k)
+}
+
+func (s *Store) bucketPrefix(b store.Bucket) string { return s.prefix + string(b) + "/" }
+
+func (s *Store) deletedKey(b store.Bucket) string { return s.prefix + "deleted/" + string(b) }
+
+// Limits implements store.Store.
+func (s *Store) Limits() store.Limits { return store.DefaultLimits }
+
+// begin registers a running call, or fails when the store is closed.
+func (s *Store) begin(op string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return store.ErrorClosed(op)
+	}
+	s.running.Add(1)
+	return nil
+}
+
+// Close implements store.Store: it waits for running transactions, revokes
+// the lease (releasing every claim) and closes the client.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	sess := s.session
+	s.mu.Unlock()
+	s.running.Wait()
+	if sess != nil {
+		_ = sess.Close() // revokes the lease: the claims go at once
+	}
+	s.mu.Lock()
+	for c := range s.claims {
+		c.lose()
+	}
+	s.mu.Unlock()
+	if err := s.cli.Close(); err != nil && !errors.Is(err, context.Canceled) {
+		return formation.Wrap(formation.CodeInternal, "store.Close", s.prefix, err)
+	}
+	return nil
+}
+
+// unavailable wraps an error of the cluster.
+func unavailable(op string, err error) error {
+	var fe *formation.Error
+	if errors.As(err, &fe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return formation.Wrap(formation.CodeUnavailable, op, "", fmt.Errorf("etcd: %w", err))
+}
