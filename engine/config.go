@@ -68,6 +68,9 @@ type Config struct {
 	// RetryPause is the pause before the first retry, doubling after each
 	// (0: 1s, on the engine's clock).
 	RetryPause time.Duration
+	// TakeoverInterval is how often an engine on a shared store looks for
+	// operations whose engine died, to take them over (0: 1s).
+	TakeoverInterval time.Duration
 	// IDSeed, when non-zero, makes stack, plan and deployment ids a fixed
 	// sequence drawn from the seed, so simulations are reproducible. Zero
 	// means random ids.
@@ -110,6 +113,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RetryPause == 0 {
 		c.RetryPause = time.Second
+	}
+	if c.TakeoverInterval < 0 {
+		return c, formation.Errorf(formation.CodeInvalidParameter, op, "", "Config.TakeoverInterval must not be negative")
+	}
+	if c.TakeoverInterval == 0 {
+		c.TakeoverInterval = time.Second
 	}
 	if c.DeploymentTimeout == 0 {
 		c.DeploymentTimeout = DefaultDeploymentTimeout

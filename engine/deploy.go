@@ -278,7 +278,7 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, fi
 			}
 		case formation.StackDeletionInProgress:
 			if dep.RetainResources {
-				return e.finishDeployment(ctx, newWriter(e, "engine.deployment"), &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
+				return e.finishDeployment(ctx, newWriter(ctx, e, "engine.deployment"), &dep, fsm.StackDeleteSucceeded, phaseOutcome{ok: true})
 			}
 			out, w, err := e.runTimedPhase(ctx, rec, &dep, phaseDelete, nil, prepared{})
 			switch {
@@ -303,7 +303,7 @@ func (e *Engine) runDeploymentWith(ctx context.Context, dep deploymentRecord, fi
 func (e *Engine) runTimedPhase(ctx context.Context, rec *stackRecord, dep *deploymentRecord, ph phase, src *templateSource, first prepared) (phaseOutcome, *writer, error) {
 	phaseCtx, cancel := context.WithTimeout(ctx, e.cfg.DeploymentTimeout)
 	defer cancel()
-	w := newWriter(e, "engine.deployment")
+	w := newWriter(ctx, e, "engine.deployment")
 	out, err := e.runPhase(phaseCtx, w, rec, dep, ph, src, first)
 	if err != nil {
 		return phaseOutcome{}, nil, errors.Join(err, w.close())
@@ -351,6 +351,12 @@ func (e *Engine) finishDeployment(ctx context.Context, w *writer, dep *deploymen
 	message := out.message
 	if message == "" && ev == fsm.StackRollbackSucceeded {
 		message = dep.Message // why the deployment failed
+	}
+	if ev == fsm.StackDeleteSucceeded {
+		if err := e.purgeStackData(w, dep); err != nil {
+			_ = w.close()
+			return Result{}, err
+		}
 	}
 	err := endPhase(w, func(tx *txn) error {
 		rec, err := runningStack(tx, *dep)

@@ -36,7 +36,7 @@ type Engine struct {
 	closed bool
 	ops    map[string]*operation // running or recently finished, by deployment id
 	done   []string              // finished operations in ops, oldest first (see keepFinished)
-	claims map[string]bool       // stacks a request is operating, by name (claim)
+	claims map[string]*heldClaim // stacks a request is operating, by name (claim)
 
 	followers followers
 	slots     chan struct{} // Config.GlobalParallelism provider operations at once
@@ -63,6 +63,14 @@ func Open(path string, cfg Config) (*Engine, error) {
 // closes it, and so does a failing New). Stacks found *_IN_PROGRESS, left by
 // a crash or by Close, are recovered: their operation resumes in the
 // background.
+//
+// On a shared store (store.Shared: etcd) many engines may run at once, each
+// serving any request. Each operation runs in the one engine that holds its
+// stack's claim; the others refuse a second mutation of the stack as busy,
+// follow its events through the store's change feed, and take it over,
+// resuming from its journal, when the engine running it dies (its claim
+// expires after the store's lease TTL; each engine looks every
+// Config.TakeoverInterval).
 func New(cfg Config) (*Engine, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -77,7 +85,7 @@ func New(cfg Config) (*Engine, error) {
 		clock:  cfg.Clock,
 		log:    cfg.Logger,
 		ops:    make(map[string]*operation),
-		claims: make(map[string]bool),
+		claims: make(map[string]*heldClaim),
 	}
 	e.followers.init()
 	e.slots = make(chan struct{}, cfg.GlobalParallelism)
@@ -97,6 +105,9 @@ func New(cfg Config) (*Engine, error) {
 		e.deferred = work
 	} else {
 		e.resume(work)
+	}
+	if store.IsShared(e.st) && !cfg.DeferRecovery {
+		e.adoptEvery(cfg.TakeoverInterval)
 	}
 	return e, nil
 }
@@ -158,6 +169,32 @@ type txn struct {
 	buried    map[string][]formation.Event // by stack id: the last events of stacks purged, for their followers
 
 	key, val []byte // scratch for appendEvents: the store copies what it is given
+
+	ops, bytes int // the writes so far, against the store's limits
+}
+
+// Put counts the write against the store's limits (see nearlyFull).
+func (tx *txn) Put(b store.Bucket, key, value []byte) error {
+	tx.ops++
+	tx.bytes += len(key) + len(value)
+	return tx.Tx.Put(b, key, value)
+}
+
+// Delete counts the write against the store's limits.
+func (tx *txn) Delete(b store.Bucket, key []byte) error {
+	tx.ops++
+	tx.bytes += len(key)
+	return tx.Tx.Delete(b, key)
+}
+
+// txnHeadroom is what a transaction keeps free for one more write of the
+// deployment writer's: a resource's result and its events.
+var txnHeadroom = store.Limits{MaxOps: 16, MaxBytes: 256 << 10}
+
+// nearlyFull reports whether tx has too little room left under lim for
+// another typical write: the writer then commits it and starts another.
+func (tx *txn) nearlyFull(lim store.Limits) bool {
+	return tx.ops > lim.MaxOps-txnHeadroom.MaxOps || tx.bytes > lim.MaxBytes-txnHeadroom.MaxBytes
 }
 
 // update runs fn in a store transaction, naming the operation on store

@@ -13,6 +13,8 @@ import (
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/store/storetest"
+	"github.com/formation-engine/formation/template"
 )
 
 // seedEvents appends synthetic events to a stack, standing in for the
@@ -433,4 +435,48 @@ func TestWait_DeploymentKnownOnlyToTheStore(t *testing.T) {
 	if res.DeploymentID != running || res.Status != formation.StackDeploymentComplete {
 		t.Fatalf("Wait returned %+v", res)
 	}
+}
+
+// Deleting a stack whose records do not fit in one transaction of the
+// store purges them in several (the memory store enforces the limits), and a
+// follower still sees the deletion to its end.
+func TestDelete_LargeStackWithinStoreLimits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		const n = 300
+		e, _, st := simTestEngine(t, sim.Config{Seed: 1}, Config{TemplateLimits: &template.Limits{}})
+		body := fmt.Sprintf("resource \"huaweicloud_vpc\" \"v\" {\n  count = %d\n  name = \"v${count.index}\"\n  cidr = \"10.0.0.0/16\"\n}\n", n)
+		res, err := e.CreateStack(ctx, CreateStackRequest{Name: "big", TemplateInput: TemplateInput{TemplateBody: body}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || out.Status != formation.StackDeploymentComplete {
+			t.Fatalf("creation ended %+v, %v", out, err)
+		}
+		dep, err := e.DeleteStack(ctx, DeleteStackRequest{StackRef: StackRef{Name: "big"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream, err := e.Follow(ctx, FollowRequest{StackRef: StackRef{Name: "big"}, DeploymentID: dep.DeploymentID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := e.Wait(ctx, dep); err != nil || !out.Deleted {
+			t.Fatalf("deletion ended %+v, %v", out, err)
+		}
+		deleted := 0
+		for ev := range stream.Events {
+			if ev.EventType == formation.EventDeletionComplete {
+				deleted++
+			}
+		}
+		if deleted != n {
+			t.Errorf("followed %d deletions, want %d", deleted, n)
+		}
+		for b, kv := range storetest.Dump(t, st) {
+			if b != store.Meta && b != store.World && len(kv) != 0 {
+				t.Errorf("%d keys left in %s after the stack was deleted", len(kv), b)
+			}
+		}
+	})
 }

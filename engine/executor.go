@@ -311,9 +311,9 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 			}
 		}
 	}
-	if len(unstarted) > 0 {
+	for chunk := range slices.Chunk(unstarted, nodesPerWrite) {
 		x.w.submit(func(tx *txn) error {
-			for _, n := range unstarted {
+			for _, n := range chunk {
 				if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
 					return err
 				}
@@ -444,24 +444,40 @@ func (x *execution) writeIntents(nodes []*node) error {
 	return x.writeIntentsAsync(nodes)()
 }
 
-// writeIntentsAsync queues the intents of nodes in one transaction, and
-// returns a function that waits until they are committed (their tokens are
-// set from then on) and reports how the commit went. It may be called any
-// number of times, from any goroutine.
+// nodesPerWrite is how many nodes' intents one write records (one put
+// each), so that a write fits in a transaction of the store with room to
+// spare (store.DefaultLimits).
+const nodesPerWrite = 64
+
+// writeIntentsAsync queues the intents of nodes, a few per write, and
+// returns a function that waits until they are all committed (their tokens
+// are set from then on) and reports how the commits went. It may be called
+// any number of times, from any goroutine.
 func (x *execution) writeIntentsAsync(nodes []*node) func() error {
 	if len(nodes) == 0 {
 		return func() error { return nil }
 	}
+	// Every chunk but the last is queued without a waiter, so that on a
+	// store with large limits they all share the last one's commit; the
+	// last one's outcome is theirs too (a failed commit fails every later
+	// one).
+	chunks := slices.Collect(slices.Chunk(nodes, nodesPerWrite))
+	write := func(chunk []*node) func(*txn) error {
+		return func(tx *txn) error {
+			for _, n := range chunk {
+				if err := x.writeIntent(tx, n); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	for _, chunk := range chunks[:len(chunks)-1] {
+		x.w.submit(write(chunk))
+	}
 	committed := make(chan struct{})
 	var commitErr error
-	x.w.then(func(tx *txn) error {
-		for _, n := range nodes {
-			if err := x.writeIntent(tx, n); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, func(err error) { commitErr = err; close(committed) })
+	x.w.then(write(chunks[len(chunks)-1]), func(err error) { commitErr = err; close(committed) })
 	return func() error {
 		<-committed
 		return commitErr

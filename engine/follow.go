@@ -45,9 +45,22 @@ func (f *followers) bury(events map[string][]formation.Event) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for id, evs := range events {
-		if len(f.subs[id]) > 0 {
-			f.buried[id] = evs
+		if len(f.subs[id]) == 0 {
+			continue
 		}
+		// A deletion buries its events before it purges them in several
+		// transactions; the last one finds only the newest, if any.
+		kept := f.buried[id]
+		if n := len(kept); n > 0 {
+			last := kept[n-1].Sequence
+			for _, ev := range evs {
+				if ev.Sequence > last {
+					kept = append(kept, ev)
+				}
+			}
+			evs = kept
+		}
+		f.buried[id] = evs
 	}
 }
 
@@ -190,7 +203,7 @@ func (e *Engine) Follow(ctx context.Context, req FollowRequest) (*Stream, error)
 	}
 	out := make(chan formation.Event, req.Buffer)
 	s := &Stream{Events: out, done: make(chan struct{})}
-	wake, remove := e.followers.add(rec.ID)
+	wake, remove := e.subscribe(rec.ID)
 	go func() {
 		defer close(s.done)
 		defer close(out)
@@ -301,10 +314,36 @@ func readEventsAfter(tx store.Tx, stackID, deploymentID string, after uint64, n 
 	return collect(tx, []eventSource{src}, eventFilter{}, after+1, false, n)
 }
 
+// subscribe registers for wake-ups on commits that touch a stack: this
+// engine's, and on a shared store other engines' too (a watch on the
+// stack's events, which every change of its status or deployments
+// appends to, and its purge deletes). The returned func unregisters.
+func (e *Engine) subscribe(stackID string) (<-chan struct{}, func()) {
+	wake, remove := e.followers.add(stackID)
+	if !store.IsShared(e.st) {
+		return wake, remove
+	}
+	ctx, cancel := context.WithCancel(e.bg)
+	feed, err := e.st.Watch(ctx, store.Events, childPrefix(stackID))
+	if err != nil {
+		// Without the feed, changes of other engines are seen at this
+		// engine's own commits only: say so, and go on.
+		e.log.Warn("watching a stack's changes in the store failed", "stack", stackID, "err", err)
+		cancel()
+		return wake, remove
+	}
+	go func() {
+		for range feed {
+			e.followers.wake(map[string]bool{stackID: true})
+		}
+	}()
+	return wake, func() { cancel(); remove() }
+}
+
 // waitForChange blocks until done reports true, re-checking it each time a
 // commit touches the stack, or until ctx is done or the engine closes.
 func (e *Engine) waitForChange(ctx context.Context, stackID string, done func() bool) error {
-	wake, remove := e.followers.add(stackID)
+	wake, remove := e.subscribe(stackID)
 	defer remove()
 	for !done() {
 		select {

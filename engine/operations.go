@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/fsm"
@@ -43,31 +45,66 @@ type operation struct {
 	done   chan struct{}
 	result Result
 	err    error // set when the operation stopped short (engine closed)
+	lost   bool  // it stopped short because its claim was lost: another engine runs it
 }
 
 // launch runs fn in the background for the deployment dep, whose
 // *_IN_PROGRESS status is already committed. If the engine is closing, the
 // operation is left for recovery at the next open.
-func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep deploymentRecord) (Result, error)) {
+//
+// The operation runs under the stack's claim in the store (claimName), so
+// that of all the engines sharing the store only one runs it. If another
+// holds the claim, that one runs it and launch does nothing; Wait then
+// follows the deployment in the store. If the claim is lost (this process
+// could not renew it in time), the operation stops at its next step, and
+// its writes fail rather than commit: another engine has taken it over.
+func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep deploymentRecord) (Result, error)) (started bool) {
+	c, err := e.claimOperation(e.bg, dep.StackName)
+	if err != nil {
+		if !errors.Is(err, store.ErrClaimed) {
+			e.log.Warn("deployment not started: its stack could not be claimed", "stack", dep.StackName, "deployment", dep.ID, "err", err)
+		}
+		return false
+	}
 	op := &operation{done: make(chan struct{})}
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
-		return
+		_ = c.Release()
+		return false
 	}
 	e.ops[dep.ID] = op
 	e.running.Add(1)
 	e.mu.Unlock()
 	go func() {
 		defer e.running.Done()
-		op.result, op.err = fn(e.bg, dep)
+		ctx, cancel := context.WithCancel(store.WithClaim(e.bg, c))
+		defer cancel()
+		go func() {
+			select {
+			case <-c.Lost():
+				e.log.Warn("the stack's claim was lost; another engine takes the deployment over", "stack", dep.StackName, "deployment", dep.ID)
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		op.result, op.err = fn(ctx, dep)
+		select {
+		case <-c.Lost():
+			op.lost = op.err != nil
+		default:
+		}
+		if err := c.Release(); err != nil {
+			e.log.Warn("releasing the stack's claim", "stack", dep.StackName, "err", err)
+		}
 		if op.err != nil {
-			e.log.Warn("deployment stopped before finishing; it resumes when the store is opened again",
+			e.log.Warn("deployment stopped before finishing; it resumes when the store is opened again or another engine takes it over",
 				"stack", dep.StackName, "deployment", dep.ID, "err", op.err)
 		}
 		e.keepFinished(dep.ID) // before waiters wake: they may start the next one
 		close(op.done)
 	}()
+	return true
 }
 
 // maxFinished is how many finished operations stay in memory. Wait answers
@@ -104,6 +141,9 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 	if op != nil {
 		select {
 		case <-op.done:
+			if op.lost {
+				break // another engine finishes it: wait on the store
+			}
 			if op.err != nil {
 				return Result{}, formation.Wrap(formation.CodeUnavailable, opName, deploymentID, op.err)
 			}
@@ -122,10 +162,10 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 		case dep.done():
 			return dep.result(), nil
 		}
-		// Running in this engine but not (yet, or any more) in memory: a
-		// recovery, or the moment between its commit and its launch. The
-		// store file is this process's alone, so it is not another
-		// engine's: wait for its record to change.
+		// Running in this engine but not (yet, or any more) in memory (a
+		// recovery, or the moment between its commit and its launch), or
+		// in another engine sharing the store: wait for its record to
+		// change.
 		err = e.waitForChange(ctx, dep.StackID, func() bool {
 			d, ok, err := e.findDeployment(ctx, opName, deploymentID)
 			return err != nil || !ok || d.done()
@@ -136,7 +176,7 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 		e.mu.Lock()
 		op = e.ops[deploymentID]
 		e.mu.Unlock()
-		if op != nil {
+		if op != nil && !op.lost {
 			return e.Wait(ctx, ref)
 		}
 	}
@@ -227,10 +267,65 @@ func (e *Engine) resume(work interrupted) {
 	for _, p := range work.plans {
 		e.launchPlanning(p)
 	}
-	for _, dep := range work.deployments {
-		e.log.Info("resuming an interrupted deployment", "stack", dep.StackName, "deployment", dep.ID, "kind", dep.Kind)
-		e.launch(dep, e.runDeployment)
+	e.launchAll(work.deployments)
+}
+
+// launchAll launches the deployments that do not run here; launch leaves
+// alone those another engine sharing the store runs (it holds their
+// claims).
+func (e *Engine) launchAll(deps []deploymentRecord) {
+	for _, dep := range deps {
+		if e.runsHere(dep.ID) {
+			continue
+		}
+		if e.launch(dep, e.runDeployment) {
+			e.log.Info("resuming an interrupted deployment", "stack", dep.StackName, "deployment", dep.ID, "kind", dep.Kind)
+		}
 	}
+}
+
+// runsHere reports whether the deployment runs in this engine, or ran
+// here and stopped for a reason other than a lost claim (a Close: it
+// resumes at the next open).
+func (e *Engine) runsHere(deploymentID string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	op := e.ops[deploymentID]
+	return op != nil && !op.lost
+}
+
+// adopt launches the operations of stacks *_IN_PROGRESS that no engine
+// runs: on a shared store, those of engines that died, once their claims
+// expire.
+func (e *Engine) adopt(ctx context.Context) error {
+	work, err := e.findInterrupted(ctx)
+	if err != nil {
+		return err
+	}
+	e.launchAll(work.deployments)
+	return nil
+}
+
+// adoptEvery calls adopt every interval until the engine closes: on a
+// shared store, that is how a dead engine's operations are taken over,
+// within the claims' lease TTL plus interval.
+func (e *Engine) adoptEvery(interval time.Duration) {
+	e.running.Add(1)
+	go func() {
+		defer e.running.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-e.bg.Done():
+				return
+			case <-t.C:
+				if err := e.adopt(e.bg); err != nil && e.bg.Err() == nil {
+					e.log.Warn("looking for operations to take over failed", "err", err)
+				}
+			}
+		}
+	}()
 }
 
 // finish commits a deployment's end: the stack's final transition, the
@@ -282,23 +377,10 @@ func runningStack(tx store.Tx, dep deploymentRecord) (*stackRecord, error) {
 // stack get them from memory (followers.bury), so that following a
 // deletion to its end misses nothing.
 func (tx *txn) purgeStack(rec *stackRecord) error {
-	if tx.followers.following(rec.ID) {
-		// The newest ones, should there be more than can be kept: a
-		// follower must see the deletion end.
-		evs, err := collect(tx, []eventSource{deploymentSource(rec.ID, rec.Deployment)}, eventFilter{}, 0, true, maxBuried)
-		if err != nil {
-			return err
-		}
-		slices.Reverse(evs)
-		if tx.buried == nil {
-			tx.buried = map[string][]formation.Event{}
-		}
-		tx.buried[rec.ID] = evs
+	if err := tx.buryEvents(rec); err != nil {
+		return err
 	}
-	for _, b := range store.Buckets() {
-		if b == store.Meta || b == store.Stacks || b == store.World {
-			continue // not keyed by stack id: engine-wide, by name, the simulated cloud's
-		}
+	for _, b := range stackBuckets() {
 		if err := deletePrefix(tx, b, childPrefix(rec.ID)); err != nil {
 			return err
 		}
@@ -306,6 +388,97 @@ func (tx *txn) purgeStack(rec *stackRecord) error {
 	tx.touch(rec.ID)
 	delete(tx.lastSeq, rec.ID)
 	return tx.Delete(store.Stacks, stackKey(rec.Name))
+}
+
+// buryEvents keeps the deleting deployment's events for the stack's
+// followers, when it has any: the purge takes them from the store.
+func (tx *txn) buryEvents(rec *stackRecord) error {
+	if !tx.followers.following(rec.ID) {
+		return nil
+	}
+	// Newest first, bounded, then reversed: a huge deletion keeps its end,
+	// which every follower must see.
+	evs, err := collect(tx, []eventSource{deploymentSource(rec.ID, rec.Deployment)}, eventFilter{}, 0, true, maxBuried)
+	if err != nil {
+		return err
+	}
+	slices.Reverse(evs)
+	if tx.buried == nil {
+		tx.buried = map[string][]formation.Event{}
+	}
+	tx.buried[rec.ID] = evs
+	return nil
+}
+
+// stackBuckets are the buckets keyed by stack id: all but the engine-wide
+// (Meta), by-name (Stacks) and simulated-cloud (World) ones.
+func stackBuckets() []store.Bucket {
+	var out []store.Bucket
+	for _, b := range store.Buckets() {
+		if b != store.Meta && b != store.Stacks && b != store.World {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// purgeStackData deletes what a stack being deleted has stored, in
+// transactions within the store's limits, before the deployment's final
+// transaction removes the stack (purgeStack): the records of a stack of
+// 10,000 resources do not fit in one transaction. It keeps what recovery
+// needs should the process die meanwhile: the stack's record and this
+// deployment's. The deletion's events are buried for followers first.
+func (e *Engine) purgeStackData(w *writer, dep *deploymentRecord) error {
+	budget := e.st.Limits().MaxOps - txnHeadroom.MaxOps
+	keep := childKey(dep.StackID, dep.ID)
+	for first := true; ; first = false {
+		var more bool
+		committed := make(chan error, 1)
+		w.then(func(tx *txn) error {
+			more = false // fn may run again
+			rec, err := runningStack(tx, *dep)
+			if err != nil {
+				return err
+			}
+			if first {
+				if err := tx.buryEvents(rec); err != nil {
+					return err
+				}
+			}
+			var doomed []struct {
+				b store.Bucket
+				k []byte
+			}
+			for _, b := range stackBuckets() {
+				err := tx.Scan(b, store.ScanOptions{Prefix: childPrefix(rec.ID)}, func(k, _ []byte) (bool, error) {
+					if b == store.Deployments && bytes.Equal(k, keep) {
+						return true, nil
+					}
+					if len(doomed) == budget {
+						more = true
+						return false, nil
+					}
+					doomed = append(doomed, struct {
+						b store.Bucket
+						k []byte
+					}{b, bytes.Clone(k)})
+					return true, nil
+				})
+				if err != nil || more {
+					break
+				}
+			}
+			for _, d := range doomed {
+				if err := tx.Delete(d.b, d.k); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func(err error) { committed <- err })
+		if err := <-committed; err != nil || !more {
+			return err
+		}
+	}
 }
 
 func statusMessage(stack string, status formation.StackStatus, message string) string {

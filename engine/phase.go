@@ -268,9 +268,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	if err != nil {
 		return fail(err)
 	}
-	if evs := driftEvents(p, dep.ID); len(evs) > 0 {
-		w.submit(func(tx *txn) error { return tx.appendEvents(rec.ID, evs...) })
-	}
+	w.submitEvents(rec.ID, driftEvents(p, dep.ID))
 
 	x := &execution{
 		e: e, stack: rec, dep: dep, phase: ph, cfg: cfg, plan: p, provs: provs, w: w,

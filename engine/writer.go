@@ -2,8 +2,13 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/store"
 )
 
 // writer commits a deployment's writes — resource results, intents, events —
@@ -25,6 +30,7 @@ import (
 type writer struct {
 	e   *Engine
 	op  string
+	ctx context.Context // carries the operation's claim (store.WithClaim)
 	in  chan writeReq
 	out chan struct{} // closed when the loop has stopped
 
@@ -38,7 +44,8 @@ type writeReq struct {
 	then func(error) // nil, or called after the commit on the writer's goroutine; must not block
 }
 
-// maxGroup bounds one commit, so one transaction never grows without limit.
+// maxGroup bounds the writes gathered for one round of commits; the
+// store's limits bound each commit (commitPrefix).
 const maxGroup = 4096
 
 // commitSpacing is the least time from one commit's start to the next one's,
@@ -47,8 +54,12 @@ const maxGroup = 4096
 // operations wait for, are never held.
 const commitSpacing = 5 * time.Millisecond
 
-func newWriter(e *Engine, op string) *writer {
-	w := &writer{e: e, op: op, in: make(chan writeReq, 1024), out: make(chan struct{})}
+// newWriter starts a writer for the operation whose ctx is given: its
+// commits carry ctx's claim (store.WithClaim), so that they fail once the
+// claim is lost, but not its cancellation, so that what finished is
+// recorded while the engine closes.
+func newWriter(ctx context.Context, e *Engine, op string) *writer {
+	w := &writer{e: e, op: op, ctx: context.WithoutCancel(ctx), in: make(chan writeReq, 1024), out: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -59,29 +70,64 @@ func (w *writer) loop() {
 	for first := range w.in {
 		group := w.gather(first, time.Until(last.Add(commitSpacing)))
 		last = time.Now()
-		err := w.failed()
-		if err == nil {
-			// Results are recorded even while the engine closes: Close
-			// waits for this, so nothing that finished is thrown away.
-			err = w.e.commit(context.Background(), w.op, func(tx *txn) error {
-				for _, r := range group {
-					if err := r.fn(tx); err != nil {
-						return err
-					}
+		for len(group) > 0 {
+			n, err := w.commitPrefix(group)
+			for _, r := range group[:n] {
+				if r.then != nil {
+					r.then(err)
 				}
-				return nil
-			})
-			if err != nil {
-				w.mu.Lock()
-				w.err = err
-				w.mu.Unlock()
 			}
+			group = group[n:]
 		}
-		for _, r := range group {
-			if r.then != nil {
-				r.then(err)
+	}
+}
+
+// errCut ends a commit attempt whose writes grew past the store's limits,
+// so that it is retried with fewer of the group's writes.
+var errCut = errors.New("engine: the group is larger than one transaction")
+
+// commitPrefix commits as many of group's writes, from the first, as fit
+// in one transaction of the store (store.Limits), and returns how many it
+// committed (or, on an error, failed). A transaction closes once it is
+// nearly full; a write that overflows it is left for the next one, unless
+// it is the first, which then fails alone.
+func (w *writer) commitPrefix(group []writeReq) (int, error) {
+	if err := w.failed(); err != nil {
+		return len(group), err
+	}
+	lim := w.e.st.Limits()
+	n := len(group)
+	for {
+		cut := n
+		// Results are recorded even while the engine closes: Close
+		// waits for this, so nothing that finished is thrown away.
+		err := w.e.commit(w.ctx, w.op, func(tx *txn) error {
+			cut = n // fn may run again: start over
+			for i, r := range group[:n] {
+				if i > 0 && tx.nearlyFull(lim) {
+					cut = i
+					return nil
+				}
+				if err := r.fn(tx); err != nil {
+					if i > 0 && errors.Is(err, store.ErrTooLarge) {
+						cut = i
+						return errCut
+					}
+					return err
+				}
 			}
+			return nil
+		})
+		if errors.Is(err, errCut) {
+			n = cut
+			continue
 		}
+		if err != nil {
+			w.mu.Lock()
+			w.err = err
+			w.mu.Unlock()
+		}
+		return cut, err
 	}
 }
 
@@ -137,6 +183,19 @@ func (w *writer) failed() error {
 
 // submit queues fn for the next commit without waiting for it.
 func (w *writer) submit(fn func(*txn) error) { w.in <- writeReq{fn: fn} }
+
+// eventsPerWrite is how many events one write appends: each costs three
+// puts (the event and two index entries), and one write must fit in a
+// transaction with room to spare (store.DefaultLimits).
+const eventsPerWrite = 24
+
+// submitEvents queues evs for the stack, a few per write, so that any
+// number of them fits the store's limits.
+func (w *writer) submitEvents(stackID string, evs []*formation.Event) {
+	for chunk := range slices.Chunk(evs, eventsPerWrite) {
+		w.submit(func(tx *txn) error { return tx.appendEvents(stackID, chunk...) })
+	}
+}
 
 // then queues fn and calls done with the commit's outcome once it is
 // committed; done runs on the writer's goroutine and must not block.

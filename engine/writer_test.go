@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/store/storetest"
 )
 
 // countingStore counts commits.
@@ -30,7 +32,7 @@ func TestWriter_Spacing(t *testing.T) {
 	setup := func(t *testing.T) (*writer, *countingStore) {
 		st := &countingStore{Store: store.NewMemory()}
 		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
-		w := newWriter(e, "test")
+		w := newWriter(context.Background(), e, "test")
 		t.Cleanup(func() { _ = w.close() })
 		// A first commit, so that what follows comes soon after one.
 		first := make(chan error, 1)
@@ -111,5 +113,61 @@ func TestWriter_Spacing(t *testing.T) {
 				t.Fatalf("%d commits after %v, want 1 at once", n, time.Since(start))
 			}
 		})
+	})
+}
+
+// A group larger than one transaction of the store commits in several, each
+// within store.Limits (the memory store refuses more), all in order; a write
+// too large for any transaction fails alone, and so does everything after it.
+func TestWriter_GroupsWithinLimits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &countingStore{Store: store.NewMemory()}
+		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
+		w := newWriter(context.Background(), e, "test")
+		lim := st.Limits()
+		const n = 1000
+		// Writes of 1 to 7 puts, so that a group's end falls mid-write.
+		for i := range n {
+			w.submit(func(tx *txn) error {
+				for j := range i%7 + 1 {
+					if err := tx.Put(store.Journal, fmt.Appendf(nil, "%04d/%d", i, j), []byte("x")); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		st.commits.Store(0)
+		if err := w.close(); err != nil {
+			t.Fatal(err)
+		}
+		keys := storetest.Dump(t, st)[store.Journal]
+		want := 0
+		for i := range n {
+			want += i%7 + 1
+		}
+		if len(keys) != want {
+			t.Fatalf("%d keys committed, want %d", len(keys), want)
+		}
+		if c, least := int(st.commits.Load()), want/lim.MaxOps; c < least || c > 3*least {
+			t.Errorf("%d writes in %d commits, want between %d and %d", want, c, least, 3*least)
+		}
+
+		w = newWriter(context.Background(), e, "test")
+		huge := make(chan error, 1)
+		w.then(func(tx *txn) error {
+			for i := range lim.MaxOps + 1 {
+				if err := tx.Put(store.Journal, fmt.Appendf(nil, "huge/%d", i), nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func(err error) { huge <- err })
+		if err := <-huge; !errors.Is(err, store.ErrTooLarge) {
+			t.Fatalf("a write of MaxOps+1 puts = %v, want ErrTooLarge", err)
+		}
+		if err := w.close(); !errors.Is(err, store.ErrTooLarge) {
+			t.Fatalf("close = %v, want the failed commit's error", err)
+		}
 	})
 }

@@ -58,6 +58,15 @@ func (p *prefixed) Close() error {
 
 // Limits, Claim and Watch are the shared store's, claims and watches taken
 // under the project's prefix.
+// Shared implements store.Shared: "" unless the store underneath is
+// shared by several processes.
+func (p *prefixed) Shared() string {
+	if sh, ok := p.st.(store.Shared); ok {
+		return sh.Shared()
+	}
+	return ""
+}
+
 func (p *prefixed) Limits() store.Limits { return p.st.Limits() }
 
 func (p *prefixed) Claim(ctx context.Context, name string) (store.Claim, error) {

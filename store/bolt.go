@@ -32,7 +32,15 @@ type BoltOptions struct {
 	NoSync bool
 	// Mode is the permission of a newly created file; zero means 0600.
 	Mode os.FileMode
+	// Limits bounds each transaction's writes; zero means BoltLimits.
+	// DefaultLimits makes a file behave as an etcd store would.
+	Limits Limits
 }
+
+// BoltLimits are a bbolt file's limits unless BoltOptions.Limits says
+// otherwise: far above etcd's, since one bbolt commit (one fsync) for
+// thousands of writes is what makes bbolt fast, and bounded all the same.
+var BoltLimits = Limits{MaxOps: 1 << 20, MaxBytes: 256 << 20}
 
 // Bolt is the embedded Store: one bbolt file, locked for the lifetime of the
 // Bolt so only one process (and one open in this process) uses it at a time.
@@ -48,6 +56,7 @@ type BoltOptions struct {
 type Bolt struct {
 	db     *bolt.DB
 	path   string
+	limits Limits
 	closed atomic.Bool
 	local  // claims and watches
 }
@@ -106,7 +115,11 @@ func OpenBolt(path string, opts BoltOptions) (*Bolt, error) {
 		}
 		return nil, formation.Wrap(formation.CodeInternal, op, path, err)
 	}
-	return &Bolt{db: db, path: path}, nil
+	limits := opts.Limits
+	if limits == (Limits{}) {
+		limits = BoltLimits
+	}
+	return &Bolt{db: db, path: path, limits: limits}, nil
 }
 
 // initSchema checks the schema version before writing anything, then
@@ -202,7 +215,7 @@ func (s *Bolt) run(ctx context.Context, op string, do func(func(*bolt.Tx) error)
 			}
 			return ctxErr
 		}
-		tx = &boltTx{tx: btx}
+		tx = &boltTx{tx: btx, limit: limiter{Limits: s.limits}}
 		if btx.Writable() && s.watching() {
 			tx.changed = map[Bucket][][]byte{}
 		}
@@ -230,7 +243,7 @@ func (s *Bolt) run(ctx context.Context, op string, do func(func(*bolt.Tx) error)
 }
 
 // Limits implements Store.
-func (s *Bolt) Limits() Limits { return DefaultLimits }
+func (s *Bolt) Limits() Limits { return s.limits }
 
 // Claim implements Store: the file is this process's alone, so claims live
 // in memory.

@@ -36,10 +36,18 @@ func openBolt(t testing.TB, path string, opts store.BoltOptions) *store.Bolt {
 	return s
 }
 
+// The suite runs with etcd's limits, which it can test in a moment; the
+// default, BoltLimits, is enforced by the same code.
 func TestBolt_Conformance(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) store.Store {
-		return openBolt(t, tempPath(t), store.BoltOptions{})
+		return openBolt(t, tempPath(t), store.BoltOptions{Limits: store.DefaultLimits})
 	})
+}
+
+func TestBolt_DefaultLimits(t *testing.T) {
+	if got := openBolt(t, tempPath(t), store.BoltOptions{}).Limits(); got != store.BoltLimits {
+		t.Errorf("Limits() = %+v, want BoltLimits %+v", got, store.BoltLimits)
+	}
 }
 
 func TestBolt_CtxEndsWhileWaiting(t *testing.T) {

@@ -89,14 +89,15 @@ func checkHeld(ctx context.Context, op string) error {
 
 // limiter counts a transaction function's writes against Limits.
 type limiter struct {
+	Limits
 	ops, bytes int
 }
 
 func (l *limiter) add(op string, b Bucket, key, value []byte) error {
 	l.ops++
 	l.bytes += len(key) + len(value)
-	if l.ops > DefaultLimits.MaxOps || l.bytes > DefaultLimits.MaxBytes {
-		return ErrorTooLarge(op, b, DefaultLimits)
+	if l.ops > l.MaxOps || l.bytes > l.MaxBytes {
+		return ErrorTooLarge(op, b, l.Limits)
 	}
 	return nil
 }

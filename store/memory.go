@@ -90,7 +90,7 @@ func (m *Memory) update(ctx context.Context, op string, fn func(Tx) error) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tx := &memTx{m: m, writable: true}
+	tx := &memTx{m: m, writable: true, limit: limiter{Limits: DefaultLimits}}
 	defer tx.finish()
 	// On an error or a panic the write set is dropped: that is the rollback.
 	if err := fn(tx); err != nil {

@@ -21,11 +21,13 @@
 //     Limits().MaxOps keys (Puts and Deletes) and Limits().MaxBytes bytes of
 //     keys and values; the write past either bound fails with an error
 //     matching ErrTooLarge, and the transaction is then rolled back if fn
-//     returns it. Every implementation enforces DefaultLimits (etcd's own
+//     returns it. Memory and etcd enforce DefaultLimits (etcd's own
 //     defaults, 128 operations and 1.5 MiB a request, less room for the
-//     request's other parts), so code that works on bbolt works on an etcd
-//     left at its defaults. Writers that may exceed them split their work
-//     into several transactions.
+//     request's other parts), so code tested on Memory works on an etcd left
+//     at its defaults; bbolt's are far larger (BoltLimits), so that it keeps
+//     committing thousands of writes with one fsync. Writers that may
+//     exceed a store's limits split their work into several transactions
+//     of at most Limits() each.
 //   - Optimistic transactions. Update and Batch may run fn more than once:
 //     an implementation shared by several processes runs fn against a
 //     snapshot and, when another writer changed what fn read before fn's
@@ -125,7 +127,7 @@ type Store interface {
 	// one commit (one fsync), at the price that fn may run more than once.
 	Batch(ctx context.Context, fn func(Tx) error) error
 	// Limits returns the bounds one Update or Batch function's writes must
-	// keep (DefaultLimits for every implementation in this module).
+	// keep.
 	Limits() Limits
 	// Claim takes the named claim, or fails with an error matching
 	// ErrClaimed when another holder (in this process or another) has it.
@@ -140,6 +142,24 @@ type Store interface {
 	// waits for running transactions, releases the claims still held, and
 	// is safe to call twice.
 	Close() error
+}
+
+// Shared is implemented by stores that several processes use at once
+// (store/etcd). An engine on one watches the store for changes other
+// engines make and takes over the operations of engines that died; on a
+// store only its own process uses (bbolt, memory) it needs neither.
+type Shared interface {
+	Store
+	// Shared says where the store is shared (etcd: its endpoints and
+	// prefix), for logs; "" means it is not, after all (a wrapper over a
+	// store that is not shared).
+	Shared() string
+}
+
+// IsShared reports whether st is shared by several processes.
+func IsShared(st Store) bool {
+	sh, ok := st.(Shared)
+	return ok && sh.Shared() != ""
 }
 
 // Limits bounds the writes of one transaction.

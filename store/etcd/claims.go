@@ -18,8 +18,9 @@ type claim struct {
 	rev  int64 // the key's CreateRevision: identifies this holding
 	sess *concurrency.Session
 
-	once sync.Once
-	lost chan struct{}
+	once     sync.Once
+	lost     chan struct{}
+	released chan struct{} // closed by Release
 }
 
 func (c *claim) Name() string          { return c.name }
@@ -37,7 +38,7 @@ func (c *claim) Release() error {
 	if !held {
 		return nil
 	}
-	defer c.lose()
+	close(c.released)
 	select {
 	case <-c.lost:
 		return nil
@@ -84,7 +85,7 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 	if !resp.Succeeded {
 		return nil, store.ErrorClaimed(name)
 	}
-	c := &claim{s: s, name: name, key: key, rev: resp.Header.Revision, sess: sess, lost: make(chan struct{})}
+	c := &claim{s: s, name: name, key: key, rev: resp.Header.Revision, sess: sess, lost: make(chan struct{}), released: make(chan struct{})}
 	s.mu.Lock()
 	s.claims[c] = struct{}{}
 	s.mu.Unlock()
@@ -97,7 +98,7 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 			delete(s.claims, c)
 			s.mu.Unlock()
 			c.lose()
-		case <-c.lost:
+		case <-c.released:
 		}
 	}()
 	return c, nil

@@ -99,7 +99,7 @@ type Store struct {
 	running sync.WaitGroup // transactions, for Close
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Shared = (*Store)(nil)
 
 // Open connects to the cluster, checks the schema version under the prefix
 // (writing it into an empty prefix), and returns the store.
@@ -181,6 +181,11 @@ func (s *Store) key(b store.Bucket, k []byte) string {
 func (s *Store) bucketPrefix(b store.Bucket) string { return s.prefix + string(b) + "/" }
 
 func (s *Store) deletedKey(b store.Bucket) string { return s.prefix + "deleted/" + string(b) }
+
+// Shared implements store.Shared.
+func (s *Store) Shared() string {
+	return "etcd://" + strings.Join(s.cli.Endpoints(), ",") + s.prefix
+}
 
 // Limits implements store.Store.
 func (s *Store) Limits() store.Limits { return store.DefaultLimits }

@@ -127,10 +127,10 @@ type txn struct {
 	limit    int   // writes so far, for store.Limits
 	bytes    int
 
-	rev     int64              // the snapshot; 0 until the first read
-	writes  map[string]*write  // by etcd key
-	read    map[string]int64   // etcd key → ModRevision read (0: absent)
-	scanned []scannedRange     // ranges read by Scan
+	rev     int64                 // the snapshot; 0 until the first read
+	writes  map[string]*write     // by etcd key
+	read    map[string]int64      // etcd key → ModRevision read (0: absent)
+	scanned []scannedRange        // ranges read by Scan
 	buckets map[store.Bucket]bool // buckets scanned, whose deletions conflict
 }
 

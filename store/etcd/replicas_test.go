@@ -1,0 +1,121 @@
+package etcd_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store/etcd"
+	"github.com/formation-engine/formation/store/etcd/etcdtest"
+	"github.com/formation-engine/formation/template"
+)
+
+// replicaTTL is the claims' lease TTL in these tests: etcd's least.
+const replicaTTL = 2 * time.Second
+
+func openReplica(t *testing.T, endpoints []string, p *sim.Provider) (*engine.Engine, *etcd.Store) {
+	t.Helper()
+	st, err := etcd.Open(context.Background(), etcd.Options{Endpoints: endpoints, Prefix: "/replicas/" + t.Name() + "/", LeaseTTL: replicaTTL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(engine.Config{Store: st, DefaultProvider: p, TemplateLimits: &template.Limits{},
+		TakeoverInterval: 200 * time.Millisecond, RetryPause: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	return e, st
+}
+
+// Two engines on one etcd: the second refuses a mutation of the stack the
+// first deploys, follows its events through the store, and when the first
+// dies mid-deployment (its connection dropped, its lease left to expire)
+// finishes the deployment from the journal: every resource exists once in
+// the (shared, simulated) cloud and once in the stack, and the events have
+// no gaps.
+func TestReplicas_TakeOverADeadEnginesDeployment(t *testing.T) {
+	ctx := context.Background()
+	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
+	const n = 40
+	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1,
+		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 50 * time.Millisecond}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, stA := openReplica(t, etcdtest.Endpoints(ms), p)
+	b, _ := openReplica(t, etcdtest.Endpoints(ms), p)
+
+	body := fmt.Sprintf("resource \"huaweicloud_vpc\" \"v\" {\n  count = %d\n  name = \"v${count.index}\"\n  cidr = \"10.0.0.0/16\"\n}\n", n)
+	res, err := a.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := engine.StackRef{Name: "s"}
+	if _, err := b.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: ref}); !errors.Is(err, formation.ErrInvalidStatus) {
+		t.Fatalf("DeleteStack on the other engine while the first deploys = %v, want the busy error", err)
+	}
+	stream, err := b.Follow(ctx, engine.FollowRequest{StackRef: ref, DeploymentID: res.DeploymentID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := stream.Events
+	var last uint64
+	created := map[string]int{}
+	next := func() bool {
+		t.Helper()
+		ev, ok := <-events
+		if !ok {
+			return false
+		}
+		if ev.Sequence != last+1 {
+			t.Fatalf("event %d after %d: a gap", ev.Sequence, last)
+		}
+		last = ev.Sequence
+		if ev.EventType == formation.EventCreationComplete {
+			created[ev.ResourceName+"/"+ev.ResourceKey]++
+		}
+		return true
+	}
+	for len(created) < 5 {
+		if !next() {
+			t.Fatal("the follow ended before the deployment did")
+		}
+	}
+	stA.Abandon() // the first engine dies
+	died := time.Now()
+
+	out, err := b.Wait(ctx, res.DeploymentRef)
+	if err != nil || out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("the deployment ended %+v, %v", out, err)
+	}
+	t.Logf("taken over and finished %v after the first engine died (lease TTL %v)", time.Since(died), replicaTTL)
+	for next() {
+		// The rest of the stream, checked as it comes.
+	}
+	if len(created) != n {
+		t.Errorf("followed the creation of %d resources, want %d", len(created), n)
+	}
+	page, err := b.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range page.StackResources {
+		ids[r.PhysicalResourceID] = true
+	}
+	cloud := p.Resources()
+	if len(page.StackResources) != n || len(ids) != n || len(cloud) != n {
+		t.Fatalf("%d resources in the stack (%d ids), %d in the cloud; want %d of each", len(page.StackResources), len(ids), len(cloud), n)
+	}
+	for _, r := range cloud {
+		if !ids[r.ID] {
+			t.Errorf("the cloud's %s (%s) is not the stack's", r.Address, r.ID)
+		}
+	}
+}
