@@ -539,3 +539,20 @@ func TestColourKeepsColumnsAligned(t *testing.T) {
 		t.Error("colour on for a buffer")
 	}
 }
+
+// -store takes a bbolt path, as -db does, or an etcd:// URL, whose errors
+// are refused before anything is opened.
+func TestStoreFlag(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ok(t, "-store", db, "stack", "list")
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("-store PATH did not create the bbolt file: %v", err)
+	}
+	for _, url := range []string{"etcd://", "etcd://a:1,,b:2/x"} {
+		stderr := rejected(t, formation.CodeInvalidParameter, "-store", url, "stack", "list")
+		if !strings.Contains(stderr, "empty endpoint") {
+			t.Errorf("-store %s: stderr %q does not say the endpoint is empty", url, stderr)
+		}
+	}
+}

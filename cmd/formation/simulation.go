@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
+	"strings"
 	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/store/etcd"
 	"github.com/formation-engine/formation/template"
 )
 
@@ -93,9 +96,9 @@ func (g *globals) openSimulation() (*simulation, error) {
 	if _, err := g.simConfig(clock, nil); err != nil {
 		return nil, err // bad -provider-schema or -sim-data: refused before the database is opened
 	}
-	st, err := store.OpenBolt(g.db, store.BoltOptions{})
+	st, err := openStore(g.db)
 	if err != nil {
-		return nil, openError(g.db, err)
+		return nil, err
 	}
 	cfg, err := g.simConfig(clock, store.BucketKV{Store: st, Bucket: store.World})
 	var p *sim.Provider
@@ -107,6 +110,23 @@ func (g *globals) openSimulation() (*simulation, error) {
 		return nil, err
 	}
 	return &simulation{st: st, sim: p, clock: clock}, nil
+}
+
+// openStore opens the store -store (or -db) names: an etcd:// URL, or the
+// path of a bbolt file.
+func openStore(url string) (store.Store, error) {
+	if strings.HasPrefix(url, "etcd://") {
+		opts, err := etcd.ParseURL(url)
+		if err != nil {
+			return nil, err
+		}
+		return etcd.Open(context.Background(), opts)
+	}
+	st, err := store.OpenBolt(url, store.BoltOptions{})
+	if err != nil {
+		return nil, openError(url, err)
+	}
+	return st, nil
 }
 
 // engineConfig is the engine's configuration over an open simulation.
