@@ -36,7 +36,7 @@ type Engine struct {
 	closed bool
 	ops    map[string]*operation // running or recently finished, by deployment id
 	done   []string              // finished operations in ops, oldest first (see keepFinished)
-	claims map[string]*heldClaim // stacks a request is operating, by name (claim)
+	claims map[string]bool       // stacks a request is operating, by name (claim)
 
 	followers followers
 	slots     chan struct{} // Config.GlobalParallelism provider operations at once
@@ -85,7 +85,7 @@ func New(cfg Config) (*Engine, error) {
 		clock:  cfg.Clock,
 		log:    cfg.Logger,
 		ops:    make(map[string]*operation),
-		claims: make(map[string]*heldClaim),
+		claims: make(map[string]bool),
 	}
 	e.followers.init()
 	e.slots = make(chan struct{}, cfg.GlobalParallelism)

@@ -59,7 +59,7 @@ type operation struct {
 // could not renew it in time), the operation stops at its next step, and
 // its writes fail rather than commit: another engine has taken it over.
 func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep deploymentRecord) (Result, error)) (started bool) {
-	c, err := e.claimOperation(e.bg, dep.StackName)
+	c, err := e.st.Claim(e.bg, claimName(dep.StackName))
 	if err != nil {
 		if !errors.Is(err, store.ErrClaimed) {
 			e.log.Warn("deployment not started: its stack could not be claimed", "stack", dep.StackName, "deployment", dep.ID, "err", err)
