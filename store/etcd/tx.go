@@ -43,10 +43,15 @@ func (s *Store) run(ctx context.Context, op string, writable bool, fn func(store
 		return err
 	}
 	defer s.running.Done()
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	pause := time.Millisecond
 	for {
 		retry, err := s.attempt(ctx, op, writable, fn)
 		if !retry {
+			if c := store.ClaimOf(ctx); err != nil && c != nil && isDone(c.Lost()) {
+				return store.ErrorClaimLost(op, c.Name())
+			}
 			return err
 		}
 		// A conflict or an unreachable cluster: run fn again on a new
@@ -55,6 +60,9 @@ func (s *Store) run(ctx context.Context, op string, writable bool, fn func(store
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			if c := store.ClaimOf(ctx); c != nil && isDone(c.Lost()) {
+				return store.ErrorClaimLost(op, c.Name())
+			}
 			if err != nil {
 				return err
 			}
@@ -62,6 +70,34 @@ func (s *Store) run(ctx context.Context, op string, writable bool, fn func(store
 		case <-t.C:
 		}
 		pause = min(2*pause, maxPause)
+	}
+}
+
+// bound returns ctx, ended also when the store's client closes (Close, or a
+// process going away) and when the claim ctx carries is lost: a commit
+// retried until then would never succeed.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	stopClosed := context.AfterFunc(s.cli.Ctx(), cancel)
+	done := make(chan struct{})
+	if c := store.ClaimOf(ctx); c != nil {
+		go func() {
+			select {
+			case <-c.Lost():
+				cancel()
+			case <-done:
+			}
+		}()
+	}
+	return ctx, func() { stopClosed(); close(done); cancel() }
+}
+
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -254,12 +290,36 @@ func (t *txn) Scan(b store.Bucket, opts store.ScanOptions, fn func(key, value []
 	if elo >= ehi {
 		return nil
 	}
+	// The commit compares only the part of the range the scan covered (a
+	// scan that stops at its first key covers one key), so that reading
+	// the newest of a million events does not make etcd compare them all.
+	var seen string // the last key visited; "" until one is
+	complete := false
 	if t.writable {
-		t.scanned = append(t.scanned, scannedRange{elo, ehi})
-		if t.buckets == nil {
-			t.buckets = map[store.Bucket]bool{}
+		defer func() {
+			covered := scannedRange{elo, ehi}
+			switch {
+			case complete:
+			case seen == "":
+				return // stopped before any key: nothing was read
+			case opts.Reverse:
+				covered.lo = seen
+			default:
+				covered.hi = seen + "\x00"
+			}
+			t.scanned = append(t.scanned, covered)
+			if t.buckets == nil {
+				t.buckets = map[store.Bucket]bool{}
+			}
+			t.buckets[b] = true
+		}()
+	}
+	emit := func(k string, key, value []byte) (bool, error) {
+		seen = k
+		if value == nil {
+			return true, nil // deleted in this transaction
 		}
-		t.buckets[b] = true
+		return fn(key, value)
 	}
 	mine := t.writesIn(elo, ehi, opts.Reverse)
 	from, to := elo, ehi // the part of the range not yet read
@@ -281,7 +341,7 @@ func (t *txn) Scan(b store.Bucket, opts store.ScanOptions, fn func(key, value []
 			k := string(kv.Key)
 			// The transaction's own writes before this key come first.
 			for len(mine) > 0 && (!opts.Reverse && mine[0].k < k || opts.Reverse && mine[0].k > k) {
-				if more, err := visit(mine[0].w, fn); err != nil || !more {
+				if more, err := emit(mine[0].k, mine[0].w.key, mine[0].w.value); err != nil || !more {
 					return err
 				}
 				mine = mine[1:]
@@ -289,7 +349,7 @@ func (t *txn) Scan(b store.Bucket, opts store.ScanOptions, fn func(key, value []
 			if len(mine) > 0 && mine[0].k == k {
 				w := mine[0].w
 				mine = mine[1:]
-				if more, err := visit(w, fn); err != nil || !more {
+				if more, err := emit(k, w.key, w.value); err != nil || !more {
 					return err
 				}
 				continue
@@ -298,7 +358,7 @@ func (t *txn) Scan(b store.Bucket, opts store.ScanOptions, fn func(key, value []
 			if v == nil {
 				v = []byte{}
 			}
-			if more, err := fn(kv.Key[len(bp):], v); err != nil || !more {
+			if more, err := emit(k, kv.Key[len(bp):], v); err != nil || !more {
 				return err
 			}
 		}
@@ -314,19 +374,12 @@ func (t *txn) Scan(b store.Bucket, opts store.ScanOptions, fn func(key, value []
 		page = min(2*page, maxScanPage)
 	}
 	for _, m := range mine {
-		if more, err := visit(m.w, fn); err != nil || !more {
+		if more, err := emit(m.k, m.w.key, m.w.value); err != nil || !more {
 			return err
 		}
 	}
+	complete = true
 	return nil
-}
-
-// visit passes a written key to a Scan callback, skipping deletions.
-func visit(w *write, fn func(key, value []byte) (bool, error)) (bool, error) {
-	if w.value == nil {
-		return true, nil
-	}
-	return fn(w.key, w.value)
 }
 
 type keyedWrite struct {
