@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,5 +118,65 @@ func TestReplicas_TakeOverADeadEnginesDeployment(t *testing.T) {
 		if !ids[r.ID] {
 			t.Errorf("the cloud's %s (%s) is not the stack's", r.Address, r.ID)
 		}
+	}
+}
+
+// Engines sharing a store keep its engine-wide rules together: of
+// concurrent creations of one name exactly one wins, and the stack quota
+// holds across them.
+func TestReplicas_NamesAndQuotaAcrossEngines(t *testing.T) {
+	ctx := context.Background()
+	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
+	p, err := sim.New(sim.Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var engines []*engine.Engine
+	for range 2 {
+		st, err := etcd.Open(ctx, etcd.Options{Endpoints: etcdtest.Endpoints(ms), Prefix: "/quota/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := engine.New(engine.Config{Store: st, DefaultProvider: p, StackQuota: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = e.Close() })
+		engines = append(engines, e)
+	}
+	create := func(names ...string) []error {
+		errs := make([]error, len(names))
+		var wg sync.WaitGroup
+		for i, name := range names {
+			wg.Go(func() {
+				_, errs[i] = engines[i%2].CreateStack(ctx, engine.CreateStackRequest{Name: name})
+			})
+		}
+		wg.Wait()
+		return errs
+	}
+	won := 0
+	for _, err := range create("same", "same", "same", "same") {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, formation.ErrConflict):
+			t.Errorf("a losing creation of one name: %v, want a conflict", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d creations of one name succeeded, want 1", won)
+	}
+	won = 0
+	for _, err := range create("a", "b", "c", "d", "e", "f") {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, formation.ErrQuotaExceeded):
+			t.Errorf("a creation past the quota: %v, want the quota error", err)
+		}
+	}
+	if won != 2 {
+		t.Fatalf("%d more stacks created beside the first, want 2 (quota 3)", won)
 	}
 }
