@@ -161,9 +161,10 @@ func (e *Engine) check(ctx context.Context, op string) error {
 // whose events it appended, whose followers are woken once it commits.
 type txn struct {
 	store.Tx
-	touched map[string]bool   // stack ids
-	lastSeq map[string]uint64 // per stack: the newest event's sequence, once read
-	clock   formation.Clock   // dates the events appended, as they are numbered
+	touched  map[string]bool   // stack ids
+	lastSeq  map[string]uint64 // per stack: the newest event's sequence, once read
+	appended map[string]bool   // stacks this transaction appended events to
+	clock    formation.Clock   // dates the events appended, as they are numbered
 
 	followers *followers
 	buried    map[string][]formation.Event // by stack id: the last events of stacks purged, for their followers
@@ -213,7 +214,10 @@ func (e *Engine) commit(ctx context.Context, op string, fn func(*txn) error) err
 	var t *txn
 	err := e.st.Update(ctx, func(tx store.Tx) error {
 		t = &txn{Tx: tx, followers: &e.followers, clock: e.clock} // fresh per attempt: fn may run again
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.recordEventSeqs()
 	})
 	if err != nil {
 		return typed(op, err)

@@ -8,9 +8,14 @@ import (
 )
 
 // lastEventSeq is the sequence number of the stack's newest event (0: none).
-// It is read from the last key rather than kept in the stack record, so it
-// can never disagree with the events themselves.
+// Every transaction that appends events records it (eventSeqKey), because
+// finding the last key needs a reverse scan, which etcd answers by reading
+// and sorting every key of the range; a store written before the record
+// existed has its last key read instead.
 func lastEventSeq(tx store.Tx, stackID string) (uint64, error) {
+	if raw := tx.Get(store.Meta, eventSeqKey(stackID)); len(raw) == 8 {
+		return binary.BigEndian.Uint64(raw), nil
+	}
 	var seq uint64
 	prefix := childPrefix(stackID)
 	err := tx.Scan(store.Events, store.ScanOptions{Prefix: prefix, Reverse: true}, func(k, _ []byte) (bool, error) {
@@ -18,6 +23,22 @@ func lastEventSeq(tx store.Tx, stackID string) (uint64, error) {
 		return false, nil
 	})
 	return seq, err
+}
+
+// eventSeqKey is the Meta key recording a stack's newest event sequence.
+func eventSeqKey(stackID string) []byte { return []byte("event_seq/" + stackID) }
+
+// recordEventSeqs records, at the end of a transaction, the newest event
+// sequence of each stack it appended events to.
+func (tx *txn) recordEventSeqs() error {
+	for id, seq := range tx.lastSeq {
+		if tx.appended[id] {
+			if err := tx.Put(store.Meta, eventSeqKey(id), binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // appendEvents numbers evs after the stack's newest event, dates them now
@@ -63,6 +84,10 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 	// A group commit appends for many operations in one transaction: the
 	// sequence is read from the store once, then carried here.
 	tx.lastSeq[stackID] = seq
+	if tx.appended == nil {
+		tx.appended = map[string]bool{}
+	}
+	tx.appended[stackID] = true
 	tx.touch(stackID)
 	return nil
 }

@@ -387,6 +387,9 @@ func (tx *txn) purgeStack(rec *stackRecord) error {
 	}
 	tx.touch(rec.ID)
 	delete(tx.lastSeq, rec.ID)
+	if err := tx.Delete(store.Meta, eventSeqKey(rec.ID)); err != nil {
+		return err
+	}
 	return tx.Delete(store.Stacks, stackKey(rec.Name))
 }
 

@@ -113,13 +113,20 @@ func (w *writer) commitPrefix(group []writeReq) (int, error) {
 						cut = i
 						return errCut
 					}
+					cut = i + 1
 					return err
 				}
 			}
 			return nil
 		})
-		if errors.Is(err, errCut) {
+		switch {
+		case errors.Is(err, errCut):
 			n = cut
+			continue
+		case errors.Is(err, store.ErrTooLarge) && cut > 1:
+			// What the transaction adds after the writes (the events'
+			// sequence records) did not fit: one write fewer.
+			n = cut - 1
 			continue
 		}
 		if err != nil {
