@@ -37,6 +37,9 @@ type Engine struct {
 	ops    map[string]*operation // running or recently finished, by deployment id
 	done   []string              // finished operations in ops, oldest first (see keepFinished)
 	claims map[string]bool       // stacks a request is operating, by name (claim)
+	// holding: stacks whose store claim an operation of this engine holds,
+	// by name; the channel is closed once it is released (launch).
+	holding map[string]chan struct{}
 
 	followers followers
 	slots     chan struct{} // Config.GlobalParallelism provider operations at once
@@ -80,12 +83,13 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg:    cfg,
-		st:     cfg.Store,
-		clock:  cfg.Clock,
-		log:    cfg.Logger,
-		ops:    make(map[string]*operation),
-		claims: make(map[string]bool),
+		cfg:     cfg,
+		st:      cfg.Store,
+		clock:   cfg.Clock,
+		log:     cfg.Logger,
+		ops:     make(map[string]*operation),
+		claims:  make(map[string]bool),
+		holding: make(map[string]chan struct{}),
 	}
 	e.followers.init()
 	e.slots = make(chan struct{}, cfg.GlobalParallelism)

@@ -60,6 +60,18 @@ type operation struct {
 // its writes fail rather than commit: another engine has taken it over.
 func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep deploymentRecord) (Result, error)) (started bool) {
 	c, err := e.st.Claim(e.bg, claimName(dep.StackName))
+	if errors.Is(err, store.ErrClaimed) {
+		// Perhaps held by this engine's previous operation of the stack,
+		// which has committed its end (so a new one could start) but not
+		// yet released the claim: wait for it, and claim again.
+		e.mu.Lock()
+		prev := e.holding[dep.StackName]
+		e.mu.Unlock()
+		if prev != nil {
+			<-prev
+			c, err = e.st.Claim(e.bg, claimName(dep.StackName))
+		}
+	}
 	if err != nil {
 		if !errors.Is(err, store.ErrClaimed) {
 			e.log.Warn("deployment not started: its stack could not be claimed", "stack", dep.StackName, "deployment", dep.ID, "err", err)
@@ -74,6 +86,8 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 		return false
 	}
 	e.ops[dep.ID] = op
+	released := make(chan struct{})
+	e.holding[dep.StackName] = released
 	e.running.Add(1)
 	e.mu.Unlock()
 	go func() {
@@ -97,6 +111,12 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 		if err := c.Release(); err != nil {
 			e.log.Warn("releasing the stack's claim", "stack", dep.StackName, "err", err)
 		}
+		e.mu.Lock()
+		if e.holding[dep.StackName] == released {
+			delete(e.holding, dep.StackName)
+		}
+		e.mu.Unlock()
+		close(released)
 		if op.err != nil {
 			e.log.Warn("deployment stopped before finishing; it resumes when the store is opened again or another engine takes it over",
 				"stack", dep.StackName, "deployment", dep.ID, "err", op.err)
