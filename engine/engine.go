@@ -40,6 +40,7 @@ type Engine struct {
 	// holding: stacks whose store claim an operation of this engine holds,
 	// by name; the channel is closed once it is released (launch).
 	holding map[string]chan struct{}
+	adopts  sync.Once // starts adoptEvery on a shared store
 
 	followers followers
 	slots     chan struct{} // Config.GlobalParallelism provider operations at once
@@ -110,8 +111,8 @@ func New(cfg Config) (*Engine, error) {
 	} else {
 		e.resume(work)
 	}
-	if store.IsShared(e.st) && !cfg.DeferRecovery {
-		e.adoptEvery(cfg.TakeoverInterval)
+	if !cfg.DeferRecovery {
+		e.adoptOnShared()
 	}
 	return e, nil
 }
@@ -126,6 +127,7 @@ func (e *Engine) Recover() {
 	e.deferred = interrupted{}
 	e.mu.Unlock()
 	e.resume(work)
+	e.adoptOnShared()
 }
 
 // Close stops the engine: new calls fail with ErrUnavailable, running

@@ -326,6 +326,15 @@ func (e *Engine) adopt(ctx context.Context) error {
 	return nil
 }
 
+// adoptOnShared starts adopting, once, when the store is shared: with the
+// engine's own interrupted work resumed (New, or Recover when deferred),
+// the operations other engines leave are this engine's to take over too.
+func (e *Engine) adoptOnShared() {
+	if store.IsShared(e.st) {
+		e.adopts.Do(func() { e.adoptEvery(e.cfg.TakeoverInterval) })
+	}
+}
+
 // adoptEvery calls adopt every interval until the engine closes: on a
 // shared store, that is how a dead engine's operations are taken over,
 // within the claims' lease TTL plus interval.

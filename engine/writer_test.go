@@ -125,6 +125,7 @@ func TestWriter_GroupsWithinLimits(t *testing.T) {
 		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
 		w := newWriter(context.Background(), e, "test")
 		lim := st.Limits()
+		st.commits.Store(0) // before the first write: the writer commits while they are queued
 		const n = 1000
 		// Writes of 1 to 7 puts, so that a group's end falls mid-write.
 		for i := range n {
@@ -137,7 +138,6 @@ func TestWriter_GroupsWithinLimits(t *testing.T) {
 				return nil
 			})
 		}
-		st.commits.Store(0)
 		if err := w.close(); err != nil {
 			t.Fatal(err)
 		}
