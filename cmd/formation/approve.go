@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 )
 
@@ -78,7 +79,11 @@ func (inv *invocation) approvePlan(ctx context.Context, e backend, ref engine.Pl
 		return 0, nil
 	}
 	changes, err := e.GetPlannedChanges(ctx, ref)
-	if err != nil {
+	// Through another formation process holding the database the changes
+	// are not to be had (RFS's API does not carry them), but the plan's
+	// text is: show it and ask all the same, without a count.
+	viaOwner := formation.HasCode(err, formation.CodeNotImplemented)
+	if err != nil && !viaOwner {
 		return 0, nil // the apply refuses it with the reason
 	}
 	err = inv.approve(autoApprove, func() error {
@@ -88,6 +93,9 @@ func (inv *invocation) approvePlan(ctx context.Context, e backend, ref engine.Pl
 		}
 		return inv.out.printf("%s", inv.out.colourPlan(items.Text))
 	})
+	if viaOwner {
+		return 0, err
+	}
 	return planOperations(changes.Plan), err
 }
 

@@ -233,3 +233,26 @@ func TestClientWaitResumesThroughOwner(t *testing.T) {
 		t.Errorf("the owner: exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// TestPlanApplyAsksThroughOwner: on a terminal, plan apply through an
+// owner shows the plan and asks, as it does holding the database.
+func TestPlanApplyAsksThroughOwner(t *testing.T) {
+	asTerminal(t)
+	db := newDB(t)
+	ok(t, "-db", db, "stack", "create", "web")
+	ok(t, "-db", db, "stack", "create", "api")
+	// A plan that would apply at once, whatever the owner's latency.
+	greeting := filepath.Join(t.TempDir(), "api.tf")
+	if err := os.WriteFile(greeting, []byte(`output "greeting" { value = "hello" }`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok(t, "-db", db, "plan", "create", "api", "p1", "-t", greeting)
+	startOwner(t, "-db", db, "-sim-latency", "1h", "deploy", "web", "-auto-approve", "-t", network, "-var", "prefix=w", "-var", "subnets=1")
+	r := answer("no\n", "-db", db, "plan", "apply", "api", "p1")
+	if r.code != exitFailed || !strings.Contains(r.stdout, "Only 'yes' will be accepted to approve.") || !strings.HasSuffix(r.stdout, "Apply cancelled.\n") {
+		t.Errorf("answering no through the owner: exit %d, stdout:\n%s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if out := ok(t, "-db", db, "stack", "show", "api"); !strings.Contains(out, "CREATION_COMPLETE") {
+		t.Errorf("the plan was applied after a no:\n%s", out)
+	}
+}
