@@ -245,7 +245,7 @@ func BenchmarkDelete_Flat10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if res, err := env.e.Wait(ctx, dep); err != nil || res.Status != "DELETED" {
+		if res, err := env.e.Wait(ctx, dep); err != nil || !res.Deleted {
 			b.Fatalf("delete ended %+v, %v", res, err)
 		}
 	}
