@@ -74,9 +74,11 @@ const (
 	benchStacks = 10
 )
 
-// appendSeq appends n sequential keys to s.Events, perTx puts per Update.
+// appendSeq appends n sequential keys to s.Events, perTx puts per Update,
+// or as many as the store's limits allow in one.
 func appendSeq(b *testing.B, s store.Store, n, perTx int) {
 	b.Helper()
+	perTx = min(perTx, s.Limits().MaxOps)
 	value := make([]byte, benchValue)
 	for i := 0; i < n; i += perTx {
 		err := s.Update(context.Background(), func(tx store.Tx) error {
@@ -99,11 +101,12 @@ func fillStacks(b *testing.B, s store.Store) {
 	b.Helper()
 	value := make([]byte, benchValue)
 	per := benchKeys / benchStacks
+	perTx := min(benchPerTx, s.Limits().MaxOps)
 	for st := range benchStacks {
 		prefix := []byte{'s', byte('0' + st), '/'}
-		for i := 0; i < per; i += benchPerTx {
+		for i := 0; i < per; i += perTx {
 			err := s.Update(context.Background(), func(tx store.Tx) error {
-				for j := i; j < i+benchPerTx && j < per; j++ {
+				for j := i; j < i+perTx && j < per; j++ {
 					if err := tx.Put(store.Events, seqKey(prefix, uint64(j)), value); err != nil {
 						return err
 					}
