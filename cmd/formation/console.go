@@ -45,16 +45,7 @@ func consoleCommand(fs *flag.FlagSet) action {
 		if tmpl.path == "" {
 			tmpl.path = "."
 		}
-		if stack != "" {
-			if err := stackArg.check(stack); err != nil {
-				return err
-			}
-		}
-		in, cfg, err := tmpl.load(ctx, &inv.g)
-		if err != nil {
-			return err
-		}
-		p, err := inv.previewPlan(ctx, stack, in)
+		p, cfg, err := inv.planTemplate(ctx, &tmpl, stack)
 		if err != nil {
 			return err
 		}

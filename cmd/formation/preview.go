@@ -8,6 +8,7 @@ import (
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/template"
 )
 
 // preview: an offline plan, written nowhere.
@@ -34,16 +35,7 @@ func previewCommand(fs *flag.FlagSet) action {
 	tmpl.register(fs)
 	fs.StringVar(&stack, "stack", "", "plan against the stored state of the stack `NAME` instead of an empty state")
 	return func(ctx context.Context, inv *invocation) error {
-		if stack != "" {
-			if err := stackArg.check(stack); err != nil {
-				return err
-			}
-		}
-		in, cfg, err := tmpl.load(ctx, &inv.g)
-		if err != nil {
-			return err
-		}
-		p, err := inv.previewPlan(ctx, stack, in)
+		p, cfg, err := inv.planTemplate(ctx, &tmpl, stack)
 		if err != nil {
 			return err
 		}
@@ -56,6 +48,22 @@ func previewCommand(fs *flag.FlagSet) action {
 		}
 		return inv.writePlanText(p)
 	}
+}
+
+// planTemplate loads the template of tmpl and plans it as preview does:
+// against the state of stack, or against nothing when stack is "".
+func (inv *invocation) planTemplate(ctx context.Context, tmpl *templateFlags, stack string) (*plan.Plan, *template.Config, error) {
+	if stack != "" {
+		if err := stackArg.check(stack); err != nil {
+			return nil, nil, err
+		}
+	}
+	in, cfg, err := tmpl.load(ctx, &inv.g)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := inv.previewPlan(ctx, stack, in)
+	return p, cfg, err
 }
 
 // previewPlan plans in against the stored stack's state, or against
