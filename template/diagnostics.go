@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/suggest"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -164,49 +164,8 @@ func writeDiagnostics(w io.Writer, files map[string]*hcl.File, err error) error 
 // didYouMean returns ` Did you mean "x"?` for the closest candidate within
 // an edit distance of two, or "".
 func didYouMean(given string, candidates []string) string {
-	if s := suggest(given, candidates); s != "" {
+	if s := suggest.Nearest(given, candidates, 2); s != "" {
 		return fmt.Sprintf(" Did you mean %q?", s)
 	}
 	return ""
-}
-
-func suggest(given string, candidates []string) string {
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	best, bestDist := "", 3
-	for _, c := range sorted {
-		if d := editDistance(given, c, bestDist); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, or limit when it is
-// at least limit.
-func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d >= limit || -d >= limit {
-		return limit
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	if prev[len(rb)] > limit {
-		return limit
-	}
-	return prev[len(rb)]
 }

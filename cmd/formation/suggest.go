@@ -3,6 +3,8 @@ package main
 import (
 	"regexp"
 	"strings"
+
+	"github.com/formation-engine/formation/internal/suggest"
 )
 
 // didYouMean returns " (did you mean X?)" for the candidate nearest to
@@ -11,38 +13,11 @@ import (
 // alphabetical order), as Terraform and git suggest. It
 // returns "" when nothing is near.
 func didYouMean(typed string, candidates []string) string {
-	best, bestDist := "", max(1, len(typed)/3)+1
-	for _, c := range candidates {
-		if d := editDistance(typed, c); d < bestDist || (d == bestDist && c < best) {
-			best, bestDist = c, d
-		}
-	}
+	best := suggest.Nearest(typed, candidates, max(1, len(typed)/3))
 	if best == "" {
 		return ""
 	}
 	return " (did you mean " + best + "?)"
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (commands and flags are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // commandWords are the first words of every command: the commands
