@@ -206,7 +206,11 @@ has "$out" 'hello'
 expect 2 deploy slow -t "$testdata/vpc.tf.json"
 has "$err" 'RF.10012519: '
 has "$err" 'formation wait slow'
-# Ctrl-C: the owner stops; the deployment stays resumable and wait resumes it.
+# Ctrl-C twice: the first lets the hour-long creation in flight go on, the
+# second stops the owner at once; the deployment stays resumable and wait
+# resumes it.
+kill -INT "$bg"
+wait_for "$tmp/bg.out" 'Interrupt received'
 kill -INT "$bg"
 got=0
 wait "$bg" || got=$?
@@ -216,6 +220,27 @@ grep -q 'formation wait slow' "$tmp/bg.out" || { cat "$tmp/bg.out" >&2; fail "th
 [ ! -e "$sock" ] || fail "the stopped owner left its socket"
 expect 0 wait slow
 has "$out" 'Stack slow: DEPLOYMENT_COMPLETE'
+# Ctrl-C once: the creation in flight finishes and is stored, nothing new
+# starts, and wait resumes the rest.
+for name in a b c; do
+	printf 'resource "huaweicloud_vpc" "%s" {\n  name = "%s"\n  cidr = "10.0.0.0/16"\n}\n' "$name" "$name"
+done >"$tmp/three.tf"
+expect 0 stack create drained
+"$bin" -db "$db" -sim-latency 2s -parallelism 1 deploy drained -t "$tmp/three.tf" >"$tmp/bg.out" 2>&1 &
+bg=$!
+wait_for "$tmp/bg.out" 'Creating...'
+kill -INT "$bg"
+got=0
+wait "$bg" || got=$?
+bg=
+[ "$got" -eq 2 ] || { cat "$tmp/bg.out" >&2; fail "the drained deployment exited $got, want 2"; }
+grep -q 'formation wait drained' "$tmp/bg.out" || { cat "$tmp/bg.out" >&2; fail "the drained deployment did not say how to resume"; }
+expect 0 resources drained
+[ "$(grep -c 'CREATION_COMPLETE' "$out")" -eq 1 ] || fail "the first Ctrl-C did not let exactly the creation in flight finish"
+expect 0 wait drained
+has "$out" 'Stack drained: DEPLOYMENT_COMPLETE'
+expect 0 resources drained
+[ "$(grep -c 'CREATION_COMPLETE' "$out")" -eq 3 ] || fail "the resumed deployment did not create the rest"
 # A killed owner's socket is stale: never trusted, replaced by the next owner.
 "$bin" -db "$db" -sim-latency 1h deploy quick -t "$testdata/vpc.tf.json" >"$tmp/bg.out" 2>&1 &
 bg=$!

@@ -32,6 +32,11 @@ type Engine struct {
 	// Config.DeferRecovery, left for Recover.
 	deferred interrupted
 
+	// draining ends when Shutdown begins: running operations start
+	// nothing more, stop refreshing, and the engine takes nothing over.
+	draining      context.Context
+	startDraining context.CancelFunc
+
 	mu     sync.Mutex
 	closed bool
 	ops    map[string]*operation // running or recently finished, by deployment id
@@ -93,6 +98,7 @@ func New(cfg Config) (*Engine, error) {
 		holding: make(map[string]chan struct{}),
 	}
 	e.followers.init()
+	e.draining, e.startDraining = context.WithCancel(context.Background())
 	e.slots = make(chan struct{}, cfg.GlobalParallelism)
 	if cfg.IDSeed != 0 {
 		e.ids = uuid.NewSeeded(cfg.IDSeed)
@@ -131,22 +137,66 @@ func (e *Engine) Recover() {
 }
 
 // Close stops the engine: new calls fail with ErrUnavailable, running
-// operations stop at their next safe point (what they finished is durable;
-// the rest resumes when the store is opened again), and the store is closed.
-// Close is safe to call more than once.
+// operations stop at their next safe point, cancelling the provider calls
+// in flight (what they finished is durable; the rest resumes when the store
+// is opened again), and the store is closed. Close is safe to call more
+// than once.
 func (e *Engine) Close() error {
-	e.mu.Lock()
-	if e.closed {
-		e.mu.Unlock()
+	if !e.markClosed() {
 		return nil
 	}
+	return e.stop()
+}
+
+// Shutdown stops the engine gracefully, as Terraform's first Ctrl-C does:
+// new calls fail with ErrUnavailable and running operations start nothing
+// more, but the provider calls in flight finish and are recorded. The
+// interrupted operations stay *_IN_PROGRESS and resume when the store is
+// opened again (or, on a shared store, when another engine takes them
+// over). If ctx ends first, what still runs stops as Close stops it. The
+// store is closed in both cases. Shutdown, like Close, is safe to call more
+// than once.
+func (e *Engine) Shutdown(ctx context.Context) error {
+	if !e.markClosed() {
+		return nil
+	}
+	e.startDraining()
+	idle := make(chan struct{})
+	go func() {
+		e.running.Wait()
+		close(idle)
+	}()
+	select {
+	case <-idle:
+	case <-ctx.Done():
+	}
+	return e.stop()
+}
+
+// markClosed refuses new calls from now on. It reports false when the
+// engine was closed already.
+func (e *Engine) markClosed() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return false
+	}
 	e.closed = true
-	e.mu.Unlock()
+	return true
+}
+
+// stop cancels what runs, waits for it, and closes the store.
+func (e *Engine) stop() error {
 	e.cancelBg()
+	e.startDraining()
 	e.running.Wait()
 	e.followers.closeAll()
 	return e.st.Close()
 }
+
+// errDraining stops a running operation's scheduler when the engine shuts
+// down: like closing, it leaves the operation for recovery.
+var errDraining = &formation.Error{Code: formation.CodeUnavailable, Message: "engine is shutting down: the operation resumes when the store is opened again"}
 
 var errClosed = &formation.Error{Code: formation.CodeUnavailable, Message: "engine is closed"}
 
@@ -276,3 +326,17 @@ func (e *Engine) acquire(ctx context.Context) error {
 }
 
 func (e *Engine) release() { <-e.slots }
+
+// isDraining reports whether Shutdown has begun.
+func (e *Engine) isDraining() bool { return e.draining.Err() != nil }
+
+// untilDraining is ctx, also cancelled when Shutdown begins: for work that
+// is safe to abandon (reads), so that a shutdown need not wait for it.
+func (e *Engine) untilDraining(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(e.draining, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
+	}
+}

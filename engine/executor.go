@@ -351,6 +351,10 @@ func (s *scheduler) fill(keep bool) *node {
 	x := s.x
 	var kept *node
 	for s.stop == nil && !(s.failed && !x.keepGoing) && s.running < x.parallelism && len(s.ready) > 0 {
+		if x.e.isDraining() {
+			s.stop = errDraining // shutting down: what runs finishes, the rest resumes at the next open
+			break
+		}
 		if s.ctx.Err() != nil {
 			if x.e.bg.Err() != nil {
 				s.stop = s.ctx.Err() // closing: the rest resumes at the next open

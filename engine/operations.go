@@ -348,6 +348,8 @@ func (e *Engine) adoptEvery(interval time.Duration) {
 			select {
 			case <-e.bg.Done():
 				return
+			case <-e.draining.Done(): // a shutting-down engine takes nothing over
+				return
 			case <-t.C:
 				if err := e.adopt(e.bg); err != nil && e.bg.Err() == nil {
 					e.log.Warn("looking for operations to take over failed", "err", err)

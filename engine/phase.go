@@ -236,6 +236,9 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 		if ctx.Err() != nil && e.bg.Err() != nil {
 			return phaseOutcome{}, ctx.Err()
 		}
+		if e.isDraining() && errors.Is(err, context.Canceled) {
+			return phaseOutcome{}, errDraining // the refresh was abandoned: the phase resumes at the next open
+		}
 		msg := err.Error()
 		w.submit(func(tx *txn) error {
 			return tx.appendEvents(rec.ID, &formation.Event{DeploymentID: dep.ID, EventType: formation.EventError, EventMessage: msg})
@@ -260,7 +263,10 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	}
 	p := first.plan
 	if p == nil {
-		if p, err = plan.Make(ctx, cfg, prior, provs, plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism}); err != nil {
+		planCtx, cancel := e.untilDraining(ctx)
+		p, err = plan.Make(planCtx, cfg, prior, provs, plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism})
+		cancel()
+		if err != nil {
 			return fail(err)
 		}
 	}

@@ -20,7 +20,7 @@ func asTerminal(t *testing.T) {
 // answer runs the tool with stdin holding the answer to its question.
 func answer(stdin string, args ...string) result {
 	var stdout, stderr bytes.Buffer
-	code := runInput(context.Background(), strings.NewReader(stdin), args, &stdout, &stderr)
+	code := runInput(context.Background(), context.Background(), strings.NewReader(stdin), args, &stdout, &stderr)
 	return result{code, stdout.String(), stderr.String()}
 }
 

@@ -99,41 +99,54 @@ type invocation struct {
 // program name), runs the command and returns the exit status. Errors are
 // reported on stderr as one line, "CODE: message".
 //
-// The first Ctrl-C stops the command at a safe point, as Terraform's does:
-// what finished is stored and an interrupted deployment stays resumable
-// (formation wait NAME). From then on Ctrl-C has its default effect, so a
-// second one stops the process at once.
+// Ctrl-C stops as Terraform's does. The first stops the command
+// gracefully: nothing new starts, the provider operations in flight finish
+// and are stored, and an interrupted deployment stays resumable (formation
+// wait NAME). The second stops at once: the calls in flight are abandoned
+// (the deployment still resumes, settling them by their idempotency
+// tokens). From then on Ctrl-C has its default effect.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	abort, abortNow := context.WithCancel(context.Background())
+	defer abortNow()
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt)
 	defer signal.Stop(sigs)
 	go func() {
 		select {
 		case <-sigs:
-			signal.Stop(sigs)
-			fmt.Fprintln(stderr, "Interrupt received: stopping at a safe point; what finished is kept. Press Ctrl-C again to stop at once.")
+			fmt.Fprintln(stderr, "Interrupt received: letting the operations in flight finish; nothing new starts and what finishes is kept. Press Ctrl-C again to stop at once.")
 			cancel()
 		case <-ctx.Done():
+			return
+		}
+		select {
+		case <-sigs:
+			signal.Stop(sigs)
+			fmt.Fprintln(stderr, "Two interrupts received: stopping at once; the operations in flight are abandoned and settled when the deployment resumes.")
+			abortNow()
+		case <-abort.Done():
 		}
 	}()
-	return runInput(ctx, stdin, args, stdout, stderr)
+	return runInput(ctx, abort, stdin, args, stdout, stderr)
 }
 
 // runContext is run under ctx with nothing to read: when ctx is done
 // (Ctrl-C), a command that follows a deployment stops following and
-// reports the interruption.
+// reports the interruption, and the engine stops at once, as after a
+// second Ctrl-C.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return runInput(ctx, strings.NewReader(""), args, stdout, stderr)
+	return runInput(ctx, ctx, strings.NewReader(""), args, stdout, stderr)
 }
 
-// runInput is runContext reading stdin.
-func runInput(ctx context.Context, stdin io.Reader, args []string, stdout, stderr io.Writer) int {
+// runInput is runContext reading stdin, stopping the engine gracefully
+// when ctx is done (the first Ctrl-C) and at once when abort is.
+func runInput(ctx, abort context.Context, stdin io.Reader, args []string, stdout, stderr io.Writer) int {
 	inv := &invocation{g: defaultGlobals(), stdin: stdin, stdout: stdout}
 	inv.g.environ, inv.g.warnings = os.Environ(), stderr
 	err := inv.dispatch(ctx, args)
-	if cerr := inv.close(ctx); err == nil {
+	if cerr := inv.close(ctx, abort); err == nil {
 		err = cerr
 	}
 	return report(stdout, stderr, err, inv.g.json)
@@ -346,8 +359,10 @@ func (inv *invocation) engine() (backend, error) {
 
 // close closes what the invocation opened: the engine, which owns the
 // store, or else the store alone. An owner first stays until deployments
-// its clients started are terminal (unless ctx, Ctrl-C, says stop).
-func (inv *invocation) close(ctx context.Context) error {
+// its clients started are terminal (unless ctx, Ctrl-C, says stop). The
+// engine shuts down gracefully, letting the provider calls in flight
+// finish, unless abort (a second Ctrl-C) says stop at once.
+func (inv *invocation) close(ctx, abort context.Context) error {
 	switch {
 	case inv.eng != nil:
 		var err error
@@ -361,7 +376,7 @@ func (inv *invocation) close(ctx context.Context) error {
 			}
 			err = errors.Join(err, inv.owner.close(ctx))
 		}
-		return errors.Join(err, inv.eng.Close())
+		return errors.Join(err, inv.eng.Shutdown(abort))
 	case inv.sim != nil:
 		return inv.sim.st.Close()
 	case inv.back != nil:

@@ -214,7 +214,7 @@ func TestClientWaitResumesThroughOwner(t *testing.T) {
 	done := make(chan int, 1)
 	var stderr bytes.Buffer
 	go func() {
-		done <- runInput(context.Background(), in, []string{"-db", db, "console", "-t", filepath.Join("testdata", "network"), "-var", "prefix=w", "-stack", "web"}, pw, &stderr)
+		done <- runInput(context.Background(), context.Background(), in, []string{"-db", db, "console", "-t", filepath.Join("testdata", "network"), "-var", "prefix=w", "-stack", "web"}, pw, &stderr)
 		pw.Close()
 	}()
 	go io.WriteString(feed, "1 + 1\n")
