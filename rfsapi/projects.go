@@ -147,9 +147,22 @@ func (p *StoreProjects) List() []string {
 	return ids
 }
 
-// Close closes every project's engine (their running operations stop at a
-// safe point and resume at the next OpenProjects), then the store.
+// Close stops every project's engine at once (engine.Close) and closes
+// the store.
 func (p *StoreProjects) Close() error {
+	return p.stop(func(e *engine.Engine) error { return e.Close() })
+}
+
+// Shutdown stops every project's engine gracefully and concurrently
+// (engine.Shutdown: the provider calls in flight finish, or stop when ctx
+// ends) and closes the store.
+func (p *StoreProjects) Shutdown(ctx context.Context) error {
+	return p.stop(func(e *engine.Engine) error { return e.Shutdown(ctx) })
+}
+
+// stop refuses new projects, stops every engine with stop, concurrently,
+// and closes the store; only the first call does anything.
+func (p *StoreProjects) stop(stop func(*engine.Engine) error) error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -158,9 +171,17 @@ func (p *StoreProjects) Close() error {
 	p.closed = true
 	engines := p.engines
 	p.mu.Unlock()
-	var errs []error
+	errs := make([]error, 0, len(engines)+1)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for _, e := range engines {
-		errs = append(errs, e.Close())
+		wg.Go(func() {
+			err := stop(e)
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+		})
 	}
+	wg.Wait()
 	return errors.Join(append(errs, p.st.Close())...)
 }

@@ -36,8 +36,9 @@ The credentials file is JSON:
 /formation/v1/: healthz, the live event stream of a stack
 (/formation/v1/{project_id}/stacks/{name}/events/stream, Server-Sent
 Events) and preview. SIGINT or SIGTERM stops accepting requests, finishes
-those in flight and closes the database; interrupted deployments resume at
-the next start.`,
+those in flight, lets the provider calls in flight finish (within
+-shutdown-timeout) and closes the database; interrupted deployments resume
+at the next start.`,
 		setup: serveCommand,
 	})
 }
@@ -60,7 +61,7 @@ func serveCommand(fs *flag.FlagSet) action {
 	fs.IntVar(&o.maxConns, "max-conns", 1024, "most connections open at once; more wait to be accepted")
 	fs.Float64Var(&o.rate, "rate", 100, "requests per second each client (access key, or address) may make; 0: no limit")
 	fs.IntVar(&o.burst, "burst", 200, "requests a client may make at once above -rate")
-	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests in flight")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests and provider calls in flight")
 	return func(ctx context.Context, inv *invocation) error { return serve(ctx, inv, o) }
 }
 
@@ -166,7 +167,10 @@ func serve(ctx context.Context, inv *invocation, o serveOptions) error {
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	if err := projects.Close(); err != nil {
+	// The provider calls in flight finish (within what is left of the
+	// shutdown timeout); the deployments they belong to resume at the next
+	// start.
+	if err := projects.Shutdown(sctx); err != nil {
 		return err
 	}
 	return inv.out.printf("Stopped; deployments still running resume at the next start.\n")
