@@ -241,6 +241,22 @@ expect 0 wait drained
 has "$out" 'Stack drained: DEPLOYMENT_COMPLETE'
 expect 0 resources drained
 [ "$(grep -c 'CREATION_COMPLETE' "$out")" -eq 3 ] || fail "the resumed deployment did not create the rest"
+# formation serve owns the database as a command does: commands work
+# through it in the default project, and see the same stacks after it.
+"$bin" -db "$db" serve -listen 127.0.0.1:0 >"$tmp/serve.out" 2>&1 &
+bg=$!
+wait_for "$tmp/serve.out" 'Formation serves'
+expect 0 stack list
+has "$out" 'drained'
+expect 0 stack create served
+expect 0 deploy served -t "$testdata/vpc.tf.json"
+has "$out" 'Stack served: DEPLOYMENT_COMPLETE'
+kill -TERM "$bg"
+wait "$bg" || fail "serve did not stop cleanly on SIGTERM"
+bg=
+[ ! -e "$sock" ] || fail "serve left its socket"
+expect 0 resources served
+has "$out" 'CREATION_COMPLETE'
 # A killed owner's socket is stale: never trusted, replaced by the next owner.
 "$bin" -db "$db" -sim-latency 1h deploy quick -t "$testdata/vpc.tf.json" >"$tmp/bg.out" 2>&1 &
 bg=$!

@@ -12,11 +12,12 @@ import (
 // prefixed is one project's view of a store shared by many: every key of
 // every bucket is stored under the project's prefix, so each project's
 // engine sees only its own stacks, plans, events and counters. Closing the
-// view ends it, not the shared store (its owner, StoreProjects, closes
-// that).
+// view ends it, and closes the store only when the view owns it
+// (OpenProject); StoreProjects closes the store its views share.
 type prefixed struct {
 	st     store.Store
 	prefix []byte
+	owns   bool // closing the view closes st: the view of a single engine (OpenProject)
 	closed atomic.Bool
 }
 
@@ -52,8 +53,10 @@ func (p *prefixed) Batch(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (p *prefixed) Close() error {
-	p.closed.Store(true)
-	return nil
+	if p.closed.Swap(true) || !p.owns {
+		return nil
+	}
+	return p.st.Close()
 }
 
 // Limits, Claim and Watch are the shared store's, claims and watches taken

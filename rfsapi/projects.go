@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,8 +86,14 @@ func OpenProjects(ctx context.Context, st store.Store, cfg engine.Config, max in
 			return true, nil
 		})
 	})
+	if err == nil {
+		err = layOutPerProject(ctx, st, known)
+	}
 	if err != nil {
 		return nil, errors.Join(err, st.Close())
+	}
+	if !slices.Contains(known, DefaultProject) {
+		known = append(known, DefaultProject) // what the CLI on the same file sees
 	}
 	for _, id := range known {
 		if _, err := p.Engine(ctx, id); err != nil {

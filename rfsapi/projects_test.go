@@ -3,6 +3,7 @@ package rfsapi_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -51,8 +52,9 @@ func TestProjects_ResumeAfterReopen(t *testing.T) {
 
 	projects, cloud := open(sim.Config{Seed: 1})
 	defer projects.Close()
-	if got := projects.List(); len(got) != 1 || got[0] != project {
-		t.Fatalf("reopened projects %v, want [%s]", got, project)
+	// The default project always runs: it is what the CLI sees.
+	if got := projects.List(); !slices.Equal(got, []string{project, rfsapi.DefaultProject}) {
+		t.Fatalf("reopened projects %v, want [%s %s]", got, project, rfsapi.DefaultProject)
 	}
 	e, err = projects.Engine(ctx, project)
 	if err != nil {

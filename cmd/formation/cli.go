@@ -16,6 +16,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
+	"github.com/formation-engine/formation/rfsapi"
 )
 
 // command is one row of the command table. Adding a command is one file
@@ -305,7 +306,8 @@ func (inv *invocation) engine() (backend, error) {
 		return inv.back, nil
 	}
 	socket := socketPath(inv.g.db)
-	sharing := lookupEnv(inv.g.environ, shareEnv) != "off"
+	// A shared store (etcd) needs no owner: every process opens it.
+	sharing := lookupEnv(inv.g.environ, shareEnv) != "off" && !sharedStore(inv.g.db)
 	r, err := findOwner(context.Background(), socket)
 	if !sharing {
 		r, err = nil, nil
@@ -335,6 +337,11 @@ func (inv *invocation) engine() (backend, error) {
 	}
 	cfg := inv.g.engineConfig(s)
 	cfg.DeferRecovery = true // reported, not resumed, unless the command resumes (inv.resume)
+	// A database formation serve has served keeps each project's stacks
+	// apart: the CLI's are the default project's.
+	if cfg.Store, err = rfsapi.OpenProject(context.Background(), s.st, rfsapi.DefaultProject); err != nil {
+		return nil, err
+	}
 	e, err := engine.New(cfg)
 	if err != nil {
 		inv.sim = nil // engine.New closed the store
@@ -349,7 +356,7 @@ func (inv *invocation) engine() (backend, error) {
 		return inv.back, nil
 	}
 	logger := slog.New(slog.NewTextHandler(inv.g.warnings, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if inv.owner, err = serveOwner(e, socket, logger, inv.resumeFor); err != nil {
+	if inv.owner, err = serveOwner(rfsapi.Single(rfsapi.DefaultProject, e), socket, logger, inv.resumeFor); err != nil {
 		// The command works all the same; only other processes cannot
 		// reach the database meanwhile.
 		fmt.Fprintf(inv.g.warnings, "Warning: other formation commands cannot use %s while this one runs: %v\n", inv.g.db, err)

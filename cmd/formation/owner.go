@@ -84,11 +84,13 @@ type owner struct {
 
 // serveOwner makes this process the owner of the database it holds: it
 // replaces any socket a killed owner left (it holds the database, so no
-// other owner lives) and serves e on it.
+// other owner lives) and serves RFS's API on it.
 //
-// followed is told the stack of each event stream a client opens.
-func serveOwner(e *engine.Engine, socket string, logger *slog.Logger, followed func(stack string)) (*owner, error) {
-	h, err := rfsapi.New(rfsapi.Config{Projects: rfsapi.Single(rfsapi.DefaultProject, e), Logger: logger})
+// projects are what it serves: the one engine of a command, or a
+// server's projects. followed is told the stack of each event stream a
+// client opens.
+func serveOwner(projects rfsapi.Projects, socket string, logger *slog.Logger, followed func(stack string)) (*owner, error) {
+	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Logger: logger})
 	if err != nil {
 		return nil, err
 	}

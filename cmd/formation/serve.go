@@ -117,6 +117,21 @@ func serve(ctx context.Context, inv *invocation, o serveOptions) error {
 	if err != nil {
 		return formation.Wrap(formation.CodeInvalidParameter, "", o.listen, err)
 	}
+	// Like any command holding a database file, serve is its owner: other
+	// formation commands on the same -db work through the socket beside
+	// it, in the default project.
+	var own *owner
+	if !sharedStore(inv.g.db) && lookupEnv(inv.g.environ, shareEnv) != "off" {
+		if own, err = serveOwner(projects, socketPath(inv.g.db), logger, func(string) {}); err != nil {
+			ln.Close()
+			return err
+		}
+		defer func() {
+			if own != nil {
+				_ = own.close(context.Background()) // an early return: nothing was served
+			}
+		}()
+	}
 	ln = limitListener(ln, o.maxConns)
 	srv := &http.Server{
 		Handler:           h,
@@ -166,6 +181,13 @@ func serve(ctx context.Context, inv *invocation, o serveOptions) error {
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if own != nil {
+		err := own.close(sctx)
+		own = nil
+		if err != nil {
+			logger.Warn("requests in flight on the database's socket at the shutdown timeout were cut", "err", err)
+		}
 	}
 	// The provider calls in flight finish (within what is left of the
 	// shutdown timeout); the deployments they belong to resume at the next

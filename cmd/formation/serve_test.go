@@ -161,3 +161,47 @@ func TestServe_UnixSocket(t *testing.T) {
 		t.Fatalf("serve exited %d", code)
 	}
 }
+
+// formation serve owns its database as any command holding it does: other
+// commands on the same -db work through it, in the default project, and
+// see afterwards, on their own, what they did through it.
+func TestServe_CommandsOnTheSameDatabase(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ok(t, "-db", db, "stack", "create", "before")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, w := io.Pipe()
+	exited := make(chan int, 1)
+	go func() {
+		code := runContext(ctx, []string{"-db", db, "serve", "-listen", "127.0.0.1:0"}, w, io.Discard)
+		w.Close()
+		exited <- code
+	}()
+	if !bufio.NewScanner(stdout).Scan() {
+		t.Fatalf("serve printed nothing (exit %d)", <-exited)
+	}
+	go io.Copy(io.Discard, stdout)
+	if _, err := os.Stat(socketPath(db)); err != nil {
+		t.Fatalf("serve makes no socket beside its database: %v", err)
+	}
+	ok(t, "-db", db, "stack", "create", "web")
+	out := ok(t, "-db", db, "deploy", "web", "-t", solo)
+	if !strings.Contains(out, "Stack web: DEPLOYMENT_COMPLETE") {
+		t.Fatalf("deploy through serve:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "stack", "list"); !strings.Contains(out, "before") || !strings.Contains(out, "web") {
+		t.Fatalf("stack list through serve:\n%s", out)
+	}
+	cancel()
+	if code := <-exited; code != exitOK {
+		t.Fatalf("serve exited %d", code)
+	}
+	if _, err := os.Stat(socketPath(db)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("serve left its socket: %v", err)
+	}
+	out = ok(t, "-db", db, "resources", "web")
+	if !strings.Contains(out, "CREATION_COMPLETE") {
+		t.Errorf("the stack deployed through serve, read alone:\n%s", out)
+	}
+}

@@ -112,10 +112,14 @@ func (g *globals) openSimulation() (*simulation, error) {
 	return &simulation{st: st, sim: p, clock: clock}, nil
 }
 
+// sharedStore reports whether the store URL names a store many processes
+// open at once (etcd), rather than a file one process holds.
+func sharedStore(url string) bool { return strings.HasPrefix(url, "etcd://") }
+
 // openStore opens the store -store (or -db) names: an etcd:// URL, or the
 // path of a bbolt file.
 func openStore(url string) (store.Store, error) {
-	if strings.HasPrefix(url, "etcd://") {
+	if sharedStore(url) {
 		opts, err := etcd.ParseURL(url)
 		if err != nil {
 			return nil, err
