@@ -180,6 +180,47 @@ func init() {
   x     = templatestring(local.t, {})
 }`, "")
 	}
+	// JSON templates: hcl parses a JSON string's template each time it
+	// evaluates it; the budget meters the templates parsed once at decode.
+	bombs["JSON: for three deep over range(1000)"] = func() error {
+		return expand(`{"locals": {"x": "${[for a in range(1000): [for b in range(1000): [for c in range(1000): c]]]}"}}`, "")
+	}
+	bombs["JSON: for three deep over a local"] = func() error {
+		return expand(`{"locals": {"r": "${range(1000)}", "x": ["${[for a in local.r: [for b in local.r: [for c in local.r: c]]]}"]}}`, "")
+	}
+	bombs["JSON: setproduct of three 1,000-element lists"] = func() error {
+		return expand(`{"locals": {"x": {"p": "${setproduct(range(1000), range(1000), range(1000))}"}}}`, "")
+	}
+	bombs["JSON: for_each over 10 million keys"] = func() error {
+		return expand(`{"resource": {"a_b": {"c": {"for_each": "${toset([for i in range(10000000): tostring(i)])}"}}}}`, "")
+	}
+	bombs["JSON: an object key for three deep"] = func() error {
+		return expand(`{"locals": {"r": "${range(1000)}", "x": {"${jsonencode([for a in local.r: [for b in local.r: [for c in local.r: c]]])}": 1}}}`, "")
+	}
+	bombs["JSON: a string doubled 40 times"] = func() error {
+		var b strings.Builder
+		b.WriteString(`{"locals": {"a0": "0123456789abcdef"`)
+		for i := 1; i <= 40; i++ {
+			fmt.Fprintf(&b, `, "a%d": "${local.a%d}${local.a%d}"`, i, i-1, i-1)
+		}
+		b.WriteString("}}")
+		return expand(b.String(), "")
+	}
+	bombs["JSON: 100,000 nested interpolations"] = func() error {
+		return parseNone(`{"locals": {"x": "` + strings.Repeat(`${\"`, 100000) + "1" + strings.Repeat(`\"}`, 100000) + `"}}`)
+	}
+	bombs["templatestring: for directives three deep"] = func() error {
+		return expand(`locals {
+  t = "%%{for a in range(1000)}%%{for b in range(1000)}%%{for c in range(1000)}x%%{endfor}%%{endfor}%%{endfor}"
+  x = templatestring(local.t, {})
+}`, "")
+	}
+	bombs["templatestring: setproduct of three 1,000-element lists"] = func() error {
+		return expand(`locals {
+  t = "$${length(setproduct(range(1000), range(1000), range(1000)))}"
+  x = templatestring(local.t, {})
+}`, "")
+	}
 	bombs["console: for three deep"] = func() error {
 		tpl, err := Parse(`locals { r = range(1000) }`, Options{})
 		if err != nil {

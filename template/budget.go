@@ -138,6 +138,17 @@ func (b *budget) over(rng hcl.Range, why string) {
 	}
 }
 
+// overranIn moves an overrun inside a source parsed at run time, named
+// file (the template templatestring renders), to the call that parsed
+// it: the overrun names the call (see result), and its place in the
+// source goes into the detail.
+func (b *budget) overranIn(file string) {
+	if s := b.overrun.Subject; s != nil && s.Filename == file {
+		b.overrun.Detail += fmt.Sprintf(" (at %s)", s)
+		b.overrun.Subject = nil
+	}
+}
+
 // report returns the overrun as diagnostics the first time it is asked,
 // then nothing: hcl goes on evaluating the rest of an expression, and each
 // further step the budget refuses returns an unknown value at once.

@@ -130,9 +130,11 @@
 // recursively, and a stack overflow would kill the whole process. Files
 // are read only when regular, and at most the file set's limit.
 //
-// JSON templates are charged for their function calls and what each
-// evaluation returns, but not yet per for-expression iteration: hcl
-// parses a JSON string's template each time it evaluates it.
+// A JSON template is metered as its native form: each string's template
+// is parsed once when the file is decoded (hcl would parse it at every
+// evaluation, out of the budget's reach), with its source range kept for
+// diagnostics. The template templatestring renders is metered within the
+// budget of the evaluation that calls it.
 //
 // # Concurrency
 //

@@ -50,15 +50,20 @@ func templateStringFunc(funcs *map[string]function.Function) function.Function {
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid template value: a string is required")
 			}
 			tv, marks := tv.Unmark()
-			toks, _ := hclsyntax.LexTemplate([]byte(tv.AsString()), "<templatestring argument>", hcl.Pos{Line: 1, Column: 1})
+			toks, _ := hclsyntax.LexTemplate([]byte(tv.AsString()), templateStringFile, hcl.Pos{Line: 1, Column: 1})
 			if tokenNesting(toks) != nil {
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid template: it nests more than %d levels deep", MaxNesting)
 			}
-			expr, diags := hclsyntax.ParseTemplate([]byte(tv.AsString()), "<templatestring argument>", hcl.Pos{Line: 1, Column: 1})
+			expr, diags := hclsyntax.ParseTemplate([]byte(tv.AsString()), templateStringFile, hcl.Pos{Line: 1, Column: 1})
 			if diags.HasErrors() {
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid template: %s", diags.Error())
 			}
-			v, err := renderTemplate(expr, args[1], *funcs)
+			b := budgetOf(closure.EvalContext)
+			v, err := renderTemplate(expr, args[1], *funcs, b)
+			if b != nil && b.overrun != nil {
+				b.overranIn(templateStringFile)
+				return cty.UnknownVal(cty.String), errOverBudget
+			}
 			if err != nil {
 				return cty.UnknownVal(cty.String), err
 			}
@@ -69,6 +74,10 @@ func templateStringFunc(funcs *map[string]function.Function) function.Function {
 		},
 	})
 }
+
+// templateStringFile names the template templatestring renders in its
+// diagnostics.
+const templateStringFile = "<templatestring argument>"
 
 // isReference reports whether e reads a value from elsewhere: a reference,
 // possibly indexed or followed by attributes or a splat.
@@ -98,8 +107,10 @@ func unmetered(e hcl.Expression) hcl.Expression {
 }
 
 // renderTemplate evaluates a parsed template with vars (a map or object)
-// as its only variables.
-func renderTemplate(expr hcl.Expression, vars cty.Value, funcs map[string]function.Function) (cty.Value, error) {
+// as its only variables, within the budget b of the evaluation that calls
+// templatestring (nil: none): the template is built at run time, but its
+// for directives and interpolations build as the template's own do.
+func renderTemplate(expr hclsyntax.Expression, vars cty.Value, funcs map[string]function.Function, b *budget) (cty.Value, error) {
 	if ty := vars.Type(); !ty.IsMapType() && !ty.IsObjectType() {
 		return cty.DynamicVal, function.NewArgErrorf(1, "invalid vars value: must be a map")
 	}
@@ -113,6 +124,10 @@ func renderTemplate(expr hcl.Expression, vars cty.Value, funcs map[string]functi
 		if _, ok := ctx.Variables[t.RootName()]; !ok {
 			return cty.DynamicVal, function.NewArgErrorf(1, "vars map does not contain key %q, referenced at %s", t.RootName(), t[0].SourceRange())
 		}
+	}
+	if b != nil {
+		funcs = b.allFunctions()
+		meter(expr, b, funcs)
 	}
 	for name, fn := range funcs {
 		if name == "templatestring" {

@@ -203,8 +203,11 @@ func load(op string, opts Options, srcs []source, read func(dir string) ([]sourc
 	}
 	if !diags.HasErrors() {
 		for _, f := range t.files { // the analysis walked them as parsed; now evaluation's budget
-			if body, ok := f.Body.(*hclsyntax.Body); ok {
+			switch body := f.Body.(type) {
+			case *hclsyntax.Body:
 				meter(body, nil, t.funcs)
+			case *jsonBody:
+				body.file.meter(t.funcs)
 			}
 		}
 	}
@@ -236,6 +239,9 @@ func parseSources(p *hclparse.Parser, srcs []source) ([]*hcl.File, hcl.Diagnosti
 		var d hcl.Diagnostics
 		if isJSON {
 			f, d = p.ParseJSON(s.src, s.name)
+			if f != nil {
+				f.Body = newJSONBody(f.Body) // its strings parsed once, for the budget
+			}
 		} else {
 			f, d = p.ParseHCL(s.src, s.name)
 		}

@@ -287,45 +287,18 @@ func (a *analyzer) expr(sc *scope, e hcl.Expression, rl rules, iterators []strin
 	}
 }
 
-// native returns the native-syntax expressions behind e. A JSON expression
-// is taken apart the way hcl's json package evaluates it: strings are
-// templates, arrays and objects are walked.
+// native returns the native-syntax expressions behind e: for a JSON
+// expression, the templates of its strings, which evaluation runs.
 func (a *analyzer) native(e hcl.Expression) []hclsyntax.Expression {
-	if ne, ok := e.(hclsyntax.Expression); ok {
-		return []hclsyntax.Expression{ne}
-	}
-	var out []hclsyntax.Expression
-	a.jsonNative(e, &out)
-	return out
-}
-
-func (a *analyzer) jsonNative(e hcl.Expression, out *[]hclsyntax.Expression) {
-	v, diags := e.Value(nil)
-	if diags.HasErrors() {
-		return
-	}
-	ty := v.Type()
-	switch {
-	case ty == cty.String && v.IsKnown() && !v.IsNull():
-		rng := e.Range()
-		tmpl, diags := hclsyntax.ParseTemplate([]byte(v.AsString()), rng.Filename,
-			hcl.Pos{Line: rng.Start.Line, Column: rng.Start.Column + 1, Byte: rng.Start.Byte + 1})
+	switch e := e.(type) {
+	case hclsyntax.Expression:
+		return []hclsyntax.Expression{e}
+	case *jsonExpr:
+		tmpls, diags := e.templates()
 		a.diags = append(a.diags, diags...)
-		if !diags.HasErrors() {
-			*out = append(*out, tmpl)
-		}
-	case ty.IsTupleType():
-		exprs, _ := hcl.ExprList(e)
-		for _, el := range exprs {
-			a.jsonNative(el, out)
-		}
-	case ty.IsObjectType():
-		pairs, _ := hcl.ExprMap(e)
-		for _, p := range pairs {
-			a.jsonNative(p.Key, out)
-			a.jsonNative(p.Value, out)
-		}
+		return tmpls
 	}
+	return nil
 }
 
 func (a *analyzer) checkCall(call *hclsyntax.FunctionCallExpr) {
