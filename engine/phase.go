@@ -306,7 +306,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	if ok && ph != phaseDelete {
 		// Outputs are part of the deployment: one that cannot be evaluated
 		// fails the phase like a resource would.
-		if outputs, err = outputsOf(cfg, x.applied); err != nil {
+		if outputs, err = outputsOf(ctx, cfg, x.applied); err != nil {
 			ok = false
 			msg := err.Error()
 			x.mu.Lock()
@@ -318,7 +318,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 		}
 	}
 	if ok && ph != phaseDelete && cfg != nil {
-		x.checkWarnings(cfg, rec.ID, dep.ID)
+		x.checkWarnings(ctx, cfg, rec.ID, dep.ID)
 	}
 	if ok {
 		x.recordUnchanged()
@@ -459,13 +459,13 @@ func failureMessage(errs []string) string {
 }
 
 // outputsOf evaluates the template's outputs with the applied values.
-func outputsOf(cfg *template.Config, values template.Values) ([]formation.StackOutput, error) {
+func outputsOf(ctx context.Context, cfg *template.Config, values template.Values) ([]formation.StackOutput, error) {
 	if cfg == nil {
 		return nil, nil
 	}
-	outs, diags := cfg.Outputs(values)
-	if diags.HasErrors() {
-		return nil, formation.Wrap(formation.CodeInvalidTemplate, "engine.outputs", "", diags)
+	outs, diags := cfg.Outputs(ctx, values)
+	if err := cfg.DiagnosticsError("engine.outputs", "", diags); err != nil {
+		return nil, err
 	}
 	res := make([]formation.StackOutput, 0, len(outs))
 	for _, o := range outs {
@@ -492,9 +492,9 @@ func outputsOf(cfg *template.Config, values template.Values) ([]formation.StackO
 // checkWarnings evaluates the template's check blocks with the applied
 // values and records what they find as LOG events: as in Terraform, a
 // failed check warns and never fails the deployment.
-func (x *execution) checkWarnings(cfg *template.Config, stackID, depID string) {
+func (x *execution) checkWarnings(ctx context.Context, cfg *template.Config, stackID, depID string) {
 	var evs []*formation.Event
-	for _, d := range cfg.Checks(x.applied) {
+	for _, d := range cfg.Checks(ctx, x.applied) {
 		msg := "Warning: " + d.Summary
 		if d.Detail != "" {
 			msg += ": " + d.Detail

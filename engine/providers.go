@@ -47,9 +47,9 @@ func (e *Engine) configureProviders(ctx context.Context, cfg *template.Config, v
 	if cfg == nil {
 		return ps, nil
 	}
-	confs, diags := cfg.Providers(values)
-	if diags.HasErrors() {
-		return nil, formation.Wrap(formation.CodeInvalidTemplate, op, "", diags)
+	confs, diags := cfg.Providers(ctx, values)
+	if err := cfg.DiagnosticsError(op, "", diags); err != nil {
+		return nil, err
 	}
 	for _, pc := range confs {
 		p := e.base(pc.Name)

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/formation-engine/formation"
@@ -177,7 +176,7 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 	}
 	var config cty.Value
 	if n.op == opCreate || n.op == opUpdate || n.op == opRead {
-		if config, err = x.evaluate(n); err != nil {
+		if config, err = x.evaluate(ctx, n); err != nil {
 			x.fail(n, err, 0, idKey)
 			return err
 		}
@@ -204,7 +203,7 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 	if err := x.succeed(n, res, elapsed, idKey); err != nil {
 		return err
 	}
-	if err := x.postconditions(n, res.value); err != nil {
+	if err := x.postconditions(ctx, n, res.value); err != nil {
 		// The object exists and is recorded, as Terraform keeps it in
 		// state; the deployment fails on the broken guarantee.
 		x.fail(n, err, elapsed, idKey)
@@ -215,7 +214,7 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 
 // postconditions checks the postconditions of what n created, updated or
 // read against the object the provider returned.
-func (x *execution) postconditions(n *node, value cty.Value) error {
+func (x *execution) postconditions(ctx context.Context, n *node, value cty.Value) error {
 	if x.cfg == nil || n.op == opDelete {
 		return nil
 	}
@@ -223,10 +222,7 @@ func (x *execution) postconditions(n *node, value cty.Value) error {
 	if inst == nil {
 		return nil
 	}
-	if diags := x.cfg.Postconditions(inst, x.applied, value); diags.HasErrors() {
-		return formation.Wrap(formation.CodeInvalidTemplate, "engine.apply", n.change.Addr, diags)
-	}
-	return nil
+	return x.cfg.DiagnosticsError("engine.apply", n.change.Addr, x.cfg.Postconditions(ctx, inst, x.applied, value))
 }
 
 // eventType is the event type of n's start (0), completion (1) or failure
@@ -346,7 +342,7 @@ func stringAttr(v cty.Value, name string) string {
 // depends on is done: the template's values for the instance, planned
 // against the schema as the planner did, with unknowns the dependencies
 // have since resolved.
-func (x *execution) evaluate(n *node) (cty.Value, error) {
+func (x *execution) evaluate(ctx context.Context, n *node) (cty.Value, error) {
 	c := n.change
 	if x.cfg == nil {
 		return c.After, nil
@@ -360,9 +356,9 @@ func (x *execution) evaluate(n *node) (cty.Value, error) {
 		// the value to apply.
 		return c.After, nil
 	}
-	config, diags := x.cfg.Evaluate(inst, x.applied)
-	if diags.HasErrors() {
-		return cty.NilVal, formation.Wrap(formation.CodeInvalidTemplate, "engine.evaluate", c.Addr, hcl.Diagnostics(diags))
+	config, diags := x.cfg.Evaluate(ctx, inst, x.applied)
+	if err := x.cfg.DiagnosticsError("engine.evaluate", c.Addr, diags); err != nil {
+		return cty.NilVal, err
 	}
 	if n.op == opRead {
 		return config, nil

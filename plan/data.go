@@ -25,7 +25,7 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 		ch.After = unmarked(inst.DataResult)
 		return ch
 	}
-	config, diags := p.cfg.Evaluate(inst, p.vals)
+	config, diags := p.cfg.Evaluate(ctx, inst, p.vals)
 	if diags.HasErrors() {
 		s.diags = errorsOnly(diags)
 		return nil

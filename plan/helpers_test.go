@@ -144,7 +144,7 @@ func (w *world) apply(cfg *template.Config, p *plan.Plan) {
 			applied[addr] = c.After
 			continue
 		}
-		config, diags := cfg.Evaluate(inst, values)
+		config, diags := cfg.Evaluate(context.Background(), inst, values)
 		if diags.HasErrors() {
 			w.t.Fatalf("%s: evaluate at apply: %v", addr, diags)
 		}
@@ -194,7 +194,7 @@ func (w *world) readData(cfg *template.Config, inst *template.Instance, c *plan.
 	if c.After.IsWhollyKnown() {
 		return c.After
 	}
-	config, diags := cfg.Evaluate(inst, values)
+	config, diags := cfg.Evaluate(context.Background(), inst, values)
 	if diags.HasErrors() {
 		w.t.Fatalf("%s: evaluate at apply: %v", c.Addr, diags)
 	}

@@ -28,7 +28,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	if !ok {
 		return nil
 	}
-	config, diags := p.cfg.Evaluate(inst, p.vals)
+	config, diags := p.cfg.Evaluate(ctx, inst, p.vals)
 	if diags.HasErrors() {
 		s.diags = errorsOnly(diags)
 		return nil

@@ -180,7 +180,7 @@ func (p *planner) stateChange(rec *Resource, se *schemaEntry) *Change {
 func (p *planner) err() error {
 	errs := p.errs
 	if p.diags.HasErrors() {
-		errs = append([]error{&formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Err: p.diags}}, errs...)
+		errs = append([]error{p.cfg.DiagnosticsError(opMake, "", p.diags)}, errs...)
 	}
 	return joinErrors(errs)
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -448,10 +449,10 @@ func tfOutputs(cfg *template.Config, prior, planned map[string]cty.Value, state 
 			return cty.DynamicVal
 		})
 	}
-	after, _ := cfg.Outputs(lookup(planned))
+	after, _ := cfg.Outputs(context.Background(), lookup(planned))
 	var before []template.Output
 	if state != nil {
-		before, _ = cfg.Outputs(lookup(prior))
+		before, _ = cfg.Outputs(context.Background(), lookup(prior))
 	}
 	values := map[string]tfOutput{}
 	changes := map[string]tfChange{}
@@ -514,7 +515,7 @@ func tfConfig(cfg *template.Config) *tfConfiguration {
 		}
 		mod.Variables[v.Name] = cv
 	}
-	outs, _ := cfg.Outputs(nil)
+	outs, _ := cfg.Outputs(context.Background(), nil)
 	for _, o := range outs {
 		if mod.Outputs == nil {
 			mod.Outputs = map[string]tfConfigOutput{}

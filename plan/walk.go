@@ -147,7 +147,7 @@ func (p *planner) planInstance(ctx context.Context, inst *template.Instance, s *
 	}
 	// Postconditions see the planned object: what they read of it that
 	// is known only after apply, the executor checks then.
-	if diags := p.cfg.Postconditions(inst, p.vals, s.change.After); diags.HasErrors() {
+	if diags := p.cfg.Postconditions(ctx, inst, p.vals, s.change.After); diags.HasErrors() {
 		s.diags, s.change = errorsOnly(diags), nil
 		return
 	}

@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func runBench(b *testing.B, src string, n int) {
 		vals := &benchValues{m: make(map[string]cty.Value, n), versions: map[string]uint64{}}
 		for _, addr := range cfg.Graph().TopologicalOrder() {
 			inst := cfg.Instance(addr)
-			v, diags := cfg.Evaluate(inst, vals)
+			v, diags := cfg.Evaluate(context.Background(), inst, vals)
 			if diags.HasErrors() {
 				b.Fatal(diags)
 			}
@@ -143,7 +144,7 @@ func BenchmarkEvaluate(b *testing.B) {
 			for i, addr := range order {
 				inst := cfg.Instance(addr)
 				insts[i] = inst
-				v, diags := cfg.Evaluate(inst, vals)
+				v, diags := cfg.Evaluate(context.Background(), inst, vals)
 				if diags.HasErrors() {
 					b.Fatal(diags)
 				}
@@ -155,7 +156,7 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, inst := range insts {
-					if _, diags := cfg.Evaluate(inst, vals); diags.HasErrors() {
+					if _, diags := cfg.Evaluate(context.Background(), inst, vals); diags.HasErrors() {
 						b.Fatal(diags)
 					}
 				}

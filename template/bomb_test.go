@@ -109,6 +109,26 @@ func expand(src, varsBody string) error {
 	return err
 }
 
+// evaluate parses and expands a template with RFS's limits, and evaluates
+// its instances.
+func evaluate(src string) error {
+	tpl, err := Parse(src, Options{})
+	if err != nil {
+		return err
+	}
+	cfg, err := tpl.Expand(context.Background(), Input{})
+	if err != nil {
+		return err
+	}
+	for _, inst := range cfg.Instances() {
+		_, diags := cfg.Evaluate(context.Background(), inst, nil)
+		if err := cfg.DiagnosticsError("evaluate", inst.Addr, diags); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // parseNone parses with every limit lifted: nothing lifts the nesting
 // limit.
 func parseNone(src string) error {
@@ -197,6 +217,9 @@ func init() {
 	bombs["JSON: an object key for three deep"] = func() error {
 		return expand(`{"locals": {"r": "${range(1000)}", "x": {"${jsonencode([for a in local.r: [for b in local.r: [for c in local.r: c]]])}": 1}}}`, "")
 	}
+	bombs["JSON: a resource argument for three deep over a local"] = func() error {
+		return evaluate(`{"locals": {"r": "${range(1000)}"}, "resource": {"a_b": {"c": {"v": "${[for a in local.r: [for b in local.r: [for c in local.r: c]]]}"}}}}`)
+	}
 	bombs["JSON: a string doubled 40 times"] = func() error {
 		var b strings.Builder
 		b.WriteString(`{"locals": {"a0": "0123456789abcdef"`)
@@ -230,7 +253,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		_, diags := cfg.EvaluateExpression("[for a in local.r: [for b in local.r: [for c in local.r: c]]]", nil)
+		_, diags := cfg.EvaluateExpression(context.Background(), "[for a in local.r: [for b in local.r: [for c in local.r: c]]]", nil)
 		return diagError("console", formation.CodeInvalidTemplate, diags, nil)
 	}
 }

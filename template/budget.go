@@ -71,6 +71,9 @@ func newBudget(ctx context.Context, limits Limits, funcs map[string]function.Fun
 		elements: unlimited(limits.MaxElements), bytes: unlimited(limits.MaxStringBytes),
 	}
 	b.val = cty.CapsuleVal(budgetType, b)
+	if ctx.Err() != nil {
+		b.stop(hcl.Range{})
+	}
 	return b
 }
 
@@ -114,7 +117,7 @@ func (b *budget) charge(elements, bytes int64, rng hcl.Range) bool {
 			b.ticks = 0
 			select {
 			case <-b.done:
-				b.over(rng, fmt.Sprintf("its evaluation was stopped: %v", context.Cause(b.ctx)))
+				b.stop(rng)
 			default:
 			}
 		}
@@ -136,6 +139,15 @@ func (b *budget) over(rng hcl.Range, why string) {
 	if rng.Filename != "" {
 		b.overrun.Subject = rangePtr(rng)
 	}
+}
+
+// stop ends the evaluation at rng because its context is done: an overrun
+// whose error is the context's (see diagError).
+func (b *budget) stop(rng hcl.Range) {
+	b.over(rng, "")
+	b.overrun.Summary = "Template evaluation stopped"
+	b.overrun.Detail = fmt.Sprintf("The evaluation stopped here: %v.", context.Cause(b.ctx))
+	b.overrun.Extra.(*diagExtra).stopped = b.ctx.Err()
 }
 
 // overranIn moves an overrun inside a source parsed at run time, named

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -111,7 +112,7 @@ func errorMessage(expr hcl.Expression, ectx *hcl.EvalContext) (string, hcl.Diagn
 // or read. A postcondition that depends on what is not known yet is left
 // for later: the executor checks again with the applied object. Values
 // gives what the conditions read of other instances, as in Evaluate.
-func (c *Config) Postconditions(inst *Instance, values Values, self cty.Value) hcl.Diagnostics {
+func (c *Config) Postconditions(ctx context.Context, inst *Instance, values Values, self cty.Value) hcl.Diagnostics {
 	if inst == nil || c.byAddr[inst.Addr] != inst {
 		return hcl.Diagnostics{errorDiag("Unknown instance", "Postconditions was given an instance that does not belong to this Config.", nil)}
 	}
@@ -119,7 +120,7 @@ func (c *Config) Postconditions(inst *Instance, values Values, self cty.Value) h
 	if len(r.post) == 0 {
 		return nil
 	}
-	ev := &evaluator{c: c, values: values, mi: inst.mi}
+	ev := c.evaluator(ctx, values, inst.mi)
 	it := inst.iter()
 	ectx, diags := ev.context(&r.postScope, &it, nil)
 	ectx.Variables["self"] = self
@@ -195,8 +196,8 @@ func (a *analyzer) checks() {
 // their findings, all warnings as in Terraform: a failed assertion, and an
 // assertion that cannot be evaluated. One not yet known is left for
 // later.
-func (c *Config) Checks(values Values) hcl.Diagnostics {
-	ev := &evaluator{c: c, values: values, mi: c.root}
+func (c *Config) Checks(ctx context.Context, values Values) hcl.Diagnostics {
+	ev := c.evaluator(ctx, values, c.root)
 	var diags hcl.Diagnostics
 	for _, ck := range c.t.m.checks {
 		ectx, d := ev.context(&ck.scope, nil, nil)
@@ -207,7 +208,7 @@ func (c *Config) Checks(values Values) hcl.Diagnostics {
 		}
 		diags = append(diags, d...)
 	}
-	if len(diags) > 0 {
+	if diags = ev.budget().result(diags); len(diags) > 0 {
 		attachFiles(diags, c.t.files)
 	}
 	return diags

@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -55,7 +56,7 @@ func TestEvaluate_MissingInstanceRead(t *testing.T) {
 			var diags hcl.Diagnostics
 			for _, inst := range cfg.Instances() {
 				if inst.Type == "a_b" && inst.Name == "y" {
-					_, d := cfg.Evaluate(inst, template.ValuesFunc(func(string) cty.Value { return cty.EmptyObjectVal }))
+					_, d := cfg.Evaluate(context.Background(), inst, template.ValuesFunc(func(string) cty.Value { return cty.EmptyObjectVal }))
 					diags = append(diags, d...)
 				}
 			}
@@ -90,7 +91,7 @@ resource "a_b" "x" {
 	}
 
 	bad := mustExpand(t, mustParse(t, "variable \"m\" {\n  type = map(string)\n  default = {}\n}\nresource \"a_b\" \"x\" {\n  v = lookup(var.m, \"k\")\n}\n"), template.Input{})
-	_, diags := bad.Evaluate(bad.Instance("a_b.x"), nil)
+	_, diags := bad.Evaluate(context.Background(), bad.Instance("a_b.x"), nil)
 	checkDiags(t, diags, "Error in function call", "lookup failed to find key k", "main.tf", 6, 7)
 }
 
@@ -135,16 +136,16 @@ output "o" {
 	}
 	cfg := expand(2)
 	data := cfg.Instance("data.a_list.l")
-	if _, diags := cfg.Evaluate(data, nil); diags.HasErrors() {
+	if _, diags := cfg.Evaluate(context.Background(), data, nil); diags.HasErrors() {
 		t.Fatalf("precondition holds, got %s", diags.Error())
 	}
-	if diags := cfg.Postconditions(data, nil, obj("size", cty.NumberIntVal(2))); diags.HasErrors() {
+	if diags := cfg.Postconditions(context.Background(), data, nil, obj("size", cty.NumberIntVal(2))); diags.HasErrors() {
 		t.Fatalf("postcondition holds, got %s", diags.Error())
 	}
-	if diags := cfg.Postconditions(data, nil, obj("size", cty.UnknownVal(cty.Number))); diags.HasErrors() {
+	if diags := cfg.Postconditions(context.Background(), data, nil, obj("size", cty.UnknownVal(cty.Number))); diags.HasErrors() {
 		t.Fatalf("an unknown postcondition waits, got %s", diags.Error())
 	}
-	diags := cfg.Postconditions(data, nil, obj("size", cty.NumberIntVal(3)))
+	diags := cfg.Postconditions(context.Background(), data, nil, obj("size", cty.NumberIntVal(3)))
 	checkDiags(t, diags, "Resource postcondition failed", "The list has 3 items.", "main.tf", 12, 23)
 
 	// The dependency on a_other.o comes from the precondition alone.
@@ -152,22 +153,22 @@ output "o" {
 	if !strings.Contains(strings.Join(x.DependsOn, ","), "a_other.o") {
 		t.Fatalf("a_b.x depends on %q, want a_other.o", x.DependsOn)
 	}
-	if _, diags := cfg.Evaluate(x, nil); diags.HasErrors() {
+	if _, diags := cfg.Evaluate(context.Background(), x, nil); diags.HasErrors() {
 		t.Fatalf("an unknown precondition waits, got %s", diags.Error())
 	}
-	_, diags = cfg.Evaluate(x, template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.False) }))
+	_, diags = cfg.Evaluate(context.Background(), x, template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.False) }))
 	checkDiags(t, diags, "Resource precondition failed", "Not ready.", "main.tf", 21, 23)
-	_, diags = cfg.Evaluate(x, template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.NullVal(cty.Bool)) }))
+	_, diags = cfg.Evaluate(context.Background(), x, template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.NullVal(cty.Bool)) }))
 	checkDiags(t, diags, "Invalid condition result", "not null", "main.tf", 21, 23)
 
 	cfg = expand(-1)
-	_, diags = cfg.Evaluate(cfg.Instance("data.a_list.l"), nil)
+	_, diags = cfg.Evaluate(context.Background(), cfg.Instance("data.a_list.l"), nil)
 	checkDiags(t, diags, "Resource precondition failed", "n must be positive, not -1.", "main.tf", 8, 23)
 
-	if _, diags := expand(3).Outputs(nil); diags.HasErrors() {
+	if _, diags := expand(3).Outputs(context.Background(), nil); diags.HasErrors() {
 		t.Fatalf("output precondition holds, got %s", diags.Error())
 	}
-	_, diags = expand(12).Outputs(nil)
+	_, diags = expand(12).Outputs(context.Background(), nil)
 	checkDiags(t, diags, "Module output value precondition failed", "Too many.", "main.tf", 30, 21)
 }
 
@@ -194,11 +195,11 @@ check "small" {
 }
 `)
 	cfg := mustExpand(t, tpl, template.Input{})
-	diags := cfg.Checks(nil) // a_b.x unknown: its assertion waits
+	diags := cfg.Checks(context.Background(), nil) // a_b.x unknown: its assertion waits
 	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Summary != "check.small: Check block assertion failed" || diags[0].Detail != "n is 2." {
 		t.Fatalf("diags = %s", diagsText(diags))
 	}
-	diags = cfg.Checks(template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.False) }))
+	diags = cfg.Checks(context.Background(), template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.False) }))
 	if len(diags) != 2 || diags.HasErrors() {
 		t.Fatalf("diags = %s", diagsText(diags))
 	}

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"context"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -11,7 +12,7 @@ import (
 // functions and, through values, its resource and data source instances.
 // It is what terraform console does; references are checked as every
 // expression of the template is, with the same did-you-mean.
-func (c *Config) EvaluateExpression(src string, values Values) (cty.Value, hcl.Diagnostics) {
+func (c *Config) EvaluateExpression(ctx context.Context, src string, values Values) (cty.Value, hcl.Diagnostics) {
 	if d := checkExprNesting([]byte(src), "<console-input>"); d != nil {
 		return cty.DynamicVal, d
 	}
@@ -26,7 +27,7 @@ func (c *Config) EvaluateExpression(src string, values Values) (cty.Value, hcl.D
 		return cty.DynamicVal, a.diags
 	}
 	meter(expr, nil, c.t.funcs) // parsed for this evaluation, after its analysis
-	ev := &evaluator{c: c, values: values, mi: c.root}
+	ev := c.evaluator(ctx, values, c.root)
 	ectx, diags := ev.context(&sc, nil, nil)
 	v, d := expr.Value(ectx)
 	diags = append(diags, d...)

@@ -39,7 +39,7 @@ resource "huaweicloud_vpc" "v" {
 		`length(huaweicloud_vpc.v[*].id)`:  cty.NumberIntVal(2),
 		`upper(huaweicloud_vpc.v[0].name)`: cty.StringVal("HUAWEICLOUD_VPC.V[0]"),
 	} {
-		got, diags := cfg.EvaluateExpression(src, values)
+		got, diags := cfg.EvaluateExpression(context.Background(), src, values)
 		if diags.HasErrors() || !got.RawEquals(want) {
 			t.Errorf("%s = %#v (%v), want %#v", src, got, diags, want)
 		}
@@ -51,7 +51,7 @@ resource "huaweicloud_vpc" "v" {
 		`1 +`:             "Missing expression",
 		`huaweicloud_x.y`: "Reference to undeclared resource",
 	} {
-		_, diags := cfg.EvaluateExpression(src, values)
+		_, diags := cfg.EvaluateExpression(context.Background(), src, values)
 		if !diags.HasErrors() || !strings.Contains(diags.Error(), want) {
 			t.Errorf("%s: diagnostics %v, want one holding %q", src, diags, want)
 		}

@@ -17,7 +17,8 @@ import (
 // no Template was returned. It wraps whatever Extra hcl had put there.
 type diagExtra struct {
 	unsupported bool
-	overBudget  bool // the evaluation budget was overrun (CodeTooLong)
+	overBudget  bool  // the evaluation budget was overrun (CodeTooLong)
+	stopped     error // the evaluation's context was done: its Err
 	files       map[string]*hcl.File
 	inner       any
 }
@@ -98,6 +99,9 @@ func diagError(op string, code formation.Code, diags hcl.Diagnostics, files map[
 		return nil
 	}
 	attachFiles(errs, files)
+	if cause := stoppedBy(errs); cause != nil {
+		return formation.ContextError(op, stoppedError{cause, errs})
+	}
 	msg := "the template is invalid"
 	switch {
 	case code == formation.CodeInvalidVariables:
@@ -110,6 +114,45 @@ func diagError(op string, code formation.Code, diags hcl.Diagnostics, files map[
 		msg = "the template asks for more than one evaluation may build"
 	}
 	return &formation.Error{Code: code, Op: op, Message: msg, Err: errs}
+}
+
+// stoppedBy returns the context error that stopped the evaluation of
+// errs, nil if none did.
+func stoppedBy(errs hcl.Diagnostics) error {
+	for _, d := range errs {
+		if x, ok := d.Extra.(*diagExtra); ok && x.stopped != nil {
+			return x.stopped
+		}
+	}
+	return nil
+}
+
+// stoppedError is the cause of an evaluation its context stopped: the
+// context's error, for errors.Is, and the diagnostics that say where it
+// stopped, for errors.As.
+type stoppedError struct {
+	ctxErr error
+	diags  hcl.Diagnostics
+}
+
+func (e stoppedError) Error() string   { return e.diags.Error() }
+func (e stoppedError) Unwrap() []error { return []error{e.ctxErr, e.diags} }
+
+// DiagnosticsError is the error the diagnostics of an evaluation of c
+// (Evaluate, Outputs, Providers, Postconditions, Checks,
+// EvaluateExpression) amount to, for op about resource: nil when they
+// hold no error; CodeCanceled or CodeTimeout when the evaluation's
+// context stopped it (errors.Is sees context.Canceled or
+// context.DeadlineExceeded); CodeTooLong when it went over its budget;
+// CodeInvalidTemplate otherwise. errors.As finds the hcl.Diagnostics, and
+// WriteDiagnostics shows them with the template's source.
+func (c *Config) DiagnosticsError(op, resource string, diags hcl.Diagnostics) error {
+	err := diagError(op, formation.CodeInvalidTemplate, diags, c.t.files)
+	var fe *formation.Error
+	if errors.As(err, &fe) {
+		fe.Resource = resource
+	}
+	return err
 }
 
 func allUnsupported(errs hcl.Diagnostics) bool {

@@ -73,11 +73,11 @@ var (
 // reference, and a reference such as prev[count.index] fetches only the
 // instance it names, so evaluating every instance costs time linear in
 // the number of instances.
-func (c *Config) Evaluate(inst *Instance, values Values) (cty.Value, hcl.Diagnostics) {
+func (c *Config) Evaluate(ctx context.Context, inst *Instance, values Values) (cty.Value, hcl.Diagnostics) {
 	if inst == nil || c.byAddr[inst.Addr] != inst {
 		return cty.DynamicVal, hcl.Diagnostics{errorDiag("Unknown instance", "Evaluate was given an instance that does not belong to this Config.", nil)}
 	}
-	return c.evaluate(&evaluator{c: c, values: values, mi: inst.mi}, inst)
+	return c.evaluate(c.evaluator(ctx, values, inst.mi), inst)
 }
 
 // evaluate is Evaluate with an evaluator, which it moves to the
@@ -130,14 +130,15 @@ type evaluator struct {
 	b    *budget // what its evaluations may build; see budget
 }
 
-// budget returns the evaluator's budget, a new one of the template's
-// limits on first use (Expand gives its own, with its context).
-func (ev *evaluator) budget() *budget {
-	if ev.b == nil {
-		ev.b = newBudget(context.Background(), ev.c.t.limits, ev.c.t.funcs)
-	}
-	return ev.b
+// evaluator returns the evaluator of one evaluation (Evaluate, Outputs,
+// …) in module instance mi, with a budget of the template's limits that
+// stops when ctx is done.
+func (c *Config) evaluator(ctx context.Context, values Values, mi *modInst) *evaluator {
+	return &evaluator{c: c, values: values, mi: mi, b: newBudget(ctx, c.t.limits, c.t.funcs)}
 }
+
+// budget returns the evaluator's budget: its evaluation's, or Expand's.
+func (ev *evaluator) budget() *budget { return ev.b }
 
 // memoKey is a named value (local, a called module's variable or output)
 // in one module instance.

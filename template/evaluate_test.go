@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,7 @@ func evalOne(t *testing.T, cfg *template.Config, addr string, values template.Va
 	if inst == nil {
 		t.Fatalf("no instance %s", addr)
 	}
-	v, diags := cfg.Evaluate(inst, values)
+	v, diags := cfg.Evaluate(context.Background(), inst, values)
 	if diags.HasErrors() {
 		t.Fatalf("Evaluate %s: %s", addr, diags.Error())
 	}
@@ -141,7 +142,7 @@ resource "sim_thing" "b" {
 	applied := template.ValuesFunc(func(string) cty.Value {
 		return obj("name", cty.StringVal("a"), "id", cty.StringVal("i-1"))
 	})
-	_, diags := cfg.Evaluate(cfg.Instance("sim_thing.b"), applied)
+	_, diags := cfg.Evaluate(context.Background(), cfg.Instance("sim_thing.b"), applied)
 	checkDiags(t, diags, "Unsupported attribute", `"computed_arn"`, "main.tf", 6, 20)
 	var b strings.Builder
 	cfg.WriteDiagnostics(&b, diags)
@@ -221,9 +222,9 @@ resource "sim_b" "b" {
 func TestEvaluate_ForeignInstance(t *testing.T) {
 	tpl := mustParse(t, `resource "a_b" "c" {}`)
 	c1, c2 := mustExpand(t, tpl, template.Input{}), mustExpand(t, tpl, template.Input{})
-	_, diags := c1.Evaluate(c2.Instance("a_b.c"), nil)
+	_, diags := c1.Evaluate(context.Background(), c2.Instance("a_b.c"), nil)
 	checkDiags(t, diags, "Unknown instance", "", "", 0, 0)
-	_, diags = c1.Evaluate(nil, nil)
+	_, diags = c1.Evaluate(context.Background(), nil, nil)
 	checkDiags(t, diags, "Unknown instance", "", "", 0, 0)
 }
 
@@ -250,7 +251,7 @@ output "count" {
 }
 `), template.Input{})
 	_, k := evalAll(t, cfg)
-	outs, diags := cfg.Outputs(k)
+	outs, diags := cfg.Outputs(context.Background(), k)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -357,12 +358,12 @@ output "o" {
 		go func() {
 			defer wg.Done()
 			for _, inst := range cfg.Instances() {
-				if _, diags := cfg.Evaluate(inst, vals); diags.HasErrors() {
+				if _, diags := cfg.Evaluate(context.Background(), inst, vals); diags.HasErrors() {
 					t.Error(diags)
 				}
 				vals.version.Add(1)
 			}
-			if _, diags := cfg.Outputs(vals); diags.HasErrors() {
+			if _, diags := cfg.Outputs(context.Background(), vals); diags.HasErrors() {
 				t.Error(diags)
 			}
 			cfg.Graph().TopologicalOrder()
@@ -400,7 +401,7 @@ resource "a_b" "bad" {
 			good = append(good, inst)
 		}
 	}
-	_, diags := cfg.Evaluate(cfg.Instance("a_b.bad[1]"), values)
+	_, diags := cfg.Evaluate(context.Background(), cfg.Instance("a_b.bad[1]"), values)
 	if len(diags) != 1 || diags[0].EvalContext == nil {
 		t.Fatalf("diagnostics = %s, want one with its evaluation context", diags)
 	}
@@ -409,7 +410,7 @@ resource "a_b" "bad" {
 		wg.Go(func() {
 			for i := range good {
 				inst := good[(i*7+g)%len(good)]
-				if v, diags := cfg.Evaluate(inst, values); diags.HasErrors() || !v.RawEquals(want[inst.Addr]) {
+				if v, diags := cfg.Evaluate(context.Background(), inst, values); diags.HasErrors() || !v.RawEquals(want[inst.Addr]) {
 					t.Errorf("%s = %#v (%s), want %#v", inst.Addr, v, diags, want[inst.Addr])
 				}
 			}

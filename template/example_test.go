@@ -49,7 +49,7 @@ resource "huaweicloud_vpc_subnet" "subnet" {
 	values := template.ValuesFunc(func(addr string) cty.Value { return known[addr] })
 	for _, addr := range cfg.Graph().TopologicalOrder() {
 		inst := cfg.Instance(addr)
-		obj, diags := cfg.Evaluate(inst, values)
+		obj, diags := cfg.Evaluate(context.Background(), inst, values)
 		if diags.HasErrors() {
 			panic(diags)
 		}
@@ -194,11 +194,11 @@ output "vpc_name" {
 	known := map[string]cty.Value{}
 	for _, addr := range cfg.Graph().TopologicalOrder() {
 		inst := cfg.Instance(addr)
-		obj, _ := cfg.Evaluate(inst, template.ValuesFunc(func(a string) cty.Value { return known[a] }))
+		obj, _ := cfg.Evaluate(context.Background(), inst, template.ValuesFunc(func(a string) cty.Value { return known[a] }))
 		known[addr] = obj
 		fmt.Printf("%s in %s: name = %s\n", addr, inst.Module, obj.GetAttr("name").AsString())
 	}
-	outs, _ := cfg.Outputs(template.ValuesFunc(func(a string) cty.Value { return known[a] }))
+	outs, _ := cfg.Outputs(context.Background(), template.ValuesFunc(func(a string) cty.Value { return known[a] }))
 	fmt.Println("names:", outs[0].Value.GetAttr("green").AsString())
 	// Output:
 	// module.net["blue"].huaweicloud_vpc.vpc in module.net["blue"]: name = vpc-blue

@@ -59,11 +59,12 @@ type expansion struct {
 // instances with their dependency graph. Problems with variables are
 // CodeInvalidVariables errors, problems with the template CodeInvalidTemplate
 // errors, both carrying hcl.Diagnostics; sizes over the limits are
-// CodeTooLong; a cancelled ctx returns ctx.Err().
+// CodeTooLong; a cancelled ctx or one past its deadline is CodeCanceled
+// or CodeTimeout, through which errors.Is sees ctx.Err().
 func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	const op = "template.Expand"
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, formation.ContextError(op, err)
 	}
 	b := newBudget(ctx, t.limits, t.funcs)
 	vars, warnings, err := t.resolveVariables(op, in, b)
@@ -84,17 +85,17 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	for _, n := range t.nodes {
 		for _, mi := range c.insts[n.mod.index] {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, formation.ContextError(op, err)
 			}
 			d, err := c.expandNode(ctx, n, mi, in.DataSource)
 			if err != nil {
-				return nil, err
+				return nil, formation.ContextError(op, err)
 			}
 			diags = append(diags, d...)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, formation.ContextError(op, err)
 	}
 	if !diags.HasErrors() {
 		diags = append(diags, c.imports(c.root.st)...)

@@ -74,7 +74,7 @@ resource "huaweicloud_vpc" "str_count" {
 	if c := cfg.Instance("huaweicloud_vpc.counted[10]"); c.Key != "10" {
 		t.Fatalf("count key = %q", c.Key)
 	}
-	v, _ := cfg.Evaluate(cfg.Instance(`huaweicloud_vpc.by_object["k1"]`), nil)
+	v, _ := cfg.Evaluate(context.Background(), cfg.Instance(`huaweicloud_vpc.by_object["k1"]`), nil)
 	if !v.RawEquals(cty.EmptyObjectVal) {
 		t.Fatalf("empty body = %#v", v)
 	}
@@ -189,7 +189,7 @@ resource "other_thing" "c" {}
 	if deps := cfg.Instance("huaweicloud_vpc.b[0]").DependsOn; !reflect.DeepEqual(deps, []string{"huaweicloud_vpc.a[0]", "huaweicloud_vpc.a[1]"}) {
 		t.Errorf("b[0] depends on %q", deps)
 	}
-	provs, diags := cfg.Providers(nil)
+	provs, diags := cfg.Providers(context.Background(), nil)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -339,7 +339,7 @@ resource "huaweicloud_subnet" "s" {
 		t.Errorf("later = %+v, want an unread data source", later)
 	}
 	s1 := cfg.Instance("huaweicloud_subnet.s[1]")
-	v, diags := cfg.Evaluate(s1, template.ValuesFunc(func(addr string) cty.Value {
+	v, diags := cfg.Evaluate(context.Background(), s1, template.ValuesFunc(func(addr string) cty.Value {
 		if addr == "data.huaweicloud_vpc.later" {
 			return cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("read at apply")})
 		}
@@ -459,7 +459,7 @@ resource "a_b" "x" {
 	var got [2]cty.Value
 	for i, src := range []string{native, json} {
 		cfg := mustExpand(t, mustParse(t, src), template.Input{})
-		v, diags := cfg.Evaluate(cfg.Instance("a_b.x"), nil)
+		v, diags := cfg.Evaluate(context.Background(), cfg.Instance("a_b.x"), nil)
 		if diags.HasErrors() {
 			t.Fatalf("source %d: %s", i, diags.Error())
 		}

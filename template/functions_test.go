@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"context"
 	"regexp"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func evalExpr(t *testing.T, expr string, opts template.Options) (cty.Value, erro
 	if err != nil {
 		return cty.NilVal, err
 	}
-	outs, diags := cfg.Outputs(nil)
+	outs, diags := cfg.Outputs(context.Background(), nil)
 	if diags.HasErrors() {
 		return cty.NilVal, &formation.Error{Code: formation.CodeInvalidTemplate, Err: diags}
 	}

@@ -56,7 +56,7 @@ func FuzzParseExpand(f *testing.F) {
 		values := template.ValuesFunc(func(addr string) cty.Value { return known[addr] })
 		for _, addr := range cfg.Graph().TopologicalOrder() {
 			inst := cfg.Instance(addr)
-			v, diags := cfg.Evaluate(inst, values)
+			v, diags := cfg.Evaluate(context.Background(), inst, values)
 			if diags.HasErrors() {
 				cfg.WriteDiagnostics(io.Discard, diags)
 				continue
@@ -65,8 +65,8 @@ func FuzzParseExpand(f *testing.F) {
 				known[addr] = withUnknownID(v)
 			}
 		}
-		cfg.Outputs(values)
-		cfg.Providers(values)
+		cfg.Outputs(context.Background(), values)
+		cfg.Providers(context.Background(), values)
 		cfg.Graph().DOT()
 		cfg.Graph().Mermaid()
 	})

@@ -70,7 +70,7 @@ func evalAll(t testing.TB, cfg *template.Config) (map[string]cty.Value, *known) 
 	out := map[string]cty.Value{}
 	for _, addr := range cfg.Graph().TopologicalOrder() {
 		inst := cfg.Instance(addr)
-		v, diags := cfg.Evaluate(inst, k)
+		v, diags := cfg.Evaluate(context.Background(), inst, k)
 		if diags.HasErrors() {
 			t.Fatalf("Evaluate %s: %s", addr, diags.Error())
 		}

@@ -74,8 +74,8 @@ resource "a_b" "bad" {
 		return cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("id of " + addr), "name": cty.StringVal(addr)})
 	})
 	for _, inst := range cfg.Instances() {
-		got, gotDiags := cfg.Evaluate(inst, values)
-		ev := &evaluator{c: cfg, values: values, mi: inst.mi}
+		got, gotDiags := cfg.Evaluate(context.Background(), inst, values)
+		ev := cfg.evaluator(context.Background(), values, inst.mi)
 		it := inst.iter()
 		ctx, wantDiags := ev.context(&inst.node.res.cfg, &it, inst.keys)
 		want, d := inst.node.res.body.eval(ctx, nil)

@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -140,7 +141,7 @@ func TestModules_AgainstTerraform(t *testing.T) {
 		t.Errorf("instances:\n%s\nterraform plans:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	_, k := evalAll(t, cfg)
-	outs, diags := cfg.Outputs(k)
+	outs, diags := cfg.Outputs(context.Background(), k)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}

@@ -136,7 +136,7 @@ func TestModules_Evaluate(t *testing.T) {
 	if v := got[`module.each["a"].module.sub.huaweicloud_subnet.s[0]`].GetAttr("name"); !v.RawEquals(cty.StringVal("a-s")) {
 		t.Errorf(`module.each["a"].module.sub name = %#v (a module argument from a resource attribute)`, v)
 	}
-	outs, diags := cfg.Outputs(k)
+	outs, diags := cfg.Outputs(context.Background(), k)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -319,7 +319,7 @@ module "inner" {
 	if got := cfg.Instance("huaweicloud_vpc.last").DependsOn; !reflect.DeepEqual(got, want) {
 		t.Errorf("depends_on = [module.m] gives %q, want %q", got, want)
 	}
-	provs, _ := cfg.Providers(nil)
+	provs, _ := cfg.Providers(context.Background(), nil)
 	if len(provs) != 2 || provs[1].Addr() != "huaweicloud.west" || !provs[1].Declared {
 		t.Errorf("providers = %+v", provs)
 	}
@@ -531,7 +531,7 @@ func TestModules_JSON(t *testing.T) {
 		t.Fatalf("instance %+v in %q", inst, addrs(cfg))
 	}
 	_, k := evalAll(t, cfg)
-	outs, diags := cfg.Outputs(k)
+	outs, diags := cfg.Outputs(context.Background(), k)
 	if diags.HasErrors() || len(outs) != 1 || !outs[0].Value.RawEquals(cty.TupleVal([]cty.Value{cty.StringVal("n-0"), cty.StringVal("n-1")})) {
 		t.Errorf("outputs %#v, %s", outs, diags)
 	}
@@ -586,7 +586,7 @@ module "m" {
 		inst := cfg.Instance(`huaweicloud_vpc.v["` + key + `"]`)
 		k.set(inst, cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(key), "id": cty.StringVal("id-" + key)}))
 	}
-	got, diags := cfg.Evaluate(cfg.Instance(`module.m["b"].a_b.c`), k)
+	got, diags := cfg.Evaluate(context.Background(), cfg.Instance(`module.m["b"].a_b.c`), k)
 	if diags.HasErrors() || !got.GetAttr("vpc_id").RawEquals(cty.StringVal("id-b")) {
 		t.Fatalf("vpc_id = %#v, %s; want the applied id", got, diags)
 	}

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"context"
 	"io"
 	"slices"
 	"sort"
@@ -25,8 +26,8 @@ type Output struct {
 }
 
 // Outputs evaluates every output with what values knows, sorted by name.
-func (c *Config) Outputs(values Values) ([]Output, hcl.Diagnostics) {
-	ev := &evaluator{c: c, values: values, mi: c.root}
+func (c *Config) Outputs(ctx context.Context, values Values) ([]Output, hcl.Diagnostics) {
+	ev := c.evaluator(ctx, values, c.root)
 	var diags hcl.Diagnostics
 	out := make([]Output, 0, len(c.t.m.outputs))
 	for _, name := range sortedKeys(c.t.m.outputs) {
@@ -78,8 +79,8 @@ func (p Provider) Addr() string {
 // (a configuration may refer to data sources and resources), plus an
 // implicit configuration for each provider instances use without a block;
 // sorted by Addr.
-func (c *Config) Providers(values Values) ([]Provider, hcl.Diagnostics) {
-	ev := &evaluator{c: c, values: values, mi: c.root}
+func (c *Config) Providers(ctx context.Context, values Values) ([]Provider, hcl.Diagnostics) {
+	ev := c.evaluator(ctx, values, c.root)
 	var diags hcl.Diagnostics
 	var out []Provider
 	seen := map[string]bool{}

@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -158,8 +159,8 @@ func TestSeeds_HCLAndJSONAgree(t *testing.T) {
 		t.Errorf("single = %#v", got)
 	}
 
-	oh, dh := ch.Outputs(kh)
-	oj, dj := cj.Outputs(kj)
+	oh, dh := ch.Outputs(context.Background(), kh)
+	oj, dj := cj.Outputs(context.Background(), kj)
 	if dh.HasErrors() || dj.HasErrors() {
 		t.Fatalf("Outputs: %s %s", dh, dj)
 	}

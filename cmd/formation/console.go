@@ -58,7 +58,7 @@ func consoleCommand(fs *flag.FlagSet) action {
 			if src == "" {
 				continue
 			}
-			v, diags := cfg.EvaluateExpression(src, values)
+			v, diags := cfg.EvaluateExpression(ctx, src, values)
 			if diags.HasErrors() {
 				failed = true
 				_ = template.WriteDiagnostics(inv.g.warnings, diags)

@@ -24,7 +24,7 @@ func Run(ctx context.Context, c Case) Result {
 	if err != nil {
 		return errorResult(err)
 	}
-	outs, diags := cfg.Outputs(nil)
+	outs, diags := cfg.Outputs(ctx, nil)
 	if diags.HasErrors() {
 		return errorResult(diags)
 	}
