@@ -90,7 +90,7 @@ func crashEngine(db string) (*engine.Engine, *sim.Provider, error) {
 	p, err := sim.New(sim.Config{
 		Seed:       7,
 		UseCatalog: true,
-		World:      store.BucketKV{Store: st, Bucket: store.World},
+		World:      sim.StoreWorld{Store: st},
 		Latency:    []sim.LatencyRule{{Duration: 200 * time.Microsecond, Jitter: 800 * time.Microsecond}},
 		Faults:     []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_networking_secgroup.broken"}, Message: "broken on purpose"}},
 	})

@@ -445,11 +445,11 @@ func (tx *txn) buryEvents(rec *stackRecord) error {
 }
 
 // stackBuckets are the buckets keyed by stack id: all but the engine-wide
-// (Meta), by-name (Stacks) and simulated-cloud (World) ones.
+// (Meta) and by-name (Stacks) ones.
 func stackBuckets() []store.Bucket {
 	var out []store.Bucket
 	for _, b := range store.Buckets() {
-		if b != store.Meta && b != store.Stacks && b != store.World {
+		if b != store.Meta && b != store.Stacks {
 			out = append(out, b)
 		}
 	}

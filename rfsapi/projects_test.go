@@ -25,7 +25,7 @@ func TestProjects_ResumeAfterReopen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc.UseCatalog, sc.World = true, store.BucketKV{Store: st, Bucket: store.World}
+		sc.UseCatalog, sc.World = true, sim.StoreWorld{Store: st}
 		cloud, err := sim.New(sc)
 		if err != nil {
 			t.Fatal(err)

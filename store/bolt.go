@@ -134,15 +134,42 @@ func initSchema(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	for _, b := range Buckets() {
+	for _, b := range allBuckets() {
 		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
 			return err
 		}
+	}
+	if err := moveLegacyWorld(tx); err != nil {
+		return err
 	}
 	if version != nil {
 		return nil
 	}
 	return tx.Bucket([]byte(Meta)).Put([]byte(SchemaVersionKey), encodeSchemaVersion())
+}
+
+// legacyWorld is the bucket the simulated world was kept in among the
+// engine's buckets, before it moved to its own keyspace (World).
+const legacyWorld = "world"
+
+// moveLegacyWorld moves the records of a file's legacy world bucket into
+// World, as they are (their format did not change), and drops the bucket,
+// so that a file written before the move keeps its simulated cloud.
+func moveLegacyWorld(tx *bolt.Tx) error {
+	old := tx.Bucket([]byte(legacyWorld))
+	if old == nil {
+		return nil
+	}
+	world := tx.Bucket([]byte(World))
+	if err := old.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return nil // a nested bucket: the world never had one
+		}
+		return world.Put(k, v)
+	}); err != nil {
+		return err
+	}
+	return tx.DeleteBucket([]byte(legacyWorld))
 }
 
 func encodeSchemaVersion() []byte {

@@ -150,6 +150,58 @@ func TestBolt_BucketsCreatedOnOpen(t *testing.T) {
 	}
 }
 
+// A file from before the simulated world left the engine's buckets keeps
+// its world: OpenBolt moves the old "world" bucket's records into World
+// and drops the old bucket.
+func TestBolt_MovesTheLegacyWorldBucket(t *testing.T) {
+	path := tempPath(t)
+	s := openBolt(t, path, store.BoltOptions{})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := rawBolt(t, path)
+	err := db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte(store.World)); err != nil {
+			return err
+		}
+		old, err := tx.CreateBucket([]byte("world"))
+		if err != nil {
+			return err
+		}
+		return errors.Join(old.Put([]byte("huaweicloud_vpc/a"), []byte("rec-a")), old.Put([]byte("huaweicloud_vpc/b"), []byte("rec-b")))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+
+	s = openBolt(t, path, store.BoltOptions{})
+	got := map[string]string{}
+	err = s.View(context.Background(), func(tx store.Tx) error {
+		return tx.Scan(store.World, store.ScanOptions{}, func(k, v []byte) (bool, error) {
+			got[string(k)] = string(v)
+			return true, nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"huaweicloud_vpc/a": "rec-a", "huaweicloud_vpc/b": "rec-b"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("World after opening a legacy file = %v, want %v", got, want)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = rawBolt(t, path)
+	defer db.Close()
+	_ = db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte("world")) != nil {
+			t.Error("the legacy world bucket is still there")
+		}
+		return nil
+	})
+}
+
 func TestBolt_SchemaVersionWritten(t *testing.T) {
 	path := tempPath(t)
 	s := openBolt(t, path, store.BoltOptions{})

@@ -8,7 +8,7 @@ package store
 // CodeInvalidParameter.
 func CheckKey(op string, b Bucket, key []byte) error { return checkKey(op, b, key) }
 
-// KnownBucket reports whether b is one of Buckets().
+// KnownBucket reports whether b is one of Buckets() or World.
 func KnownBucket(b Bucket) bool { return knownBucket(b) }
 
 // ErrorClosed is the error of a call on a closed store.

@@ -238,7 +238,7 @@ func (l *local) close() {
 }
 
 func knownBucket(b Bucket) bool {
-	for _, k := range Buckets() {
+	for _, k := range allBuckets() {
 		if k == b {
 			return true
 		}

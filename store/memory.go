@@ -39,8 +39,8 @@ var _ Store = (*Memory)(nil)
 // NewMemory returns an empty Memory with every bucket and the schema
 // version in Meta, as a newly created Bolt file has.
 func NewMemory() *Memory {
-	m := &Memory{buckets: make(map[Bucket]*sortedList, len(Buckets()))}
-	for _, b := range Buckets() {
+	m := &Memory{buckets: make(map[Bucket]*sortedList, len(allBuckets()))}
+	for _, b := range allBuckets() {
 		m.buckets[b] = &sortedList{}
 	}
 	k, v := joinKV([]byte(SchemaVersionKey), encodeSchemaVersion())

@@ -86,13 +86,27 @@ const (
 	Events      Bucket = "events"
 	EventIndex  Bucket = "event_index" // secondary index: events by deployment
 	Journal     Bucket = "journal"     // executor intents and results
-	World       Bucket = "world"       // the simulated provider's persisted world
 )
 
-// Buckets lists every bucket, in a stable order.
+// World is the simulated provider's keyspace (package provider/sim keeps its
+// world there, through sim.StoreWorld, so that separate processes and engine
+// replicas share one simulated cloud). It is not one of the engine's
+// buckets: the engine never reads or writes it, and Buckets does not list
+// it, but every implementation has it beside them.
+//
+// Until this store's contract version 2 the world lived in a bucket named
+// "world" among the engine's; OpenBolt moves an older file's "world" bucket
+// here when it opens the file.
+const World Bucket = "sim_world"
+
+// Buckets lists the engine's buckets, in a stable order.
 func Buckets() []Bucket {
-	return []Bucket{Meta, Stacks, Plans, PlanBodies, Deployments, Resources, Outputs, Events, EventIndex, Journal, World}
+	return []Bucket{Meta, Stacks, Plans, PlanBodies, Deployments, Resources, Outputs, Events, EventIndex, Journal}
 }
+
+// allBuckets is every keyspace an implementation creates: the engine's
+// buckets and World.
+func allBuckets() []Bucket { return append(Buckets(), World) }
 
 // ContractVersion is the version of the Store contract this package
 // describes (see the package doc) and storetest enforces.

@@ -100,7 +100,7 @@ func (g *globals) openSimulation() (*simulation, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := g.simConfig(clock, store.BucketKV{Store: st, Bucket: store.World})
+	cfg, err := g.simConfig(clock, sim.StoreWorld{Store: st})
 	var p *sim.Provider
 	if err == nil {
 		p, err = sim.New(cfg)

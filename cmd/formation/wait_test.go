@@ -55,7 +55,7 @@ func interruptStack(t *testing.T, db, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slow, err := sim.New(sim.Config{UseCatalog: true, World: store.BucketKV{Store: st, Bucket: store.World},
+	slow, err := sim.New(sim.Config{UseCatalog: true, World: sim.StoreWorld{Store: st},
 		Latency: []sim.LatencyRule{{Duration: time.Hour}}})
 	if err != nil {
 		t.Fatal(err)

@@ -52,8 +52,18 @@ type Config struct {
 	// Fixtures answer data-source reads before the world does.
 	Fixtures []Fixture
 	// World persists the world; nil keeps it in this Provider's memory
-	// only.
+	// only. A CurrentWorld (StoreWorld, MemoryWorld) may be shared by
+	// Providers that run at the same time.
 	World WorldStore
+	// DeferWrites holds the world's changes in memory until Flush
+	// (provider.Flusher) writes them all in one WorldStore.Write, instead
+	// of writing them before each call returns. The engine flushes before
+	// it commits the results that refer to them, so that a crash never
+	// loses a resource the engine recorded; a crash loses only changes no
+	// record refers to, and re-issuing their creates with the same tokens
+	// makes them again, with the same ids. Set it only when every caller
+	// that needs the changes durable calls Flush.
+	DeferWrites bool
 }
 
 // New returns a simulated provider for cfg, reading any persisted world from
@@ -79,7 +89,9 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 		fixtures:     slices.Clone(cfg.Fixtures),
 		defaults:     make(map[string]map[string]cty.Value),
 		store:        cfg.World,
+		deferWrites:  cfg.DeferWrites,
 		records:      make(map[recordKey]*record),
+		dirty:        make(map[*record]struct{}),
 		tokens:       make(map[string]*record),
 		attempts:     make(map[attemptKey]int),
 	}
@@ -91,6 +103,7 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 		}
 		maps.Copy(w.defaults, catalogDefaults)
 	}
+	w.current, _ = cfg.World.(CurrentWorld)
 	if w.clock == nil {
 		w.clock = formation.RealClock{}
 	}

@@ -71,15 +71,30 @@
 //
 // # Persistence
 //
-// Config.World stores the world: one record per resource, written on every
-// change (concurrently, never holding the provider's lock) and read back by
-// New. MemoryWorld keeps it for the life of a process, FileWorld in a file;
-// the engine backs it with its store's World bucket.
+// Config.World stores the world: one record per resource and one index
+// entry per idempotency token, read back by New. Changes are written in
+// groups: whatever changed while the previous write committed goes into the
+// next one, before each call returns, or with Config.DeferWrites only when
+// Flush (provider.Flusher) is called, which the engine does before it
+// commits the records that refer to them. MemoryWorld keeps the world for
+// the life of a process, FileWorld in a file, StoreWorld in an engine
+// store's own World keyspace (the bbolt file, or etcd for replicas).
+//
+// A CurrentWorld (MemoryWorld, StoreWorld) may be shared by Providers that
+// run at the same time, as engine replicas' are: each call reads the
+// records it depends on from the store (the resource it reads, updates or
+// deletes; the resource its token made), so a replica that takes over
+// another's deployment replays the creates the other made instead of
+// making them twice, and finds the resources the other created.
 //
 // # Caveats
 //
-//   - A Provider reads its WorldStore once, when it is made. Two Providers
-//     open on one store at the same time do not see each other's changes.
+//   - On a FileWorld, a Provider reads the world once, when it is made: two
+//     Providers open on one file at the same time do not see each other's
+//     changes. On a CurrentWorld they do, call by call, except in what
+//     selects from the whole world: Resources and data-source lookups read
+//     what this Provider has loaded (ReadWorld reads the store as it is);
+//     Drift and DeleteOutOfBand read the whole store first.
 //   - Token-less creates at the same address (in several stacks) share one
 //     sequence of ids, which then depends on the order they arrive in. The
 //     engine always sends tokens.

@@ -31,6 +31,9 @@ func (p *Provider) Drift(ctx context.Context, ref string, changes map[string]cty
 		return err
 	}
 	w := p.w
+	if err := w.reload(ctx); err != nil {
+		return formation.Wrap(formation.CodeInternal, op, ref, err)
+	}
 	w.mu.Lock()
 	recs := w.resolve(ref)
 	if len(recs) == 0 {
@@ -46,13 +49,12 @@ func (p *Provider) Drift(ctx context.Context, ref string, changes map[string]cty
 		}
 		next[i] = v
 	}
-	snaps := make([]snapshot, len(recs))
 	for i, r := range recs {
 		r.state = next[i]
-		snaps[i] = w.change(r)
+		w.change(r)
 	}
 	w.mu.Unlock()
-	if err := w.persist(ctx, snaps...); err != nil {
+	if err := w.flush(ctx); err != nil {
 		return formation.Wrap(formation.CodeInternal, op, ref, err)
 	}
 	return nil
@@ -67,17 +69,19 @@ func (p *Provider) DeleteOutOfBand(ctx context.Context, ref string) error {
 		return err
 	}
 	w := p.w
+	if err := w.reload(ctx); err != nil {
+		return formation.Wrap(formation.CodeInternal, op, ref, err)
+	}
 	w.mu.Lock()
 	recs := w.resolve(ref)
-	snaps := make([]snapshot, len(recs))
-	for i, r := range recs {
-		snaps[i] = w.remove(r)
+	for _, r := range recs {
+		w.remove(r)
 	}
 	w.mu.Unlock()
 	if len(recs) == 0 {
 		return refError(op, ref, notFoundRef(ref))
 	}
-	if err := w.persist(ctx, snaps...); err != nil {
+	if err := w.flush(ctx); err != nil {
 		return formation.Wrap(formation.CodeInternal, op, ref, err)
 	}
 	return nil

@@ -15,8 +15,8 @@ import (
 // FileWorld is a WorldStore in one file, an append-only log of JSON lines
 // ({"k": key, "v": base64 value}) where the last line for a key wins. It lets
 // tests and separate processes on one machine share a world without an engine
-// store. Each Put appends one line with one write; a torn last line (a crash
-// mid-write) is ignored on Load. The log is never compacted, so it suits
+// store. Each Write appends its lines with one write; a torn last line (a
+// crash mid-write) is ignored on Load, so a crash keeps a prefix of a Write. The log is never compacted, so it suits
 // simulations, not long-lived worlds.
 //
 // FileWorld is safe for concurrent use within a process. Processes that
@@ -37,7 +37,8 @@ type fileLine struct {
 }
 
 // Load replays the log and calls fn for each key's last value, in the order
-// keys first appear. A missing file is an empty world.
+// keys first appear, skipping deleted keys. A missing file is an empty
+// world.
 func (f *FileWorld) Load(ctx context.Context, fn func(key string, value []byte) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -70,6 +71,9 @@ func (f *FileWorld) Load(ctx context.Context, fn func(key string, value []byte) 
 		return err
 	}
 	for _, k := range order {
+		if latest[k] == nil {
+			continue // deleted
+		}
 		if err := fn(k, latest[k]); err != nil {
 			return err
 		}
@@ -77,22 +81,26 @@ func (f *FileWorld) Load(ctx context.Context, fn func(key string, value []byte) 
 	return nil
 }
 
-// Put appends a line setting key to value.
-func (f *FileWorld) Put(ctx context.Context, key string, value []byte) error {
+// Write appends a line per pair, all with one write; a nil value deletes
+// its key.
+func (f *FileWorld) Write(ctx context.Context, pairs []KV) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	line, err := json.Marshal(fileLine{Key: key, Value: value})
-	if err != nil {
-		return err
+	var buf []byte
+	for _, p := range pairs {
+		line, err := json.Marshal(fileLine(p))
+		if err != nil {
+			return err
+		}
+		buf = append(append(buf, line...), '\n')
 	}
-	line = append(line, '\n')
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	file, err := os.OpenFile(f.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
-	_, err = file.Write(line)
+	_, err = file.Write(buf)
 	return errors.Join(err, file.Close())
 }

@@ -102,14 +102,14 @@ type flakyWorld struct {
 	broken bool
 }
 
-func (f *flakyWorld) Put(ctx context.Context, key string, value []byte) error {
+func (f *flakyWorld) Write(ctx context.Context, pairs []sim.KV) error {
 	f.mu.Lock()
 	broken := f.broken
 	f.mu.Unlock()
 	if broken {
 		return errors.New("disk full")
 	}
-	return f.MemoryWorld.Put(ctx, key, value)
+	return f.MemoryWorld.Write(ctx, pairs)
 }
 
 func TestWorld_FailedWriteIsTransientAndRetried(t *testing.T) {
@@ -126,8 +126,8 @@ func TestWorld_FailedWriteIsTransientAndRetried(t *testing.T) {
 	store.broken = false
 	store.mu.Unlock()
 	resp := mustCreate(t, p, req) // the engine's retry persists what the first call made
-	if store.Len() != 1 || !p.Calls()[1].Replayed {
-		t.Fatalf("retry stored %d records", store.Len())
+	if stored, err := sim.ReadWorld(context.Background(), store); err != nil || len(stored) != 1 || !p.Calls()[1].Replayed {
+		t.Fatalf("retry stored %+v (%v)", stored, err)
 	}
 	p2 := newSim(t, sim.Config{World: store})
 	if res := p2.Resources(); len(res) != 1 || res[0].ID != resp.ID {

@@ -11,7 +11,7 @@ import (
 
 // Provider is the simulated provider. It implements provider.Provider and
 // every optional capability (Configurer, Validator, DataSourceReader,
-// Schemas, ReplaceOrderer).
+// Schemas, ReplaceOrderer, Flusher).
 //
 // A Provider is safe for concurrent use. Calls wait out their latency without
 // holding any lock, so concurrent calls overlap as they would against a real
@@ -32,7 +32,15 @@ var (
 	_ provider.DataSourceReader = (*Provider)(nil)
 	_ provider.Schemas          = (*Provider)(nil)
 	_ provider.ReplaceOrderer   = (*Provider)(nil)
+	_ provider.Flusher          = (*Provider)(nil)
 )
+
+// Flush writes the world's changes not yet written (Config.DeferWrites) to
+// Config.World, in one WorldStore.Write, and returns when they are durable.
+// It flushes for every Provider that shares this one's world (Configure's).
+// With nothing to write, or no World, it does nothing. An error wraps
+// provider.ErrTransient; the changes stay queued for the next Flush.
+func (p *Provider) Flush(ctx context.Context) error { return p.w.flush(ctx) }
 
 // Create makes a resource: the configured attributes as given, computed ones
 // generated, the id derived from the seed and the token. A create with a
@@ -50,9 +58,9 @@ func (p *Provider) Create(ctx context.Context, req provider.CreateRequest) (prov
 	if err != nil {
 		return provider.CreateResponse{}, w.finish(c, err)
 	}
-	state, snap, err := p.create(c, config)
+	state, err := p.create(ctx, c, config)
 	if err == nil {
-		err = w.persist(ctx, snap)
+		err = w.sync(ctx)
 	}
 	if err == nil {
 		err = w.injectFault(c, true)
@@ -86,20 +94,29 @@ func (p *Provider) createConfig(typ string, config cty.Value) (cty.Value, error)
 // create makes the resource of call c, or finds the one its token made.
 // The state is built without the world's lock, which every call takes:
 // under it, a burst of creations would queue on one another's building.
-func (p *Provider) create(c *call, config cty.Value) (cty.Value, snapshot, error) {
+func (p *Provider) create(ctx context.Context, c *call, config cty.Value) (cty.Value, error) {
 	w := p.w
 	key := creationKey(c.typ, c.address, c.token)
 	idKey := p.idKey(c.typ)
+	if err := w.refreshToken(ctx, key); err != nil {
+		return cty.NilVal, err
+	}
+	configured := configuredID(config, idKey)
+	if configured != "" {
+		if err := w.refresh(ctx, recordKey{c.typ, configured}); err != nil {
+			return cty.NilVal, err
+		}
+	}
 	for {
 		w.mu.Lock()
 		prev := w.tokens[key]
 		if c.token != "" && prev.live() {
 			defer w.mu.Unlock()
 			if prev.typ != c.typ {
-				return cty.NilVal, snapshot{}, fmt.Errorf("token %q already made %s %s: %w", c.token, prev.typ, prev.id, provider.ErrConflict)
+				return cty.NilVal, fmt.Errorf("token %q already made %s %s: %w", c.token, prev.typ, prev.id, provider.ErrConflict)
 			}
 			c.replayed, c.id = true, prev.id
-			return prev.state, w.snapshot(prev), nil
+			return prev.state, nil
 		}
 		w.mu.Unlock()
 
@@ -107,7 +124,7 @@ func (p *Provider) create(c *call, config cty.Value) (cty.Value, snapshot, error
 		if prev != nil {
 			gen = prev.gen + 1
 		}
-		id := configuredID(config, idKey)
+		id := configured
 		if id == "" {
 			id = w.seed.uuid("id", key, itoa(gen))
 		}
@@ -121,12 +138,13 @@ func (p *Provider) create(c *call, config cty.Value) (cty.Value, snapshot, error
 		}
 		defer w.mu.Unlock()
 		if existing := w.records[recordKey{c.typ, id}]; existing.live() {
-			return cty.NilVal, snapshot{}, fmt.Errorf("%s %q already exists: %w", c.typ, id, provider.ErrConflict)
+			return cty.NilVal, fmt.Errorf("%s %q already exists: %w", c.typ, id, provider.ErrConflict)
 		}
 		w.records[recordKey{c.typ, id}] = rec
 		w.tokens[key] = rec
+		w.change(rec)
 		c.id = id
-		return rec.state, w.change(rec), nil
+		return rec.state, nil
 	}
 }
 
@@ -136,6 +154,9 @@ func (p *Provider) Read(ctx context.Context, req provider.ReadRequest) (provider
 	w := p.w
 	c := w.begin(OpRead, req.TypeName, req.Address, req.ID, "", 0)
 	if err := w.start(ctx, c); err != nil {
+		return provider.ReadResponse{}, w.finish(c, err)
+	}
+	if err := w.refresh(ctx, recordKey{req.TypeName, req.ID}); err != nil {
 		return provider.ReadResponse{}, w.finish(c, err)
 	}
 	w.mu.Lock()
@@ -166,9 +187,9 @@ func (p *Provider) Update(ctx context.Context, req provider.UpdateRequest) (prov
 	if err != nil {
 		return provider.UpdateResponse{}, w.finish(c, err)
 	}
-	state, snap, err := p.update(c, planned)
+	state, err := p.update(ctx, c, planned)
 	if err == nil {
-		err = w.persist(ctx, snap)
+		err = w.sync(ctx)
 	}
 	if err == nil {
 		err = w.injectFault(c, true)
@@ -196,23 +217,27 @@ func (p *Provider) updateValue(typ string, planned cty.Value) (cty.Value, error)
 }
 
 // update applies call c's planned value to its resource.
-func (p *Provider) update(c *call, planned cty.Value) (cty.Value, snapshot, error) {
+func (p *Provider) update(ctx context.Context, c *call, planned cty.Value) (cty.Value, error) {
 	w := p.w
 	next := p.build(planned, c.typ, p.idKey(c.typ), c.id)
+	if err := w.refresh(ctx, recordKey{c.typ, c.id}); err != nil {
+		return cty.NilVal, err
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	rec := w.records[recordKey{c.typ, c.id}]
 	if !rec.live() {
-		return cty.NilVal, snapshot{}, notFound(c.typ, c.id)
+		return cty.NilVal, notFound(c.typ, c.id)
 	}
 	if s, ok := w.schemas.get(c.typ); ok {
 		if paths := s.RequiresReplace(rec.state, next); len(paths) > 0 {
 			name, _ := pathName(paths[0])
-			return cty.NilVal, snapshot{}, fmt.Errorf("%s %s: attribute %q cannot be updated in place: %w", c.typ, c.id, name, provider.ErrInvalidConfig)
+			return cty.NilVal, fmt.Errorf("%s %s: attribute %q cannot be updated in place: %w", c.typ, c.id, name, provider.ErrInvalidConfig)
 		}
 	}
 	rec.state = next
-	return next, w.change(rec), nil
+	w.change(rec)
+	return next, nil
 }
 
 // Delete removes the resource from the world, or returns an error wrapping
@@ -224,26 +249,29 @@ func (p *Provider) Delete(ctx context.Context, req provider.DeleteRequest) error
 	if err := w.start(ctx, c); err != nil {
 		return w.finish(c, err)
 	}
+	if err := w.refresh(ctx, recordKey{req.TypeName, req.ID}); err != nil {
+		return w.finish(c, err)
+	}
 	w.mu.Lock()
 	rec := w.records[recordKey{req.TypeName, req.ID}]
 	if !rec.live() {
 		w.mu.Unlock()
 		return w.finish(c, notFound(req.TypeName, req.ID))
 	}
-	snap := w.remove(rec)
+	w.remove(rec)
 	w.mu.Unlock()
-	err := w.persist(ctx, snap)
+	err := w.sync(ctx)
 	if err == nil {
 		err = w.injectFault(c, true)
 	}
 	return w.finish(c, err)
 }
 
-// remove turns a live record into a tombstone and returns the snapshot to
-// persist. It must be called with world.mu held.
-func (w *world) remove(rec *record) snapshot {
+// remove turns a live record into a tombstone. It must be called with
+// world.mu held.
+func (w *world) remove(rec *record) {
 	rec.deleted, rec.state = true, cty.NilVal
-	return w.change(rec)
+	w.change(rec)
 }
 
 // Configure returns a Provider that shares this one's world and reports the

@@ -63,7 +63,7 @@ func decodeRecord(b []byte) (*record, error) {
 		return nil, fmt.Errorf("record format %d is not %d", d.Format, recordFormat)
 	}
 	r := &record{typ: d.Type, id: d.ID, address: d.Address, token: d.Token, key: d.Key, gen: d.Gen,
-		deleted: d.Deleted, version: 1, persisted: 1}
+		deleted: d.Deleted, version: 1, written: 1}
 	if d.Deleted {
 		return r, nil
 	}

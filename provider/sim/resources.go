@@ -2,7 +2,10 @@ package sim
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 )
@@ -22,8 +25,9 @@ type Resource struct {
 }
 
 // Resources lists the live resources of the world, sorted by type, address
-// and id. It reads the world this Provider holds; a world persisted by
-// another process is read when a Provider is opened on it.
+// and id. It reads the world this Provider holds: what it loaded when it
+// opened and what it did since. ReadWorld reads a persisted world as it is
+// now, other Providers' changes included.
 func (p *Provider) Resources() []Resource {
 	p.w.mu.Lock()
 	recs := make([]*record, 0, len(p.w.records))
@@ -32,16 +36,48 @@ func (p *Provider) Resources() []Resource {
 			recs = append(recs, r)
 		}
 	}
-	out := make([]Resource, len(recs))
 	slices.SortFunc(recs, compareRecords)
+	out := resources(recs)
+	p.w.mu.Unlock()
+	return out
+}
+
+// resources is recs as Resources.
+func resources(recs []*record) []Resource {
+	out := make([]Resource, len(recs))
 	for i, r := range recs {
 		out[i] = Resource{Type: r.typ, Address: r.address, ID: r.id, Token: r.token, State: r.state}
 	}
-	p.w.mu.Unlock()
 	return out
 }
 
 // compareRecords orders records by type, address and id.
 func compareRecords(a, b *record) int {
 	return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.address, b.address), cmp.Compare(a.id, b.id))
+}
+
+// ReadWorld lists the live resources a WorldStore holds, sorted as
+// Resources sorts them, reading the store as it is now: it is how a check
+// (a test, a chaos campaign's audit) compares what engines recorded with
+// the simulated cloud that their Providers share.
+func ReadWorld(ctx context.Context, ws WorldStore) ([]Resource, error) {
+	var recs []*record
+	err := ws.Load(ctx, func(key string, value []byte) error {
+		if strings.HasPrefix(key, tokenPrefix) {
+			return nil
+		}
+		r, err := decodeRecord(value)
+		if err != nil {
+			return fmt.Errorf("world record %q: %w", key, err)
+		}
+		if r.live() {
+			recs = append(recs, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(recs, compareRecords)
+	return resources(recs), nil
 }

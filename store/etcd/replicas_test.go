@@ -180,3 +180,89 @@ func TestReplicas_NamesAndQuotaAcrossEngines(t *testing.T) {
 		t.Fatalf("%d more stacks created beside the first, want 2 (quota 3)", won)
 	}
 }
+
+// Replicas as separate processes have each its own simulated provider,
+// sharing the world the store keeps. The first dies mid-deployment; the
+// second, opened before the first created anything, finishes it (replaying
+// the creates whose outcome the first never recorded) and then deletes the
+// stack: the cloud matches the stack exactly, then is empty.
+func TestReplicas_TakeOverWithTheWorldInTheStore(t *testing.T) {
+	ctx := context.Background()
+	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
+	const n = 30
+	replica := func() (*engine.Engine, *etcd.Store) {
+		st, err := etcd.Open(ctx, etcd.Options{Endpoints: etcdtest.Endpoints(ms), Prefix: "/world/", LeaseTTL: replicaTTL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, World: sim.StoreWorld{Store: st},
+			Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 50 * time.Millisecond}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := engine.New(engine.Config{Store: st, DefaultProvider: p, TemplateLimits: &template.Limits{},
+			TakeoverInterval: 200 * time.Millisecond, RetryPause: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = e.Close() })
+		return e, st
+	}
+	a, stA := replica()
+	b, stB := replica()
+
+	body := fmt.Sprintf("resource \"huaweicloud_vpc\" \"v\" {\n  count = %d\n  name = \"v${count.index}\"\n  cidr = \"10.0.0.0/16\"\n}\n", n)
+	res, err := a.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := engine.StackRef{Name: "s"}
+	stream, err := b.Follow(ctx, engine.FollowRequest{StackRef: ref, DeploymentID: res.DeploymentID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for created := 0; created < 5; {
+		ev, ok := <-stream.Events
+		if !ok {
+			t.Fatal("the follow ended before the deployment did")
+		}
+		if ev.EventType == formation.EventCreationComplete {
+			created++
+		}
+	}
+	stA.Abandon() // the first replica dies
+	if out, err := b.Wait(ctx, res.DeploymentRef); err != nil || out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("the deployment ended %+v, %v", out, err)
+	}
+	page, err := b.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack := map[string]bool{}
+	for _, r := range page.StackResources {
+		stack[r.PhysicalResourceID] = true
+	}
+	cloud, err := sim.ReadWorld(ctx, sim.StoreWorld{Store: stB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.StackResources) != n || len(stack) != n || len(cloud) != n {
+		t.Fatalf("%d resources in the stack (%d ids), %d in the cloud; want %d of each", len(page.StackResources), len(stack), len(cloud), n)
+	}
+	for _, r := range cloud {
+		if !stack[r.ID] {
+			t.Errorf("the cloud's %s (%s) is not the stack's", r.Address, r.ID)
+		}
+	}
+
+	del, err := b.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Wait(ctx, del); err != nil {
+		t.Fatal(err)
+	}
+	if cloud, err := sim.ReadWorld(ctx, sim.StoreWorld{Store: stB}); err != nil || len(cloud) != 0 {
+		t.Fatalf("after the deletion the cloud holds %d resources (%v), want none", len(cloud), err)
+	}
+}
