@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/formation-engine/formation"
@@ -44,8 +45,8 @@ func (r Result) Succeeded() bool {
 type operation struct {
 	done   chan struct{}
 	result Result
-	err    error // set when the operation stopped short (engine closed)
-	lost   bool  // it stopped short because its claim was lost: another engine runs it
+	err    error       // set when the operation stopped short (engine closed)
+	lost   atomic.Bool // it stopped short because its claim was lost: another engine runs it; read while it runs
 }
 
 // launch runs fn in the background for the deployment dep, whose
@@ -105,7 +106,7 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 		op.result, op.err = fn(ctx, dep)
 		select {
 		case <-c.Lost():
-			op.lost = op.err != nil
+			op.lost.Store(op.err != nil)
 		default:
 		}
 		if err := c.Release(); err != nil {
@@ -161,7 +162,7 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 	if op != nil {
 		select {
 		case <-op.done:
-			if op.lost {
+			if op.lost.Load() {
 				break // another engine finishes it: wait on the store
 			}
 			if op.err != nil {
@@ -196,7 +197,7 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 		e.mu.Lock()
 		op = e.ops[deploymentID]
 		e.mu.Unlock()
-		if op != nil && !op.lost {
+		if op != nil && !op.lost.Load() {
 			return e.Wait(ctx, ref)
 		}
 	}
@@ -311,7 +312,7 @@ func (e *Engine) runsHere(deploymentID string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	op := e.ops[deploymentID]
-	return op != nil && !op.lost
+	return op != nil && !op.lost.Load()
 }
 
 // adopt launches the operations of stacks *_IN_PROGRESS that no engine
