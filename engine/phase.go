@@ -263,8 +263,12 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	}
 	p := first.plan
 	if p == nil {
+		opts := plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism}
+		if ph == phaseRollback {
+			opts.Moves = movesBack(dep)
+		}
 		planCtx, cancel := e.untilDraining(ctx)
-		p, err = plan.Make(planCtx, cfg, prior, provs, plan.Options{Refresh: ph != phaseDelete, Destroy: src == nil, Parallelism: e.cfg.Parallelism})
+		p, err = plan.Make(planCtx, cfg, prior, provs, opts)
 		cancel()
 		if err != nil {
 			return fail(err)
@@ -292,6 +296,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	for addr := range leftovers {
 		x.leftover[addr] = true
 	}
+	x.refactor()
 	x.recordDrift()
 	x.settleCreations(ctx, leftovers)
 	nodes, err := buildGraph(p)

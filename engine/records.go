@@ -60,6 +60,9 @@ type deploymentRecord struct {
 	// Parallelism and KeepGoing are the deployment's options.
 	Parallelism int  `json:"parallelism,omitempty"`
 	KeepGoing   bool `json:"keep_going,omitempty"`
+	// Moves are the objects the deployment moved (moved blocks), recorded
+	// with the renamed records, for its rollback to move back.
+	Moves []movedRecord `json:"moves,omitempty"`
 	// RetainResources keeps real resources on delete (DeleteStackEnhanced).
 	RetainResources bool           `json:"retain_resources,omitempty"`
 	StartTime       formation.Time `json:"start_time,omitzero"`

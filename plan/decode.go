@@ -105,6 +105,24 @@ func (d *decoder) plan(r *reader) (*Plan, error) {
 			var s encodedSummary
 			s, err = readSummary(r)
 			p.Summary = formation.PlanSummary(s)
+		case "warnings":
+			err = r.array(func() error {
+				var w Warning
+				err := r.object(func(key []byte) error {
+					var err error
+					switch string(key) {
+					case "summary":
+						w.Summary, err = r.string()
+					case "detail":
+						w.Detail, err = r.string()
+					default:
+						_, err = r.skip()
+					}
+					return err
+				})
+				p.Warnings = append(p.Warnings, w)
+				return err
+			})
 		case "types":
 			types, err = r.span()
 		case "schemas":
@@ -456,6 +474,10 @@ func (d *decoder) change(r *reader) (*Change, error) {
 			c.ImportID, err = r.string()
 		case "deposed":
 			c.Deposed, err = r.string()
+		case "prev_addr":
+			c.PrevAddr, err = r.string()
+		case "forget":
+			c.Forget, err = r.bool()
 		case "drifted":
 			c.Drifted, err = r.bool()
 		case "sensitive":

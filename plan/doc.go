@@ -148,6 +148,8 @@
 //	      "provider_name": "huaweicloud",
 //	      "provider_alias": "west",    // left out when ""
 //	      "deposed": "…",              // the deposed object's id; left out when ""
+//	      "previous_address": "…",     // where a moved block moved it from; left out when ""
+//	      "forget": true,              // a removed block forgets it; left out when false
 //	      "action": "ADD",             // formation.Action
 //	      "action_reason": "…",        // left out when ""
 //	      "drifted": false,

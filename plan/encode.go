@@ -38,6 +38,9 @@ func (p *Plan) Encode() ([]byte, error) {
 		out.Changes[i] = ec
 	}
 	out.Types, out.Schemas = t.typeList, t.schemaList
+	for _, w := range p.Warnings {
+		out.Warnings = append(out.Warnings, encodedWarning(w))
+	}
 	return json.Marshal(out)
 }
 
@@ -51,6 +54,14 @@ type encodedPlan struct {
 	Types   []json.RawMessage `json:"types"` // cty's JSON of each type
 	Schemas []encodedSchema   `json:"schemas"`
 	Changes []encodedChange   `json:"changes"`
+	// Warnings are written after the changes, and only when there are
+	// some.
+	Warnings []encodedWarning `json:"warnings,omitempty"`
+}
+
+type encodedWarning struct {
+	Summary string `json:"summary"`
+	Detail  string `json:"detail,omitempty"`
 }
 
 // encodedSummary is formation.PlanSummary with every count written.
@@ -82,6 +93,8 @@ type encodedChange struct {
 	Imported            bool             `json:"imported,omitempty"`
 	ImportID            string           `json:"import_id,omitempty"`
 	Deposed             string           `json:"deposed,omitempty"`
+	PrevAddr            string           `json:"prev_addr,omitempty"`
+	Forget              bool             `json:"forget,omitempty"`
 	Drifted             bool             `json:"drifted,omitempty"`
 	Sensitive           []encodedPath    `json:"sensitive,omitempty"`
 	Schema              int              `json:"schema"` // in encodedPlan.Schemas
@@ -212,7 +225,8 @@ func (t *encodeTables) change(c *Change) (encodedChange, error) {
 		RequiresReplace: encodePaths(c.RequiresReplace), Dependencies: c.Dependencies,
 		CreateBeforeDestroy: c.CreateBeforeDestroy, PreventDestroy: c.PreventDestroy,
 		IgnoreChanges: encodePaths(c.IgnoreChanges), Imported: c.Imported, ImportID: c.ImportID,
-		Deposed: c.Deposed, Drifted: c.Drifted, Sensitive: encodePaths(c.Sensitive), Inferred: c.Inferred,
+		Deposed: c.Deposed, PrevAddr: c.PrevAddr, Forget: c.Forget,
+		Drifted: c.Drifted, Sensitive: encodePaths(c.Sensitive), Inferred: c.Inferred,
 	}
 	var err error
 	if ec.Before, err = t.value(c.Before); err != nil {

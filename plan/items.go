@@ -28,7 +28,7 @@ func (p *Plan) Items() []formation.PlanItem {
 func (c *Change) Item() formation.PlanItem {
 	it := formation.PlanItem{
 		ResourceType: c.Type, ResourceName: c.Name, Index: c.Key, ModuleAddress: template.ModuleOf(c.Addr),
-		Action: c.Action, ActionReason: c.Reason,
+		Action: c.Action, ActionReason: c.itemReason(),
 		ProviderName: c.ProviderName, Mode: c.Mode,
 		Drifted: c.Drifted, Imported: c.Imported, ResourceID: c.ResourceID,
 		Attributes: []formation.PlanAttribute{},
@@ -51,6 +51,25 @@ func (c *Change) Item() formation.PlanItem {
 		})
 	}
 	return it
+}
+
+// itemReason is the item's action_reason. An RFS item names the resource
+// by type, name and index only, and RFS has no move: the item of a moved
+// object is the object at its new address (resource_name and index are
+// the new ones, its action what happens to it there, NO_OPERATION for a
+// move alone), and the reason says where it moved from. A forgotten
+// object is NO_OPERATION (the cloud does not change) with a reason saying
+// the stack lets it go.
+func (c *Change) itemReason() string {
+	switch {
+	case c.Forget:
+		return "no longer managed by the stack, not destroyed (" + c.Reason + ")"
+	case c.PrevAddr != "" && c.Reason != "":
+		return "moved from " + c.PrevAddr + "; " + c.Reason
+	case c.PrevAddr != "":
+		return "moved from " + c.PrevAddr
+	}
+	return c.Reason
 }
 
 // attributeNames lists the attribute names of two objects (either may be

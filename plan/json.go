@@ -37,6 +37,8 @@ type jsonChange struct {
 	ProviderName        string           `json:"provider_name"`
 	ProviderAlias       string           `json:"provider_alias,omitempty"`
 	Deposed             string           `json:"deposed,omitempty"`
+	PreviousAddress     string           `json:"previous_address,omitempty"`
+	Forget              bool             `json:"forget,omitempty"`
 	Action              formation.Action `json:"action"`
 	ActionReason        string           `json:"action_reason,omitempty"`
 	Drifted             bool             `json:"drifted"`
@@ -85,6 +87,7 @@ func (c *Change) jsonChange() jsonChange {
 	j := jsonChange{
 		Address: c.Addr, ModuleAddress: template.ModuleOf(c.Addr), Mode: c.Mode, Type: c.Type, Name: c.Name, Index: c.Key,
 		ProviderName: c.ProviderName, ProviderAlias: c.ProviderAlias, Deposed: c.Deposed,
+		PreviousAddress: c.PrevAddr, Forget: c.Forget,
 		Action: c.Action, ActionReason: c.Reason, Drifted: c.Drifted,
 		Imported: c.Imported, ImportID: c.ImportID, ResourceID: c.ResourceID,
 		Dependencies:        append([]string{}, c.Dependencies...),

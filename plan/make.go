@@ -34,6 +34,13 @@ type planner struct {
 	planned  map[string]*Change // the change to make, by address; guarded by mu
 	depsMemo map[depsKey]bool   // dependsOnChange answers; guarded by mu
 
+	// What the template's moved and removed blocks do (moves.go): the
+	// first address of every object a move renamed, by its new address,
+	// and the objects forgotten; both nil when there are none.
+	moved    map[string]string
+	forget   map[string]bool
+	warnings []Warning
+
 	diags hcl.Diagnostics // template evaluation errors, in address order
 	errs  []error         // every other problem, in address order
 }
@@ -57,6 +64,9 @@ func (p *planner) run(ctx context.Context) (*Plan, error) {
 	if p.cfg == nil && !p.opts.Destroy {
 		return nil, formation.Errorf(formation.CodeInvalidParameter, opMake, "", "no template to plan: cfg is nil and Options.Destroy is not set")
 	}
+	if !p.opts.Destroy {
+		p.refactor()
+	}
 	if p.opts.Refresh {
 		if err := p.refresh(ctx); err != nil {
 			return nil, err
@@ -73,7 +83,12 @@ func (p *planner) run(ctx context.Context) (*Plan, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	plan := &Plan{Changes: mergeChanges(fromConfig, fromState)}
+	plan := &Plan{Changes: mergeChanges(fromConfig, fromState), Warnings: p.warnings}
+	if p.moved != nil {
+		for _, c := range plan.Changes {
+			c.PrevAddr = p.moved[c.Addr]
+		}
+	}
 	plan.Summary = summarize(plan.Changes)
 	return plan, nil
 }
@@ -95,6 +110,12 @@ func (p *planner) stateChanges() []*Change {
 	slices.SortFunc(recs, func(a, b *Resource) int { return template.CompareAddrs(a.Addr, b.Addr) })
 	var out []*Change
 	for _, rec := range recs {
+		if p.forget[rec.Addr] {
+			if ch := p.planForget(rec); ch != nil {
+				out = append(out, ch)
+			}
+			continue
+		}
 		if p.opts.Destroy || p.cfg.Instance(rec.Addr) == nil {
 			out = append(out, p.planDelete(rec, reason)...)
 		}

@@ -91,6 +91,9 @@ type Options struct {
 	// CPU, and on more, up to Parallelism, while provider calls (Validate,
 	// data-source and import reads) are seen waiting.
 	Parallelism int
+	// Moves are carried out on the state before the template's own moved
+	// blocks: the engine rolls a deployment's moves back with them.
+	Moves []Move
 }
 
 // Plan is the outcome of Make: what a deployment would do, as data. A Plan
@@ -107,8 +110,12 @@ type Plan struct {
 	// Summary counts the changes to make (drifted changes, data sources
 	// and NO_OPERATION are not counted): an ADD is one add, an UPDATE one
 	// update, a DELETE one delete, a replacement one add and one delete,
-	// and every imported instance one import besides its action.
+	// and every imported instance one import besides its action. Moves
+	// and forgotten objects are not counted, as in Terraform v1.11.
 	Summary formation.PlanSummary
+	// Warnings are what the plan reports without failing: moves that could
+	// not be made, objects a removed block forgets.
+	Warnings []Warning
 }
 
 // Change is the plan of one resource instance (or one deposed object, or
@@ -174,6 +181,18 @@ type Change struct {
 	// Deposed is the physical id of the deposed object this change deletes;
 	// "" for every other change.
 	Deposed string
+	// PrevAddr is the address the state recorded the object under before
+	// a moved block (or a move Terraform implies when count is added or
+	// removed) renamed it; "" when it did not move. Applying the plan
+	// renames the record; a moved object is not destroyed and created
+	// again, and may change as any other (moved and updated).
+	PrevAddr string
+	// Forget marks an object a removed block with lifecycle.destroy =
+	// false takes out of the stack: applying the plan drops its record and
+	// leaves the object itself alone. Its Action is NO_OPERATION (the
+	// cloud does not change; RFS has no action for it), Before and After
+	// the recorded object.
+	Forget bool
 	// Drifted marks a change that describes drift: Before is the recorded
 	// object, After the remote one. Its twin, with Drifted false,
 	// describes the change from the remote object to the desired one.
@@ -189,11 +208,11 @@ type Change struct {
 }
 
 // HasChanges reports whether applying the plan would change anything: a
-// change to make other than NO_OPERATION, or an import. Drift alone is not
-// a change.
+// change to make other than NO_OPERATION, an import, a move or an object
+// forgotten. Drift alone is not a change.
 func (p *Plan) HasChanges() bool {
 	for _, c := range p.Changes {
-		if !c.Drifted && c.Mode != formation.ModeData && (c.Action != formation.ActionNoOperation || c.Imported) {
+		if !c.Drifted && c.Mode != formation.ModeData && (c.Action != formation.ActionNoOperation || c.Imported || c.PrevAddr != "" || c.Forget) {
 			return true
 		}
 	}

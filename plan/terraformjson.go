@@ -138,6 +138,7 @@ type tfResourceChange struct {
 	Name          string          `json:"name"`
 	Index         json.RawMessage `json:"index,omitempty"`
 	Deposed       string          `json:"deposed,omitempty"`
+	PrevAddress   string          `json:"previous_address,omitempty"`
 	ProviderName  string          `json:"provider_name"`
 	Change        tfChange        `json:"change"`
 	ActionReason  string          `json:"action_reason,omitempty"`
@@ -272,6 +273,8 @@ func (c *Change) tfActions(after cty.Value) []string {
 		return []string{"delete"}
 	case c.Drifted:
 		return []string{"update"}
+	case c.Forget:
+		return []string{"forget"}
 	}
 	switch c.Action {
 	case formation.ActionAdd:
@@ -305,6 +308,10 @@ func (c *Change) tfActionReason() string {
 	case formation.ActionDelete:
 		if c.Deposed == "" && !c.Drifted {
 			return "delete_because_no_resource_config"
+		}
+	case formation.ActionNoOperation:
+		if c.Forget {
+			return "delete_because_no_resource_config" // as Terraform v1.11 gives it
 		}
 	}
 	return ""
@@ -345,6 +352,7 @@ func (c *Change) tfResourceChange(before, after cty.Value) tfResourceChange {
 	}
 	if !c.Drifted {
 		rc.ActionReason = c.tfActionReason()
+		rc.PrevAddress = c.PrevAddr
 	}
 	return rc
 }

@@ -36,7 +36,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 	for _, c := range p.Changes {
 		if !c.Drifted && visible(c) {
 			shown = append(shown, c)
-			used[symbol(c)] = true
+			if !c.Forget { // the legend has no symbol for it, as Terraform's
+				used[symbol(c)] = true
+			}
 		}
 	}
 	if !p.HasChanges() && len(shown) == 0 {
@@ -64,6 +66,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%d to import, ", s.ResourceImport)
 	}
 	fmt.Fprintf(&b, "%d to add, %d to change, %d to destroy.\n", s.ResourceAdd, s.ResourceUpdate, s.ResourceDelete)
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(&b, "\nWarning: %s\n\n%s\n", warn.Summary, warn.Detail)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -85,7 +90,7 @@ func visible(c *Change) bool {
 	if c.Mode == formation.ModeData {
 		return !c.After.IsKnown()
 	}
-	return c.Action != formation.ActionNoOperation || c.Imported
+	return c.Action != formation.ActionNoOperation || c.Imported || c.PrevAddr != "" || c.Forget
 }
 
 // symbol is the three-column symbol of a change's resource line.
@@ -148,11 +153,28 @@ type textWriter struct {
 func (t *textWriter) change(c *Change) {
 	t.cur = c
 	b := t.b
-	b.WriteString("  # " + c.Addr)
-	if c.Deposed != "" {
-		b.WriteString(" (deposed object " + c.Deposed + ")")
+	movedOnly := c.PrevAddr != "" && c.Action == formation.ActionNoOperation && !c.Imported && !c.Drifted
+	switch {
+	case c.Forget:
+		// Terraform writes these lines one column to the left.
+		b.WriteString(" # " + c.Addr + " will no longer be managed by Formation, but will not be destroyed\n")
+		b.WriteString(" # (" + c.Reason + ")\n")
+		fmt.Fprintf(b, " . resource %s %s {\n", quote(c.Type), quote(c.Name))
+		t.object(6, "~", unmarked(c.Before), unmarked(c.After), nil)
+		b.WriteString("    }\n")
+		return
+	case movedOnly:
+		b.WriteString("  # " + c.PrevAddr + " has moved to " + c.Addr + "\n")
+	default:
+		b.WriteString("  # " + c.Addr)
+		if c.Deposed != "" {
+			b.WriteString(" (deposed object " + c.Deposed + ")")
+		}
+		b.WriteString(" " + heading(c) + "\n")
+		if c.PrevAddr != "" && !c.Drifted {
+			b.WriteString("  # (moved from " + c.PrevAddr + ")\n")
+		}
 	}
-	b.WriteString(" " + heading(c) + "\n")
 	if noteworthy(c) {
 		b.WriteString("  # (" + c.Reason + ")\n")
 	}
@@ -176,6 +198,8 @@ func (t *textWriter) change(c *Change) {
 		t.object(6, "+", cty.NilVal, after, nil)
 	case c.Action == formation.ActionDelete:
 		t.object(6, "-", before, cty.NilVal, nil)
+	case movedOnly:
+		t.object(6, "~", before, after, nil) // the id, the rest hidden
 	case c.Action == formation.ActionNoOperation:
 		t.object(6, " ", before, after, nil)
 	default:

@@ -81,6 +81,10 @@ func (d *decoder) file(f *hcl.File) {
 			d.resource(b, formation.ModeData)
 		case "module":
 			d.moduleCall(b)
+		case "moved":
+			d.moved(b)
+		case "removed":
+			d.removed(b)
 		case "check":
 			if d.m.parent != nil {
 				d.unsupported(b.DefRange, "Check blocks in modules are not supported yet",

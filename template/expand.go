@@ -103,9 +103,14 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	if err := diagError(op, formation.CodeInvalidTemplate, b.result(diags), t.files); err != nil {
 		return nil, err
 	}
+	c.collect()
+	if len(t.moves) > 0 {
+		if err := diagError(op, formation.CodeInvalidTemplate, c.checkMoves(), t.files); err != nil {
+			return nil, err
+		}
+	}
 	c.warnings = append(c.warnings, warningsOnly(diags)...)
 	attachFiles(c.warnings, t.files)
-	c.collect()
 	return c, nil
 }
 

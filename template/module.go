@@ -25,6 +25,8 @@ type module struct {
 	providers map[string]*node // by "name" or "name.alias"; the root module's only
 	calls     map[string]*node // module calls, by name
 	imports   []*importDecl
+	moved     []*moveDecl
+	removed   []*removedDecl
 	checks    []*checkBlock // the root module's only
 
 	requiredProviders map[string]RequiredProvider

@@ -32,6 +32,8 @@ type Template struct {
 	nodes    []*node   // the nodes of every module, in topological order
 	funcs    map[string]function.Function
 	warnings hcl.Diagnostics
+	moves    []Move    // in the order they are carried out
+	removals []Removal // one per object removed
 }
 
 // Names under which template sources appear in diagnostics.
@@ -199,6 +201,9 @@ func load(op string, opts Options, srcs []source, read func(dir string) ([]sourc
 		}
 		if !diags.HasErrors() {
 			diags = append(diags, t.order()...)
+		}
+		if !diags.HasErrors() {
+			diags = append(diags, t.refactorings()...)
 		}
 	}
 	if !diags.HasErrors() {

@@ -15,13 +15,7 @@ var knownDifferences = map[string]string{
 	"module/variables/sensitive_not_marked": sensitivityNotTracked,
 	"module/count/from_computed": "count = length(terraform_data.a.output): Terraform's plan knows the output is an unknown value of the input's type " +
 		"(a one-element tuple), so its length is known; Formation's Expand sees computed attributes with no type and refuses the count as known only after apply.",
-	"module/moved/fresh":   movedUnsupported,
-	"module/removed/fresh": movedUnsupported,
 }
-
-const (
-	movedUnsupported = "moved and removed blocks are refused with CodeUnsupported: Formation does not yet move or forget recorded resources."
-)
 
 // sensitivityNotTracked is why the sensitivity cases differ: Formation
 // does not yet mark values as sensitive through expressions (only
