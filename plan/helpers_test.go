@@ -103,6 +103,17 @@ func (w *world) token(addr string) string {
 func (w *world) apply(cfg *template.Config, p *plan.Plan) {
 	w.t.Helper()
 	ctx := context.Background()
+	for _, c := range p.Changes { // moved blocks rename, removed blocks forget
+		switch {
+		case c.PrevAddr != "" && !c.Drifted && c.Deposed == "" && w.state[c.PrevAddr] != nil:
+			r := *w.state[c.PrevAddr]
+			r.Addr, r.Type, r.Name, r.Key = c.Addr, c.Type, c.Name, c.Key
+			delete(w.state, c.PrevAddr)
+			w.state[c.Addr] = &r
+		case c.Forget:
+			delete(w.state, c.Addr)
+		}
+	}
 	for _, c := range p.Changes {
 		switch {
 		case c.Drifted && c.Action == formation.ActionDelete:
