@@ -60,9 +60,17 @@
 // for apply. Check blocks of the root module are evaluated by Checks,
 // whose findings are warnings, never errors. required_version is checked
 // against LanguageVersion, the Terraform release whose language Formation
-// implements. Moved and removed blocks are refused with CodeUnsupported
-// until Formation supports them; provisioner blocks are refused as RFS
-// refuses them.
+// implements. Moved and removed blocks, of any module, are decoded with
+// Terraform's address rules: Template.Moves lists the moves in the order
+// they are carried out (chains and moves into or out of moved modules in
+// order; a cycle is refused at Parse), Move.Destination says where a move
+// puts a recorded object, Template.ImpliedMoves gives the moves Terraform
+// implies when count is added or removed, and Template.Removals the
+// removed blocks (one whose target the template still declares is refused
+// at Parse). Expand refuses the moves Terraform's validation refuses: one
+// whose from is still declared, two that disagree about an object, one to
+// its own address. Carrying them out on a stack's state is the planner's
+// business. Provisioner blocks are refused as RFS refuses them.
 //
 // # Modules
 //

@@ -65,7 +65,7 @@ func (e MoveEndpoint) string(whole bool) string {
 		}
 		return s
 	}
-	s := InstanceAddr{Module: e.Module, Mode: e.Mode, Type: e.Type, Name: e.Name, KeyKind: e.KeyKind, Key: e.Key}.String()
+	s := InstanceAddr(e).String()
 	if whole {
 		s += "[*]"
 	}
@@ -738,7 +738,7 @@ func (c *Config) declared(o movedObject) (hcl.Range, bool) {
 	case o.whole:
 		return n.rng, true
 	}
-	addr := InstanceAddr{Module: o.Module, Mode: o.Mode, Type: o.Type, Name: o.Name, KeyKind: o.KeyKind, Key: o.Key}
+	addr := InstanceAddr(o.MoveEndpoint)
 	if c.byAddr[addr.String()] != nil {
 		return repeat(n.rng, n.res.count, n.res.forEach), true
 	}
@@ -750,10 +750,7 @@ func (c *Config) declared(o movedObject) (hcl.Range, bool) {
 // declares it. The engine moves objects back with it when it rolls back a
 // deployment that moved them.
 func InstanceMove(from, to InstanceAddr) Move {
-	end := func(a InstanceAddr) MoveEndpoint {
-		return MoveEndpoint{Module: a.Module, Mode: a.Mode, Type: a.Type, Name: a.Name, KeyKind: a.KeyKind, Key: a.Key}
-	}
-	return Move{From: end(from), To: end(to)}
+	return Move{From: MoveEndpoint(from), To: MoveEndpoint(to)}
 }
 
 // impliedMove is the move Terraform implies for the object at a, whose
