@@ -328,6 +328,9 @@ func (d *decoder) schema(r *reader) (provider.Schema, error) {
 	if len(s.Attributes) == 0 {
 		s.Attributes = nil
 	}
+	if err == nil {
+		s = s.Compile() // an apply refines every change of the type against it
+	}
 	return s, err
 }
 

@@ -92,7 +92,7 @@ func (se *schemaEntry) infer(config cty.Value) provider.Schema {
 		}
 	}
 	se.mu.RUnlock()
-	s := provider.InferSchema(config)
+	s := provider.InferSchema(config).Compile()
 	se.mu.Lock()
 	if len(se.inferred) < maxInferred {
 		se.inferred = append(se.inferred, inferredSchema{ty, s})
@@ -111,6 +111,8 @@ func (p *planner) schemaFor(prov provider.Provider, name, alias, typ string) *sc
 	se := &schemaEntry{order: provider.ReplaceOrderOf(prov, typ)}
 	se.schema, se.declared = provider.SchemaOf(prov, typ)
 	if se.declared {
+		// Every instance of the type is planned against it.
+		se.schema = se.schema.Compile()
 		for _, n := range se.schema.AttributeNames() {
 			if se.schema.Attributes[n].Sensitive {
 				se.sensitive = append(se.sensitive, cty.GetAttrPath(n))

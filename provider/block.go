@@ -74,64 +74,58 @@ func (b *Block) validate(ty cty.Type) error {
 	return errors.Join(errs...)
 }
 
-// empty is the value of the attribute when the configuration has no block.
-// ty is the attribute's type (b.Type()), which the caller has at hand:
-// building it afresh would cost a type per resource planned.
-func (b *Block) empty(ty cty.Type) cty.Value {
-	ty = valueType(ty)
-	switch b.Nesting {
-	case NestingList:
-		return cty.ListValEmpty(ty.ElementType())
-	case NestingSet:
-		return cty.SetValEmpty(ty.ElementType())
-	case NestingMap:
-		return cty.MapValEmpty(ty.ElementType())
-	case NestingGroup:
-		vals := make(map[string]cty.Value, len(b.Attributes))
-		for n, a := range b.Attributes {
-			if a.Block != nil {
-				vals[n] = a.Block.empty(a.Type)
-			} else {
-				vals[n] = cty.NullVal(valueType(a.Type))
-			}
-		}
-		return cty.ObjectVal(vals)
-	}
-	return cty.NullVal(ty)
-}
-
 // coerce checks the blocks a configuration gives (a tuple or list of
 // objects, as templates evaluate nested blocks; an object or a map for
 // single and map nesting) and builds the attribute's value, appending a
-// cty.PathError under path for each problem.
-func (b *Block) coerce(v cty.Value, path cty.Path, errs *[]error) cty.Value {
+// cty.PathError under path for each problem. It reports whether the value
+// differs from v: a value coerced already comes back as it is, so that
+// coercing it again (a Validator handed the coerced configuration) builds
+// nothing.
+func (bs *blockShape) coerce(v cty.Value, path cty.Path, errs *[]error) (cty.Value, bool) {
+	same := v.Type().Equals(bs.ty)
 	if v.IsNull() {
-		return b.empty(b.Type())
+		if same && bs.empty.IsNull() {
+			return v, false
+		}
+		return bs.empty, true
 	}
 	if !v.IsKnown() {
-		return cty.UnknownVal(b.Type())
-	}
-	ty := v.Type()
-	if b.Nesting == NestingMap {
-		if !ty.IsMapType() && !ty.IsObjectType() {
-			*errs = append(*errs, path.NewErrorf("a map of %q blocks is required, not %s", pathName(path), ty.FriendlyName()))
-			return cty.NilVal
+		if same {
+			return v, false
 		}
-	} else if ty.IsObjectType() {
-		v = cty.TupleVal([]cty.Value{v}) // one block written as an object
-	} else if !ty.IsTupleType() && !ty.IsListType() && !ty.IsSetType() {
-		*errs = append(*errs, path.NewErrorf("%q takes blocks, not %s", pathName(path), ty.FriendlyName()))
-		return cty.NilVal
+		return cty.UnknownVal(bs.ty), true
 	}
-	if !v.IsWhollyKnown() && v.LengthInt() == 0 {
-		return cty.UnknownVal(b.Type())
+	vt := v.Type()
+	// One block written as an object is taken as a list of it, without
+	// building the list.
+	single := bs.Nesting != NestingMap && vt.IsObjectType()
+	switch {
+	case bs.Nesting == NestingMap && !vt.IsMapType() && !vt.IsObjectType():
+		*errs = append(*errs, path.NewErrorf("a map of %q blocks is required, not %s", pathName(path), vt.FriendlyName()))
+		return cty.NilVal, true
+	case bs.Nesting != NestingMap && !single && !vt.IsTupleType() && !vt.IsListType() && !vt.IsSetType():
+		*errs = append(*errs, path.NewErrorf("%q takes blocks, not %s", pathName(path), vt.FriendlyName()))
+		return cty.NilVal, true
+	case !single && v.LengthInt() == 0 && !v.IsWhollyKnown():
+		return cty.UnknownVal(bs.ty), true
 	}
-	nested := Schema{Attributes: b.Attributes}
-	n, bad := 0, false
+	var it cty.ElementIterator
+	if !single {
+		it = v.ElementIterator()
+	}
+	n, bad, changed := 0, false, false
 	var elems []cty.Value
 	var keyed map[string]cty.Value
-	for it := v.ElementIterator(); it.Next(); n++ {
-		k, ev := it.Element()
+	for ; ; n++ {
+		k, ev := cty.Zero, v
+		if !single {
+			if !it.Next() {
+				break
+			}
+			k, ev = it.Element()
+		} else if n > 0 {
+			break
+		}
 		ep := append(path[:len(path):len(path)], cty.IndexStep{Key: k})
 		if !ev.IsNull() && ev.IsKnown() && !ev.Type().IsObjectType() {
 			*errs = append(*errs, ep.NewErrorf("a %q block must be an object, not %s", pathName(path), ev.Type().FriendlyName()))
@@ -139,12 +133,13 @@ func (b *Block) coerce(v cty.Value, path cty.Path, errs *[]error) cty.Value {
 			continue
 		}
 		before := len(*errs)
-		cv := nested.coerceAt(ev, ep, nil, errs)
+		cv, c := bs.nested.coerce(ev, ep, nil, errs)
 		if len(*errs) > before {
 			bad = true
 			continue
 		}
-		if b.Nesting == NestingMap {
+		changed = changed || c
+		if bs.Nesting == NestingMap {
 			if keyed == nil {
 				keyed = map[string]cty.Value{}
 			}
@@ -153,33 +148,35 @@ func (b *Block) coerce(v cty.Value, path cty.Path, errs *[]error) cty.Value {
 		}
 		elems = append(elems, cv)
 	}
-	if b.MaxItems > 0 && n > b.MaxItems {
-		*errs = append(*errs, path.NewErrorf("too many %q blocks: no more than %d allowed, %d given", pathName(path), b.MaxItems, n))
+	if bs.MaxItems > 0 && n > bs.MaxItems {
+		*errs = append(*errs, path.NewErrorf("too many %q blocks: no more than %d allowed, %d given", pathName(path), bs.MaxItems, n))
 		bad = true
 	}
-	if b.MinItems > 0 && n < b.MinItems {
-		*errs = append(*errs, path.NewErrorf("insufficient %q blocks: at least %d required, %d given", pathName(path), b.MinItems, n))
+	if bs.MinItems > 0 && n < bs.MinItems {
+		*errs = append(*errs, path.NewErrorf("insufficient %q blocks: at least %d required, %d given", pathName(path), bs.MinItems, n))
 		bad = true
 	}
-	if (b.Nesting == NestingSingle || b.Nesting == NestingGroup) && n > 1 {
+	if (bs.Nesting == NestingSingle || bs.Nesting == NestingGroup) && n > 1 {
 		*errs = append(*errs, path.NewErrorf("too many %q blocks: no more than 1 allowed, %d given", pathName(path), n))
 		bad = true
 	}
 	switch {
 	case bad:
-		return cty.NilVal
+		return cty.NilVal, true
+	case same && !changed:
+		return v, false
 	case len(elems) == 0 && len(keyed) == 0:
-		return b.empty(b.Type())
+		return bs.empty, true
 	}
-	switch b.Nesting {
+	switch bs.Nesting {
 	case NestingList:
-		return cty.ListVal(elems)
+		return cty.ListVal(elems), true
 	case NestingSet:
-		return cty.SetVal(elems)
+		return cty.SetVal(elems), true
 	case NestingMap:
-		return cty.MapVal(keyed)
+		return cty.MapVal(keyed), true
 	}
-	return elems[0]
+	return elems[0], true
 }
 
 // pathName is the name of the last attribute on path.
@@ -190,28 +187,6 @@ func pathName(path cty.Path) string {
 		}
 	}
 	return ""
-}
-
-// computes reports whether any attribute of the block, at any depth, is
-// computed.
-func (b *Block) computes() bool {
-	for _, a := range b.Attributes {
-		if a.Computed || (a.Block != nil && a.Block.computes()) {
-			return true
-		}
-	}
-	return false
-}
-
-// plans reports whether planning changes configured blocks: some
-// attribute, at any depth, is computed or has a default.
-func (b *Block) plans() bool {
-	for _, a := range b.Attributes {
-		if a.Computed || a.Default != cty.NilVal || (a.Block != nil && a.Block.plans()) {
-			return true
-		}
-	}
-	return false
 }
 
 // planned is the planned value of configured blocks v: within each block,
@@ -227,28 +202,28 @@ func (b *Block) plans() bool {
 // Terraform's schema format does not say which blocks the provider fills
 // in itself (SDKv2's optional and computed blocks), and a block that
 // reports computed attributes usually is one.
-func (b *Block) planned(v, prior cty.Value) (cty.Value, bool) {
-	if !v.IsKnown() || !b.plans() {
+func (bs *blockShape) planned(v, prior cty.Value) (cty.Value, bool) {
+	if !v.IsKnown() || !bs.plans {
 		return v, false
 	}
 	if prior != cty.NilVal && (prior.IsNull() || !prior.IsKnown()) {
 		prior = cty.NilVal
 	}
 	if v.IsNull() || (v.Type().IsCollectionType() && v.LengthInt() == 0) {
-		if !b.computes() {
+		if !bs.computes {
 			return v, false
 		}
 		if prior != cty.NilVal && prior.Type().Equals(v.Type()) {
 			return prior, true
 		}
-		if b.Nesting == NestingGroup {
+		if bs.Nesting == NestingGroup {
 			return v, false
 		}
-		return cty.UnknownVal(b.Type()), true
+		return cty.UnknownVal(bs.ty), true
 	}
-	switch b.Nesting {
+	switch bs.Nesting {
 	case NestingSingle, NestingGroup:
-		return b.plannedObject(v, prior), true
+		return bs.plannedObject(v, prior), true
 	case NestingMap:
 		out := map[string]cty.Value{}
 		for it := v.ElementIterator(); it.Next(); {
@@ -257,7 +232,7 @@ func (b *Block) planned(v, prior cty.Value) (cty.Value, bool) {
 			if prior != cty.NilVal && prior.HasIndex(k).True() {
 				pv = prior.Index(k)
 			}
-			out[k.AsString()] = b.plannedObject(ev, pv)
+			out[k.AsString()] = bs.plannedObject(ev, pv)
 		}
 		if len(out) == 0 {
 			return v, false
@@ -274,17 +249,17 @@ func (b *Block) planned(v, prior cty.Value) (cty.Value, bool) {
 		_, ev := it.Element()
 		pv := cty.NilVal
 		switch {
-		case b.Nesting == NestingList && i < len(priors):
+		case bs.Nesting == NestingList && i < len(priors):
 			pv = priors[i]
-		case b.Nesting == NestingSet:
-			pv = b.matching(ev, priors)
+		case bs.Nesting == NestingSet:
+			pv = bs.matching(ev, priors)
 		}
-		out = append(out, b.plannedObject(ev, pv))
+		out = append(out, bs.plannedObject(ev, pv))
 	}
 	if len(out) == 0 {
 		return v, false
 	}
-	if b.Nesting == NestingSet {
+	if bs.Nesting == NestingSet {
 		return cty.SetVal(out), true
 	}
 	return cty.ListVal(out), true
@@ -292,29 +267,29 @@ func (b *Block) planned(v, prior cty.Value) (cty.Value, bool) {
 
 // plannedObject plans one block's object against its prior object (NilVal
 // when none).
-func (b *Block) plannedObject(v, prior cty.Value) cty.Value {
+func (bs *blockShape) plannedObject(v, prior cty.Value) cty.Value {
 	if v.IsNull() || !v.IsKnown() {
 		return v
 	}
 	hasPrior := prior != cty.NilVal && !prior.IsNull() && prior.IsKnown() && prior.Type().IsObjectType()
 	vals := v.AsValueMap()
-	for name, a := range b.Attributes {
-		cv := vals[name]
+	for i := range bs.nested.attrs {
+		a := &bs.nested.attrs[i]
+		cv := vals[a.name]
 		pv := cty.NilVal
-		if hasPrior && prior.Type().HasAttribute(name) {
-			pv = prior.GetAttr(name)
+		if hasPrior && prior.Type().HasAttribute(a.name) {
+			pv = prior.GetAttr(a.name)
 		}
 		switch {
-		case a.Block != nil:
-			vals[name], _ = a.Block.planned(cv, pv)
+		case a.block != nil:
+			vals[a.name], _ = a.block.planned(cv, pv)
 		case cv.IsNull() && a.Default != cty.NilVal:
-			vals[name] = a.Default
+			vals[a.name] = a.Default
 		case a.Computed && cv.IsNull():
-			ty := valueType(a.Type)
-			if pv != cty.NilVal && pv.Type().Equals(ty) {
-				vals[name] = pv
+			if pv != cty.NilVal && pv.Type().Equals(a.vt) {
+				vals[a.name] = pv
 			} else {
-				vals[name] = cty.UnknownVal(ty)
+				vals[a.name] = a.unknown
 			}
 		}
 	}
@@ -324,21 +299,22 @@ func (b *Block) plannedObject(v, prior cty.Value) cty.Value {
 // matching is the prior set element that agrees with config on every
 // attribute config sets (a computed attribute it leaves null is not
 // compared), or NilVal.
-func (b *Block) matching(config cty.Value, priors []cty.Value) cty.Value {
+func (bs *blockShape) matching(config cty.Value, priors []cty.Value) cty.Value {
 	for _, p := range priors {
 		if !p.IsKnown() || p.IsNull() {
 			continue
 		}
 		same := true
-		for name, a := range b.Attributes {
-			cv := config.GetAttr(name)
+		for i := range bs.nested.attrs {
+			a := &bs.nested.attrs[i]
+			cv := config.GetAttr(a.name)
 			if (a.Computed || a.Default != cty.NilVal) && cv.IsNull() {
 				continue
 			}
-			if a.Block != nil && a.Block.plans() {
+			if a.block != nil && a.block.plans {
 				continue // compared through its own planning
 			}
-			if eq := cv.Equals(p.GetAttr(name)); !eq.IsKnown() || eq.False() {
+			if eq := cv.Equals(p.GetAttr(a.name)); !eq.IsKnown() || eq.False() {
 				same = false
 				break
 			}
@@ -352,29 +328,18 @@ func (b *Block) matching(config cty.Value, priors []cty.Value) cty.Value {
 
 // replaces reports whether the blocks' force-new attributes (at any
 // depth) differ, or may differ, between prior and planned.
-func (b *Block) replaces(prior, planned cty.Value) bool {
-	if !b.forcesNew() {
+func (bs *blockShape) replaces(prior, planned cty.Value) bool {
+	if !bs.forcesNew {
 		return false
 	}
-	eq := b.project(prior).Equals(b.project(planned))
+	eq := bs.project(prior).Equals(bs.project(planned))
 	return !eq.IsKnown() || eq.False()
-}
-
-// forcesNew reports whether any attribute of the block, at any depth, is
-// force-new.
-func (b *Block) forcesNew() bool {
-	for _, a := range b.Attributes {
-		if a.ForceNew || (a.Block != nil && a.Block.forcesNew()) {
-			return true
-		}
-	}
-	return false
 }
 
 // project is v with only the force-new attributes of each block kept, as
 // a tuple (or an object for single nesting), so that two values compare
 // equal exactly when no force-new attribute changed.
-func (b *Block) project(v cty.Value) cty.Value {
+func (bs *blockShape) project(v cty.Value) cty.Value {
 	if v == cty.NilVal || v.IsNull() {
 		return cty.EmptyTupleVal
 	}
@@ -386,12 +351,13 @@ func (b *Block) project(v cty.Value) cty.Value {
 			return ev
 		}
 		kept := map[string]cty.Value{}
-		for name, a := range b.Attributes {
+		for i := range bs.nested.attrs {
+			a := &bs.nested.attrs[i]
 			switch {
 			case a.ForceNew:
-				kept[name] = ev.GetAttr(name)
-			case a.Block != nil && a.Block.forcesNew():
-				kept[name] = a.Block.project(ev.GetAttr(name))
+				kept[a.name] = ev.GetAttr(a.name)
+			case a.block != nil && a.block.forcesNew:
+				kept[a.name] = a.block.project(ev.GetAttr(a.name))
 			}
 		}
 		return cty.ObjectVal(kept)

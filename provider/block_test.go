@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -234,5 +235,119 @@ func TestSchema_Defaults(t *testing.T) {
 	bad.Attributes = map[string]provider.Attribute{"id": {Type: cty.String, Computed: true}, "level": {Type: cty.Number, Optional: true, Default: cty.StringVal("two")}}
 	if err := bad.Validate(); err == nil {
 		t.Fatal("a default of the wrong type is accepted")
+	}
+}
+
+// Coercing a coerced configuration with blocks, as the simulator's
+// Validator does with the one the engine hands it, gives it back as it is.
+// A compiled schema builds nothing for it: it allocates less than building
+// the object once does.
+func TestSchema_Blocks_CoerceIdempotent(t *testing.T) {
+	timeouts := &provider.Block{Nesting: provider.NestingSingle, Attributes: map[string]provider.Attribute{
+		"create": {Type: cty.String, Optional: true},
+	}}
+	vpc := provider.Schema{Attributes: map[string]provider.Attribute{
+		"id":       {Type: cty.String, Computed: true},
+		"name":     {Type: cty.String, Required: true},
+		"cidr":     {Type: cty.String, Optional: true},
+		"timeouts": {Type: timeouts.Type(), Optional: true, Block: timeouts},
+	}}
+	for _, c := range []struct {
+		s      provider.Schema
+		config cty.Value
+	}{
+		{vpc, obj(map[string]cty.Value{"name": cty.StringVal("vpc")})},
+		{vpc, obj(map[string]cty.Value{"name": cty.StringVal("vpc"), "timeouts": blocks(block(map[string]cty.Value{"create": cty.StringVal("10m")}))})},
+		{instanceSchema(), obj(map[string]cty.Value{
+			"name":     cty.StringVal("vm"),
+			"network":  blocks(block(map[string]cty.Value{"uuid": cty.StringVal("net-1")})),
+			"tag":      blocks(block(map[string]cty.Value{"key": cty.StringVal("env"), "value": cty.StringVal("dev")})),
+			"timeouts": blocks(block(map[string]cty.Value{"create": cty.StringVal("10m")})),
+		})},
+	} {
+		for _, s := range []provider.Schema{c.s, c.s.Compile()} {
+			once, err := s.Coerce(c.config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			twice, err := s.Coerce(once)
+			if err != nil || !twice.RawEquals(once) {
+				t.Fatalf("Coerce(Coerce(c)) = %#v, %v; want %#v", twice, err, once)
+			}
+		}
+	}
+	if raceEnabled {
+		return
+	}
+	s := vpc.Compile()
+	for _, config := range []cty.Value{
+		obj(map[string]cty.Value{"name": cty.StringVal("vpc")}),
+		obj(map[string]cty.Value{"name": cty.StringVal("vpc"), "timeouts": blocks(block(map[string]cty.Value{"create": cty.StringVal("10m")}))}),
+	} {
+		once, _ := s.Coerce(config)
+		attrs := once.AsValueMap()
+		build := testing.AllocsPerRun(10, func() { _ = cty.ObjectVal(attrs) })
+		if again := testing.AllocsPerRun(10, func() { _, _ = s.Coerce(once) }); again >= build {
+			t.Errorf("coercing %#v again allocates %v times, building it %v", once, again, build)
+		}
+	}
+}
+
+// A compiled schema plans exactly as the schema does, however many
+// configurations it plans one after the other (it reuses what it builds
+// objects in).
+func TestSchema_Compile_PlansAsDeclared(t *testing.T) {
+	prior := obj(map[string]cty.Value{
+		"id":   cty.StringVal("i-1"),
+		"name": cty.StringVal("vm"),
+		"network": cty.ListVal([]cty.Value{block(map[string]cty.Value{
+			"uuid": cty.StringVal("net-1"), "fixed_ip_v4": cty.StringVal("192.168.0.8")})}),
+		"tag": cty.SetVal([]cty.Value{block(map[string]cty.Value{
+			"key": cty.StringVal("env"), "value": cty.StringVal("dev"), "ref": cty.StringVal("r-1")})}),
+		"timeouts": block(map[string]cty.Value{"create": cty.StringVal("10m")}),
+	})
+	net := func(uuid string) cty.Value { return blocks(block(map[string]cty.Value{"uuid": cty.StringVal(uuid)})) }
+	configs := []cty.Value{
+		obj(map[string]cty.Value{"name": cty.StringVal("vm"), "network": net("net-1")}),
+		obj(map[string]cty.Value{"name": cty.StringVal("vm"), "network": net("net-2"),
+			"tag":      blocks(block(map[string]cty.Value{"key": cty.StringVal("env"), "value": cty.StringVal("dev")})),
+			"timeouts": blocks(block(map[string]cty.Value{"create": cty.StringVal("10m")}))}),
+		obj(map[string]cty.Value{"name": cty.UnknownVal(cty.String), "network": cty.UnknownVal(cty.DynamicPseudoType)}),
+		obj(map[string]cty.Value{"name": cty.StringVal("vm")}),
+		obj(map[string]cty.Value{"id": cty.StringVal("set"), "colour": cty.StringVal("red"), "network": cty.StringVal("x")}),
+		obj(map[string]cty.Value{"name": cty.NumberIntVal(1), "network": net("net-3"), "timeouts": cty.NullVal(cty.DynamicPseudoType)}),
+		prior,
+		cty.UnknownVal(cty.DynamicPseudoType), cty.NullVal(cty.EmptyObject), cty.StringVal("x"),
+	}
+	for _, s := range []provider.Schema{instanceSchema(), vpcSchema(), provider.InferSchema(configs[1])} {
+		c := s.Compile()
+		if !c.ImpliedType().Equals(s.ImpliedType()) {
+			t.Errorf("implied type %#v, want %#v", c.ImpliedType(), s.ImpliedType())
+		}
+		for range 3 {
+			for _, config := range configs {
+				same := func(what string, got, want cty.Value, gotErr, wantErr error) {
+					t.Helper()
+					if !sameValue(got, want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+						t.Errorf("%s(%#v) compiled = %#v, %v; want %#v, %v", what, config, got, gotErr, want, wantErr)
+					}
+				}
+				got, gotErr := c.Coerce(config)
+				want, wantErr := s.Coerce(config)
+				same("Coerce", got, want, gotErr, wantErr)
+				gotC, gotP, gotErr := c.CoercePlanned(config)
+				wantC, wantP, wantErr := s.CoercePlanned(config)
+				same("CoercePlanned", gotC, wantC, gotErr, wantErr)
+				same("CoercePlanned", gotP, wantP, gotErr, wantErr)
+				got, gotErr = c.PlannedUpdate(prior, config)
+				want, wantErr = s.PlannedUpdate(prior, config)
+				same("PlannedUpdate", got, want, gotErr, wantErr)
+				if wantErr == nil {
+					if g, w := fmt.Sprint(c.RequiresReplace(prior, got)), fmt.Sprint(s.RequiresReplace(prior, want)); g != w {
+						t.Errorf("RequiresReplace(%#v) compiled = %s, want %s", config, g, w)
+					}
+				}
+			}
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -26,7 +25,7 @@ import (
 // being built again: the engine, Validator implementations and
 // PlannedValue each coerce the same configuration.
 func (s Schema) Coerce(config cty.Value) (cty.Value, error) {
-	return s.coerce(config, nil)
+	return s.coerce(s.shape(), config, nil)
 }
 
 // PlannedValue is the object a Create is planned to produce: the coerced
@@ -42,25 +41,26 @@ func (s Schema) PlannedValue(config cty.Value) (cty.Value, error) {
 // value, and each pass costs about as much as building the object. Errors
 // are Coerce's; with an error both values are cty.NilVal.
 func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err error) {
+	sh := s.shape()
 	if !config.IsKnown() {
-		v := cty.UnknownVal(s.ImpliedType())
+		v := cty.UnknownVal(sh.implied)
 		return v, v, nil
 	}
-	pvals := scratch.Get().(map[string]cty.Value)
+	pvals := sh.scratch()
 	replaced := false // whether pvals differs from the coerced object
-	coerced, err = s.coerce(config, func(name string, a Attribute, v cty.Value) (cty.Value, bool) {
+	coerced, err = s.coerce(sh, config, func(a *shapeAttr, v cty.Value) (cty.Value, bool) {
 		pv := v
 		switch {
-		case a.Block != nil:
+		case a.block != nil:
 			var r bool
-			pv, r = a.Block.planned(v, cty.NilVal)
+			pv, r = a.block.planned(v, cty.NilVal)
 			replaced = replaced || r
 		case v.IsNull() && a.Default != cty.NilVal:
 			pv, replaced = a.Default, true
 		case a.Computed && v.IsNull():
-			pv, replaced = cty.UnknownVal(valueType(a.Type)), true
+			pv, replaced = a.unknown, true
 		}
-		pvals[name] = pv
+		pvals[a.name] = pv
 		return v, false
 	})
 	switch {
@@ -70,8 +70,7 @@ func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err
 	default:
 		planned = coerced
 	}
-	clear(pvals)
-	scratch.Put(pvals)
+	sh.vals.Put(pvals)
 	return coerced, planned, err
 }
 
@@ -81,13 +80,13 @@ func (s Schema) CoercePlanned(config cty.Value) (coerced, planned cty.Value, err
 // PlannedValue. Errors are Coerce's.
 func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
 	hasPrior := isObject(prior)
-	return s.coerce(config, func(name string, a Attribute, v cty.Value) (cty.Value, bool) {
-		if a.Block != nil {
+	return s.coerce(s.shape(), config, func(a *shapeAttr, v cty.Value) (cty.Value, bool) {
+		if a.block != nil {
 			pb := cty.NilVal
-			if hasPrior && prior.Type().HasAttribute(name) {
-				pb = prior.GetAttr(name)
+			if hasPrior && prior.Type().HasAttribute(a.name) {
+				pb = prior.GetAttr(a.name)
 			}
-			return a.Block.planned(v, pb)
+			return a.block.planned(v, pb)
 		}
 		if v.IsNull() && a.Default != cty.NilVal {
 			return a.Default, true
@@ -95,22 +94,25 @@ func (s Schema) PlannedUpdate(prior, config cty.Value) (cty.Value, error) {
 		if !a.Computed || !v.IsNull() {
 			return v, false
 		}
-		ty := valueType(a.Type)
-		if hasPrior && prior.Type().HasAttribute(name) {
-			if pv, err := convert.Convert(prior.GetAttr(name), ty); err == nil {
+		if hasPrior && prior.Type().HasAttribute(a.name) {
+			if pv, err := convert.Convert(prior.GetAttr(a.name), a.vt); err == nil {
 				return pv, true
 			}
 		}
-		return cty.UnknownVal(ty), true
+		return a.unknown, true
 	})
 }
 
-// coerce is Coerce. When plan is not nil it is given each attribute's
-// coerced value and may replace it (reporting true), so that PlannedUpdate
-// builds its object once. The object is built only when an attribute is
-// missing, converted or replaced: building it is most of what coercing
-// costs.
-func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v cty.Value) (cty.Value, bool)) (cty.Value, error) {
+// planFunc is given each attribute's coerced value and may replace it
+// (reporting true), so that planning builds its object in the same pass as
+// coercing.
+type planFunc func(a *shapeAttr, v cty.Value) (cty.Value, bool)
+
+// coerce is Coerce against sh, s's shape; when plan is not nil it plans
+// each attribute's value (planFunc). The object is built only when an
+// attribute is missing, converted or replaced: building it is most of
+// what coercing costs.
+func (s Schema) coerce(sh *shape, config cty.Value, plan planFunc) (cty.Value, error) {
 	if config != cty.NilVal && config.IsKnown() && (config.IsNull() || !config.Type().IsObjectType()) {
 		return cty.NilVal, fmt.Errorf("%w: the configuration is %s, not an object", ErrInvalidConfig, describe(config))
 	}
@@ -118,26 +120,25 @@ func (s Schema) coerce(config cty.Value, plan func(name string, a Attribute, v c
 		return cty.NilVal, fmt.Errorf("%w: the configuration is missing, not an object", ErrInvalidConfig)
 	}
 	var errs []error
-	coerced := s.coerceAt(config, nil, plan, &errs)
+	coerced, _ := sh.coerce(config, nil, plan, &errs)
 	if len(errs) == 0 {
 		return coerced, nil
 	}
-	// Map order is random; report in a stable order: by message (each
-	// names its attribute), then as found, which for the blocks of one
-	// type is their order.
+	// Report in a stable order: by message (each names its attribute),
+	// then as found, which for the blocks of one type is their order.
 	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return cty.NilVal, fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
 }
 
-// coerceAt coerces the object config found at path (nil: the resource
+// coerce coerces the object config found at path (nil: the resource
 // itself), appending a cty.PathError for each problem; with problems the
-// value is cty.NilVal.
-func (s Schema) coerceAt(config cty.Value, path cty.Path, plan func(name string, a Attribute, v cty.Value) (cty.Value, bool), errs *[]error) cty.Value {
+// value is cty.NilVal. It reports whether the value differs from config.
+func (sh *shape) coerce(config cty.Value, path cty.Path, plan planFunc, errs *[]error) (cty.Value, bool) {
 	if !config.IsKnown() {
-		return cty.UnknownVal(s.ImpliedType())
+		return cty.UnknownVal(sh.implied), true
 	}
 	if config.IsNull() {
-		return cty.NullVal(s.ImpliedType())
+		return cty.NullVal(sh.implied), true
 	}
 	at := func(name string) cty.Path {
 		return append(path[:len(path):len(path)], cty.GetAttrStep{Name: name})
@@ -146,55 +147,55 @@ func (s Schema) coerceAt(config cty.Value, path cty.Path, plan func(name string,
 	given := config.Type().AttributeTypes()
 	declared := 0    // attributes of config the schema declares
 	changed := false // whether vals differs from config
-	vals := scratch.Get().(map[string]cty.Value)
-	for name, a := range s.Attributes {
-		ty, ok := given[name]
-		var v cty.Value
-		switch {
-		case ok:
+	vals := sh.scratch()
+	for i := range sh.attrs {
+		a := &sh.attrs[i]
+		ty, ok := given[a.name]
+		v := a.absent
+		if ok {
 			declared++
-			v = config.GetAttr(name)
-		case a.Block != nil:
-			v, changed = a.Block.empty(a.Type), true
-		default:
-			v, changed = cty.NullVal(valueType(a.Type)), true
+			v = config.GetAttr(a.name)
+		} else {
+			changed = true
 		}
 		switch {
-		case a.Block != nil:
+		case a.block != nil:
 			if ok {
-				v, changed = a.Block.coerce(v, at(name), errs), true
-			} else if a.Block.MinItems > 0 {
-				*errs = append(*errs, at(name).NewErrorf("insufficient %q blocks: at least %d required, 0 given", name, a.Block.MinItems))
+				var c bool
+				v, c = a.block.coerce(v, at(a.name), errs)
+				changed = changed || c
+			} else if a.block.MinItems > 0 {
+				*errs = append(*errs, at(a.name).NewErrorf("insufficient %q blocks: at least %d required, 0 given", a.name, a.block.MinItems))
 			}
 		case v.IsNull() && a.Required:
-			*errs = append(*errs, at(name).NewErrorf("attribute %q is required", name))
-		case !v.IsNull() && v.IsKnown() && a.ComputedOnly() && len(path) == 0:
+			*errs = append(*errs, at(a.name).NewErrorf("attribute %q is required", a.name))
+		case !v.IsNull() && v.IsKnown() && a.computedOnly && len(path) == 0:
 			// Only at the top level: inside a block, lifecycle
 			// ignore_changes hands the prior block, computed values
 			// and all, back as configuration.
-			*errs = append(*errs, at(name).NewErrorf("attribute %q is computed and cannot be set", name))
+			*errs = append(*errs, at(a.name).NewErrorf("attribute %q is computed and cannot be set", a.name))
 		}
 		// convert.Convert returns a value already of the type as it is
 		// (this is its own test), so only a value of another type is
 		// converted, and changes the object.
-		if ok && a.Block == nil && !ty.Equals(valueType(a.Type)) {
+		if ok && a.block == nil && !ty.Equals(a.vt) {
 			cv, err := convert.Convert(v, a.Type)
 			if err != nil {
-				*errs = append(*errs, at(name).NewErrorf("attribute %q: %s", name, err))
+				*errs = append(*errs, at(a.name).NewErrorf("attribute %q: %s", a.name, err))
 				continue
 			}
 			v, changed = cv, true
 		}
 		if plan != nil {
 			var replaced bool
-			v, replaced = plan(name, a, v)
+			v, replaced = plan(a, v)
 			changed = changed || replaced
 		}
-		vals[name] = v
+		vals[a.name] = v
 	}
 	if declared < len(given) {
 		for name := range given {
-			if _, ok := s.Attributes[name]; !ok {
+			if !sh.declares(name) {
 				*errs = append(*errs, at(name).NewErrorf("attribute %q is not supported", name))
 			}
 		}
@@ -207,15 +208,9 @@ func (s Schema) coerceAt(config cty.Value, path cty.Path, plan func(name string,
 	default:
 		coerced = config
 	}
-	clear(vals)
-	scratch.Put(vals)
-	return coerced
+	sh.vals.Put(vals)
+	return coerced, changed
 }
-
-// scratch holds the maps coerce gathers attributes in: cty.ObjectVal copies
-// them, so each is garbage as soon as the object is built, and planning
-// many instances would otherwise allocate one per instance, twice.
-var scratch = sync.Pool{New: func() any { return map[string]cty.Value{} }}
 
 // RequiresReplace lists the force-new attributes whose planned value differs
 // from the prior one, or may differ because it is not yet known, sorted by
@@ -229,16 +224,17 @@ func (s Schema) RequiresReplace(prior, planned cty.Value) []cty.Path {
 		return nil
 	}
 	var paths []cty.Path
-	for _, name := range s.AttributeNames() {
-		a := s.Attributes[name]
+	sh := s.shape()
+	for i := range sh.attrs {
+		a := &sh.attrs[i]
 		switch {
 		case a.ForceNew:
-			eq := attr(prior, name).Equals(attr(planned, name))
+			eq := attr(prior, a.name).Equals(attr(planned, a.name))
 			if !eq.IsKnown() || eq.False() {
-				paths = append(paths, cty.GetAttrPath(name))
+				paths = append(paths, cty.GetAttrPath(a.name))
 			}
-		case a.Block != nil && a.Block.replaces(attr(prior, name), attr(planned, name)):
-			paths = append(paths, cty.GetAttrPath(name))
+		case a.block != nil && a.block.replaces(attr(prior, a.name), attr(planned, a.name)):
+			paths = append(paths, cty.GetAttrPath(a.name))
 		}
 	}
 	if s.ForceNewEnabled || forceNewEnabled(planned) {

@@ -39,6 +39,8 @@ type Schema struct {
 	// the huaweicloud provider does when its own block sets
 	// enable_force_new = true.
 	ForceNewEnabled bool
+
+	compiled *shape // what planning needs of Attributes, from Compile; nil when not compiled
 }
 
 // Attribute describes one attribute of a resource type.
@@ -92,6 +94,9 @@ func (s Schema) IDKey() string {
 // ImpliedType is the object type of the resource's values: one attribute per
 // schema attribute, with optional-attribute annotations removed.
 func (s Schema) ImpliedType() cty.Type {
+	if s.compiled != nil {
+		return s.compiled.implied
+	}
 	types := make(map[string]cty.Type, len(s.Attributes))
 	for name, a := range s.Attributes {
 		types[name] = valueType(a.Type)

@@ -125,6 +125,9 @@ func (cfg Config) schemas() map[string]provider.Schema {
 		}
 	}
 	maps.Copy(s, cfg.Schemas)
+	for typ, sc := range s {
+		s[typ] = sc.Compile() // each is coerced and planned against for every resource of its type
+	}
 	return s
 }
 

@@ -326,6 +326,9 @@ func (d *Document) lookup(k cacheKey) (provider.Schema, bool, error) {
 			c.schema.NonUpdatable = d.nonUpdatable[k.typ]
 			c.err = applyDefaults(&c.schema, d.meta[k.typ])
 		}
+		if c.err == nil {
+			c.schema = c.schema.Compile() // every resource of the type is planned against it
+		}
 		if c.err != nil {
 			kind := "resource"
 			if k.data {
