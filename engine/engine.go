@@ -47,9 +47,12 @@ type Engine struct {
 	holding map[string]chan struct{}
 	adopts  sync.Once // starts adoptEvery on a shared store
 
-	followers followers
-	slots     chan struct{} // Config.GlobalParallelism provider operations at once
-	made      madePlans     // execution plans made here, to apply without decoding
+	followers        followers
+	slots            chan struct{}                      // Config.GlobalParallelism provider operations at once
+	made             madePlans                          // execution plans made here, to apply without decoding
+	stackRecords     decoded[*stackRecord]              // the stack records reads decoded, by key
+	resourceListings decoded[[]formation.StackResource] // what ListStackResources made of resource records, by key
+	committer        committer                          // coalesces concurrent commits into one transaction
 }
 
 // Open opens (creating if needed) the bbolt store file at path and returns
@@ -267,20 +270,7 @@ func (e *Engine) update(ctx context.Context, op string, fn func(*txn) error) err
 // commit is update without the closed check: the deployment writer uses it
 // to record what finished while Close waits for it.
 func (e *Engine) commit(ctx context.Context, op string, fn func(*txn) error) error {
-	var t *txn
-	err := e.st.Update(ctx, func(tx store.Tx) error {
-		t = &txn{Tx: tx, followers: &e.followers, clock: e.clock} // fresh per attempt: fn may run again
-		if err := fn(t); err != nil {
-			return err
-		}
-		return t.recordEventSeqs()
-	})
-	if err != nil {
-		return typed(op, err)
-	}
-	e.followers.bury(t.buried)
-	e.followers.wake(t.touched)
-	return nil
+	return typed(op, e.commitTx(ctx, fn))
 }
 
 // touch marks a stack whose followers must re-read once tx commits: its

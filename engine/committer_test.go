@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/store/storetest"
+)
+
+// gatedStore holds its first Update until open is closed, so that commits
+// queue up behind it.
+type gatedStore struct {
+	countingStore
+	open    chan struct{}
+	entered chan struct{}
+	once    sync.Once
+}
+
+func (s *gatedStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	first := false
+	s.once.Do(func() { first = true })
+	if first {
+		close(s.entered)
+		<-s.open
+	}
+	return s.countingStore.Update(ctx, fn)
+}
+
+// Commits that queue up while one runs share the next transaction; each
+// caller still gets its own outcome: a refusal rolls back its caller's
+// writes only, and a caller sees the writes of those committed before it
+// (the second claim of a name is refused, as if committed one by one).
+func TestCommitter_CoalescesAndIsolatesFailures(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &gatedStore{countingStore: countingStore{Store: store.NewMemory()}, open: make(chan struct{}), entered: make(chan struct{})}
+		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
+		st.commits.Store(0)
+		ctx := context.Background()
+		claim := func(name, by string) func(*txn) error {
+			return func(tx *txn) error {
+				key := []byte("name/" + name)
+				if err := tx.Put(store.Journal, []byte("by/"+by), []byte(name)); err != nil {
+					return err
+				}
+				if tx.Get(store.Journal, key) != nil {
+					return formation.Errorf(formation.CodeNameConflict, "test", name, "taken")
+				}
+				return tx.Put(store.Journal, key, []byte(by))
+			}
+		}
+		lead := make(chan error, 1)
+		go func() { lead <- e.commitTx(ctx, claim("lead", "leader")) }()
+		<-st.entered // the leader's transaction runs, held
+		errs := make([]error, 6)
+		var wg sync.WaitGroup
+		for i := range errs {
+			name := fmt.Sprintf("n%d", i)
+			if i == 3 {
+				name = "n1" // taken by caller 1, queued before it
+			}
+			wg.Go(func() { errs[i] = e.commitTx(ctx, claim(name, fmt.Sprint(i))) })
+			synctest.Wait() // queued in this order
+		}
+		close(st.open)
+		wg.Wait()
+		if err := <-lead; err != nil {
+			t.Fatal(err)
+		}
+		for i, err := range errs {
+			if want := i == 3; formation.HasCode(err, formation.CodeNameConflict) != want || (!want && err != nil) {
+				t.Errorf("caller %d: %v", i, err)
+			}
+		}
+		got := storetest.Dump(t, st)[store.Journal]
+		if got["name/n1"] != "1" || got["by/3"] != "" || got["by/5"] != "n5" {
+			t.Errorf("committed %v: want n1 by caller 1, nothing of caller 3, the others' writes", got)
+		}
+		// The leader's, the group's (tried with caller 3, then again
+		// without), and caller 3's alone (rolled back).
+		if n := st.commits.Load(); n != 4 {
+			t.Errorf("%d store transactions, want 4", n)
+		}
+	})
+}
+
+// Queued commits beyond one transaction of the store (the memory store's
+// 116 writes) are split into several, each within the limits, in order;
+// a call too large to fit after others leads the next transaction, and one
+// too large for any fails alone.
+func TestCommitter_SplitsWithinLimits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &gatedStore{countingStore: countingStore{Store: store.NewMemory()}, open: make(chan struct{}), entered: make(chan struct{})}
+		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
+		lim := st.Limits()
+		ctx := context.Background()
+		puts := func(prefix string, n int) func(*txn) error {
+			return func(tx *txn) error {
+				for j := range n {
+					if err := tx.Put(store.Journal, fmt.Appendf(nil, "%s/%03d", prefix, j), []byte("x")); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
+		lead := make(chan error, 1)
+		go func() { lead <- e.commitTx(ctx, puts("lead", 1)) }()
+		<-st.entered
+		st.commits.Store(0)
+		const callers = 60
+		errs := make([]error, callers)
+		var wg sync.WaitGroup
+		for i := range callers {
+			n := 3
+			switch i {
+			case 20:
+				n = lim.MaxOps - 10 // fits only alone
+			case 40:
+				n = lim.MaxOps + 1 // fits nowhere
+			}
+			wg.Go(func() { errs[i] = e.commitTx(ctx, puts(fmt.Sprintf("c%02d", i), n)) })
+			synctest.Wait()
+		}
+		close(st.open)
+		wg.Wait()
+		if err := <-lead; err != nil {
+			t.Fatal(err)
+		}
+		for i, err := range errs {
+			if (i == 40) != errors.Is(err, store.ErrTooLarge) {
+				t.Errorf("caller %d: %v", i, err)
+			}
+		}
+		keys := storetest.Dump(t, st)[store.Journal]
+		if want := 1 + (callers-2)*3 + lim.MaxOps - 10; len(keys) != want {
+			t.Errorf("%d keys committed, want %d", len(keys), want)
+		}
+		if n := st.commits.Load(); n < 4 || n > 10 { // attempts rolled back included
+			t.Errorf("%d transactions for %d calls, want a few", n, callers)
+		}
+	})
+}
