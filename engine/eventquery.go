@@ -191,7 +191,7 @@ func (e *Engine) ListStackEvents(ctx context.Context, req ListStackEventsRequest
 	}
 	var page EventPage
 	err = e.view(ctx, op, func(tx store.Tx) error {
-		rec, err := loadStack(tx, op, req.StackRef)
+		rec, err := e.peekStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
 		}

@@ -471,7 +471,7 @@ func (e *Engine) ListExecutionPlans(ctx context.Context, req ListExecutionPlansR
 	}
 	var plans []planRecord
 	err := e.view(ctx, op, func(tx store.Tx) error {
-		rec, err := loadStack(tx, op, req.StackRef)
+		rec, err := e.peekStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
 		}

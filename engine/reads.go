@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"maps"
 	"slices"
@@ -38,29 +39,77 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesR
 	if err := req.validate(op); err != nil {
 		return ResourcePage{}, err
 	}
-	var recs []*resourceRecord
+	var listed []formation.StackResource
 	var terminal bool
 	err := e.view(ctx, op, func(tx store.Tx) error {
-		rec, err := loadStack(tx, op, req.StackRef)
+		rec, err := e.peekStack(tx, op, req.StackRef)
 		if err != nil {
 			return err
 		}
 		terminal = rec.Status.Terminal()
-		recs, err = loadResources(tx, rec.ID)
+		listed, err = e.listResources(tx, rec.ID)
 		return err
 	})
 	if err != nil {
 		return ResourcePage{}, err
 	}
-	objs := listedObjects(recs)
-	page, info, err := paginate(op, objs, byPosition(len(objs)), req.ListOptions)
+	page, info, err := paginate(op, listed, byPosition(len(listed)), req.ListOptions)
 	if err != nil {
 		return ResourcePage{}, err
 	}
-	out := ResourcePage{StackResources: make([]formation.StackResource, 0, len(page)), PageInfo: info}
+	out := ResourcePage{StackResources: make([]formation.StackResource, len(page)), PageInfo: info}
+	for i, sr := range page {
+		// Shared (e.resourceListings): the caller gets its own attributes.
+		sr.ResourceAttributes = nil
+		if terminal {
+			sr.ResourceAttributes = slices.Clone(page[i].ResourceAttributes)
+		}
+		out.StackResources[i] = sr
+	}
+	return out, nil
+}
+
+// listResources returns what ListStackResources lists of a stack's
+// resources, attributes included, in order; the listings are shared
+// (e.resourceListings) and must not be changed.
+func (e *Engine) listResources(tx store.Tx, stackID string) ([]formation.StackResource, error) {
+	type miss struct {
+		key, raw []byte
+		listing  []formation.StackResource
+	}
+	var out []formation.StackResource
+	var misses []miss
 	vd := plan.NewValueDecoder()
-	for _, o := range page {
-		r := o.rec
+	err := e.resourceListings.reading(func(get func(key, raw []byte) ([]formation.StackResource, bool)) error {
+		return tx.Scan(store.Resources, store.ScanOptions{Prefix: childPrefix(stackID)}, func(k, v []byte) (bool, error) {
+			listing, ok := get(k, v)
+			if !ok {
+				var err error
+				if listing, err = resourceListing(vd, v); err != nil {
+					return false, err
+				}
+				misses = append(misses, miss{bytes.Clone(k), bytes.Clone(v), listing})
+			}
+			out = append(out, listing...)
+			return true, nil
+		})
+	})
+	for _, m := range misses {
+		e.resourceListings.put(m.key, m.raw, m.listing)
+	}
+	return out, err
+}
+
+// resourceListing decodes a resource record into what ListStackResources
+// lists of it: its live object, then its deposed ones.
+func resourceListing(vd *plan.ValueDecoder, raw []byte) ([]formation.StackResource, error) {
+	r := new(resourceRecord)
+	if err := decode(raw, r); err != nil {
+		return nil, err
+	}
+	objs := listedObjects(r)
+	out := make([]formation.StackResource, 0, len(objs))
+	for _, o := range objs {
 		sr := formation.StackResource{
 			PhysicalResourceID: o.id, LogicalResourceName: r.Name, LogicalResourceType: r.Type,
 			IndexKey: r.Key, ModuleAddress: template.ModuleOf(r.Addr), ResourceStatus: o.status,
@@ -70,13 +119,11 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesR
 		}
 		v, err := decodeValue(vd, o.value)
 		if err != nil {
-			return ResourcePage{}, err
+			return nil, err
 		}
 		sr.PhysicalResourceName = stringAttr(v, "name")
-		if terminal {
-			sr.ResourceAttributes = attributesOf(v, r.Sensitive)
-		}
-		out.StackResources = append(out.StackResources, sr)
+		sr.ResourceAttributes = attributesOf(v, r.Sensitive)
+		out = append(out, sr)
 	}
 	return out, nil
 }
@@ -86,26 +133,23 @@ func (e *Engine) ListStackResources(ctx context.Context, req ListStackResourcesR
 // is not deleted yet (its deletion failed, or has not run). Both exist in
 // the cloud, so both are listed, under the resource's name.
 type listedObject struct {
-	rec     *resourceRecord
 	id      string
 	value   []byte
 	status  formation.ResourceStatus
 	message string
 }
 
-// listedObjects lists the objects of records, each resource's live object
-// first and then its deposed ones.
-func listedObjects(recs []*resourceRecord) []listedObject {
-	out := make([]listedObject, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, listedObject{rec: r, id: r.ID, value: r.Value, status: r.Status, message: r.StatusMessage})
-		for _, d := range r.Deposed {
-			status := d.Status
-			if status == "" {
-				status = formation.ResourceCreationComplete
-			}
-			out = append(out, listedObject{rec: r, id: d.ID, value: d.Value, status: status, message: d.StatusMessage})
+// listedObjects lists the objects of a resource, its live object first and
+// then its deposed ones.
+func listedObjects(r *resourceRecord) []listedObject {
+	out := make([]listedObject, 0, 1+len(r.Deposed))
+	out = append(out, listedObject{id: r.ID, value: r.Value, status: r.Status, message: r.StatusMessage})
+	for _, d := range r.Deposed {
+		status := d.Status
+		if status == "" {
+			status = formation.ResourceCreationComplete
 		}
+		out = append(out, listedObject{id: d.ID, value: d.Value, status: status, message: d.StatusMessage})
 	}
 	return out
 }
@@ -176,7 +220,7 @@ func (e *Engine) ListStackOutputs(ctx context.Context, req ListStackOutputsReque
 	}
 	var outs []formation.StackOutput
 	err := e.view(ctx, op, func(tx store.Tx) error {
-		rec, err := loadStack(tx, op, req.StackRef)
+		rec, err := e.peekStack(tx, op, req.StackRef)
 		if err != nil || rec.Status.InProgress() {
 			return err
 		}
@@ -238,7 +282,7 @@ func (e *Engine) GetStackTemplate(ctx context.Context, ref StackRef) (StackTempl
 	}
 	var src *templateSource
 	err := e.view(ctx, op, func(tx store.Tx) error {
-		rec, err := loadStack(tx, op, ref)
+		rec, err := e.peekStack(tx, op, ref)
 		if err != nil {
 			return err
 		}

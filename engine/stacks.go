@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -30,15 +31,39 @@ func (r StackRef) validate(op string) error {
 func loadStack(tx store.Tx, op string, ref StackRef) (*stackRecord, error) {
 	var rec stackRecord
 	ok, err := getJSON(tx, store.Stacks, stackKey(ref.Name), &rec)
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
-	case !ok:
+	}
+	return checkStack(op, ref, &rec, ok)
+}
+
+// peekStack is loadStack for reading only: the record it returns is shared
+// (e.stackRecords) and must not be changed.
+func (e *Engine) peekStack(tx store.Tx, op string, ref StackRef) (*stackRecord, error) {
+	key := stackKey(ref.Name)
+	raw := tx.Get(store.Stacks, key)
+	if raw == nil {
+		return checkStack(op, ref, nil, false)
+	}
+	rec, ok := e.stackRecords.get(key, raw)
+	if !ok {
+		rec = new(stackRecord)
+		if err := decode(raw, rec); err != nil {
+			return nil, err
+		}
+		e.stackRecords.put(key, raw, rec)
+	}
+	return checkStack(op, ref, rec, true)
+}
+
+func checkStack(op string, ref StackRef, rec *stackRecord, found bool) (*stackRecord, error) {
+	switch {
+	case !found:
 		return nil, formation.Errorf(formation.CodeStackNotFound, op, ref.Name, "stack does not exist")
 	case ref.ID != "" && ref.ID != rec.ID:
 		return nil, formation.Errorf(formation.CodeStackIDMismatch, op, ref.Name, "stack ID %s is not matched with current stack with stack name", ref.ID)
 	}
-	return &rec, nil
+	return rec, nil
 }
 
 // CreateStackRequest is CreateStack's input (spec §1.1).
@@ -162,13 +187,28 @@ func (e *Engine) GetStackMetadata(ctx context.Context, ref StackRef) (formation.
 	}
 	var rec *stackRecord
 	err := e.view(ctx, op, func(tx store.Tx) (err error) {
-		rec, err = loadStack(tx, op, ref)
+		rec, err = e.peekStack(tx, op, ref)
 		return err
 	})
 	if err != nil {
 		return formation.Stack{}, err
 	}
-	return rec.Stack, nil
+	s := rec.Stack // shared: the caller gets its own slices
+	s.Agencies, s.VarsStructure = slices.Clone(s.Agencies), cloneVars(s.VarsStructure)
+	return s, nil
+}
+
+// cloneVars copies variables deeply enough that changing the copy changes
+// nothing of vs.
+func cloneVars(vs []formation.VarsStructure) []formation.VarsStructure {
+	out := slices.Clone(vs)
+	for i, v := range out {
+		if v.Encryption != nil {
+			enc := *v.Encryption
+			out[i].Encryption = &enc
+		}
+	}
+	return out
 }
 
 // StackPage is one page of ListStacks.
@@ -187,21 +227,36 @@ type ListStacksRequest struct {
 // stay listed until the deletion completes.
 func (e *Engine) ListStacks(ctx context.Context, req ListStacksRequest) (StackPage, error) {
 	const op = "engine.ListStacks"
-	var recs []stackRecord
+	type miss struct {
+		key, raw []byte
+		rec      *stackRecord
+	}
+	var recs []*stackRecord
+	var misses []miss
 	err := e.view(ctx, op, func(tx store.Tx) error {
-		return tx.Scan(store.Stacks, store.ScanOptions{}, func(_, v []byte) (bool, error) {
-			var rec stackRecord
-			if err := decode(v, &rec); err != nil {
-				return false, err
-			}
-			recs = append(recs, rec)
-			return true, nil
+		recs, misses = recs[:0], misses[:0]
+		return e.stackRecords.reading(func(get func(key, raw []byte) (*stackRecord, bool)) error {
+			return tx.Scan(store.Stacks, store.ScanOptions{}, func(k, v []byte) (bool, error) {
+				rec, ok := get(k, v)
+				if !ok {
+					rec = new(stackRecord)
+					if err := decode(v, rec); err != nil {
+						return false, err
+					}
+					misses = append(misses, miss{bytes.Clone(k), bytes.Clone(v), rec})
+				}
+				recs = append(recs, rec)
+				return true, nil
+			})
 		})
 	})
 	if err != nil {
 		return StackPage{}, err
 	}
-	slices.SortFunc(recs, func(a, b stackRecord) int { return compareDesc(a.Seq, b.Seq) })
+	for _, m := range misses {
+		e.stackRecords.put(m.key, m.raw, m.rec)
+	}
+	slices.SortFunc(recs, func(a, b *stackRecord) int { return compareDesc(a.Seq, b.Seq) })
 	page, info, err := paginate(op, recs, func(i int) uint64 { return recs[i].Seq }, req.ListOptions)
 	if err != nil {
 		return StackPage{}, err
