@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -25,6 +26,7 @@ import (
 var (
 	loadDuration = flag.Duration("load.duration", 30*time.Second, "how long BenchmarkLoad's clients run")
 	loadClients  = flag.Int("load.clients", 200, "BenchmarkLoad's concurrent clients")
+	loadThink    = flag.Duration("load.think", 0, "how long each BenchmarkLoad client pauses between its requests (0: none, each sends its next request as soon as it has the answer)")
 )
 
 // loadTemplate is each client's stack: two resources named after the
@@ -62,6 +64,7 @@ func BenchmarkLoad(b *testing.B) {
 type loadStats struct {
 	mu          sync.Mutex
 	reads       []time.Duration
+	byKind      map[string][]time.Duration // the reads by operation, to tell which is slow
 	deploys     []time.Duration
 	deployments []string // accepted deployment ids
 	busy        int      // deployments refused because the stack was busy (expected)
@@ -102,7 +105,7 @@ func runLoad(b *testing.B, clients int, duration time.Duration) {
 	defer transport.CloseIdleConnections()
 	hc := &http.Client{Transport: transport, Timeout: time.Minute}
 
-	stats := &loadStats{status: map[int]int{}}
+	stats := &loadStats{status: map[int]int{}, byKind: map[string][]time.Duration{}}
 	send := func(method, path, body string) (int, []byte, time.Duration) {
 		req, _ := http.NewRequest(method, srv.URL+"/v1/"+rfsapi.DefaultProject+path, strings.NewReader(body))
 		req.Header.Set("Client-Request-Id", "00000000-0000-4000-8000-000000000000")
@@ -137,13 +140,17 @@ func runLoad(b *testing.B, clients int, duration time.Duration) {
 	}
 
 	b.StartTimer()
+	cpu0 := processCPU()
 	deadline := time.Now().Add(duration)
 	var wg sync.WaitGroup
 	for i := range clients {
 		wg.Go(func() {
 			who := fmt.Sprintf("c%d", i)
 			for n := 0; time.Now().Before(deadline); n++ {
-				var path string
+				if n > 0 && *loadThink > 0 {
+					time.Sleep(*loadThink)
+				}
+				var path, kind string
 				switch n % 10 {
 				case 0:
 					code, out, took := send("POST", "/stacks/"+who+"/deployments", deployBody(who, n))
@@ -166,13 +173,13 @@ func runLoad(b *testing.B, clients int, duration time.Duration) {
 					}
 					continue
 				case 1, 4, 7:
-					path = "/stacks/" + who + "/metadata"
+					path, kind = "/stacks/"+who+"/metadata", "metadata"
 				case 2, 5:
-					path = "/stacks/" + who + "/events?limit=10"
+					path, kind = "/stacks/"+who+"/events?limit=10", "events"
 				case 3, 8:
-					path = "/stacks/" + who + "/resources"
+					path, kind = "/stacks/"+who+"/resources", "resources"
 				default:
-					path = "/stacks?limit=10"
+					path, kind = "/stacks?limit=10", "stacks"
 				}
 				code, out, took := send("GET", path, "")
 				if code != 200 {
@@ -180,11 +187,13 @@ func runLoad(b *testing.B, clients int, duration time.Duration) {
 				}
 				stats.mu.Lock()
 				stats.reads = append(stats.reads, took)
+				stats.byKind[kind] = append(stats.byKind[kind], took)
 				stats.mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
+	cpu := processCPU() - cpu0
 	b.StopTimer()
 
 	// Every accepted deployment ran, once.
@@ -228,6 +237,18 @@ func runLoad(b *testing.B, clients int, duration time.Duration) {
 	b.ReportMetric(pct(stats.reads, 0.99), "read-p99-ms")
 	b.ReportMetric(float64(len(stats.deployments)), "deployments")
 	b.ReportMetric(pct(stats.deploys, 0.99), "deploy-accept-p99-ms")
+	// The CPU the process (server and clients) spent per request: what
+	// the load on a shared machine changes least.
+	requests := 0
+	for _, n := range stats.status {
+		requests += n
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/float64(max(requests, 1)), "cpu-us/request")
+	for _, kind := range slices.Sorted(maps.Keys(stats.byKind)) {
+		d := stats.byKind[kind]
+		slices.Sort(d)
+		b.Logf("%s: %d reads, p50 %.2f ms, p99 %.2f ms", kind, len(d), pct(d, 0.5), pct(d, 0.99))
+	}
 	b.Logf("%d clients, %v: %d reads (p50 %.2f ms, p99 %.2f ms), %d deployments accepted and run once each (accept p99 %.2f ms), %d refused busy; statuses %v",
 		clients, duration, len(stats.reads), pct(stats.reads, 0.5), pct(stats.reads, 0.99), len(stats.deployments), pct(stats.deploys, 0.99), stats.busy, stats.status)
 }
