@@ -22,12 +22,15 @@ import (
 // after another: the callers were all waiting at once, so that is an order
 // they could have run in, and a caller's next call comes only after this
 // one returned (a deployment's writes stay in the order it submitted them,
-// on which crash recovery relies). A call whose function fails is taken out
-// and the others are run again without it; it then runs in a transaction of
-// its own, so its error (a refusal: the stack is busy, the name taken) is
-// its alone and rolls back only its own writes. A transaction holds calls
-// until it is nearly full (txn.nearlyFull, against store.Limits): the calls
-// left over go into the next one.
+// on which crash recovery relies). A call whose function fails before it
+// writes anything (most refusals: the stack is busy, the name taken) is
+// simply left out of the transaction, with its error, as if it had run
+// alone after the calls before it. One that fails after writing is taken
+// out and the others are run again without it; it then runs in a
+// transaction of its own, so its error is its alone and rolls back only its
+// own writes. A transaction holds calls until it is nearly full
+// (txn.nearlyFull, against store.Limits): the calls left over go into the
+// next one.
 //
 // The first caller to find no transaction running leads: it commits what
 // is queued, round after round, and hands the lead to a waiting caller once
@@ -50,6 +53,9 @@ type commitCall struct {
 	ctx context.Context
 	fn  func(*txn) error
 	err error
+	// refused is fn's error when, in the group's transaction, fn failed
+	// before it wrote anything: its outcome once the others commit.
+	refused error
 	// wake receives once the call is committed (or failed), or once its
 	// caller is to lead.
 	wake     chan struct{}
@@ -111,11 +117,22 @@ func (e *Engine) commitGroup(group []*commitCall) (left []*commitCall) {
 		err := e.st.Update(context.Background(), func(tx store.Tx) error {
 			t = e.newTxn(tx) // fresh per attempt: fn may run again
 			ran, bad, badErr = 0, -1, nil
+			for _, call := range group {
+				call.refused = nil
+			}
 			for i, call := range group {
 				if i > 0 && t.nearlyFull(lim) {
 					break
 				}
+				ops := t.ops
 				if err := call.run(t); err != nil {
+					if t.ops == ops && !errors.Is(err, store.ErrTooLarge) {
+						// Refused before it wrote anything: as if it had
+						// run alone, after the calls before it.
+						call.refused = err
+						ran = i + 1
+						continue
+					}
 					bad, badErr = i, err
 					return errCallFailed
 				}
@@ -146,7 +163,11 @@ func (e *Engine) commitGroup(group []*commitCall) (left []*commitCall) {
 			continue
 		}
 		for _, call := range group[:ran] {
-			call.finish(err)
+			if call.refused != nil && err == nil {
+				call.finish(call.refused)
+			} else {
+				call.finish(err)
+			}
 		}
 		if err == nil {
 			e.followers.bury(t.buried)

@@ -43,11 +43,15 @@ func TestCommitter_CoalescesAndIsolatesFailures(t *testing.T) {
 		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
 		st.commits.Store(0)
 		ctx := context.Background()
-		claim := func(name, by string) func(*txn) error {
+		// claim takes a name for by, writing first what by tried (the
+		// write a refusal must roll back) unless it checks first.
+		claim := func(name, by string, checkFirst bool) func(*txn) error {
 			return func(tx *txn) error {
 				key := []byte("name/" + name)
-				if err := tx.Put(store.Journal, []byte("by/"+by), []byte(name)); err != nil {
-					return err
+				if !checkFirst {
+					if err := tx.Put(store.Journal, []byte("by/"+by), []byte(name)); err != nil {
+						return err
+					}
 				}
 				if tx.Get(store.Journal, key) != nil {
 					return formation.Errorf(formation.CodeNameConflict, "test", name, "taken")
@@ -56,16 +60,19 @@ func TestCommitter_CoalescesAndIsolatesFailures(t *testing.T) {
 			}
 		}
 		lead := make(chan error, 1)
-		go func() { lead <- e.commitTx(ctx, claim("lead", "leader")) }()
+		go func() { lead <- e.commitTx(ctx, claim("lead", "leader", false)) }()
 		<-st.entered // the leader's transaction runs, held
 		errs := make([]error, 6)
 		var wg sync.WaitGroup
 		for i := range errs {
 			name := fmt.Sprintf("n%d", i)
-			if i == 3 {
+			switch i {
+			case 3:
 				name = "n1" // taken by caller 1, queued before it
+			case 4:
+				name = "n2" // taken by caller 2, refused before writing
 			}
-			wg.Go(func() { errs[i] = e.commitTx(ctx, claim(name, fmt.Sprint(i))) })
+			wg.Go(func() { errs[i] = e.commitTx(ctx, claim(name, fmt.Sprint(i), i == 4)) })
 			synctest.Wait() // queued in this order
 		}
 		close(st.open)
@@ -74,16 +81,17 @@ func TestCommitter_CoalescesAndIsolatesFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, err := range errs {
-			if want := i == 3; formation.HasCode(err, formation.CodeNameConflict) != want || (!want && err != nil) {
+			if want := i == 3 || i == 4; formation.HasCode(err, formation.CodeNameConflict) != want || (!want && err != nil) {
 				t.Errorf("caller %d: %v", i, err)
 			}
 		}
 		got := storetest.Dump(t, st)[store.Journal]
-		if got["name/n1"] != "1" || got["by/3"] != "" || got["by/5"] != "n5" {
-			t.Errorf("committed %v: want n1 by caller 1, nothing of caller 3, the others' writes", got)
+		if got["name/n1"] != "1" || got["name/n2"] != "2" || got["by/3"] != "" || got["by/5"] != "n5" {
+			t.Errorf("committed %v: want n1 by caller 1, n2 by caller 2, nothing of caller 3, the others' writes", got)
 		}
 		// The leader's, the group's (tried with caller 3, then again
-		// without), and caller 3's alone (rolled back).
+		// without; caller 4 left out in both), and caller 3's alone (rolled
+		// back).
 		if n := st.commits.Load(); n != 4 {
 			t.Errorf("%d store transactions, want 4", n)
 		}
