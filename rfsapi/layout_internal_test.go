@@ -30,12 +30,13 @@ func (f *failingStore) Update(ctx context.Context, fn func(store.Tx) error) erro
 
 func (f *failingStore) Limits() store.Limits { return store.Limits{MaxOps: 4, MaxBytes: 1 << 20} }
 
-// contents is every record of st, by bucket and key.
+// contents is every record of st, by bucket and key, the simulated
+// world's (a keyspace beside the engine's buckets) included.
 func contents(t *testing.T, st store.Store) map[string]string {
 	t.Helper()
 	all := map[string]string{}
 	err := st.View(context.Background(), func(tx store.Tx) error {
-		for _, b := range store.Buckets() {
+		for _, b := range append(store.Buckets(), store.World) {
 			err := tx.Scan(b, store.ScanOptions{}, func(k, v []byte) (bool, error) {
 				all[string(b)+" "+string(k)] = string(v)
 				return true, nil

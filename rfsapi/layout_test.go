@@ -26,7 +26,7 @@ func TestLayout_OneFileForCLIAndServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cloud, err := sim.New(sim.Config{UseCatalog: true, World: store.BucketKV{Store: st, Bucket: store.World}})
+		cloud, err := sim.New(sim.Config{UseCatalog: true, World: sim.StoreWorld{Store: st}})
 		if err != nil {
 			t.Fatal(err)
 		}
