@@ -25,6 +25,7 @@ func (h *Handler) extensions() {
 		extension: true, query: []string{"stack_id", "deployment_id", "after"}, op: h.streamEvents}))
 	h.mux.Handle("POST "+extensionRoot+"/{project_id}/stacks/{stack_name}/preview", h.rfs(route{
 		extension: true, template: true, op: preview}))
+	h.mux.Handle("POST "+objectsPath, h.rfs(route{extension: true, bodyLimit: maxObjectBytes, op: h.uploadTemplate}))
 }
 
 // streamEvents streams a stack's events as Server-Sent Events, oldest
@@ -115,6 +116,9 @@ type previewBody struct {
 func preview(c *call) (int, any, error) {
 	var b previewBody
 	if err := decode(c.body, &b, true); err != nil {
+		return 0, nil, err
+	}
+	if err := c.resolveTemplate(&b.TemplateInput); err != nil {
 		return 0, nil, err
 	}
 	ref := c.stack()

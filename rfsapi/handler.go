@@ -50,6 +50,8 @@ type Handler struct {
 	secret  []byte // signs the short-lived template download URLs
 	log     *slog.Logger
 
+	objects templateObjects // uploaded template zips (objects.go)
+
 	// streams is the context of the live event streams, which outlive any
 	// request timeout: Shutdown cancels it so a server can drain.
 	streams    context.Context
@@ -145,6 +147,7 @@ func (r *recorder) status() int {
 // call is one RFS request, checked and authenticated, with its project's
 // engine.
 type call struct {
+	h       *Handler
 	ctx     context.Context
 	r       *http.Request
 	w       http.ResponseWriter
@@ -222,7 +225,7 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request, rt route) (*call
 	if err != nil {
 		return nil, err
 	}
-	c := &call{ctx: r.Context(), r: r, w: w, project: project, query: query, body: body}
+	c := &call{h: h, ctx: r.Context(), r: r, w: w, project: project, query: query, body: body}
 	if project != "" {
 		if err := validProject(project); err != nil {
 			return nil, err

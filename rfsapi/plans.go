@@ -29,6 +29,9 @@ func createExecutionPlan(c *call) (int, any, error) {
 	if err := decode(c.body, &b, true); err != nil {
 		return 0, nil, err
 	}
+	if err := c.resolveTemplate(&b.TemplateInput); err != nil {
+		return 0, nil, err
+	}
 	ref := c.stack()
 	ref.ID = b.StackID
 	p, err := c.eng.CreateExecutionPlan(c.ctx, engine.CreateExecutionPlanRequest{StackRef: ref, PlanName: b.PlanName,

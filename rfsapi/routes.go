@@ -12,8 +12,9 @@ import (
 type route struct {
 	pattern   string
 	query     []string
-	template  bool // the body may hold template_body and vars_body
-	extension bool // Formation's own, under /formation/v1/: no Client-Request-Id required
+	template  bool  // the body may hold template_body and vars_body
+	extension bool  // Formation's own, under /formation/v1/: no Client-Request-Id required
+	bodyLimit int64 // the most a body may hold, when not derived from the template limits
 	op        func(*call) (status int, body any, err error)
 }
 
@@ -82,6 +83,9 @@ const (
 
 // maxBody is the largest body the route reads.
 func (rt route) maxBody(limits *template.Limits) int64 {
+	if rt.bodyLimit > 0 {
+		return rt.bodyLimit
+	}
 	if !rt.template {
 		return maxSmallBody
 	}

@@ -40,6 +40,9 @@ func createStack(c *call) (int, any, error) {
 	if err := decode(c.body, &req, true); err != nil {
 		return 0, nil, err
 	}
+	if err := c.resolveTemplate(&req.TemplateInput); err != nil {
+		return 0, nil, err
+	}
 	res, err := c.eng.CreateStack(c.ctx, req)
 	return http.StatusOK, res, err
 }
@@ -95,6 +98,9 @@ func (c *call) delete(req engine.DeleteStackRequest) (int, any, error) {
 func deployStack(c *call) (int, any, error) {
 	var b deployStackBody
 	if err := decode(c.body, &b, true); err != nil {
+		return 0, nil, err
+	}
+	if err := c.resolveTemplate(&b.TemplateInput); err != nil {
 		return 0, nil, err
 	}
 	ref := c.stack()

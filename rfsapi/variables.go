@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/template"
 )
 
@@ -31,8 +32,19 @@ func (h *Handler) parseTemplateVariables(c *call) (int, any, error) {
 		return 0, nil, formation.Errorf(formation.CodeBothTemplateSources, op, "",
 			"both template_uri and template_body are given, you should only give exactly one parameter from template_uri and template_body")
 	case b.TemplateURI != "":
-		return 0, nil, formation.Errorf(formation.CodeUnsupported, op, "",
-			"template_uri points at object storage, which Formation cannot read; pass the content as template_body")
+		in := engine.TemplateInput{TemplateURI: b.TemplateURI}
+		if err := c.resolveTemplate(&in); err != nil {
+			return 0, nil, err
+		}
+		if in.Files == nil {
+			return 0, nil, formation.Errorf(formation.CodeUnsupported, op, "",
+				"template_uri points at object storage, which Formation cannot read; pass the content as template_body, or upload a zip to %s", objectsPath)
+		}
+		t, err := template.ParseFS(in.Files, template.Options{Limits: h.cfg.TemplateLimits})
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, variablesResponse{Variables: t.Variables()}, nil
 	case b.TemplateBody == "":
 		return 0, nil, formation.Errorf(formation.CodeMissingParameter, op, "", "missing required parameter(s): template_body or template_uri")
 	}

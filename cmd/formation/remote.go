@@ -100,12 +100,17 @@ func (r *remote) send(ctx context.Context, method, p string, query url.Values, b
 // open makes a call and returns the successful response, unread.
 func (r *remote) open(ctx context.Context, method, p string, query url.Values, body any) (*http.Response, error) {
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case zipBody:
+		rd, contentType = bytes.NewReader(b), "application/zip"
+	default:
+		js, err := json.Marshal(body)
 		if err != nil {
 			return nil, err
 		}
-		rd = bytes.NewReader(b)
+		rd = bytes.NewReader(js)
 	}
 	u := url.URL{Scheme: "http", Host: ownerHost, Path: p}
 	if len(query) > 0 {
@@ -117,7 +122,7 @@ func (r *remote) open(ctx context.Context, method, p string, query url.Values, b
 	}
 	req.Header.Set("Client-Request-Id", requestID())
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
@@ -173,10 +178,12 @@ func stackIDQuery(ref engine.StackRef) url.Values {
 	return url.Values{"stack_id": {ref.ID}}
 }
 
-// templateBody makes a template input sendable: RFS's API carries a
-// template as one body, so the files of a template directory travel as
-// one body when that means the same, and are refused otherwise.
-func templateBody(in engine.TemplateInput) (engine.TemplateInput, error) {
+// templateInput makes a template input sendable. RFS's API carries a
+// template as one body or as the URI of a zip: the files of one directory
+// of .tf files travel as one body, which means the same; any other file set
+// (local modules, JSON files) is zipped and uploaded to the owner, as an
+// RFS client puts a zip in object storage, and travels as its URI.
+func (r *remote) templateInput(ctx context.Context, in engine.TemplateInput) (engine.TemplateInput, error) {
 	if in.Files == nil {
 		return in, nil
 	}
@@ -191,26 +198,54 @@ func templateBody(in engine.TemplateInput) (engine.TemplateInput, error) {
 		return in, err
 	}
 	slices.Sort(names)
+	oneBody := !slices.ContainsFunc(names, func(n string) bool {
+		return path.Dir(n) != "." || strings.HasSuffix(n, ".json") && len(names) > 1
+	})
 	var body strings.Builder
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
 	for _, n := range names {
-		if path.Dir(n) != "." || strings.HasSuffix(n, ".json") && len(names) > 1 {
-			return in, formation.Errorf(formation.CodeNotImplemented, "", n,
-				"another formation process holds the database, and a template of several files with local modules or JSON files cannot be sent to it over RFS's API (one template body); run this when it has finished (formation wait), or give a template of .tf files in one directory")
-		}
 		b, err := fs.ReadFile(in.Files, n)
 		if err != nil {
 			return in, err
 		}
-		body.Write(b)
-		body.WriteString("\n")
+		if oneBody {
+			body.Write(b)
+			body.WriteString("\n")
+			continue
+		}
+		w, err := zw.Create(n)
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		if err != nil {
+			return in, err
+		}
 	}
-	in.Files, in.TemplateBody = nil, body.String()
+	in.Files = nil
+	if oneBody {
+		in.TemplateBody = body.String()
+		return in, nil
+	}
+	if err := zw.Close(); err != nil {
+		return in, err
+	}
+	var uploaded struct {
+		TemplateURI string `json:"template_uri"`
+	}
+	if _, err := r.send(ctx, http.MethodPost, "/formation/v1/"+rfsapi.DefaultProject+"/template-objects", nil, zipBody(zipped.Bytes()), &uploaded); err != nil {
+		return in, err
+	}
+	in.TemplateURI = uploaded.TemplateURI
 	return in, nil
 }
 
+// zipBody is a request body sent as it is: a zip of template files.
+type zipBody []byte
+
 func (r *remote) CreateStack(ctx context.Context, req engine.CreateStackRequest) (engine.CreateStackResult, error) {
 	var res engine.CreateStackResult
-	in, err := templateBody(req.TemplateInput)
+	in, err := r.templateInput(ctx, req.TemplateInput)
 	if err != nil {
 		return res, err
 	}
@@ -262,7 +297,7 @@ func (r *remote) DeleteStack(ctx context.Context, req engine.DeleteStackRequest)
 
 func (r *remote) DeployStack(ctx context.Context, req engine.DeployStackRequest) (engine.DeploymentRef, error) {
 	var dep engine.DeploymentRef
-	in, err := templateBody(req.TemplateInput)
+	in, err := r.templateInput(ctx, req.TemplateInput)
 	if err != nil {
 		return dep, err
 	}
@@ -292,7 +327,7 @@ func (r *remote) continuation(ctx context.Context, req engine.ContinueRequest, w
 }
 
 func (r *remote) PreviewStack(ctx context.Context, req engine.PreviewStackRequest) (*plan.Plan, error) {
-	in, err := templateBody(req.TemplateInput)
+	in, err := r.templateInput(ctx, req.TemplateInput)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +403,7 @@ func (r *remote) ListStackOutputs(ctx context.Context, req engine.ListStackOutpu
 
 func (r *remote) CreateExecutionPlan(ctx context.Context, req engine.CreateExecutionPlanRequest) (engine.PlanRef, error) {
 	ref := engine.PlanRef{StackRef: req.StackRef, PlanName: req.PlanName}
-	in, err := templateBody(req.TemplateInput)
+	in, err := r.templateInput(ctx, req.TemplateInput)
 	if err != nil {
 		return ref, err
 	}

@@ -190,6 +190,15 @@ func TestServe_CommandsOnTheSameDatabase(t *testing.T) {
 	if !strings.Contains(out, "Stack web: DEPLOYMENT_COMPLETE") {
 		t.Fatalf("deploy through serve:\n%s", out)
 	}
+	// A template with local modules travels as a zip uploaded to serve, as
+	// an RFS client's goes through object storage.
+	ok(t, "-db", db, "stack", "create", "mods")
+	if out := ok(t, "-db", db, "deploy", "mods", "-t", filepath.Join("testdata", "modules")); !strings.Contains(out, "Stack mods: DEPLOYMENT_COMPLETE") {
+		t.Errorf("deploying local modules through serve:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "resources", "mods"); !strings.Contains(out, "module.") {
+		t.Errorf("the module's resources through serve:\n%s", out)
+	}
 	if out := ok(t, "-db", db, "stack", "list"); !strings.Contains(out, "before") || !strings.Contains(out, "web") {
 		t.Fatalf("stack list through serve:\n%s", out)
 	}
