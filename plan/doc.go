@@ -34,7 +34,7 @@
 // so a re-plan of an unchanged deployed stack is all NO_OPERATION, and
 // unknowns ("known after apply") for what a provider computes, which
 // propagate to whatever refers to them. It then plans the value against
-// the provider's schema (provider.SchemaOf; provider.InferSchema for
+// the provider's schema (provider.LoadSchemaOf; provider.InferSchema for
 // schema-less types) and calls the provider's Validator, if any, with the
 // configuration coerced to the schema (every attribute, null when unset),
 // as Terraform validates. The action:

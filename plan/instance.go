@@ -34,6 +34,10 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 		return nil
 	}
 	se := p.schemaFor(prov, inst.ProviderName, inst.ProviderAlias, inst.Type)
+	if se.err != nil {
+		p.refused(s, inst, se.err)
+		return nil
+	}
 	ch := &Change{
 		Addr: inst.Addr, Mode: formation.ModeResource, Type: inst.Type, Name: inst.Name, Key: inst.Key,
 		ProviderName: inst.ProviderName, ProviderAlias: inst.ProviderAlias,
@@ -85,12 +89,19 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	// Validate and the planning helpers get the configuration coerced to
 	// the schema (every attribute, null when unset, converted), as
 	// Terraform hands configurations to its providers; converting it again
-	// costs them nothing. A create plans it in the same pass.
+	// costs them nothing. A create plans it in the same pass, and builds
+	// it only for a provider.Validator: the planned object is all it needs
+	// otherwise, and building each costs as much as the rest of planning
+	// a resource with many attributes.
+	validator, validates := prov.(provider.Validator)
 	var coerced, after cty.Value
 	var err error
-	if base == cty.NilVal {
+	switch {
+	case base == cty.NilVal && validates:
 		coerced, after, err = schema.CoercePlanned(config)
-	} else {
+	case base == cty.NilVal:
+		after, err = schema.PlannedValue(config)
+	default:
 		coerced, err = schema.Coerce(config)
 	}
 	if err == nil && base == cty.NilVal {
@@ -100,7 +111,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 		p.refused(s, inst, err)
 		return nil
 	}
-	if !p.validate(ctx, s, prov, inst, coerced) {
+	if validates && !p.validate(ctx, s, validator, inst, coerced) {
 		return nil
 	}
 	if base == cty.NilVal {
@@ -203,11 +214,7 @@ func unchanged(schema provider.Schema, config, prior cty.Value) bool {
 
 // validate runs the provider's own checks (provider.Validator), recording
 // a refusal; it reports whether the configuration passed.
-func (p *planner) validate(ctx context.Context, s *slot, prov provider.Provider, inst *template.Instance, config cty.Value) bool {
-	v, ok := prov.(provider.Validator)
-	if !ok {
-		return true
-	}
+func (p *planner) validate(ctx context.Context, s *slot, v provider.Validator, inst *template.Instance, config cty.Value) bool {
 	w := providerCall(ctx)
 	err := v.Validate(ctx, provider.ValidateRequest{TypeName: inst.Type, Address: inst.Addr, Config: config})
 	w.done()

@@ -11,6 +11,7 @@ import (
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/provider/tfschema"
 	"github.com/formation-engine/formation/template"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -272,6 +273,24 @@ resource "huaweicloud_vpc" "a" {
 		}
 		if !errors.Is(err, provider.ErrInvalidConfig) {
 			t.Error("the provider's sentinel is lost")
+		}
+	})
+	t.Run("schema that does not load", func(t *testing.T) {
+		doc, err := tfschema.Parse([]byte(`{"format_version":"1.0","provider_schemas":{"x":{"resource_schemas":{
+			"huaweicloud_bad":{"block":{"attributes":{"name":{"type":["mapp","string"],"required":true}}}}}}}}`), tfschema.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := newWorld(t, sim.Config{ProviderSchemas: []*tfschema.Document{doc}})
+		err = w.planErr(`
+resource "huaweicloud_bad" "a" {
+  name = "a"
+}
+`, plan.Options{})
+		var fe *formation.Error
+		if !errors.As(err, &fe) || fe.Code != formation.CodeInvalidTemplate || fe.Resource != "huaweicloud_bad.a" ||
+			!errors.Is(err, provider.ErrInvalidConfig) || !strings.Contains(err.Error(), "the schema of resource huaweicloud_bad") {
+			t.Fatalf("error %v, want the resource refused for its schema", err)
 		}
 	})
 	t.Run("wrong type", func(t *testing.T) {

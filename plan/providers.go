@@ -58,6 +58,9 @@ type schemaEntry struct {
 	declared  bool
 	sensitive []cty.Path
 	order     provider.ReplaceOrder
+	// err is why the type's schema did not load (provider.SchemaLoader):
+	// its resources are refused, not planned schema-less.
+	err error
 
 	// inferred holds the schemas InferSchema gave a schema-less type, by
 	// configuration type: the instances of a block mostly share one, and
@@ -109,7 +112,7 @@ func (p *planner) schemaFor(prov provider.Provider, name, alias, typ string) *sc
 		return se
 	}
 	se := &schemaEntry{order: provider.ReplaceOrderOf(prov, typ)}
-	se.schema, se.declared = provider.SchemaOf(prov, typ)
+	se.schema, se.declared, se.err = provider.LoadSchemaOf(prov, typ)
 	if se.declared {
 		// Every instance of the type is planned against it.
 		se.schema = se.schema.Compile()

@@ -23,6 +23,9 @@
 //   - Schemas, so that force-new and computed attributes behave, sensitive
 //     values stay hidden and the id attribute has the right name. Without
 //     it every type is planned with InferSchema.
+//   - SchemaLoader, if loading a type's schema can fail (schemas decoded
+//     one type at a time from a document), so that the engine refuses the
+//     type's resources instead of planning them schema-less.
 //   - Configurer, if templates configure it with a provider block (region,
 //     endpoint). Without it, the provider is used as registered.
 //   - Validator, if it can refuse configurations its schema accepts.

@@ -10,8 +10,8 @@ import (
 )
 
 // Provider is the simulated provider. It implements provider.Provider and
-// every optional capability (Configurer, Validator, DataSourceReader,
-// Schemas, ReplaceOrderer, Flusher).
+// every optional capability but Validator (Configurer, DataSourceReader,
+// Schemas and SchemaLoader, ReplaceOrderer, Flusher).
 //
 // A Provider is safe for concurrent use. Calls wait out their latency without
 // holding any lock, so concurrent calls overlap as they would against a real
@@ -28,9 +28,8 @@ type Provider struct {
 var (
 	_ provider.Provider         = (*Provider)(nil)
 	_ provider.Configurer       = (*Provider)(nil)
-	_ provider.Validator        = (*Provider)(nil)
 	_ provider.DataSourceReader = (*Provider)(nil)
-	_ provider.Schemas          = (*Provider)(nil)
+	_ provider.SchemaLoader     = (*Provider)(nil)
 	_ provider.ReplaceOrderer   = (*Provider)(nil)
 	_ provider.Flusher          = (*Provider)(nil)
 )
@@ -311,35 +310,26 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest)
 	return cp, nil
 }
 
-// Validate checks a resource configuration against the type's declared
-// schema (provider.Schema.Coerce); a schema-less type only has to be an
-// object, or unknown.
-func (p *Provider) Validate(ctx context.Context, req provider.ValidateRequest) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s, ok, err := p.w.schemas.resource(req.TypeName)
-	if err != nil {
-		return err
-	}
-	if ok {
-		_, err := s.Coerce(req.Config)
-		return err
-	}
-	if req.Config == cty.NilVal || (req.Config.IsKnown() && (req.Config.IsNull() || !req.Config.Type().IsObjectType())) {
-		return fmt.Errorf("%w: the configuration of %s is not an object", provider.ErrInvalidConfig, req.Address)
-	}
-	return nil
+// Schema returns the declared schema of a type (Config.Schemas, the
+// catalog with Config.UseCatalog, or Config.ProviderSchemas), and false for
+// schema-less types and for a type whose schema does not decode
+// (LoadSchema says why).
+func (p *Provider) Schema(typeName string) (provider.Schema, bool) {
+	s, ok, err := p.LoadSchema(typeName)
+	return s, ok && err == nil
 }
 
-// Schema returns the declared schema of a type (Config.Schemas, or the
-// catalog with Config.UseCatalog), and false for schema-less types.
-func (p *Provider) Schema(typeName string) (provider.Schema, bool) {
-	s, ok := p.w.schemas.get(typeName)
+// LoadSchema is Schema, with the error, wrapping provider.ErrInvalidConfig,
+// of a type whose schema in Config.ProviderSchemas does not decode. The
+// simulator checks configurations against its schemas and nothing more,
+// which the engine does with every schema it plans against: it implements
+// no provider.Validator.
+func (p *Provider) LoadSchema(typeName string) (provider.Schema, bool, error) {
+	s, ok, err := p.w.schemas.resource(typeName)
 	if ok && p.forceNew && len(s.NonUpdatable) > 0 {
 		s.ForceNewEnabled = true
 	}
-	return s, ok
+	return s, ok, err
 }
 
 // ReplaceOrder returns the type's order from Config.ReplaceOrders, or ""

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"testing"
 
 	formation "github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/provider/tfschema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -258,28 +260,27 @@ func TestProvider_Configure_Region(t *testing.T) {
 	}
 }
 
-func TestProvider_Validate(t *testing.T) {
-	ctx := context.Background()
-	p := newSim(t, sim.Config{UseCatalog: true})
-	ok := []provider.ValidateRequest{
-		{TypeName: "huaweicloud_vpc", Config: vpc("a", "b")},
-		{TypeName: "huaweicloud_vpc", Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("a"), "cidr": cty.UnknownVal(cty.String)})},
-		{TypeName: "acme_x", Config: cty.EmptyObjectVal},
-		{TypeName: "acme_x", Config: cty.UnknownVal(cty.DynamicPseudoType)},
+// LoadSchema gives a document's type's schema, and the error of one that
+// does not decode, which Schema reports as schema-less.
+func TestProvider_LoadSchema(t *testing.T) {
+	doc, err := tfschema.Parse([]byte(`{"format_version":"1.0","provider_schemas":{"x":{"resource_schemas":{
+		"huaweicloud_vpc":{"block":{"attributes":{"name":{"type":"string","required":true}}}},
+		"huaweicloud_bad":{"block":{"attributes":{"name":{"type":["mapp","string"],"required":true}}}}}}}}`), tfschema.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, req := range ok {
-		if err := p.Validate(ctx, req); err != nil {
-			t.Errorf("Validate(%#v): %v", req.Config, err)
-		}
+	p := newSim(t, sim.Config{ProviderSchemas: []*tfschema.Document{doc}})
+	if s, ok, err := p.LoadSchema("huaweicloud_vpc"); !ok || err != nil || !s.Attributes["name"].Required {
+		t.Errorf("LoadSchema(huaweicloud_vpc) = %#v, %v, %v", s, ok, err)
 	}
-	bad := []provider.ValidateRequest{
-		{TypeName: "huaweicloud_vpc", Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("a")})},
-		{TypeName: "acme_x", Config: cty.StringVal("x")},
+	if _, ok, err := p.LoadSchema("acme_x"); ok || err != nil {
+		t.Errorf("LoadSchema of a schema-less type = %v, %v", ok, err)
 	}
-	for _, req := range bad {
-		if err := p.Validate(ctx, req); !errors.Is(err, provider.ErrInvalidConfig) {
-			t.Errorf("Validate(%#v) = %v, want ErrInvalidConfig", req.Config, err)
-		}
+	if _, _, err := p.LoadSchema("huaweicloud_bad"); !errors.Is(err, provider.ErrInvalidConfig) || !strings.Contains(err.Error(), "huaweicloud_bad") {
+		t.Errorf("LoadSchema of a type that does not decode: %v", err)
+	}
+	if _, ok := p.Schema("huaweicloud_bad"); ok {
+		t.Error("Schema declares a type that does not decode")
 	}
 }
 
