@@ -290,7 +290,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	}
 	for _, c := range p.Changes {
 		if !c.Drifted && c.Deposed == "" {
-			x.applied.values[c.Addr] = c.After
+			x.applied.values[c.Addr] = template.MarkSensitive(c.After, c.Sensitive)
 		}
 	}
 	for addr := range leftovers {

@@ -104,8 +104,10 @@ func (a *appliedValues) Version(block string) uint64 {
 	return a.version[block]
 }
 
-// set records what evaluation sees of c's instance from now on.
+// set records what evaluation sees of c's instance from now on: v with
+// the parts the plan found sensitive marked.
 func (a *appliedValues) set(c *plan.Change, v cty.Value) {
+	v = template.MarkSensitive(v, c.Sensitive)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.values[c.Addr] = v
@@ -360,6 +362,9 @@ func (x *execution) evaluate(ctx context.Context, n *node) (cty.Value, error) {
 	if err := x.cfg.DiagnosticsError("engine.evaluate", c.Addr, diags); err != nil {
 		return cty.NilVal, err
 	}
+	// Providers never see marks: the plan recorded the sensitive paths
+	// (c.Sensitive), and the same template marks the same ones.
+	config, _ = template.SensitivePaths(config)
 	if n.op == opRead {
 		return config, nil
 	}

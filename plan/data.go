@@ -22,7 +22,7 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 		Before: cty.NullVal(cty.DynamicPseudoType), Inferred: true,
 	}
 	if inst.DataResult != cty.NilVal {
-		ch.After = unmarked(inst.DataResult)
+		ch.After, ch.Sensitive = template.SensitivePaths(inst.DataResult)
 		return ch
 	}
 	config, diags := p.cfg.Evaluate(ctx, inst, p.vals)
@@ -30,6 +30,7 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 		s.diags = errorsOnly(diags)
 		return nil
 	}
+	config, ch.Sensitive = template.SensitivePaths(config)
 	switch {
 	case !config.IsWhollyKnown():
 		ch.After = cty.DynamicVal

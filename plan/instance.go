@@ -33,6 +33,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 		s.diags = errorsOnly(diags)
 		return nil
 	}
+	config, marked := template.SensitivePaths(config)
 	se := p.schemaFor(prov, inst.ProviderName, inst.ProviderAlias, inst.Type)
 	if se.err != nil {
 		p.refused(s, inst, se.err)
@@ -43,7 +44,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 		ProviderName: inst.ProviderName, ProviderAlias: inst.ProviderAlias,
 		Dependencies:        inst.DependsOn,
 		CreateBeforeDestroy: inst.Lifecycle.CreateBeforeDestroy, PreventDestroy: inst.Lifecycle.PreventDestroy,
-		Sensitive: se.sensitive, Inferred: !se.declared,
+		Sensitive: withPaths(se.sensitive, marked), Inferred: !se.declared,
 	}
 
 	// base is the object the change starts from: the recorded one (or the

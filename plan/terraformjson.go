@@ -24,7 +24,10 @@ import (
 // is on purpose:
 //
 //   - sensitive values are never written: they read null, and are flagged
-//     in before_sensitive and after_sensitive as Terraform flags them;
+//     in before_sensitive and after_sensitive as Terraform flags them (the
+//     schema's sensitive attributes, and the parts of a configuration its
+//     expressions mark sensitive); a sensitive variable's value and
+//     default are null too;
 //   - configuration holds the provider configurations, variables, outputs
 //     and resource blocks, but no expressions (nor the depends_on written
 //     in them): Formation keeps none after expansion;
@@ -424,10 +427,18 @@ func tfProviderSource(name string) string {
 	return "registry.terraform.io/hashicorp/" + name
 }
 
+// tfVariables are the variables' values; a sensitive variable's is null
+// (Terraform writes it, Formation never writes a sensitive value).
 func tfVariables(cfg *template.Config) map[string]tfVariable {
 	out := map[string]tfVariable{}
-	for name, v := range cfg.Variables() {
-		out[name] = tfVariable{Value: ctyJSON(v)}
+	values := cfg.Variables()
+	for _, v := range cfg.Template().Variables() {
+		if val, ok := values[v.Name]; ok {
+			if v.Sensitive {
+				val = cty.NilVal
+			}
+			out[v.Name] = tfVariable{Value: ctyJSON(val)}
+		}
 	}
 	return out
 }
@@ -518,7 +529,7 @@ func tfConfig(cfg *template.Config) *tfConfiguration {
 			mod.Variables = map[string]tfConfigVariable{}
 		}
 		cv := tfConfigVariable{Description: v.Description, Sensitive: v.Sensitive}
-		if !v.Required {
+		if !v.Required && !v.Sensitive {
 			cv.Default = json.RawMessage(v.Default)
 		}
 		mod.Variables[v.Name] = cv

@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/zclconf/go-cty/cty"
+import (
+	"slices"
+
+	"github.com/zclconf/go-cty/cty"
+)
 
 // sameValue reports whether two values are certainly equal: both missing,
 // or equal and known. Values of different types differ.
@@ -45,4 +49,20 @@ func describe(v cty.Value) string {
 	default:
 		return v.Type().FriendlyName()
 	}
+}
+
+// withPaths is the sensitive paths of a schema and those a configuration's
+// marks add, each once; schema itself when the marks add none (it is
+// shared by every instance of the type, so never appended to).
+func withPaths(schema, marked []cty.Path) []cty.Path {
+	if len(marked) == 0 {
+		return schema
+	}
+	out := slices.Clone(schema)
+	for _, p := range marked {
+		if !slices.ContainsFunc(out, p.Equals) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -145,16 +145,18 @@ func (p *planner) planInstance(ctx context.Context, inst *template.Instance, s *
 	if s.change == nil {
 		return // failed: dependents see it as unknown
 	}
-	// Postconditions see the planned object: what they read of it that
+	// Postconditions see the planned object, its sensitive attributes
+	// marked as the instances that read it do: what they read of it that
 	// is known only after apply, the executor checks then.
-	if diags := p.cfg.Postconditions(ctx, inst, p.vals, s.change.After); diags.HasErrors() {
+	after := template.MarkSensitive(s.change.After, s.change.Sensitive)
+	if diags := p.cfg.Postconditions(ctx, inst, p.vals, after); diags.HasErrors() {
 		s.diags, s.change = errorsOnly(diags), nil
 		return
 	}
 	p.mu.Lock()
 	p.planned[inst.Addr] = s.change
 	p.mu.Unlock()
-	p.vals.set(inst.Resource, inst.Addr, s.change.After)
+	p.vals.set(inst.Resource, inst.Addr, after)
 }
 
 // plannedChange returns the change planned for addr, nil if none (yet).

@@ -236,6 +236,7 @@ func (c *Config) imports(st *evaluator) hcl.Diagnostics {
 		diags = append(diags, d...)
 		v, d := imp.id.Value(ectx)
 		diags = append(diags, d...)
+		v, _ = v.UnmarkDeep() // an id is no secret once it names the object
 		if d.HasErrors() {
 			continue
 		}

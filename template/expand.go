@@ -71,16 +71,23 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Expressions read sensitive variables marked; Variables gives the
+	// values as bound.
+	marked := make(map[string]cty.Value, len(vars))
+	for name, v := range vars {
+		marked[name] = markIf(v, t.m.variables[name].variable.sensitive)
+	}
 	c := &Config{
-		t: t, vars: vars, varsObj: objectOrEmpty(vars),
+		t: t, vars: vars,
 		insts:    make([][]*modInst, len(t.mods)),
 		warnings: warnings,
 	}
 	c.eb = b
 	c.root = c.newModInst(t.m, nil, nil, noIteration)
 	for name, vn := range t.m.variables {
-		c.root.vals[vn.idx] = vars[name]
+		c.root.vals[vn.idx] = marked[name]
 	}
+	c.varsObj = objectOrEmpty(marked)
 	var diags hcl.Diagnostics
 	for _, n := range t.nodes {
 		for _, mi := range c.insts[n.mod.index] {
@@ -255,6 +262,9 @@ func (c *Config) countValue(expr hcl.Expression, meta *scope, dynamic bool, st *
 		return 0, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid count argument", Detail: detail,
 			Subject: rangePtr(expr.Range()), Expression: expr, EvalContext: ectx})
 	}
+	// A sensitive count is allowed, as in Terraform: instance keys
+	// numbered from zero reveal nothing of it.
+	v, _ = v.Unmark()
 	if !v.IsKnown() {
 		return bad(unknownDetail(`"count"`, meta.refs, ectx, "how many instances to create"))
 	}
@@ -291,6 +301,11 @@ func (c *Config) forEachValue(expr hcl.Expression, meta *scope, dynamic bool, st
 	}
 	ty := v.Type()
 	switch {
+	case v.HasMark(Sensitive):
+		// Its keys would be instance keys, shown everywhere. A map whose
+		// values are sensitive is fine: each.value stays marked.
+		return bad("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. " +
+			"If used, the sensitive value could be exposed as a resource instance key.")
 	case !v.IsKnown() || (ty.IsSetType() && !v.IsWhollyKnown()):
 		return bad(unknownDetail(`"for_each"`, meta.refs, ectx, "which instances to create"))
 	case v.IsNull():

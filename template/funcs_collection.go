@@ -18,7 +18,7 @@ var lengthFunc = function.New(&function.Spec{
 	Description: "Returns the number of elements of a collection, attributes of an object, or characters of a string.",
 	Params: []function.Parameter{
 		// AllowMarked spares cty a deep walk of the argument per call
-		// (Formation never marks values): length(block) stays O(1).
+		// (Impl keeps the argument's own mark): length(block) stays O(1).
 		{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true},
 	},
 	Type: func(args []cty.Value) (cty.Type, error) {
@@ -29,19 +29,22 @@ var lengthFunc = function.New(&function.Spec{
 		return cty.NilType, errors.New("argument must be a string, a collection type, or a structural type")
 	},
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		v := args[0]
+		// The length of a sensitive value is sensitive; marks inside a
+		// collection do not make its length so, as in Terraform.
+		v, marks := args[0].Unmark()
 		ty := v.Type()
 		switch {
 		case !v.IsKnown() && (ty == cty.DynamicPseudoType || ty == cty.String):
-			return cty.UnknownVal(cty.Number), nil
+			return cty.UnknownVal(cty.Number).WithMarks(marks), nil
 		case ty == cty.String:
-			return stdlib.Strlen(v)
+			n, err := stdlib.Strlen(v)
+			return n.WithMarks(marks), err
 		case ty.IsObjectType():
-			return cty.NumberIntVal(int64(len(ty.AttributeTypes()))), nil
+			return cty.NumberIntVal(int64(len(ty.AttributeTypes()))).WithMarks(marks), nil
 		case ty == cty.DynamicPseudoType:
-			return cty.UnknownVal(cty.Number), nil
+			return cty.UnknownVal(cty.Number).WithMarks(marks), nil
 		}
-		return v.Length(), nil
+		return v.Length().WithMarks(marks), nil
 	},
 })
 

@@ -171,8 +171,9 @@ func coreFunctions(now func() time.Time) map[string]function.Function {
 
 		// type conversion and errors
 		"can":          tryfunc.CanFunc,
-		"nonsensitive": identityFunc,
-		"sensitive":    identityFunc,
+		"issensitive":  issensitiveFunc,
+		"nonsensitive": nonsensitiveFunc,
+		"sensitive":    sensitiveFunc,
 		"tobool":       stdlib.MakeToFunc(cty.Bool),
 		"tolist":       stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 		"tomap":        stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
@@ -192,15 +193,3 @@ func coreFunctions(now func() time.Time) map[string]function.Function {
 		"plantimestamp": timestampFunc(now),
 	}
 }
-
-// identityFunc backs sensitive and nonsensitive. Formation tracks
-// sensitivity per variable and output, not per value, so both return their
-// argument unchanged.
-var identityFunc = function.New(&function.Spec{
-	Description: "Returns its argument unchanged.",
-	Params: []function.Parameter{
-		{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
-	},
-	Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
-})

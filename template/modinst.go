@@ -143,6 +143,12 @@ func (c *Config) instanceKeys(count, forEach hcl.Expression, meta *scope, dynami
 // instance (with the call's count.index or each), converted to the
 // variable's type; the default without an argument.
 func (ev *evaluator) argValue(n *node) (cty.Value, hcl.Diagnostics) {
+	val, diags := ev.bareArgValue(n)
+	return markIf(val, n.variable.sensitive), diags
+}
+
+// bareArgValue is argValue before a sensitive variable marks it.
+func (ev *evaluator) bareArgValue(n *node) (cty.Value, hcl.Diagnostics) {
 	v, mi := n.variable, ev.mi
 	if v.arg == nil {
 		return v.def, nil
@@ -237,6 +243,10 @@ func (ev *evaluator) outputsObject() (cty.Value, hcl.Diagnostics) {
 func (ev *evaluator) outputValue(n *node) (cty.Value, hcl.Diagnostics) {
 	ectx, diags := ev.context(&n.output.scope, nil, nil)
 	v, d := n.output.expr.Value(ectx)
+	// The value keeps its marks, and sensitive = true adds none: in
+	// Terraform v1.11 the calling module reads a sensitive output as it
+	// reads any other, and only root outputs must declare sensitive
+	// values.
 	return v, append(diags, d...)
 }
 

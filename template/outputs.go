@@ -16,8 +16,9 @@ type Output struct {
 	Name        string
 	Description string
 	Sensitive   bool
-	// Value is the evaluated value; unknown where it depends on values
-	// known only after apply.
+	// Value is the evaluated value, without marks (an output whose value
+	// is sensitive must be declared Sensitive); unknown where it depends
+	// on values known only after apply.
 	Value cty.Value
 	// Type is the value's type as a type expression ("string",
 	// "list(string)"), as RFS's StackOutput reports it.
@@ -38,6 +39,10 @@ func (c *Config) Outputs(ctx context.Context, values Values) ([]Output, hcl.Diag
 		diags = append(diags, checkConditions(o.pre, ectx, nil, outputPrecondition, hcl.DiagError)...)
 		v, d := o.expr.Value(ectx)
 		diags = append(diags, d...)
+		if d := sensitiveOutput(o, v, ectx); d != nil {
+			diags = append(diags, d)
+		}
+		v, _ = v.UnmarkDeep() // Sensitive says what the marks said
 		typ := ""
 		if ev.budget().chargeValue(v, n.rng) { // a value over budget has a type as big
 			typ = typeexpr.TypeString(v.Type())

@@ -208,6 +208,9 @@ func (dyn *dynamicShape) expand(ctx *hcl.EvalContext) (elems []cty.Value, known 
 	if diags.HasErrors() {
 		return nil, true, diags
 	}
+	// A sensitive for_each makes every block it generates sensitive, as
+	// hcl's dynblock does.
+	fe, marks := fe.Unmark()
 	switch {
 	case fe.IsNull():
 		return nil, true, diags
@@ -227,7 +230,7 @@ func (dyn *dynamicShape) expand(ctx *hcl.EvalContext) (elems []cty.Value, known 
 		child.Variables = map[string]cty.Value{dyn.iterator: cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}
 		obj, d := dyn.content.eval(child, nil)
 		diags = append(diags, d...)
-		elems = append(elems, obj)
+		elems = append(elems, obj.WithMarks(marks))
 	}
 	return elems, true, diags
 }

@@ -305,6 +305,7 @@ func checkValidations(v *variable, vars cty.Value, b *budget) hcl.Diagnostics {
 	for _, val := range v.validations {
 		res, d := val.condition.Value(ctx)
 		diags = append(diags, d...)
+		res, _ = res.Unmark() // a condition on a sensitive variable may still decide
 		if d.HasErrors() || !res.IsKnown() {
 			continue
 		}
@@ -318,7 +319,9 @@ func checkValidations(v *variable, vars cty.Value, b *budget) hcl.Diagnostics {
 		}
 		msg := val.messageText
 		if m, d := val.message.Value(ctx); !d.HasErrors() && m.Type() == cty.String && m.IsKnown() && !m.IsNull() {
-			msg = m.AsString()
+			if msg = "The error message included a sensitive value, so it will not be displayed."; !m.IsMarked() {
+				msg = m.AsString()
+			}
 		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

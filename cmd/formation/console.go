@@ -102,12 +102,15 @@ func stateValues(p *plan.Plan) template.Values {
 }
 
 // consoleText renders a value as terraform console shows it: HCL syntax,
-// "(known after apply)" for what is not known yet.
+// "(known after apply)" for what is not known yet, "(sensitive value)" for
+// what is sensitive.
 func consoleText(v cty.Value) string {
 	switch {
+	case v.IsMarked():
+		return "(sensitive value)" // as terraform console shows it
 	case !v.IsKnown():
 		return "(known after apply)"
-	case v.IsWhollyKnown():
+	case v.IsWhollyKnown() && !v.ContainsMarked():
 		return hclText(v)
 	}
 	ty := v.Type()

@@ -121,8 +121,8 @@ func TestConsole(t *testing.T) {
 	if r.code != exitRejected || r.stdout != want || !strings.Contains(r.stderr, `variable with the name "nope"`) {
 		t.Errorf("console: exit %d, stdout %q (want %q), stderr %q", r.code, r.stdout, want, r.stderr)
 	}
-	r = answer("huaweicloud_vpc.vpc.id\nhuaweicloud_vpc.vpc.name\n", "console", "-t", network, "-var", "prefix=q")
-	if r.code != exitOK || r.stdout != "(known after apply)\n\"q-vpc\"\n" {
+	r = answer("huaweicloud_vpc.vpc.id\nhuaweicloud_vpc.vpc.name\nsensitive(var.prefix)\n[sensitive(1), 2]\n", "console", "-t", network, "-var", "prefix=q")
+	if r.code != exitOK || r.stdout != "(known after apply)\n\"q-vpc\"\n(sensitive value)\n[(sensitive value), 2]\n" {
 		t.Errorf("console without a stack: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }

@@ -13,6 +13,24 @@ type Case struct {
 	Name   string
 	Expr   string // an expression case
 	Module string // a module case: the whole root module
+	// Children are the modules a module case calls, by directory name:
+	// module "x" { source = "./modules/x" } calls Children["x"].
+	Children map[string]string
+}
+
+// Files are the case's files by path: main.tf (main.tf.json for a JSON
+// source) and modules/NAME/main.tf for each child.
+func (c Case) Files() map[string]string {
+	src := c.Source()
+	name := "main.tf"
+	if strings.HasPrefix(strings.TrimSpace(src), "{") {
+		name = "main.tf.json"
+	}
+	files := map[string]string{name: src}
+	for dir, child := range c.Children {
+		files["modules/"+dir+"/main.tf"] = child
+	}
+	return files
 }
 
 // Source is the case's root module.
@@ -223,6 +241,9 @@ func Cases() []Case {
 	out = append(out, combinations()...)
 	for name, src := range modules {
 		out = append(out, Case{Name: "module/" + name, Module: src})
+	}
+	for name, tree := range trees {
+		out = append(out, Case{Name: "tree/" + name, Module: tree.root, Children: tree.children})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

@@ -3,6 +3,7 @@ package tfconform
 import (
 	"context"
 	"encoding/json"
+	"testing/fstest"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
@@ -21,7 +22,15 @@ func deploy(ctx context.Context, c Case) Result {
 		return Result{Error: err.Error()}
 	}
 	defer e.Close()
-	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "conformance", TemplateInput: engine.TemplateInput{TemplateBody: c.Source()}})
+	in := engine.TemplateInput{TemplateBody: c.Source()}
+	if len(c.Children) > 0 {
+		fsys := fstest.MapFS{}
+		for name, src := range c.Files() {
+			fsys[name] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+		}
+		in = engine.TemplateInput{Files: fsys}
+	}
+	created, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "conformance", TemplateInput: in})
 	if err != nil {
 		return errorResult(err)
 	}

@@ -8,19 +8,6 @@ var knownDifferences = map[string]string{
 		"Terraform v1.11.4's go-cty v1.16 refuses it. Formation follows the newer behaviour.",
 	"operators/025": "null && true: Formation's hcl v2.25 short-circuits logical operators, so a false or null left operand decides; " +
 		"Terraform v1.11.4's older hcl refuses the null operand. Formation follows the newer hcl.",
-	"conversion/issensitive/00":             sensitivityNotTracked,
-	"conversion/issensitive/01":             sensitivityNotTracked,
-	"conversion/issensitive/02":             sensitivityNotTracked,
-	"conversion/sensitive/00":               sensitivityNotTracked,
-	"module/variables/sensitive_not_marked": sensitivityNotTracked,
 	"module/count/from_computed": "count = length(terraform_data.a.output): Terraform's plan knows the output is an unknown value of the input's type " +
 		"(a one-element tuple), so its length is known; Formation's Expand sees computed attributes with no type and refuses the count as known only after apply.",
 }
-
-// sensitivityNotTracked is why the sensitivity cases differ: Formation
-// does not yet mark values as sensitive through expressions (only
-// variables and outputs carry the flag), so issensitive is not offered
-// (an error rather than a wrong answer), and an output that returns
-// sensitive(...) without sensitive = true is not refused.
-const sensitivityNotTracked = "Formation does not yet track sensitivity per value (only variables and outputs carry the flag): " +
-	"issensitive is refused as an unknown function rather than answering wrongly, and an output of sensitive(...) without sensitive = true is not refused."

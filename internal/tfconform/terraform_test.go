@@ -71,17 +71,17 @@ func (tf *terraform) runAll(cases []Case) map[string]Result {
 func (tf *terraform) runBatch(b []Case) map[string]Result {
 	out := map[string]Result{}
 	if len(b) == 1 {
-		out[b[0].Name] = tf.run(b[0].Source())
+		out[b[0].Name] = tf.run(b[0].Files())
 		return out
 	}
 	var src strings.Builder
 	for _, c := range b {
 		fmt.Fprintf(&src, "output %q {\n  value = %s\n}\n", caseID(c.Name), c.Expr)
 	}
-	res := tf.run(src.String())
+	res := tf.run(map[string]string{"main.tf": src.String()})
 	if res.Failed() {
 		for _, c := range b {
-			out[c.Name] = tf.run(c.Source())
+			out[c.Name] = tf.run(c.Files())
 		}
 		return out
 	}
@@ -96,21 +96,27 @@ func (tf *terraform) runBatch(b []Case) map[string]Result {
 	return out
 }
 
-// run applies one root module in a fresh directory and reads its outputs.
-func (tf *terraform) run(src string) Result {
+// run applies one root module (its files by path) in a fresh directory
+// and reads its outputs. A module that calls others is initialized first:
+// terraform installs even local modules.
+func (tf *terraform) run(files map[string]string) Result {
 	tf.mu.Lock()
 	tf.n++
 	dir := filepath.Join(tf.dir, fmt.Sprint(tf.n))
 	tf.mu.Unlock()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Result{Error: err.Error()}
+	for name, src := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return Result{Error: err.Error()}
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			return Result{Error: err.Error()}
+		}
 	}
-	name := "main.tf"
-	if strings.HasPrefix(strings.TrimSpace(src), "{") {
-		name = "main.tf.json"
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-		return Result{Error: err.Error()}
+	if len(files) > 1 {
+		if _, stderr, err := tf.cmd(dir, "init", "-input=false", "-no-color"); err != nil {
+			return Result{Error: firstError(stderr)}
+		}
 	}
 	if _, stderr, err := tf.cmd(dir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return Result{Error: firstError(stderr)}

@@ -1,0 +1,124 @@
+package template
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// valueMark is the type of the marks Formation puts on values.
+type valueMark string
+
+// Sensitive marks a sensitive value, as Terraform's marks.Sensitive does:
+// sensitive variables and sensitive() give values that carry it, and cty carries it on through
+// operators, functions, for expressions, conditionals and templates.
+// Configuration objects returned by Evaluate keep it where their values
+// are sensitive (SensitivePaths finds them), and values given back
+// through Values may carry it where the planner knows an attribute is
+// sensitive (MarkSensitive).
+const Sensitive = valueMark("sensitive")
+
+// SensitivePaths returns v without marks and the paths of its sensitive
+// parts, nil when there are none: what the planner records of a
+// configuration before a provider sees it (providers never see marks).
+func SensitivePaths(v cty.Value) (cty.Value, []cty.Path) {
+	if !v.ContainsMarked() {
+		return v, nil
+	}
+	plain, pvms := v.UnmarkDeepWithPaths()
+	var paths []cty.Path
+	for _, pvm := range pvms {
+		if _, ok := pvm.Marks[Sensitive]; ok {
+			paths = append(paths, pvm.Path)
+		}
+	}
+	return plain, paths
+}
+
+// MarkSensitive marks the parts of v at paths as sensitive; paths that v
+// does not have (an attribute a planned object lacks) are left alone.
+func MarkSensitive(v cty.Value, paths []cty.Path) cty.Value {
+	if len(paths) == 0 {
+		return v
+	}
+	pvms := make([]cty.PathValueMarks, 0, len(paths))
+	for _, p := range paths {
+		if _, err := p.Apply(v); err == nil {
+			pvms = append(pvms, cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(Sensitive)})
+		}
+	}
+	return v.MarkWithPaths(pvms)
+}
+
+// markIf marks v sensitive when sensitive is set.
+func markIf(v cty.Value, sensitive bool) cty.Value {
+	if sensitive {
+		return v.Mark(Sensitive)
+	}
+	return v
+}
+
+// sensitivityParam is the one parameter of sensitive, nonsensitive and
+// issensitive: any value, marks and all.
+var sensitivityParam = []function.Parameter{{
+	Name: "value", Type: cty.DynamicPseudoType,
+	AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
+}}
+
+// sensitiveFunc is Terraform's sensitive: its argument, marked sensitive.
+var sensitiveFunc = function.New(&function.Spec{
+	Description: "Returns its argument marked as sensitive.",
+	Params:      sensitivityParam,
+	Type:        func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return args[0].Mark(Sensitive), nil
+	},
+})
+
+// nonsensitiveFunc is Terraform's nonsensitive: its argument without the
+// sensitive mark at its top level (parts inside stay marked). As in
+// Terraform v1.11, a value that is not sensitive is returned as it is,
+// not refused.
+var nonsensitiveFunc = function.New(&function.Spec{
+	Description: "Returns its argument without its sensitive mark.",
+	Params:      sensitivityParam,
+	Type:        func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		delete(marks, Sensitive)
+		return v.WithMarks(marks), nil
+	},
+})
+
+// issensitiveFunc is Terraform's issensitive: whether its argument is
+// marked sensitive at its top level; unknown for an unknown value not
+// marked, since what it will be may be.
+var issensitiveFunc = function.New(&function.Spec{
+	Description: "Returns whether its argument is sensitive.",
+	Params:      sensitivityParam,
+	Type:        function.StaticReturnType(cty.Bool),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		switch v := args[0]; {
+		case v.HasMark(Sensitive):
+			return cty.True, nil
+		case !v.IsKnown():
+			return cty.UnknownVal(cty.Bool), nil
+		}
+		return cty.False, nil
+	},
+})
+
+// sensitiveOutput is Terraform's refusal of a root module output whose
+// value is sensitive without sensitive = true: nil when there is none.
+func sensitiveOutput(o *output, v cty.Value, ectx *hcl.EvalContext) *hcl.Diagnostic {
+	if o.sensitive || !v.ContainsMarked() {
+		return nil
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError, Summary: "Output refers to sensitive values",
+		Detail: "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, " +
+			"Formation requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\n" +
+			"If you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true",
+		Subject: rangePtr(o.expr.Range()), Expression: o.expr, EvalContext: ectx,
+	}
+}

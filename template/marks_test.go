@@ -1,0 +1,93 @@
+package template_test
+
+import (
+	"testing"
+
+	"github.com/formation-engine/formation/template"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Evaluate returns a configuration marked where its expressions are
+// sensitive (a variable, sensitive(), a dynamic block over a sensitive
+// collection), and nowhere else; SensitivePaths and MarkSensitive take the
+// marks off and put them back.
+func TestEvaluateMarksSensitiveParts(t *testing.T) {
+	t.Parallel()
+	cfg := mustExpand(t, mustParse(t, `
+variable "secret" {
+  default   = "hunter2"
+  sensitive = true
+}
+resource "huaweicloud_x" "a" {
+  name  = "a"
+  pass  = var.secret
+  tags  = { plain = "p", hidden = sensitive("h") }
+  count = length(var.secret) > 0 ? 1 : 0
+  dynamic "rule" {
+    for_each = sensitive(["r"])
+    content {
+      port = rule.value
+    }
+  }
+}
+`), template.Input{})
+	got, _ := evalAll(t, cfg)
+	v := got["huaweicloud_x.a[0]"]
+	plain, paths := template.SensitivePaths(v)
+	if plain.ContainsMarked() {
+		t.Fatalf("SensitivePaths left marks: %#v", plain)
+	}
+	want := []cty.Path{
+		cty.GetAttrPath("pass"),
+		cty.GetAttrPath("rule").IndexInt(0),
+		cty.GetAttrPath("tags").GetAttr("hidden"),
+	}
+	if len(paths) != len(want) {
+		t.Fatalf("sensitive paths %#v, want %#v", paths, want)
+	}
+	for _, w := range want {
+		found := false
+		for _, p := range paths {
+			found = found || p.Equals(w)
+		}
+		if !found {
+			t.Errorf("sensitive paths %#v lack %#v", paths, w)
+		}
+	}
+	if s := plain.GetAttr("pass").AsString(); s != "hunter2" {
+		t.Errorf("pass = %q", s)
+	}
+	back := template.MarkSensitive(plain, append(paths, cty.GetAttrPath("absent")))
+	if !back.RawEquals(v) {
+		t.Errorf("MarkSensitive(SensitivePaths(v)) = %#v, want %#v", back, v)
+	}
+	if p, none := template.SensitivePaths(plain); none != nil || !p.RawEquals(plain) {
+		t.Errorf("SensitivePaths of an unmarked value: %#v, %#v", p, none)
+	}
+}
+
+// An instance that reads a sensitive attribute of another (marked by the
+// caller's Values, as the planner marks them) is sensitive there too.
+func TestEvaluateReadsMarkedValues(t *testing.T) {
+	t.Parallel()
+	cfg := mustExpand(t, mustParse(t, `
+resource "huaweicloud_x" "a" {
+  name = "a"
+}
+resource "huaweicloud_x" "b" {
+  name = "b-${huaweicloud_x.a.pass}"
+  id   = huaweicloud_x.a.id
+}
+`), template.Input{})
+	a := cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("a"), "id": cty.StringVal("i"), "pass": cty.StringVal("p")})
+	values := template.ValuesFunc(func(addr string) cty.Value {
+		return template.MarkSensitive(a, []cty.Path{cty.GetAttrPath("pass")})
+	})
+	v, diags := cfg.Evaluate(cfg.Instance("huaweicloud_x.b"), values)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if !v.GetAttr("name").HasMark(template.Sensitive) || v.GetAttr("id").IsMarked() {
+		t.Errorf("b = %#v: want name sensitive, id not", v)
+	}
+}
