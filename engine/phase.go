@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -39,6 +40,11 @@ type templateSource struct {
 	Files         map[string]string         `json:"files,omitempty"`
 	VarsBody      string                    `json:"vars_body,omitempty"`
 	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
+	// PlanTimestamp is what plantimestamp() returns: an execution plan's
+	// creation time, so that applying it sees what planning saw. Zero
+	// (a deployment, planned and applied with one expansion) reads the
+	// clock once per expansion.
+	PlanTimestamp time.Time `json:"plan_timestamp,omitzero"`
 }
 
 // sourceOf reads a TemplateInput into a storable source. A file set is
@@ -115,7 +121,7 @@ func (e *Engine) expand(ctx context.Context, tpl *template.Template, src *templa
 // expandWith expands a parsed source, reading data sources through read
 // (nil: none). A done ctx is a typed error, as everywhere in the engine.
 func (e *Engine) expandWith(ctx context.Context, tpl *template.Template, src *templateSource, read func(context.Context, template.DataRequest) (cty.Value, error)) (*template.Config, error) {
-	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, DataSource: read})
+	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, DataSource: read, PlanTimestamp: src.PlanTimestamp})
 	if err != nil {
 		return nil, formation.ContextError("template.Expand", err)
 	}

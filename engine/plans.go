@@ -193,6 +193,7 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 			return err
 		}
 		p.StackName, p.StackID, p.Serial, p.CreateTime = rec.Name, rec.ID, rec.Serial, e.now()
+		src.PlanTimestamp = p.CreateTime.Time // plantimestamp() at plan, and at its apply
 		if err := putJSON(tx, store.PlanBodies, planKey(rec.ID, p.Name), &planBody{Template: src}); err != nil {
 			return err
 		}

@@ -78,6 +78,7 @@ func (p *planner) run(ctx context.Context) (*Plan, error) {
 		if fromConfig, err = p.walk(ctx); err != nil {
 			return nil, err
 		}
+		p.checkOutputs()
 	}
 	fromState := p.stateChanges()
 	if err := p.err(); err != nil {
@@ -91,6 +92,19 @@ func (p *planner) run(ctx context.Context) (*Plan, error) {
 	}
 	plan.Summary = summarize(plan.Changes)
 	return plan, nil
+}
+
+// checkOutputs evaluates the outputs with the planned values, once every
+// instance planned: an output Terraform would refuse at plan (one that
+// refers to sensitive values without sensitive = true, an invalid
+// reference) is refused before anything is applied. What is not known
+// yet is checked at apply.
+func (p *planner) checkOutputs() {
+	if p.diags.HasErrors() || len(p.errs) > 0 {
+		return
+	}
+	_, diags := p.cfg.Outputs(p.vals)
+	p.diags = append(p.diags, errorsOnly(diags)...)
 }
 
 // stateChanges plans what the state has and the template has not (every

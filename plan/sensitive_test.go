@@ -110,3 +110,18 @@ func TestSensitiveMarksApplied(t *testing.T) {
 		t.Errorf("applied login.pass = %#v, want hunter2! unmarked", got)
 	}
 }
+
+// An output that refers to sensitive values without sensitive = true is
+// refused when planning, as Terraform refuses it, before anything applies.
+func TestSensitiveOutputRefusedAtPlan(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, sim.Config{})
+	err := w.planErr(sensitiveSrc+`output "o" { value = huaweicloud_x.b.login }`, plan.Options{})
+	if !strings.Contains(err.Error(), "Output refers to sensitive values") {
+		t.Errorf("error %v, want Output refers to sensitive values", err)
+	}
+	w.plan(sensitiveSrc+`output "o" {
+  value     = huaweicloud_x.b.login
+  sensitive = true
+}`, plan.Options{})
+}

@@ -96,11 +96,24 @@
 //
 // The whole HCL expression language, with the functions of go-cty's stdlib
 // that Terraform offers, try and can, encoding and hashing functions,
-// timestamp (on Options.Now), and cidrhost, cidrnetmask, cidrsubnet and
+// timestamp (on Options.Now; plantimestamp is one time per Config, the
+// plan's: Input.PlanTimestamp), and cidrhost, cidrnetmask, cidrsubnet and
 // cidrsubnets on net/netip. RFS's forbidden file-system functions (file,
 // templatefile, fileset, abspath, …) are rejected at Parse with a
-// diagnostic naming the function. sensitive and nonsensitive return their
-// argument: sensitivity is tracked per variable and output, not per value.
+// diagnostic naming the function.
+//
+// # Sensitivity
+//
+// Sensitivity is a cty mark (Sensitive) on values, as in Terraform:
+// sensitive variables and sensitive() mark, cty and hcl carry the mark
+// through every operator, function, for expression, conditional and
+// template, nonsensitive() removes it and issensitive() tests it. A root
+// output whose value is sensitive must say sensitive = true (Terraform's
+// "Output refers to sensitive values"); a sensitive for_each is refused,
+// a sensitive count allowed. Evaluate returns configurations marked where
+// they are sensitive: SensitivePaths takes the marks off (providers never
+// see them) and says where they were, and MarkSensitive marks the values
+// a caller gives back through Values.
 //
 // # Schema-less evaluation
 //

@@ -134,7 +134,7 @@ type evaluator struct {
 // …) in module instance mi, with a budget of the template's limits that
 // stops when ctx is done.
 func (c *Config) evaluator(ctx context.Context, values Values, mi *modInst) *evaluator {
-	return &evaluator{c: c, values: values, mi: mi, b: newBudget(ctx, c.t.limits, c.t.funcs)}
+	return &evaluator{c: c, values: values, mi: mi, b: newBudget(ctx, c.t.limits, c.funcs)}
 }
 
 // budget returns the evaluator's budget: its evaluation's, or Expand's.

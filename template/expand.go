@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // Config is a template expanded with variables: the instances with their
@@ -28,7 +29,8 @@ type Config struct {
 	instances []*Instance  // sorted by CompareAddrs
 	byAddr    map[string]*Instance
 	warnings  hcl.Diagnostics
-	eb        *budget // Expand's, which its static evaluators charge
+	eb        *budget                      // Expand's, which its static evaluators charge
+	funcs     map[string]function.Function // the template's, plantimestamp fixed
 
 	graphOnce sync.Once
 	graph     *Graph
@@ -66,7 +68,15 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, formation.ContextError(op, err)
 	}
-	b := newBudget(ctx, t.limits, t.funcs)
+	funcs := t.funcs
+	if t.callsPlanTimestamp() {
+		at := in.PlanTimestamp
+		if at.IsZero() {
+			at = t.now()
+		}
+		funcs = withPlanTime(t.funcs, at)
+	}
+	b := newBudget(ctx, t.limits, funcs)
 	vars, warnings, err := t.resolveVariables(op, in, b)
 	if err != nil {
 		return nil, err
@@ -78,7 +88,7 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 		marked[name] = markIf(v, t.m.variables[name].variable.sensitive)
 	}
 	c := &Config{
-		t: t, vars: vars,
+		t: t, vars: vars, funcs: funcs,
 		insts:    make([][]*modInst, len(t.mods)),
 		warnings: warnings,
 	}

@@ -187,9 +187,23 @@ func coreFunctions(now func() time.Time) map[string]function.Function {
 		"timeadd":    stdlib.TimeAddFunc,
 		"timecmp":    timeCmpFunc,
 		"timestamp":  timestampFunc(now),
-		// plantimestamp reads the same clock as timestamp: Formation
-		// evaluates both when it plans, where Terraform fixes
-		// plantimestamp for the plan and leaves timestamp unknown.
+		// Each Config fixes plantimestamp to its plan's time (withPlanTime);
+		// this one, read by nothing a Config evaluates, answers at Parse.
 		"plantimestamp": timestampFunc(now),
 	}
+}
+
+// withPlanTime returns funcs with plantimestamp (and core::plantimestamp)
+// fixed at t, as Terraform fixes it for a plan and the apply of that plan,
+// and templatestring rendering with them.
+func withPlanTime(funcs map[string]function.Function, t time.Time) map[string]function.Function {
+	out := make(map[string]function.Function, len(funcs))
+	for name, f := range funcs {
+		out[name] = f
+	}
+	fixed := timestampFunc(func() time.Time { return t })
+	out["plantimestamp"], out["core::plantimestamp"] = fixed, fixed
+	ts := templateStringFunc(&out)
+	out["templatestring"], out["core::templatestring"] = ts, ts
+	return out
 }

@@ -2,6 +2,7 @@ package template
 
 import (
 	"context"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/hashicorp/hcl/v2"
@@ -128,4 +129,9 @@ type Input struct {
 	// depend on managed resources. Nil leaves every read to the caller (see
 	// Instance.DataResult).
 	DataSource func(ctx context.Context, req DataRequest) (cty.Value, error)
+	// PlanTimestamp is what plantimestamp() returns, the time of the plan
+	// the Config is made for: give the plan's time again to a Config that
+	// applies a plan made earlier. Zero means the template's clock
+	// (Options.Now) when Expand runs, read once for the whole Config.
+	PlanTimestamp time.Time
 }

@@ -2,6 +2,7 @@ package template_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/formation-engine/formation/template"
 	"github.com/zclconf/go-cty/cty"
@@ -89,5 +90,53 @@ resource "huaweicloud_x" "b" {
 	}
 	if !v.GetAttr("name").HasMark(template.Sensitive) || v.GetAttr("id").IsMarked() {
 		t.Errorf("b = %#v: want name sensitive, id not", v)
+	}
+}
+
+// plantimestamp is one value for a whole Config, read once from the clock
+// at Expand (timestamp reads it at each call), or the plan's time given
+// in Input.PlanTimestamp, so that the apply of a plan sees what its plan
+// saw.
+func TestPlanTimestampFixedPerConfig(t *testing.T) {
+	t.Parallel()
+	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tick := func() time.Time { clock = clock.Add(time.Minute); return clock }
+	tpl, err := template.Parse(`
+resource "huaweicloud_x" "a" {
+  at   = plantimestamp()
+  also = templatestring(local.t, {})
+  now  = timestamp()
+}
+locals {
+  t = "$${core::plantimestamp()}"
+}
+output "at" { value = plantimestamp() }
+`, template.Options{Now: tick})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := mustExpand(t, tpl, template.Input{})
+	a := cfg.Instance("huaweicloud_x.a")
+	first, _ := cfg.Evaluate(a, nil)
+	second, _ := cfg.Evaluate(a, nil)
+	outs, diags := cfg.Outputs(nil)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	at := first.GetAttr("at")
+	if at.AsString() != "2026-01-02T03:05:05Z" || !second.GetAttr("at").RawEquals(at) ||
+		!first.GetAttr("also").RawEquals(at) || !outs[0].Value.RawEquals(at) {
+		t.Errorf("plantimestamp: %#v, then %#v, templatestring %#v, output %#v: want one time, Expand's",
+			at, second.GetAttr("at"), first.GetAttr("also"), outs[0].Value)
+	}
+	if first.GetAttr("now").RawEquals(second.GetAttr("now")) {
+		t.Errorf("timestamp() gave %#v twice: it reads the clock at each call", first.GetAttr("now"))
+	}
+
+	planned := time.Date(2025, 6, 7, 8, 9, 10, 0, time.UTC)
+	cfg = mustExpand(t, tpl, template.Input{PlanTimestamp: planned})
+	v, _ := cfg.Evaluate(cfg.Instance("huaweicloud_x.a"), nil)
+	if got := v.GetAttr("at").AsString(); got != "2025-06-07T08:09:10Z" {
+		t.Errorf("plantimestamp with Input.PlanTimestamp: %s", got)
 	}
 }

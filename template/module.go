@@ -28,6 +28,9 @@ type module struct {
 	moved     []*moveDecl
 	removed   []*removedDecl
 	checks    []*checkBlock // the root module's only
+	// planTime is set when an expression of the module calls
+	// plantimestamp, whose value each Config fixes.
+	planTime bool
 
 	requiredProviders map[string]RequiredProvider
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/formation-engine/formation"
@@ -34,6 +35,24 @@ type Template struct {
 	warnings hcl.Diagnostics
 	moves    []Move    // in the order they are carried out
 	removals []Removal // one per object removed
+}
+
+// callsPlanTimestamp reports whether an expression calls plantimestamp.
+func (t *Template) callsPlanTimestamp() bool {
+	for _, m := range t.mods {
+		if m.planTime {
+			return true
+		}
+	}
+	return false
+}
+
+// now is the template's clock.
+func (t *Template) now() time.Time {
+	if t.opts.Now != nil {
+		return t.opts.Now()
+	}
+	return time.Now()
 }
 
 // Names under which template sources appear in diagnostics.

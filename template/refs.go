@@ -274,6 +274,7 @@ func (a *analyzer) expr(sc *scope, e hcl.Expression, rl rules, iterators []strin
 		hclsyntax.Walk(ne, w)
 		for _, call := range w.calls {
 			a.checkCall(call)
+			a.m.planTime = a.m.planTime || call.Name == "plantimestamp" || call.Name == "core::plantimestamp"
 			if !slices.Contains(sc.funcs, call.Name) {
 				sc.funcs = append(sc.funcs, call.Name)
 			}
