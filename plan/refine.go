@@ -36,11 +36,11 @@ func (c *Change) Refine(config cty.Value) (cty.Value, error) {
 	var err error
 	if c.Action == formation.ActionUpdate {
 		v, err = schema.PlannedUpdate(c.Before, config)
-		if err == nil {
-			v = keepPlannedUnknowns(c.After, config, v)
-		}
 	} else {
 		v, err = schema.PlannedValue(config)
+	}
+	if err == nil {
+		v = keepPlanned(c.After, config, v)
 	}
 	if err != nil {
 		return cty.NilVal, &formation.Error{Code: formation.CodeInvalidTemplate, Op: op, Resource: c.Addr, Err: err}
@@ -160,18 +160,21 @@ func render(v cty.Value) string {
 	return itemValue(v, nil, nil)
 }
 
-// keepPlannedUnknowns keeps unknown the computed attributes the plan left
-// unknown (a provider's PlanModifier may have: terraform_data's output when
-// its input changes), where PlannedUpdate alone would keep their prior
-// values. config leaves them null; an attribute it sets is its own.
-func keepPlannedUnknowns(after, config, v cty.Value) cty.Value {
+// keepPlanned keeps the computed attributes a provider's PlanModifier
+// planned: unknown where the plan left them unknown (terraform_data's
+// output when its input changes), where PlannedUpdate alone would keep
+// their prior values; known where the plan knew them (terraform_data's
+// output is null when its input is), where PlannedValue alone makes every
+// computed attribute unknown. config leaves them null; an attribute it
+// sets is its own.
+func keepPlanned(after, config, v cty.Value) cty.Value {
 	if !isObject(after) || !isObject(v) || !isObject(config) {
 		return v
 	}
 	var m map[string]cty.Value
 	for name := range after.Type().AttributeTypes() {
 		a := after.GetAttr(name)
-		if a.IsKnown() || !v.Type().HasAttribute(name) || !v.GetAttr(name).IsKnown() {
+		if !v.Type().HasAttribute(name) || a.IsKnown() == v.GetAttr(name).IsKnown() {
 			continue
 		}
 		if config.Type().HasAttribute(name) && !config.GetAttr(name).IsNull() {
@@ -180,7 +183,9 @@ func keepPlannedUnknowns(after, config, v cty.Value) cty.Value {
 		if m == nil {
 			m = v.AsValueMap()
 		}
-		m[name] = cty.UnknownVal(v.GetAttr(name).Type())
+		if m[name] = a; !a.IsKnown() {
+			m[name] = cty.UnknownVal(v.GetAttr(name).Type())
+		}
 	}
 	if m == nil {
 		return v

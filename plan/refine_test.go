@@ -13,6 +13,7 @@ import (
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/provider/terraform"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -73,6 +74,26 @@ func TestChange_Refine(t *testing.T) {
 		}
 		if v.GetAttr("description").AsString() != "first" || v.GetAttr("id").AsString() != c.ResourceID {
 			t.Errorf("refined %#v", v)
+		}
+	})
+	t.Run("a computed attribute the plan knew", func(t *testing.T) {
+		// terraform_data's output is null when its input is: the
+		// provider's PlanModifier said so, and the schema alone would
+		// plan it unknown again.
+		w := newWorld(t, sim.Config{})
+		w.reg.Register("terraform", terraform.Provider{})
+		p := w.plan(`
+resource "huaweicloud_thing" "a" {
+  name = "a"
+}
+resource "terraform_data" "b" {
+  depends_on = [huaweicloud_thing.a]
+}
+`, plan.Options{})
+		c := p.Change("terraform_data.b")
+		v, err := c.Refine(cty.EmptyObjectVal)
+		if err != nil || !v.GetAttr("output").IsNull() {
+			t.Errorf("refined %#v, %v", v, err)
 		}
 	})
 	t.Run("schema-less", func(t *testing.T) {

@@ -31,6 +31,9 @@ func (pv *planView) planned(ev *evaluator, inst *Instance) cty.Value {
 		obj, diags := ev.c.evaluate(ev, inst)
 		if !diags.HasErrors() && obj.Type().IsObjectType() {
 			v = plannedObject(obj, r.patch)
+			if r.typ == "terraform_data" && r.providerName == "terraform" {
+				v = plannedData(obj, v)
+			}
 		}
 	}
 	if pv.memo == nil {
@@ -60,6 +63,26 @@ func plannedObject(obj cty.Value, read []string) cty.Value {
 		if _, ok := m[name]; !ok {
 			m[name] = cty.DynamicVal
 		}
+	}
+	return cty.ObjectVal(m)
+}
+
+// plannedData is the planned view of Terraform's terraform_data, whose
+// provider Terraform knows: output will be input once applied, so its
+// type is known (length(terraform_data.a.output) of a literal tuple is a
+// known number), and it is null when input is. Like the provider's
+// output, it is not sensitive when input is.
+func plannedData(obj, planned cty.Value) cty.Value {
+	in := cty.NullVal(cty.DynamicPseudoType)
+	if obj.Type().HasAttribute("input") {
+		in, _ = obj.GetAttr("input").Unmark()
+	}
+	m := planned.AsValueMap()
+	if m == nil {
+		m = map[string]cty.Value{}
+	}
+	if m["output"] = in; !in.IsNull() {
+		m["output"] = cty.UnknownVal(in.Type())
 	}
 	return cty.ObjectVal(m)
 }

@@ -8,6 +8,4 @@ var knownDifferences = map[string]string{
 		"Terraform v1.11.4's go-cty v1.16 refuses it. Formation follows the newer behaviour.",
 	"operators/025": "null && true: Formation's hcl v2.25 short-circuits logical operators, so a false or null left operand decides; " +
 		"Terraform v1.11.4's older hcl refuses the null operand. Formation follows the newer hcl.",
-	"module/count/from_computed": "count = length(terraform_data.a.output): Terraform's plan knows the output is an unknown value of the input's type " +
-		"(a one-element tuple), so its length is known; Formation's Expand sees computed attributes with no type and refuses the count as known only after apply.",
 }
