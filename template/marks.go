@@ -22,7 +22,7 @@ const Sensitive = valueMark("sensitive")
 // parts, nil when there are none: what the planner records of a
 // configuration before a provider sees it (providers never see marks).
 func SensitivePaths(v cty.Value) (cty.Value, []cty.Path) {
-	if !v.ContainsMarked() {
+	if !containsMarked(v) {
 		return v, nil
 	}
 	plain, pvms := v.UnmarkDeepWithPaths()
@@ -33,6 +33,36 @@ func SensitivePaths(v cty.Value) (cty.Value, []cty.Path) {
 		}
 	}
 	return plain, paths
+}
+
+// containsMarked is cty's Value.ContainsMarked without its allocations
+// (a path per element): every configuration the planner evaluates goes
+// through it, and almost none is marked. A set's elements are never
+// marked (cty moves their marks to the set).
+func containsMarked(v cty.Value) bool {
+	if v.IsMarked() {
+		return true
+	}
+	ty := v.Type()
+	if ty.IsPrimitiveType() || ty.IsSetType() || !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	if ty.IsObjectType() {
+		for name := range ty.AttributeTypes() {
+			if containsMarked(v.GetAttr(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	if ty.IsListType() || ty.IsMapType() || ty.IsTupleType() {
+		for it := v.ElementIterator(); it.Next(); {
+			if _, e := it.Element(); containsMarked(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // MarkSensitive marks the parts of v at paths as sensitive; paths that v
@@ -111,7 +141,7 @@ var issensitiveFunc = function.New(&function.Spec{
 // sensitiveOutput is Terraform's refusal of a root module output whose
 // value is sensitive without sensitive = true: nil when there is none.
 func sensitiveOutput(o *output, v cty.Value, ectx *hcl.EvalContext) *hcl.Diagnostic {
-	if o.sensitive || !v.ContainsMarked() {
+	if o.sensitive || !containsMarked(v) {
 		return nil
 	}
 	return &hcl.Diagnostic{
