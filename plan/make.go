@@ -78,7 +78,7 @@ func (p *planner) run(ctx context.Context) (*Plan, error) {
 		if fromConfig, err = p.walk(ctx); err != nil {
 			return nil, err
 		}
-		p.checkOutputs()
+		p.checkOutputs(ctx)
 	}
 	fromState := p.stateChanges()
 	if err := p.err(); err != nil {
@@ -99,11 +99,11 @@ func (p *planner) run(ctx context.Context) (*Plan, error) {
 // refers to sensitive values without sensitive = true, an invalid
 // reference) is refused before anything is applied. What is not known
 // yet is checked at apply.
-func (p *planner) checkOutputs() {
+func (p *planner) checkOutputs(ctx context.Context) {
 	if p.diags.HasErrors() || len(p.errs) > 0 {
 		return
 	}
-	_, diags := p.cfg.Outputs(p.vals)
+	_, diags := p.cfg.Outputs(ctx, p.vals)
 	p.diags = append(p.diags, errorsOnly(diags)...)
 }
 

@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -84,7 +85,7 @@ resource "huaweicloud_x" "b" {
 	values := template.ValuesFunc(func(addr string) cty.Value {
 		return template.MarkSensitive(a, []cty.Path{cty.GetAttrPath("pass")})
 	})
-	v, diags := cfg.Evaluate(cfg.Instance("huaweicloud_x.b"), values)
+	v, diags := cfg.Evaluate(context.Background(), cfg.Instance("huaweicloud_x.b"), values)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -117,9 +118,9 @@ output "at" { value = plantimestamp() }
 	}
 	cfg := mustExpand(t, tpl, template.Input{})
 	a := cfg.Instance("huaweicloud_x.a")
-	first, _ := cfg.Evaluate(a, nil)
-	second, _ := cfg.Evaluate(a, nil)
-	outs, diags := cfg.Outputs(nil)
+	first, _ := cfg.Evaluate(context.Background(), a, nil)
+	second, _ := cfg.Evaluate(context.Background(), a, nil)
+	outs, diags := cfg.Outputs(context.Background(), nil)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -135,7 +136,7 @@ output "at" { value = plantimestamp() }
 
 	planned := time.Date(2025, 6, 7, 8, 9, 10, 0, time.UTC)
 	cfg = mustExpand(t, tpl, template.Input{PlanTimestamp: planned})
-	v, _ := cfg.Evaluate(cfg.Instance("huaweicloud_x.a"), nil)
+	v, _ := cfg.Evaluate(context.Background(), cfg.Instance("huaweicloud_x.a"), nil)
 	if got := v.GetAttr("at").AsString(); got != "2025-06-07T08:09:10Z" {
 		t.Errorf("plantimestamp with Input.PlanTimestamp: %s", got)
 	}
