@@ -82,7 +82,7 @@ const crashChildEnv = "FORMATION_CRASH_CHILD"
 
 // crashEngine opens the engine as every process of the test does: the
 // bbolt file holds both the engine's state and the simulated cloud.
-func crashEngine(db string) (*engine.Engine, *sim.Provider, error) {
+func crashEngine(db string) (*engine.Engine, sim.WorldStore, error) {
 	st, err := store.OpenBolt(db, store.BoltOptions{})
 	if err != nil {
 		return nil, nil, err
@@ -91,15 +91,18 @@ func crashEngine(db string) (*engine.Engine, *sim.Provider, error) {
 		Seed:       7,
 		UseCatalog: true,
 		World:      sim.StoreWorld{Store: st},
-		Latency:    []sim.LatencyRule{{Duration: 200 * time.Microsecond, Jitter: 800 * time.Microsecond}},
-		Faults:     []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_networking_secgroup.broken"}, Message: "broken on purpose"}},
+		// Written when the engine flushes, before it commits the results:
+		// the campaign checks that a kill never loses a recorded resource.
+		DeferWrites: true,
+		Latency:     []sim.LatencyRule{{Duration: 200 * time.Microsecond, Jitter: 800 * time.Microsecond}},
+		Faults:      []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_networking_secgroup.broken"}, Message: "broken on purpose"}},
 	})
 	if err != nil {
 		_ = st.Close()
 		return nil, nil, err
 	}
 	e, err := engine.New(engine.Config{Store: st, DefaultProvider: p, Parallelism: 4})
-	return e, p, err
+	return e, sim.StoreWorld{Store: st}, err
 }
 
 // TestCrashChild is the child process: it is a no-op unless started by
@@ -123,7 +126,7 @@ func TestCrashChild(t *testing.T) {
 
 func crashChild(db, action string) error {
 	ctx := context.Background()
-	e, p, err := crashEngine(db)
+	e, world, err := crashEngine(db)
 	if err != nil {
 		return err
 	}
@@ -136,7 +139,7 @@ func crashChild(db, action string) error {
 	}
 	// What the previous (killed) process left, recovered: checked before
 	// this process starts anything of its own.
-	if err := checkCrashInvariants(e, p); err != nil {
+	if err := checkCrashInvariants(e, world); err != nil {
 		return err
 	}
 	fmt.Println("CHECKED")
@@ -270,12 +273,17 @@ func runCrashChild(t *testing.T, db, action string, killAfter int) bool {
 // checkCrashInvariants checks a settled stack against the simulated cloud:
 // the objects the stack lists (live and deposed, by address) are exactly
 // the cloud's, and a complete stack lists one complete object per address.
-func checkCrashInvariants(e *engine.Engine, p *sim.Provider) error {
+func checkCrashInvariants(e *engine.Engine, ws sim.WorldStore) error {
 	ctx := context.Background()
 	ref := engine.StackRef{Name: "crash"}
 	s, err := e.GetStackMetadata(ctx, ref)
+	// The world as the file holds it: what a kill would leave.
+	cloud, werr := sim.ReadWorld(ctx, ws)
+	if werr != nil {
+		return werr
+	}
 	world := map[string][]string{}
-	for _, r := range p.Resources() {
+	for _, r := range cloud {
 		world[r.Address] = append(world[r.Address], r.ID)
 	}
 	if errors.Is(err, formation.ErrNotFound) {

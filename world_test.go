@@ -1,10 +1,13 @@
 package formation_test
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
@@ -80,5 +83,114 @@ func TestWorld_TwoEnginesShareTheStoresWorld(t *testing.T) {
 	cloud, err := sim.ReadWorld(context.Background(), sim.StoreWorld{Store: st})
 	if err != nil || len(cloud) != 0 {
 		t.Fatalf("after the second engine deleted the stack the cloud holds %+v (%v)", cloud, err)
+	}
+}
+
+// checkedStore runs check after every commit, as if the process were
+// killed right there and the next one looked at what is durable.
+type checkedStore struct {
+	store.Store
+	check func()
+}
+
+func (s checkedStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	err := s.Store.Update(ctx, fn)
+	s.check()
+	return err
+}
+
+func (s checkedStore) Batch(ctx context.Context, fn func(store.Tx) error) error {
+	err := s.Store.Batch(ctx, fn)
+	s.check()
+	return err
+}
+
+// With the world's writes deferred to the engine's flushes, a kill after any
+// commit never leaves a recorded resource missing from the durable world
+// (created, then recorded) nor a resource recorded as deleted alive in it
+// (deleted, then recorded): checked after every commit of a deployment and
+// a deletion.
+func TestWorld_DeferredWritesPrecedeTheRecords(t *testing.T) {
+	ctx := context.Background()
+	mem := store.NewMemory()
+	world := sim.StoreWorld{Store: mem}
+	p, err := sim.New(sim.Config{Seed: 1, UseCatalog: true, World: world, DeferWrites: true,
+		Latency: []sim.LatencyRule{{Duration: 100 * time.Microsecond, Jitter: 400 * time.Microsecond}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	deleting, checks := false, 0
+	recordedEver := map[string]bool{}
+	check := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		checks++
+		var ids []string
+		for _, c := range p.Calls() {
+			if c.Op == sim.OpCreate && c.Err == nil {
+				ids = append(ids, c.ID)
+			}
+		}
+		recorded := map[string]bool{}
+		_ = mem.View(ctx, func(tx store.Tx) error {
+			return tx.Scan(store.Resources, store.ScanOptions{}, func(_, v []byte) (bool, error) {
+				for _, id := range ids {
+					if bytes.Contains(v, []byte(id)) {
+						recorded[id] = true
+					}
+				}
+				return true, nil
+			})
+		})
+		cloud, err := sim.ReadWorld(ctx, world)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		live := map[string]bool{}
+		for _, r := range cloud {
+			live[r.ID] = true
+		}
+		for id := range recorded {
+			recordedEver[id] = true
+			if !deleting && !live[id] {
+				t.Errorf("resource %s is recorded but not in the durable world: a kill now would lose it", id)
+			}
+		}
+		for id := range recordedEver {
+			if deleting && !recorded[id] && live[id] {
+				t.Errorf("resource %s is recorded as deleted but lives in the durable world: a kill now would orphan it", id)
+			}
+		}
+	}
+	e, err := engine.New(engine.Config{Store: checkedStore{Store: mem, check: check}, DefaultProvider: p, Parallelism: 8, RetryPause: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	body := "resource \"huaweicloud_vpc\" \"v\" {\n  count = 60\n  name  = \"v${count.index}\"\n  cidr  = \"10.0.0.0/16\"\n}\n"
+	res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := wait(t, e, res.DeploymentRef); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("deployment: %+v", out)
+	}
+	mu.Lock()
+	deleting = true
+	mu.Unlock()
+	dep, err := e.DeleteStack(ctx, engine.DeleteStackRequest{StackRef: engine.StackRef{Name: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait(t, e, dep)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(recordedEver) != 60 || checks < 4 {
+		t.Fatalf("checked %d commits, which recorded %d resources; want the 60 the deployment made", checks, len(recordedEver))
+	}
+	if cloud, _ := sim.ReadWorld(ctx, world); len(cloud) != 0 {
+		t.Fatalf("after the deletion the durable world holds %d resources", len(cloud))
 	}
 }

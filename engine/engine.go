@@ -8,6 +8,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/internal/uuid"
+	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/store"
 )
 
@@ -23,6 +24,9 @@ type Engine struct {
 	ids   *uuid.Generator
 	clock formation.Clock
 	log   *slog.Logger
+	// flushers are the providers that hold their calls' effects until
+	// flushed (provider.Flusher): flushed before every commit.
+	flushers []provider.Flusher
 
 	// bg is the context of background operations; Close cancels it.
 	bg       context.Context
@@ -100,6 +104,7 @@ func New(cfg Config) (*Engine, error) {
 		claims:  make(map[string]bool),
 		holding: make(map[string]chan struct{}),
 	}
+	e.flushers = flushersOf(cfg)
 	e.followers.init()
 	e.draining, e.startDraining = context.WithCancel(context.Background())
 	e.slots = make(chan struct{}, cfg.GlobalParallelism)
@@ -270,7 +275,36 @@ func (e *Engine) update(ctx context.Context, op string, fn func(*txn) error) err
 // commit is update without the closed check: the deployment writer uses it
 // to record what finished while Close waits for it.
 func (e *Engine) commit(ctx context.Context, op string, fn func(*txn) error) error {
+	for _, f := range e.flushers {
+		// What the commit records of provider calls must not outlive what
+		// the calls did: a crash after the commit would keep a record of a
+		// resource the provider had not yet made durable.
+		if err := f.Flush(ctx); err != nil {
+			return typed(op, err)
+		}
+	}
 	return typed(op, e.commitTx(ctx, fn))
+}
+
+// flushersOf lists the providers of cfg (registered and default) that
+// implement provider.Flusher. One registered under several names is listed
+// as often: a second Flush finds nothing to write.
+func flushersOf(cfg Config) []provider.Flusher {
+	var ps []provider.Provider
+	if cfg.Providers != nil {
+		for _, name := range cfg.Providers.Names() {
+			p, _ := cfg.Providers.Provider(name)
+			ps = append(ps, p)
+		}
+	}
+	ps = append(ps, cfg.DefaultProvider)
+	var out []provider.Flusher
+	for _, p := range ps {
+		if f, ok := p.(provider.Flusher); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // touch marks a stack whose followers must re-read once tx commits: its

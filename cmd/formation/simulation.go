@@ -101,6 +101,10 @@ func (g *globals) openSimulation() (*simulation, error) {
 		return nil, err
 	}
 	cfg, err := g.simConfig(clock, sim.StoreWorld{Store: st})
+	// The engine flushes the world before it records what the simulator
+	// did (provider.Flusher): one commit per group of results, not one
+	// per resource.
+	cfg.DeferWrites = true
 	var p *sim.Provider
 	if err == nil {
 		p, err = sim.New(cfg)
