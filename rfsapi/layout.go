@@ -75,10 +75,7 @@ func layOutPerProject(ctx context.Context, st store.Store, projects []string) er
 	}
 	limits := st.Limits()
 	home := []byte(DefaultProject + "/")
-	for _, b := range store.Buckets() {
-		if b == store.World {
-			continue // one cloud for all projects
-		}
+	for _, b := range store.Buckets() { // not World: one cloud for all projects
 		var from []byte
 		for {
 			type record struct{ k, v []byte }
