@@ -38,6 +38,7 @@ type world struct {
 	records  map[recordKey]*record // live resources and tombstones
 	tokens   map[string]*record    // creation key → the latest record made under it
 	dirty    map[*record]struct{}  // records changed since they were last written
+	stamp    uint64                // counts changes and installs (record.stamp)
 	attempts map[attemptKey]int
 	calls    []Call
 }
@@ -65,6 +66,7 @@ type record struct {
 	deleted bool
 	state   cty.Value
 	version uint64 // bumped by every change
+	stamp   uint64 // world.stamp when it was last changed or installed
 
 	written uint64 // the version last written to the store
 	indexed bool   // the store's index entry for key names this record
@@ -81,6 +83,8 @@ func (r *record) unwritten() bool { return r.version > r.written }
 // called with world.mu held, after r was changed.
 func (w *world) change(r *record) {
 	r.version++
+	w.stamp++
+	r.stamp = w.stamp
 	if w.store != nil {
 		w.dirty[r] = struct{}{}
 	}
@@ -193,6 +197,9 @@ func (w *world) reload(ctx context.Context) error {
 	if w.current == nil {
 		return nil
 	}
+	w.mu.Lock()
+	since := w.stamp
+	w.mu.Unlock()
 	return w.current.Load(ctx, func(key string, value []byte) error {
 		if strings.HasPrefix(key, tokenPrefix) {
 			return nil
@@ -204,12 +211,21 @@ func (w *world) reload(ctx context.Context) error {
 		r.raw = value
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		k := recordKey{r.typ, r.id}
-		if cached := w.records[k]; cached == nil || !cached.unwritten() && !bytes.Equal(cached.raw, value) {
-			w.install(r, cached)
-		}
+		w.installSince(r, since)
 		return nil
 	})
+}
+
+// installSince installs r, read from the store after world.stamp was
+// since, unless the record it replaces changed or was installed since (what
+// this Provider did or read later is newer), has changes not yet written,
+// or already holds r's encoding. It must be called with world.mu held.
+func (w *world) installSince(r *record, since uint64) {
+	now := w.records[recordKey{r.typ, r.id}]
+	if now != nil && (now.stamp > since || now.unwritten() || bytes.Equal(now.raw, r.raw)) {
+		return
+	}
+	w.install(r, now)
 }
 
 // refresh brings the record of resource k up to date from a CurrentWorld,
@@ -221,15 +237,15 @@ func (w *world) refresh(ctx context.Context, k recordKey) error {
 	}
 	w.mu.Lock()
 	cached := w.records[k]
-	var ver uint64
+	if cached != nil && cached.unwritten() {
+		w.mu.Unlock()
+		return nil
+	}
 	var raw []byte
 	if cached != nil {
-		if cached.unwritten() {
-			w.mu.Unlock()
-			return nil
-		}
-		ver, raw = cached.version, cached.raw
+		raw = cached.raw
 	}
+	since := w.stamp
 	w.mu.Unlock()
 	b, err := w.current.Get(ctx, k.storeKey())
 	if err != nil || b == nil || (cached != nil && bytes.Equal(b, raw)) {
@@ -242,10 +258,7 @@ func (w *world) refresh(ctx context.Context, k recordKey) error {
 	r.raw = b
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if now := w.records[k]; now != cached || (cached != nil && cached.version != ver) {
-		return nil // changed here meanwhile: this Provider's change is newer
-	}
-	w.install(r, cached)
+	w.installSince(r, since)
 	return nil
 }
 
@@ -304,6 +317,8 @@ func (w *world) indexed(key string, ie indexEntry) {
 // install puts r, read from the store, in place of cached (nil: none). It
 // must be called with world.mu held.
 func (w *world) install(r, cached *record) {
+	w.stamp++
+	r.stamp = w.stamp
 	r.indexed = cached != nil && cached.indexed && cached.gen == r.gen
 	w.records[recordKey{r.typ, r.id}] = r
 	if prev := w.tokens[r.key]; prev == nil || prev == cached || prev.gen < r.gen {
