@@ -61,15 +61,17 @@ func (c *Change) Item() formation.PlanItem {
 // object is NO_OPERATION (the cloud does not change) with a reason saying
 // the stack lets it go.
 func (c *Change) itemReason() string {
+	reason := c.Reason
+	if c.Forget {
+		reason = "no longer managed by the stack, not destroyed (" + c.Reason + ")"
+	}
 	switch {
-	case c.Forget:
-		return "no longer managed by the stack, not destroyed (" + c.Reason + ")"
-	case c.PrevAddr != "" && c.Reason != "":
-		return "moved from " + c.PrevAddr + "; " + c.Reason
+	case c.PrevAddr != "" && reason != "":
+		return "moved from " + c.PrevAddr + "; " + reason
 	case c.PrevAddr != "":
 		return "moved from " + c.PrevAddr
 	}
-	return c.Reason
+	return reason
 }
 
 // attributeNames lists the attribute names of two objects (either may be

@@ -107,15 +107,7 @@ func readGolden(t *testing.T) map[string]Result {
 
 // regenerate runs every case with terraform and writes the golden file.
 func regenerate(t *testing.T, cases []Case) {
-	bin, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("-update-golden needs a terraform binary on PATH")
-	}
-	rc := filepath.Join(t.TempDir(), "empty.tfrc")
-	if err := os.WriteFile(rc, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tf := &terraform{bin: bin, rc: rc, dir: t.TempDir()}
+	tf := newTerraform(t)
 	results := map[string]Result{}
 	if *goldenCases != "" {
 		re, err := regexp.Compile(*goldenCases)
@@ -136,6 +128,27 @@ func regenerate(t *testing.T, cases []Case) {
 	for name, r := range tf.runAll(cases) {
 		results[name] = r
 	}
+	writeGolden(t, goldenPath, results)
+	t.Logf("wrote %d golden results (%d run) with %s", len(results), len(cases), tf.bin)
+}
+
+// newTerraform is a runner of the terraform binary on PATH, offline (an
+// empty CLI configuration); the test is skipped without one.
+func newTerraform(t *testing.T) *terraform {
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("-update-golden needs a terraform binary on PATH")
+	}
+	rc := filepath.Join(t.TempDir(), "empty.tfrc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &terraform{bin: bin, rc: rc, dir: t.TempDir()}
+}
+
+// writeGolden writes results to path as a JSON object, one case a line,
+// sorted by name, so that a regeneration diffs by case.
+func writeGolden[R any](t *testing.T, path string, results map[string]R) {
 	names := make([]string, 0, len(results))
 	for name := range results {
 		names = append(names, name)
@@ -156,11 +169,10 @@ func regenerate(t *testing.T, cases []Case) {
 		b.WriteString("\n")
 	}
 	b.WriteString("}\n")
-	if err := os.MkdirAll(filepath.Dir(goldenPath), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(goldenPath, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %d golden results (%d run) with %s", len(results), len(cases), bin)
 }

@@ -3,6 +3,7 @@ package tfconform
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -97,39 +98,66 @@ func (tf *terraform) runBatch(b []Case) map[string]Result {
 }
 
 // run applies one root module (its files by path) in a fresh directory
-// and reads its outputs. A module that calls others is initialized first:
-// terraform installs even local modules.
+// and reads its outputs.
 func (tf *terraform) run(files map[string]string) Result {
-	tf.mu.Lock()
-	tf.n++
-	dir := filepath.Join(tf.dir, fmt.Sprint(tf.n))
-	tf.mu.Unlock()
-	for name, src := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return Result{Error: err.Error()}
-		}
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-			return Result{Error: err.Error()}
-		}
+	dir, err := tf.newDir()
+	if err != nil {
+		return Result{Error: err.Error()}
 	}
-	if len(files) > 1 {
-		if _, stderr, err := tf.cmd(dir, "init", "-input=false", "-no-color"); err != nil {
-			return Result{Error: firstError(stderr)}
-		}
+	if err := tf.install(dir, files); err != nil {
+		return Result{Error: err.Error()}
 	}
 	if _, stderr, err := tf.cmd(dir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		return Result{Error: firstError(stderr)}
 	}
+	outs, err := tf.outputJSON(dir)
+	if err != nil {
+		return Result{Error: err.Error()}
+	}
+	return Result{Outputs: outs}
+}
+
+// outputJSON reads what terraform output -json prints in dir; an error is
+// terraform's first.
+func (tf *terraform) outputJSON(dir string) (map[string]Output, error) {
 	stdout, stderr, err := tf.cmd(dir, "output", "-json", "-no-color")
 	if err != nil {
-		return Result{Error: firstError(stderr)}
+		return nil, errors.New(firstError(stderr))
 	}
 	outs := map[string]Output{}
 	if err := json.Unmarshal(stdout, &outs); err != nil {
-		return Result{Error: "terraform output: " + err.Error()}
+		return nil, fmt.Errorf("terraform output: %w", err)
 	}
-	return Result{Outputs: outs}
+	return outs, nil
+}
+
+// install writes a root module's files (by path) into dir. A module that
+// calls others is initialized: terraform installs even local modules.
+func (tf *terraform) install(dir string, files map[string]string) error {
+	for name, src := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			return err
+		}
+	}
+	if len(files) > 1 {
+		if _, stderr, err := tf.cmd(dir, "init", "-input=false", "-no-color"); err != nil {
+			return errors.New(firstError(stderr))
+		}
+	}
+	return nil
+}
+
+// newDir makes a fresh working directory for one run.
+func (tf *terraform) newDir() (string, error) {
+	tf.mu.Lock()
+	tf.n++
+	dir := filepath.Join(tf.dir, fmt.Sprint(tf.n))
+	tf.mu.Unlock()
+	return dir, os.MkdirAll(dir, 0o755)
 }
 
 func (tf *terraform) cmd(dir string, args ...string) ([]byte, string, error) {
