@@ -76,7 +76,33 @@ var crashV3 = strings.NewReplacer(
 	"count             = 3", "count             = 1",
 ).Replace(crashV1)
 
-var crashTemplates = map[string]string{"v1": crashV1, "v2": crashV2, "v3": crashV3}
+// crashV4 renames v1's edge VPC and security group with moved blocks (the
+// rules follow the group), and v5 adds to that the resource that always
+// fails, so its rollback moves them back.
+var (
+	crashV4 = strings.NewReplacer(
+		`resource "huaweicloud_vpc" "edge"`, `resource "huaweicloud_vpc" "border"`,
+		`resource "huaweicloud_networking_secgroup" "sg"`, `resource "huaweicloud_networking_secgroup" "web"`,
+		"huaweicloud_networking_secgroup.sg.id", "huaweicloud_networking_secgroup.web.id",
+	).Replace(crashV1) + `
+moved {
+  from = huaweicloud_vpc.edge
+  to   = huaweicloud_vpc.border
+}
+moved {
+  from = huaweicloud_networking_secgroup.sg
+  to   = huaweicloud_networking_secgroup.web
+}
+`
+	crashV5 = crashV4 + `
+resource "huaweicloud_networking_secgroup" "broken" {
+  name       = "broken"
+  depends_on = [huaweicloud_vpc_subnet.subnet]
+}
+`
+)
+
+var crashTemplates = map[string]string{"v1": crashV1, "v2": crashV2, "v3": crashV3, "v4": crashV4, "v5": crashV5}
 
 const crashChildEnv = "FORMATION_CRASH_CHILD"
 
@@ -201,7 +227,7 @@ func TestCrash_KillAndRecover(t *testing.T) {
 	kills := *crashKills
 	db := filepath.Join(t.TempDir(), "crash.db")
 	rng := rand.New(rand.NewPCG(1, 2))
-	actions := []string{"v1", "v2", "v3", "delete", "v1", "plan:v3", "plan:v2", "delete"}
+	actions := []string{"v1", "v2", "v3", "delete", "v1", "plan:v3", "plan:v2", "delete", "v1", "v5", "v4", "v1", "plan:v4", "delete"}
 	killed, runs := 0, 0
 	for round := 0; killed < kills; round++ {
 		action := actions[round%len(actions)]
@@ -271,8 +297,11 @@ func runCrashChild(t *testing.T, db, action string, killAfter int) bool {
 }
 
 // checkCrashInvariants checks a settled stack against the simulated cloud:
-// the objects the stack lists (live and deposed, by address) are exactly
-// the cloud's, and a complete stack lists one complete object per address.
+// the objects the stack lists (live and deposed, by type and id) are
+// exactly the cloud's, and a complete stack lists one complete object per
+// address. Objects are matched by id, not address: the cloud knows an
+// object by the address it was created at, and a moved block renames it
+// in the stack only.
 func checkCrashInvariants(e *engine.Engine, ws sim.WorldStore) error {
 	ctx := context.Background()
 	ref := engine.StackRef{Name: "crash"}
@@ -282,9 +311,9 @@ func checkCrashInvariants(e *engine.Engine, ws sim.WorldStore) error {
 	if werr != nil {
 		return werr
 	}
-	world := map[string][]string{}
+	world := map[string]string{} // type/id → the address it was created at
 	for _, r := range cloud {
-		world[r.Address] = append(world[r.Address], r.ID)
+		world[r.Type+"/"+r.ID] = r.Address
 	}
 	if errors.Is(err, formation.ErrNotFound) {
 		if len(world) != 0 {
@@ -302,7 +331,8 @@ func checkCrashInvariants(e *engine.Engine, ws sim.WorldStore) error {
 	if err != nil {
 		return err
 	}
-	stored := map[string][]string{}
+	stored := map[string][]string{} // address → ids
+	listed := map[string]string{}   // type/id → address
 	for _, r := range page.StackResources {
 		if r.PhysicalResourceID == "" {
 			continue // a creation that failed
@@ -312,21 +342,20 @@ func checkCrashInvariants(e *engine.Engine, ws sim.WorldStore) error {
 			addr += "[" + r.IndexKey + "]"
 		}
 		stored[addr] = append(stored[addr], r.PhysicalResourceID)
+		key := r.LogicalResourceType + "/" + r.PhysicalResourceID
+		if prev, ok := listed[key]; ok {
+			return fmt.Errorf("(%s) the stack lists %s at both %s and %s", s.Status, key, prev, addr)
+		}
+		listed[key] = addr
 	}
-	for _, ids := range world {
-		slices.Sort(ids)
-	}
-	for _, ids := range stored {
-		slices.Sort(ids)
-	}
-	for addr, ids := range world {
-		if !slices.Equal(stored[addr], ids) {
-			return fmt.Errorf("(%s) the cloud has %s=%v, the stack lists %v (orphan)\nstored %v\nworld %v", s.Status, addr, ids, stored[addr], stored, world)
+	for key, addr := range world {
+		if _, ok := listed[key]; !ok {
+			return fmt.Errorf("(%s) the cloud has %s, created at %s, which the stack does not list (orphan)\nstored %v\nworld %v", s.Status, key, addr, listed, world)
 		}
 	}
-	for addr, ids := range stored {
-		if !slices.Equal(world[addr], ids) {
-			return fmt.Errorf("(%s) the stack lists %s=%v, the cloud has %v (lost)", s.Status, addr, ids, world[addr])
+	for key, addr := range listed {
+		if _, ok := world[key]; !ok {
+			return fmt.Errorf("(%s) the stack lists %s at %s, which the cloud does not have (lost)", s.Status, key, addr)
 		}
 	}
 	if s.Status == formation.StackDeploymentComplete || s.Status == formation.StackRollbackComplete {
