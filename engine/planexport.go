@@ -62,3 +62,19 @@ func (e *Engine) GetPlannedChanges(ctx context.Context, ref PlanRef) (PlannedCha
 	cfg, _ := e.load(ctx, body.Template, false)
 	return PlannedChanges{Plan: p, Config: cfg}, nil
 }
+
+// TerraformPlanJSON renders a stored plan in Terraform's JSON plan format,
+// as terraform show -json renders a saved plan, timestamped with the plan's
+// creation: what policy tools written for Terraform (OPA, conftest) read.
+// tool names the producer in the document's terraform_version field.
+func (e *Engine) TerraformPlanJSON(ctx context.Context, ref PlanRef, tool string) ([]byte, error) {
+	meta, err := e.GetExecutionPlanMetadata(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := e.GetPlannedChanges(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return changes.Plan.TerraformJSON(plan.TerraformJSONInput{Config: changes.Config, Version: tool, Timestamp: meta.CreateTime.Time})
+}

@@ -25,6 +25,8 @@ func (h *Handler) extensions() {
 		extension: true, query: []string{"stack_id", "deployment_id", "after"}, op: h.streamEvents}))
 	h.mux.Handle("POST "+extensionRoot+"/{project_id}/stacks/{stack_name}/preview", h.rfs(route{
 		extension: true, template: true, op: preview}))
+	h.mux.Handle("GET "+extensionRoot+"/{project_id}/stacks/{stack_name}/execution-plans/{execution_plan_name}/terraform-plan", h.rfs(route{
+		extension: true, query: []string{"stack_id", "execution_plan_id"}, op: h.terraformPlan}))
 	h.mux.Handle("POST "+objectsPath, h.rfs(route{extension: true, bodyLimit: maxObjectBytes, op: h.uploadTemplate}))
 }
 
@@ -125,4 +127,11 @@ func preview(c *call) (int, any, error) {
 	ref.ID = b.StackID
 	p, err := c.eng.PreviewStack(c.ctx, engine.PreviewStackRequest{StackRef: ref, TemplateInput: b.TemplateInput})
 	return http.StatusOK, p, err
+}
+
+// terraformPlan answers a stored plan in Terraform's JSON plan format
+// (engine.TerraformPlanJSON), which RFS's own plan items do not carry.
+func (h *Handler) terraformPlan(c *call) (int, any, error) {
+	b, err := c.eng.TerraformPlanJSON(c.ctx, c.plan(), h.cfg.Tool)
+	return http.StatusOK, json.RawMessage(b), err
 }

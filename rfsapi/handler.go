@@ -36,6 +36,9 @@ type Config struct {
 	// RateLimit bounds the requests of each client (access key, or remote
 	// address without keys); the zero value sets no bound.
 	RateLimit Rate
+	// Tool names this server where a document names its producer: the
+	// terraform_version of Terraform JSON plans ("" is "formation").
+	Tool string
 }
 
 // Handler serves RFS's v1 stack API over engines, one per project: the
@@ -68,6 +71,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Tool == "" {
+		cfg.Tool = "formation"
 	}
 	h := &Handler{cfg: cfg, mux: http.NewServeMux(), ids: uuid.NewRandom(), log: cfg.Logger, secret: make([]byte, 32)}
 	_, _ = rand.Read(h.secret) // never fails

@@ -33,6 +33,7 @@ type backend interface {
 	GetExecutionPlan(ctx context.Context, ref engine.PlanRef) (engine.ExecutionPlanItems, error)
 	GetExecutionPlanMetadata(ctx context.Context, ref engine.PlanRef) (formation.ExecutionPlan, error)
 	GetPlannedChanges(ctx context.Context, ref engine.PlanRef) (engine.PlannedChanges, error)
+	TerraformPlanJSON(ctx context.Context, ref engine.PlanRef, tool string) ([]byte, error)
 	ListExecutionPlans(ctx context.Context, req engine.ListExecutionPlansRequest) (engine.PlanPage, error)
 	ApplyExecutionPlan(ctx context.Context, req engine.ApplyExecutionPlanRequest) (engine.DeploymentRef, error)
 	DeleteExecutionPlan(ctx context.Context, ref engine.PlanRef) error

@@ -90,7 +90,7 @@ type owner struct {
 // server's projects. followed is told the stack of each event stream a
 // client opens.
 func serveOwner(projects rfsapi.Projects, socket string, logger *slog.Logger, followed func(stack string)) (*owner, error) {
-	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Logger: logger})
+	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Logger: logger, Tool: tool()})
 	if err != nil {
 		return nil, err
 	}

@@ -19,10 +19,19 @@ import (
 // terraformPlanJSON renders p with its template cfg in Terraform's format,
 // made at the time made.
 func terraformPlanJSON(p *plan.Plan, cfg *template.Config, made time.Time) (map[string]json.RawMessage, error) {
-	b, err := p.TerraformJSON(plan.TerraformJSONInput{Config: cfg, Version: "formation-" + buildVersion().Version, Timestamp: made})
+	b, err := p.TerraformJSON(plan.TerraformJSONInput{Config: cfg, Version: tool(), Timestamp: made})
 	if err != nil {
 		return nil, err
 	}
+	return jsonFields(b)
+}
+
+// tool names this build where a document names its producer (Terraform
+// JSON plans' terraform_version).
+func tool() string { return "formation-" + buildVersion().Version }
+
+// jsonFields splits a JSON object into its fields.
+func jsonFields(b []byte) (map[string]json.RawMessage, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, formation.Wrap(formation.CodeInternal, "", "", err)

@@ -129,11 +129,11 @@ func printPlanJSON(ctx context.Context, inv *invocation, e backend, ref engine.P
 	case formation.PlanCreationInProgress, formation.PlanCreationFailed:
 		return inv.out.printJSON(rfs)
 	}
-	changes, err := e.GetPlannedChanges(ctx, ref)
+	b, err := e.TerraformPlanJSON(ctx, ref, tool())
 	if err != nil {
 		return err
 	}
-	doc, err := terraformPlanJSON(changes.Plan, changes.Config, rfs.CreateTime.Time)
+	doc, err := jsonFields(b)
 	if err != nil {
 		return err
 	}

@@ -472,6 +472,16 @@ func (r *remote) GetExecutionPlanMetadata(ctx context.Context, ref engine.PlanRe
 	return p, err
 }
 
+// TerraformPlanJSON asks the owner to render the plan (Formation's
+// extension: RFS's API does not carry it); the owner names itself as the
+// tool.
+func (r *remote) TerraformPlanJSON(ctx context.Context, ref engine.PlanRef, _ string) ([]byte, error) {
+	var doc json.RawMessage
+	p := "/formation/v1/" + rfsapi.DefaultProject + "/stacks/" + url.PathEscape(ref.Name) + "/execution-plans/" + url.PathEscape(ref.PlanName) + "/terraform-plan"
+	_, err := r.send(ctx, http.MethodGet, p, planQuery(ref), nil, &doc)
+	return doc, err
+}
+
 // GetPlannedChanges needs the plan's expanded template, which RFS's API
 // does not carry.
 func (r *remote) GetPlannedChanges(context.Context, engine.PlanRef) (engine.PlannedChanges, error) {

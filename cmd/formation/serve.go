@@ -108,7 +108,7 @@ func serve(ctx context.Context, inv *invocation, o serveOptions) error {
 		return err
 	}
 	defer projects.Close()
-	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Keys: keys, TemplateLimits: cfg.TemplateLimits, Logger: logger,
+	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Keys: keys, TemplateLimits: cfg.TemplateLimits, Logger: logger, Tool: tool(),
 		RateLimit: rfsapi.Rate{PerSecond: o.rate, Burst: o.burst}})
 	if err != nil {
 		return err

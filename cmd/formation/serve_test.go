@@ -199,6 +199,12 @@ func TestServe_CommandsOnTheSameDatabase(t *testing.T) {
 	if out := ok(t, "-db", db, "resources", "mods"); !strings.Contains(out, "module.") {
 		t.Errorf("the module's resources through serve:\n%s", out)
 	}
+	// Terraform's JSON plan of a stored plan, rendered by serve.
+	ok(t, "-db", db, "plan", "create", "web", "p1", "-t", filepath.Join("testdata", "network"), "-var", "prefix=w")
+	if out := ok(t, "-db", db, "-json", "plan", "show", "web", "p1"); !strings.Contains(out, `"format_version"`) ||
+		!strings.Contains(out, `"resource_changes"`) || !strings.Contains(out, `"execution_plan_name": "p1"`) {
+		t.Errorf("plan show -json through serve:\n%s", out)
+	}
 	if out := ok(t, "-db", db, "stack", "list"); !strings.Contains(out, "before") || !strings.Contains(out, "web") {
 		t.Fatalf("stack list through serve:\n%s", out)
 	}
