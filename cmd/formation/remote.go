@@ -421,8 +421,9 @@ func (r *remote) CreateExecutionPlan(ctx context.Context, req engine.CreateExecu
 	return ref, err
 }
 
-// pollEvery is how often a remote wait asks again: RFS's API has no wait,
-// so its clients poll, as the SDKs' users do.
+// pollEvery is how often a remote wait for a plan asks again: a plan's
+// creation has no events to follow, so its clients poll, as the SDKs'
+// users do.
 const pollEvery = 100 * time.Millisecond
 
 func (r *remote) WaitExecutionPlan(ctx context.Context, ref engine.PlanRef) (formation.ExecutionPlan, error) {
@@ -629,9 +630,37 @@ func (r *remote) Wait(ctx context.Context, stack engine.StackRef, ref engine.Dep
 	return res, err
 }
 
+// WaitStack follows the stack's running deployment to its end on the
+// owner's event stream (the newest event names it), and looks again, as
+// another deployment may have started meanwhile.
 func (r *remote) WaitStack(ctx context.Context, ref engine.StackRef) (formation.Stack, error) {
-	return poll(ctx, func() (formation.Stack, bool, error) {
+	var followed string
+	for {
 		s, err := r.GetStackMetadata(ctx, ref)
-		return s, !s.Status.InProgress(), err
-	})
+		if err != nil || !s.Status.InProgress() {
+			return s, err
+		}
+		page, err := r.ListStackEvents(ctx, engine.ListStackEventsRequest{StackRef: ref, ListOptions: engine.ListOptions{Limit: 1}})
+		if err != nil {
+			return s, err
+		}
+		if len(page.StackEvents) == 0 || page.StackEvents[0].DeploymentID == "" {
+			return s, formation.Errorf(formation.CodeInternal, "", ref.Name, "the stack is %s, but its events name no deployment", s.Status)
+		}
+		dep := page.StackEvents[0].DeploymentID
+		if dep == followed {
+			// Followed to its end, yet the stack has not moved on: its
+			// final commit is on the way. Look again shortly.
+			select {
+			case <-ctx.Done():
+				return s, ctx.Err()
+			case <-time.After(pollEvery):
+			}
+			continue
+		}
+		followed = dep
+		if _, err := r.Wait(ctx, ref, engine.DeploymentRef{DeploymentID: dep}); err != nil {
+			return s, err
+		}
+	}
 }
