@@ -280,8 +280,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 			return fail(err)
 		}
 	}
-	err = e.st.View(ctx, func(tx store.Tx) error { return checkImports(tx, "engine.deploy", rec.ID, importsOfPlan(p)) })
-	if err != nil {
+	if err = e.reserveImports(ctx, "engine.deploy", rec, dep.ID, importsOfPlan(p)); err != nil {
 		return fail(err)
 	}
 	w.submitEvents(rec.ID, driftEvents(p, dep.ID))
@@ -358,15 +357,14 @@ func (x *execution) recordDrift() {
 			planned[c.Addr] = true
 		}
 	}
-	var forget []string
-	var changed []resourceRecord
+	var forget, changed []resourceRecord
 	x.mu.Lock()
 	for _, c := range drifted {
 		rec := x.records[c.Addr]
 		switch {
 		case rec == nil || c.Deposed != "":
 		case c.Action == formation.ActionDelete && !planned[c.Addr]:
-			forget = append(forget, c.Addr)
+			forget = append(forget, *rec)
 			delete(x.records, c.Addr)
 			x.applied.forget(c)
 		case c.Action == formation.ActionUpdate:
@@ -391,12 +389,11 @@ func (x *execution) recordDrift() {
 // creations that failed earlier and that this phase made moot (a rollback,
 // or a deployment that no longer wants them).
 func (x *execution) recordUnchanged() {
-	var changed []resourceRecord
-	var moot []string
+	var changed, moot []resourceRecord
 	x.mu.Lock()
 	for addr, rec := range x.records {
 		if rec.ID == "" && len(rec.Deposed) == 0 {
-			moot = append(moot, addr)
+			moot = append(moot, *rec)
 			delete(x.records, addr)
 		}
 	}
@@ -437,25 +434,27 @@ func settledStatus(s formation.ResourceStatus) formation.ResourceStatus {
 	return formation.ResourceCreationComplete
 }
 
-// writeRecords queues the removal of the records at remove and the writing
-// of put.
-func (x *execution) writeRecords(remove []string, put []resourceRecord) {
-	if len(remove) == 0 && len(put) == 0 {
-		return
+// writeRecords queues the removal of the records remove, with the
+// ownership of what they recorded, and the writing of put: one write
+// each, which the writer groups into transactions within the store's
+// limits.
+func (x *execution) writeRecords(remove, put []resourceRecord) {
+	for _, r := range remove {
+		x.w.submit(func(tx *txn) error {
+			if err := tx.Delete(store.Resources, resourceKey(x.stack.ID, r.Addr)); err != nil {
+				return err
+			}
+			for _, id := range r.objectIDs() {
+				if err := tx.disown(x.stack.ID, r.ProviderName, r.Type, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	x.w.submit(func(tx *txn) error {
-		for _, addr := range remove {
-			if err := tx.Delete(store.Resources, resourceKey(x.stack.ID, addr)); err != nil {
-				return err
-			}
-		}
-		for i := range put {
-			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, put[i].Addr), &put[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	for _, r := range put {
+		x.w.submit(func(tx *txn) error { return putJSON(tx, store.Resources, resourceKey(x.stack.ID, r.Addr), &r) })
+	}
 }
 
 // failureMessage is a stack's status_message after failed operations.

@@ -546,6 +546,10 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey st
 	snapshot := *rec
 	snapshot.Deposed = slices.Clone(rec.Deposed)
 	x.mu.Unlock()
+	deleted := n.deposed() // the object a deletion deleted
+	if deleted == "" {
+		deleted = c.ResourceID
+	}
 
 	stackID := x.stack.ID
 	x.w.submit(func(tx *txn) error {
@@ -555,6 +559,15 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey st
 			err = tx.Delete(store.Resources, key)
 		} else {
 			err = putJSON(tx, store.Resources, key, &snapshot)
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case n.op == opCreate || n.op == opUpdate && c.Imported:
+			err = tx.own(x.stack, x.dep.ID, snapshot.Addr, snapshot.ProviderName, snapshot.Type, snapshot.ID)
+		case n.op == opDelete:
+			err = tx.disown(stackID, snapshot.ProviderName, snapshot.Type, deleted)
 		}
 		if err != nil {
 			return err
