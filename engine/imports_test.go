@@ -11,6 +11,7 @@ import (
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/store/storetest"
 )
 
@@ -92,5 +93,69 @@ func TestEngine_ImportOfAnObjectAnotherStackManages(t *testing.T) {
 	}
 	if rs := listResources(t, e, "a"); len(rs) != 1 || rs[0].PhysicalResourceID != vpc.ID {
 		t.Fatalf("a records %+v, want the VPC", rs)
+	}
+}
+
+// The ownership record of an object is written with its import and
+// removed with its deletion; a database without such records (written
+// before them) still refuses the import of an object another stack
+// records.
+func TestEngine_ImportOwnershipRecords(t *testing.T) {
+	ctx := context.Background()
+	e, p, st := simTestEngine(t, sim.Config{}, Config{})
+	vpc, err := p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
+		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := ownerKey("huaweicloud", "huaweicloud_vpc", vpc.ID)
+	owned := func() bool {
+		var found bool
+		if err := st.View(ctx, func(tx store.Tx) error { found = tx.Get(store.Meta, key) != nil; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return found
+	}
+	for _, name := range []string{"a", "b"} {
+		if _, err := e.CreateStack(ctx, CreateStackRequest{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := deployAndWait(t, e, "a", importVPC("vpc", vpc.ID)); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("a imports the VPC: %+v", out)
+	}
+	if !owned() {
+		t.Fatal("no ownership record after the import")
+	}
+
+	other := `
+resource "huaweicloud_vpc" "other" {
+  name = "o"
+  cidr = "10.2.0.0/16"
+}
+`
+	if out := deployAndWait(t, e, "a", other); out.Status != formation.StackDeploymentComplete {
+		t.Fatalf("a deletes the VPC: %+v", out)
+	}
+	if owned() {
+		t.Fatal("the ownership record outlived the object's deletion")
+	}
+
+	vpc, err = p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
+		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key = ownerKey("huaweicloud", "huaweicloud_vpc", vpc.ID)
+	if out := deployAndWait(t, e, "a", importVPC("vpc", vpc.ID)); out.Status != formation.StackDeploymentComplete || !owned() {
+		t.Fatalf("a imports a new VPC: %+v, owned %v", out, owned())
+	}
+	// As written before ownership records: the scan still finds a's.
+	if err := st.Update(ctx, func(tx store.Tx) error { return tx.Delete(store.Meta, key) }); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "b"}, TemplateInput: TemplateInput{TemplateBody: importVPC("vpc", vpc.ID)}})
+	if !formation.HasCode(err, formation.CodeImportConflict) {
+		t.Fatalf("b imports the VPC a records without an ownership record: %v, want %s", err, formation.CodeImportConflict)
 	}
 }
