@@ -356,7 +356,7 @@ func (inv *invocation) engine() (backend, error) {
 		return inv.back, nil
 	}
 	logger := slog.New(slog.NewTextHandler(inv.g.warnings, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if inv.owner, err = serveOwner(rfsapi.Single(rfsapi.DefaultProject, e), socket, logger, inv.resumeFor); err != nil {
+	if inv.owner, err = serveOwner(rfsapi.Single(rfsapi.DefaultProject, e), socket, logger, inv.resumeFor, inv.stopped); err != nil {
 		// The command works all the same; only other processes cannot
 		// reach the database meanwhile.
 		fmt.Fprintf(inv.g.warnings, "Warning: other formation commands cannot use %s while this one runs: %v\n", inv.g.db, err)
@@ -387,9 +387,11 @@ func (inv *invocation) close(ctx, abort context.Context) error {
 	case inv.sim != nil:
 		return inv.sim.st.Close()
 	case inv.back != nil:
+		r := inv.back.(*remote)
+		reportInterrupted(inv.g.warnings, r.interrupted(ctx))
 		// A client hangs up, so that its owner, which waits for its
 		// clients before it ends, need not.
-		inv.back.(*remote).client.CloseIdleConnections()
+		r.client.CloseIdleConnections()
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -88,8 +89,10 @@ type owner struct {
 //
 // projects are what it serves: the one engine of a command, or a
 // server's projects. followed is told the stack of each event stream a
-// client opens.
-func serveOwner(projects rfsapi.Projects, socket string, logger *slog.Logger, followed func(stack string)) (*owner, error) {
+// client opens; stopped says which stacks' interrupted deployments this
+// process leaves stopped, for clients to report as it does
+// (interruptedPath).
+func serveOwner(projects rfsapi.Projects, socket string, logger *slog.Logger, followed func(stack string), stopped func() []string) (*owner, error) {
 	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Logger: logger, Tool: tool()})
 	if err != nil {
 		return nil, err
@@ -113,6 +116,11 @@ func serveOwner(projects rfsapi.Projects, socket string, logger *slog.Logger, fo
 	}
 	o := &owner{socket: socket, h: h, served: make(chan error, 1), srv: &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == interruptedPath {
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(interruptedStacksBody{Stacks: stopped()})
+				return
+			}
 			if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/events/stream") {
 				if seg := strings.Split(r.URL.Path, "/"); len(seg) >= 3 {
 					followed(seg[len(seg)-3]) // …/stacks/{name}/events/stream
@@ -288,6 +296,16 @@ func (inv *invocation) resumeFor(stack string) {
 	if slices.Contains(inv.interrupted, stack) {
 		inv.resume()
 	}
+}
+
+// interruptedPath is where an owner says which stacks' interrupted
+// deployments it leaves stopped, so that its clients' commands report
+// them as the owner's own do. It is the owner's, not RFS's nor the
+// server's (serve resumes every deployment).
+const interruptedPath = "/formation/v1/" + rfsapi.DefaultProject + "/interrupted-stacks"
+
+type interruptedStacksBody struct {
+	Stacks []string `json:"stacks"`
 }
 
 // stopped are the interrupted stacks this process leaves stopped.

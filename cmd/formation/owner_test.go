@@ -222,11 +222,16 @@ func TestClientWaitResumesThroughOwner(t *testing.T) {
 		t.Fatalf("console answered %q, %v; stderr %q", line, err, stderr.String())
 	}
 	go io.Copy(io.Discard, pr)
-	if out := ok(t, "-db", db, "stack", "show", "web"); !strings.Contains(out, "DEPLOYMENT_IN_PROGRESS") {
-		t.Fatalf("the interrupted stack through the owner:\n%s", out)
+	// A client reports the interrupted deployment as the owner would.
+	const note = "the deployment of stack web was interrupted and is stopped; formation wait web resumes it"
+	if r := cli(t, "-db", db, "stack", "show", "web"); r.code != exitOK || !strings.Contains(r.stdout, "DEPLOYMENT_IN_PROGRESS") || !strings.Contains(r.stderr, note) {
+		t.Fatalf("the interrupted stack through the owner: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if out := ok(t, "-db", db, "wait", "web"); !strings.Contains(out, "Stack web: DEPLOYMENT_COMPLETE") || !strings.Contains(out, "Creation complete") {
 		t.Errorf("wait through the owner:\n%s", out)
+	}
+	if r := cli(t, "-db", db, "stack", "list"); r.code != exitOK || strings.Contains(r.stderr, note) {
+		t.Errorf("after wait, a client still reports the deployment stopped: exit %d, stderr %q", r.code, r.stderr)
 	}
 	feed.Close()
 	if code := <-done; code != exitOK || strings.Contains(stderr.String(), "interrupted and is stopped") {

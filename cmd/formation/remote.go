@@ -664,3 +664,14 @@ func (r *remote) WaitStack(ctx context.Context, ref engine.StackRef) (formation.
 		}
 	}
 }
+
+// interrupted are the stacks whose interrupted deployments the owner
+// leaves stopped (interruptedPath); none when it cannot say (an owner
+// from before it could, or one that has gone).
+func (r *remote) interrupted(ctx context.Context) []string {
+	var body interruptedStacksBody
+	if _, err := r.send(ctx, http.MethodGet, interruptedPath, nil, nil, &body); err != nil {
+		return nil
+	}
+	return body.Stacks
+}

@@ -122,7 +122,7 @@ func serve(ctx context.Context, inv *invocation, o serveOptions) error {
 	// it, in the default project.
 	var own *owner
 	if !sharedStore(inv.g.db) && lookupEnv(inv.g.environ, shareEnv) != "off" {
-		if own, err = serveOwner(projects, socketPath(inv.g.db), logger, func(string) {}); err != nil {
+		if own, err = serveOwner(projects, socketPath(inv.g.db), logger, func(string) {}, func() []string { return nil }); err != nil {
 			ln.Close()
 			return err
 		}
