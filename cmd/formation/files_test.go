@@ -47,6 +47,11 @@ func TestFilesTheToolWillNotRead(t *testing.T) {
 		{[]string{"validate", "-t", big}, formation.CodeTooLong, "larger than 1048576 bytes"},
 		{[]string{"preview", "-t", tpl, "-var-file", fifo}, formation.CodeInvalidParameter, "not a regular file"},
 		{[]string{"preview", "-t", tpl, "-var-file", deep}, formation.CodeInvalidVariables, "nested too deeply"},
+		{[]string{"fmt", fifo}, formation.CodeInvalidParameter, "not a regular file"},
+		{[]string{"fmt", zero}, formation.CodeInvalidParameter, "not a regular file"},
+		{[]string{"preview", "-t", tpl, "-var", "x=1", "-sim-data", fifo}, formation.CodeInvalidParameter, "not a regular file"},
+		{[]string{"preview", "-t", tpl, "-var", "x=1", "-provider-schema", fifo}, formation.CodeInvalidParameter, "not a regular file"},
+		{[]string{"serve", "-credentials", fifo}, formation.CodeInvalidParameter, "not a regular file"},
 	} {
 		line := rejected(t, tc.want, tc.args...)
 		if !strings.Contains(line, tc.say) {

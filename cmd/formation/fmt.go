@@ -64,9 +64,12 @@ func fmtCommand(fs *flag.FlagSet) action {
 		}
 		f := &formatter{fmtOptions: o, out: inv.out.w}
 		if path == "-" {
-			src, err := io.ReadAll(inv.stdin)
+			src, err := io.ReadAll(io.LimitReader(inv.stdin, maxFileBytes+1))
 			if err != nil {
 				return formation.Errorf(formation.CodeInvalidParameter, "", "-", "cannot read stdin: %v", err)
+			}
+			if len(src) > maxFileBytes {
+				return formation.Errorf(formation.CodeTooLong, "", "-", "stdin is larger than %d bytes", maxFileBytes)
 			}
 			return f.stdin(src)
 		}
@@ -127,7 +130,7 @@ func (f *formatter) path(path string) error {
 }
 
 func (f *formatter) file(path string) error {
-	src, err := os.ReadFile(path)
+	src, err := readFile(path, maxFileBytes)
 	if err != nil {
 		return fileError("file", path, err)
 	}

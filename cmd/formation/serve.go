@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -70,13 +71,11 @@ func serve(ctx context.Context, inv *invocation, o serveOptions) error {
 	defer stop()
 	var keys *rfsapi.Keys
 	if o.credentials != "" {
-		f, err := os.Open(o.credentials)
+		b, err := readFile(o.credentials, maxFileBytes)
 		if err != nil {
-			return formation.Wrap(formation.CodeInvalidParameter, "", o.credentials, err)
+			return fileError("-credentials file", o.credentials, err)
 		}
-		keys, err = rfsapi.ReadKeys(f)
-		f.Close()
-		if err != nil {
+		if keys, err = rfsapi.ReadKeys(bytes.NewReader(b)); err != nil {
 			return err
 		}
 	}

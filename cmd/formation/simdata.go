@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
@@ -34,7 +33,7 @@ func readSimData(path string) ([]sim.Fixture, error) {
 	if path == "" {
 		return nil, nil
 	}
-	src, err := os.ReadFile(path)
+	src, err := readFile(path, maxFileBytes)
 	if err != nil {
 		return nil, fileError("-sim-data file", path, err)
 	}

@@ -202,6 +202,12 @@ func (t *templateFlags) load(ctx context.Context, g *globals) (engine.TemplateIn
 	return in, cfg, err
 }
 
+// maxFileBytes bounds the files the CLI reads that no RFS limit bounds
+// (fmt's, -sim-data, -credentials): far more than any hand-written file,
+// and a bound all the same, so that a FIFO or /dev/zero named as a file
+// is refused rather than hang or exhaust memory.
+const maxFileBytes = 64 << 20
+
 // readFile reads a file the user named through boundedfile: a regular
 // file of at most limit bytes (≤ 0: any).
 func readFile(path string, limit int64) ([]byte, error) {

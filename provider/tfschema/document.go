@@ -8,13 +8,29 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/boundedfile"
 	"github.com/formation-engine/formation/provider"
 )
+
+// MaxBytes bounds a schema document or companion file: as read, and as
+// decompressed when it is gzip (a small gzip stream can expand to
+// gigabytes). It is twenty times the huaweicloud provider's schema
+// (6.5 MB). Over it, Open and Parse return a *formation.Error with
+// CodeTooLong.
+const MaxBytes = 128 << 20
+
+// maxBytes is MaxBytes, lowered by tests.
+var maxBytes int64 = MaxBytes
+
+// errTooLarge is what gunzip returns for a stream that expands past
+// maxBytes.
+var errTooLarge = errors.New("it decompresses to more bytes than a schema document may hold (tfschema.MaxBytes)")
 
 // ErrFormat is wrapped by every error about a file that is not what it
 // should be: not Terraform's provider schema document, not a companion
@@ -126,9 +142,14 @@ func Companion(path, kind string) (string, bool) {
 	return "", false
 }
 
+// readFile reads a regular file of at most MaxBytes.
 func readFile(op, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, err := boundedfile.Read(os.DirFS(filepath.Dir(path)), filepath.Base(path), maxBytes)
+	var tl *boundedfile.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, formation.Wrap(formation.CodeTooLong, op, path, err)
+	case err != nil:
 		return nil, formation.Wrap(formation.CodeInvalidParameter, op, path, err)
 	}
 	return data, nil
@@ -136,6 +157,9 @@ func readFile(op, path string) ([]byte, error) {
 
 func parse(op, path string, schema []byte, opts Options) (*Document, error) {
 	bad := func(what string, err error) error {
+		if errors.Is(err, errTooLarge) {
+			return &formation.Error{Code: formation.CodeTooLong, Op: op, Resource: path, Message: what, Err: err}
+		}
 		return &formation.Error{Code: formation.CodeInvalidParameter, Op: op, Resource: path,
 			Message: what, Err: fmt.Errorf("%w: %w", ErrFormat, err)}
 	}
@@ -159,7 +183,8 @@ func parse(op, path string, schema []byte, opts Options) (*Document, error) {
 	return d, nil
 }
 
-// gunzip returns data, decompressed when it is gzip.
+// gunzip returns data, decompressed when it is gzip: at most MaxBytes
+// (errTooLarge).
 func gunzip(data []byte) ([]byte, error) {
 	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
 		return data, nil
@@ -169,8 +194,12 @@ func gunzip(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	var out bytes.Buffer
-	out.Grow(len(data) * 14) // schemas compress about 13 to 1
-	if _, err := io.Copy(&out, zr); err != nil {
+	out.Grow(int(min(int64(len(data))*14, maxBytes))) // schemas compress about 13 to 1
+	n, err := io.Copy(&out, io.LimitReader(zr, maxBytes+1))
+	if n > maxBytes {
+		return nil, errTooLarge
+	}
+	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("the gzip stream is truncated: %w", err)
 		}
