@@ -500,11 +500,12 @@ func outputsOf(ctx context.Context, cfg *template.Config, values template.Values
 }
 
 // checkWarnings evaluates the template's check blocks with the applied
-// values and records what they find as LOG events: as in Terraform, a
+// values, reading their scoped data sources through the deployment's
+// providers, and records what they find as LOG events: as in Terraform, a
 // failed check warns and never fails the deployment.
 func (x *execution) checkWarnings(ctx context.Context, cfg *template.Config, stackID, depID string) {
 	var evs []*formation.Event
-	for _, d := range cfg.Checks(ctx, x.applied) {
+	for _, d := range cfg.Checks(ctx, x.applied, x.readScoped) {
 		msg := "Warning: " + d.Summary
 		if d.Detail != "" {
 			msg += ": " + d.Detail
@@ -514,4 +515,22 @@ func (x *execution) checkWarnings(ctx context.Context, cfg *template.Config, sta
 	if len(evs) > 0 {
 		x.w.submit(func(tx *txn) error { return tx.appendEvents(stackID, evs...) })
 	}
+}
+
+// readScoped reads a check block's data source with the provider
+// configuration it names.
+func (x *execution) readScoped(ctx context.Context, req template.DataRequest) (cty.Value, error) {
+	p, err := x.provs.forResource(req.ProviderName, req.ProviderAlias, req.Addr)
+	if err != nil {
+		return cty.NilVal, err
+	}
+	r, ok := p.(provider.DataSourceReader)
+	if !ok {
+		return cty.NilVal, fmt.Errorf("provider %q cannot read data sources", req.ProviderName)
+	}
+	resp, err := r.ReadDataSource(ctx, provider.ReadDataSourceRequest{TypeName: req.Type, Address: req.Addr, Config: req.Config})
+	if err != nil {
+		return cty.NilVal, err
+	}
+	return resp.State, nil
 }

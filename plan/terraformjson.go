@@ -428,13 +428,14 @@ func tfProviderSource(name string) string {
 }
 
 // tfVariables are the variables' values; a sensitive variable's is null
-// (Terraform writes it, Formation never writes a sensitive value).
+// (Terraform writes it, Formation never writes a sensitive value), and an
+// ephemeral one's too (Terraform keeps none in a plan).
 func tfVariables(cfg *template.Config) map[string]tfVariable {
 	out := map[string]tfVariable{}
 	values := cfg.Variables()
 	for _, v := range cfg.Template().Variables() {
 		if val, ok := values[v.Name]; ok {
-			if v.Sensitive {
+			if v.Sensitive || v.Ephemeral {
 				val = cty.NilVal
 			}
 			out[v.Name] = tfVariable{Value: ctyJSON(val)}
@@ -529,7 +530,7 @@ func tfConfig(cfg *template.Config) *tfConfiguration {
 			mod.Variables = map[string]tfConfigVariable{}
 		}
 		cv := tfConfigVariable{Description: v.Description, Sensitive: v.Sensitive}
-		if !v.Required && !v.Sensitive {
+		if !v.Required && !v.Sensitive && !v.Ephemeral {
 			cv.Default = json.RawMessage(v.Default)
 		}
 		mod.Variables[v.Name] = cv

@@ -15,7 +15,7 @@ import (
 // read one value) or take expressions rather than values (try, can): their
 // arguments are not charged (meter).
 var shallowFunctions = map[string]bool{
-	"can": true, "element": true, "issensitive": true, "length": true, "lookup": true, "nonsensitive": true,
+	"can": true, "element": true, "ephemeralasnull": true, "issensitive": true, "length": true, "lookup": true, "nonsensitive": true,
 	"one": true, "sensitive": true, "try": true,
 }
 

@@ -134,6 +134,7 @@ func (c *Config) Postconditions(ctx context.Context, inst *Instance, values Valu
 type checkBlock struct {
 	name    string
 	asserts []*condition
+	data    []*scopedData // its own data sources, only its assertions read
 	scope   scope
 	rng     hcl.Range
 }
@@ -142,7 +143,7 @@ var checkSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{{Type: "assert"}, {Type: "data", LabelNames: []string{"type", "name"}}},
 }
 
-// check decodes a check block of the root module.
+// check decodes a check block.
 func (d *decoder) check(b *hcl.Block) {
 	if !d.validName(b, 0, "check block") {
 		return
@@ -153,8 +154,9 @@ func (d *decoder) check(b *hcl.Block) {
 	asserts := 0
 	for _, blk := range content.Blocks {
 		if blk.Type == "data" {
-			d.unsupported(blk.DefRange, "Scoped data sources are not supported yet",
-				"Formation does not read data sources nested in check blocks yet; declare data %q %q at the top level.", blk.Labels[0], blk.Labels[1])
+			if sd := d.scopedData(blk, ck); sd != nil {
+				ck.data = append(ck.data, sd)
+			}
 			continue
 		}
 		asserts++
@@ -180,33 +182,53 @@ func (d *decoder) check(b *hcl.Block) {
 func (a *analyzer) checks() {
 	rl := rules{what: "a check block"}
 	for _, ck := range a.m.checks {
+		for _, sd := range ck.data {
+			a.shape(&sd.scope, sd.body, rules{what: "a data source"}, nil)
+		}
+		a.scoped = ck.data
 		for _, c := range ck.asserts {
 			var own scope
+			hits := a.scopedHits
 			a.expr(&own, c.cond, rl, nil)
-			if len(own.refs) == 0 {
+			if len(own.refs) == 0 && a.scopedHits == hits {
 				a.errorf(c.cond.Range(), "Invalid assert expression",
 					"The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.")
 			}
 		}
 		a.conditions(&ck.scope, ck.asserts, rl)
+		a.scoped = nil
 	}
 }
 
-// Checks evaluates the check blocks with what values knows and returns
-// their findings, all warnings as in Terraform: a failed assertion, and an
-// assertion that cannot be evaluated. One not yet known is left for
-// later.
-func (c *Config) Checks(ctx context.Context, values Values) hcl.Diagnostics {
+// Checks evaluates the check blocks of every module instance with what
+// values knows and returns their findings, all warnings as in Terraform:
+// a failed assertion, an assertion that cannot be evaluated, and a
+// scoped data source (a data block inside the check) that cannot be
+// read, each summary prefixed with the check's address (check.NAME,
+// module.net.check.NAME). read reads the scoped data sources (nil: they
+// are unknown); an assertion not yet known is left for later.
+func (c *Config) Checks(ctx context.Context, values Values, read func(context.Context, DataRequest) (cty.Value, error)) hcl.Diagnostics {
 	ev := c.evaluator(ctx, values, c.root)
 	var diags hcl.Diagnostics
-	for _, ck := range c.t.m.checks {
-		ectx, d := ev.context(&ck.scope, nil, nil)
-		d = append(d, checkConditions(ck.asserts, ectx, nil, "Check block assertion", hcl.DiagWarning)...)
-		for _, diag := range d {
-			diag.Severity = hcl.DiagWarning
-			diag.Summary = "check." + ck.name + ": " + diag.Summary
+	for _, m := range c.t.mods {
+		if len(m.checks) == 0 {
+			continue
 		}
-		diags = append(diags, d...)
+		for _, mi := range c.insts[m.index] {
+			mev := ev.at(mi)
+			for _, ck := range m.checks {
+				ectx, d := mev.context(&ck.scope, nil, nil)
+				if len(ck.data) > 0 {
+					d = append(d, mev.readScoped(ctx, ck, ectx, read)...)
+				}
+				d = append(d, checkConditions(ck.asserts, ectx, nil, "Check block assertion", hcl.DiagWarning)...)
+				for _, diag := range d {
+					diag.Severity = hcl.DiagWarning
+					diag.Summary = mi.prefix + "check." + ck.name + ": " + diag.Summary
+				}
+				diags = append(diags, d...)
+			}
+		}
 	}
 	if diags = ev.budget().result(diags); len(diags) > 0 {
 		attachFiles(diags, c.t.files)

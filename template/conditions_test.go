@@ -2,8 +2,10 @@ package template_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/formation-engine/formation/template"
 	"github.com/hashicorp/hcl/v2"
@@ -195,11 +197,11 @@ check "small" {
 }
 `)
 	cfg := mustExpand(t, tpl, template.Input{})
-	diags := cfg.Checks(context.Background(), nil) // a_b.x unknown: its assertion waits
+	diags := cfg.Checks(context.Background(), nil, nil) // a_b.x unknown: its assertion waits
 	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Summary != "check.small: Check block assertion failed" || diags[0].Detail != "n is 2." {
 		t.Fatalf("diags = %s", diagsText(diags))
 	}
-	diags = cfg.Checks(context.Background(), template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.False) }))
+	diags = cfg.Checks(context.Background(), template.ValuesFunc(func(string) cty.Value { return obj("ready", cty.False) }), nil)
 	if len(diags) != 2 || diags.HasErrors() {
 		t.Fatalf("diags = %s", diagsText(diags))
 	}
@@ -213,4 +215,81 @@ check "small" {
 			wantDiag(t, err, "RF.10011030", tt.summary, "", "main.tf", 0, 0)
 		})
 	}
+}
+
+// The check blocks of called modules are evaluated in every instance of
+// the module, their findings named by the check's address.
+func TestChecksInModules(t *testing.T) {
+	tpl, err := template.ParseFS(fstest.MapFS{
+		"main.tf": {Data: []byte(`
+module "m" {
+  source = "./m"
+  count  = 2
+  n      = count.index
+}
+`)},
+		"m/main.tf": {Data: []byte(`
+variable "n" {}
+check "positive" {
+  assert {
+    condition     = var.n > 0
+    error_message = "n is ${var.n}."
+  }
+}
+`)},
+	}, template.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags := mustExpand(t, tpl, template.Input{}).Checks(context.Background(), nil, nil)
+	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Summary != "module.m[0].check.positive: Check block assertion failed" || diags[0].Detail != "n is 0." {
+		t.Fatalf("diags = %s", diagsText(diags))
+	}
+}
+
+// A check's own data sources are read with the check, through the
+// caller's read; a failed read is a warning and leaves the assertions
+// that read it unknown, and nothing outside the check may refer to them.
+func TestChecksScopedData(t *testing.T) {
+	src := `
+variable "n" {
+  default = 2
+}
+check "c" {
+  data "x_y" "d" {
+    q = var.n
+  }
+  assert {
+    condition     = data.x_y.d.ok
+    error_message = "Not ok: ${data.x_y.d.q}."
+  }
+}
+`
+	cfg := mustExpand(t, mustParse(t, src), template.Input{})
+	var got template.DataRequest
+	read := func(ok cty.Value, err error) func(context.Context, template.DataRequest) (cty.Value, error) {
+		return func(_ context.Context, req template.DataRequest) (cty.Value, error) {
+			got = req
+			return cty.ObjectVal(map[string]cty.Value{"q": req.Config.GetAttr("q"), "ok": ok}), err
+		}
+	}
+	diags := cfg.Checks(context.Background(), nil, read(cty.False, nil))
+	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Summary != "check.c: Check block assertion failed" || diags[0].Detail != "Not ok: 2." {
+		t.Fatalf("diags = %s", diagsText(diags))
+	}
+	if got.Addr != "data.x_y.d" || got.ProviderName != "x" || !got.Config.GetAttr("q").RawEquals(cty.NumberIntVal(2)) {
+		t.Errorf("read %+v", got)
+	}
+	if diags := cfg.Checks(context.Background(), nil, read(cty.True, nil)); len(diags) != 0 {
+		t.Errorf("a passing check: %s", diagsText(diags))
+	}
+	diags = cfg.Checks(context.Background(), nil, read(cty.False, errors.New("no such thing")))
+	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Summary != "check.c: Failed to read data source" || !strings.Contains(diags[0].Detail, "no such thing") {
+		t.Fatalf("a failed read: %s", diagsText(diags))
+	}
+	if diags := cfg.Checks(context.Background(), nil, nil); len(diags) != 0 {
+		t.Errorf("without read: %s", diagsText(diags))
+	}
+	_, err := template.Parse(src+"output \"o\" { value = data.x_y.d.q }\n", template.Options{})
+	wantDiag(t, err, "RF.10011030", "Reference to undeclared data source", "", "main.tf", 0, 0)
 }

@@ -86,11 +86,6 @@ func (d *decoder) file(f *hcl.File) {
 		case "removed":
 			d.removed(b)
 		case "check":
-			if d.m.parent != nil {
-				d.unsupported(b.DefRange, "Check blocks in modules are not supported yet",
-					"Formation evaluates the check blocks of the root module only; move check %q to the root module.", b.Labels[0])
-				continue
-			}
 			d.check(b)
 		default:
 			d.unsupported(b.DefRange, fmt.Sprintf("%s blocks are not supported", strings.ToUpper(b.Type[:1])+b.Type[1:]),
@@ -194,7 +189,7 @@ var reservedVariableNames = map[string]bool{
 
 var variableSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "type"}, {Name: "default"}, {Name: "description"}, {Name: "sensitive"}, {Name: "nullable"},
+		{Name: "type"}, {Name: "default"}, {Name: "description"}, {Name: "sensitive"}, {Name: "nullable"}, {Name: "ephemeral"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "validation"}},
 }
@@ -226,6 +221,8 @@ func (d *decoder) variable(b *hcl.Block) {
 	}
 	v.description = d.constString(content.Attributes["description"])
 	v.sensitive = d.constBool(content.Attributes["sensitive"])
+	v.ephemeral = d.constBool(content.Attributes["ephemeral"])
+	d.m.ephemeral = d.m.ephemeral || v.ephemeral
 	if attr := content.Attributes["nullable"]; attr != nil {
 		v.nullable = d.constBool(attr)
 	}
@@ -319,7 +316,11 @@ func (d *decoder) output(b *hcl.Block) {
 		o.dependsOn = d.traversalList(attr.Expr)
 	}
 	if attr := content.Attributes["ephemeral"]; attr != nil {
-		d.unsupported(attr.NameRange, "Ephemeral outputs are not supported", "Formation does not support ephemeral values.")
+		if o.ephemeral = d.constBool(attr); o.ephemeral && d.m.parent == nil {
+			d.errorf(attr.NameRange, "Ephemeral output not allowed",
+				"Ephemeral outputs are not allowed in context of a root module: their values are never recorded.")
+		}
+		d.m.ephemeral = d.m.ephemeral || o.ephemeral
 	}
 	for _, pb := range content.Blocks {
 		if c := d.condition(pb); c != nil {

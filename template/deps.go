@@ -269,6 +269,9 @@ func (c *Config) readData(ctx context.Context, inst *Instance, st *evaluator, re
 	if diags.HasErrors() || !cfg.IsWhollyKnown() {
 		return diags
 	}
+	// The provider reads with plain values; what the configuration marked
+	// sensitive is sensitive in what it read, as Terraform marks it.
+	cfg, paths := SensitivePaths(cfg)
 	res, err := read(ctx, DataRequest{
 		Addr: inst.Addr, Type: inst.Type, Name: inst.Name, Key: inst.Key,
 		ProviderName: inst.ProviderName, ProviderAlias: inst.ProviderAlias, Config: cfg,
@@ -279,6 +282,6 @@ func (c *Config) readData(ctx context.Context, inst *Instance, st *evaluator, re
 	case res.Type() == cty.NilType:
 		return append(diags, errorDiag("Failed to read data source", fmt.Sprintf("Reading %s returned no value.", inst.Addr), rangePtr(inst.DeclRange)))
 	}
-	inst.DataResult = res
+	inst.DataResult = MarkSensitive(res, paths)
 	return diags
 }

@@ -57,9 +57,10 @@
 // conditions are evaluated as Terraform does: preconditions with the
 // configuration (Evaluate, Outputs), postconditions against the planned
 // and the applied object (Postconditions); a condition not yet known waits
-// for apply. Check blocks of the root module are evaluated by Checks,
-// whose findings are warnings, never errors. required_version is checked
-// against LanguageVersion, the Terraform release whose language Formation
+// for apply. Check blocks, of any module, are evaluated by Checks, whose
+// findings are warnings, never errors; their scoped data sources are
+// read with them, and a read that fails is a warning too.
+// required_version is checked against LanguageVersion, the Terraform release whose language Formation
 // implements. Moved and removed blocks, of any module, are decoded with
 // Terraform's address rules: Template.Moves lists the moves in the order
 // they are carried out (chains and moves into or out of moved modules in
@@ -114,6 +115,13 @@
 // they are sensitive: SensitivePaths takes the marks off (providers never
 // see them) and says where they were, and MarkSensitive marks the values
 // a caller gives back through Values.
+//
+// Ephemeral values (Terraform v1.10: ephemeral variables,
+// terraform.applying, called modules' ephemeral outputs) carry the
+// Ephemeral mark: a configuration, a root output, a module variable not
+// declared ephemeral, count and for_each refuse them; ephemeralasnull
+// turns them into null. terraform.applying is false: Formation evaluates
+// what may read it when it plans.
 //
 // # Schema-less evaluation
 //

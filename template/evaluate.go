@@ -58,7 +58,10 @@ var (
 	pathObj = cty.ObjectVal(map[string]cty.Value{
 		"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
 	})
-	terraformObj = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+	// terraform.applying is ephemeral, and false: Formation evaluates
+	// what may read it (locals, conditions, provider configurations) when
+	// it plans.
+	terraformObj = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default"), "applying": cty.False.Mark(Ephemeral)})
 )
 
 // Evaluate evaluates the configuration body of one instance of this Config
@@ -93,6 +96,11 @@ func (c *Config) evaluate(ev *evaluator, inst *Instance) (cty.Value, hcl.Diagnos
 	diags := ev.variables(ectx.Variables, &r.cfg, &it, inst.keys, true)
 	v, d := r.body.eval(ectx, lz)
 	diags = append(diags, d...)
+	if c.t.ephemeral && containsMark(v, Ephemeral) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid use of ephemeral value",
+			Detail:  "Ephemeral values are not valid in resource and data source arguments: they are never recorded, and a configuration is.",
+			Subject: rangePtr(inst.DeclRange)})
+	}
 	if len(r.pre) > 0 {
 		diags = append(diags, checkConditions(r.pre, ectx, lz, resourcePrecondition, hcl.DiagError)...)
 	}

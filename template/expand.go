@@ -81,11 +81,11 @@ func (t *Template) Expand(ctx context.Context, in Input) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Expressions read sensitive variables marked; Variables gives the
-	// values as bound.
+	// Expressions read sensitive and ephemeral variables marked;
+	// Variables gives the values as bound.
 	marked := make(map[string]cty.Value, len(vars))
 	for name, v := range vars {
-		marked[name] = markIf(v, t.m.variables[name].variable.sensitive)
+		marked[name] = markVariable(v, t.m.variables[name].variable)
 	}
 	c := &Config{
 		t: t, vars: vars, funcs: funcs,
@@ -272,6 +272,9 @@ func (c *Config) countValue(expr hcl.Expression, meta *scope, dynamic bool, st *
 		return 0, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid count argument", Detail: detail,
 			Subject: rangePtr(expr.Range()), Expression: expr, EvalContext: ectx})
 	}
+	if v.HasMark(Ephemeral) {
+		return bad(`The given "count" is derived from an ephemeral value, which is never recorded between plan and apply. Use only non-ephemeral values to specify a resource's instance count.`)
+	}
 	// A sensitive count is allowed, as in Terraform: instance keys
 	// numbered from zero reveal nothing of it.
 	v, _ = v.Unmark()
@@ -311,6 +314,8 @@ func (c *Config) forEachValue(expr hcl.Expression, meta *scope, dynamic bool, st
 	}
 	ty := v.Type()
 	switch {
+	case v.HasMark(Ephemeral):
+		return bad(`The given "for_each" value is derived from an ephemeral value, which is never recorded between plan and apply. Use only non-ephemeral values to specify a resource's instance keys.`)
 	case v.HasMark(Sensitive):
 		// Its keys would be instance keys, shown everywhere. A map whose
 		// values are sensitive is fine: each.value stays marked.

@@ -55,7 +55,8 @@ type Instance struct {
 	// none targets it.
 	ImportID string
 	// DataResult is, for a data source read by Expand (through
-	// Input.DataSource), what the read returned. It is cty.NilVal when the
+	// Input.DataSource), what the read returned, marked Sensitive where
+	// the configuration was (SensitivePaths finds them). It is cty.NilVal when the
 	// read is left to the caller: the configuration depends on managed
 	// resources, or no DataSource was given. The caller then reads the data
 	// source at apply time and supplies the result through Values.

@@ -18,6 +18,13 @@ type valueMark string
 // sensitive (MarkSensitive).
 const Sensitive = valueMark("sensitive")
 
+// Ephemeral marks an ephemeral value (Terraform v1.10): an ephemeral
+// variable's, terraform.applying, a called module's ephemeral output.
+// Such values are never recorded: a resource's or data source's
+// configuration, a root output, count and for_each refuse them, and
+// ephemeralasnull turns them into null.
+const Ephemeral = valueMark("ephemeral")
+
 // SensitivePaths returns v without marks and the paths of its sensitive
 // parts, nil when there are none: what the planner records of a
 // configuration before a provider sees it (providers never see marks).
@@ -39,17 +46,22 @@ func SensitivePaths(v cty.Value) (cty.Value, []cty.Path) {
 // (a path per element): every configuration the planner evaluates goes
 // through it, and almost none is marked. A set's elements are never
 // marked (cty moves their marks to the set).
-func containsMarked(v cty.Value) bool {
-	if v.IsMarked() {
+func containsMarked(v cty.Value) bool { return containsMark(v, nil) }
+
+// containsMark reports whether v or a value inside it carries mark (any
+// mark when mark is nil), walking v as containsMarked does.
+func containsMark(v cty.Value, mark any) bool {
+	if mark == nil && v.IsMarked() || mark != nil && v.HasMark(mark) {
 		return true
 	}
 	ty := v.Type()
+	v, _ = v.Unmark()
 	if ty.IsPrimitiveType() || ty.IsSetType() || !v.IsKnown() || v.IsNull() {
 		return false
 	}
 	if ty.IsObjectType() {
 		for name := range ty.AttributeTypes() {
-			if containsMarked(v.GetAttr(name)) {
+			if containsMark(v.GetAttr(name), mark) {
 				return true
 			}
 		}
@@ -57,7 +69,7 @@ func containsMarked(v cty.Value) bool {
 	}
 	if ty.IsListType() || ty.IsMapType() || ty.IsTupleType() {
 		for it := v.ElementIterator(); it.Next(); {
-			if _, e := it.Element(); containsMarked(e) {
+			if _, e := it.Element(); containsMark(e, mark) {
 				return true
 			}
 		}
@@ -80,10 +92,14 @@ func MarkSensitive(v cty.Value, paths []cty.Path) cty.Value {
 	return v.MarkWithPaths(pvms)
 }
 
-// markIf marks v sensitive when sensitive is set.
-func markIf(v cty.Value, sensitive bool) cty.Value {
-	if sensitive {
-		return v.Mark(Sensitive)
+// markVariable marks the value of a variable as its declaration says:
+// sensitive, ephemeral.
+func markVariable(v cty.Value, decl *variable) cty.Value {
+	if decl.sensitive {
+		v = v.Mark(Sensitive)
+	}
+	if decl.ephemeral {
+		v = v.Mark(Ephemeral)
 	}
 	return v
 }
@@ -141,7 +157,7 @@ var issensitiveFunc = function.New(&function.Spec{
 // sensitiveOutput is Terraform's refusal of a root module output whose
 // value is sensitive without sensitive = true: nil when there is none.
 func sensitiveOutput(o *output, v cty.Value, ectx *hcl.EvalContext) *hcl.Diagnostic {
-	if o.sensitive || !containsMarked(v) {
+	if o.sensitive || !containsMark(v, Sensitive) {
 		return nil
 	}
 	return &hcl.Diagnostic{
@@ -151,4 +167,32 @@ func sensitiveOutput(o *output, v cty.Value, ectx *hcl.EvalContext) *hcl.Diagnos
 			"If you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true",
 		Subject: rangePtr(o.expr.Range()), Expression: o.expr, EvalContext: ectx,
 	}
+}
+
+// ephemeralAsNullFunc is Terraform's ephemeralasnull: its argument with
+// every ephemeral part null (other marks kept).
+var ephemeralAsNullFunc = function.New(&function.Spec{
+	Description: "Returns its argument with every ephemeral value replaced by null.",
+	Params:      sensitivityParam,
+	Type:        func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return cty.Transform(args[0], func(_ cty.Path, v cty.Value) (cty.Value, error) {
+			plain, marks := v.Unmark()
+			if _, ok := marks[Ephemeral]; !ok {
+				return v, nil
+			}
+			delete(marks, Ephemeral)
+			return cty.NullVal(plain.Type()).WithMarks(marks), nil
+		})
+	},
+})
+
+// ephemeralDiag is Terraform's refusal of an ephemeral value where values
+// are recorded: nil when v carries none.
+func ephemeralDiag(v cty.Value, summary, detail string, expr hcl.Expression, ectx *hcl.EvalContext) *hcl.Diagnostic {
+	if !containsMark(v, Ephemeral) {
+		return nil
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail,
+		Subject: rangePtr(expr.Range()), Expression: expr, EvalContext: ectx}
 }

@@ -141,3 +141,27 @@ output "at" { value = plantimestamp() }
 		t.Errorf("plantimestamp with Input.PlanTimestamp: %s", got)
 	}
 }
+
+// A provider is configured with plain values: a password from a
+// sensitive variable reaches it unmarked.
+func TestProvidersUnmarked(t *testing.T) {
+	t.Parallel()
+	cfg := mustExpand(t, mustParse(t, `
+variable "password" {
+  default   = "p"
+  sensitive = true
+}
+provider "huaweicloud" {
+  password = var.password
+  extra    = { key = sensitive("k") }
+}
+resource "huaweicloud_vpc" "a" {}
+`), template.Input{})
+	provs, diags := cfg.Providers(context.Background(), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if len(provs) != 1 || provs[0].Config.ContainsMarked() || provs[0].Config.GetAttr("password").AsString() != "p" {
+		t.Errorf("providers %#v", provs)
+	}
+}

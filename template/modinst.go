@@ -143,8 +143,16 @@ func (c *Config) instanceKeys(count, forEach hcl.Expression, meta *scope, dynami
 // instance (with the call's count.index or each), converted to the
 // variable's type; the default without an argument.
 func (ev *evaluator) argValue(n *node) (cty.Value, hcl.Diagnostics) {
+	v := n.variable
 	val, diags := ev.bareArgValue(n)
-	return markIf(val, n.variable.sensitive), diags
+	if !v.ephemeral && v.arg != nil {
+		if d := ephemeralDiag(val, "Ephemeral value not allowed",
+			fmt.Sprintf("The value for %s's variable %q is ephemeral, and the variable is not declared ephemeral = true.", ev.mi.addr, v.name),
+			v.arg.expr, nil); d != nil {
+			return cty.DynamicVal, append(diags, d)
+		}
+	}
+	return markVariable(val, v), diags
 }
 
 // bareArgValue is argValue before a sensitive variable marks it.
@@ -243,12 +251,23 @@ func (ev *evaluator) outputsObject() (cty.Value, hcl.Diagnostics) {
 func (ev *evaluator) outputValue(n *node) (cty.Value, hcl.Diagnostics) {
 	ectx, diags := ev.context(&n.output.scope, nil, nil)
 	v, d := n.output.expr.Value(ectx)
+	diags = append(diags, d...)
 	// The value keeps its marks, and sensitive = true adds none: in
 	// Terraform v1.11 the calling module reads a sensitive output as it
 	// reads any other, and only root outputs must declare sensitive
-	// values.
-	return v, append(diags, d...)
+	// values. An ephemeral value needs ephemeral = true, which marks it.
+	if n.output.ephemeral {
+		return v.Mark(Ephemeral), diags
+	}
+	if d := ephemeralDiag(v, "Ephemeral value not allowed", ephemeralOutputDetail, n.output.expr, ectx); d != nil {
+		return cty.DynamicVal, append(diags, d)
+	}
+	return v, diags
 }
+
+// ephemeralOutputDetail explains the refusal of an output whose value
+// is ephemeral.
+const ephemeralOutputDetail = "This output value is not declared as returning an ephemeral value, so it cannot be set to a result derived from an ephemeral value: outputs are recorded, ephemeral values never are."
 
 // everyInstance adds the address of every resource and data source
 // instance in mi and the module instances below it.

@@ -27,10 +27,14 @@ type module struct {
 	imports   []*importDecl
 	moved     []*moveDecl
 	removed   []*removedDecl
-	checks    []*checkBlock // the root module's only
+	checks    []*checkBlock
 	// planTime is set when an expression of the module calls
 	// plantimestamp, whose value each Config fixes.
 	planTime bool
+	// ephemeral is set when the module declares an ephemeral variable
+	// or output, or reads terraform.applying: its configurations are
+	// then checked for ephemeral values.
+	ephemeral bool
 
 	requiredProviders map[string]RequiredProvider
 
@@ -120,6 +124,7 @@ type variable struct {
 	def         cty.Value // cty.NilVal without a default
 	description string
 	sensitive   bool
+	ephemeral   bool
 	nullable    bool
 	validations []*validation
 
@@ -179,6 +184,7 @@ type output struct {
 	expr        hcl.Expression
 	description string
 	sensitive   bool
+	ephemeral   bool // a called module's only
 	dependsOn   []hcl.Traversal
 	pre         []*condition
 	scope       scope // references of the value and the preconditions

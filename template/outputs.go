@@ -39,7 +39,9 @@ func (c *Config) Outputs(ctx context.Context, values Values) ([]Output, hcl.Diag
 		diags = append(diags, checkConditions(o.pre, ectx, nil, outputPrecondition, hcl.DiagError)...)
 		v, d := o.expr.Value(ectx)
 		diags = append(diags, d...)
-		if d := sensitiveOutput(o, v, ectx); d != nil {
+		if d := ephemeralDiag(v, "Ephemeral value not allowed", ephemeralOutputDetail, o.expr, ectx); d != nil {
+			diags = append(diags, d)
+		} else if d := sensitiveOutput(o, v, ectx); d != nil {
 			diags = append(diags, d)
 		}
 		v, _ = v.UnmarkDeep() // Sensitive says what the marks said
@@ -64,8 +66,9 @@ func (c *Config) Outputs(ctx context.Context, values Values) ([]Output, hcl.Diag
 type Provider struct {
 	Name  string // the local name, e.g. "huaweicloud"
 	Alias string // "" for the default configuration
-	// Config is the block's body without alias and version, evaluated;
-	// cty.EmptyObjectVal for an implicit configuration.
+	// Config is the block's body without alias and version, evaluated,
+	// without marks (a password from a sensitive variable is given as
+	// it is); cty.EmptyObjectVal for an implicit configuration.
 	Config cty.Value
 	// Declared is false for an implicit configuration.
 	Declared  bool
@@ -96,6 +99,7 @@ func (c *Config) Providers(ctx context.Context, values Values) ([]Provider, hcl.
 		diags = append(diags, d...)
 		v, d := p.body.eval(ectx, nil)
 		diags = append(diags, d...)
+		v, _ = SensitivePaths(v) // a provider is configured with plain values
 		ev.budget().chargeValue(v, n.rng)
 		out = append(out, Provider{Name: p.name, Alias: p.alias, Config: v, Declared: true, DeclRange: n.rng})
 		seen[addr] = true

@@ -35,6 +35,21 @@ type Template struct {
 	warnings hcl.Diagnostics
 	moves    []Move    // in the order they are carried out
 	removals []Removal // one per object removed
+	// ephemeral is set when a module declares ephemeral values or reads
+	// terraform.applying: Evaluate then refuses configurations that hold
+	// them.
+	ephemeral bool
+}
+
+// hasEphemeral reports whether a module declares ephemeral values or
+// reads terraform.applying.
+func (t *Template) hasEphemeral() bool {
+	for _, m := range t.mods {
+		if m.ephemeral {
+			return true
+		}
+	}
+	return false
 }
 
 // callsPlanTimestamp reports whether an expression calls plantimestamp.
@@ -221,6 +236,7 @@ func load(op string, opts Options, srcs []source, read func(dir string) ([]sourc
 		if !diags.HasErrors() {
 			diags = append(diags, t.order()...)
 		}
+		t.ephemeral = t.hasEphemeral()
 		if !diags.HasErrors() {
 			diags = append(diags, t.refactorings()...)
 		}

@@ -18,6 +18,11 @@ import (
 // references not allowed where they appear, and forbidden or unknown
 // functions, and records per block what its evaluation context needs.
 type analyzer struct {
+	// scoped are the data sources of the check block being analysed,
+	// which its assertions may read; scopedHits counts those reads.
+	scoped     []*scopedData
+	scopedHits int
+
 	m         *module
 	funcs     map[string]function.Function
 	diags     hcl.Diagnostics
@@ -462,10 +467,11 @@ func (a *analyzer) resolve(t hcl.Traversal, rl rules, wi *walkInfo) *ref {
 			return nil
 		}
 	case "terraform":
-		if attr != "workspace" {
-			a.errorf(rng, `Invalid "terraform" attribute`, `The "terraform" object has one attribute, terraform.workspace.`)
+		if attr != "workspace" && attr != "applying" {
+			a.errorf(rng, `Invalid "terraform" attribute`, `The "terraform" object has two attributes, terraform.workspace and terraform.applying.`)
 			return nil
 		}
+		a.m.ephemeral = a.m.ephemeral || attr == "applying"
 	case "self":
 		if rl.self {
 			return r
@@ -493,6 +499,10 @@ func (a *analyzer) resolve(t hcl.Traversal, rl rules, wi *walkInfo) *ref {
 			return nil
 		}
 		addr := "data." + attr + "." + name
+		if slices.ContainsFunc(a.scoped, func(sd *scopedData) bool { return sd.typ == attr && sd.name == name }) {
+			a.scopedHits++
+			return nil // Checks puts it into the assertions' context
+		}
 		if r.target = a.m.resources[addr]; r.target == nil {
 			a.errorf(rng, "Reference to undeclared data source",
 				"A data source %q %q has not been declared.%s", attr, name, didYouMean(addr, a.dataAddrs))

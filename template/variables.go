@@ -26,10 +26,13 @@ type Variable struct {
 	Description string `json:"description,omitempty"`
 	// Default is the default value as JSON, converted to the type; nil when
 	// the variable has no default (and is therefore required).
-	Default     json.RawMessage `json:"default,omitempty"`
-	Sensitive   bool            `json:"sensitive"`
-	Nullable    bool            `json:"nullable"`
-	Validations []Validation    `json:"validations,omitempty"`
+	Default   json.RawMessage `json:"default,omitempty"`
+	Sensitive bool            `json:"sensitive"`
+	Nullable  bool            `json:"nullable"`
+	// Ephemeral is the variable's ephemeral argument (Terraform v1.10),
+	// which RFS's listing does not have.
+	Ephemeral   bool         `json:"-"`
+	Validations []Validation `json:"validations,omitempty"`
 
 	// TypeConstraint is the parsed type, cty.DynamicPseudoType for any.
 	TypeConstraint cty.Type `json:"-"`
@@ -55,7 +58,7 @@ func (t *Template) Variables() []Variable {
 		v := n.variable
 		tv := Variable{
 			Name: v.name, Type: v.typeText, Description: v.description,
-			Sensitive: v.sensitive, Nullable: v.nullable,
+			Sensitive: v.sensitive, Nullable: v.nullable, Ephemeral: v.ephemeral,
 			TypeConstraint: v.typ, DefaultValue: v.def, Required: v.def == cty.NilVal, DeclRange: n.rng,
 		}
 		if v.def != cty.NilVal {
