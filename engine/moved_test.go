@@ -8,6 +8,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/store"
 )
 
 // vpcs is a template of VPCs by name, each with its cidr.
@@ -210,4 +211,49 @@ func TestEngine_MovedBlockErrors(t *testing.T) {
 			t.Errorf("%s: %v, want CodeInvalidTemplate with %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// A move carries the object's ownership record to its new address; a
+// removed block with destroy = false drops it with the record, so that
+// another stack may import the object.
+func TestEngine_MovedAndForgottenOwnership(t *testing.T) {
+	ctx := context.Background()
+	e, _, st := simTestEngine(t, sim.Config{}, Config{})
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := deployAndWait(t, e, "s", vpcs(vpc("a", "10.0.0.0/16"), vpc("c", "10.2.0.0/16"))); !out.Succeeded() {
+		t.Fatalf("first deployment: %+v", out)
+	}
+	ids := resourcesByAddr(t, e, "s")
+	owner := func(id string) (ownerRecord, bool) {
+		var o ownerRecord
+		var ok bool
+		err := st.View(ctx, func(tx store.Tx) (err error) {
+			ok, err = getJSON(tx, store.Meta, ownerKey("huaweicloud", "huaweicloud_vpc", id), &o)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o, ok
+	}
+	if o, ok := owner(ids["huaweicloud_vpc.a"]); !ok || o.Addr != "huaweicloud_vpc.a" {
+		t.Fatalf("ownership of a before: %+v %v", o, ok)
+	}
+	out := deployAndWait(t, e, "s", vpc("b", "10.0.0.0/16")+movedBlock("huaweicloud_vpc.a", "huaweicloud_vpc.b")+
+		"removed {\n  from = huaweicloud_vpc.c\n  lifecycle {\n    destroy = false\n  }\n}\n")
+	if !out.Succeeded() {
+		t.Fatalf("deployment: %+v", out)
+	}
+	if o, ok := owner(ids["huaweicloud_vpc.a"]); !ok || o.Addr != "huaweicloud_vpc.b" {
+		t.Fatalf("ownership of the moved object: %+v %v, want at huaweicloud_vpc.b", o, ok)
+	}
+	if o, ok := owner(ids["huaweicloud_vpc.c"]); ok {
+		t.Fatalf("the forgotten object is still owned: %+v", o)
+	}
+}
+
+func movedBlock(from, to string) string {
+	return "moved {\n  from = " + from + "\n  to   = " + to + "\n}\n"
 }

@@ -44,6 +44,7 @@ func (x *execution) refactor() {
 	}
 	var put []resourceRecord
 	var remove []string
+	var forget []resourceRecord // their ownership goes with them
 	var evs []*formation.Event
 	x.mu.Lock()
 	for _, mv := range moves {
@@ -62,9 +63,11 @@ func (x *execution) refactor() {
 		evs = append(evs, x.e.logEvent(x.dep.ID, mv.From+" has moved to "+mv.To))
 	}
 	for _, addr := range forgotten {
-		if x.records[addr] == nil {
+		rec := x.records[addr]
+		if rec == nil {
 			continue
 		}
+		forget = append(forget, *rec)
 		delete(x.records, addr)
 		remove = append(remove, addr)
 		evs = append(evs, x.e.logEvent(x.dep.ID, addr+": no longer managed by the stack; the object was not destroyed"))
@@ -87,8 +90,21 @@ func (x *execution) refactor() {
 			}
 		}
 		for i := range put {
-			if err := putJSON(tx, store.Resources, resourceKey(stackID, put[i].Addr), &put[i]); err != nil {
+			r := &put[i]
+			if err := putJSON(tx, store.Resources, resourceKey(stackID, r.Addr), r); err != nil {
 				return err
+			}
+			for _, id := range r.objectIDs() {
+				if err := tx.readdress(stackID, r.ProviderName, r.Type, id, r.Addr); err != nil {
+					return err
+				}
+			}
+		}
+		for _, r := range forget {
+			for _, id := range r.objectIDs() {
+				if err := tx.disown(stackID, r.ProviderName, r.Type, id); err != nil {
+					return err
+				}
 			}
 		}
 		if dep != nil {
@@ -98,6 +114,18 @@ func (x *execution) refactor() {
 		}
 		return tx.appendEvents(stackID, evs...)
 	})
+}
+
+// readdress moves the ownership record of an object stack stackID
+// records to its new address, when there is one and it names that stack.
+func (tx *txn) readdress(stackID, provider, typ, id, addr string) error {
+	key := ownerKey(provider, typ, id)
+	var o ownerRecord
+	if ok, err := getJSON(tx, store.Meta, key, &o); err != nil || !ok || o.StackID != stackID {
+		return err
+	}
+	o.Addr = addr
+	return putJSON(tx, store.Meta, key, &o)
 }
 
 // movesBack are the moves that undo a deployment's: its rollback plans the
