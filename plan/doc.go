@@ -86,6 +86,23 @@
 // and, if the template still has it, an ADD. Plan.Drifted lists the
 // drifted changes, for DRIFT events.
 //
+// # Moved and removed blocks
+//
+// Before anything else, Make carries out on a copy of the state what the
+// template's moved blocks say (Options.Moves first, then the blocks in
+// template.Template.Moves order, then the moves Terraform implies when
+// count is added to or removed from a resource): each recorded object
+// they name is planned at its new address, from its recorded object, and
+// its Change has PrevAddr set. A move alone is NO_OPERATION; a move may
+// come with any other action (moved and updated, moved and replaced). A
+// move whose destination the state already records is not made (a
+// Warning says so) and the object is planned where it was; a move across
+// resource types is an error. An object a removed block with destroy =
+// false names is planned as Forget (NO_OPERATION, nothing destroyed), with
+// a Warning listing what the stack will no longer manage; with destroy =
+// true it is deleted as any object the template no longer declares. A
+// template with neither costs one map lookup per recorded resource.
+//
 // # Imports, data sources and deposed objects
 //
 // An instance an import block targets that the state does not have is
