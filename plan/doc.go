@@ -214,9 +214,10 @@
 //
 //   - Make does not call provider.Configurer: pass configured providers.
 //     Providers is asked for "name.alias" first, then "name".
-//   - Values are taken without marks: the template tracks sensitivity per
-//     variable and output, and schemas mark sensitive attributes. A
-//     provider returning marked values gets them compared as they are.
+//   - Providers get values without marks: the planner takes them off a
+//     configuration and records their paths in Change.Sensitive, with
+//     the schema's sensitive attributes. A provider returning marked
+//     values gets them compared as they are.
 //   - A schema-less type is planned with InferSchema of its
 //     configuration: an attribute removed from the template is an update
 //     (to its absence), and nothing forces a replacement.

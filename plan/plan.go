@@ -197,8 +197,10 @@ type Change struct {
 	// object, After the remote one. Its twin, with Drifted false,
 	// describes the change from the remote object to the desired one.
 	Drifted bool
-	// Sensitive lists attributes never to render (the schema's Sensitive
-	// attributes).
+	// Sensitive lists attributes never to render: the schema's Sensitive
+	// attributes, and the parts of the configuration its expressions
+	// marked sensitive (template.SensitivePaths). Instances that read the
+	// object see those parts marked.
 	Sensitive []cty.Path
 	// Schema is the schema the change was planned against; Inferred
 	// reports that it was inferred from the configuration
