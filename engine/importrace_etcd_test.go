@@ -9,10 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/formation-engine/formation"
-	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/store/etcd"
@@ -83,11 +80,7 @@ func TestEngine_ImportReservationRace_Etcd(t *testing.T) {
 	ctx := context.Background()
 	st := &barrierStore{Store: openEtcd(t), both: make(chan struct{})}
 	e, p, _ := simTestEngine(t, sim.Config{}, Config{Store: st})
-	vpc, err := p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
-		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vpc := outsideVPC(t, p)
 	deps := map[string]DeploymentRef{}
 	for _, name := range []string{"a", "b"} {
 		if _, err := e.CreateStack(ctx, CreateStackRequest{Name: name}); err != nil {

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
@@ -71,11 +69,7 @@ func testImportRace(t *testing.T, st store.Store) {
 		}
 		_ = e.Close()
 	})
-	vpc, err := sp.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
-		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vpc := outsideVPC(t, sp)
 	for _, name := range []string{"a", "b"} {
 		if _, err := e.CreateStack(ctx, CreateStackRequest{Name: name}); err != nil {
 			t.Fatal(err)

@@ -29,6 +29,18 @@ resource "huaweicloud_vpc" "` + name + `" {
 `
 }
 
+// outsideVPC creates, through p, a VPC no stack manages (as
+// importVPC's resource would be configured) and returns its id.
+func outsideVPC(t *testing.T, p provider.Provider) provider.CreateResponse {
+	t.Helper()
+	vpc, err := p.Create(context.Background(), provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
+		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vpc
+}
+
 // An object one stack manages cannot be imported by another stack of the
 // engine: two stacks would record one object, and either's deletion would
 // destroy what the other still records. The refusal is a typed error at
@@ -37,11 +49,7 @@ resource "huaweicloud_vpc" "` + name + `" {
 func TestEngine_ImportOfAnObjectAnotherStackManages(t *testing.T) {
 	ctx := context.Background()
 	e, p, st := simTestEngine(t, sim.Config{}, Config{})
-	vpc, err := p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
-		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vpc := outsideVPC(t, p)
 	for _, name := range []string{"a", "b"} {
 		if _, err := e.CreateStack(ctx, CreateStackRequest{Name: name}); err != nil {
 			t.Fatal(err)
@@ -60,7 +68,7 @@ func TestEngine_ImportOfAnObjectAnotherStackManages(t *testing.T) {
 	}
 
 	before := storetest.Dump(t, st)
-	_, err = e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "b"}, TemplateInput: TemplateInput{TemplateBody: importVPC("vpc", vpc.ID)}})
+	_, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "b"}, TemplateInput: TemplateInput{TemplateBody: importVPC("vpc", vpc.ID)}})
 	if !formation.HasCode(err, formation.CodeImportConflict) || !strings.Contains(err.Error(), `stack "a"`) {
 		t.Fatalf("b imports a's VPC: %v, want %s naming stack a", err, formation.CodeImportConflict)
 	}
@@ -103,11 +111,7 @@ func TestEngine_ImportOfAnObjectAnotherStackManages(t *testing.T) {
 func TestEngine_ImportOwnershipRecords(t *testing.T) {
 	ctx := context.Background()
 	e, p, st := simTestEngine(t, sim.Config{}, Config{})
-	vpc, err := p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
-		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vpc := outsideVPC(t, p)
 	key := ownerKey("huaweicloud", "huaweicloud_vpc", vpc.ID)
 	owned := func() bool {
 		var found bool
@@ -141,11 +145,7 @@ resource "huaweicloud_vpc" "other" {
 		t.Fatal("the ownership record outlived the object's deletion")
 	}
 
-	vpc, err = p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "outside",
-		Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "cidr": cty.StringVal("10.0.0.0/16")})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vpc = outsideVPC(t, p)
 	key = ownerKey("huaweicloud", "huaweicloud_vpc", vpc.ID)
 	if out := deployAndWait(t, e, "a", importVPC("vpc", vpc.ID)); out.Status != formation.StackDeploymentComplete || !owned() {
 		t.Fatalf("a imports a new VPC: %+v, owned %v", out, owned())
@@ -154,7 +154,7 @@ resource "huaweicloud_vpc" "other" {
 	if err := st.Update(ctx, func(tx store.Tx) error { return tx.Delete(store.Meta, key) }); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "b"}, TemplateInput: TemplateInput{TemplateBody: importVPC("vpc", vpc.ID)}})
+	_, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "b"}, TemplateInput: TemplateInput{TemplateBody: importVPC("vpc", vpc.ID)}})
 	if !formation.HasCode(err, formation.CodeImportConflict) {
 		t.Fatalf("b imports the VPC a records without an ownership record: %v, want %s", err, formation.CodeImportConflict)
 	}
