@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -184,7 +186,11 @@ func OutputText(v cty.Value) string {
 	case v.Type() == cty.String:
 		return v.AsString()
 	case v.Type() == cty.Number:
-		return v.AsBigFloat().Text('f', -1)
+		f := v.AsBigFloat()
+		if i, acc := f.Int64(); acc == big.Exact {
+			return strconv.FormatInt(i, 10) // the same text, without big.Float's costly formatting
+		}
+		return f.Text('f', -1)
 	case v.Type() == cty.Bool:
 		if v.True() {
 			return "true"

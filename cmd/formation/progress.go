@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -55,9 +57,19 @@ func newProgress(out *output, d started) *progress {
 
 // follow prints events until the channel closes, and a heartbeat for the
 // running operations every heartbeatEvery meanwhile (text only).
-func (p *progress) follow(events <-chan formation.Event) error {
+func (p *progress) follow(events <-chan formation.Event) (err error) {
 	tick := time.NewTicker(heartbeatEvery)
 	defer tick.Stop()
+	// Lines are written in bursts, flushed whenever no event is waiting:
+	// as live as line by line, without a write per line (20,000 of them
+	// for a stack of 10,000 resources).
+	buf := bufio.NewWriterSize(p.out.w, 32<<10)
+	unbuffered := p.out.w
+	p.out.w = buf
+	defer func() {
+		p.out.w = unbuffered
+		err = errors.Join(err, buf.Flush())
+	}()
 	for {
 		select {
 		case ev, ok := <-events:
@@ -67,8 +79,16 @@ func (p *progress) follow(events <-chan formation.Event) error {
 			if err := p.print(ev); err != nil {
 				return err
 			}
+			if len(events) == 0 {
+				if err := buf.Flush(); err != nil {
+					return err
+				}
+			}
 		case now := <-tick.C:
 			if err := p.heartbeat(now); err != nil {
+				return err
+			}
+			if err := buf.Flush(); err != nil {
 				return err
 			}
 		}

@@ -152,7 +152,15 @@ func (p *Provider) lookup(typ string, args map[string]cty.Value) (map[string]cty
 	p.w.mu.Lock()
 	var found []*record
 	for _, r := range p.w.records {
-		if r.live() && r.typ == typ && matchesArgs(r.state.AsValueMap(), args) {
+		if !r.live() || r.typ != typ {
+			continue
+		}
+		v, err := r.value()
+		if err != nil {
+			p.w.mu.Unlock()
+			return nil, err
+		}
+		if matchesArgs(v.AsValueMap(), args) {
 			found = append(found, r)
 		}
 	}
@@ -161,7 +169,7 @@ func (p *Provider) lookup(typ string, args map[string]cty.Value) (map[string]cty
 	case 0:
 		return nil, fmt.Errorf("no %s matches the arguments: %w", typ, provider.ErrNotFound)
 	case 1:
-		return found[0].state.AsValueMap(), nil
+		return found[0].state.AsValueMap(), nil // decoded above
 	default:
 		slices.SortFunc(found, func(a, b *record) int { return cmp.Compare(a.id, b.id) })
 		return nil, fmt.Errorf("%d %s resources match the arguments (%s, %s, …); add arguments to pick one: %w",

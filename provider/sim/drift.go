@@ -113,7 +113,11 @@ func (w *world) resolve(ref string) []*record {
 // held.
 func (w *world) drifted(r *record, changes map[string]cty.Value) (cty.Value, error) {
 	s, declared := w.schemas.get(r.typ)
-	attrs := r.state.AsValueMap()
+	current, err := r.value()
+	if err != nil {
+		return cty.NilVal, err
+	}
+	attrs := current.AsValueMap()
 	if attrs == nil {
 		attrs = make(map[string]cty.Value, len(changes))
 	}

@@ -115,7 +115,7 @@ func (p *Provider) create(ctx context.Context, c *call, config cty.Value) (cty.V
 				return cty.NilVal, fmt.Errorf("token %q already made %s %s: %w", c.token, prev.typ, prev.id, provider.ErrConflict)
 			}
 			c.replayed, c.id = true, prev.id
-			return prev.state, nil
+			return prev.value()
 		}
 		w.mu.Unlock()
 
@@ -161,10 +161,14 @@ func (p *Provider) Read(ctx context.Context, req provider.ReadRequest) (provider
 	w.mu.Lock()
 	rec := w.records[recordKey{req.TypeName, req.ID}]
 	var state cty.Value
+	var err error
 	if rec.live() {
-		state = rec.state
+		state, err = rec.value()
 	}
 	w.mu.Unlock()
+	if err != nil {
+		return provider.ReadResponse{}, w.finish(c, err)
+	}
 	if state == cty.NilVal {
 		return provider.ReadResponse{}, w.finish(c, notFound(req.TypeName, req.ID))
 	}
@@ -228,8 +232,12 @@ func (p *Provider) update(ctx context.Context, c *call, planned cty.Value) (cty.
 	if !rec.live() {
 		return cty.NilVal, notFound(c.typ, c.id)
 	}
+	current, err := rec.value()
+	if err != nil {
+		return cty.NilVal, err
+	}
 	if s, ok := w.schemas.get(c.typ); ok {
-		if paths := s.RequiresReplace(rec.state, next); len(paths) > 0 {
+		if paths := s.RequiresReplace(current, next); len(paths) > 0 {
 			name, _ := pathName(paths[0])
 			return cty.NilVal, fmt.Errorf("%s %s: attribute %q cannot be updated in place: %w", c.typ, c.id, name, provider.ErrInvalidConfig)
 		}
@@ -269,7 +277,7 @@ func (p *Provider) Delete(ctx context.Context, req provider.DeleteRequest) error
 // remove turns a live record into a tombstone. It must be called with
 // world.mu held.
 func (w *world) remove(rec *record) {
-	rec.deleted, rec.state = true, cty.NilVal
+	rec.deleted, rec.state, rec.encoded = true, cty.NilVal, nil
 	w.change(rec)
 }
 

@@ -26,7 +26,8 @@ type recordData struct {
 	Gen     int    `json:"gen"`
 	Deleted bool   `json:"deleted,omitempty"`
 
-	state cty.Value
+	state   cty.Value
+	encoded []byte // the state's type and value lines, when state was never decoded
 }
 
 // recordFormat is the version of recordData's encoding.
@@ -35,8 +36,14 @@ const recordFormat = 1
 // encode renders the record, taking the state type's JSON from types.
 func (d recordData) encode(types *typeCache) ([]byte, error) {
 	header, err := json.Marshal(d)
-	if err != nil || d.Deleted || d.state == cty.NilVal {
+	if err != nil || d.Deleted {
 		return header, err
+	}
+	if d.encoded != nil {
+		return append(append(header, '\n'), d.encoded...), nil
+	}
+	if d.state == cty.NilVal {
+		return header, nil
 	}
 	ty := d.state.Type()
 	tyJSON, err := types.marshal(d.Type, ty)
@@ -52,7 +59,9 @@ func (d recordData) encode(types *typeCache) ([]byte, error) {
 	return out, nil
 }
 
-// decodeRecord parses a persisted record.
+// decodeRecord parses a persisted record's header, keeping its state
+// encoded until it is needed (record.value): a world of 10,000 resources
+// then opens without decoding 10,000 states.
 func decodeRecord(b []byte) (*record, error) {
 	header, rest, hasState := bytes.Cut(b, []byte("\n"))
 	var d recordData
@@ -67,18 +76,29 @@ func decodeRecord(b []byte) (*record, error) {
 	if d.Deleted {
 		return r, nil
 	}
-	tyJSON, state, ok := bytes.Cut(rest, []byte("\n"))
-	if !hasState || !ok {
+	if !hasState || !bytes.Contains(rest, []byte("\n")) {
 		return nil, errors.New("record of a live resource has no state")
 	}
-	ty, err := ctyjson.UnmarshalType(tyJSON)
-	if err != nil {
-		return nil, err
-	}
-	if r.state, err = ctyjson.Unmarshal(state, ty); err != nil {
-		return nil, err
-	}
+	r.encoded = rest
 	return r, nil
+}
+
+// value returns the record's state, decoding it on first use. It must be
+// called with world.mu held, or before the record is shared.
+func (r *record) value() (cty.Value, error) {
+	if r.encoded == nil {
+		return r.state, nil
+	}
+	tyJSON, state, _ := bytes.Cut(r.encoded, []byte("\n"))
+	ty, err := ctyjson.UnmarshalType(tyJSON)
+	if err == nil {
+		r.state, err = ctyjson.Unmarshal(state, ty)
+	}
+	if err != nil {
+		return cty.NilVal, fmt.Errorf("the stored state of %s %s: %w", r.typ, r.id, err)
+	}
+	r.encoded = nil
+	return r.state, nil
 }
 
 // typeCache remembers the JSON of the last state type seen per resource

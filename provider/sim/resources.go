@@ -42,11 +42,13 @@ func (p *Provider) Resources() []Resource {
 	return out
 }
 
-// resources is recs as Resources.
+// resources is recs as Resources. A record whose stored state cannot be
+// decoded is listed with none (cty.NilVal); ReadWorld reports it.
 func resources(recs []*record) []Resource {
 	out := make([]Resource, len(recs))
 	for i, r := range recs {
-		out[i] = Resource{Type: r.typ, Address: r.address, ID: r.id, Token: r.token, State: r.state}
+		state, _ := r.value()
+		out[i] = Resource{Type: r.typ, Address: r.address, ID: r.id, Token: r.token, State: state}
 	}
 	return out
 }
@@ -70,9 +72,13 @@ func ReadWorld(ctx context.Context, ws WorldStore) ([]Resource, error) {
 		if err != nil {
 			return fmt.Errorf("world record %q: %w", key, err)
 		}
-		if r.live() {
-			recs = append(recs, r)
+		if !r.live() {
+			return nil
 		}
+		if _, err := r.value(); err != nil {
+			return err
+		}
+		recs = append(recs, r)
 		return nil
 	})
 	if err != nil {

@@ -65,6 +65,7 @@ type record struct {
 	gen     int    // how many resources the creation key has made, this one included
 	deleted bool
 	state   cty.Value
+	encoded []byte // the state as stored, until value decodes it
 	version uint64 // bumped by every change
 	stamp   uint64 // world.stamp when it was last changed or installed
 
@@ -128,7 +129,7 @@ func (w *world) flush(ctx context.Context) error {
 	for r := range w.dirty {
 		snaps = append(snaps, snapshot{rec: r, ver: r.version, index: !r.indexed && w.tokens[r.key] == r,
 			data: recordData{Format: recordFormat, Type: r.typ, ID: r.id, Address: r.address, Token: r.token,
-				Key: r.key, Gen: r.gen, Deleted: r.deleted, state: r.state}})
+				Key: r.key, Gen: r.gen, Deleted: r.deleted, state: r.state, encoded: r.encoded}})
 	}
 	clear(w.dirty)
 	w.mu.Unlock()

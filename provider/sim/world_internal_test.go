@@ -52,3 +52,25 @@ func TestWorld_OpenIndexesALegacyWorld(t *testing.T) {
 			again.ID, err, early.Calls()[0].Replayed, made.ID)
 	}
 }
+
+// A record whose stored state cannot be decoded opens (states are decoded
+// when first needed) and then fails the calls that need its state, with an
+// error naming it, as ReadWorld does.
+func TestWorld_CorruptStateFailsWhenRead(t *testing.T) {
+	ctx := context.Background()
+	ws := NewMemoryWorld()
+	header := `{"format":1,"type":"acme_thing","id":"x","address":"acme_thing.x","key":"token/t","gen":1}`
+	if err := ws.Write(ctx, []KV{{Key: "acme_thing/x", Value: []byte(header + "\n\"object\"\n{not json")}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Config{World: ws})
+	if err != nil {
+		t.Fatalf("opening a world with a corrupt state: %v", err)
+	}
+	if _, err := p.Read(ctx, provider.ReadRequest{TypeName: "acme_thing", ID: "x"}); err == nil || !strings.Contains(err.Error(), "acme_thing x") {
+		t.Fatalf("reading the corrupt resource: %v, want an error naming it", err)
+	}
+	if _, err := ReadWorld(ctx, ws); err == nil {
+		t.Fatal("ReadWorld read a corrupt state")
+	}
+}
