@@ -18,9 +18,10 @@ const DefaultIDAttribute = "id"
 // method, and is safe to share between goroutines once built.
 //
 // The engine plans against a Schema with Coerce, PlannedValue (or
-// CoercePlanned), PlannedUpdate and RequiresReplace. A provider without a schema for a type (see Schemas)
-// gets InferSchema's: every configured attribute is kept as given, and "id"
-// is computed.
+// CoercePlanned), PlannedUpdate and RequiresReplace, each type's schema
+// compiled once (Compile). A provider without a schema for a type (see
+// Schemas) gets InferSchema's: every configured attribute is kept as given,
+// and "id" is computed.
 type Schema struct {
 	// Attributes maps attribute names to their descriptions.
 	Attributes map[string]Attribute
