@@ -3,6 +3,7 @@ package plan_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -188,12 +189,34 @@ func BenchmarkMake_SimLayered1000(b *testing.B) {
 // schema loaded (huaweicloud_vpc as the provider declares it: 14
 // attributes and a timeouts block), when ../shared is there.
 func BenchmarkMake_FlatSchema(b *testing.B) {
+	w := schemaWorld(b)
+	cfg := expand(b, flatTemplate(10000))
+	benchMake(b, cfg, plan.State{}, w.registry, plan.Options{}, 10000)
+}
+
+// schemaWorld declares the catalog types and loads the real huaweicloud
+// schema, which takes precedence; it skips b when ../shared is absent.
+func schemaWorld(b *testing.B) *world {
 	path := filepath.Join("..", "..", "shared", "catalog", "huaweicloud.schema.json.gz")
 	doc, err := tfschema.Open(path)
 	if err != nil {
 		b.Skipf("the huaweicloud schema is not here (../shared is absent): %v", err)
 	}
-	w := newWorld(b, sim.Config{UseCatalog: true, ProviderSchemas: []*tfschema.Document{doc}})
-	cfg := expand(b, flatTemplate(10000))
-	benchMake(b, cfg, plan.State{}, w.registry, plan.Options{}, 10000)
+	return newWorld(b, sim.Config{UseCatalog: true, ProviderSchemas: []*tfschema.Document{doc}})
+}
+
+// BenchmarkWriteText_FlatSchema renders the plan of BenchmarkMake_FlatSchema
+// as text, what a preview of it prints.
+func BenchmarkWriteText_FlatSchema(b *testing.B) {
+	w := schemaWorld(b)
+	p, err := plan.Make(context.Background(), expand(b, flatTemplate(10000)), plan.State{}, w.reg, plan.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := p.WriteText(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

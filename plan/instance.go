@@ -303,8 +303,8 @@ func updateReason(recorded, base, planned cty.Value) string {
 	}
 	drifted := recorded != cty.NilVal
 	for _, n := range changed {
-		r, _ := getPath(recorded, cty.GetAttrPath(n))
-		a, _ := getPath(planned, cty.GetAttrPath(n))
+		r := attrValue(recorded, n)
+		a := attrValue(planned, n)
 		if !sameValue(r, a) {
 			drifted = false
 			break
@@ -346,8 +346,8 @@ func changedAttrs(a, b cty.Value) []string {
 				continue
 			}
 			seen[n] = true
-			av, _ := getPath(a, cty.GetAttrPath(n))
-			bv, _ := getPath(b, cty.GetAttrPath(n))
+			av := attrValue(a, n)
+			bv := attrValue(b, n)
 			if !sameValue(av, bv) {
 				out = append(out, n)
 			}
@@ -386,8 +386,8 @@ func preventDestroyError(addr, verb, reason string) error {
 
 // idOf is the string attribute key of object v, or "".
 func idOf(v cty.Value, key string) string {
-	id, ok := getPath(v, cty.GetAttrPath(key))
-	if !ok || id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
+	id := attrValue(v, key)
+	if id == cty.NilVal || id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
 		return ""
 	}
 	return id.AsString()

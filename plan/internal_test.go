@@ -171,3 +171,36 @@ func TestInferredFrom_AsInferSchema(t *testing.T) {
 		t.Errorf("inferredFrom held %d times only", matched)
 	}
 }
+
+// containsMarked answers as cty's ContainsMarked, at every depth and for
+// every kind of value.
+func TestContainsMarked_AsCty(t *testing.T) {
+	m := func(v cty.Value) cty.Value { return v.Mark("sensitive") }
+	s := cty.StringVal("s")
+	var values []cty.Value
+	for _, inner := range []cty.Value{s, m(s), cty.UnknownVal(cty.String), m(cty.UnknownVal(cty.String)), cty.NullVal(cty.String), m(cty.NullVal(cty.String))} {
+		obj := cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x"), "b": inner})
+		values = append(values, inner, obj,
+			cty.TupleVal([]cty.Value{cty.True, inner}),
+			cty.ListVal([]cty.Value{inner}),
+			cty.MapVal(map[string]cty.Value{"k": inner}),
+			cty.ObjectVal(map[string]cty.Value{"nested": cty.ListVal([]cty.Value{obj}), "n": cty.NumberIntVal(1)}),
+			cty.MapVal(map[string]cty.Value{"k": cty.ObjectVal(map[string]cty.Value{"t": cty.TupleVal([]cty.Value{inner})})}),
+		)
+	}
+	values = append(values, cty.SetVal([]cty.Value{s, cty.StringVal("t")}), m(cty.SetVal([]cty.Value{s})),
+		cty.EmptyObjectVal, cty.EmptyTupleVal, cty.ListValEmpty(cty.String), cty.DynamicVal, m(cty.DynamicVal),
+		cty.NullVal(cty.DynamicPseudoType), cty.UnknownVal(cty.EmptyObject))
+	marked := 0
+	for _, v := range values {
+		if got, want := containsMarked(v), v.ContainsMarked(); got != want {
+			t.Errorf("containsMarked(%#v) = %v, want %v", v, got, want)
+		}
+		if v.ContainsMarked() {
+			marked++
+		}
+	}
+	if marked < 20 || marked == len(values) {
+		t.Errorf("%d of %d values marked: the cases do not cover both answers", marked, len(values))
+	}
+}

@@ -67,6 +67,20 @@ func stepKey(step cty.PathStep) cty.Value {
 	return cty.NilVal
 }
 
+// attrValue is getPath(v, cty.GetAttrPath(name)) without building the
+// path (and the string value of its step) for an object: rendering and
+// diffing a plan ask it for every attribute of every change.
+func attrValue(v cty.Value, name string) cty.Value {
+	if v != cty.NilVal && v.IsKnown() && !v.IsNull() && v.Type().IsObjectType() {
+		if !v.Type().HasAttribute(name) {
+			return cty.NilVal
+		}
+		return v.GetAttr(name)
+	}
+	got, _ := getPath(v, cty.GetAttrPath(name))
+	return got
+}
+
 // getPath returns the value at path inside v, and false when v has nothing
 // there (or is null or unknown on the way). An attribute step also reads a
 // map key, and an index step with a string an object attribute, since

@@ -118,7 +118,7 @@ func conforms(planned, final cty.Value, path cty.Path) error {
 	case ty.IsObjectType() && final.Type().IsObjectType():
 		for name := range ty.AttributeTypes() {
 			p := append(slices.Clip(path), cty.GetAttrStep{Name: name})
-			fv, _ := getPath(final, cty.GetAttrPath(name))
+			fv := attrValue(final, name)
 			if err := conforms(planned.GetAttr(name), fv, p); err != nil {
 				return err
 			}

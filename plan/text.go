@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -19,7 +20,7 @@ import (
 // destroy." — or "No changes." when there is nothing to do. Unchanged
 // resources and data sources read while planning are not shown.
 func (p *Plan) WriteText(w io.Writer) error {
-	var b strings.Builder
+	var b bytes.Buffer
 	t := &textWriter{b: &b}
 	drifted := p.Drifted()
 	if len(drifted) > 0 {
@@ -43,7 +44,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 	}
 	if !p.HasChanges() && len(shown) == 0 {
 		b.WriteString("No changes. The infrastructure matches the template.\n")
-		_, err := io.WriteString(w, b.String())
+		_, err := b.WriteTo(w)
 		return err
 	}
 	if len(used) > 0 && !(len(used) == 1 && used["   "]) {
@@ -59,6 +60,13 @@ func (p *Plan) WriteText(w io.Writer) error {
 	for _, c := range shown {
 		b.WriteString("\n")
 		t.change(c)
+		// Write as it goes: a plan of many resources would otherwise
+		// be built whole, and copied each time the buffer doubles.
+		if b.Len() >= textChunk {
+			if _, err := b.WriteTo(w); err != nil {
+				return err
+			}
+		}
 	}
 	s := p.Summary
 	b.WriteString("\nPlan: ")
@@ -69,9 +77,12 @@ func (p *Plan) WriteText(w io.Writer) error {
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(&b, "\nWarning: %s\n\n%s\n", warn.Summary, warn.Detail)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := b.WriteTo(w)
 	return err
 }
+
+// textChunk is how much text WriteText gathers before writing it.
+const textChunk = 64 << 10
 
 // legend lists the action symbols in the order the legend shows them.
 var legend = []struct{ symbol, text string }{
@@ -145,7 +156,7 @@ func noteworthy(c *Change) bool {
 
 // textWriter writes the blocks of changes.
 type textWriter struct {
-	b   *strings.Builder
+	b   *bytes.Buffer
 	cur *Change // the change being written
 }
 
@@ -218,13 +229,13 @@ func (t *textWriter) object(col int, mode string, before, after cty.Value, path 
 		before, after cty.Value
 		path          cty.Path
 	}
-	var lines []line
+	names := attributeNames(before, after)
+	lines := make([]line, 0, len(names))
 	var blockNames []string
 	hidden := 0
-	for _, name := range attributeNames(before, after) {
-		p := append(path[:len(path):len(path)], cty.GetAttrStep{Name: name})
-		bv, _ := getPath(before, cty.GetAttrPath(name))
-		av, _ := getPath(after, cty.GetAttrPath(name))
+	for _, name := range names {
+		bv := attrValue(before, name)
+		av := attrValue(after, name)
 		if t.blockAt(path, name, bv, av) != nil {
 			blockNames = append(blockNames, name)
 			continue
@@ -240,7 +251,7 @@ func (t *textWriter) object(col int, mode string, before, after cty.Value, path 
 			hidden++
 			continue
 		}
-		lines = append(lines, line{sym, attrKey(name), bv, av, p})
+		lines = append(lines, line{sym, attrKey(name), bv, av, append(path[:len(path):len(path)], cty.GetAttrStep{Name: name})})
 	}
 	width := 0
 	for _, l := range lines {
@@ -255,8 +266,8 @@ func (t *textWriter) object(col int, mode string, before, after cty.Value, path 
 	gap := len(lines) > 0 || hidden > 0
 	hiddenBlocks := 0
 	for _, name := range blockNames {
-		bv, _ := getPath(before, cty.GetAttrPath(name))
-		av, _ := getPath(after, cty.GetAttrPath(name))
+		bv := attrValue(before, name)
+		av := attrValue(after, name)
 		if gap && mode != "~" && (len(blockElems(bv)) > 0 || len(blockElems(av)) > 0) {
 			t.b.WriteString("\n") // blocks follow the attributes after a blank line
 			gap = false

@@ -25,11 +25,39 @@ func sameValue(a, b cty.Value) bool {
 // unmarked strips marks (sensitivity) from v: the planner tracks
 // sensitivity through schemas, not marks.
 func unmarked(v cty.Value) cty.Value {
-	if v == cty.NilVal || !v.ContainsMarked() {
+	if v == cty.NilVal || !containsMarked(v) {
 		return v
 	}
 	v, _ = v.UnmarkDeep()
 	return v
+}
+
+// containsMarked is v.ContainsMarked() without the path cty's walk builds
+// for every value it visits: plans are written (stored, shown, sent) with
+// every value unmarked first, and most hold no mark at all.
+func containsMarked(v cty.Value) bool {
+	if v.IsMarked() {
+		return true
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			if containsMarked(v.GetAttr(name)) {
+				return true
+			}
+		}
+	case ty.IsCollectionType() || ty.IsTupleType():
+		for it := v.ElementIterator(); it.Next(); {
+			if _, e := it.Element(); containsMarked(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isObject reports whether v is a known, non-null object.
