@@ -600,7 +600,7 @@ func TestPlans_CreateApplyAndExpire(t *testing.T) {
 	if err != nil || len(list.ExecutionPlans) != 3 || list.ExecutionPlans[0].Name != "c" {
 		t.Fatalf("plans %+v, %v", list, err)
 	}
-	if err := e.DeleteExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "b"}); err != nil {
+	if _, err := e.DeleteExecutionPlan(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "b"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.GetExecutionPlanMetadata(ctx, engine.PlanRef{StackRef: engine.StackRef{Name: "net"}, PlanName: "b"}); !formation.HasCode(err, formation.CodePlanNotFound) {
@@ -889,7 +889,7 @@ func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
 		}
 		synctest.Wait()
 		check := assertNothingChanges(t, st)
-		if err := e.DeleteExecutionPlan(ctx, ref("slow")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
+		if _, err := e.DeleteExecutionPlan(ctx, ref("slow")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
 			t.Fatalf("deleting a plan in creation: %v, want RF.10012549", err)
 		}
 		if _, err := e.ApplyExecutionPlan(ctx, engine.ApplyExecutionPlanRequest{PlanRef: ref("slow")}); !formation.HasCode(err, formation.CodeInvalidPlanStatus) {
@@ -926,10 +926,10 @@ func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
 			t.Fatalf("plan during its apply: %s", meta.Status)
 		}
 		check = assertNothingChanges(t, st)
-		if err := e.DeleteExecutionPlan(ctx, ref("slow")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
+		if _, err := e.DeleteExecutionPlan(ctx, ref("slow")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
 			t.Fatalf("deleting a plan being applied: %v, want RF.10012549", err)
 		}
-		if err := e.DeleteExecutionPlan(ctx, ref("second")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
+		if _, err := e.DeleteExecutionPlan(ctx, ref("second")); !formation.HasCode(err, formation.CodePlanNotDeletable) {
 			t.Fatalf("deleting any plan while the stack deploys: %v, want RF.10012549", err)
 		}
 		if err := create("during", network); !formation.HasCode(err, formation.CodeStackBusy) {
@@ -942,7 +942,7 @@ func TestPlans_RefusalsWhileInProgressAndQuota(t *testing.T) {
 		if res := wait(t, e, dep); res.Status != formation.StackDeploymentComplete {
 			t.Fatalf("apply ended %+v", res)
 		}
-		if err := e.DeleteExecutionPlan(ctx, ref("slow")); err != nil {
+		if _, err := e.DeleteExecutionPlan(ctx, ref("slow")); err != nil {
 			t.Fatalf("deleting an applied plan: %v", err)
 		}
 	})

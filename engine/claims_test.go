@@ -46,7 +46,10 @@ func TestClaim_ConcurrentRequestIs409(t *testing.T) {
 			_, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: ref, PlanName: "p", TemplateInput: body})
 			return err
 		},
-		"DeleteExecutionPlan": func() error { return e.DeleteExecutionPlan(ctx, PlanRef{StackRef: ref, PlanName: "p"}) },
+		"DeleteExecutionPlan": func() error {
+			_, err := e.DeleteExecutionPlan(ctx, PlanRef{StackRef: ref, PlanName: "p"})
+			return err
+		},
 		"ApplyExecutionPlan": func() error {
 			_, err := e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: PlanRef{StackRef: ref, PlanName: "p"}})
 			return err

@@ -160,7 +160,10 @@ func TestEngine_CancelledContextIsTyped(t *testing.T) {
 			_, err := e.ApplyExecutionPlan(ctx, ApplyExecutionPlanRequest{PlanRef: ref})
 			return err
 		},
-		"DeleteExecutionPlan": func(ctx context.Context) error { return e.DeleteExecutionPlan(ctx, ref) },
+		"DeleteExecutionPlan": func(ctx context.Context) error {
+			_, err := e.DeleteExecutionPlan(ctx, ref)
+			return err
+		},
 		"PreviewStack": func(ctx context.Context) error {
 			_, err := e.PreviewStack(ctx, PreviewStackRequest{StackRef: s, TemplateInput: in})
 			return err

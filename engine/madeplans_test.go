@@ -101,7 +101,7 @@ resource "sim_item" "i" {
 
 	// A deleted plan, and the plans a deployment expires, are not kept.
 	gone := newStackWithPlan(t, e, "gone", body)
-	if err := e.DeleteExecutionPlan(ctx, gone); err != nil {
+	if _, err := e.DeleteExecutionPlan(ctx, gone); err != nil {
 		t.Fatal(err)
 	}
 	ref := gone

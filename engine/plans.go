@@ -502,14 +502,20 @@ func (e *Engine) ListExecutionPlans(ctx context.Context, req ListExecutionPlansR
 	return out, nil
 }
 
+// DeleteExecutionPlanResult is DeleteExecutionPlan's output. RFS answers
+// 204 with no body, so it has no fields yet; it is a struct, as every
+// operation's result is, so that fields can be added without breaking
+// callers.
+type DeleteExecutionPlanResult struct{}
+
 // DeleteExecutionPlan deletes a plan; refused while the plan is
 // CREATION_IN_PROGRESS or APPLY_IN_PROGRESS, or the stack *_IN_PROGRESS
 // (CodePlanNotDeletable, 403).
-func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
+func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) (DeleteExecutionPlanResult, error) {
 	const op = "engine.DeleteExecutionPlan"
 	release, err := e.admit(op, ref, ref.StackRef.Name)
 	if err != nil {
-		return err
+		return DeleteExecutionPlanResult{}, err
 	}
 	defer release()
 	var id string
@@ -532,10 +538,11 @@ func (e *Engine) DeleteExecutionPlan(ctx context.Context, ref PlanRef) error {
 		}
 		return tx.Delete(store.Plans, planKey(rec.ID, p.Name))
 	})
-	if err == nil {
-		e.made.take(id) // nothing will apply it
+	if err != nil {
+		return DeleteExecutionPlanResult{}, err
 	}
-	return err
+	e.made.take(id) // nothing will apply it
+	return DeleteExecutionPlanResult{}, nil
 }
 
 // firePlan asks the plan machine where ev leads, naming the plan in a

@@ -70,5 +70,6 @@ func applyExecutionPlan(c *call) (int, any, error) {
 }
 
 func deleteExecutionPlan(c *call) (int, any, error) {
-	return http.StatusNoContent, nil, c.eng.DeleteExecutionPlan(c.ctx, c.plan())
+	_, err := c.eng.DeleteExecutionPlan(c.ctx, c.plan())
+	return http.StatusNoContent, nil, err
 }

@@ -36,7 +36,7 @@ type backend interface {
 	TerraformPlanJSON(ctx context.Context, ref engine.PlanRef, tool string) ([]byte, error)
 	ListExecutionPlans(ctx context.Context, req engine.ListExecutionPlansRequest) (engine.PlanPage, error)
 	ApplyExecutionPlan(ctx context.Context, req engine.ApplyExecutionPlanRequest) (engine.DeploymentRef, error)
-	DeleteExecutionPlan(ctx context.Context, ref engine.PlanRef) error
+	DeleteExecutionPlan(ctx context.Context, ref engine.PlanRef) (engine.DeleteExecutionPlanResult, error)
 
 	// FollowEvents streams a stack's events as engine.Follow does; the
 	// channel closes when the stream ends.

@@ -254,7 +254,7 @@ func planDelete(*flag.FlagSet) action {
 			return err
 		}
 		ref := planRef(inv)
-		if err := e.DeleteExecutionPlan(ctx, ref); err != nil {
+		if _, err := e.DeleteExecutionPlan(ctx, ref); err != nil {
 			return err
 		}
 		if inv.out.json {

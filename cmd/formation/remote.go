@@ -506,9 +506,9 @@ func (r *remote) ApplyExecutionPlan(ctx context.Context, req engine.ApplyExecuti
 	return dep, err
 }
 
-func (r *remote) DeleteExecutionPlan(ctx context.Context, ref engine.PlanRef) error {
+func (r *remote) DeleteExecutionPlan(ctx context.Context, ref engine.PlanRef) (engine.DeleteExecutionPlanResult, error) {
 	_, err := r.send(ctx, http.MethodDelete, planPath(ref), planQuery(ref), nil, nil)
-	return err
+	return engine.DeleteExecutionPlanResult{}, err
 }
 
 // stream reads the owner's live event stream (Server-Sent Events), giving
