@@ -40,7 +40,7 @@ func OpenProject(ctx context.Context, st store.Store, project string) (store.Sto
 	case err != nil:
 		return nil, err
 	case perProject:
-		return &prefixed{st: st, prefix: []byte(project + "/"), owns: true}, nil
+		return newPrefixed(st, project, true), nil
 	case project == DefaultProject:
 		return st, nil
 	default:

@@ -2,18 +2,18 @@ package rfsapi
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/store/storetest"
 )
 
 // Two projects' views of one store: each sees its own keys (in order,
 // either way, from a start), the one simulated world, and the store's
-// schema version; closing a view ends it, not the store. (The view passes
-// storetest.Run but for KeyTooLarge: its keys are shorter than
-// store.MaxKeySize by the prefix.)
+// schema version; closing a view ends it, not the store.
 func TestPrefixed_IsolatesProjects(t *testing.T) {
 	ctx := context.Background()
 	st := store.NewMemory()
@@ -102,5 +102,31 @@ func TestPrefixed_IsolatesProjects(t *testing.T) {
 	}
 	if got := scan(b, store.Stacks, store.ScanOptions{}); len(got) != 2 {
 		t.Errorf("closing a's view closed the store: b sees %q", got)
+	}
+}
+
+// A project's view is a store like any other: it passes the conformance
+// suite whole, over each store a server keeps its projects in.
+func TestPrefixed_Conformance(t *testing.T) {
+	for name, open := range map[string]func(t testing.TB) store.Store{
+		"memory": func(testing.TB) store.Store { return store.NewMemory() },
+		"bolt": func(t testing.TB) store.Store {
+			// With etcd's limits, which the suite tests in a moment.
+			st, err := store.OpenBolt(filepath.Join(t.TempDir(), "projects.db"), store.BoltOptions{Limits: store.DefaultLimits})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			storetest.Run(t, func(t testing.TB) store.Store {
+				st := open(t)
+				t.Cleanup(func() { st.Close() })
+				view := newPrefixed(st, "project-one", false)
+				t.Cleanup(func() { view.Close() })
+				return view
+			})
+		})
 	}
 }

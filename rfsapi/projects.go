@@ -125,7 +125,7 @@ func (p *StoreProjects) Engine(ctx context.Context, project string) (*engine.Eng
 		return nil, err
 	}
 	cfg := p.cfg
-	cfg.Store = &prefixed{st: p.st, prefix: []byte(project + "/")}
+	cfg.Store = newPrefixed(p.st, project, false)
 	if cfg.IDSeed != 0 {
 		// Seeded ids stay reproducible, and differ between projects:
 		// idempotency tokens derive from stack ids, and the projects share

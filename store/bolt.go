@@ -242,7 +242,7 @@ func (s *Bolt) run(ctx context.Context, op string, do func(func(*bolt.Tx) error)
 			}
 			return ctxErr
 		}
-		tx = &boltTx{tx: btx, limit: limiter{Limits: s.limits}}
+		tx = &boltTx{tx: btx, limit: limiter{Limits: s.limits}, keyRoom: keyRoom(ctx)}
 		if btx.Writable() && s.watching() {
 			tx.changed = map[Bucket][][]byte{}
 		}
@@ -306,6 +306,7 @@ func (s *Bolt) Close() error {
 // function returns, which with bbolt could read unmapped memory.
 type boltTx struct {
 	tx      *bolt.Tx
+	keyRoom int // a view's key prefix (WithKeyPrefix)
 	limit   limiter
 	changed map[Bucket][][]byte // the keys written, while someone watches
 	done    bool
@@ -330,7 +331,7 @@ func (t *boltTx) writable(op string, b Bucket, key, value []byte) (*bolt.Bucket,
 	if !t.tx.Writable() {
 		return nil, errReadOnly(op, b)
 	}
-	if err := checkKey(op, b, key); err != nil {
+	if err := checkKeyRoom(op, b, key, t.keyRoom); err != nil {
 		return nil, err
 	}
 	if err := t.limit.add(op, b, key, value); err != nil {

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // Helpers for Store implementations outside this package (store/etcd), so
 // that every implementation refuses the same misuse with the same error and
 // scans the same range for the same ScanOptions.
@@ -7,6 +9,18 @@ package store
 // CheckKey refuses an empty key or one longer than MaxKeySize with
 // CodeInvalidParameter.
 func CheckKey(op string, b Bucket, key []byte) error { return checkKey(op, b, key) }
+
+// CheckKeyIn is CheckKey in a transaction run with ctx, which allows for a
+// view's key prefix (WithKeyPrefix).
+func CheckKeyIn(ctx context.Context, op string, b Bucket, key []byte) error {
+	return checkKeyRoom(op, b, key, keyRoom(ctx))
+}
+
+// CheckClaimNameIn is CheckClaimName for a claim taken with ctx, which
+// allows for a view's prefix (WithKeyPrefix).
+func CheckClaimNameIn(ctx context.Context, name string) error {
+	return checkClaimName(name, keyRoom(ctx))
+}
 
 // KnownBucket reports whether b is one of Buckets() or World.
 func KnownBucket(b Bucket) bool { return knownBucket(b) }

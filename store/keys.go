@@ -2,24 +2,51 @@ package store
 
 import (
 	"bytes"
+	"context"
 
 	"github.com/formation-engine/formation"
 )
 
-// MaxKeySize is the longest key, in bytes, every implementation accepts
-// (bbolt's limit). A longer key is refused with CodeInvalidParameter, by
-// Memory as well, so code that works on one implementation works on the
-// other.
-const MaxKeySize = 32768
+// MaxKeySize is the longest key, in bytes, every implementation accepts. A
+// longer key is refused with CodeInvalidParameter, by Memory as well, so
+// code that works on one implementation works on the other. It is bbolt's
+// limit (32768) less MaxKeyPrefix, so that a view keeping its keys under a
+// prefix in a bbolt file (WithKeyPrefix) takes keys as long as any store.
+const MaxKeySize = 32768 - MaxKeyPrefix
+
+// MaxKeyPrefix is the longest key prefix a view may declare with
+// WithKeyPrefix.
+const MaxKeyPrefix = 256
+
+type keyPrefixKey struct{}
+
+// WithKeyPrefix returns a ctx for the transactions and claims of a view of
+// the store that keeps every key and claim name it is given under a prefix
+// of n bytes (at most MaxKeyPrefix): the store then accepts keys and names
+// up to MaxKeySize+n bytes long, so that the view, which checks what it is
+// given itself (CheckKey), takes keys of MaxKeySize bytes, as a store does.
+func WithKeyPrefix(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, keyPrefixKey{}, min(max(n, 0), MaxKeyPrefix))
+}
+
+// keyRoom is the prefix length WithKeyPrefix put in ctx, or 0.
+func keyRoom(ctx context.Context) int {
+	n, _ := ctx.Value(keyPrefixKey{}).(int)
+	return n
+}
 
 // checkKey refuses an empty or over-long key.
-func checkKey(op string, b Bucket, key []byte) error {
+func checkKey(op string, b Bucket, key []byte) error { return checkKeyRoom(op, b, key, 0) }
+
+// checkKeyRoom refuses an empty key, or one longer than MaxKeySize with
+// room bytes of a view's prefix.
+func checkKeyRoom(op string, b Bucket, key []byte, room int) error {
 	switch {
 	case len(key) == 0:
 		return formation.Errorf(formation.CodeInvalidParameter, op, string(b), "empty key")
-	case len(key) > MaxKeySize:
+	case len(key)-room > MaxKeySize:
 		return formation.Errorf(formation.CodeInvalidParameter, op, string(b),
-			"key of %d bytes is longer than the limit of %d", len(key), MaxKeySize)
+			"key of %d bytes is longer than the limit of %d", len(key)-room, MaxKeySize)
 	}
 	return nil
 }

@@ -45,11 +45,15 @@ func ErrorClaimLost(op, name string) error {
 }
 
 // CheckClaimName refuses an empty or over-long claim name.
-func CheckClaimName(name string) error {
+func CheckClaimName(name string) error { return checkClaimName(name, 0) }
+
+// checkClaimName refuses an empty claim name, or one longer than
+// MaxKeySize with room bytes of a view's prefix.
+func checkClaimName(name string, room int) error {
 	switch {
 	case name == "":
 		return formation.Errorf(formation.CodeInvalidParameter, "store.Claim", "", "empty claim name")
-	case len(name) > MaxKeySize:
+	case len(name)-room > MaxKeySize:
 		return formation.Errorf(formation.CodeInvalidParameter, "store.Claim", "", "claim name longer than %d bytes", MaxKeySize)
 	}
 	return nil
@@ -139,7 +143,7 @@ func (l *local) claim(ctx context.Context, name string) (Claim, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := CheckClaimName(name); err != nil {
+	if err := CheckClaimNameIn(ctx, name); err != nil {
 		return nil, err
 	}
 	l.mu.Lock()

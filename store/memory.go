@@ -61,7 +61,7 @@ func (m *Memory) View(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tx := &memTx{m: m}
+	tx := &memTx{m: m, keyRoom: keyRoom(ctx)}
 	defer tx.finish()
 	return fn(tx)
 }
@@ -90,7 +90,7 @@ func (m *Memory) update(ctx context.Context, op string, fn func(Tx) error) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tx := &memTx{m: m, writable: true, limit: limiter{Limits: DefaultLimits}}
+	tx := &memTx{m: m, writable: true, limit: limiter{Limits: DefaultLimits}, keyRoom: keyRoom(ctx)}
 	defer tx.finish()
 	// On an error or a panic the write set is dropped: that is the rollback.
 	if err := fn(tx); err != nil {
@@ -156,6 +156,7 @@ func (m *Memory) Close() error {
 // values), applied in Update on success.
 type memTx struct {
 	m        *Memory
+	keyRoom  int // a view's key prefix (WithKeyPrefix)
 	writable bool
 	writes   map[Bucket]*sortedList // made on the first write
 	limit    limiter
@@ -183,7 +184,7 @@ func (t *memTx) write(op string, b Bucket, key, value []byte) (*sortedList, erro
 	if !t.writable {
 		return nil, errReadOnly(op, b)
 	}
-	if err := checkKey(op, b, key); err != nil {
+	if err := checkKeyRoom(op, b, key, t.keyRoom); err != nil {
 		return nil, err
 	}
 	if err := t.limit.add(op, b, key, value); err != nil {

@@ -63,7 +63,7 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := store.CheckClaimName(name); err != nil {
+	if err := store.CheckClaimNameIn(ctx, name); err != nil {
 		return nil, err
 	}
 	if err := s.begin(op); err != nil {

@@ -243,7 +243,7 @@ func (t *txn) put(op string, b store.Bucket, key, value []byte) error {
 	if !t.writable {
 		return store.ErrorReadOnly(op, b)
 	}
-	if err := store.CheckKey(op, b, key); err != nil {
+	if err := store.CheckKeyIn(t.ctx, op, b, key); err != nil {
 		return err
 	}
 	t.limit++
