@@ -188,6 +188,9 @@ func loadState(tx store.Tx, stackID string) (map[string]*resourceRecord, plan.St
 			Dependencies: r.Dependencies, PreventDestroy: r.PreventDestroy,
 			CreateBeforeDestroy: r.CreateBeforeDestroy, Imported: r.Imported,
 		}
+		for _, name := range r.Sensitive {
+			res.Sensitive = append(res.Sensitive, cty.GetAttrPath(name))
+		}
 		for _, d := range r.Deposed {
 			dv, err := decodeValue(vd, d.Value)
 			if err != nil {

@@ -528,7 +528,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey st
 		rec.Dependencies = c.Dependencies
 		rec.PreventDestroy, rec.CreateBeforeDestroy = c.PreventDestroy, c.CreateBeforeDestroy
 		rec.Imported = rec.Imported || c.Imported
-		rec.Sensitive = sensitiveNames(c.Schema)
+		rec.Sensitive = sensitiveNames(c)
 		x.applied.set(c, res.value)
 	case opDelete:
 		x.counts.destroyed++
@@ -600,12 +600,22 @@ func removeDeposed(ds []deposedRecord, id string) []deposedRecord {
 	return out
 }
 
-// sensitiveNames lists the schema's sensitive attributes, sorted.
-func sensitiveNames(s provider.Schema) []string {
+// sensitiveNames lists the attributes a change's object holds sensitive
+// values in, sorted: the schema's sensitive attributes, and those its
+// configuration marked (password = var.secret), which the resource's
+// attributes then hide as Terraform's state hides them.
+func sensitiveNames(c *plan.Change) []string {
 	var out []string
-	for name, a := range s.Attributes {
+	for name, a := range c.Schema.Attributes {
 		if a.Sensitive {
 			out = append(out, name)
+		}
+	}
+	for _, p := range c.Sensitive {
+		if len(p) > 0 {
+			if step, ok := p[0].(cty.GetAttrStep); ok && !slices.Contains(out, step.Name) {
+				out = append(out, step.Name)
+			}
 		}
 	}
 	slices.Sort(out)

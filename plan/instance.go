@@ -54,6 +54,7 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	var recorded cty.Value
 	if rec := p.prior[inst.Addr]; rec != nil && rec.Mode != formation.ModeData {
 		base, baseID, recorded = rec.Value, rec.ID, rec.Value
+		ch.Sensitive = withPaths(ch.Sensitive, rec.Sensitive) // what was sensitive before stays hidden
 		if d := p.drift(rec, se); d != nil {
 			s.drift = d
 			if d.Action == formation.ActionDelete {

@@ -203,7 +203,7 @@ func (p *planner) stateChange(rec *Resource, se *schemaEntry) *Change {
 		ProviderName: rec.ProviderName, ProviderAlias: rec.ProviderAlias,
 		Dependencies:        rec.Dependencies,
 		CreateBeforeDestroy: rec.CreateBeforeDestroy, PreventDestroy: rec.PreventDestroy,
-		Sensitive: se.sensitive, Schema: se.schema, Inferred: !se.declared,
+		Sensitive: withPaths(se.sensitive, rec.Sensitive), Schema: se.schema, Inferred: !se.declared,
 	}
 	if !se.declared {
 		ch.Schema = provider.InferSchema(rec.Value)

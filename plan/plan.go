@@ -44,6 +44,10 @@ type Resource struct {
 	// Imported reports that the instance came into the stack through an
 	// import block.
 	Imported bool
+	// Sensitive lists the attributes whose values were sensitive when
+	// last applied (as Terraform's state keeps sensitive_attributes): a
+	// change that deletes or updates the object hides them too.
+	Sensitive []cty.Path
 	// Deposed lists objects this instance replaced with
 	// create_before_destroy whose deletion has not finished (a crash or a
 	// failure between the create and the delete). The planner plans their

@@ -125,3 +125,23 @@ func TestSensitiveOutputRefusedAtPlan(t *testing.T) {
   sensitive = true
 }`, plan.Options{})
 }
+
+// What was sensitive when an object was last applied stays hidden when
+// a plan deletes it, as Terraform's state keeps sensitive_attributes.
+func TestSensitiveRecordedPaths(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, sim.Config{})
+	w.deploy(sensitiveSrc)
+	// As the engine records them: the attributes holding sensitive values.
+	w.state["huaweicloud_x.a"].Sensitive = []cty.Path{cty.GetAttrPath("password")}
+	w.state["huaweicloud_x.b"].Sensitive = []cty.Path{cty.GetAttrPath("login")}
+	p := w.plan(`variable "secret" {
+  default   = "hunter2"
+  sensitive = true
+}
+`, plan.Options{})
+	txt := text(t, p)
+	if strings.Contains(txt, "hunter2") || !strings.Contains(txt, "- password = (sensitive value) -> null") || !strings.Contains(txt, "- login = (sensitive value) -> null") {
+		t.Errorf("the deletion shows the secret:\n%s", txt)
+	}
+}

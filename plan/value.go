@@ -79,18 +79,19 @@ func describe(v cty.Value) string {
 	}
 }
 
-// withPaths is the sensitive paths of a schema and those a configuration's
-// marks add, each once; schema itself when the marks add none (it is
-// shared by every instance of the type, so never appended to).
-func withPaths(schema, marked []cty.Path) []cty.Path {
-	if len(marked) == 0 {
-		return schema
-	}
-	out := slices.Clone(schema)
-	for _, p := range marked {
-		if !slices.ContainsFunc(out, p.Equals) {
+// withPaths is the sensitive paths of a schema and those more adds (a
+// configuration's marks, a recorded object's), each once; schema itself
+// when more adds none (it is shared by every instance of the type, so
+// never appended to).
+func withPaths(schema, more []cty.Path) []cty.Path {
+	var out []cty.Path
+	for _, p := range more {
+		if !slices.ContainsFunc(schema, p.Equals) && !slices.ContainsFunc(out, p.Equals) {
 			out = append(out, p)
 		}
 	}
-	return out
+	if out == nil {
+		return schema
+	}
+	return append(slices.Clone(schema), out...)
 }
