@@ -226,15 +226,17 @@ for name in a b c; do
 	printf 'resource "huaweicloud_vpc" "%s" {\n  name = "%s"\n  cidr = "10.0.0.0/16"\n}\n' "$name" "$name"
 done >"$tmp/three.tf"
 expect 0 stack create drained
-"$bin" -db "$db" -sim-latency 2s -parallelism 1 deploy drained -t "$tmp/three.tf" >"$tmp/bg.out" 2>&1 &
+# (Each background command writes a file of its own: wait_for may read
+# before the command's shell has truncated a reused one.)
+"$bin" -db "$db" -sim-latency 2s -parallelism 1 deploy drained -t "$tmp/three.tf" >"$tmp/drain.out" 2>&1 &
 bg=$!
-wait_for "$tmp/bg.out" 'Creating...'
+wait_for "$tmp/drain.out" 'Creating...'
 kill -INT "$bg"
 got=0
 wait "$bg" || got=$?
 bg=
-[ "$got" -eq 2 ] || { cat "$tmp/bg.out" >&2; fail "the drained deployment exited $got, want 2"; }
-grep -q 'formation wait drained' "$tmp/bg.out" || { cat "$tmp/bg.out" >&2; fail "the drained deployment did not say how to resume"; }
+[ "$got" -eq 2 ] || { cat "$tmp/drain.out" >&2; fail "the drained deployment exited $got, want 2"; }
+grep -q 'formation wait drained' "$tmp/drain.out" || { cat "$tmp/drain.out" >&2; fail "the drained deployment did not say how to resume"; }
 expect 0 resources drained
 [ "$(grep -c 'CREATION_COMPLETE' "$out")" -eq 1 ] || fail "the first Ctrl-C did not let exactly the creation in flight finish"
 expect 0 wait drained
@@ -258,13 +260,13 @@ bg=
 expect 0 resources served
 has "$out" 'CREATION_COMPLETE'
 # A killed owner's socket is stale: never trusted, replaced by the next owner.
-"$bin" -db "$db" -sim-latency 1h deploy quick -t "$testdata/vpc.tf.json" >"$tmp/bg.out" 2>&1 &
+"$bin" -db "$db" -sim-latency 1h deploy quick -t "$testdata/vpc.tf.json" >"$tmp/killed.out" 2>&1 &
 bg=$!
-wait_for "$tmp/bg.out" 'Creating...'
+wait_for "$tmp/killed.out" 'Creating...'
 kill -KILL "$bg"
 { wait "$bg"; } 2>/dev/null || true  # killed, as meant
 bg=
-[ -S "$sock" ] || fail "the killed owner's socket is not there to test"
+[ -S "$sock" ] || { cat "$tmp/killed.out" >&2; fail "the killed owner's socket is not there to test"; }
 expect 0 stack list
 has "$out" 'quick'
 [ ! -e "$sock" ] || fail "the stale socket was not replaced and removed"
