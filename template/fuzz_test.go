@@ -30,6 +30,9 @@ func FuzzParseExpand(f *testing.F) {
 	f.Add("locals { x = "+strings.Repeat("(", 1000)+"1"+strings.Repeat(")", 1000)+" }", "")
 	f.Add("locals { x = "+strings.Repeat(`"${`, 600)+"1"+strings.Repeat(`}"`, 600)+" }", "")
 	f.Add(`{"locals": {"x": `+strings.Repeat("[", 1000)+strings.Repeat("]", 1000)+`}}`, "")
+	f.Add(`{"locals": {"r": "${range(100)}", "x": ["${[for a in local.r: [for b in local.r: [for c in local.r: c]]]}"], "k": {"${local.r[0]}": "%{ for i in local.r }${i}%{ endfor }"}}}`, "")
+	f.Add(`{"locals": {"a": "0123456789", "b": "${local.a}${local.a}", "c": "${local.b}${local.b}"}, "resource": {"a_b": {"c": {"v": "${local.c}"}}}}`, "")
+	f.Add("locals {\n  t = \"%%{for a in range(100)}%%{for b in range(100)}x%%{endfor}%%{endfor}\"\n  x = templatestring(local.t, {})\n}", "")
 	f.Add(`variable "x" {}`, "x = [for a in [1,2,3,4,5,6,7,8,9,10]: [for b in [1,2,3,4,5,6,7,8,9,10]: [for c in [1,2,3,4,5,6,7,8,9,10]: [for d in [1,2,3,4,5,6,7,8,9,10]: d]]]]")
 	f.Add(`variable "x" {}`, "x = "+strings.Repeat("[", 500)+strings.Repeat("]", 500))
 	f.Fuzz(func(t *testing.T, body, vars string) {
