@@ -222,6 +222,26 @@ var exprs = map[string][]string{
 	},
 }
 
+// addExprs adds a family of expression cases; a family named twice would
+// replace the first silently, so it panics.
+func addExprs(family string, list []string) {
+	if _, ok := exprs[family]; ok {
+		panic("tfconform: expression family " + family + " added twice")
+	}
+	exprs[family] = list
+}
+
+// addModules adds module cases; a name used twice would replace the
+// first case silently, so it panics.
+func addModules(m map[string]string) {
+	for name, src := range m {
+		if _, ok := modules[name]; ok {
+			panic("tfconform: module case " + name + " added twice")
+		}
+		modules[name] = src
+	}
+}
+
 // Cases lists every case, sorted by name: the calls, the expressions and
 // the modules.
 func Cases() []Case {

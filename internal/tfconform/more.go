@@ -5,37 +5,37 @@ package tfconform
 // corners of conversions, for expressions, splats, templates and
 // variable types where implementations part ways.
 func init() {
-	exprs["conversion_edges"] = []string{
+	addExprs("conversion_edges", []string{
 		`true ? 1 : "2"`, `false ? 1 : "2"`, `true ? [1] : ["a"]`, `false ? [1] : ["a"]`, `true ? {a = 1} : {b = "x"}`,
 		`true ? tomap({a = 1}) : {a = "x"}`, `false ? toset(["a"]) : ["b"]`, `true ? null : {a = 1}`, `true ? [] : [1]`,
 		`false ? [] : tolist(["a"])`, `true ? 1 : true`, `false ? "x" : true`, `true ? [1, "a"] : ["b", 2]`,
 		`tolist([1, "a"])`, `tolist([true, "x"])`, `tolist([1, true])`, `toset([1, "1"])`, `tomap({a = true, b = "x"})`,
 		`tomap({a = [1], b = [true]})`, `tonumber(true)`, `tobool("1")`, `tostring(tolist(["a"]))`, `[1, "a"] == [1, "a"]`,
 		`tolist(["a"]) == ["a"]`, `tomap({a = 1}) == {a = 1}`, `1 == "1"`, `"true" == true`, `[null] == [null]`,
-	}
-	exprs["for_grouping"] = []string{
+	})
+	addExprs("for_grouping", []string{
 		`{for k, v in {a = 1, b = 2, c = 1} : v => k...}`, `{for s in ["x", "y", "x"] : s => upper(s)...}`,
 		`{for s in [] : s => s...}`, `{for i, s in ["a", "b", "a"] : s => i...}`, `{for s in ["a"] : s => [s]...}`,
 		`{for s in ["a", "b"] : "k" => s...}`, `{for s in ["a", "b"] : s => s... if s != "b"}`, `[for k, v in {b = 1, a = 2} : "${k}${v}"]`,
 		`{for k, v in tomap({b = "1", a = "2"}) : v => k}`, `[for i, v in toset(["b", "a"]) : i]`, `{for k, v in {a = null} : k => v}`,
 		`[for v in [1, null, 2] : v if v != null]`, `{for s in ["a", "b"] : s => null}`, `[for x in [[1, 2], [3]] : length(x)]`,
 		`{for x in [1, 2] : tostring(x) => x}`, `{for x in [1.5] : x => x}`, `{for x in [true] : x => x}`, `[for x in {a = 1} : x]`,
-	}
-	exprs["splat_more"] = []string{
+	})
+	addExprs("splat_more", []string{
 		`toset([{a = 1}, {a = 2}])[*].a`, `{a = {b = 1}}[*].a.b`, `null[*].a`, `[null, {a = 1}][*].a`, `[[{a = 1}]][*][0].a`,
 		`tolist([])[*].a`, `[{a = [1]}, {a = [2, 3]}][*].a[0]`, `[{a = {b = 1}}, {a = {b = 2}}][*].a.b`, `[for o in [{a = 1}] : o][*].a`,
 		`tomap({k = {a = 1}})[*].a`, `length([{a = 1}, {a = 2}][*].a)`, `[1, 2][*]`, `"s"[*][0]`, `[{}, {a = 1}][*].a`,
-	}
-	exprs["template_strip"] = []string{
+	})
+	addExprs("template_strip", []string{
 		`"a ${~ "b" ~} c"`, `"a\n  %{~ if true ~}\n  b\n  %{~ endif ~}\n  c"`, `"%{ for x in ["a", "b"] ~}\n${x}\n%{~ endfor ~}"`,
 		`"x %{~ for x in [] }${x}%{ endfor ~} y"`, `" ${"a"~}  b"`, `"a  ${~"b"}"`, `"%{if false}a%{else ~}   b%{endif}"`,
 		"<<EOT\n  a\n  %{~ if true ~}\n  b\n  %{~ endif ~}\nEOT\n", "<<-EOT\n\t\tx\n\t\t  y\n\tEOT\n", "<<-EOT\n  a\n\n  b\n  EOT\n",
 		"<<-EOT\n    a\n  b\n  EOT\n", "<<EOT\n%{ for i in [1, 2] ~}\n${i}\n%{ endfor ~}\nEOT\n", "<<EOT\n$${x} %%{y}\nEOT\n",
 		`"${ {a = 1}.a }"`, `"%{ if "true" }y%{ endif }"`, `"%{ if 1 }y%{ endif }"`, `"%{ for k, v in {a = 1} }${k}=${v}%{ endfor }"`,
 		`"%{ for v in {a = 1, b = 2} }${v}%{ endfor }"`, `"%{ for v in toset(["b", "a"]) }${v}%{ endfor }"`,
-	}
+	})
 
-	for name, src := range map[string]string{
+	addModules(map[string]string{
 		"check/scoped_data": `
 check "state" {
   data "terraform_remote_state" "s" {
@@ -316,13 +316,11 @@ variable "e" {
 }
 output "o" { value = ephemeralasnull(var.e) }
 `,
-	} {
-		modules[name] = src
-	}
-	exprs["ephemeral"] = []string{
+	})
+	addExprs("ephemeral", []string{
 		`ephemeralasnull("x")`, `ephemeralasnull(null)`, `ephemeralasnull([1, 2])`, `ephemeralasnull({a = sensitive(1)}).a`,
 		`ephemeralasnull()`, `ephemeralasnull(1, 2)`, `terraform.applying`, `issensitive(ephemeralasnull(sensitive(1)))`,
-	}
+	})
 	trees["ephemeral/child_output"] = tree{
 		root: `
 module "m" {

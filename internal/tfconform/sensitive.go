@@ -14,7 +14,7 @@ var trees = map[string]tree{}
 // expression. An expression case's output is not declared sensitive, so a
 // sensitive result is Terraform's error; issensitive shows the marks.
 func init() {
-	exprs["sensitivity"] = []string{
+	addExprs("sensitivity", []string{
 		`issensitive(upper(sensitive("a")))`,
 		`issensitive(sensitive(1) + 1)`,
 		`issensitive(sensitive(1) == 1)`,
@@ -79,8 +79,8 @@ func init() {
 		`nonsensitive(jsondecode(sensitive("{\"a\": 1}")))`,
 		`nonsensitive(sensitive(1) > 0 ? "pos" : "neg")`,
 		`nonsensitive("${sensitive("a")}-b")`,
-	}
-	for name, src := range map[string]string{
+	})
+	addModules(map[string]string{
 		"sensitive/variable_marks": `
 variable "secret" {
   default   = "hunter2"
@@ -231,9 +231,7 @@ variable "flag" {
 }
 output "o" { value = nonsensitive(var.flag) ? "a" : "b" }
 `,
-	} {
-		modules[name] = src
-	}
+	})
 
 	trees["sensitive/child_output"] = tree{
 		root: `
