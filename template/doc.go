@@ -146,14 +146,17 @@
 // default; a field set to zero lifts that limit.
 //
 // A template runs code its author wrote, so each evaluation — Expand,
-// Evaluate, Outputs, Providers, Postconditions, EvaluateExpression — has a
-// budget (Limits.MaxElements, 250,000 iterations and collection values;
-// Limits.MaxStringBytes, 32 MiB of strings; and Expand's context), charged
-// as values are built: for-expression iterations, template parts,
-// function arguments and what range, setproduct, format and their kin
-// will build, estimated before they run. The first overrun stops the
-// evaluation with a CodeTooLong error naming the expression's file and
-// line. RaisedLimits (the command line's -limits none) raises the budget
+// Evaluate, Outputs, Providers, Postconditions, Checks,
+// EvaluateExpression — has a budget (Limits.MaxElements, 250,000
+// iterations and collection values; Limits.MaxStringBytes, 32 MiB of
+// strings; and the context it is given), charged as values are built:
+// for-expression iterations, template parts, function arguments and what
+// range, setproduct, format and their kin will build, estimated before
+// they run. The first overrun stops the evaluation with a CodeTooLong
+// error naming the expression's file and line; a cancelled context or one
+// past its deadline stops it with CodeCanceled or CodeTimeout, through
+// which errors.Is sees the context's error (Config.DiagnosticsError types
+// the diagnostics of the evaluations that return them). RaisedLimits (the command line's -limits none) raises the budget
 // tenfold. Nesting is counted on every source's tokens before hcl parses
 // it, and nothing lifts its limit (MaxNesting): hcl parses and evaluates
 // recursively, and a stack overflow would kill the whole process. Files
