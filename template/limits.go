@@ -23,7 +23,7 @@ type Limits struct {
 	MaxFileSetBytes  int64 // total bytes of a file set given to ParseFS (RFS zip: 1 MiB)
 	MaxFileNameBytes int   // bytes of one file or directory name in a file set (RFS zip: 255)
 	MaxPathBytes     int   // bytes of a path in a file set, from its root (RFS zip: 2048)
-	MaxModuleCalls   int   // module blocks in the whole template, every module counted (RFS: 50)
+	MaxModuleCalls   int   // module blocks in the template's files, each once however often its module is called (RFS: 50)
 	MaxModuleDepth   int   // how deep modules may be nested: the root's calls are 1 deep (RFS: 3)
 	// ForbiddenResourceTypes are managed resource types a template may not
 	// declare; a name ending in "*" forbids every type it prefixes (RFS:

@@ -14,10 +14,13 @@ import (
 // loader decodes the root module and, depth first, every module it calls:
 // each call's source is a directory of the template's own file set.
 type loader struct {
-	t     *Template
-	p     *hclparse.Parser
-	read  func(dir string) ([]source, hcl.Diagnostics, error) // nil: the template has no directories
-	calls int                                                 // module calls seen so far, every module counted
+	t    *Template
+	p    *hclparse.Parser
+	read func(dir string) ([]source, hcl.Diagnostics, error) // nil: the template has no directories
+	// blocks are the module blocks seen so far, each once however often
+	// the module holding it is called: RFS counts the modules a template
+	// is written with.
+	blocks map[hcl.Range]bool
 }
 
 // module decodes m from its files and loads the modules it calls.
@@ -43,12 +46,19 @@ func (l *loader) call(m *module, n *node) hcl.Diagnostics {
 		return nil // reported by the decoder
 	}
 	subject := rangePtr(mc.sourceRange)
-	l.calls++
-	if max := l.t.limits.MaxModuleCalls; exceeds(l.calls, max) {
-		if l.calls == max+1 { // once is enough
-			return hcl.Diagnostics{errorDiag("Too many module calls",
-				fmt.Sprintf("The template has more than %d module calls (module blocks, counted in every module that holds them); RFS allows at most %d.", max, max), subject)}
+	if !l.blocks[n.rng] {
+		if l.blocks == nil {
+			l.blocks = map[hcl.Range]bool{}
 		}
+		l.blocks[n.rng] = true
+		if max := l.t.limits.MaxModuleCalls; exceeds(len(l.blocks), max) {
+			if len(l.blocks) == max+1 { // once is enough
+				return hcl.Diagnostics{errorDiag("Too many module calls",
+					fmt.Sprintf("The template has more than %d module blocks in its files; RFS allows at most %d.", max, max), subject)}
+			}
+			return nil
+		}
+	} else if exceeds(len(l.blocks), l.t.limits.MaxModuleCalls) {
 		return nil
 	}
 	dir := path.Join(m.dir, mc.source)

@@ -411,6 +411,35 @@ func TestModules_Errors(t *testing.T) {
 	}
 }
 
+// RFS's 50 modules are the module blocks a template is written with: a
+// module called from many places counts its own blocks once.
+func TestModules_CallLimitCountsBlocks(t *testing.T) {
+	var root strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&root, "module \"site%d\" {\n  source = \"./site\"\n}\n", i)
+	}
+	m := map[string]string{
+		"main.tf":          root.String(),
+		"site/main.tf":     "module \"net\" {\n  source = \"./net\"\n}\nmodule \"dns\" {\n  source = \"./net\"\n}\n",
+		"site/net/main.tf": "resource \"a_b\" \"c\" {}\n",
+		"unused/main.tf":   "module \"x\" {\n  source = \"../site\"\n}\n",
+	}
+	tpl, err := template.ParseFS(files(m), template.Options{})
+	if err != nil {
+		t.Fatalf("32 module blocks, called 90 times: %v", err)
+	}
+	if got := len(addrs(mustExpand(t, tpl, template.Input{}))); got != 60 {
+		t.Errorf("%d instances, want 60", got)
+	}
+	// Nineteen more blocks in the root make 51.
+	for i := range 19 {
+		fmt.Fprintf(&root, "module \"more%d\" {\n  source = \"./site/net\"\n}\n", i)
+	}
+	m["main.tf"] = root.String()
+	_, err = template.ParseFS(files(m), template.Options{})
+	wantDiag(t, err, formation.CodeInvalidTemplate, "Too many module calls", "at most 50", "", 0, 0)
+}
+
 func TestModules_LimitsCanBeLifted(t *testing.T) {
 	m := map[string]string{
 		"main.tf":         "module \"a\" {\n  source = \"./a\"\n}\n",
