@@ -76,10 +76,15 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 		ch.Imported, ch.ImportID = true, inst.ImportID
 	}
 
+	// written is the configuration as the template writes it, when
+	// ignore_changes replaces parts of config: the provider validates what
+	// is written, as Terraform's ValidateResourceConfig does, not the
+	// prior values ignore_changes keeps (computed ones included).
+	written := cty.NilVal
 	if base != cty.NilVal {
 		ch.IgnoreChanges = ignorePaths(inst.Lifecycle, se, base, config)
 		if len(ch.IgnoreChanges) > 0 {
-			config = applyIgnore(config, base, ch.IgnoreChanges)
+			written, config = config, applyIgnore(config, base, ch.IgnoreChanges)
 		}
 	}
 	schema := se.schema
@@ -113,7 +118,25 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 		p.refused(s, inst, err)
 		return nil
 	}
-	if validates && !p.validate(ctx, s, validator, inst, coerced) {
+	// The provider checks the configuration as written, as Terraform's
+	// ValidateResourceConfig does, not the prior values ignore_changes
+	// keeps; and so do the schema's rules between arguments.
+	checked := coerced
+	if written != cty.NilVal || (checked == cty.NilVal && len(schema.Constraints) > 0) {
+		src := config
+		if written != cty.NilVal {
+			src = written
+		}
+		if checked, err = schema.Coerce(src); err != nil {
+			p.refused(s, inst, err)
+			return nil
+		}
+	}
+	if validates && !p.validate(ctx, s, validator, inst, checked) {
+		return nil
+	}
+	if err := schema.CheckConstraints(checked); err != nil {
+		p.refused(s, inst, err)
 		return nil
 	}
 	if base == cty.NilVal {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/plan"
+	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -54,7 +55,7 @@ func TestMake_IgnoreChanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := catalogWorld(t)
+			w := testWorld(t)
 			w.deploy(vpcWith(base, tt.lifecycle))
 			next := vpcWith(tt.next, tt.lifecycle)
 			p := w.plan(next, plan.Options{})
@@ -85,7 +86,7 @@ func TestMake_IgnoreChanges(t *testing.T) {
 // TestMake_IgnoreChanges_Drift keeps drift of an ignored attribute: the
 // drift is reported, the resource is not updated.
 func TestMake_IgnoreChanges_Drift(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	src := vpcWith(`  cidr = "10.0.0.0/16"
   description = "first"`, `ignore_changes = [description]`)
 	w.deploy(src)
@@ -157,7 +158,7 @@ resource "huaweicloud_vpc" "b" {
   }
 }
 `
-			w := catalogWorld(t)
+			w := testWorld(t)
 			w.deploy(a + b)
 			p := w.plan(tt.next+b, plan.Options{})
 			c := p.Change("huaweicloud_vpc.b")
@@ -183,7 +184,7 @@ func TestMake_PreventDestroy(t *testing.T) {
 		_ = fe
 	}
 	t.Run("update in place is allowed", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(protected)
 		p := w.plan(replaceAll(protected, `name = "a"`, `name = "renamed"`), plan.Options{})
 		if c := p.Change("huaweicloud_vpc.a"); c.Action != formation.ActionUpdate || !c.PreventDestroy {
@@ -191,12 +192,12 @@ func TestMake_PreventDestroy(t *testing.T) {
 		}
 	})
 	t.Run("replace", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(protected)
 		isPreventDestroy(t, w.planErr(replaceAll(protected, `"10.0.0.0/16"`, `"10.1.0.0/16"`), plan.Options{}))
 	})
 	t.Run("block removed", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(protected)
 		if !w.state["huaweicloud_vpc.a"].PreventDestroy {
 			t.Fatal("the state does not remember prevent_destroy")
@@ -207,13 +208,13 @@ func TestMake_PreventDestroy(t *testing.T) {
 }`, plan.Options{}))
 	})
 	t.Run("destroy", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(protected)
 		_, err := plan.Make(context.Background(), nil, w.state, w.reg, plan.Options{Destroy: true})
 		isPreventDestroy(t, err)
 	})
 	t.Run("lifted by deploying prevent_destroy = false first", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(protected)
 		w.deploy(replaceAll(protected, `prevent_destroy = true`, `prevent_destroy = false`))
 		p := w.plan(`resource "huaweicloud_vpc" "other" {
@@ -226,7 +227,7 @@ func TestMake_PreventDestroy(t *testing.T) {
 	})
 	t.Run("deleted outside Formation", func(t *testing.T) {
 		// Nothing is left to destroy: the plan recreates it.
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(protected)
 		if err := w.sim.DeleteOutOfBand(context.Background(), "huaweicloud_vpc.a"); err != nil {
 			t.Fatal(err)
@@ -236,4 +237,36 @@ func TestMake_PreventDestroy(t *testing.T) {
 			t.Errorf("action %s", c.Action)
 		}
 	})
+}
+
+// TestMake_IgnoreChanges_ValidatesWhatIsWritten: the provider validates the
+// configuration as written, not the prior values ignore_changes keeps, as
+// Terraform does. Here the provider computes "size", which conflicts with
+// "flavor"; the template ignores size, and a re-plan must not see the
+// computed size as set.
+func TestMake_IgnoreChanges_ValidatesWhatIsWritten(t *testing.T) {
+	thing := provider.Schema{
+		Attributes: map[string]provider.Attribute{
+			"id":     {Type: cty.String, Computed: true},
+			"flavor": {Type: cty.String, Optional: true},
+			"size":   {Type: cty.Number, Optional: true, Computed: true},
+		},
+		Constraints: []provider.Constraint{{Kind: provider.ConflictsWith, Attribute: "size", With: []string{"flavor"}}},
+	}
+	w := newWorld(t, sim.Config{Schemas: map[string]provider.Schema{"huaweicloud_thing": thing}})
+	src := `
+resource "huaweicloud_thing" "a" {
+  flavor = "small"
+  lifecycle {
+    ignore_changes = [size]
+  }
+}
+`
+	w.deploy(src)
+	noOps(t, w.plan(src, plan.Options{Refresh: true}))
+	// What is written is still checked.
+	err := w.planErr(replaceAll(src, `flavor = "small"`, "flavor = \"small\"\n  size = 2"), plan.Options{})
+	if !strings.Contains(err.Error(), `ConflictsWith; The provider's schema for huaweicloud_thing refuses huaweicloud_thing.a: "size": conflicts with flavor`) {
+		t.Errorf("error %v", err)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/template"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -12,20 +13,20 @@ import (
 
 // refused records a configuration the schema or the provider refuses. When
 // the refusal names arguments (cty.PathError, as Schema.Coerce reports
-// them), each becomes an hcl diagnostic on the argument or block in the
-// template, as Terraform reports a provider's validation; the provider's
-// error stays reachable with errors.Is.
+// them; provider.ConstraintError), each becomes an hcl diagnostic on the
+// argument or block in the template, as Terraform reports a provider's
+// validation; the provider's error stays reachable with errors.Is.
 func (p *planner) refused(s *slot, inst *template.Instance, err error) {
-	var paths []cty.PathError
-	collectPathErrors(err, &paths)
-	if len(paths) == 0 {
+	var args []argumentError
+	collectArgumentErrors(err, &args)
+	if len(args) == 0 {
 		s.invalid(inst.Addr, err)
 		return
 	}
-	diags := make(hcl.Diagnostics, len(paths))
-	for i, pe := range paths {
-		diags[i] = p.cfg.ArgumentDiagnostic(inst, pe.Path, argumentSummary(pe.Error()),
-			"The provider's schema for "+inst.Type+" refuses "+inst.Addr+": "+pe.Error()+".")
+	diags := make(hcl.Diagnostics, len(args))
+	for i, a := range args {
+		diags[i] = p.cfg.ArgumentDiagnostic(inst, a.path, a.summary,
+			"The provider's schema for "+inst.Type+" refuses "+inst.Addr+": "+a.message+".")
 	}
 	s.fail(&formation.Error{Code: formation.CodeInvalidTemplate, Op: opMake, Resource: inst.Addr,
 		Err: &refusal{diags: diags, cause: err}})
@@ -41,23 +42,32 @@ type refusal struct {
 func (r *refusal) Error() string   { return r.diags.Error() }
 func (r *refusal) Unwrap() []error { return []error{r.diags, r.cause} }
 
-// collectPathErrors gathers the cty.PathErrors in err's tree.
-func collectPathErrors(err error, out *[]cty.PathError) {
-	var pe cty.PathError
+// argumentError is a refusal of one argument: where, and in what words.
+type argumentError struct {
+	path             cty.Path
+	summary, message string
+}
+
+// collectArgumentErrors gathers the refusals of arguments in err's tree.
+func collectArgumentErrors(err error, out *[]argumentError) {
+	var (
+		ce *provider.ConstraintError
+		pe cty.PathError
+	)
 	switch e := err.(type) {
 	case nil:
 		return
-	case cty.PathError:
-		*out = append(*out, e)
-		return
 	case interface{ Unwrap() []error }:
 		for _, inner := range e.Unwrap() {
-			collectPathErrors(inner, out)
+			collectArgumentErrors(inner, out)
 		}
 		return
 	}
-	if errors.As(err, &pe) {
-		*out = append(*out, pe)
+	switch {
+	case errors.As(err, &ce):
+		*out = append(*out, argumentError{path: ce.Path, summary: ce.Summary(), message: ce.Error()})
+	case errors.As(err, &pe):
+		*out = append(*out, argumentError{path: pe.Path, summary: argumentSummary(pe.Error()), message: pe.Error()})
 	}
 }
 

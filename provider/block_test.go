@@ -200,6 +200,15 @@ func TestSchema_NonUpdatable(t *testing.T) {
 	if got := s.RequiresReplace(created, renamed); len(got) != 1 {
 		t.Fatalf("RequiresReplace with the provider's enable_force_new = %v, want name", got)
 	}
+	// The resource's own enable_force_new comes first, as the provider's
+	// GetForceNew reads it: "false" refuses the change again.
+	kept := plan(created, "b", "false")
+	if err := s.UpdateError(created, kept); !errors.Is(err, provider.ErrInvalidConfig) {
+		t.Fatalf("resource enable_force_new false, provider's true: UpdateError = %v", err)
+	}
+	if got := s.RequiresReplace(created, kept); len(got) != 0 {
+		t.Fatalf("resource enable_force_new false, provider's true: RequiresReplace = %v", got)
+	}
 }
 
 // A default is what the plan gives an attribute the configuration leaves

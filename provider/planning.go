@@ -216,7 +216,8 @@ func (sh *shape) coerce(config cty.Value, path cty.Path, plan planFunc, errs *[]
 // from the prior one, or may differ because it is not yet known, sorted by
 // name: top-level attributes, nested blocks with a force-new attribute
 // inside, and, when the planned object sets EnableForceNewAttribute to
-// "true", the NonUpdatable keys that change. A non-empty result means the
+// "true" (or leaves it unset and the schema has ForceNewEnabled), the
+// NonUpdatable keys that change. A non-empty result means the
 // resource must be replaced rather than updated. With a null or unknown
 // prior or planned value (a create or a delete) it returns nil.
 func (s Schema) RequiresReplace(prior, planned cty.Value) []cty.Path {
@@ -237,7 +238,7 @@ func (s Schema) RequiresReplace(prior, planned cty.Value) []cty.Path {
 			paths = append(paths, cty.GetAttrPath(a.name))
 		}
 	}
-	if s.ForceNewEnabled || forceNewEnabled(planned) {
+	if s.forceNew(planned) {
 		for _, key := range s.changedKeys(prior, planned, true) {
 			paths = appendKeyPath(paths, key)
 		}
@@ -253,10 +254,10 @@ const EnableForceNewAttribute = "enable_force_new"
 // UpdateError is the provider's refusal of an in-place update that changes
 // a NonUpdatable key: "<key> can't be updated", wrapping ErrInvalidConfig.
 // It is nil when no such key changes, or when the planned object sets
-// EnableForceNewAttribute to "true" or the schema has ForceNewEnabled
-// (RequiresReplace then replaces the resource). A key whose planned value is not yet known is not refused.
+// EnableForceNewAttribute to "true", or leaves it unset and the schema has
+// ForceNewEnabled (RequiresReplace then replaces the resource). A key whose planned value is not yet known is not refused.
 func (s Schema) UpdateError(prior, planned cty.Value) error {
-	if len(s.NonUpdatable) == 0 || !isObject(prior) || !isObject(planned) || s.ForceNewEnabled || forceNewEnabled(planned) {
+	if len(s.NonUpdatable) == 0 || !isObject(prior) || !isObject(planned) || s.forceNew(planned) {
 		return nil
 	}
 	var errs []error
@@ -283,10 +284,18 @@ func (s Schema) changedKeys(prior, planned cty.Value, unknown bool) []string {
 	return out
 }
 
-// forceNewEnabled reports whether planned sets enable_force_new = "true".
-func forceNewEnabled(planned cty.Value) bool {
+// forceNew reports whether the NonUpdatable keys force a replacement, as
+// the huaweicloud provider decides it: by the resource's own
+// enable_force_new when it sets one ("true", "false", as strconv.ParseBool
+// reads it; anything else is false), else by the provider's
+// (ForceNewEnabled).
+func (s Schema) forceNew(planned cty.Value) bool {
 	v := attr(planned, EnableForceNewAttribute)
-	return v.IsKnown() && !v.IsNull() && v.Type() == cty.String && v.AsString() == "true"
+	if v.IsKnown() && !v.IsNull() && v.Type() == cty.String && v.AsString() != "" {
+		on, err := strconv.ParseBool(v.AsString())
+		return err == nil && on
+	}
+	return s.ForceNewEnabled
 }
 
 // appendKeyPath adds the top-level attribute of a key to paths, once and

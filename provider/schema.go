@@ -38,8 +38,13 @@ type Schema struct {
 	NonUpdatable []string
 	// ForceNewEnabled makes every NonUpdatable key force a replacement, as
 	// the huaweicloud provider does when its own block sets
-	// enable_force_new = true.
+	// enable_force_new = true (or HW_ENABLE_FORCE_NEW does), unless the
+	// resource's own EnableForceNewAttribute says otherwise.
 	ForceNewEnabled bool
+	// Constraints are the rules between arguments the provider checks at
+	// plan time (CheckConstraints). Apply does not need them, so a stored
+	// plan does not keep them.
+	Constraints []Constraint
 
 	compiled *shape // what planning needs of Attributes, from Compile; nil when not compiled
 }

@@ -125,3 +125,31 @@ func TestPreview_UnansweredDataSource(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+// $HW_ENABLE_FORCE_NEW is the huaweicloud provider's own switch: a changed
+// non-updatable key, which fails the plan, replaces the resource instead;
+// a value that is not a bool is refused before anything is opened. Not
+// parallel: it sets the environment.
+func TestProviderSchema_EnableForceNewFromEnvironment(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"acme.schema.json":       acmeSchema,
+		"acme.nonupdatable.json": `{"acme_server": ["zone"]}`,
+		"a.tf":                   "resource \"acme_server\" \"s\" {\n  name = \"s\"\n  zone = \"a\"\n}\n",
+		"b.tf":                   "resource \"acme_server\" \"s\" {\n  name = \"s\"\n  zone = \"b\"\n}\n",
+	})
+	db, schema := filepath.Join(dir, "f.db"), filepath.Join(dir, "acme.schema.json")
+	ok(t, "-db", db, "stack", "create", "web")
+	ok(t, "-db", db, "-provider-schema", schema, "deploy", "web", "-t", filepath.Join(dir, "a.tf"))
+	preview := []string{"-db", db, "-provider-schema", schema, "preview", "-stack", "web", "-t", filepath.Join(dir, "b.tf")}
+	if line := rejected(t, formation.CodeInvalidTemplate, preview...); !strings.Contains(line, `zone can't be updated, "a" -> "b"`) {
+		t.Errorf("without the switch: %s", line)
+	}
+	t.Setenv(forceNewEnv, "true")
+	if out := ok(t, preview...); !strings.Contains(out, "must be replaced") || !strings.Contains(out, "1 to add, 0 to change, 1 to destroy") {
+		t.Errorf("with %s=true:\n%s", forceNewEnv, out)
+	}
+	t.Setenv(forceNewEnv, "maybe")
+	if line := rejected(t, formation.CodeInvalidParameter, preview...); !strings.Contains(line, `HW_ENABLE_FORCE_NEW="maybe" is not a bool`) {
+		t.Errorf("a bad value: %s", line)
+	}
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,6 +64,10 @@ func (g *globals) simConfig(clock formation.Clock, world sim.WorldStore) (sim.Co
 	if err != nil {
 		return sim.Config{}, err
 	}
+	forceNew, err := g.enableForceNew()
+	if err != nil {
+		return sim.Config{}, err
+	}
 	cfg := sim.Config{
 		// The flag is unsigned so that any 64-bit seed can be written; the
 		// simulator draws from the same 64 bits.
@@ -70,6 +76,7 @@ func (g *globals) simConfig(clock formation.Clock, world sim.WorldStore) (sim.Co
 		UseCatalog:      true,
 		ProviderSchemas: docs,
 		Fixtures:        fixtures,
+		EnableForceNew:  forceNew,
 		World:           world,
 	}
 	if d := time.Duration(g.simLatency); d > 0 {
@@ -79,6 +86,25 @@ func (g *globals) simConfig(clock formation.Clock, world sim.WorldStore) (sim.Co
 		cfg.Faults = append(cfg.Faults, sim.Fault{Match: sim.Match{Op: sim.Op(f.op), Address: f.address}, Times: f.times})
 	}
 	return cfg, nil
+}
+
+// forceNewEnv is the huaweicloud provider's own switch: when its provider
+// block does not set enable_force_new, the provider takes it from here.
+const forceNewEnv = "HW_ENABLE_FORCE_NEW"
+
+// enableForceNew reads $HW_ENABLE_FORCE_NEW as the provider does (a bool,
+// as strconv.ParseBool reads it; unset or empty is false).
+func (g *globals) enableForceNew() (bool, error) {
+	v := lookupEnv(g.environ, forceNewEnv)
+	if v == "" {
+		return false, nil
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, &formation.Error{Code: formation.CodeInvalidParameter, Op: "formation",
+			Message: fmt.Sprintf("%s=%q is not a bool (true or false)", forceNewEnv, v)}
+	}
+	return on, nil
 }
 
 // simulation is the database and the simulated world stored in it, open

@@ -41,11 +41,23 @@ type Config struct {
 	// the arguments echoed and every other attribute generated from the
 	// seed and the arguments.
 	ProviderSchemas []*tfschema.Document
+	// Computed sets, by resource type and attribute, the value a computed
+	// attribute gets when the configuration leaves it unset, in place of a
+	// generated one ("status": "OK" rather than "ACTIVE"); a value of
+	// another type than the attribute's is not used.
+	Computed map[string]map[string]cty.Value
 	// UseCatalog declares the types of Catalog() too (Schemas and
 	// ProviderSchemas override the catalog type by type), with realistic
-	// values for their computed attributes, and adds CatalogFixtures()
-	// after Fixtures, for the data sources ProviderSchemas lack.
+	// values for their computed attributes (below Computed), and adds
+	// CatalogFixtures() after Fixtures, for the data sources
+	// ProviderSchemas lack.
 	UseCatalog bool
+	// EnableForceNew is the provider's enable_force_new when no provider
+	// block sets it, as the huaweicloud provider reads it from
+	// HW_ENABLE_FORCE_NEW: every non-updatable key of every type forces a
+	// replacement instead of failing the plan, unless a resource's own
+	// enable_force_new says otherwise.
+	EnableForceNew bool
 	// ReplaceOrders sets the replacement order of resource types; types not
 	// listed are replaced delete-then-create.
 	ReplaceOrders map[string]provider.ReplaceOrder
@@ -90,6 +102,7 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 		defaults:     make(map[string]map[string]cty.Value),
 		store:        cfg.World,
 		deferWrites:  cfg.DeferWrites,
+		forceNew:     cfg.EnableForceNew,
 		records:      make(map[recordKey]*record),
 		dirty:        make(map[*record]struct{}),
 		tokens:       make(map[string]*record),
@@ -101,7 +114,15 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 				w.fixtures = append(w.fixtures, f)
 			}
 		}
-		maps.Copy(w.defaults, catalogDefaults)
+		for typ, values := range catalogDefaults {
+			w.defaults[typ] = maps.Clone(values)
+		}
+	}
+	for typ, values := range cfg.Computed {
+		if w.defaults[typ] == nil {
+			w.defaults[typ] = map[string]cty.Value{}
+		}
+		maps.Copy(w.defaults[typ], values)
 	}
 	w.current, _ = cfg.World.(CurrentWorld)
 	if w.clock == nil {
@@ -110,7 +131,7 @@ func Open(ctx context.Context, cfg Config) (*Provider, error) {
 	if err := w.load(ctx); err != nil {
 		return nil, formation.Wrap(formation.CodeInternal, op, "", fmt.Errorf("loading the simulated world: %w", err))
 	}
-	return &Provider{w: w, region: DefaultRegion}, nil
+	return &Provider{w: w, region: DefaultRegion, forceNew: cfg.EnableForceNew}, nil
 }
 
 // schemas merges the catalog (when used, for the types no provider schema
@@ -171,6 +192,13 @@ func (cfg Config) validate() error {
 	for _, typ := range slices.Sorted(maps.Keys(cfg.ReplaceOrders)) {
 		if o := cfg.ReplaceOrders[typ]; !o.Valid() {
 			errs = append(errs, fmt.Errorf("replace_orders[%s]: unknown order %q", typ, o))
+		}
+	}
+	for _, typ := range slices.Sorted(maps.Keys(cfg.Computed)) {
+		for _, name := range slices.Sorted(maps.Keys(cfg.Computed[typ])) {
+			if v := cfg.Computed[typ][name]; v == cty.NilVal || !v.IsWhollyKnown() {
+				errs = append(errs, fmt.Errorf("computed[%s][%s]: not a known value", typ, name))
+			}
 		}
 	}
 	for i, d := range cfg.ProviderSchemas {

@@ -167,4 +167,28 @@ func TestConfigure_EnableForceNew(t *testing.T) {
 			t.Fatalf("enable_force_new %v: schema %+v", on, s)
 		}
 	}
+	// Config.EnableForceNew (HW_ENABLE_FORCE_NEW) is the default a
+	// provider block without enable_force_new gets, and a block that sets
+	// it overrides.
+	byDefault := newSim(t, sim.Config{ProviderSchemas: []*tfschema.Document{doc}, EnableForceNew: true})
+	for _, tt := range []struct {
+		block cty.Value
+		want  bool
+	}{
+		{cty.NullVal(cty.EmptyObject), true},
+		{cty.ObjectVal(map[string]cty.Value{"region": cty.StringVal("cn-east-3")}), true},
+		{cty.ObjectVal(map[string]cty.Value{"enable_force_new": cty.NullVal(cty.Bool)}), true},
+		{cty.ObjectVal(map[string]cty.Value{"enable_force_new": cty.False}), false},
+	} {
+		cp, err := byDefault.Configure(context.Background(), provider.ConfigureRequest{Name: "huaweicloud", Config: tt.block})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := provider.SchemaOf(cp, "huaweicloud_vpc"); s.ForceNewEnabled != tt.want {
+			t.Errorf("block %#v: ForceNewEnabled %v, want %v", tt.block, s.ForceNewEnabled, tt.want)
+		}
+	}
+	if s, _ := byDefault.Schema("huaweicloud_vpc"); !s.ForceNewEnabled {
+		t.Error("the unconfigured provider does not have Config.EnableForceNew")
+	}
 }

@@ -20,8 +20,9 @@ import (
 type Provider struct {
 	w      *world
 	region string
-	// forceNew is the provider block's enable_force_new: every
-	// non-updatable key of every type forces a replacement.
+	// forceNew is the provider block's enable_force_new (by default
+	// Config.EnableForceNew): every non-updatable key of every type
+	// forces a replacement.
 	forceNew bool
 }
 
@@ -283,14 +284,15 @@ func (w *world) remove(rec *record) {
 
 // Configure returns a Provider that shares this one's world and reports the
 // provider block's "region" (a string) for computed region and
-// availability-zone attributes; "enable_force_new" (a bool) makes every
-// non-updatable key force a replacement (provider.Schema.ForceNewEnabled). Other settings are accepted and ignored; a
-// null block keeps DefaultRegion.
+// availability-zone attributes; "enable_force_new" (a bool; unset, it is
+// Config.EnableForceNew) makes every non-updatable key force a replacement
+// (provider.Schema.ForceNewEnabled). Other settings are accepted and
+// ignored; a null block keeps DefaultRegion.
 func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest) (provider.Provider, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	cp := &Provider{w: p.w, region: DefaultRegion}
+	cp := &Provider{w: p.w, region: DefaultRegion, forceNew: p.w.forceNew}
 	cfg := req.Config
 	switch {
 	case cfg == cty.NilVal || cfg.IsNull():
@@ -313,7 +315,9 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", provider.ErrInvalidConfig, provider.EnableForceNewAttribute, err)
 		}
-		cp.forceNew = !v.IsNull() && v.True()
+		if !v.IsNull() {
+			cp.forceNew = v.True()
+		}
 	}
 	return cp, nil
 }

@@ -27,6 +27,7 @@ type world struct {
 	latencyRules []LatencyRule
 	fixtures     []Fixture
 	defaults     map[string]map[string]cty.Value // type → attribute → computed value
+	forceNew     bool                            // Config.EnableForceNew
 	store        WorldStore                      // nil: memory only
 	current      CurrentWorld                    // store, when it is one: read at each call
 	deferWrites  bool                            // Config.DeferWrites

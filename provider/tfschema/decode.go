@@ -196,24 +196,42 @@ func markForceNew(attrs map[string]provider.Attribute, parts []string) map[strin
 	return attrs
 }
 
-// applyDefaults sets the literal defaults a type's meta entry gives
-// ({"attrs": {"attr": {"default": …}, "block.attr": …}}), converted to the
-// attributes' types. A default that names nothing, or does not convert (a
-// provider's Default of the wrong Go type), is left out: the provider
-// itself would fail on it, not the template.
-func applyDefaults(s *provider.Schema, meta []byte) error {
+// applyMeta sets what a type's meta entry says of its attributes
+// ({"attrs": {"attr": {…}, "block.attr": {…}}}): the literal defaults,
+// converted to the attributes' types, and the rules between arguments
+// (conflicts_with, exactly_one_of, at_least_one_of, required_with). A
+// default that names nothing, or does not convert (a provider's Default of
+// the wrong Go type), is left out: the provider itself would fail on it,
+// not the template.
+func applyMeta(s *provider.Schema, meta []byte) error {
 	if meta == nil {
 		return nil
 	}
 	var entry struct {
 		Attrs map[string]struct {
-			Default json.RawMessage `json:"default"`
+			Default       json.RawMessage `json:"default"`
+			ConflictsWith []string        `json:"conflicts_with"`
+			ExactlyOneOf  []string        `json:"exactly_one_of"`
+			AtLeastOneOf  []string        `json:"at_least_one_of"`
+			RequiredWith  []string        `json:"required_with"`
 		} `json:"attrs"`
 	}
 	if err := json.Unmarshal(meta, &entry); err != nil {
 		return fmt.Errorf("its meta entry: %w", err)
 	}
-	for path, a := range entry.Attrs {
+	for _, path := range slices.Sorted(maps.Keys(entry.Attrs)) {
+		a := entry.Attrs[path]
+		for _, c := range []provider.Constraint{
+			{Kind: provider.ConflictsWith, With: a.ConflictsWith},
+			{Kind: provider.ExactlyOneOf, With: a.ExactlyOneOf},
+			{Kind: provider.AtLeastOneOf, With: a.AtLeastOneOf},
+			{Kind: provider.RequiredWith, With: a.RequiredWith},
+		} {
+			if len(c.With) > 0 {
+				c.Attribute = path
+				s.Constraints = append(s.Constraints, c)
+			}
+		}
 		if a.Default == nil || string(a.Default) == "null" {
 			continue
 		}

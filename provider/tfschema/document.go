@@ -77,8 +77,10 @@ type Options struct {
 	// provider.Schema.NonUpdatable. Same shape as ForceNew.
 	NonUpdatable []byte
 	// Meta is what else the provider's source says per resource type;
-	// only the literal defaults are read (provider.Attribute.Default):
-	// {"resources": {"type": {"attrs": {"attr": {"default": 2}}}}}.
+	// the literal defaults (provider.Attribute.Default) and the rules
+	// between arguments (provider.Schema.Constraints) are read:
+	// {"resources": {"type": {"attrs": {"attr": {"default": 2,
+	// "conflicts_with": ["other"]}}}}}.
 	Meta []byte
 }
 
@@ -353,7 +355,7 @@ func (d *Document) lookup(k cacheKey) (provider.Schema, bool, error) {
 		if c.err == nil && !k.data {
 			applyForceNew(&c.schema, d.forceNew[k.typ])
 			c.schema.NonUpdatable = d.nonUpdatable[k.typ]
-			c.err = applyDefaults(&c.schema, d.meta[k.typ])
+			c.err = applyMeta(&c.schema, d.meta[k.typ])
 		}
 		if c.err == nil {
 			c.schema = c.schema.Compile() // every resource of the type is planned against it

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +51,8 @@ func gz(t *testing.T, data []byte) []byte {
 
 func TestParse_PlainAndGzip(t *testing.T) {
 	opts := tfschema.Options{ForceNew: gz(t, []byte(`{"acme_vpc":["cidr","route.destination"]}`)), NonUpdatable: []byte(`{"acme_vpc":["name"]}`),
-		Meta: []byte(`{"resources":{"acme_vpc":{"attrs":{"tags":{"default":{"env":"dev"}},"route.nexthop":{"default":"local"},"name":{"default":"x"}}}}}`)}
+		Meta: []byte(`{"resources":{"acme_vpc":{"attrs":{"tags":{"default":{"env":"dev"}},"route.nexthop":{"default":"local","required_with":["route.0.destination"]},` +
+			`"name":{"default":"x"},"secret":{"conflicts_with":["tags"],"at_least_one_of":["status"],"exactly_one_of":["cidr"]}}}}}`)}
 	for name, data := range map[string][]byte{"plain": []byte(small), "gzip": gz(t, []byte(small))} {
 		t.Run(name, func(t *testing.T) {
 			d, err := tfschema.Parse(data, opts)
@@ -82,6 +84,9 @@ func TestParse_PlainAndGzip(t *testing.T) {
 			}
 			if !a["tags"].Default.RawEquals(cty.MapVal(map[string]cty.Value{"env": cty.StringVal("dev")})) || a["name"].Default != cty.NilVal {
 				t.Errorf("defaults: tags %#v, name (required) %#v", a["tags"].Default, a["name"].Default)
+			}
+			if got := fmt.Sprint(s.Constraints); got != "[{required_with route.nexthop [route.0.destination]} {conflicts_with secret [tags]} {exactly_one_of secret [cidr]} {at_least_one_of secret [status]}]" {
+				t.Errorf("constraints %s", got)
 			}
 			route := a["route"].Block
 			if route != nil && !route.Attributes["nexthop"].Default.RawEquals(cty.StringVal("local")) {
