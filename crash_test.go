@@ -27,8 +27,9 @@ var crashKills = flag.Int("crash.kills", 20, "how many times TestCrash_KillAndRe
 
 // The crash test's templates: v1 builds a network, v2 adds a resource that
 // always fails (so auto-rollback returns to v1), v3 changes attributes in
-// place, replaces a VPC (force-new cidr) delete-then-create and another
-// create-before-destroy, and removes resources.
+// place (the VPCs' names and cidrs), replaces subnets (force-new cidr)
+// delete-then-create and a VPC (force-new region) create-before-destroy,
+// and removes resources.
 const (
 	crashV1 = `
 resource "huaweicloud_vpc" "vpc" {
@@ -44,8 +45,9 @@ resource "huaweicloud_vpc_subnet" "subnet" {
   gateway_ip = cidrhost(cidrsubnet(huaweicloud_vpc.vpc[count.index % 2].cidr, 8, count.index), 1)
 }
 resource "huaweicloud_vpc" "edge" {
-  name = "edge"
-  cidr = "172.16.0.0/16"
+  name   = "edge"
+  cidr   = "172.16.0.0/16"
+  region = "cn-north-4"
   lifecycle {
     create_before_destroy = true
   }
@@ -58,6 +60,7 @@ resource "huaweicloud_networking_secgroup_rule" "rule" {
   security_group_id = huaweicloud_networking_secgroup.sg.id
   direction         = "ingress"
   ethertype         = "IPv4"
+  protocol          = "tcp"
   ports             = tostring(8000 + count.index)
 }
 `
@@ -72,7 +75,7 @@ resource "huaweicloud_networking_secgroup" "broken" {
 var crashV3 = strings.NewReplacer(
 	`name  = "vpc-${count.index}"`, `name  = "vpc-renamed-${count.index}"`,
 	`cidr  = "10.${count.index}.0.0/16"`, `cidr  = "10.${count.index + 5}.0.0/16"`,
-	`cidr = "172.16.0.0/16"`, `cidr = "172.17.0.0/16"`,
+	`region = "cn-north-4"`, `region = "cn-north-9"`,
 	"count             = 3", "count             = 1",
 ).Replace(crashV1)
 

@@ -221,8 +221,9 @@ func TestDeploy_UpdateAndRemove(t *testing.T) {
 	vpcID := resources(t, e, "net")[0].PhysicalResourceID
 	// Rename the VPC (in place) and drop the subnets.
 	onlyVPC := `resource "huaweicloud_vpc" "vpc" {
-  name = "renamed"
-  cidr = "10.0.0.0/16"
+  name   = "renamed"
+  cidr   = "10.0.0.0/16"
+  region = "cn-north-4"
 }`
 	res := deploy(t, e, "net", onlyVPC)
 	if res.Status != formation.StackDeploymentComplete {
@@ -239,8 +240,9 @@ func TestDeploy_UpdateAndRemove(t *testing.T) {
 	if len(sum) != 1 || sum[0].EventMessage != "Apply complete! Resources: 0 added, 1 changed, 2 destroyed." {
 		t.Fatalf("summary %+v", sum)
 	}
-	// A force-new change replaces the VPC.
-	res = deploy(t, e, "net", strings.Replace(onlyVPC, "10.0.0.0/16", "10.1.0.0/16", 1))
+	// A force-new change (region: the provider updates cidr in place)
+	// replaces the VPC.
+	res = deploy(t, e, "net", strings.Replace(onlyVPC, "cn-north-4", "cn-north-9", 1))
 	if res.Status != formation.StackDeploymentComplete {
 		t.Fatalf("replacement deploy %+v", res)
 	}

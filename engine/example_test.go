@@ -287,11 +287,15 @@ resource "huaweicloud_vpc" "vpc" {
 	//   # huaweicloud_vpc.vpc will be created
 	//   + resource "huaweicloud_vpc" "vpc" {
 	//       + cidr                  = "10.0.0.0/16"
+	//       + enhanced_local_route  = (known after apply)
 	//       + enterprise_project_id = (known after apply)
 	//       + id                    = (known after apply)
 	//       + name                  = "preview-vpc"
 	//       + region                = (known after apply)
+	//       + routes                = (known after apply)
+	//       + secondary_cidrs       = (known after apply)
 	//       + status                = (known after apply)
+	//       + tags                  = (known after apply)
 	//     }
 	//
 	// Plan: 1 to add, 0 to change, 0 to destroy.

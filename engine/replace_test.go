@@ -9,13 +9,14 @@ import (
 	"github.com/formation-engine/formation/store"
 )
 
-// cbdVPC is a VPC replaced create-before-destroy when its cidr (force-new)
-// changes.
-func cbdVPC(cidr string) string {
+// cbdVPC is a VPC replaced create-before-destroy when its region
+// (force-new) changes.
+func cbdVPC(region string) string {
 	return `
 resource "huaweicloud_vpc" "a" {
-  name = "a"
-  cidr = "` + cidr + `"
+  name   = "a"
+  cidr   = "10.0.0.0/16"
+  region = "` + region + `"
   lifecycle {
     create_before_destroy = true
   }
@@ -57,11 +58,11 @@ func TestEngine_CreateBeforeDestroyReplacement(t *testing.T) {
 	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
 		t.Fatal(err)
 	}
-	if out := deployAndWait(t, e, "s", cbdVPC("10.0.0.0/16")); out.Status != formation.StackDeploymentComplete {
+	if out := deployAndWait(t, e, "s", cbdVPC("cn-north-4")); out.Status != formation.StackDeploymentComplete {
 		t.Fatalf("first deployment: %+v", out)
 	}
 	old := p.Resources()[0].ID
-	out := deployAndWait(t, e, "s", cbdVPC("10.9.0.0/16"))
+	out := deployAndWait(t, e, "s", cbdVPC("cn-north-9"))
 	if out.Status != formation.StackDeploymentComplete {
 		t.Fatalf("replacement: %+v", out)
 	}
@@ -85,7 +86,7 @@ func TestEngine_CreateBeforeDestroyReplacement(t *testing.T) {
 	checkResources("after the replacement")
 
 	calls := len(p.Calls())
-	if out := deployAndWait(t, e, "s", cbdVPC("10.9.0.0/16")); out.Status != formation.StackDeploymentComplete {
+	if out := deployAndWait(t, e, "s", cbdVPC("cn-north-9")); out.Status != formation.StackDeploymentComplete {
 		t.Fatalf("deploying the same template again: %+v", out)
 	}
 	for _, c := range p.Calls()[calls:] {
@@ -107,14 +108,14 @@ func TestEngine_CreateBeforeDestroyReplacement(t *testing.T) {
 func TestEngine_DeposedObjectsAreListed(t *testing.T) {
 	ctx := context.Background()
 	e, p, _ := simTestEngine(t, sim.Config{Faults: []sim.Fault{{Match: sim.Match{Op: sim.OpDelete}, Message: "VPC in use"}}}, Config{})
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: cbdVPC("10.0.0.0/16")}})
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: cbdVPC("cn-north-4")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out, err := e.Wait(ctx, DeploymentRef{DeploymentID: res.DeploymentID}); err != nil || out.Status != formation.StackDeploymentComplete {
 		t.Fatalf("first deployment: %+v, %v", out, err)
 	}
-	if out := deployAndWait(t, e, "s", cbdVPC("10.9.0.0/16")); out.Status != formation.StackRollbackFailed {
+	if out := deployAndWait(t, e, "s", cbdVPC("cn-north-9")); out.Status != formation.StackRollbackFailed {
 		t.Fatalf("replacement whose deletions fail, rolled back: %+v, want %s", out, formation.StackRollbackFailed)
 	}
 	world := p.Resources()
@@ -167,12 +168,12 @@ func TestEngine_KillDuringCreateBeforeDestroyDeletion(t *testing.T) {
 	if _, err := e1.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
 		t.Fatal(err)
 	}
-	if out := deployAndWait(t, e1, "s", cbdVPC("10.0.0.0/16")); out.Status != formation.StackDeploymentComplete {
+	if out := deployAndWait(t, e1, "s", cbdVPC("cn-north-4")); out.Status != formation.StackDeploymentComplete {
 		t.Fatalf("first deployment: %+v", out)
 	}
 	old := world.Resources()[0].ID
 	cs.deleteAt = old
-	if _, err := e1.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: cbdVPC("10.9.0.0/16")}}); err != nil {
+	if _, err := e1.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: cbdVPC("cn-north-9")}}); err != nil {
 		t.Fatal(err)
 	}
 	st2 := <-killed

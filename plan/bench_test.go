@@ -26,7 +26,8 @@ import (
 // thread, the garbage collector's included): on a busy machine it moves
 // less than ns/op.
 
-// flatTemplate is benchmark (a): one block of n catalog VPCs.
+// flatTemplate is benchmark (a): one block of n VPCs (the test type of
+// testConfig, 8 attributes, which the benchmarks have always planned).
 func flatTemplate(n int) string {
 	return fmt.Sprintf(`
 resource "huaweicloud_vpc" "vpc" {
@@ -38,7 +39,7 @@ resource "huaweicloud_vpc" "vpc" {
 `, n)
 }
 
-// layeredTemplate is benchmark (b): layers blocks of per catalog VPCs,
+// layeredTemplate is benchmark (b): layers blocks of per test VPCs,
 // each instance referencing the same index of the previous layer.
 func layeredTemplate(layers, per int) string {
 	var b strings.Builder
@@ -113,7 +114,7 @@ func cpuTime() time.Duration {
 // BenchmarkMake_Flat is (a): 10,000 instances of one block, empty state
 // (template parsed and expanded once, outside the loop).
 func BenchmarkMake_Flat(b *testing.B) {
-	w := catalogWorld(b)
+	w := testWorld(b)
 	cfg := expand(b, flatTemplate(10000))
 	benchMake(b, cfg, plan.State{}, w.registry, plan.Options{}, 10000)
 }
@@ -121,14 +122,14 @@ func BenchmarkMake_Flat(b *testing.B) {
 // BenchmarkMake_Layered is (b): 10 blocks × 1,000 instances, each
 // referencing the same index of the previous block, empty state.
 func BenchmarkMake_Layered(b *testing.B) {
-	w := catalogWorld(b)
+	w := testWorld(b)
 	cfg := expand(b, layeredTemplate(10, 1000))
 	benchMake(b, cfg, plan.State{}, w.registry, plan.Options{}, 10000)
 }
 
 // BenchmarkMake_SubnetChain is the heavier variant of (b).
 func BenchmarkMake_SubnetChain(b *testing.B) {
-	w := catalogWorld(b)
+	w := testWorld(b)
 	cfg := expand(b, subnetChainTemplate(10, 1000))
 	benchMake(b, cfg, plan.State{}, w.registry, plan.Options{}, 10000)
 }
@@ -139,12 +140,12 @@ func BenchmarkMake_SubnetChain(b *testing.B) {
 // sim keeps does not grow from run to run.
 func BenchmarkMake_RefreshNoOp(b *testing.B) {
 	mw := sim.NewMemoryWorld()
-	w := newWorld(b, sim.Config{UseCatalog: true, World: mw})
+	w := newWorld(b, testConfig(sim.Config{World: mw}))
 	src := flatTemplate(10000)
 	w.deploy(src)
 	cfg := expand(b, src)
 	fresh := func() plan.Providers {
-		p, err := sim.New(sim.Config{UseCatalog: true, World: mw})
+		p, err := sim.New(testConfig(sim.Config{World: mw}))
 		if err != nil {
 			b.Fatal(err)
 		}

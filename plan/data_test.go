@@ -45,7 +45,7 @@ func reads(p *sim.Provider) int {
 }
 
 func TestMake_DataSources(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	p := w.plan(zonesAndVPC, plan.Options{})
 	zones, lookup := p.Change("data.huaweicloud_availability_zones.zones"), p.Change("data.huaweicloud_vpc.lookup")
 	if zones.Mode != formation.ModeData || zones.Action != formation.ActionNoOperation || !zones.After.IsWhollyKnown() {
@@ -86,7 +86,7 @@ func TestMake_DataSources(t *testing.T) {
 // TestMake_DataSources_ReadByExpand uses what Expand read, without reading
 // again.
 func TestMake_DataSources_ReadByExpand(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	tpl, err := template.Parse(`data "huaweicloud_availability_zones" "zones" {}`, template.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestMake_DataSources_Errors(t *testing.T) {
 		}
 	})
 	t.Run("nothing matches", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		err := w.planErr(`data "huaweicloud_vpc" "x" {
   name = "x"
 }`, plan.Options{})
@@ -138,7 +138,7 @@ func TestMake_DataSources_Errors(t *testing.T) {
 		}
 	})
 	t.Run("recorded data sources are not deleted", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.state["data.huaweicloud_vpc.old"] = &plan.Resource{Addr: "data.huaweicloud_vpc.old", Mode: formation.ModeData, Type: "huaweicloud_vpc", Name: "old",
 			ProviderName: "huaweicloud", Value: cty.EmptyObjectVal}
 		p := w.plan(vpcAB, plan.Options{Refresh: true})

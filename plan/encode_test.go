@@ -67,7 +67,7 @@ func sameOrNil(a, b cty.Value) bool {
 
 // TestPlan_EncodeDecode_Refine applies a decoded plan.
 func TestPlan_EncodeDecode_Refine(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	p := w.plan(vpcAB, plan.Options{})
 	data, err := p.Encode()
 	if err != nil {

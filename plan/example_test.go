@@ -52,21 +52,29 @@ resource "huaweicloud_vpc" "vpc" {
 	//   # huaweicloud_vpc.vpc[0] will be created
 	//   + resource "huaweicloud_vpc" "vpc" {
 	//       + cidr                  = "10.0.0.0/16"
+	//       + enhanced_local_route  = (known after apply)
 	//       + enterprise_project_id = (known after apply)
 	//       + id                    = (known after apply)
 	//       + name                  = "vpc-0"
 	//       + region                = (known after apply)
+	//       + routes                = (known after apply)
+	//       + secondary_cidrs       = (known after apply)
 	//       + status                = (known after apply)
+	//       + tags                  = (known after apply)
 	//     }
 	//
 	//   # huaweicloud_vpc.vpc[1] will be created
 	//   + resource "huaweicloud_vpc" "vpc" {
 	//       + cidr                  = "10.1.0.0/16"
+	//       + enhanced_local_route  = (known after apply)
 	//       + enterprise_project_id = (known after apply)
 	//       + id                    = (known after apply)
 	//       + name                  = "vpc-1"
 	//       + region                = (known after apply)
+	//       + routes                = (known after apply)
+	//       + secondary_cidrs       = (known after apply)
 	//       + status                = (known after apply)
+	//       + tags                  = (known after apply)
 	//     }
 	//
 	// Plan: 2 to add, 0 to change, 0 to destroy.

@@ -207,7 +207,7 @@ resource "huaweicloud_vpc_subnet" "web" {
 // plan runs a golden case and returns its plan.
 func (gc goldenCase) plan(t *testing.T) *plan.Plan {
 	t.Helper()
-	w := catalogWorld(t)
+	w := testWorld(t)
 	if gc.deploy != "" {
 		w.deploy(gc.deploy)
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // world is a simulated cloud for planner tests: the sim provider
-// registered as "huaweicloud" (catalog types declared, any other type
+// registered as "huaweicloud" (the types newWorld's configuration declares, any other type
 // schema-less) and the state a simulated executor keeps.
 type world struct {
 	t     testing.TB
@@ -37,8 +37,8 @@ func newWorld(t testing.TB, cfg sim.Config) *world {
 	return &world{t: t, sim: p, reg: reg, state: plan.State{}}
 }
 
-// catalogWorld declares the catalog types.
-func catalogWorld(t testing.TB) *world { return newWorld(t, sim.Config{UseCatalog: true}) }
+// testWorld declares the test types (testConfig).
+func testWorld(t testing.TB) *world { return newWorld(t, testConfig(sim.Config{})) }
 
 // expand parses and expands a template with RFS limits lifted.
 func expand(t testing.TB, src string) *template.Config {

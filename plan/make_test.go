@@ -138,9 +138,7 @@ func TestMake_Actions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := tt.sim
-			cfg.UseCatalog = true
-			w := newWorld(t, cfg)
+			w := newWorld(t, testConfig(tt.sim))
 			w.deploy(vpcAB)
 			p := w.plan(tt.next, plan.Options{})
 			check(t, p, tt.wants)
@@ -159,7 +157,7 @@ func TestMake_Actions(t *testing.T) {
 
 // TestMake_ChangeFields checks what a change carries besides its action.
 func TestMake_ChangeFields(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(vpcAB)
 	a := w.state["huaweicloud_vpc.a"]
 	p := w.plan(replaceAll(vpcAB, `"10.0.0.0/16"`, `"10.1.0.0/16"`), plan.Options{})
@@ -233,7 +231,7 @@ resource "huaweicloud_thing" "a" {
 
 func TestMake_Errors(t *testing.T) {
 	t.Run("unregistered provider", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		err := w.planErr(`
 resource "aws_vpc" "a" {
   count = 3
@@ -248,7 +246,7 @@ resource "aws_vpc" "a" {
 		}
 	})
 	t.Run("unregistered provider of a recorded resource", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.state["aws_vpc.gone"] = &plan.Resource{Addr: "aws_vpc.gone", Mode: formation.ModeResource, Type: "aws_vpc", Name: "gone",
 			ProviderName: "aws", ID: "x", Value: cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("x")})}
 		err := w.planErr(vpcAB, plan.Options{})
@@ -257,7 +255,7 @@ resource "aws_vpc" "a" {
 		}
 	})
 	t.Run("missing required attribute", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		err := w.planErr(`
 resource "huaweicloud_vpc" "a" {
   name = "a"
@@ -294,7 +292,7 @@ resource "huaweicloud_bad" "a" {
 		}
 	})
 	t.Run("wrong type", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		err := w.planErr(`
 resource "huaweicloud_vpc" "a" {
   name = "a"
@@ -306,7 +304,7 @@ resource "huaweicloud_vpc" "a" {
 		}
 	})
 	t.Run("evaluation diagnostics", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(vpcAB)
 		err := w.planErr(vpcAB+`
 resource "huaweicloud_vpc" "c" {
@@ -323,7 +321,7 @@ resource "huaweicloud_vpc" "c" {
 		}
 	})
 	t.Run("several problems", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		err := w.planErr(`
 resource "huaweicloud_vpc" "a" {
   name = "a"
@@ -337,14 +335,14 @@ resource "huaweicloud_vpc" "b" {
 		}
 	})
 	t.Run("no template", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		_, err := plan.Make(context.Background(), nil, w.state, w.reg, plan.Options{})
 		if !formation.HasCode(err, formation.CodeInvalidParameter) {
 			t.Errorf("error %v", err)
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_, err := plan.Make(ctx, expand(t, vpcAB), w.state, w.reg, plan.Options{Refresh: true})
@@ -353,7 +351,7 @@ resource "huaweicloud_vpc" "b" {
 		}
 	})
 	t.Run("refresh read fails", func(t *testing.T) {
-		w := newWorld(t, sim.Config{UseCatalog: true, Faults: []sim.Fault{{Match: sim.Match{Op: sim.OpRead}, Message: "throttled"}}})
+		w := newWorld(t, testConfig(sim.Config{Faults: []sim.Fault{{Match: sim.Match{Op: sim.OpRead}, Message: "throttled"}}}))
 		w.deploy(vpcAB)
 		err := w.planErr(vpcAB, plan.Options{Refresh: true})
 		if !formation.HasCode(err, formation.CodeInternal) || !strings.Contains(err.Error(), "throttled") {
@@ -374,7 +372,7 @@ func TestMake_ProviderAlias(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	east, err := sim.New(sim.Config{UseCatalog: true})
+	east, err := sim.New(testConfig(sim.Config{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +394,7 @@ resource "huaweicloud_vpc" "e" {
 		t.Fatal(err)
 	}
 	if w := p.Change("huaweicloud_vpc.w"); !w.Inferred || w.ProviderAlias != "west" {
-		t.Errorf("the aliased instance was planned with the catalog: inferred=%v alias=%q", w.Inferred, w.ProviderAlias)
+		t.Errorf("the aliased instance was planned with the declared schema: inferred=%v alias=%q", w.Inferred, w.ProviderAlias)
 	}
 	if e := p.Change("huaweicloud_vpc.e"); e.Inferred {
 		t.Error("the default instance was planned schema-less")

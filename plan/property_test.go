@@ -12,7 +12,7 @@ import (
 
 // genBlock is one resource block of a generated template.
 type genBlock struct {
-	kind   string   // "vpc", "subnet" (catalog types) or "thing" (schema-less)
+	kind   string   // "vpc", "subnet" (test types) or "thing" (schema-less)
 	label  string   // l0, l1, …
 	expand string   // "single", "count" or "each"
 	count  int      // with count
@@ -219,7 +219,7 @@ func TestMake_ReplanIsNoOp(t *testing.T) {
 	}
 	for seed := range uint64(seeds) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			w := catalogWorld(t)
+			w := testWorld(t)
 			for variant := range 3 {
 				src := genTemplate(seed, variant)
 				p := w.plan(src, plan.Options{Refresh: true})

@@ -18,7 +18,7 @@ import (
 )
 
 func TestChange_Refine(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	p := w.plan(vpcAB, plan.Options{})
 	sn := p.Change("huaweicloud_vpc_subnet.b")
 	config := cty.ObjectVal(map[string]cty.Value{
@@ -59,7 +59,7 @@ func TestChange_Refine(t *testing.T) {
 		}
 	})
 	t.Run("update keeps ignored attributes", func(t *testing.T) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		src := vpcWith(`  cidr = "10.0.0.0/16"
   description = "first"`, `ignore_changes = [description]`)
 		w.deploy(src)
@@ -136,7 +136,7 @@ func TestChange_Applied(t *testing.T) {
 // with many workers: the renderings, and the errors, are identical.
 func TestMake_Deterministic(t *testing.T) {
 	for seed := range uint64(8) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		w.deploy(genTemplate(seed, 0))
 		src := genTemplate(seed, 1)
 		var outs []string
@@ -162,7 +162,7 @@ resource "huaweicloud_vpc" "b" {
   cidr  = "10.0.0.0/16"
 }
 `
-	w := catalogWorld(t)
+	w := testWorld(t)
 	var errs []string
 	for _, par := range []int{1, 10, 10} {
 		_, err := plan.Make(context.Background(), expand(t, bad), nil, w.reg, plan.Options{Parallelism: par})
@@ -193,7 +193,7 @@ func (c *cancelling) Validate(ctx context.Context, req provider.ValidateRequest)
 
 // TestMake_CancelDuringWalk stops the walk when ctx is cancelled midway.
 func TestMake_CancelDuringWalk(t *testing.T) {
-	s, err := sim.New(sim.Config{UseCatalog: true})
+	s, err := sim.New(testConfig(sim.Config{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestMake_CancelDuringWalk(t *testing.T) {
 
 // TestMake_Concurrent runs several plans of one Config at once.
 func TestMake_Concurrent(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(genTemplate(3, 0))
 	cfg := expand(t, genTemplate(3, 1))
 	want := text(t, w.plan(genTemplate(3, 1), plan.Options{}))

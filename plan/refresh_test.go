@@ -102,7 +102,7 @@ func TestMake_Refresh(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := catalogWorld(t)
+			w := testWorld(t)
 			w.deploy(vpcAB)
 			recorded := w.state["huaweicloud_vpc.a"].Value
 			if tt.outside != nil {
@@ -154,7 +154,7 @@ func TestMake_Refresh(t *testing.T) {
 
 // TestMake_RefreshDestroy plans deleting a stack whose resources drifted.
 func TestMake_RefreshDestroy(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(vpcAB)
 	if err := w.sim.DeleteOutOfBand(context.Background(), "huaweicloud_vpc_subnet.b"); err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestMake_RefreshDestroy(t *testing.T) {
 }
 
 func TestMake_Deposed(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(vpcAB)
 	var ids []string
 	for i := range 2 {
@@ -226,7 +226,7 @@ func TestMake_Deposed(t *testing.T) {
 func TestMake_Import(t *testing.T) {
 	ctx := context.Background()
 	setup := func(t *testing.T) (*world, string) {
-		w := catalogWorld(t)
+		w := testWorld(t)
 		made, err := w.sim.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "console", Token: "console",
 			Config: cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("legacy"), "cidr": cty.StringVal("192.168.0.0/16")})})
 		if err != nil {

@@ -87,7 +87,7 @@ func TestMake_Seeds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// The seeds set no cidr, which the catalog's huaweicloud_vpc
+			// The seeds set no cidr, which the test huaweicloud_vpc
 			// requires: plan them schema-less.
 			w := newWorld(t, sim.Config{})
 			if tt.prior != "" {
@@ -103,10 +103,10 @@ func TestMake_Seeds(t *testing.T) {
 	}
 }
 
-// TestMake_Seeds_Catalog plans a seed against the catalog schema, which
+// TestMake_Seeds_Catalog plans a seed against the test VPC schema, which
 // requires a cidr the seed leaves out.
 func TestMake_Seeds_Catalog(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	err := w.planErr(seedCountHCL, plan.Options{})
 	if !formation.HasCode(err, formation.CodeInvalidTemplate) || !strings.Contains(err.Error(), `huaweicloud_vpc.my_hello_world_vpc[0]`) ||
 		!strings.Contains(err.Error(), `"cidr" is required`) {

@@ -55,9 +55,10 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The cloud: a simulated provider that knows the common Huawei Cloud
-	// resource types (UseCatalog), so computed attributes get realistic
-	// values. Seed decides every id it makes.
+	// The cloud: a simulated provider that declares this template's
+	// resource types as the huaweicloud provider does (UseCatalog), so
+	// arguments are checked and computed attributes get realistic values.
+	// Seed decides every id it makes.
 	cloud, err := sim.New(sim.Config{Seed: 1, UseCatalog: true})
 	if err != nil {
 		_ = st.Close()

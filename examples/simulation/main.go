@@ -48,8 +48,13 @@ resource "huaweicloud_vpc_subnet" "subnet" {
 }
 
 resource "huaweicloud_compute_instance" "app" {
-  name    = "sim-app"
-  network = [for s in huaweicloud_vpc_subnet.subnet : { uuid = s.id }]
+  name = "sim-app"
+  dynamic "network" {
+    for_each = huaweicloud_vpc_subnet.subnet
+    content {
+      uuid = network.value.id
+    }
+  }
 }
 `
 

@@ -94,18 +94,12 @@ func TestCatalog_ComputedValuesAreRealistic(t *testing.T) {
 	if str(subnet, "primary_dns") != "100.125.1.250" || !subnet.GetAttr("dhcp_enable").True() || !uuidRE.MatchString(str(subnet, "ipv4_subnet_id")) {
 		t.Fatalf("subnet %#v", subnet)
 	}
-	if str(subnet, "availability_zone") != sim.DefaultRegion+"a" || str(subnet, "status") != "ACTIVE" {
+	if str(subnet, "availability_zone") != sim.DefaultRegion+"a" || !subnet.GetAttr("dhcp_enable").True() || str(subnet, "dhcp_lease_time") != "24h" {
 		t.Fatalf("subnet %#v", subnet)
 	}
-	eip := create("huaweicloud_vpc_eip", map[string]cty.Value{
-		"publicip":  cty.ListVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"type": cty.StringVal("5_bgp")})}),
-		"bandwidth": cty.ListVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"share_type": cty.StringVal("PER"), "size": cty.NumberIntVal(5)})}),
-	})
-	if addr := str(eip, "address"); len(addr) < 10 || addr[:7] != "100.95." {
-		t.Fatalf("eip address %q", addr)
-	}
-	if str(eip, "status") != "UNBOUND" {
-		t.Fatalf("eip %#v", eip)
+	vpc := create("huaweicloud_vpc", map[string]cty.Value{"name": cty.StringVal("v"), "cidr": cty.StringVal("10.0.0.0/16")})
+	if str(vpc, "status") != "OK" || vpc.GetAttr("routes").LengthInt() != 0 || str(vpc, "enterprise_project_id") != "0" {
+		t.Fatalf("vpc %#v", vpc)
 	}
 }
 
@@ -119,12 +113,14 @@ func TestCatalog_ForceNew(t *testing.T) {
 		value   cty.Value
 		replace bool
 	}{
-		{"huaweicloud_vpc", map[string]cty.Value{"name": cty.StringVal("v"), "cidr": cty.StringVal("10.0.0.0/16")}, "cidr", cty.StringVal("10.1.0.0/16"), true},
+		// The provider updates a VPC's cidr in place.
+		{"huaweicloud_vpc", map[string]cty.Value{"name": cty.StringVal("v"), "cidr": cty.StringVal("10.0.0.0/16")}, "cidr", cty.StringVal("10.1.0.0/16"), false},
+		{"huaweicloud_vpc", map[string]cty.Value{"name": cty.StringVal("v"), "cidr": cty.StringVal("10.0.0.0/16")}, "region", cty.StringVal("cn-east-3"), true},
 		{"huaweicloud_vpc", map[string]cty.Value{"name": cty.StringVal("v"), "cidr": cty.StringVal("10.0.0.0/16")}, "name", cty.StringVal("w"), false},
 		{"huaweicloud_vpc_subnet", map[string]cty.Value{"name": cty.StringVal("s"), "cidr": cty.StringVal("10.0.1.0/24"), "gateway_ip": cty.StringVal("10.0.1.1"), "vpc_id": cty.StringVal("v1")}, "vpc_id", cty.StringVal("v2"), true},
 		{"huaweicloud_vpc_subnet", map[string]cty.Value{"name": cty.StringVal("s"), "cidr": cty.StringVal("10.0.1.0/24"), "gateway_ip": cty.StringVal("10.0.1.1"), "vpc_id": cty.StringVal("v1")}, "description", cty.StringVal("d"), false},
-		{"huaweicloud_evs_volume", map[string]cty.Value{"name": cty.StringVal("d"), "size": cty.NumberIntVal(10), "volume_type": cty.StringVal("SSD"), "availability_zone": cty.StringVal("z")}, "size", cty.NumberIntVal(20), false},
-		{"huaweicloud_networking_secgroup_rule", map[string]cty.Value{"security_group_id": cty.StringVal("g"), "direction": cty.StringVal("ingress"), "ethertype": cty.StringVal("IPv4")}, "ports", cty.StringVal("22"), true},
+		{"huaweicloud_networking_secgroup_rule", map[string]cty.Value{"security_group_id": cty.StringVal("g"), "direction": cty.StringVal("ingress"), "ethertype": cty.StringVal("IPv4")}, "description", cty.StringVal("ssh"), true},
+		{"huaweicloud_networking_secgroup", map[string]cty.Value{"name": cty.StringVal("g")}, "description", cty.StringVal("web"), false},
 	}
 	for i, tt := range tests {
 		t.Run(tt.typ+"."+tt.change, func(t *testing.T) {
@@ -164,5 +160,29 @@ func TestCatalogLatency_CoversCatalog(t *testing.T) {
 	}
 	if _, err := sim.New(sim.Config{Latency: rules}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The catalog's types carry the provider's rules between arguments: a
+// rule's ports need its protocol, and conflict with a port range.
+func TestCatalog_Constraints(t *testing.T) {
+	p := newSim(t, sim.Config{UseCatalog: true})
+	rule := func(extra map[string]cty.Value) error {
+		config := map[string]cty.Value{"security_group_id": cty.StringVal("g"), "direction": cty.StringVal("ingress"), "ethertype": cty.StringVal("IPv4")}
+		for k, v := range extra {
+			config[k] = v
+		}
+		return p.Validate(context.Background(), provider.ValidateRequest{TypeName: "huaweicloud_networking_secgroup_rule", Address: "r", Config: cty.ObjectVal(config)})
+	}
+	if err := rule(map[string]cty.Value{"protocol": cty.StringVal("tcp"), "ports": cty.StringVal("443")}); err != nil {
+		t.Fatalf("a valid rule: %v", err)
+	}
+	err := rule(map[string]cty.Value{"ports": cty.StringVal("443")})
+	if !errors.Is(err, provider.ErrInvalidConfig) || !strings.Contains(err.Error(), "\"ports\": all of `ports,protocol` must be specified") {
+		t.Fatalf("ports without protocol: %v", err)
+	}
+	err = rule(map[string]cty.Value{"protocol": cty.StringVal("tcp"), "ports": cty.StringVal("443"), "port_range_min": cty.NumberIntVal(1)})
+	if !errors.Is(err, provider.ErrInvalidConfig) || !strings.Contains(err.Error(), `"ports": conflicts with port_range_min`) {
+		t.Fatalf("ports and a port range: %v", err)
 	}
 }

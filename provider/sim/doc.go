@@ -22,10 +22,10 @@
 // as the provider checks them, computed attributes are generated with the
 // right types, and data sources are answered with objects of the schema's
 // shape, generated from the seed and the arguments where no fixture or
-// resource answers. With Config.UseCatalog a few common Huawei Cloud types
-// (Catalog) are declared by hand, a subset of their arguments, for when no
-// schema file is at hand; a provider schema overrides them type by type.
-// Config.Schemas declares further types.
+// resource answers. With Config.UseCatalog the four Huawei Cloud network
+// types the quickstart uses (Catalog) are declared as the provider declares
+// them, for when no schema file is at hand; a provider schema overrides
+// them type by type. Config.Schemas declares further types.
 //
 // # Determinism
 //

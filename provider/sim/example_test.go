@@ -50,14 +50,19 @@ func ExampleCatalog() {
 	resp, _ := p.Create(ctx, provider.CreateRequest{TypeName: "huaweicloud_vpc", Address: "huaweicloud_vpc.vpc", Config: planned, Token: "t"})
 	fmt.Println("status:", resp.State.GetAttr("status").AsString(), "region:", resp.State.GetAttr("region").AsString())
 
+	// As in the provider, a VPC's cidr changes in place; a subnet's
+	// cannot, so changing it replaces the subnet.
 	next, _ := schema.PlannedUpdate(resp.State, cty.ObjectVal(map[string]cty.Value{
 		"name": cty.StringVal("vpc"), "cidr": cty.StringVal("172.16.0.0/12"),
 	}))
-	fmt.Println("replace:", len(schema.RequiresReplace(resp.State, next)) > 0)
+	fmt.Println("vpc cidr replaces:", len(schema.RequiresReplace(resp.State, next)) > 0)
+	subnet, _ := p.Schema("huaweicloud_vpc_subnet")
+	fmt.Println("subnet cidr forces a replacement:", subnet.Attributes["cidr"].ForceNew)
 	// Output:
 	// status known before create: false
 	// status: OK region: cn-north-4
-	// replace: true
+	// vpc cidr replaces: false
+	// subnet cidr forces a replacement: true
 }
 
 // A fault after the side effect loses the create's response; the engine's
