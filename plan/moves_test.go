@@ -35,7 +35,7 @@ resource "huaweicloud_vpc" "d" {
 // forgets; the plan says all of it as terraform plan does, and applying it
 // then re-planning changes nothing.
 func TestPlan_MovedAndRemoved(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(movesBefore)
 	ids := map[string]string{}
 	for addr, r := range w.state {
@@ -147,7 +147,7 @@ removed {
 // object stays, is destroyed as any object the template no longer has,
 // and a warning says why. A move across resource types is refused.
 func TestPlan_MoveBlockedAndAcrossTypes(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(movesBefore)
 	p := w.plan(strings.ReplaceAll(movesBefore, `resource "huaweicloud_vpc" "a" {`, `resource "huaweicloud_vpc" "unused" {`)+`
 moved {
@@ -179,7 +179,7 @@ moved {
 // Options.Moves run before the template's moved blocks: what a rollback
 // uses to move objects back.
 func TestPlan_OptionsMoves(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(movesBefore)
 	from, _ := template.ParseInstanceAddr("huaweicloud_vpc.a")
 	to, _ := template.ParseInstanceAddr("huaweicloud_vpc.z")
