@@ -411,24 +411,36 @@ func (d *decoder) requiredProviders(b *hcl.Block) {
 	d.add(diags)
 	for _, name := range sortedAttrNames(attrs) {
 		attr := attrs[name]
-		v, diags := attr.Expr.Value(nil)
-		d.add(diags)
+		rp := RequiredProvider{Name: name}
+		pairs, diags := hcl.ExprMap(attr.Expr)
 		if diags.HasErrors() {
+			// Not an object: the legacy form, a version constraint.
+			v, diags := attr.Expr.Value(nil)
+			d.add(diags)
+			if diags.HasErrors() {
+				continue
+			}
+			if v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+				d.errorf(attr.Expr.Range(), "Invalid required_providers entry",
+					"Give %s as an object: { source = \"namespace/%s\", version = \">= 1.0\" }.", name, name)
+				continue
+			}
+			rp.Version = v.AsString()
+			d.m.requiredProviders[name] = rp
 			continue
 		}
-		rp := RequiredProvider{Name: name}
-		ty := v.Type()
-		switch {
-		case ty == cty.String && v.IsKnown() && !v.IsNull():
-			rp.Version = v.AsString()
-		case (ty.IsObjectType() || ty.IsMapType()) && v.IsWhollyKnown() && !v.IsNull():
-			for k, ev := range v.AsValueMap() {
-				s, err := convert.Convert(ev, cty.String)
-				if k != "source" && k != "version" {
-					continue
-				}
-				if err != nil || s.IsNull() {
-					d.errorf(attr.Expr.Range(), "Invalid required_providers entry", "%s.%s must be a string.", name, k)
+		for _, p := range pairs {
+			kv, diags := p.Key.Value(nil)
+			if diags.HasErrors() || kv.Type() != cty.String || !kv.IsKnown() || kv.IsNull() {
+				continue
+			}
+			switch k := kv.AsString(); k {
+			case "source", "version":
+				v, diags := p.Value.Value(nil)
+				d.add(diags)
+				s, err := convert.Convert(v, cty.String)
+				if diags.HasErrors() || err != nil || !s.IsKnown() || s.IsNull() {
+					d.errorf(p.Value.Range(), "Invalid required_providers entry", "%s.%s must be a string.", name, k)
 					continue
 				}
 				if k == "source" {
@@ -436,14 +448,36 @@ func (d *decoder) requiredProviders(b *hcl.Block) {
 				} else {
 					rp.Version = s.AsString()
 				}
+			case "configuration_aliases":
+				if d.m.configurationAliases == nil {
+					d.m.configurationAliases = map[string][]string{}
+				}
+				d.m.configurationAliases[name] = d.configurationAliases(name, p.Value)
 			}
-		default:
-			d.errorf(attr.Expr.Range(), "Invalid required_providers entry",
-				"Give %s as an object: { source = \"namespace/%s\", version = \">= 1.0\" }.", name, name)
-			continue
 		}
 		d.m.requiredProviders[name] = rp
 	}
+}
+
+// configurationAliases decodes configuration_aliases = [name.alias, …].
+func (d *decoder) configurationAliases(name string, e hcl.Expression) []string {
+	list, diags := hcl.ExprList(e)
+	if diags.HasErrors() {
+		d.errorf(e.Range(), "Invalid configuration_aliases value",
+			"configuration_aliases is a list of provider configuration references, such as [%s.east].", name)
+		return nil
+	}
+	var out []string
+	for _, item := range list {
+		addr, ok := providerAddrOf(item)
+		if !ok || !strings.HasPrefix(addr, name+".") {
+			d.errorf(item.Range(), "Invalid configuration_aliases value",
+				"Each entry of %s's configuration_aliases is an aliased configuration of %s, such as %s.east.", name, name, name)
+			continue
+		}
+		out = append(out, addr)
+	}
+	return out
 }
 
 var importSchema = &hcl.BodySchema{

@@ -165,6 +165,19 @@ func (m *module) passProviders() hcl.Diagnostics {
 		}
 		m.passed[p.child] = pa
 	}
+	for _, name := range sortedKeys(m.configurationAliases) {
+		rp := m.requiredProviders[name]
+		for _, alias := range m.configurationAliases[name] {
+			if _, ok := m.passed[alias]; ok {
+				continue
+			}
+			diags = append(diags, errorDiag("Missing required provider configuration",
+				fmt.Sprintf("The child module requires an additional configuration for provider %s, with the local name %q.\n\n"+
+					"Refer to the module's documentation to understand the intended purpose of this additional provider configuration, "+
+					"and then add an entry for %s in the \"providers\" meta-argument in the module block to choose which provider "+
+					"configuration the module should use for that purpose.", rp.fqn(), alias, alias), rangePtr(m.call.rng)))
+		}
+	}
 	return diags
 }
 

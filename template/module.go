@@ -2,6 +2,7 @@ package template
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/formation-engine/formation"
 	"github.com/hashicorp/hcl/v2"
@@ -37,6 +38,10 @@ type module struct {
 	ephemeral bool
 
 	requiredProviders map[string]RequiredProvider
+	// configurationAliases are, by local name, the aliased configurations
+	// the module needs its callers to pass ("huaweicloud.east"), as its
+	// required_providers' configuration_aliases declare them.
+	configurationAliases map[string][]string
 
 	// Where the module sits: the call that made it (nil for the root) and
 	// its parent, its static path ("module.net.module.subnet", "" for the
@@ -389,4 +394,21 @@ type RequiredProvider struct {
 	Name    string `json:"name"`              // the local name, e.g. "huaweicloud"
 	Source  string `json:"source,omitempty"`  // e.g. "huaweicloud/huaweicloud"
 	Version string `json:"version,omitempty"` // a version constraint, e.g. ">= 1.40.0"
+}
+
+// fqn is the provider's fully qualified source, as Terraform names it in
+// messages: "registry.terraform.io/huaweicloud/huaweicloud"; without a
+// source, the hashicorp namespace's provider of the local name.
+func (rp RequiredProvider) fqn() string {
+	switch src := strings.ToLower(rp.Source); strings.Count(src, "/") {
+	case 0:
+		if src == "" {
+			src = rp.Name
+		}
+		return "registry.terraform.io/hashicorp/" + src
+	case 1:
+		return "registry.terraform.io/" + src
+	default:
+		return src
+	}
 }

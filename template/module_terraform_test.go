@@ -14,6 +14,42 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
+// terraformIn writes files into a directory and returns a runner of the
+// terraform binary there, offline (an empty CLI configuration); a
+// failure's output includes its stderr. It skips the test when no
+// terraform binary is installed.
+func terraformIn(t *testing.T, files map[string]string) func(args ...string) ([]byte, error) {
+	t.Helper()
+	bin, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("no terraform binary on PATH: the comparison with Terraform is skipped")
+	}
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	if err := os.WriteFile(rc, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return func(args ...string) ([]byte, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+		out, err := cmd.Output()
+		if ee, ok := err.(*exec.ExitError); ok {
+			out = append(out, ee.Stderr...)
+		}
+		return out, err
+	}
+}
+
 // tfModules is a layout Terraform can plan offline (terraform_data is
 // built in): a module called with count and with for_each, calling a
 // module of its own with count, and outputs that read them whole, by
@@ -80,36 +116,12 @@ output "y" {
 // compares the instance addresses, their order and the outputs with
 // Formation's. It skips when no terraform binary is installed.
 func TestModules_AgainstTerraform(t *testing.T) {
-	bin, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no terraform binary on PATH: the comparison with Terraform is skipped")
-	}
-	dir := t.TempDir()
-	for name, body := range tfModules {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rc := filepath.Join(t.TempDir(), "terraformrc")
-	if err := os.WriteFile(rc, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	run := terraformIn(t, tfModules)
 	tf := func(args ...string) []byte {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-		out, err := cmd.Output()
+		out, err := run(args...)
 		if err != nil {
-			var stderr string
-			if ee, ok := err.(*exec.ExitError); ok {
-				stderr = string(ee.Stderr)
-			}
-			t.Fatalf("terraform %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr)
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 		return out
 	}
