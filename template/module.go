@@ -95,6 +95,12 @@ type node struct {
 	// directly or through others, on a managed resource: those are
 	// evaluated again with the caller's Values.
 	dynamic bool
+	// deferReads is set on module calls whose depends_on, or an
+	// enclosing call's, names managed resources (directly or through
+	// named values, or whole modules): the data sources inside wait, as in
+	// Terraform, for the plan to know whether those change, and are not
+	// read at Expand.
+	deferReads bool
 
 	variable *variable
 	local    *local

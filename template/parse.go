@@ -345,9 +345,32 @@ func (t *Template) order() hcl.Diagnostics {
 			if d.kind == kindResource || d.dynamic && (d.kind != kindModule || n.readsEach()) {
 				n.dynamic = true
 			}
+			// Except through its depends_on, for the data sources inside.
+			if d.kind == kindModule && d.deferReads && d == n.mod.call {
+				switch n.kind {
+				case kindData:
+					n.dynamic = true
+				case kindModule:
+					n.deferReads = true
+				}
+			}
+		}
+		if n.kind == kindModule && dependsOnManaged(n.call.extra) {
+			n.deferReads = true
 		}
 	}
 	return nil
+}
+
+// dependsOnManaged reports whether a depends_on list names a managed
+// resource, a value that depends on one, or a whole module.
+func dependsOnManaged(refs []*ref) bool {
+	for _, r := range refs {
+		if t := r.target; t != nil && (t.kind == kindResource || t.kind == kindModule || t.dynamic) {
+			return true
+		}
+	}
+	return false
 }
 
 // Files returns the parsed files by name, for rendering diagnostics with

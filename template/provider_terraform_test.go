@@ -1,12 +1,17 @@
 package template_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
+	"slices"
 	"testing"
 
+	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/template"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // tfDiagnostic is the part of a diagnostic of `terraform validate -json`
@@ -97,5 +102,102 @@ resource "terraform_data" "d" {
 	cfg := mustExpand(t, mustParseFS(t, passed), template.Input{})
 	if inst := cfg.Instance("module.a.terraform_data.d"); inst == nil || inst.ProviderAddr() != "terraform.west" {
 		t.Fatalf("module.a.terraform_data.d: %+v", inst)
+	}
+}
+
+// tfDeferredReads is a layout whose data sources Terraform reads during
+// apply on a first plan, because they depend on resources with changes
+// pending: by their own depends_on (module.net's z) or their module call's
+// (module.after's w); the root's plain one it reads at once.
+var tfDeferredReads = map[string]string{
+	"state.tfstate": `{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"x","outputs":{"o":{"value":"v","type":"string"}},"resources":[]}`,
+	"main.tf": `
+resource "terraform_data" "root" {
+  input = "r"
+}
+data "terraform_remote_state" "now" {
+  backend = "local"
+  config  = { path = "${path.root}/state.tfstate" }
+}
+module "net" {
+  source = "./m"
+}
+module "after" {
+  source     = "./m2"
+  depends_on = [terraform_data.root]
+}
+`,
+	"m/main.tf": `
+resource "terraform_data" "v" {
+  input = "v"
+}
+data "terraform_remote_state" "z" {
+  backend    = "local"
+  config     = { path = "${path.root}/state.tfstate" }
+  depends_on = [terraform_data.v]
+}
+`,
+	"m2/main.tf": `
+data "terraform_remote_state" "w" {
+  backend = "local"
+  config  = { path = "${path.root}/state.tfstate" }
+}
+`,
+}
+
+// Data sources that depend on resources, through their own depends_on or
+// their module call's, are not read when the template is expanded: the
+// plan decides, as Terraform does, whether those resources change. On a
+// first plan Terraform reads them during apply.
+func TestModules_DeferredReads_AgainstTerraform(t *testing.T) {
+	run := terraformIn(t, tfDeferredReads)
+	for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"plan", "-input=false", "-no-color", "-out=plan.bin"}} {
+		if out, err := run(args...); err != nil {
+			t.Fatalf("terraform %v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := run("show", "-json", "plan.bin")
+	if err != nil {
+		t.Fatalf("terraform show: %v\n%s", err, out)
+	}
+	var doc struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Mode    string `json:"mode"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var want []string // the data sources terraform reads during apply
+	for _, rc := range doc.ResourceChanges {
+		if rc.Mode == "data" && len(rc.Change.Actions) == 1 && rc.Change.Actions[0] == "read" {
+			want = append(want, rc.Address)
+		}
+	}
+	if len(want) != 2 {
+		t.Fatalf("terraform reads %q during apply, want module.after's and module.net's data sources", want)
+	}
+	tpl := mustParseFS(t, tfDeferredReads)
+	cfg, err := tpl.Expand(context.Background(), template.Input{DataSource: func(context.Context, template.DataRequest) (cty.Value, error) {
+		return cty.ObjectVal(map[string]cty.Value{"outputs": cty.EmptyObjectVal}), nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string // the data sources Expand leaves to the plan
+	for _, inst := range cfg.Instances() {
+		if inst.Mode == formation.ModeData && inst.DataResult == cty.NilVal {
+			got = append(got, inst.Addr)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Expand leaves %q unread; terraform reads %q during apply", got, want)
+	}
+	if w := cfg.Instance("module.after.data.terraform_remote_state.w"); w == nil || !slices.Contains(w.DependsOn, "terraform_data.root") {
+		t.Errorf("module.after's data source does not depend on what its call's depends_on names: %+v", w)
 	}
 }
