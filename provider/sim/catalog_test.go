@@ -167,12 +167,20 @@ func TestCatalogLatency_CoversCatalog(t *testing.T) {
 // rule's ports need its protocol, and conflict with a port range.
 func TestCatalog_Constraints(t *testing.T) {
 	p := newSim(t, sim.Config{UseCatalog: true})
+	s, ok := p.Schema("huaweicloud_networking_secgroup_rule")
+	if !ok {
+		t.Fatal("no huaweicloud_networking_secgroup_rule")
+	}
 	rule := func(extra map[string]cty.Value) error {
 		config := map[string]cty.Value{"security_group_id": cty.StringVal("g"), "direction": cty.StringVal("ingress"), "ethertype": cty.StringVal("IPv4")}
 		for k, v := range extra {
 			config[k] = v
 		}
-		return p.Validate(context.Background(), provider.ValidateRequest{TypeName: "huaweicloud_networking_secgroup_rule", Address: "r", Config: cty.ObjectVal(config)})
+		coerced, err := s.Coerce(cty.ObjectVal(config))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.CheckConstraints(coerced)
 	}
 	if err := rule(map[string]cty.Value{"protocol": cty.StringVal("tcp"), "ports": cty.StringVal("443")}); err != nil {
 		t.Fatalf("a valid rule: %v", err)
