@@ -1,9 +1,11 @@
 package template
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // moduleMetaSchema holds the meta-arguments of a module block; every
@@ -106,20 +108,49 @@ func providerAddrOf(e hcl.Expression) (string, bool) {
 	return name, true
 }
 
-// rootOnly decodes a provider or import block, which only the root
-// module may hold.
+// rootOnly decodes a provider or import block. Import blocks belong to
+// the root module only; a called module may hold provider blocks, as
+// Terraform's legacy modules do (moduleProviders checks their calls).
 func (d *decoder) rootOnly(b *hcl.Block) {
 	switch {
-	case d.m.parent == nil && b.Type == "provider":
+	case b.Type == "provider" && d.m.parent != nil && proxyBody(b.Body):
+		// An empty block (or one with an alias only) configures nothing:
+		// it declared, before configuration_aliases, that the module
+		// expects a configuration from its caller.
+		d.diags = append(d.diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Redundant empty provider block",
+			Detail:  fmt.Sprintf("Module %s declares an empty provider %q block. Earlier versions of Terraform used empty provider blocks (\"proxy provider configurations\") for child modules to declare their need to be passed a provider configuration by their callers; declare it in required_providers instead (configuration_aliases for an alias).", d.m.path, b.Labels[0]),
+			Subject: rangePtr(b.DefRange)})
+	case b.Type == "provider":
 		d.provider(b)
 	case d.m.parent == nil:
 		d.importBlock(b)
-	case b.Type == "provider":
-		d.unsupported(b.DefRange, "Provider configurations in modules are not supported",
-			"Module %s declares a provider %q block. Declare provider configurations in the root module and pass them to modules with the providers argument of the module block: providers = { %s = %s.ALIAS }.",
-			d.m.path, b.Labels[0], b.Labels[0], b.Labels[0])
 	default:
 		d.errorf(b.DefRange, "Invalid import block",
 			"Import blocks are allowed in the root module only; module %s has one.", d.m.path)
 	}
+}
+
+// proxyBody reports whether a provider block sets nothing but its alias
+// and version.
+func proxyBody(body hcl.Body) bool {
+	names := map[string]bool{}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		if len(sb.Blocks) > 0 {
+			return false
+		}
+		for name := range sb.Attributes {
+			names[name] = true
+		}
+	} else {
+		attrs, diags := body.JustAttributes()
+		if diags.HasErrors() {
+			return false
+		}
+		for name := range attrs {
+			names[name] = true
+		}
+	}
+	delete(names, "alias")
+	delete(names, "version")
+	return len(names) == 0
 }

@@ -32,8 +32,10 @@ func (c *Config) dependencies(e *expansion) {
 		c.addRefDeps(shared, rf, mi, memo)
 	}
 	if r.provider != nil {
-		for a := range c.nodeDeps(r.provider, c.root, memo) {
-			shared[a] = true
+		if pmi := c.providerInst(r.provider); pmi != nil {
+			for a := range c.nodeDeps(r.provider, pmi, memo) {
+				shared[a] = true
+			}
 		}
 	}
 	for m := mi; m.parent != nil; m = m.parent {
@@ -72,6 +74,19 @@ func (c *Config) dependencies(e *expansion) {
 		}
 		inst.DependsOn = mergeAddrs(base, own)
 	}
+}
+
+// providerInst is the module instance a provider block is evaluated in:
+// the root, or the one instance of a legacy module that configures a
+// provider (nil if it has none, or several: refused at parse).
+func (c *Config) providerInst(n *node) *modInst {
+	if n.mod.parent == nil {
+		return c.root
+	}
+	if insts := c.insts[n.mod.index]; len(insts) == 1 {
+		return insts[0]
+	}
+	return nil
 }
 
 // addRefDeps adds the instances a reference made in module instance mi

@@ -139,6 +139,50 @@ func bindArgs(n *node) hcl.Diagnostics {
 	return diags
 }
 
+// localAlias is how the configuration a called module's own provider
+// block gives is addressed beside the root's: its alias is the module's
+// path ("module.a"), with the block's alias after it
+// ("module.a.east"), so that "huaweicloud.module.a" names it wherever
+// configurations are named.
+func (m *module) localAlias(alias string) string {
+	if alias == "" {
+		return m.path
+	}
+	return m.path + "." + alias
+}
+
+// legacyProviders checks the calls of m, and below it, as Terraform does:
+// a module that has its own provider configurations (or has such a module
+// below it) cannot be called with count, for_each or depends_on, because
+// its configurations could not be told apart between instances. meta is
+// the count, for_each or depends_on of a call above m, nil if none.
+func (m *module) legacyProviders(meta *hcl.Range) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	if meta != nil && len(m.providers) > 0 {
+		diags = append(diags, errorDiag("Module is incompatible with count, for_each, and depends_on",
+			fmt.Sprintf("The module at %s is a legacy module which contains its own local provider configurations, and so calls to it may not use the count, for_each, or depends_on arguments.\n\n"+
+				"If you also control the module %q, consider updating this module to instead expect provider configurations to be passed by its caller.", m.path, m.call.call.source), meta))
+	}
+	for _, name := range sortedKeys(m.calls) {
+		n := m.calls[name]
+		child := n.call.child
+		if child == nil {
+			continue
+		}
+		childMeta := meta
+		switch mc := n.call; {
+		case mc.count != nil:
+			childMeta = rangePtr(mc.count.Range())
+		case mc.forEach != nil:
+			childMeta = rangePtr(mc.forEach.Range())
+		case len(mc.dependsOn) > 0:
+			childMeta = rangePtr(mc.dependsOn[0].SourceRange())
+		}
+		diags = append(diags, child.legacyProviders(childMeta)...)
+	}
+	return diags
+}
+
 // pathValue is the path object of the module: path.module is its
 // directory in the template's file set ("modules/net"), path.root and
 // path.cwd the root module's ("."), as Terraform gives them relative to
@@ -181,12 +225,13 @@ func (m *module) passProviders() hcl.Diagnostics {
 	return diags
 }
 
-// resolveProvider finds the root module's provider configuration that a
-// configuration address of this module ("huaweicloud",
-// "huaweicloud.east") stands for: in the root, the block of that address
-// (an implicit configuration for a default one without a block); in a
-// called module, the one its call passes, or for a default configuration
-// not passed, the caller's of the same name, as Terraform inherits them.
+// resolveProvider finds the provider configuration that a configuration
+// address of this module ("huaweicloud", "huaweicloud.east") stands for:
+// in the root, the block of that address (an implicit configuration for a
+// default one without a block); in a called module, its own block (a
+// legacy module's), else the one its call passes, or for a default
+// configuration not passed, the caller's of the same name, as Terraform
+// inherits them.
 func (m *module) resolveProvider(key string) (providerAddr, bool) {
 	name, alias, _ := strings.Cut(key, ".")
 	if m.parent == nil {
@@ -195,6 +240,9 @@ func (m *module) resolveProvider(key string) (providerAddr, bool) {
 			return providerAddr{}, false
 		}
 		return providerAddr{name: name, alias: alias, node: n}, true
+	}
+	if n := m.providers[key]; n != nil {
+		return providerAddr{name: name, alias: m.localAlias(alias), node: n}, true
 	}
 	if pa, ok := m.passed[key]; ok {
 		return pa, true

@@ -382,10 +382,11 @@ func TestModules_Errors(t *testing.T) {
 			"main.tf":   call("a", "./a", "  count = 2\n") + "output \"o\" {\n  value = module.a.id\n}\n",
 			"a/main.tf": "output \"id\" {\n  value = 1\n}\n",
 		}, inv, "Missing module instance key", "module.a[0].id", "main.tf", 6, 11},
-		{"provider block in a module", map[string]string{
-			"main.tf":   call("a", "./a"),
-			"a/main.tf": "provider \"huaweicloud\" {}\n",
-		}, uns, "Provider configurations in modules", "providers argument", "a/main.tf", 1, 1},
+		{"legacy provider block, count above it", map[string]string{
+			"main.tf":     call("a", "./a", "  count = 2\n"),
+			"a/main.tf":   call("b", "./b"),
+			"a/b/main.tf": "provider \"huaweicloud\" {\n  region = \"cn-east-3\"\n}\n",
+		}, inv, "Module is incompatible with count, for_each, and depends_on", "The module at module.a.module.b is a legacy module", "main.tf", 3, 11},
 		{"alias not passed", map[string]string{
 			"main.tf":   call("a", "./a"),
 			"a/main.tf": "resource \"huaweicloud_vpc\" \"v\" {\n  provider = huaweicloud.east\n}\n",

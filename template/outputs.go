@@ -92,17 +92,35 @@ func (c *Config) Providers(ctx context.Context, values Values) ([]Provider, hcl.
 	var diags hcl.Diagnostics
 	var out []Provider
 	seen := map[string]bool{}
-	for _, addr := range sortedKeys(c.t.m.providers) {
-		n := c.t.m.providers[addr]
-		p := n.provider
-		ectx, d := ev.context(&p.scope, nil, nil)
-		diags = append(diags, d...)
-		v, d := p.body.eval(ectx, nil)
-		diags = append(diags, d...)
-		v, _ = SensitivePaths(v) // a provider is configured with plain values
-		ev.budget().chargeValue(v, n.rng)
-		out = append(out, Provider{Name: p.name, Alias: p.alias, Config: v, Declared: true, DeclRange: n.rng})
-		seen[addr] = true
+	for _, m := range c.t.mods {
+		mi := c.root
+		if m.parent != nil {
+			// A legacy module's own configurations, evaluated in its one
+			// instance.
+			insts := c.insts[m.index]
+			if len(m.providers) == 0 || len(insts) != 1 {
+				continue
+			}
+			mi = insts[0]
+		}
+		mev := ev.at(mi)
+		for _, addr := range sortedKeys(m.providers) {
+			n := m.providers[addr]
+			p := n.provider
+			ectx, d := mev.context(&p.scope, nil, nil)
+			diags = append(diags, d...)
+			v, d := p.body.eval(ectx, nil)
+			diags = append(diags, d...)
+			v, _ = SensitivePaths(v) // a provider is configured with plain values
+			ev.budget().chargeValue(v, n.rng)
+			alias := p.alias
+			if m.parent != nil {
+				alias = m.localAlias(p.alias)
+			}
+			pc := Provider{Name: p.name, Alias: alias, Config: v, Declared: true, DeclRange: n.rng}
+			out = append(out, pc)
+			seen[pc.Addr()] = true
+		}
 	}
 	for _, inst := range c.instances {
 		if addr := inst.ProviderAddr(); !seen[addr] {

@@ -221,6 +221,7 @@ func load(op string, opts Options, srcs []source, read func(dir string) ([]sourc
 		for _, m := range t.mods {
 			diags = append(diags, m.forbiddenResources(t.limits)...)
 		}
+		diags = append(diags, t.m.legacyProviders(nil)...)
 		if !diags.HasErrors() {
 			t.providerFunctions()
 			analyzers := make([]*analyzer, len(t.mods))

@@ -201,3 +201,64 @@ func TestModules_DeferredReads_AgainstTerraform(t *testing.T) {
 		t.Errorf("module.after's data source does not depend on what its call's depends_on names: %+v", w)
 	}
 }
+
+// A module may configure a provider itself (a legacy module): its
+// resources, and the modules below it that are passed nothing, use that
+// configuration; Terraform then refuses count, for_each and depends_on on
+// the calls above it.
+func TestModules_LegacyProviderBlocks_AgainstTerraform(t *testing.T) {
+	for _, meta := range []string{"count = 2", `for_each = { a = 1 }`, "depends_on = [terraform_data.r]"} {
+		t.Run(meta, func(t *testing.T) {
+			sameErrorAsTerraform(t, map[string]string{
+				"main.tf":   "resource \"terraform_data\" \"r\" {}\nmodule \"a\" {\n  source = \"./a\"\n  " + meta + "\n}\n",
+				"a/main.tf": "provider \"terraform\" {\n  foo = 1\n}\nresource \"terraform_data\" \"d\" {}\n",
+			})
+		})
+	}
+	layout := map[string]string{
+		"main.tf":     "module \"a\" {\n  source = \"./a\"\n  region = \"cn-east-3\"\n}\n",
+		"a/main.tf":   "variable \"region\" {}\nprovider \"huaweicloud\" {\n  region = var.region\n}\nprovider \"huaweicloud\" {\n  alias  = \"west\"\n  region = \"cn-west-1\"\n}\nresource \"huaweicloud_vpc\" \"v\" {}\nresource \"huaweicloud_vpc\" \"w\" {\n  provider = huaweicloud.west\n}\nmodule \"b\" {\n  source = \"./b\"\n}\n",
+		"a/b/main.tf": "resource \"huaweicloud_vpc\" \"x\" {}\n",
+	}
+	cfg := mustExpand(t, mustParseFS(t, layout), template.Input{})
+	for addr, want := range map[string]string{
+		"module.a.huaweicloud_vpc.v":          "huaweicloud.module.a",
+		"module.a.huaweicloud_vpc.w":          "huaweicloud.module.a.west",
+		"module.a.module.b.huaweicloud_vpc.x": "huaweicloud.module.a",
+	} {
+		if inst := cfg.Instance(addr); inst == nil || inst.ProviderAddr() != want {
+			t.Errorf("%s: %+v, want provider %s", addr, inst, want)
+		}
+	}
+	confs, diags := cfg.Providers(context.Background(), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var got []string
+	for _, pc := range confs {
+		got = append(got, pc.Addr()+" "+pc.Config.GoString())
+	}
+	want := []string{
+		`huaweicloud.module.a cty.ObjectVal(map[string]cty.Value{"region":cty.StringVal("cn-east-3")})`,
+		`huaweicloud.module.a.west cty.ObjectVal(map[string]cty.Value{"region":cty.StringVal("cn-west-1")})`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("providers\n got %q\nwant %q", got, want)
+	}
+}
+
+// An empty provider block in a module configures nothing: Terraform warns
+// that it is redundant, and the module may be called with count.
+func TestModules_ProxyProviderBlock(t *testing.T) {
+	tpl := mustParseFS(t, map[string]string{
+		"main.tf":   "module \"a\" {\n  source = \"./a\"\n  count  = 2\n}\n",
+		"a/main.tf": "provider \"huaweicloud\" {\n  alias = \"east\"\n}\nresource \"huaweicloud_vpc\" \"v\" {}\n",
+	})
+	if w := tpl.Warnings(); len(w) != 1 || w[0].Summary != "Redundant empty provider block" {
+		t.Errorf("warnings %v", w)
+	}
+	cfg := mustExpand(t, tpl, template.Input{})
+	if inst := cfg.Instance("module.a[1].huaweicloud_vpc.v"); inst == nil || inst.ProviderAddr() != "huaweicloud" {
+		t.Errorf("module.a[1].huaweicloud_vpc.v: %+v", inst)
+	}
+}

@@ -94,3 +94,27 @@ func TestPreviewModules_Refused(t *testing.T) {
 	})
 	rejected(t, formation.CodeUnsupported, "preview", "-t", dir)
 }
+
+// A legacy module's own provider block configures the provider for its
+// resources and the modules below it: the simulated cloud reports the
+// region it sets, and a re-plan after the deployment changes nothing.
+func TestDeployLegacyModuleProvider(t *testing.T) {
+	t.Parallel()
+	dir := writeTree(t, map[string]string{
+		"main.tf": "module \"a\" {\n  source = \"./m\"\n  region = \"cn-east-3\"\n}\n" +
+			"resource \"huaweicloud_vpc\" \"root\" {\n  name = \"root\"\n  cidr = \"10.0.0.0/16\"\n}\n" +
+			"output \"regions\" {\n  value = [huaweicloud_vpc.root.region, module.a.region]\n}\n",
+		"m/main.tf": "variable \"region\" {}\nprovider \"huaweicloud\" {\n  region = var.region\n}\n" +
+			"module \"inner\" {\n  source = \"./inner\"\n}\noutput \"region\" {\n  value = module.inner.region\n}\n",
+		"m/inner/main.tf": "resource \"huaweicloud_vpc\" \"w\" {\n  name = \"w\"\n  cidr = \"10.0.0.0/16\"\n}\n" +
+			"output \"region\" {\n  value = huaweicloud_vpc.w.region\n}\n",
+	})
+	db := newDB(t)
+	ok(t, "-db", db, "stack", "create", "web")
+	if out := ok(t, "-db", db, "deploy", "web", "-t", dir); !strings.Contains(out, `regions = ["cn-north-4", "cn-east-3"]`) {
+		t.Errorf("deploy printed:\n%s", out)
+	}
+	if out := ok(t, "-db", db, "preview", "-stack", "web", "-t", dir); out != "No changes. The infrastructure matches the template.\n" {
+		t.Errorf("preview -stack after deploying printed:\n%s", out)
+	}
+}
