@@ -131,7 +131,11 @@ func (p *planner) stateChanges() []*Change {
 			continue
 		}
 		if p.opts.Destroy || p.cfg.Instance(rec.Addr) == nil {
-			out = append(out, p.planDelete(rec, reason)...)
+			why := reason
+			if prev := p.moved[rec.Addr]; prev != "" && !p.opts.Destroy {
+				why = prev + " was moved to " + rec.Addr + ", which is not in the template"
+			}
+			out = append(out, p.planDelete(rec, why)...)
 		}
 		out = append(out, p.planDeposed(rec)...)
 	}

@@ -117,7 +117,8 @@ removed {
 			Address         string `json:"address"`
 			PreviousAddress string `json:"previous_address"`
 			Change          struct {
-				Actions []string `json:"actions"`
+				Actions []string        `json:"actions"`
+				After   json.RawMessage `json:"after"`
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
@@ -127,6 +128,9 @@ removed {
 	var got []string
 	for _, rc := range doc.ResourceChanges {
 		got = append(got, rc.Address+" "+rc.PreviousAddress+" "+strings.Join(rc.Change.Actions, ","))
+	}
+	if after := string(doc.ResourceChanges[0].Change.After); after != "null" {
+		t.Errorf("the forget change's after is %s, want null as Terraform's", after)
 	}
 	if want := "huaweicloud_vpc.c  forget|huaweicloud_vpc.d  no-op|huaweicloud_vpc.x huaweicloud_vpc.a no-op|huaweicloud_vpc.y huaweicloud_vpc.b update"; strings.Join(got, "|") != want {
 		t.Errorf("Terraform JSON changes %q, want %q", strings.Join(got, "|"), want)
@@ -200,4 +204,45 @@ func encodeDecode(t *testing.T, p *plan.Plan) *plan.Plan {
 		t.Fatal(err)
 	}
 	return q
+}
+
+// An object moved to an address the template does not declare is
+// destroyed there, and one moved then forgotten is forgotten there: both
+// say where they moved from, after the reason, as terraform plan does.
+func TestPlan_MovedToUndeclared(t *testing.T) {
+	w := catalogWorld(t)
+	w.deploy(movesBefore)
+	p := w.plan(strings.ReplaceAll(strings.ReplaceAll(movesBefore, `resource "huaweicloud_vpc" "a" {`, `resource "huaweicloud_vpc" "unused_a" {`),
+		`resource "huaweicloud_vpc" "c" {`, `resource "huaweicloud_vpc" "unused_c" {`)+`
+moved {
+  from = huaweicloud_vpc.a
+  to   = huaweicloud_vpc.x
+}
+moved {
+  from = huaweicloud_vpc.c
+  to   = huaweicloud_vpc.z
+}
+removed {
+  from = huaweicloud_vpc.z
+  lifecycle {
+    destroy = false
+  }
+}
+`, plan.Options{})
+	txt := text(t, p)
+	for _, want := range []string{
+		"  # huaweicloud_vpc.x will be destroyed\n  # (huaweicloud_vpc.a was moved to huaweicloud_vpc.x, which is not in the template)\n  # (moved from huaweicloud_vpc.a)\n  - resource",
+		" # huaweicloud_vpc.z will no longer be managed by Formation, but will not be destroyed\n # (destroy = false is set in the template)\n  # (moved from huaweicloud_vpc.c)\n . resource",
+	} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("plan text lacks %q:\n%s", want, txt)
+		}
+	}
+	tf, err := p.TerraformJSON(plan.TerraformJSONInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(tf), `"action_reason":"delete_because_no_move_target"`); n != 2 {
+		t.Errorf("%d changes with delete_because_no_move_target, want 2", n)
+	}
 }

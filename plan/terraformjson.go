@@ -245,6 +245,9 @@ func (p *Plan) TerraformJSON(in TerraformJSONInput) ([]byte, error) {
 		if c.Mode == formation.ModeData && after.IsWhollyKnown() {
 			continue // read while planning: a value, not a change
 		}
+		if c.Forget {
+			after = nullOf(before) // Terraform's forget change has no after, though its planned values keep the object
+		}
 		out.ResourceChanges = append(out.ResourceChanges, c.tfResourceChange(before, after))
 	}
 	if len(priorResources) > 0 {
@@ -309,11 +312,17 @@ func (c *Change) tfActionReason() string {
 			return "replace_because_tainted"
 		}
 	case formation.ActionDelete:
+		if c.Deposed == "" && !c.Drifted && c.PrevAddr != "" {
+			return "delete_because_no_move_target"
+		}
 		if c.Deposed == "" && !c.Drifted {
 			return "delete_because_no_resource_config"
 		}
 	case formation.ActionNoOperation:
-		if c.Forget {
+		switch {
+		case c.Forget && c.PrevAddr != "":
+			return "delete_because_no_move_target"
+		case c.Forget:
 			return "delete_because_no_resource_config" // as Terraform v1.11 gives it
 		}
 	}

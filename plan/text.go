@@ -167,9 +167,13 @@ func (t *textWriter) change(c *Change) {
 	movedOnly := c.PrevAddr != "" && c.Action == formation.ActionNoOperation && !c.Imported && !c.Drifted
 	switch {
 	case c.Forget:
-		// Terraform writes these lines one column to the left.
+		// Terraform writes these lines one column to the left (all but
+		// the one a move adds).
 		b.WriteString(" # " + c.Addr + " will no longer be managed by Formation, but will not be destroyed\n")
 		b.WriteString(" # (" + c.Reason + ")\n")
+		if c.PrevAddr != "" {
+			b.WriteString("  # (moved from " + c.PrevAddr + ")\n")
+		}
 		fmt.Fprintf(b, " . resource %s %s {\n", quote(c.Type), quote(c.Name))
 		t.object(6, "~", unmarked(c.Before), unmarked(c.After), nil)
 		b.WriteString("    }\n")
@@ -182,12 +186,12 @@ func (t *textWriter) change(c *Change) {
 			b.WriteString(" (deposed object " + c.Deposed + ")")
 		}
 		b.WriteString(" " + heading(c) + "\n")
-		if c.PrevAddr != "" && !c.Drifted {
-			b.WriteString("  # (moved from " + c.PrevAddr + ")\n")
-		}
 	}
 	if noteworthy(c) {
 		b.WriteString("  # (" + c.Reason + ")\n")
+	}
+	if c.PrevAddr != "" && !c.Drifted && !movedOnly {
+		b.WriteString("  # (moved from " + c.PrevAddr + ")\n")
 	}
 	sym := symbol(c)
 	if c.Drifted {
