@@ -36,6 +36,14 @@
 // last stable state when auto-rollback is on. Every deployment expires the
 // execution plans made before it.
 //
+// Moved and removed blocks act on the stack's records, never on the
+// cloud: before its first provider call, a deployment renames the records
+// of moved objects and drops those removed blocks forget (destroy =
+// false), with their ownership records, in one transaction that also adds
+// the moves to the deployment's record, and a LOG event reports each. A
+// moved object is neither destroyed nor created again. A rollback plans
+// the stable template after moving the deployment's objects back.
+//
 // Errors are *formation.Error values with RFS-style codes: branch with
 // errors.Is(err, formation.ErrNotFound) and friends, or formation.HasCode.
 // A refused request changes nothing. A call whose context is done returns
