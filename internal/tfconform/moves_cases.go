@@ -47,6 +47,14 @@ resource "terraform_data" "r" {
 output "id" { value = terraform_data.r.id }
 `}
 
+// nestedModules are an outer module calling the child module as "in",
+// and another calling it as "renamed".
+var nestedModules = map[string]string{
+	"inner/main.tf":  childModule["m/main.tf"],
+	"outer/main.tf":  "module \"in\" {\n  source = \"../inner\"\n}\noutput \"id\" { value = module.in.id }\n",
+	"outer2/main.tf": "module \"renamed\" {\n  source = \"../inner\"\n}\noutput \"id\" { value = module.renamed.id }\n",
+}
+
 // stepCases are the two-step cases by name: the moves Terraform carries
 // out (explicit, chained, implied, into, out of and between modules) and
 // refuses, and removed blocks.
@@ -171,6 +179,27 @@ output "id" { value = terraform_data.renamed.id }
 `},
 		Before: "module \"x\" {\n  source = \"./old\"\n}\n" + idOut("a", "module.x"),
 		After:  "module \"x\" {\n  source = \"./m\"\n}\n" + idOut("a", "module.x"),
+	},
+	"moved/nested_module": {
+		Files:  nestedModules,
+		Before: "module \"x\" {\n  source = \"./outer\"\n}\n" + idOut("a", "module.x"),
+		After:  "module \"x\" {\n  source = \"./outer2\"\n}\n" + idOut("a", "module.x") + movedBlock("module.x.module.in", "module.x.module.renamed"),
+	},
+	"moved/module_then_nested": {
+		Files:  nestedModules,
+		Before: "module \"x\" {\n  source = \"./outer\"\n}\n" + idOut("a", "module.x"),
+		After: "module \"y\" {\n  source = \"./outer2\"\n}\n" + idOut("a", "module.y") +
+			movedBlock("module.y.module.in", "module.y.module.renamed") + movedBlock("module.x", "module.y"),
+	},
+	"moved/nested_inside_outer_block": {
+		Files: map[string]string{
+			"inner/main.tf": childModule["m/main.tf"],
+			"outer/main.tf": "module \"in\" {\n  source = \"../inner\"\n}\noutput \"id\" { value = module.in.id }\n",
+			"outer2/main.tf": "module \"renamed\" {\n  source = \"../inner\"\n}\noutput \"id\" { value = module.renamed.id }\n" +
+				movedBlock("module.in", "module.renamed"),
+		},
+		Before: "module \"x\" {\n  source = \"./outer\"\n  count  = 2\n}\n" + idOut("a", "module.x[1]"),
+		After:  "module \"x\" {\n  source = \"./outer2\"\n  count  = 2\n}\n" + idOut("a", "module.x[1]"),
 	},
 	"removed/forget": {
 		Before: td("a", `"x"`) + td("keep", `"k"`) + idOut("keep", "terraform_data.keep"),
