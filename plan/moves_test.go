@@ -210,7 +210,7 @@ func encodeDecode(t *testing.T, p *plan.Plan) *plan.Plan {
 // destroyed there, and one moved then forgotten is forgotten there: both
 // say where they moved from, after the reason, as terraform plan does.
 func TestPlan_MovedToUndeclared(t *testing.T) {
-	w := catalogWorld(t)
+	w := testWorld(t)
 	w.deploy(movesBefore)
 	p := w.plan(strings.ReplaceAll(strings.ReplaceAll(movesBefore, `resource "huaweicloud_vpc" "a" {`, `resource "huaweicloud_vpc" "unused_a" {`),
 		`resource "huaweicloud_vpc" "c" {`, `resource "huaweicloud_vpc" "unused_c" {`)+`

@@ -162,3 +162,20 @@ moved {
 		t.Fatalf("implied moves %q, want %q", strings.Join(got, "; "), want)
 	}
 }
+
+// Moved and removed blocks in JSON syntax decode as in HCL.
+func TestMove_JSONSyntax(t *testing.T) {
+	tpl, err := template.Parse(`{
+  "moved": [{"from": "a_b.x", "to": "module.m[\"k\"].a_b.y"}],
+  "removed": [{"from": "a_b.gone", "lifecycle": [{"destroy": false}]}]
+}`, template.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moves := tpl.Moves(); len(moves) != 1 || moves[0].String() != `a_b.x[*] → module.m["k"].a_b.y[*]` {
+		t.Fatalf("moves %v", moves)
+	}
+	if rs := tpl.Removals(); len(rs) != 1 || rs[0].String() != "a_b.gone" || rs[0].Destroy {
+		t.Fatalf("removals %+v", rs)
+	}
+}
