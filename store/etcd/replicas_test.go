@@ -21,11 +21,18 @@ const replicaTTL = 2 * time.Second
 
 func openReplica(t *testing.T, endpoints []string, p *sim.Provider) (*engine.Engine, *etcd.Store) {
 	t.Helper()
-	st, err := etcd.Open(context.Background(), etcd.Options{Endpoints: endpoints, Prefix: "/replicas/" + t.Name() + "/", LeaseTTL: replicaTTL})
+	return openReplicaWith(t, endpoints, "/replicas/"+t.Name()+"/", func(*etcd.Store) *sim.Provider { return p })
+}
+
+// openReplicaWith opens a replica (its own connection, as a separate process
+// has) whose provider newProvider makes over the replica's store.
+func openReplicaWith(t *testing.T, endpoints []string, prefix string, newProvider func(*etcd.Store) *sim.Provider) (*engine.Engine, *etcd.Store) {
+	t.Helper()
+	st, err := etcd.Open(context.Background(), etcd.Options{Endpoints: endpoints, Prefix: prefix, LeaseTTL: replicaTTL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := engine.New(engine.Config{Store: st, DefaultProvider: p, TemplateLimits: &template.Limits{},
+	e, err := engine.New(engine.Config{Store: st, DefaultProvider: newProvider(st), TemplateLimits: &template.Limits{},
 		TakeoverInterval: 200 * time.Millisecond, RetryPause: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -191,22 +198,14 @@ func TestReplicas_TakeOverWithTheWorldInTheStore(t *testing.T) {
 	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
 	const n = 30
 	replica := func() (*engine.Engine, *etcd.Store) {
-		st, err := etcd.Open(ctx, etcd.Options{Endpoints: etcdtest.Endpoints(ms), Prefix: "/world/", LeaseTTL: replicaTTL})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, World: sim.StoreWorld{Store: st},
-			Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 50 * time.Millisecond}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := engine.New(engine.Config{Store: st, DefaultProvider: p, TemplateLimits: &template.Limits{},
-			TakeoverInterval: 200 * time.Millisecond, RetryPause: time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = e.Close() })
-		return e, st
+		return openReplicaWith(t, etcdtest.Endpoints(ms), "/world/", func(st *etcd.Store) *sim.Provider {
+			p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, World: sim.StoreWorld{Store: st},
+				Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 50 * time.Millisecond}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		})
 	}
 	a, stA := replica()
 	b, stB := replica()
