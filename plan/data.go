@@ -34,12 +34,12 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 	switch {
 	case !config.IsWhollyKnown():
 		ch.After = cty.DynamicVal
-		ch.Reason = "read during apply: its configuration depends on values known only after apply"
+		ch.Reason = reasonReadUnknown
 		return ch
 	case p.dependsOnChange(inst.DependsOn):
 		// What it reads may be what the deployment changes.
 		ch.After = cty.DynamicVal
-		ch.Reason = "read during apply: it depends on resources the deployment changes"
+		ch.Reason = reasonReadDepends
 		return ch
 	}
 	prov, ok := p.provider(inst.ProviderName, inst.ProviderAlias, inst.Addr, inst.Type)
@@ -70,6 +70,12 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 	ch.Schema = provider.InferSchema(ch.After)
 	return ch
 }
+
+// Why a data source is read during apply.
+const (
+	reasonReadUnknown = "read during apply: its configuration depends on values known only after apply"
+	reasonReadDepends = "read during apply: it depends on resources the deployment changes"
+)
 
 // depsKey identifies a dependency list: instances of one block share the
 // slice.

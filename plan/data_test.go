@@ -147,3 +147,31 @@ func TestMake_DataSources_Errors(t *testing.T) {
 		}
 	})
 }
+
+// A data source that depends on a resource with changes pending, by its
+// own depends_on, is read during apply, and the plan says why in
+// Terraform's words; once nothing it depends on changes, the plan reads
+// it.
+func TestMake_DataSources_DependsOnChanges(t *testing.T) {
+	w := testWorld(t)
+	src := `
+resource "huaweicloud_vpc" "a" {
+  name = "a"
+  cidr = "10.0.0.0/16"
+}
+data "huaweicloud_availability_zones" "zones" {
+  depends_on = [huaweicloud_vpc.a]
+}
+`
+	p := w.plan(src, plan.Options{})
+	if c := p.Change("data.huaweicloud_availability_zones.zones"); c == nil || c.After.IsKnown() {
+		t.Fatalf("the data source is read at plan: %+v", c)
+	}
+	if out := text(t, p); !strings.Contains(out, "  # data.huaweicloud_availability_zones.zones will be read during apply\n <= data \"huaweicloud_availability_zones\" \"zones\" {\n        # (depends on a resource or a module with changes pending)\n") {
+		t.Errorf("plan text:\n%s", out)
+	}
+	w.apply(expand(t, src), p)
+	if c := w.plan(src, plan.Options{}).Change("data.huaweicloud_availability_zones.zones"); c == nil || !c.After.IsWhollyKnown() {
+		t.Fatalf("with nothing pending, the data source is not read at plan: %+v", c)
+	}
+}

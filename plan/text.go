@@ -207,6 +207,9 @@ func (t *textWriter) change(c *Change) {
 	fmt.Fprintf(b, "%s %s %s %s {\n", sym, kind, quote(c.Type), quote(c.Name))
 	before, after := unmarked(c.Before), unmarked(c.After)
 	switch {
+	case c.Mode == formation.ModeData && c.Reason == reasonReadDepends:
+		// Terraform's words for each reason.
+		b.WriteString("        # (depends on a resource or a module with changes pending)\n")
 	case c.Mode == formation.ModeData:
 		b.WriteString("        # (config refers to values not yet known)\n")
 	case c.Action == formation.ActionAdd:
