@@ -93,18 +93,19 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	}
 	ch.Schema = schema
 
-	// Validate and the planning helpers get the configuration coerced to
-	// the schema (every attribute, null when unset, converted), as
-	// Terraform hands configurations to its providers; converting it again
-	// costs them nothing. A create plans it in the same pass, and builds
-	// it only for a provider.Validator: the planned object is all it needs
-	// otherwise, and building each costs as much as the rest of planning
-	// a resource with many attributes.
+	// Validate, the schema's rules between arguments and the planning
+	// helpers get the configuration coerced to the schema (every
+	// attribute, null when unset, converted), as Terraform hands
+	// configurations to its providers; converting it again costs them
+	// nothing. A create plans it in the same pass, and builds it only for
+	// a provider.Validator or rules to check: the planned object is all it
+	// needs otherwise, and building each costs as much as the rest of
+	// planning a resource with many attributes.
 	validator, validates := prov.(provider.Validator)
 	var coerced, after cty.Value
 	var err error
 	switch {
-	case base == cty.NilVal && validates:
+	case base == cty.NilVal && (validates || len(schema.Constraints) > 0):
 		coerced, after, err = schema.CoercePlanned(config)
 	case base == cty.NilVal:
 		after, err = schema.PlannedValue(config)
