@@ -10,8 +10,9 @@ import (
 type valueMark string
 
 // Sensitive marks a sensitive value, as Terraform's marks.Sensitive does:
-// sensitive variables and sensitive() give values that carry it, and cty carries it on through
-// operators, functions, for expressions, conditionals and templates.
+// sensitive variables and sensitive() give values that carry it, and cty
+// carries it on through operators, functions, for expressions,
+// conditionals and templates.
 // Configuration objects returned by Evaluate keep it where their values
 // are sensitive (SensitivePaths finds them), and values given back
 // through Values may carry it where the planner knows an attribute is
@@ -104,8 +105,8 @@ func markVariable(v cty.Value, decl *variable) cty.Value {
 	return v
 }
 
-// sensitivityParam is the one parameter of sensitive, nonsensitive and
-// issensitive: any value, marks and all.
+// sensitivityParam is the one parameter of sensitive, nonsensitive,
+// issensitive and ephemeralasnull: any value, marks and all.
 var sensitivityParam = []function.Parameter{{
 	Name: "value", Type: cty.DynamicPseudoType,
 	AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true,
