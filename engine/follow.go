@@ -324,19 +324,22 @@ func (e *Engine) subscribe(stackID string) (<-chan struct{}, func()) {
 		return wake, remove
 	}
 	ctx, cancel := context.WithCancel(e.bg)
-	feed, err := e.st.Watch(ctx, store.Events, childPrefix(stackID))
-	if err != nil {
-		// Without the feed, changes of other engines are seen at this
-		// engine's own commits only: say so, and go on.
-		e.log.Warn("watching a stack's changes in the store failed", "stack", stackID, "err", err)
-		cancel()
-		return wake, remove
-	}
-	go func() {
-		for range feed {
-			e.followers.wake(map[string]bool{stackID: true})
+	// A stack's status changes with an event; a plan's, when it is made,
+	// need not.
+	for _, b := range []store.Bucket{store.Events, store.Plans} {
+		feed, err := e.st.Watch(ctx, b, childPrefix(stackID))
+		if err != nil {
+			// Without the feed, changes of other engines are seen at this
+			// engine's own commits only: say so, and go on.
+			e.log.Warn("watching a stack's changes in the store failed", "stack", stackID, "err", err)
+			continue
 		}
-	}()
+		go func() {
+			for range feed {
+				e.followers.wake(map[string]bool{stackID: true})
+			}
+		}()
+	}
 	return wake, func() { cancel(); remove() }
 }
 

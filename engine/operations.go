@@ -93,16 +93,10 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 	e.mu.Unlock()
 	go func() {
 		defer e.running.Done()
-		ctx, cancel := context.WithCancel(store.WithClaim(e.bg, c))
+		ctx, cancel := e.underClaim(c, func() {
+			e.log.Warn("the stack's claim was lost; another engine takes the deployment over", "stack", dep.StackName, "deployment", dep.ID)
+		})
 		defer cancel()
-		go func() {
-			select {
-			case <-c.Lost():
-				e.log.Warn("the stack's claim was lost; another engine takes the deployment over", "stack", dep.StackName, "deployment", dep.ID)
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
 		op.result, op.err = fn(ctx, dep)
 		select {
 		case <-c.Lost():
@@ -126,6 +120,22 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 		close(op.done)
 	}()
 	return true
+}
+
+// underClaim returns a context of the engine's that carries c, so that
+// commits under it fail once c is lost, and that is cancelled then (after
+// lost is called), so that the work under c stops at its next step.
+func (e *Engine) underClaim(c store.Claim, lost func()) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(store.WithClaim(e.bg, c))
+	go func() {
+		select {
+		case <-c.Lost():
+			lost()
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 // maxFinished is how many finished operations stay in memory. Wait answers
@@ -315,13 +325,16 @@ func (e *Engine) runsHere(deploymentID string) bool {
 	return op != nil && !op.lost.Load()
 }
 
-// adopt launches the operations of stacks *_IN_PROGRESS that no engine
-// runs: on a shared store, those of engines that died, once their claims
-// expire.
+// adopt launches the operations of stacks *_IN_PROGRESS, and the making of
+// plans CREATION_IN_PROGRESS, that no engine runs: on a shared store, those
+// of engines that died, once their claims expire.
 func (e *Engine) adopt(ctx context.Context) error {
 	work, err := e.findInterrupted(ctx)
 	if err != nil {
 		return err
+	}
+	for _, p := range work.plans {
+		e.launchPlanning(p)
 	}
 	e.launchAll(work.deployments)
 	return nil

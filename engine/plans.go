@@ -244,31 +244,62 @@ func planFailure(err error) string {
 	return "Failed to init workflow due to bad template. Error: " + why
 }
 
-// launchPlanning makes a plan's content in the background.
+// launchPlanning makes a plan's content in the background, under the
+// plan's claim in the store (planClaimName), so that of all the engines
+// sharing the store only one makes it: if another holds the claim, that one
+// makes it and launchPlanning does nothing. If the claim is lost, making
+// stops and its commit fails: another engine takes the plan over.
 func (e *Engine) launchPlanning(p planRecord) {
+	c, err := e.st.Claim(e.bg, planClaimName(p.ID))
+	if err != nil {
+		if !errors.Is(err, store.ErrClaimed) {
+			e.log.Warn("execution plan creation not started: the plan could not be claimed", "stack", p.StackName, "plan", p.Name, "err", err)
+		}
+		return
+	}
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
+		_ = c.Release()
 		return
 	}
 	e.running.Add(1)
 	e.mu.Unlock()
 	go func() {
 		defer e.running.Done()
-		if err := e.makePlan(e.bg, p); err != nil {
-			e.log.Warn("execution plan creation stopped; it resumes when the store is opened again", "stack", p.StackName, "plan", p.Name, "err", err)
+		ctx, cancel := e.underClaim(c, func() {
+			e.log.Warn("the plan's claim was lost; another engine takes its creation over", "stack", p.StackName, "plan", p.Name)
+		})
+		defer cancel()
+		if err := e.makePlan(ctx, p); err != nil {
+			e.log.Warn("execution plan creation stopped; it resumes when the store is opened again or another engine takes it over", "stack", p.StackName, "plan", p.Name, "err", err)
+		}
+		if err := c.Release(); err != nil {
+			e.log.Warn("releasing the plan's claim", "stack", p.StackName, "plan", p.Name, "err", err)
 		}
 	}()
 }
+
+// planClaimName is the name of the store claim under which one engine
+// makes a plan.
+func planClaimName(planID string) string { return "plan/" + planID }
 
 // makePlan plans the record's template against the stack and stores the
 // outcome: AVAILABLE with the items, or CREATION_FAILED.
 func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 	var body planBody
+	pending := false
 	err := e.st.View(ctx, func(tx store.Tx) error {
+		// Another engine may have made it since it was found unmade.
+		var cur planRecord
+		ok, err := getJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
+		if err != nil || !ok || cur.ID != p.ID || cur.Status != formation.PlanCreationInProgress {
+			return err
+		}
+		pending = true
 		return loadBody(tx, p.StackID, p.Name, &body)
 	})
-	if err != nil {
+	if err != nil || !pending {
 		return err
 	}
 	made, planErr := e.planAgainstStack(ctx, p.StackID, body.Template)
@@ -298,8 +329,8 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		available = false
 		var cur planRecord
 		ok, err := getJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
-		if err != nil || !ok || cur.ID != p.ID {
-			return err // deleted meanwhile (with its stack)
+		if err != nil || !ok || cur.ID != p.ID || cur.Status != formation.PlanCreationInProgress {
+			return err // deleted meanwhile (with its stack), or made by another engine
 		}
 		ev := fsm.PlanCreationSucceeded
 		var drift []*formation.Event

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -263,5 +264,65 @@ func TestReplicas_TakeOverWithTheWorldInTheStore(t *testing.T) {
 	}
 	if cloud, err := sim.ReadWorld(ctx, sim.StoreWorld{Store: stB}); err != nil || len(cloud) != 0 {
 		t.Fatalf("after the deletion the cloud holds %d resources (%v), want none", len(cloud), err)
+	}
+}
+
+// An execution plan being made is claimed like a deployment: an engine that
+// opens meanwhile (and resumes what it finds unfinished) leaves it to the
+// engine making it, and when that engine dies another makes it.
+func TestReplicas_PlansAreMadeOnce(t *testing.T) {
+	ctx := context.Background()
+	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
+	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1,
+		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpRead}, Duration: time.Second}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := func() int {
+		n := 0
+		for _, c := range p.Calls() {
+			if c.Op == sim.OpRead && c.Err == nil {
+				n++
+			}
+		}
+		return n
+	}
+	a, stA := openReplica(t, etcdtest.Endpoints(ms), p)
+	const body = "resource \"huaweicloud_vpc\" \"v\" {\n  name = \"v\"\n  cidr = \"10.0.0.0/16\"\n}\n"
+	res, err := a.CreateStack(ctx, engine.CreateStackRequest{Name: "s", TemplateInput: engine.TemplateInput{TemplateBody: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := a.Wait(ctx, res.DeploymentRef); err != nil || !out.Succeeded() {
+		t.Fatalf("deployment: %+v, %v", out, err)
+	}
+	ref := engine.StackRef{Name: "s"}
+	plan := func(e *engine.Engine, name string) engine.PlanRef {
+		t.Helper()
+		pr, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: ref, PlanName: name,
+			TemplateInput: engine.TemplateInput{TemplateBody: strings.Replace(body, `"v"`, `"`+name+`"`, 2)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pr
+	}
+
+	base := reads()
+	first := plan(a, "first") // its making takes a second
+	b, _ := openReplica(t, etcdtest.Endpoints(ms), p) // finds the plan CREATION_IN_PROGRESS
+	if got, err := b.WaitExecutionPlan(ctx, first); err != nil || got.Status != formation.PlanAvailable {
+		t.Fatalf("the plan made by the first engine: %+v, %v", got, err)
+	}
+	if n := reads() - base; n != 1 {
+		t.Errorf("the plan was made with %d reads of the stack's one resource, want 1: two engines made it %+v", n, p.Calls())
+	}
+
+	second := plan(a, "second")
+	stA.Abandon() // the first engine dies while making it (its read takes a second)
+	if got, err := b.WaitExecutionPlan(ctx, second); err != nil || got.Status != formation.PlanAvailable {
+		t.Fatalf("the plan the first engine left: %+v, %v", got, err)
+	}
+	if n := reads() - base; n != 2 {
+		t.Errorf("the plans were made with %d reads, want 2", n)
 	}
 }
