@@ -308,7 +308,7 @@ func TestReplicas_PlansAreMadeOnce(t *testing.T) {
 	}
 
 	base := reads()
-	first := plan(a, "first") // its making takes a second
+	first := plan(a, "first")                         // its making takes a second
 	b, _ := openReplica(t, etcdtest.Endpoints(ms), p) // finds the plan CREATION_IN_PROGRESS
 	if got, err := b.WaitExecutionPlan(ctx, first); err != nil || got.Status != formation.PlanAvailable {
 		t.Fatalf("the plan made by the first engine: %+v, %v", got, err)
