@@ -29,7 +29,6 @@ import (
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/provider/sim"
-	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/store/etcd"
 	"github.com/formation-engine/formation/store/etcd/etcdtest"
 )
@@ -444,12 +443,12 @@ func (c *chaosCluster) check(stacks []*chaosStack) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	world, err := sim.Open(ctx, sim.Config{UseCatalog: true, Seed: 1, World: store.BucketKV{Store: st, Bucket: store.World}})
+	world, err := sim.ReadWorld(ctx, sim.StoreWorld{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
 	live := map[string][]sim.Resource{} // by name
-	for _, r := range world.Resources() {
+	for _, r := range world {
 		name := r.State.GetAttr("name").AsString()
 		live[name] = append(live[name], r)
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/rfsapi"
-	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/store/etcd"
 	"github.com/formation-engine/formation/template"
 )
@@ -59,7 +58,7 @@ func runReplica(endpoints []string, prefix, journalPath string) error {
 	if err != nil {
 		return err
 	}
-	p, err := sim.Open(ctx, sim.Config{UseCatalog: true, Seed: 1, World: store.BucketKV{Store: st, Bucket: store.World},
+	p, err := sim.Open(ctx, sim.Config{UseCatalog: true, Seed: 1, World: sim.StoreWorld{Store: st},
 		Latency: []sim.LatencyRule{{Duration: 20 * time.Millisecond}}})
 	if err != nil {
 		return err
