@@ -326,3 +326,71 @@ func TestReplicas_PlansAreMadeOnce(t *testing.T) {
 		t.Errorf("the plans were made with %d reads, want 2", n)
 	}
 }
+
+// Engines keep working while etcd members die one after another: each
+// member of a three-member cluster is stopped in turn while deployments
+// run on two engines, and the deployments go on creating resources (the
+// clients move to the live members, claims and commits go on) until all
+// complete with every resource once in the stack and in the cloud.
+func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
+	ctx := context.Background()
+	ms := etcdtest.Start(t, etcdtest.Options{Members: 3, NoFsync: true})
+	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1,
+		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 300 * time.Millisecond}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creates := func() int {
+		n := 0
+		for _, c := range p.Calls() {
+			if c.Op == sim.OpCreate && c.Err == nil {
+				n++
+			}
+		}
+		return n
+	}
+	a, _ := openReplica(t, etcdtest.Endpoints(ms), p)
+	b, _ := openReplica(t, etcdtest.Endpoints(ms), p)
+	const stacks, n = 4, 150
+	var deps []engine.DeploymentRef
+	for i := range stacks {
+		e := []*engine.Engine{a, b}[i%2]
+		body := fmt.Sprintf("resource \"huaweicloud_vpc\" \"v\" {\n  count = %d\n  name = \"s%d-${count.index}\"\n  cidr = \"10.0.0.0/16\"\n}\n", n, i)
+		res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: fmt.Sprintf("s%d", i), TemplateInput: engine.TemplateInput{TemplateBody: body}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps = append(deps, res.DeploymentRef)
+	}
+	for _, m := range ms {
+		m.Stop()
+		before := creates()
+		if before > stacks*n-10 {
+			t.Fatalf("%d of %d resources created before member %s stopped: the deployments must be slower", before, stacks*n, m.Name)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for creates() < before+10 {
+			if time.Now().After(deadline) {
+				t.Fatalf("with member %s stopped, %d creates in 30s (%d before), want 10", m.Name, creates()-before, before)
+			}
+			time.Sleep(10 * time.Millisecond) // polls progress
+		}
+		m.Restart(t)
+	}
+	for i, dep := range deps {
+		e := []*engine.Engine{a, b}[i%2]
+		if out, err := e.Wait(ctx, dep); err != nil || !out.Succeeded() {
+			t.Fatalf("stack s%d: %+v, %v", i, out, err)
+		}
+		page, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: engine.StackRef{Name: fmt.Sprintf("s%d", i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.StackResources) != n {
+			t.Errorf("stack s%d holds %d resources, want %d", i, len(page.StackResources), n)
+		}
+	}
+	if got := len(p.Resources()); got != stacks*n {
+		t.Errorf("the cloud holds %d resources, want %d", got, stacks*n)
+	}
+}
