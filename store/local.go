@@ -29,7 +29,7 @@ var (
 // every implementation.
 func ErrorTooLarge(op string, b Bucket, l Limits) error {
 	return &formation.Error{Code: formation.CodeInternal, Op: op, Resource: string(b), Err: ErrTooLarge,
-		Message: fmt.Sprintf("a transaction writes at most %d keys and %d bytes", l.MaxOps, l.MaxBytes)}
+		Message: fmt.Sprintf("a transaction writes at most %d keys and %d bytes, and a value holds at most %d bytes", l.MaxOps, l.MaxBytes, MaxValueSize)}
 }
 
 // ErrorClaimed is the error Claim returns for a claim another holder has.
@@ -99,12 +99,17 @@ type limiter struct {
 
 func (l *limiter) add(op string, b Bucket, key, value []byte) error {
 	l.ops++
-	l.bytes += len(key) + len(value)
-	if l.ops > l.MaxOps || l.bytes > l.MaxBytes {
+	l.bytes += WriteBytes(key, value)
+	if l.ops > l.MaxOps || l.bytes > l.MaxBytes || len(value) > MaxValueSize {
 		return ErrorTooLarge(op, b, l.Limits)
 	}
 	return nil
 }
+
+// WriteBytes is what writing value at key counts against Limits.MaxBytes:
+// the key and the value, a value over LargeValue as LargeValue (it is
+// written apart from the transaction).
+func WriteBytes(key, value []byte) int { return len(key) + min(len(value), LargeValue) }
 
 // local is the claims and change feed of a store that one process owns
 // (Bolt, Memory): both live in memory, since no other process can see the

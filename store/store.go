@@ -20,14 +20,19 @@
 //   - Bounded transactions. One Update or Batch function writes at most
 //     Limits().MaxOps keys (Puts and Deletes) and Limits().MaxBytes bytes of
 //     keys and values; the write past either bound fails with an error
-//     matching ErrTooLarge, and the transaction is then rolled back if fn
-//     returns it. Memory and etcd enforce DefaultLimits (etcd's own
-//     defaults, 128 operations and 1.5 MiB a request, less room for the
-//     request's other parts), so code tested on Memory works on an etcd left
-//     at its defaults; bbolt's are far larger (BoltLimits), so that it keeps
+//     matching ErrTooLarge (WriteBytes says how bytes count), and the
+//     transaction is then rolled back if fn returns it. Memory and etcd
+//     enforce DefaultLimits (etcd's own defaults, 128 operations and 1.5 MiB
+//     a request, less room for the request's other parts), so code tested
+//     on Memory works on an etcd left at its defaults; bbolt's are far larger (BoltLimits), so that it keeps
 //     committing thousands of writes with one fsync. Writers that may
 //     exceed a store's limits split their work into several transactions
 //     of at most Limits() each.
+//   - Large values. A value may hold up to MaxValueSize bytes, whatever
+//     the limits: one over LargeValue counts as LargeValue bytes against
+//     MaxBytes, since an implementation with small requests (etcd) writes
+//     it apart, in chunks, before the transaction's commit, which then
+//     makes it visible at once: a reader sees all of it or none of it.
 //   - Optimistic transactions. Update and Batch may run fn more than once:
 //     an implementation shared by several processes runs fn against a
 //     snapshot and, when another writer changed what fn read before fn's
@@ -189,6 +194,14 @@ type Limits struct {
 // transaction: one deletion marker per bucket (12 operations) and the
 // comparisons, key prefixes and framing (a third of the bytes).
 var DefaultLimits = Limits{MaxOps: 116, MaxBytes: 1024 * 1024}
+
+// LargeValue is the size past which a value counts as LargeValue bytes
+// against Limits.MaxBytes (see the package doc); MaxValueSize is the most
+// a value may hold.
+const (
+	LargeValue   = 64 << 10
+	MaxValueSize = 64 << 20
+)
 
 // Claim is a held claim (see Store.Claim).
 type Claim interface {

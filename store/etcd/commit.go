@@ -3,6 +3,7 @@ package etcd
 import (
 	"slices"
 
+	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/formation-engine/formation/store"
@@ -26,15 +27,30 @@ func (t *txn) commit(op string) (ok bool, err error) {
 	for k := range t.writes {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys) // a stable request, for logs and tests
+	slices.Sort(keys)   // a stable request, for logs and tests
+	var chunks []string // the large values' chunks this commit wrote
+	drop := func() {
+		for _, id := range chunks {
+			t.s.dropChunks(id)
+		}
+	}
 	for _, k := range keys {
 		w := t.writes[k]
 		if w.value == nil {
-			ops = append(ops, clientv3.OpDelete(k))
+			// The previous values say which large values' chunks to drop.
+			ops = append(ops, clientv3.OpDelete(k, clientv3.WithPrevKV()))
 			deleted[w.b] = true
-		} else {
-			ops = append(ops, clientv3.OpPut(k, string(w.value)))
+			continue
 		}
+		raw, id, err := t.s.stored(t.ctx, w.value)
+		if err != nil {
+			drop()
+			return false, err
+		}
+		if id != "" {
+			chunks = append(chunks, id)
+		}
+		ops = append(ops, clientv3.OpPut(k, raw, clientv3.WithPrevKV()))
 	}
 	for b := range deleted {
 		// The deletion marker: its ModRevision tells scanners of b that a
@@ -43,7 +59,12 @@ func (t *txn) commit(op string) (ok bool, err error) {
 	}
 	resp, err := t.s.cli.Txn(t.ctx).If(cmps...).Then(ops...).Commit()
 	if err != nil {
-		return false, err
+		return false, err // it may have committed: the chunks stay
+	}
+	if !resp.Succeeded {
+		drop()
+	} else {
+		t.s.dropReplaced(resp)
 	}
 	if !resp.Succeeded && t.claimLost() {
 		c := store.ClaimOf(t.ctx)
@@ -143,4 +164,25 @@ func (t *txn) claimLost() bool {
 		return true
 	}
 	return false
+}
+
+// dropReplaced drops the chunks of the large values a commit overwrote or
+// deleted.
+func (s *Store) dropReplaced(resp *clientv3.TxnResponse) {
+	for _, r := range resp.Responses {
+		var prev []*mvccpb.KeyValue
+		switch {
+		case r.GetResponsePut() != nil:
+			if kv := r.GetResponsePut().PrevKv; kv != nil {
+				prev = append(prev, kv)
+			}
+		case r.GetResponseDeleteRange() != nil:
+			prev = r.GetResponseDeleteRange().PrevKvs
+		}
+		for _, kv := range prev {
+			if id, ok := manifestID(kv.Value); ok {
+				s.dropChunks(id)
+			}
+		}
+	}
 }

@@ -31,6 +31,38 @@ func TestEtcd_Conformance(t *testing.T) {
 	})
 }
 
+// A large value's chunks live as long as the value: an overwrite drops
+// the old value's, a deletion the last ones.
+func TestEtcd_LargeValuesLeaveNoChunks(t *testing.T) {
+	ctx := context.Background()
+	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
+	s, err := etcd.Open(ctx, etcd.Options{Endpoints: etcdtest.Endpoints(ms)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	step := func(what string, value []byte, want int64) {
+		t.Helper()
+		err := s.Update(ctx, func(tx store.Tx) error {
+			if value == nil {
+				return tx.Delete(store.PlanBodies, []byte("k"))
+			}
+			return tx.Put(store.PlanBodies, []byte("k"), value)
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if n, err := s.Chunks(ctx); err != nil || n != want {
+			t.Errorf("%s: %d chunks (%v), want %d", what, n, err, want)
+		}
+	}
+	step("3 MiB written", make([]byte, 3<<20), 6)
+	step("overwritten with 1 MiB", make([]byte, 1<<20), 2)
+	step("overwritten with a small value", []byte("small"), 0)
+	step("2 MiB written", make([]byte, 2<<20), 4)
+	step("deleted", nil, 0)
+}
+
 func TestParseURL(t *testing.T) {
 	for _, tc := range []struct {
 		url       string

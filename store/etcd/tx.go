@@ -229,7 +229,11 @@ func (t *txn) Get(b store.Bucket, key []byte) []byte {
 		return nil
 	}
 	t.read[k] = resp.Kvs[0].ModRevision
-	v := resp.Kvs[0].Value
+	v, err := t.s.value(t.ctx, resp.Kvs[0].Value, t.rev)
+	if err != nil {
+		t.fail(err)
+		return nil
+	}
 	if v == nil {
 		v = []byte{}
 	}
@@ -247,8 +251,8 @@ func (t *txn) put(op string, b store.Bucket, key, value []byte) error {
 		return err
 	}
 	t.limit++
-	t.bytes += len(key) + len(value)
-	if l := store.DefaultLimits; t.limit > l.MaxOps || t.bytes > l.MaxBytes {
+	t.bytes += store.WriteBytes(key, value)
+	if l := store.DefaultLimits; t.limit > l.MaxOps || t.bytes > l.MaxBytes || len(value) > store.MaxValueSize {
 		return store.ErrorTooLarge(op, b, l)
 	}
 	if t.writes == nil {
@@ -354,7 +358,11 @@ func (t *txn) Scan(b store.Bucket, opts store.ScanOptions, fn func(key, value []
 				}
 				continue
 			}
-			v := kv.Value
+			v, err := t.s.value(t.ctx, kv.Value, t.rev)
+			if err != nil {
+				t.fail(err)
+				return unavailable(op, err)
+			}
 			if v == nil {
 				v = []byte{}
 			}

@@ -83,7 +83,8 @@ func Dump(t testing.TB, s store.Store) map[store.Bucket]map[string]string {
 //   - View, Update and Batch with a done ctx return ctx.Err() itself without
 //     calling fn; after Close they return CodeUnavailable.
 //   - Close waits for running transactions, which finish normally.
-//   - Contract version 2: Limits is enforced on every Update and Batch; claims are exclusive, ErrClaimed otherwise,
+//   - Contract version 2: Limits is enforced on every Update and Batch, values
+//     up to MaxValueSize are kept whole whatever the limits; claims are exclusive, ErrClaimed otherwise,
 //     and an Update under a released claim changes nothing; Close loses the
 //     claims still held; a watch is signalled by every commit under its
 //     prefix and closed with its ctx.
@@ -119,6 +120,7 @@ func Run(t *testing.T, open func(t testing.TB) store.Store) {
 		{"Close", testClose},
 		{"CloseWaitsForTransactions", testCloseWaits},
 		{"Limits", testLimits},
+		{"LargeValues", testLargeValues},
 		{"Claims", testClaims},
 		{"Watch", testWatch},
 	}

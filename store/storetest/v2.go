@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -47,20 +48,117 @@ func testLimits(t *testing.T, s store.Store) {
 	wantCode(t, "too many writes", err, formation.CodeInternal)
 	mustUnchanged(t, s, before)
 
-	half := strings.Repeat("x", l.MaxBytes/2)
+	// Values of LargeValue bytes count whole: MaxBytes/LargeValue of them
+	// (keys aside) fit, one more does not.
+	large := []byte(strings.Repeat("x", store.LargeValue))
+	fits := l.MaxBytes/store.WriteBytes([]byte("l00000"), large) - 1
 	err = s.Batch(ctx, func(tx store.Tx) error {
-		if err := tx.Put(store.Journal, []byte("a"), []byte(half)); err != nil {
-			return err
+		for i := range fits + 2 {
+			if err := tx.Put(store.Journal, fmt.Appendf(nil, "l%05d", i), large); err != nil {
+				return err
+			}
 		}
-		return tx.Put(store.Journal, []byte("b"), []byte(half))
+		return nil
 	})
 	if !errors.Is(err, store.ErrTooLarge) {
-		t.Fatalf("Batch of MaxBytes+2 bytes = %v, want ErrTooLarge", err)
+		t.Fatalf("Batch of more than MaxBytes bytes = %v, want ErrTooLarge", err)
 	}
 	mustUnchanged(t, s, before)
-	err = s.Update(ctx, func(tx store.Tx) error { return tx.Put(store.Journal, []byte("a"), []byte(half)) })
+	err = s.Update(ctx, func(tx store.Tx) error {
+		for i := range fits {
+			if err := tx.Put(store.Journal, fmt.Appendf(nil, "l%05d", i), large); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		t.Fatalf("Update of MaxBytes/2 bytes: %v", err)
+		t.Fatalf("Update of fewer than MaxBytes bytes: %v", err)
+	}
+}
+
+// testLargeValues: values past LargeValue, up to MaxValueSize, are kept
+// whole, however many a transaction writes; replaced and deleted, they
+// leave nothing behind; past MaxValueSize they are refused.
+func testLargeValues(t *testing.T, s store.Store) {
+	value := func(n int, seed byte) []byte {
+		v := make([]byte, n)
+		for i := range v {
+			v[i] = seed + byte(i*7) + byte(i>>12)
+		}
+		return v
+	}
+	// Three values of 3 MiB in one transaction (more than MaxBytes, more
+	// than etcd takes in one request), and small ones of any first bytes.
+	want := map[string][]byte{
+		"big1": value(3<<20, 1), "big2": value(3<<20, 2), "big3": value(3<<20+17, 3),
+		"edge": value(store.LargeValue+1, 4), "tag": {0xff, 'c', 'x'}, "tag2": {0xff, 0xff}, "small": []byte("v"),
+	}
+	check := func(what string) {
+		t.Helper()
+		got := map[string][]byte{}
+		err := s.View(ctx, func(tx store.Tx) error {
+			for k := range want {
+				if v := tx.Get(store.PlanBodies, []byte(k)); v != nil {
+					got["get "+k] = v
+				}
+			}
+			return tx.Scan(store.PlanBodies, store.ScanOptions{}, func(k, v []byte) (bool, error) {
+				got["scan "+string(k)] = bytes.Clone(v)
+				return true, nil
+			})
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if len(got) != 2*len(want) {
+			t.Errorf("%s: read %d values by Get and Scan, want %d", what, len(got), 2*len(want))
+		}
+		for k, v := range want {
+			for _, how := range []string{"get ", "scan "} {
+				if !bytes.Equal(got[how+k], v) {
+					t.Errorf("%s: %s%s: %d bytes, not the %d written", what, how, k, len(got[how+k]), len(v))
+				}
+			}
+		}
+	}
+	write := func(what string) {
+		t.Helper()
+		err := s.Update(ctx, func(tx store.Tx) error {
+			for k, v := range want {
+				if err := tx.Put(store.PlanBodies, []byte(k), v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		check(what)
+	}
+	write("written")
+	want["big1"], want["big2"] = value(2<<20, 9), []byte("now small")
+	write("replaced")
+	err := s.Update(ctx, func(tx store.Tx) error {
+		for k := range want {
+			if err := tx.Delete(store.PlanBodies, []byte(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = map[string][]byte{}
+	check("deleted")
+
+	err = s.Update(ctx, func(tx store.Tx) error {
+		return tx.Put(store.PlanBodies, []byte("huge"), make([]byte, store.MaxValueSize+1))
+	})
+	if !errors.Is(err, store.ErrTooLarge) {
+		t.Errorf("Put of MaxValueSize+1 bytes = %v, want ErrTooLarge", err)
 	}
 }
 
