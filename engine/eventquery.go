@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"slices"
@@ -34,23 +35,89 @@ func typeSource(stackID string, t formation.EventType) eventSource {
 // (inclusive; 0 means the newest with reverse, the oldest without) in the
 // direction asked.
 func (s eventSource) scan(tx store.Tx, f eventFilter, from uint64, reverse bool, fn func(formation.Event) (bool, error)) error {
+	if reverse {
+		return s.scanBack(tx, f, from, fn)
+	}
 	var start []byte
 	if from > 0 {
-		start = binary.BigEndian.AppendUint64(append([]byte(nil), s.prefix...), from)
+		start = s.key(from)
 	}
-	return tx.Scan(s.bucket, store.ScanOptions{Prefix: s.prefix, Start: start, Reverse: reverse}, func(k, v []byte) (bool, error) {
-		if s.bucket != store.Events {
-			seq := binary.BigEndian.Uint64(k[len(s.prefix):])
-			if v = tx.Get(store.Events, eventKey(s.stackID, seq)); v == nil {
-				return false, formation.Errorf(formation.CodeInternal, "engine.events", s.stackID, "index names event %d, which is not stored", seq)
+	return tx.Scan(s.bucket, store.ScanOptions{Prefix: s.prefix, Start: start}, func(k, v []byte) (bool, error) {
+		return s.visit(tx, &f, k, v, fn)
+	})
+}
+
+// key is the source's key of sequence seq.
+func (s eventSource) key(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte(nil), s.prefix...), seq)
+}
+
+// visit hands the event of one of the source's entries to fn if it
+// matches f. An index entry holds the event (the type index) or names it
+// (the deployment index, and type indexes written before they held it).
+func (s eventSource) visit(tx store.Tx, f *eventFilter, k, v []byte, fn func(formation.Event) (bool, error)) (bool, error) {
+	if s.bucket != store.Events && len(v) == 0 {
+		seq := binary.BigEndian.Uint64(k[len(s.prefix):])
+		if v = tx.Get(store.Events, eventKey(s.stackID, seq)); v == nil {
+			return false, formation.Errorf(formation.CodeInternal, "engine.events", s.stackID, "index names event %d, which is not stored", seq)
+		}
+	}
+	ev, ok, err := decodeEvent(v, f)
+	if err != nil || !ok {
+		return err == nil, err
+	}
+	return fn(ev)
+}
+
+// The windows of scanBack: the first spans firstWindow sequence numbers,
+// each next one twice the last, up to maxWindow.
+const firstWindow, maxWindow = 128, 4096
+
+// scanBack visits the source's events that match f from sequence from (0:
+// the newest) back to the oldest, newest first. It reads forward windows of
+// sequence numbers, the newest first, because etcd has no descending range
+// (it reads and sorts a whole range to answer one, 100,000 events for the
+// newest page of a stack of 100,000), while a window is one short forward
+// read on every store. Windows grow, so that a sparse index (a stack's
+// errors) is crossed in a few reads.
+func (s eventSource) scanBack(tx store.Tx, f eventFilter, from uint64, fn func(formation.Event) (bool, error)) error {
+	hi := from
+	if t, ok := tx.(*txn); ok && hi == 0 {
+		hi = t.lastSeq[s.stackID] // appended in this transaction, not yet recorded
+	}
+	if hi == 0 {
+		var err error
+		if hi, err = lastEventSeq(tx, s.stackID); err != nil {
+			return err
+		}
+	}
+	type entry struct{ k, v []byte }
+	var window []entry
+	for w := uint64(firstWindow); hi > 0; w = min(2*w, maxWindow) {
+		lo := uint64(1)
+		if hi > w {
+			lo = hi - w + 1
+		}
+		end := s.key(hi)
+		window = window[:0]
+		err := tx.Scan(s.bucket, store.ScanOptions{Prefix: s.prefix, Start: s.key(lo)}, func(k, v []byte) (bool, error) {
+			if bytes.Compare(k, end) > 0 {
+				return false, nil
+			}
+			window = append(window, entry{bytes.Clone(k), bytes.Clone(v)})
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := len(window) - 1; i >= 0; i-- {
+			if more, err := s.visit(tx, &f, window[i].k, window[i].v, fn); err != nil || !more {
+				return err
 			}
 		}
-		ev, ok, err := decodeEvent(v, &f)
-		if err != nil || !ok {
-			return err == nil, err
-		}
-		return fn(ev)
-	})
+		hi = lo - 1
+	}
+	return nil
 }
 
 // sources picks the cheapest runs that hold every event a query can match:

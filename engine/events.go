@@ -76,8 +76,11 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 				return err
 			}
 		}
+		// The type index holds the event too: a filtered page reads it
+		// there, not by one Get per event in the log (a round trip each,
+		// on etcd).
 		tx.key = appendIndexKey(tx.key[:0], stackID, "t", string(ev.EventType), seq)
-		if err := tx.Put(store.EventIndex, tx.key, []byte{}); err != nil {
+		if err := tx.Put(store.EventIndex, tx.key, tx.val); err != nil {
 			return err
 		}
 	}

@@ -388,7 +388,21 @@ func (c *chaosCluster) settle(s *chaosStack) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	c.t.Errorf("stack %s still in progress after 2 minutes", s.name)
+	c.t.Errorf("stack %s still in progress after 2 minutes; the replicas said of it:\n%s", s.name, c.logsOf(s.name))
+}
+
+// logsOf returns the replicas' log lines that name stack.
+func (c *chaosCluster) logsOf(stack string) string {
+	var out strings.Builder
+	for i := range c.replicas {
+		b, _ := os.ReadFile(filepath.Join(c.dir, fmt.Sprintf("replica%d.log", i)))
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "stack="+stack+" ") || !strings.Contains(line, "stack=") && strings.Contains(line, "level=") {
+				fmt.Fprintf(&out, "replica %d: %s\n", i, line)
+			}
+		}
+	}
+	return out.String()
 }
 
 // applyPlan waits until the plan is made and applies it. It reports

@@ -3,6 +3,7 @@ package etcd_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -64,7 +65,8 @@ func runReplica(endpoints []string, prefix, journalPath string) error {
 		return err
 	}
 	e, err := engine.New(engine.Config{Store: st, DefaultProvider: &journaled{Provider: p, journal: journal, pid: os.Getpid(), calls: new(atomic.Int64)},
-		TemplateLimits: &template.Limits{}, TakeoverInterval: 200 * time.Millisecond, RetryPause: 10 * time.Millisecond})
+		TemplateLimits: &template.Limits{}, TakeoverInterval: 200 * time.Millisecond, RetryPause: 10 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
 	if err != nil {
 		return err
 	}
