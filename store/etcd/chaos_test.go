@@ -74,6 +74,7 @@ func TestChaos(t *testing.T) {
 			defer workers.Done()
 			for !stopping.Load() && !t.Failed() {
 				c.step(stacks[i])
+				c.steps.Add(1)
 			}
 		}()
 	}
@@ -87,7 +88,7 @@ func TestChaos(t *testing.T) {
 		return
 	}
 	c.check(stacks)
-	t.Logf("%d replica kills, %d etcd member stops, %d requests on %d stacks", c.kills, c.memberStops, c.ops.Load(), len(stacks))
+	t.Logf("%d replica kills, %d etcd member stops, %d steps (%d requests) on %d stacks", c.kills, c.memberStops, c.steps.Load(), c.ops.Load(), len(stacks))
 }
 
 // chaosCluster is the etcd cluster, the replicas and the clients' view of
@@ -105,7 +106,8 @@ type chaosCluster struct {
 	rng *rand.Rand
 
 	kills, memberStops int
-	ops                atomic.Int64
+	ops                atomic.Int64 // requests sent
+	steps              atomic.Int64 // steps the clients finished
 }
 
 // chaosReplica is one replica process.
@@ -220,11 +222,16 @@ func (c *chaosCluster) logTail(i int) string {
 
 // havoc kills a random replica every few hundred milliseconds and starts
 // it again, kills times; every twentieth kill or so an etcd member is
-// stopped for two kills' time.
+// stopped for two kills' time. A kill waits until a client has finished a
+// step since the last one, so that on a slow machine kills do not come
+// faster than the work they interrupt can be taken over.
 func (c *chaosCluster) havoc(kills int) {
 	down := -1
 	for c.kills < kills && !c.t.Failed() {
 		time.Sleep(time.Duration(200+c.intN(600)) * time.Millisecond)
+		for since := c.steps.Load(); c.steps.Load() == since && !c.t.Failed(); {
+			time.Sleep(20 * time.Millisecond) // polls the clients' progress
+		}
 		i := c.intN(len(c.replicas))
 		c.kill(i)
 		c.kills++
@@ -372,7 +379,7 @@ func (c *chaosCluster) mutate(s *chaosStack, method, path string, body any, done
 
 // settle waits until s is not *_IN_PROGRESS, or gone.
 func (c *chaosCluster) settle(s *chaosStack) {
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
 		var st formation.Stack
 		status, code, err := c.call("GET", "/stacks/"+s.name+"/metadata", nil, &st)
@@ -388,7 +395,7 @@ func (c *chaosCluster) settle(s *chaosStack) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	c.t.Errorf("stack %s still in progress after 2 minutes; the replicas said of it:\n%s", s.name, c.logsOf(s.name))
+	c.t.Errorf("stack %s still in progress after 5 minutes; the replicas said of it:\n%s", s.name, c.logsOf(s.name))
 }
 
 // logsOf returns the replicas' log lines that name stack.
@@ -409,7 +416,7 @@ func (c *chaosCluster) logsOf(stack string) string {
 // whether the plan was applied (false: it had no changes).
 func (c *chaosCluster) applyPlan(s *chaosStack, path string) bool {
 	t := c.t
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) && !t.Failed() {
 		var p formation.ExecutionPlan
 		status, code, err := c.call("GET", path+"/metadata", nil, &p)
@@ -438,7 +445,7 @@ func (c *chaosCluster) applyPlan(s *chaosStack, path string) bool {
 			return false
 		}
 	}
-	t.Errorf("plan %s not applied after 2 minutes", path)
+	t.Errorf("plan %s not applied after 5 minutes", path)
 	return false
 }
 
