@@ -29,6 +29,7 @@ func (t *txn) commit(op string) (ok bool, err error) {
 	}
 	slices.Sort(keys)   // a stable request, for logs and tests
 	var chunks []string // the large values' chunks this commit wrote
+	stored := make(map[string]string, len(keys))
 	drop := func() {
 		for _, id := range chunks {
 			t.s.dropChunks(id)
@@ -47,6 +48,7 @@ func (t *txn) commit(op string) (ok bool, err error) {
 			drop()
 			return false, err
 		}
+		stored[k] = raw
 		if id != "" {
 			chunks = append(chunks, id)
 		}
@@ -65,6 +67,13 @@ func (t *txn) commit(op string) (ok bool, err error) {
 		drop()
 	} else {
 		t.s.dropReplaced(resp)
+		for _, k := range keys {
+			if raw, ok := stored[k]; ok {
+				t.s.cache.put(k, append([]byte{}, raw...), resp.Header.Revision)
+			} else {
+				t.s.cache.put(k, nil, 0)
+			}
+		}
 	}
 	if !resp.Succeeded && t.claimLost() {
 		c := store.ClaimOf(t.ctx)
@@ -93,15 +102,20 @@ func (t *txn) compares(op string) ([]clientv3.Cmp, error) {
 		}
 		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(cl.key), "=", cl.rev))
 	}
-	if t.rev == 0 {
+	if t.rev == 0 && len(t.read) == 0 {
 		return cmps, nil // nothing was read
 	}
 	next := t.rev + 1
 	n := len(t.read) + 2*len(t.scanned)
+	if n > maxCompares && t.fromCache {
+		// Merged ranges check changes since the snapshot, and a cached
+		// read may be older: run again on a snapshot.
+		return nil, errUncached
+	}
 	if n <= maxCompares {
 		for k, rev := range t.read {
 			if rev == 0 {
-				cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(k), "<", next))
+				cmps = append(cmps, clientv3.Compare(clientv3.Version(k), "=", 0))
 			} else {
 				cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(k), "=", rev))
 			}

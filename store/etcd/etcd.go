@@ -97,6 +97,8 @@ type Store struct {
 	session *concurrency.Session // the lease claims hang on; renewed when it ends
 	claims  map[*claim]struct{}
 	running sync.WaitGroup // transactions, for Close
+
+	cache readCache // what Updates read and wrote, checked at commit
 }
 
 var _ store.Shared = (*Store)(nil)

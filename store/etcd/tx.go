@@ -46,8 +46,13 @@ func (s *Store) run(ctx context.Context, op string, writable bool, fn func(store
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	pause := time.Millisecond
+	cache := writable
 	for {
-		retry, err := s.attempt(ctx, op, writable, fn)
+		retry, err := s.attempt(ctx, op, writable, cache, fn)
+		if errors.Is(err, errUncached) {
+			cache = false // at once: nothing conflicted
+			continue
+		}
 		if !retry {
 			if c := store.ClaimOf(ctx); err != nil && c != nil && isDone(c.Lost()) {
 				return store.ErrorClaimLost(op, c.Name())
@@ -104,8 +109,8 @@ func isDone(ch <-chan struct{}) bool {
 // attempt runs fn once and commits its writes. retry says fn must run
 // again: the commit conflicted (err nil) or the cluster failed (err says
 // how, for when ctx ends before the next attempt).
-func (s *Store) attempt(ctx context.Context, op string, writable bool, fn func(store.Tx) error) (retry bool, err error) {
-	tx := &txn{s: s, ctx: ctx, writable: writable}
+func (s *Store) attempt(ctx context.Context, op string, writable, cache bool, fn func(store.Tx) error) (retry bool, err error) {
+	tx := &txn{s: s, ctx: ctx, writable: writable, useCache: cache}
 	fnErr := func() error {
 		defer func() { tx.done = true }()
 		return fn(tx)
@@ -118,6 +123,11 @@ func (s *Store) attempt(ctx context.Context, op string, writable bool, fn func(s
 		}
 		return false, unavailable(op, tx.err)
 	}
+	if tx.fromCache && (fnErr != nil || len(tx.writes) == 0) {
+		// fn decided on cached reads that no commit checks: decide again
+		// on a snapshot.
+		return false, errUncached
+	}
 	if fnErr != nil {
 		return false, fnErr
 	}
@@ -126,12 +136,38 @@ func (s *Store) attempt(ctx context.Context, op string, writable bool, fn func(s
 	}
 	ok, err := tx.commit(op)
 	switch {
+	case errors.Is(err, errUncached):
+		return false, err
 	case err != nil && retriable(err):
+		s.cache.forget(tx.readKeys()...)
 		return true, unavailable(op, err)
 	case err != nil:
 		return false, err
+	case !ok:
+		s.cache.forget(tx.readKeys()...) // some may have changed
 	}
 	return !ok, nil
+}
+
+// remember records a read of k: what it answered, and the ModRevision the
+// commit compares.
+func (t *txn) remember(k string, c cached) {
+	if t.seen == nil {
+		t.seen = map[string]cached{}
+	}
+	t.seen[k] = c
+	t.read[k] = c.mod
+}
+
+// errUncached asks for fn to run again without the read cache.
+var errUncached = errors.New("etcd: run again on a snapshot")
+
+func (t *txn) readKeys() []string {
+	keys := make([]string, 0, len(t.read))
+	for k := range t.read {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // retriable reports whether err is the cluster being unreachable or a
@@ -155,17 +191,20 @@ func retriable(err error) bool {
 // (set by the first read), through the write set; the reads are recorded
 // for the commit's comparisons.
 type txn struct {
-	s        *Store
-	ctx      context.Context
-	writable bool
-	done     bool
-	err      error // the first failed read
-	limit    int   // writes so far, for store.Limits
-	bytes    int
+	s         *Store
+	ctx       context.Context
+	writable  bool
+	useCache  bool // Gets may be answered by the Store's read cache
+	fromCache bool // some were
+	done      bool
+	err       error // the first failed read
+	limit     int   // writes so far, for store.Limits
+	bytes     int
 
 	rev     int64                 // the snapshot; 0 until the first read
 	writes  map[string]*write     // by etcd key
 	read    map[string]int64      // etcd key → ModRevision read (0: absent)
+	seen    map[string]cached     // etcd key → what Get answered
 	scanned []scannedRange        // ranges read by Scan
 	buckets map[store.Bucket]bool // buckets scanned, whose deletions conflict
 }
@@ -213,6 +252,27 @@ func (t *txn) Get(b store.Bucket, key []byte) []byte {
 	if w, ok := t.writes[k]; ok {
 		return bytes.Clone(w.value)
 	}
+	if t.read == nil {
+		t.read = map[string]int64{}
+	}
+	c, ok := t.seen[k] // read before in this attempt: the same answer
+	if !ok && t.useCache {
+		if c, ok = t.s.cache.get(k); ok {
+			t.fromCache = true
+			t.remember(k, c)
+		}
+	}
+	if ok {
+		if c.raw == nil {
+			return nil
+		}
+		v, err := t.s.value(t.ctx, c.raw, t.rev)
+		if err != nil {
+			t.fail(err)
+			return nil
+		}
+		return bytes.Clone(v)
+	}
 	resp, err := t.s.cli.Get(t.ctx, k, t.withRev()...)
 	if err != nil {
 		t.fail(err)
@@ -221,14 +281,18 @@ func (t *txn) Get(b store.Bucket, key []byte) []byte {
 	if t.rev == 0 {
 		t.rev = resp.Header.Revision
 	}
-	if t.read == nil {
-		t.read = map[string]int64{}
-	}
 	if len(resp.Kvs) == 0 {
-		t.read[k] = 0
+		t.remember(k, cached{})
+		if t.writable {
+			t.s.cache.put(k, nil, 0)
+		}
 		return nil
 	}
-	t.read[k] = resp.Kvs[0].ModRevision
+	raw := append([]byte{}, resp.Kvs[0].Value...) // not nil: present
+	t.remember(k, cached{raw: raw, mod: resp.Kvs[0].ModRevision})
+	if t.writable {
+		t.s.cache.put(k, raw, resp.Kvs[0].ModRevision)
+	}
 	v, err := t.s.value(t.ctx, resp.Kvs[0].Value, t.rev)
 	if err != nil {
 		t.fail(err)
