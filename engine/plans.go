@@ -325,7 +325,7 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		e.made.keep(p.StackID, p.ID, made)
 	}
 	available := false
-	err = e.commit(ctx, "engine.CreateExecutionPlan", func(tx *txn) error {
+	record := func(tx *txn) error {
 		available = false
 		var cur planRecord
 		ok, err := getJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
@@ -359,7 +359,15 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		}
 		available = planErr == nil
 		return putJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
-	})
+	}
+	const op = "engine.CreateExecutionPlan"
+	err = e.commit(ctx, op, record)
+	if planErr == nil && errors.Is(err, store.ErrTooLarge) {
+		// Kept, the plan would be retried for ever: it fails instead.
+		planErr = formation.Errorf(formation.CodeTooLong, op, p.Name, "the plan is larger than the store keeps (%d bytes a value, %d writes a transaction)",
+			store.MaxValueSize, e.st.Limits().MaxOps)
+		err = e.commit(ctx, op, record)
+	}
 	if err != nil || !available {
 		e.made.take(p.ID) // not applicable: deleted meanwhile, or not stored
 	}
