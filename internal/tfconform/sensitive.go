@@ -79,6 +79,7 @@ func init() {
 		`nonsensitive(jsondecode(sensitive("{\"a\": 1}")))`,
 		`nonsensitive(sensitive(1) > 0 ? "pos" : "neg")`,
 		`nonsensitive("${sensitive("a")}-b")`,
+		`issensitive(merge(sensitive(null)))`,
 	})
 	addModules(map[string]string{
 		"sensitive/variable_marks": `
