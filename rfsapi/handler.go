@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"time"
 
@@ -39,6 +40,13 @@ type Config struct {
 	// Tool names this server where a document names its producer: the
 	// terraform_version of Terraform JSON plans ("" is "formation").
 	Tool string
+	// SourceVPCs gives the networks of the VPCs requests come from, by VPC
+	// id: a request whose remote address one of a VPC's networks holds
+	// comes from that VPC. It gives access_control_source_vpc_ids of
+	// GetStackTemplate its meaning, as RFS's object storage restricts a
+	// download to requests from the VPCs named. A URL made for VPCs none
+	// of whose networks are known here is usable from no VPC.
+	SourceVPCs map[string][]netip.Prefix
 }
 
 // Handler serves RFS's v1 stack API over engines, one per project: the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -73,7 +74,12 @@ func newServer(t testing.TB, sc sim.Config) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Keys: keys})
+	// The test's requests come from loopback: from VPC vpc-local.
+	vpcs := map[string][]netip.Prefix{
+		"vpc-local": {netip.MustParsePrefix("127.0.0.0/8")},
+		"vpc-far":   {netip.MustParsePrefix("10.9.0.0/16"), netip.MustParsePrefix("10.10.0.0/16")},
+	}
+	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Keys: keys, SourceVPCs: vpcs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,6 +253,38 @@ func TestSDK_Stacks(t *testing.T) {
 		t.Fatalf("a template URL for this address served %q", got)
 	}
 	_, err = c.GetStackTemplate(&model.GetStackTemplateRequest{ClientRequestId: crid(), StackName: "net", AccessControlSourceIps: &[]string{"not-an-ip"}})
+	wantSDKError(t, err, 400, formation.CodeInvalidParameter)
+	// A URL for VPCs serves requests from their networks only; with
+	// source addresses too, a request from either may download.
+	for _, tc := range []struct {
+		ips, vpcs []string
+		want      int
+	}{
+		{nil, []string{"vpc-far"}, 403},
+		{nil, []string{"vpc-unknown"}, 403},
+		{nil, []string{"vpc-far", "vpc-local"}, 200},
+		{[]string{"10.1.0.0/16"}, []string{"vpc-far"}, 403},
+		{[]string{"10.1.0.0/16"}, []string{"vpc-local"}, 200},
+		{[]string{"127.0.0.1"}, []string{"vpc-far"}, 200},
+	} {
+		req := &model.GetStackTemplateRequest{ClientRequestId: crid(), StackName: "net", AccessControlSourceVpcIds: &tc.vpcs}
+		if tc.ips != nil {
+			req.AccessControlSourceIps = &tc.ips
+		}
+		tpl, err := c.GetStackTemplate(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Get(*tpl.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("a template URL for addresses %q and VPCs %q: %d, want %d", tc.ips, tc.vpcs, resp.StatusCode, tc.want)
+		}
+	}
+	_, err = c.GetStackTemplate(&model.GetStackTemplateRequest{ClientRequestId: crid(), StackName: "net", AccessControlSourceVpcIds: &[]string{"VPC_1"}})
 	wantSDKError(t, err, 400, formation.CodeInvalidParameter)
 
 	// Deletion: 202, then the stack is gone.

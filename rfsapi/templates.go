@@ -33,13 +33,20 @@ func (h *Handler) getStackTemplate(c *call) (int, any, error) {
 			return 0, nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "%s may be given at most 8 times, not %d", p, n)
 		}
 	}
-	// The source addresses the URL is for, as RFS's pre-signed URL is;
-	// there are no VPCs here, so access_control_source_vpc_ids restricts
-	// nothing.
+	// The source addresses and VPCs the URL is for, as RFS's pre-signed
+	// URL is: a request from one of the addresses, or from one of the
+	// VPCs (Config.SourceVPCs says which addresses each VPC has), may
+	// download; with neither, anyone holding the URL may.
 	ips := c.query["access_control_source_ips"]
 	for _, ip := range ips {
 		if _, err := parseSource(ip); err != nil || len(ip) > 18 {
 			return 0, nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "access_control_source_ips %q is not an IPv4 address or CIDR", ip)
+		}
+	}
+	vpcs := c.query["access_control_source_vpc_ids"]
+	for _, id := range vpcs {
+		if !validVPCID(id) {
+			return 0, nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "access_control_source_vpc_ids %q must be 1 to 36 lowercase letters, digits or '-'", id)
 		}
 	}
 	ref := c.stack()
@@ -55,7 +62,10 @@ func (h *Handler) getStackTemplate(c *call) (int, any, error) {
 	if len(ips) > 0 {
 		q.Set("source_ips", strings.Join(ips, ","))
 	}
-	q.Set("signature", h.templateSignature(c.project, meta.Name, meta.ID, expires, q.Get("source_ips")))
+	if len(vpcs) > 0 {
+		q.Set("source_vpcs", strings.Join(vpcs, ","))
+	}
+	q.Set("signature", h.templateSignature(c.project, meta.Name, meta.ID, expires, q.Get("source_ips"), q.Get("source_vpcs")))
 	scheme := "http"
 	if c.r.TLS != nil {
 		scheme = "https"
@@ -69,10 +79,47 @@ func templatePath(project, stack string) string {
 	return "/formation/v1/" + project + "/stacks/" + stack + "/template"
 }
 
-func (h *Handler) templateSignature(project, stack, stackID, expires, sourceIPs string) string {
+func (h *Handler) templateSignature(project, stack, stackID, expires, sourceIPs, sourceVPCs string) string {
 	m := hmac.New(sha256.New, h.secret)
-	m.Write([]byte(strings.Join([]string{project, stack, stackID, expires, sourceIPs}, "\n")))
+	m.Write([]byte(strings.Join([]string{project, stack, stackID, expires, sourceIPs, sourceVPCs}, "\n")))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// ParseSourceVPC reads a VPC and its networks written ID=CIDR[,CIDR...]
+// (formation serve -source-vpc), for Config.SourceVPCs.
+func ParseSourceVPC(s string) (id string, nets []netip.Prefix, err error) {
+	const op = "rfsapi.ParseSourceVPC"
+	id, list, ok := strings.Cut(s, "=")
+	if !ok || !validVPCID(id) || list == "" {
+		return "", nil, formation.Errorf(formation.CodeInvalidParameter, op, s, "want ID=CIDR[,CIDR...], the VPC id 1 to 36 lowercase letters, digits or '-'")
+	}
+	for c := range strings.SplitSeq(list, ",") {
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(c); aerr == nil {
+				p, err = a.Prefix(a.BitLen())
+			}
+		}
+		if err != nil {
+			return "", nil, formation.Errorf(formation.CodeInvalidParameter, op, s, "%q is not an address or CIDR", c)
+		}
+		nets = append(nets, p.Masked())
+	}
+	return id, nets, nil
+}
+
+// validVPCID checks an access_control_source_vpc_ids entry (spec §1.1):
+// 1 to 36 lowercase letters, digits or '-'.
+func validVPCID(id string) bool {
+	if id == "" || len(id) > 36 {
+		return false
+	}
+	for _, c := range id {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // parseSource reads an access_control_source_ips entry: an IPv4 address or
@@ -88,19 +135,33 @@ func parseSource(s string) (netip.Prefix, error) {
 	return p, err
 }
 
-// fromSources reports whether the request comes from one of the URL's
-// source addresses (all, when it names none).
-func fromSources(r *http.Request, sources string) bool {
-	if sources == "" {
+// fromSources reports whether the request may use a URL made for the
+// source addresses and VPCs given (comma-separated): it comes from one of
+// the addresses, or from an address of one of the VPCs (Config.SourceVPCs).
+// A URL made for neither is for any request.
+func (h *Handler) fromSources(r *http.Request, sources, vpcs string) bool {
+	if sources == "" && vpcs == "" {
 		return true
 	}
 	addr, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return false
 	}
-	for s := range strings.SplitSeq(sources, ",") {
-		if p, err := parseSource(s); err == nil && p.Contains(addr.Addr().Unmap()) {
-			return true
+	from := addr.Addr().Unmap()
+	if sources != "" {
+		for s := range strings.SplitSeq(sources, ",") {
+			if p, err := parseSource(s); err == nil && p.Contains(from) {
+				return true
+			}
+		}
+	}
+	if vpcs != "" {
+		for id := range strings.SplitSeq(vpcs, ",") {
+			for _, p := range h.cfg.SourceVPCs[id] {
+				if p.Contains(from) {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -114,13 +175,17 @@ func (h *Handler) downloadTemplate(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	stackID, expires := q.Get("stack_id"), q.Get("expires")
 	unix, err := strconv.ParseInt(expires, 10, 64)
-	want := h.templateSignature(project, stack, stackID, expires, q.Get("source_ips"))
+	want := h.templateSignature(project, stack, stackID, expires, q.Get("source_ips"), q.Get("source_vpcs"))
 	if err != nil || !hmac.Equal([]byte(q.Get("signature")), []byte(want)) || h.cfg.Now().Unix() > unix {
 		h.writeError(w, r, formation.Errorf(formation.CodeAuthFailed, op, "", "the template URL is not valid or has expired; ask GetStackTemplate for a new one"))
 		return
 	}
-	if !fromSources(r, q.Get("source_ips")) {
-		h.writeError(w, r, formation.Errorf(formation.CodeForbidden, op, "", "the template URL is for other source addresses"))
+	if !h.fromSources(r, q.Get("source_ips"), q.Get("source_vpcs")) {
+		msg := "the template URL is for other source addresses or VPCs"
+		if q.Get("source_vpcs") != "" && len(h.cfg.SourceVPCs) == 0 {
+			msg += "; this server knows the networks of no VPC (rfsapi.Config.SourceVPCs, formation serve -source-vpc)"
+		}
+		h.writeError(w, r, formation.Errorf(formation.CodeForbidden, op, "", "%s", msg))
 		return
 	}
 	eng, err := h.cfg.Projects.Engine(r.Context(), project)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -51,6 +52,7 @@ type serveOptions struct {
 	rate                                 float64
 	burst                                int
 	shutdownTimeout                      time.Duration
+	sourceVPCs                           map[string][]netip.Prefix
 }
 
 func serveCommand(fs *flag.FlagSet) action {
@@ -63,6 +65,17 @@ func serveCommand(fs *flag.FlagSet) action {
 	fs.Float64Var(&o.rate, "rate", 100, "requests per second each client (access key, or address) may make; 0: no limit")
 	fs.IntVar(&o.burst, "burst", 200, "requests a client may make at once above -rate")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long a shutdown waits for requests and provider calls in flight")
+	fs.Func("source-vpc", "ID=CIDR[,CIDR...]: requests from these networks come from VPC ID, for GetStackTemplate's access_control_source_vpc_ids (repeatable)", func(v string) error {
+		id, nets, err := rfsapi.ParseSourceVPC(v)
+		if err != nil {
+			return err
+		}
+		if o.sourceVPCs == nil {
+			o.sourceVPCs = map[string][]netip.Prefix{}
+		}
+		o.sourceVPCs[id] = append(o.sourceVPCs[id], nets...)
+		return nil
+	})
 	return func(ctx context.Context, inv *invocation) error { return serve(ctx, inv, o) }
 }
 
@@ -108,7 +121,7 @@ func serve(ctx context.Context, inv *invocation, o serveOptions) error {
 	}
 	defer projects.Close()
 	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Keys: keys, TemplateLimits: cfg.TemplateLimits, Logger: logger, Tool: tool(),
-		RateLimit: rfsapi.Rate{PerSecond: o.rate, Burst: o.burst}})
+		RateLimit: rfsapi.Rate{PerSecond: o.rate, Burst: o.burst}, SourceVPCs: o.sourceVPCs})
 	if err != nil {
 		return err
 	}
