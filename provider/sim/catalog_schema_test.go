@@ -1,6 +1,8 @@
 package sim_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -140,4 +142,24 @@ func flags(a provider.Attribute) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// A data source's arguments are held to the provider's rules too, as the
+// SDK validates a data source's configuration.
+func TestDataSource_Constraints(t *testing.T) {
+	doc := huaweicloudSchema(t)
+	p := newSim(t, sim.Config{ProviderSchemas: []*tfschema.Document{doc}})
+	read := func(args map[string]cty.Value) error {
+		_, err := p.ReadDataSource(context.Background(), provider.ReadDataSourceRequest{
+			TypeName: "huaweicloud_cfw_domain_name_parse_ip_list", Address: "data.huaweicloud_cfw_domain_name_parse_ip_list.d",
+			Config: cty.ObjectVal(args)})
+		return err
+	}
+	if err := read(map[string]cty.Value{"domain_name": cty.StringVal("example.com")}); err != nil {
+		t.Fatalf("a valid read: %v", err)
+	}
+	err := read(map[string]cty.Value{"domain_name": cty.StringVal("example.com"), "domain_address_id": cty.StringVal("a")})
+	if !errors.Is(err, provider.ErrInvalidConfig) || !strings.Contains(err.Error(), "only one of `domain_address_id,domain_name` can be specified") {
+		t.Fatalf("both: %v", err)
+	}
 }

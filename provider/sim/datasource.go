@@ -70,6 +70,9 @@ func (p *Provider) ReadDataSource(ctx context.Context, req provider.ReadDataSour
 			config = cty.EmptyObjectVal
 		}
 		config, err = schema.Coerce(config)
+		if err == nil {
+			err = schema.CheckConstraints(config)
+		}
 	}
 	if err != nil {
 		return provider.ReadDataSourceResponse{}, w.finish(c, fmt.Errorf("%s: %w", req.Address, err))

@@ -44,8 +44,8 @@ type Document struct {
 	providers    []*providerIndex // sorted by source
 	forceNew     map[string][]string
 	nonUpdatable map[string][]string
-	meta         map[string][]byte // type → its meta entry, undecoded
-	cache        sync.Map          // cacheKey → *cached
+	meta         map[cacheKey][]byte // resource or data source type → its meta entry, undecoded
+	cache        sync.Map            // cacheKey → *cached
 }
 
 // providerIndex holds one provider's types, each as its undecoded JSON.
@@ -76,11 +76,11 @@ type Options struct {
 	// refuses to change in place ("key", "list.*.key"); see
 	// provider.Schema.NonUpdatable. Same shape as ForceNew.
 	NonUpdatable []byte
-	// Meta is what else the provider's source says per resource type;
-	// the literal defaults (provider.Attribute.Default) and the rules
-	// between arguments (provider.Schema.Constraints) are read:
+	// Meta is what else the provider's source says per resource and data
+	// source type; the literal defaults (provider.Attribute.Default) and
+	// the rules between arguments (provider.Schema.Constraints) are read:
 	// {"resources": {"type": {"attrs": {"attr": {"default": 2,
-	// "conflicts_with": ["other"]}}}}}.
+	// "conflicts_with": ["other"]}}}}, "data_sources": {…}}.
 	Meta []byte
 }
 
@@ -355,7 +355,9 @@ func (d *Document) lookup(k cacheKey) (provider.Schema, bool, error) {
 		if c.err == nil && !k.data {
 			applyForceNew(&c.schema, d.forceNew[k.typ])
 			c.schema.NonUpdatable = d.nonUpdatable[k.typ]
-			c.err = applyMeta(&c.schema, d.meta[k.typ])
+		}
+		if c.err == nil {
+			c.err = applyMeta(&c.schema, d.meta[k])
 		}
 		if c.err == nil {
 			c.schema = c.schema.Compile() // every resource of the type is planned against it
@@ -374,10 +376,10 @@ func (d *Document) lookup(k cacheKey) (provider.Schema, bool, error) {
 	return provider.Schema{}, false, nil
 }
 
-// metaIndex indexes a meta companion file by resource type, as the schema
-// is indexed: {"resources": {"type": {…}, …}, …}; a type's entry is decoded
-// when the type is.
-func metaIndex(data []byte) (map[string][]byte, error) {
+// metaIndex indexes a meta companion file by resource and data source
+// type, as the schema is indexed: {"resources": {"type": {…}, …},
+// "data_sources": {…}}; a type's entry is decoded when the type is.
+func metaIndex(data []byte) (map[cacheKey][]byte, error) {
 	if data == nil {
 		return nil, nil
 	}
@@ -386,19 +388,23 @@ func metaIndex(data []byte) (map[string][]byte, error) {
 		return nil, err
 	}
 	sk := &skimmer{data: data}
-	var out map[string][]byte
+	var out map[cacheKey][]byte
+	resources := false
 	_, err = sk.members(0, func(name string, start, end int) error {
-		if name != "resources" {
+		if name != "resources" && name != "data_sources" {
 			return nil
 		}
-		out = map[string][]byte{}
+		resources = resources || name == "resources"
+		if out == nil {
+			out = map[cacheKey][]byte{}
+		}
 		_, err := sk.members(start, func(typ string, start, end int) error {
-			out[typ] = data[start:end]
+			out[cacheKey{data: name == "data_sources", typ: typ}] = data[start:end]
 			return nil
 		})
 		return err
 	})
-	if err == nil && out == nil {
+	if err == nil && !resources {
 		err = errors.New("it has no resources object")
 	}
 	return out, err

@@ -52,7 +52,8 @@ func gz(t *testing.T, data []byte) []byte {
 func TestParse_PlainAndGzip(t *testing.T) {
 	opts := tfschema.Options{ForceNew: gz(t, []byte(`{"acme_vpc":["cidr","route.destination"]}`)), NonUpdatable: []byte(`{"acme_vpc":["name"]}`),
 		Meta: []byte(`{"resources":{"acme_vpc":{"attrs":{"tags":{"default":{"env":"dev"}},"route.nexthop":{"default":"local","required_with":["route.0.destination"]},` +
-			`"name":{"default":"x"},"secret":{"conflicts_with":["tags"],"at_least_one_of":["status"],"exactly_one_of":["cidr"]}}}}}`)}
+			`"name":{"default":"x"},"secret":{"conflicts_with":["tags"],"at_least_one_of":["status"],"exactly_one_of":["cidr"]}}}},` +
+			`"data_sources":{"acme_zones":{"attrs":{"id":{"conflicts_with":["names"]}}}}}`)}
 	for name, data := range map[string][]byte{"plain": []byte(small), "gzip": gz(t, []byte(small))} {
 		t.Run(name, func(t *testing.T) {
 			d, err := tfschema.Parse(data, opts)
@@ -98,6 +99,9 @@ func TestParse_PlainAndGzip(t *testing.T) {
 			ds, ok, err := d.DataSource("acme_zones")
 			if err != nil || !ok || !ds.Attributes["names"].ComputedOnly() {
 				t.Fatalf("DataSource: %+v %v %v", ds, ok, err)
+			}
+			if got := fmt.Sprint(ds.Constraints); got != "[{conflicts_with id [names]}]" {
+				t.Errorf("data source constraints %s", got)
 			}
 			if _, ok, err := d.Resource("acme_nothing"); ok || err != nil {
 				t.Fatalf("an unknown type: %v %v", ok, err)
