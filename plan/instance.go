@@ -98,14 +98,16 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	// attribute, null when unset, converted), as Terraform hands
 	// configurations to its providers; converting it again costs them
 	// nothing. A create plans it in the same pass, and builds it only for
-	// a provider.Validator or rules to check: the planned object is all it
-	// needs otherwise, and building each costs as much as the rest of
-	// planning a resource with many attributes.
+	// a provider.Validator or rules to check that cannot read the
+	// configuration as written (schemaEntry.rawRules): the planned object
+	// is all it needs otherwise, and building each costs as much as the
+	// rest of planning a resource with many attributes.
 	validator, validates := prov.(provider.Validator)
+	rawRules := se.declared && se.rawRules
 	var coerced, after cty.Value
 	var err error
 	switch {
-	case base == cty.NilVal && (validates || len(schema.Constraints) > 0):
+	case base == cty.NilVal && (validates || len(schema.Constraints) > 0 && !rawRules):
 		coerced, after, err = schema.CoercePlanned(config)
 	case base == cty.NilVal:
 		after, err = schema.PlannedValue(config)
@@ -123,6 +125,9 @@ func (p *planner) planManaged(ctx context.Context, inst *template.Instance, s *s
 	// ValidateResourceConfig does, not the prior values ignore_changes
 	// keeps; and so do the schema's rules between arguments.
 	checked := coerced
+	if checked == cty.NilVal && written == cty.NilVal && rawRules {
+		checked = config
+	}
 	if written != cty.NilVal || (checked == cty.NilVal && len(schema.Constraints) > 0) {
 		src := config
 		if written != cty.NilVal {

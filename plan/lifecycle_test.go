@@ -2,6 +2,9 @@ package plan_test
 
 import (
 	"context"
+	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/template"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -269,4 +273,105 @@ resource "huaweicloud_thing" "a" {
 	if !strings.Contains(err.Error(), `ConflictsWith; The provider's schema for huaweicloud_thing refuses huaweicloud_thing.a: "size": conflicts with flavor`) {
 		t.Errorf("error %v", err)
 	}
+}
+
+// A create checks the schema's rules between arguments: on the
+// configuration as written when they name only top-level attributes, on
+// the coerced one otherwise, with the same outcome as checking the
+// coerced configuration (what provider.Schema.CheckConstraints takes).
+func TestMake_CreateChecksRules(t *testing.T) {
+	disk := &provider.Block{Nesting: provider.NestingList, Attributes: map[string]provider.Attribute{
+		"size": {Type: cty.Number, Optional: true},
+		"type": {Type: cty.String, Optional: true},
+	}}
+	top := provider.Schema{Attributes: map[string]provider.Attribute{
+		"id":     {Type: cty.String, Computed: true},
+		"flavor": {Type: cty.String, Optional: true},
+		"size":   {Type: cty.Number, Optional: true, Computed: true},
+		"image":  {Type: cty.String, Optional: true},
+		"zone":   {Type: cty.String, Optional: true},
+		"tags":   {Type: cty.Map(cty.String), Optional: true},
+	}, Constraints: []provider.Constraint{
+		{Kind: provider.ConflictsWith, Attribute: "size", With: []string{"flavor"}},
+		{Kind: provider.AtLeastOneOf, Attribute: "image", With: []string{"zone"}},
+		{Kind: provider.RequiredWith, Attribute: "tags", With: []string{"zone"}},
+		{Kind: provider.RequiredWith, Attribute: "size", With: []string{"zone"}}, // computed: unset until written
+	}}
+	nested := provider.Schema{Attributes: maps.Clone(top.Attributes), Constraints: append(slices.Clone(top.Constraints),
+		provider.Constraint{Kind: provider.RequiredWith, Attribute: "disk.size", With: []string{"disk.type"}})}
+	nested.Attributes["disk"] = provider.Attribute{Type: disk.Type(), Optional: true, Block: disk}
+	for _, body := range []string{
+		`image = "i"`,
+		`flavor = "f"
+  size = 2`,
+		`flavor = "f"`,
+		`tags = { a = "b" }
+  image = "i"`,
+		`tags = { a = "b" }
+  zone = "z"`,
+		`size = null
+  flavor = "f"`,
+		`image = "i"
+  disk {
+    size = 10
+  }`,
+	} {
+		for _, s := range []provider.Schema{top, nested} {
+			if _, ok := s.Attributes["disk"]; !ok && strings.Contains(body, "disk") {
+				continue
+			}
+			w := newWorld(t, sim.Config{Schemas: map[string]provider.Schema{"huaweicloud_thing": s}})
+			src := "resource \"huaweicloud_thing\" \"a\" {\n  " + body + "\n}\n"
+			cfg := expand(t, src)
+			config, diags := cfg.Evaluate(context.Background(), cfg.Instance("huaweicloud_thing.a"), template.ValuesFunc(func(string) cty.Value { return cty.NilVal }))
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			coerced, err := s.Compile().Coerce(config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := s.CheckConstraints(coerced)
+			_, err = plan.Make(context.Background(), cfg, w.state, w.reg, plan.Options{})
+			switch {
+			case want == nil && err != nil:
+				t.Errorf("%s: plan refused: %v", body, err)
+			case want != nil && (err == nil || !errors.Is(err, provider.ErrInvalidConfig)):
+				t.Errorf("%s: plan error %v, want the rules' %v", body, err, want)
+			case want != nil:
+				broken := constraintErrors(want)
+				if len(broken) == 0 {
+					t.Fatalf("%s: no ConstraintError in %v", body, want)
+				}
+				if got, want := messages(constraintErrors(err)), messages(broken); got != want {
+					t.Errorf("%s: plan refuses with %s, want %s", body, got, want)
+				}
+			}
+		}
+	}
+}
+
+// constraintErrors are the broken rules err holds.
+func constraintErrors(err error) []*provider.ConstraintError {
+	if ce, ok := err.(*provider.ConstraintError); ok {
+		return []*provider.ConstraintError{ce}
+	}
+	var out []*provider.ConstraintError
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			out = append(out, constraintErrors(e)...)
+		}
+	case interface{ Unwrap() error }:
+		out = constraintErrors(u.Unwrap())
+	}
+	return out
+}
+
+func messages(errs []*provider.ConstraintError) string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return strings.Join(out, "; ")
 }

@@ -58,6 +58,13 @@ type schemaEntry struct {
 	declared  bool
 	sensitive []cty.Path
 	order     provider.ReplaceOrder
+	// rawRules: the schema's rules between arguments (Constraints) name
+	// only top-level attributes that are neither blocks nor lists or sets
+	// of objects, so whether each is set reads the same in the
+	// configuration as written as in the coerced one (a missing attribute
+	// is null there, and only those change what "set" means), and a create
+	// checks them without building the coerced object.
+	rawRules bool
 	// err is why the type's schema did not load (provider.SchemaLoader):
 	// its resources are refused, not planned schema-less.
 	err error
@@ -116,6 +123,7 @@ func (p *planner) schemaFor(prov provider.Provider, name, alias, typ string) *sc
 	if se.declared {
 		// Every instance of the type is planned against it.
 		se.schema = se.schema.Compile()
+		se.rawRules = topLevelRules(se.schema)
 		for _, n := range se.schema.AttributeNames() {
 			if se.schema.Attributes[n].Sensitive {
 				se.sensitive = append(se.sensitive, cty.GetAttrPath(n))
@@ -124,4 +132,20 @@ func (p *planner) schemaFor(prov provider.Provider, name, alias, typ string) *sc
 	}
 	p.schemaCache[k] = se
 	return se
+}
+
+// topLevelRules reports whether every key of s's Constraints is a
+// top-level attribute that is neither a block nor a list or set of
+// objects (schemaEntry.rawRules).
+func topLevelRules(s provider.Schema) bool {
+	for _, c := range s.Constraints {
+		for _, key := range append([]string{c.Attribute}, c.With...) {
+			a, ok := s.Attributes[key]
+			ty := a.Type
+			if !ok || a.Block != nil || (ty.IsListType() || ty.IsSetType()) && ty.ElementType().IsObjectType() {
+				return false
+			}
+		}
+	}
+	return true
 }
