@@ -83,7 +83,7 @@ func (d *decoder) providerPasses(attr *hcl.Attribute) []providerPass {
 				"Each entry of providers is a provider configuration of the module = one of this module: huaweicloud = huaweicloud.west.")
 			continue
 		}
-		out = append(out, providerPass{child: child, parent: parent, rng: hcl.RangeBetween(p.Key.Range(), p.Value.Range())})
+		out = append(out, providerPass{child: child, parent: parent, rng: hcl.RangeBetween(p.Key.Range(), p.Value.Range()), childRange: p.Key.Range()})
 	}
 	return out
 }

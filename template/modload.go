@@ -201,6 +201,16 @@ func (m *module) passProviders() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	m.passed = map[string]providerAddr{}
 	for _, p := range m.call.call.providers {
+		if m.providers[p.child] != nil {
+			caller := "the root module"
+			if m.parent.parent != nil {
+				caller = m.parent.path
+			}
+			diags = append(diags, errorDiag("Cannot override provider configuration",
+				fmt.Sprintf("The configuration of %s has its own local configuration for %s, and so it cannot accept an overridden configuration provided by %s.", m.path, p.child, caller),
+				rangePtr(p.childRange)))
+			continue
+		}
 		pa, ok := m.parent.resolveProvider(p.parent)
 		if !ok {
 			diags = append(diags, errorDiag("Provider configuration not present",

@@ -175,6 +175,7 @@ func (mc *moduleCall) multi() bool { return mc.count != nil || mc.forEach != nil
 type providerPass struct {
 	child, parent string
 	rng           hcl.Range
+	childRange    hcl.Range // the entry's key
 }
 
 type validation struct {

@@ -262,3 +262,12 @@ func TestModules_ProxyProviderBlock(t *testing.T) {
 		t.Errorf("module.a[1].huaweicloud_vpc.v: %+v", inst)
 	}
 }
+
+// A legacy module's own configuration cannot be overridden by its call.
+func TestModules_CannotOverrideProvider_AgainstTerraform(t *testing.T) {
+	required := "terraform {\n  required_providers {\n    terraform = { source = \"terraform.io/builtin/terraform\" }\n  }\n}\n"
+	sameErrorAsTerraform(t, map[string]string{
+		"main.tf":   required + "provider \"terraform\" {\n  alias = \"west\"\n}\nmodule \"a\" {\n  source    = \"./a\"\n  providers = { terraform = terraform.west }\n}\n",
+		"a/main.tf": required + "provider \"terraform\" {\n  foo = 1\n}\nresource \"terraform_data\" \"d\" {}\n",
+	})
+}
