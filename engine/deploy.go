@@ -204,6 +204,15 @@ func (e *Engine) continueStack(ctx context.Context, op string, req ContinueReque
 				}
 			}
 		}
+		if kind == kindContinueRollback && rec.Status == formation.StackRollbackFailed {
+			// The failed rollback may not have moved back what its
+			// deployment moved: this one does.
+			var failed deploymentRecord
+			if _, err := getJSON(tx, store.Deployments, childKey(rec.ID, rec.Deployment), &failed); err != nil {
+				return err
+			}
+			dep.Moves = failed.Moves
+		}
 		return e.begin(ctx, op, tx, rec, dep, ev, facts)
 	})
 	if err != nil {

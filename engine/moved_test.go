@@ -257,3 +257,41 @@ func TestEngine_MovedAndForgottenOwnership(t *testing.T) {
 func movedBlock(from, to string) string {
 	return "moved {\n  from = " + from + "\n  to   = " + to + "\n}\n"
 }
+
+// A rollback that fails before moving anything back leaves the moves to
+// ContinueRollbackStack, which makes them: the object is kept, not
+// destroyed and created again.
+func TestEngine_ContinueRollbackMovesBack(t *testing.T) {
+	ctx := context.Background()
+	// The first read at huaweicloud_vpc.a is the rollback's refresh, once
+	// it has moved the object back: it fails, and so does the rollback.
+	e, p, _ := simTestEngine(t, sim.Config{Faults: []sim.Fault{
+		{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc.bad"}, Message: "no"},
+		{Match: sim.Match{Op: sim.OpRead, Address: "huaweicloud_vpc.a"}, Times: 1, Message: "read failed"},
+	}}, Config{})
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true}); err != nil {
+		t.Fatal(err)
+	}
+	if out := deployAndWait(t, e, "s", vpc("a", "10.0.0.0/16")); !out.Succeeded() {
+		t.Fatalf("first deployment: %+v", out)
+	}
+	before := resourcesByAddr(t, e, "s")
+	out := deployAndWait(t, e, "s", vpcs(vpc("b", "10.0.0.0/16"), vpc("bad", "10.9.0.0/16"), movedBlock("huaweicloud_vpc.a", "huaweicloud_vpc.b")))
+	if out.Status != formation.StackRollbackFailed {
+		t.Fatalf("deployment ended %s, want ROLLBACK_FAILED", out.Status)
+	}
+	ops := countOps(p)
+	dep, err := e.ContinueRollbackStack(ctx, ContinueRequest{StackRef: StackRef{Name: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.Wait(ctx, dep); err != nil || res.Status != formation.StackRollbackComplete {
+		t.Fatalf("continued rollback: %+v %v", res, err)
+	}
+	if after := resourcesByAddr(t, e, "s"); len(after) != 1 || after["huaweicloud_vpc.a"] != before["huaweicloud_vpc.a"] {
+		t.Fatalf("resources %v after the rollback, want a with its id %s", after, before["huaweicloud_vpc.a"])
+	}
+	if now := countOps(p); now[sim.OpCreate] != ops[sim.OpCreate] || now[sim.OpDelete] != ops[sim.OpDelete] {
+		t.Fatalf("provider calls %v → %v: the continued rollback created or deleted", ops, now)
+	}
+}
