@@ -155,3 +155,48 @@ func TestCommitter_SplitsWithinLimits(t *testing.T) {
 		}
 	})
 }
+
+// Calls appending events to many stacks share transactions that leave
+// room for the records the commit adds at its end (each stack's newest
+// event sequence), so a group is not cut down one call at a time.
+func TestCommitter_LeavesRoomForEventSequences(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st := &gatedStore{countingStore: countingStore{Store: store.NewMemory()}, open: make(chan struct{}), entered: make(chan struct{})}
+		e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: st})
+		ctx := context.Background()
+		lead := make(chan error, 1)
+		go func() {
+			lead <- e.commitTx(ctx, func(tx *txn) error { return tx.Put(store.Journal, []byte("lead"), nil) })
+		}()
+		<-st.entered
+		st.commits.Store(0)
+		const stacks = 150
+		var wg sync.WaitGroup
+		errs := make([]error, stacks)
+		for i := range stacks {
+			wg.Go(func() {
+				errs[i] = e.commitTx(ctx, func(tx *txn) error {
+					return tx.appendEvents(fmt.Sprintf("stack-%03d", i), e.logEvent("", "hello"))
+				})
+			})
+		}
+		synctest.Wait()
+		close(st.open)
+		wg.Wait()
+		if err := errors.Join(append(errs, <-lead)...); err != nil {
+			t.Fatal(err)
+		}
+		seqs := 0
+		for k := range storetest.Dump(t, st)[store.Meta] {
+			if len(k) > 10 && k[:10] == "event_seq/" {
+				seqs++
+			}
+		}
+		if seqs != stacks {
+			t.Fatalf("%d stacks' sequences recorded, want %d", seqs, stacks)
+		}
+		if n := st.commits.Load(); n > 10 {
+			t.Errorf("%d store transactions for %d stacks' events, want few", n, stacks)
+		}
+	})
+}

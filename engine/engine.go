@@ -258,9 +258,18 @@ var txnHeadroom = store.Limits{MaxOps: 16, MaxBytes: 256 << 10}
 
 // nearlyFull reports whether tx has too little room left under lim for
 // another typical write: the writer then commits it and starts another.
+// The records the commit adds at its end (recordEventSeqs: one per stack
+// that gained events) count as written, so that a transaction shared by
+// many stacks' writes is closed before they no longer fit.
 func (tx *txn) nearlyFull(lim store.Limits) bool {
-	return tx.ops > lim.MaxOps-txnHeadroom.MaxOps || tx.bytes > lim.MaxBytes-txnHeadroom.MaxBytes
+	pending := len(tx.appended)
+	return tx.ops+pending > lim.MaxOps-txnHeadroom.MaxOps ||
+		tx.bytes+pending*eventSeqRecordSize > lim.MaxBytes-txnHeadroom.MaxBytes
 }
+
+// eventSeqRecordSize bounds the bytes of one record of recordEventSeqs: its
+// key (a stack id under a short prefix) and 8 bytes of sequence.
+const eventSeqRecordSize = 64
 
 // update runs fn in a store transaction, naming the operation on store
 // errors that are not already typed. After the commit it wakes the
