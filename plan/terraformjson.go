@@ -28,9 +28,9 @@ import (
 //     schema's sensitive attributes, and the parts of a configuration its
 //     expressions mark sensitive); a sensitive variable's value and
 //     default are null too;
-//   - configuration holds the provider configurations, variables, outputs
-//     and resource blocks, but no expressions (nor the depends_on written
-//     in them): Formation keeps none after expansion;
+//   - configuration is read from the template's files as Terraform reads
+//     them (see terraformconfig.go), except that a sensitive variable's
+//     default is null and schema_version is 0;
 //   - relevant_attributes is left out.
 //
 // RFS's plan items (Plan.Items) are untouched by this rendering: they stay
@@ -166,43 +166,6 @@ type tfState struct {
 	FormatVersion    string   `json:"format_version"`
 	TerraformVersion string   `json:"terraform_version"`
 	Values           tfValues `json:"values"`
-}
-
-type tfConfiguration struct {
-	ProviderConfig map[string]tfProviderConfig `json:"provider_config,omitempty"`
-	RootModule     tfConfigModule              `json:"root_module"`
-}
-
-type tfProviderConfig struct {
-	Name     string `json:"name"`
-	FullName string `json:"full_name"`
-	Alias    string `json:"alias,omitempty"`
-}
-
-type tfConfigModule struct {
-	Outputs   map[string]tfConfigOutput   `json:"outputs,omitempty"`
-	Resources []tfConfigResource          `json:"resources,omitempty"`
-	Variables map[string]tfConfigVariable `json:"variables,omitempty"`
-}
-
-type tfConfigOutput struct {
-	Sensitive   bool   `json:"sensitive,omitempty"`
-	Description string `json:"description,omitempty"`
-}
-
-type tfConfigResource struct {
-	Address           string `json:"address"`
-	Mode              string `json:"mode"`
-	Type              string `json:"type"`
-	Name              string `json:"name"`
-	ProviderConfigKey string `json:"provider_config_key"`
-	SchemaVersion     int    `json:"schema_version"`
-}
-
-type tfConfigVariable struct {
-	Default     json.RawMessage `json:"default,omitempty"`
-	Description string          `json:"description,omitempty"`
-	Sensitive   bool            `json:"sensitive,omitempty"`
 }
 
 // TerraformJSON renders the plan in Terraform's JSON plan format.
@@ -428,10 +391,14 @@ func tfMode(m formation.Mode) string {
 
 // tfProviderSource is the registry address Terraform writes for a
 // provider's local name: huaweicloud/huaweicloud for huaweicloud, the
-// hashicorp namespace (Terraform's default) for any other.
+// built-in provider for terraform, the hashicorp namespace (Terraform's
+// default) for any other.
 func tfProviderSource(name string) string {
-	if name == "huaweicloud" {
+	switch name {
+	case "huaweicloud":
 		return "registry.terraform.io/huaweicloud/huaweicloud"
+	case "terraform":
+		return "terraform.io/builtin/terraform" // terraform_data's
 	}
 	return "registry.terraform.io/hashicorp/" + name
 }
@@ -526,44 +493,4 @@ func ctyTypeJSON(ty cty.Type) json.RawMessage {
 		return nil
 	}
 	return b
-}
-
-// tfConfig is the configuration as far as Formation keeps it after
-// expansion: providers, variables, outputs and resource blocks.
-func tfConfig(cfg *template.Config) *tfConfiguration {
-	tpl := cfg.Template()
-	conf := &tfConfiguration{ProviderConfig: map[string]tfProviderConfig{}}
-	mod := &conf.RootModule
-	for _, v := range tpl.Variables() {
-		if mod.Variables == nil {
-			mod.Variables = map[string]tfConfigVariable{}
-		}
-		cv := tfConfigVariable{Description: v.Description, Sensitive: v.Sensitive}
-		if !v.Required && !v.Sensitive && !v.Ephemeral {
-			cv.Default = json.RawMessage(v.Default)
-		}
-		mod.Variables[v.Name] = cv
-	}
-	outs, _ := cfg.Outputs(context.Background(), nil)
-	for _, o := range outs {
-		if mod.Outputs == nil {
-			mod.Outputs = map[string]tfConfigOutput{}
-		}
-		mod.Outputs[o.Name] = tfConfigOutput{Sensitive: o.Sensitive, Description: o.Description}
-	}
-	seen := map[string]bool{}
-	for _, inst := range cfg.Instances() {
-		key := inst.ProviderAddr()
-		name, alias, _ := strings.Cut(key, ".")
-		conf.ProviderConfig[key] = tfProviderConfig{Name: name, FullName: tfProviderSource(name), Alias: alias}
-		addr := inst.Resource
-		if seen[addr] {
-			continue
-		}
-		seen[addr] = true
-		mod.Resources = append(mod.Resources, tfConfigResource{
-			Address: addr, Mode: tfMode(inst.Mode), Type: inst.Type, Name: inst.Name, ProviderConfigKey: key,
-		})
-	}
-	return conf
 }
