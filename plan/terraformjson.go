@@ -30,7 +30,8 @@ import (
 //     default are null too;
 //   - configuration is read from the template's files as Terraform reads
 //     them (see terraformconfig.go), except that a sensitive variable's
-//     default is null and schema_version is 0;
+//     default is left out, and schema_version is 0 (Formation's provider
+//     schemas have no versions);
 //   - relevant_attributes is left out.
 //
 // RFS's plan items (Plan.Items) are untouched by this rendering: they stay
