@@ -90,7 +90,7 @@ func (r *record) value() (cty.Value, error) {
 		return r.state, nil
 	}
 	tyJSON, state, _ := bytes.Cut(r.encoded, []byte("\n"))
-	ty, err := ctyjson.UnmarshalType(tyJSON)
+	ty, err := stateTypes.unmarshal(tyJSON)
 	if err == nil {
 		r.state, err = ctyjson.Unmarshal(state, ty)
 	}
@@ -132,4 +132,38 @@ func (c *typeCache) marshal(typ string, ty cty.Type) ([]byte, error) {
 	c.m[typ] = cachedType{ty: ty, json: b}
 	c.mu.Unlock()
 	return b, nil
+}
+
+// stateTypes are the state types decoded so far, by their JSON: the
+// resources of one type nearly always share one, and parsing a type is a
+// third of decoding a small state.
+var stateTypes = parsedTypes{m: map[string]cty.Type{}}
+
+// maxParsedTypes bounds stateTypes: a world of many resource types still
+// decodes, it only stops remembering.
+const maxParsedTypes = 4096
+
+type parsedTypes struct {
+	mu sync.Mutex
+	m  map[string]cty.Type
+}
+
+// unmarshal parses a state type's JSON, once per distinct JSON.
+func (c *parsedTypes) unmarshal(b []byte) (cty.Type, error) {
+	c.mu.Lock()
+	ty, ok := c.m[string(b)]
+	c.mu.Unlock()
+	if ok {
+		return ty, nil
+	}
+	ty, err := ctyjson.UnmarshalType(b)
+	if err != nil {
+		return cty.NilType, err
+	}
+	c.mu.Lock()
+	if len(c.m) < maxParsedTypes {
+		c.m[string(b)] = ty
+	}
+	c.mu.Unlock()
+	return ty, nil
 }
