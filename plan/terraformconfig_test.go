@@ -143,3 +143,49 @@ func indent(t *testing.T, v any) string {
 	}
 	return string(b) + "\n"
 }
+
+// TestTerraformConfigurationNestedBlocks covers what terraform_data
+// cannot show: a nested block, written as a list of its expressions (as
+// Terraform writes list and set blocks), in a template given as one
+// string; and meta-arguments left out of expressions.
+func TestTerraformConfigurationNestedBlocks(t *testing.T) {
+	t.Parallel()
+	cfg := expand(t, `
+resource "huaweicloud_x" "a" {
+  name = "a"
+  rule {
+    port = 80
+  }
+  rule {
+    port = huaweicloud_x.b.port
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+resource "huaweicloud_x" "b" {
+  name = "b"
+}
+`)
+	js, err := (&plan.Plan{}).TerraformJSON(plan.TerraformJSONInput{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conf struct {
+		Configuration struct {
+			RootModule struct {
+				Resources []struct {
+					Address     string          `json:"address"`
+					Expressions json.RawMessage `json:"expressions"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"configuration"`
+	}
+	if err := json.Unmarshal(js, &conf); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"name":{"constant_value":"a"},"rule":[{"port":{"constant_value":80}},{"port":{"references":["huaweicloud_x.b.port","huaweicloud_x.b"]}}]}`
+	if rs := conf.Configuration.RootModule.Resources; len(rs) != 2 || rs[0].Address != "huaweicloud_x.a" || string(rs[0].Expressions) != want {
+		t.Errorf("resources %s, want huaweicloud_x.a first with expressions %s", js, want)
+	}
+}
