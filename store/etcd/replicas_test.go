@@ -335,8 +335,14 @@ func TestReplicas_PlansAreMadeOnce(t *testing.T) {
 func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	ms := etcdtest.Start(t, etcdtest.Options{Members: 3, NoFsync: true})
+	// Each create takes a second of the simulator's latency, so the 600
+	// take 15 s whatever the machine's speed (40 at a time), while a
+	// member's stop, 10 creates and its restart take about a second:
+	// members stop while deployments run, on an idle machine as on a
+	// loaded one. (With 300 ms, an idle machine finished the creates
+	// before the third member stopped.)
 	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1,
-		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 300 * time.Millisecond}}})
+		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: time.Second}}})
 	if err != nil {
 		t.Fatal(err)
 	}
