@@ -324,6 +324,16 @@ expect 2 preview -t "$tmp/outside.tf"
 has "$err" 'RF.10011030: '
 expect 0 stack delete mods
 
+echo "cli-scenario: Terraform's JSON plan, read by a Rego policy written for terraform show -json"
+expect 0 stack create pol -t "$testdata/network" -var prefix=a
+expect 0 plan create pol p1 -t "$testdata/network" -var prefix=b -var subnets=1
+expect 0 -json plan show pol p1
+(cd "$testdata/../../.." && go run ./.ci/policy cmd/formation/testdata/policy/terraform.rego) <"$out" >"$tmp/deny" ||
+	fail "the policy could not read the plan"
+[ "$(cat "$tmp/deny")" = 'huaweicloud_vpc_subnet.subnet[1] would be deleted' ] ||
+	{ cat "$tmp/deny" >&2; fail "the policy denied other than the subnet's deletion"; }
+expect 0 stack delete pol
+
 echo "cli-scenario: delete the stack"
 expect 0 -json stack delete web
 ndjson
