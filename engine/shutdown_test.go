@@ -101,3 +101,68 @@ func TestShutdown(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdown_AbandonsTheRefresh: a shutdown during a deployment's
+// refresh does not wait for the reads (they change nothing), and the
+// deployment resumes to its end at the next open. Reads take ten
+// simulated seconds each; the shutdown comes five seconds in.
+func TestShutdown_AbandonsTheRefresh(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "s.db")
+		world := sim.NewMemoryWorld()
+		cloud := func(read time.Duration) *sim.Provider {
+			p, err := sim.New(sim.Config{World: world, Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpRead}, Duration: read}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		ctx := context.Background()
+		body := func(cidr string) string {
+			return `resource "huaweicloud_vpc" "a" {
+  name = "a"
+  cidr = "` + cidr + `"
+}
+`
+		}
+		e, err := engine.Open(db, engine.Config{DefaultProvider: cloud(0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: "web", TemplateInput: engine.TemplateInput{TemplateBody: body("10.0.0.0/16")}}); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := e.WaitStack(ctx, engine.StackRef{Name: "web"}); err != nil || s.Status != formation.StackCreationComplete && s.Status != formation.StackDeploymentComplete {
+			t.Fatalf("creating: %s, %v", s.Status, err)
+		}
+		if err := e.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		e, err = engine.Open(db, engine.Config{DefaultProvider: cloud(10 * time.Second)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: "web"}, TemplateInput: engine.TemplateInput{TemplateBody: body("10.1.0.0/16")}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Second)
+		start := time.Now()
+		if err := e.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took != 0 {
+			t.Errorf("the shutdown waited %s for the refresh", took)
+		}
+
+		e, err = engine.Open(db, engine.Config{DefaultProvider: cloud(0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		s, err := e.WaitStack(ctx, engine.StackRef{Name: "web"})
+		if err != nil || s.Status != formation.StackDeploymentComplete {
+			t.Fatalf("after reopening: %s (%s), %v", s.Status, s.StatusMessage, err)
+		}
+	})
+}
