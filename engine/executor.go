@@ -39,8 +39,11 @@ type execution struct {
 	mu       sync.Mutex
 	records  map[string]*resourceRecord // the stack's resources as this phase leaves them
 	leftover map[string]bool            // addresses with a creation an earlier run left unsettled
-	counts   struct{ added, changed, destroyed int }
-	errs     []string // failure summaries, in completion order
+	// generations are the creation generations at the phase's start
+	// (loadGenerations); read-only while the phase runs.
+	generations map[string]uint64
+	counts      struct{ added, changed, destroyed int }
+	errs        []string // failure summaries, in completion order
 }
 
 // opKind is what a node does.

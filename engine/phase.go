@@ -231,8 +231,12 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	var records map[string]*resourceRecord
 	var prior plan.State
 	var leftovers map[string]intentRecord
+	var gens map[string]uint64
 	err := e.st.View(ctx, func(tx store.Tx) (err error) {
 		if records, prior, err = loadState(tx, rec.ID); err != nil {
+			return err
+		}
+		if gens, err = loadGenerations(tx, rec.ID); err != nil {
 			return err
 		}
 		leftovers, err = leftoverCreations(tx, rec.ID)
@@ -291,7 +295,7 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 	x := &execution{
 		e: e, stack: rec, dep: dep, phase: ph, cfg: cfg, plan: p, provs: provs, w: w,
 		parallelism: dep.Parallelism, keepGoing: dep.KeepGoing,
-		records: records, applied: newAppliedValues(), leftover: map[string]bool{},
+		records: records, applied: newAppliedValues(), leftover: map[string]bool{}, generations: gens,
 	}
 	if x.parallelism <= 0 {
 		x.parallelism = e.cfg.Parallelism

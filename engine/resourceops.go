@@ -51,7 +51,7 @@ func (x *execution) writeIntent(tx *txn, n *node) error {
 	c := n.change
 	switch n.op {
 	case opCreate:
-		n.token = createToken(tx, x.stack.ID, c.Addr)
+		n.token = createToken(x.stack.ID, c.Addr, x.generations[c.Addr])
 	case opDelete:
 		// One object is deleted once, whichever deployment gets to it.
 		id := c.ResourceID
@@ -573,7 +573,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey st
 			return err
 		}
 		if n.op == opCreate {
-			if err := advanceGeneration(tx, stackID, snapshot.Addr); err != nil {
+			if err := advanceGeneration(tx, stackID, snapshot.Addr, x.generations[snapshot.Addr]); err != nil {
 				return err
 			}
 		}

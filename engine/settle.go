@@ -67,7 +67,7 @@ func (x *execution) settleCreations(ctx context.Context, leftovers map[string]in
 			if err != nil {
 				return tx.appendEvents(x.stack.ID, ev)
 			}
-			if err := advanceGeneration(tx, x.stack.ID, addr); err != nil {
+			if err := advanceGeneration(tx, x.stack.ID, addr, x.generations[addr]); err != nil {
 				return err
 			}
 			if err := tx.Delete(storeJournal, key); err != nil {

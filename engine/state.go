@@ -103,20 +103,33 @@ func loadResources(tx store.Tx, stackID string) ([]*resourceRecord, error) {
 // response was lost, or the process died) is therefore retried with the
 // same token — by a recovery, or by a later deployment such as
 // ContinueDeployStack — and the provider returns what it already made.
-func createToken(tx store.Tx, stackID, addr string) string {
-	return stackID + "/" + addr + "/" + strconv.FormatUint(generation(tx, stackID, addr), 10)
+func createToken(stackID, addr string, gen uint64) string {
+	return stackID + "/" + addr + "/" + strconv.FormatUint(gen, 10)
 }
 
 func generationKey(stackID, addr string) []byte { return childKey(stackID, "gen/"+addr) }
 
-func generation(tx store.Tx, stackID, addr string) uint64 {
-	if raw := tx.Get(store.Journal, generationKey(stackID, addr)); len(raw) == 8 {
-		return binary.BigEndian.Uint64(raw)
-	}
-	return 0
+// loadGenerations reads the creation generations of a stack's addresses;
+// an address not listed has never had a creation recorded (generation 0).
+// A phase reads them once, at its start, rather than one key per creation
+// (a round trip each on etcd, for keys that a new stack does not have):
+// only the phase advances them while it runs, since it holds the stack's
+// claim, and it creates each address at most once.
+func loadGenerations(tx store.Tx, stackID string) (map[string]uint64, error) {
+	prefix := generationKey(stackID, "")
+	gens := map[string]uint64{}
+	err := tx.Scan(store.Journal, store.ScanOptions{Prefix: prefix}, func(k, v []byte) (bool, error) {
+		if len(v) != 8 {
+			return false, formation.Errorf(formation.CodeInternal, "engine.generations", string(k), "a creation generation of %d bytes", len(v))
+		}
+		gens[string(k[len(prefix):])] = binary.BigEndian.Uint64(v)
+		return true, nil
+	})
+	return gens, err
 }
 
-// advanceGeneration is written with a recorded creation.
-func advanceGeneration(tx store.Tx, stackID, addr string) error {
-	return tx.Put(store.Journal, generationKey(stackID, addr), binary.BigEndian.AppendUint64(nil, generation(tx, stackID, addr)+1))
+// advanceGeneration is written with a recorded creation: gen is the
+// generation the creation's token was made from.
+func advanceGeneration(tx store.Tx, stackID, addr string, gen uint64) error {
+	return tx.Put(store.Journal, generationKey(stackID, addr), binary.BigEndian.AppendUint64(nil, gen+1))
 }
