@@ -310,6 +310,61 @@ func TestDeploy_FailureWithoutRollbackThenContinue(t *testing.T) {
 	}
 }
 
+// Creation tokens follow the address's creation generation: a creation
+// whose response was lost is retried by the next deployment with the same
+// token, and the provider returns what it made; once a creation is
+// recorded the generation advances, so the address created again after
+// its deletion gets a new token and a new object.
+func TestDeploy_CreationTokensFollowGenerations(t *testing.T) {
+	ctx := context.Background()
+	faults := []sim.Fault{{Match: sim.Match{Op: sim.OpCreate, Address: "huaweicloud_vpc.v"}, Times: 1, AfterEffect: true}}
+	e, p, _ := simEngine(t, sim.Config{Seed: 3, Faults: faults}, engine.Config{})
+	const body = `resource "huaweicloud_vpc" "v" {
+  name = "v"
+  cidr = "10.0.0.0/16"
+}
+`
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	if res := deploy(t, e, "net", body); res.Status != formation.StackDeploymentFailed {
+		t.Fatalf("deployment with the lost response ended %+v", res)
+	}
+	dep, err := e.ContinueDeployStack(ctx, engine.ContinueRequest{StackRef: engine.StackRef{Name: "net"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("continued deployment %+v", res)
+	}
+	if res := deploy(t, e, "net", `resource "huaweicloud_vpc" "other" {
+  name = "o"
+  cidr = "10.1.0.0/16"
+}
+`); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("deployment deleting the VPC %+v", res)
+	}
+	// The fault strikes each token's first attempt: a new token fails
+	// again, after making a new object.
+	if res := deploy(t, e, "net", body); res.Status != formation.StackDeploymentFailed {
+		t.Fatalf("deployment creating it again %+v", res)
+	}
+	var creates []sim.Call
+	for _, c := range p.Calls() {
+		if c.Address == "huaweicloud_vpc.v" && c.Op == sim.OpCreate {
+			creates = append(creates, c)
+		}
+	}
+	if len(creates) != 3 {
+		t.Fatalf("%d creations of the VPC, want 3: %+v", len(creates), creates)
+	}
+	lost, retried, again := creates[0], creates[1], creates[2]
+	if retried.Token != lost.Token || !retried.Replayed || retried.ID != lost.ID {
+		t.Errorf("the retry of the lost creation %+v, want the token and object of %+v", retried, lost)
+	}
+	if again.Token == lost.Token || again.Replayed || again.ID == lost.ID {
+		t.Errorf("the creation after the deletion %+v, want a new token and object (first %+v)", again, lost)
+	}
+}
+
 // assertNothingChanges snapshots the store; the returned func fails the test
 // if anything changed since.
 func assertNothingChanges(t testing.TB, st store.Store) func() {
