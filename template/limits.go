@@ -39,8 +39,12 @@ type Limits struct {
 }
 
 // rfsForbiddenResourceTypes are the huaweicloud resource types RFS refuses
-// in a template, as its "template constraints and limitations" page lists
-// them (support.huaweicloud.com/tr-aos/rf_05_0028.html; spec §4).
+// in a template, exactly as its "template constraints and limitations" page
+// lists them (模板约束与限制, support.huaweicloud.com/tr-aos/rf_05_0028.html,
+// the page that also gives 50 modules and count ≤ 1024; spec §4). The
+// international English page (support.huaweicloud.com/intl/en-us/tr-aos/
+// rf_05_0028.html) is older: 25 modules, and only the first ten entries,
+// none of the wildcards.
 var rfsForbiddenResourceTypes = []string{
 	"huaweicloud_vod_watermark_template",
 	"huaweicloud_compute_keypair",
