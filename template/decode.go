@@ -34,12 +34,13 @@ var rootSchema = &hcl.BodySchema{
 // decoder turns parsed files into a module. It only collects declarations;
 // references are resolved afterwards by the analyzer.
 type decoder struct {
-	m     *module
-	files map[string]*hcl.File
-	diags hcl.Diagnostics
+	m      *module
+	files  map[string]*hcl.File
+	limits Limits
+	diags  hcl.Diagnostics
 }
 
-func newDecoder(files map[string]*hcl.File, m *module) *decoder {
+func newDecoder(files map[string]*hcl.File, m *module, limits Limits) *decoder {
 	m.variables = map[string]*node{}
 	m.locals = map[string]*node{}
 	m.outputs = map[string]*node{}
@@ -47,7 +48,7 @@ func newDecoder(files map[string]*hcl.File, m *module) *decoder {
 	m.providers = map[string]*node{}
 	m.calls = map[string]*node{}
 	m.requiredProviders = map[string]RequiredProvider{}
-	return &decoder{files: files, m: m}
+	return &decoder{files: files, m: m, limits: limits}
 }
 
 func (d *decoder) add(diags hcl.Diagnostics) { d.diags = append(d.diags, diags...) }

@@ -55,6 +55,7 @@ func (d *decoder) resource(b *hcl.Block, mode formation.Mode) {
 		r.dependsOn = d.traversalList(attr.Expr)
 	}
 	seenLifecycle := false
+	var provs hcl.Blocks
 	for _, blk := range content.Blocks {
 		switch blk.Type {
 		case "lifecycle":
@@ -65,8 +66,16 @@ func (d *decoder) resource(b *hcl.Block, mode formation.Mode) {
 			seenLifecycle = true
 			d.lifecycle(blk, r)
 		case "provisioner", "connection":
-			d.errorf(blk.DefRange, "Provisioners are not allowed",
-				"RFS does not allow %s blocks: a template describes resources only, and nothing runs commands on their hosts. Remove the %s block.", blk.Type, blk.Type)
+			provs = append(provs, blk)
+		}
+	}
+	if len(provs) > 0 {
+		if mode == formation.ModeData {
+			for _, blk := range provs {
+				d.errorf(blk.DefRange, "Unsupported block type", "Blocks of type %q are not expected in a data block.", blk.Type)
+			}
+		} else {
+			r.provisioners = d.provisioners(provs, r.typ+"."+r.name)
 		}
 	}
 	body, diags := newShape(remain, resourceMetaSchema)

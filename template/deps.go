@@ -11,7 +11,7 @@ import (
 
 // dependencies sets DependsOn of every instance of e. What every instance
 // shares (count and for_each references, whole-block references, locals,
-// depends_on, the provider configuration, what the count, for_each and
+// depends_on, provisioners, the provider configuration, what the count, for_each and
 // depends_on of the module calls above it name) is computed once and the
 // slice shared; keyed references and replace_triggered_by add per
 // instance.
@@ -28,7 +28,7 @@ func (c *Config) dependencies(e *expansion) {
 		}
 		c.addRefDeps(shared, rf, mi, memo)
 	}
-	for _, rf := range r.extra {
+	for _, rf := range slices.Concat(r.extra, r.provScope.refs) {
 		c.addRefDeps(shared, rf, mi, memo)
 	}
 	if r.provider != nil {

@@ -71,7 +71,10 @@
 // at Parse). Expand refuses the moves Terraform's validation refuses: one
 // whose from is still declared, two that disagree about an object, one to
 // its own address. Carrying them out on a stack's state is the planner's
-// business. Provisioner blocks are refused as RFS refuses them.
+// business. Provisioner and connection blocks are refused as RFS refuses
+// them (Limits.NoProvisioners); without that limit they are checked as
+// Terraform checks them, order the graph, and are never run (a warning
+// says so).
 //
 // # Modules
 //

@@ -29,6 +29,10 @@ type Limits struct {
 	// declare; a name ending in "*" forbids every type it prefixes (RFS:
 	// huaweicloud_compute_keypair, huaweicloud_vod_*, …). nil forbids none.
 	ForbiddenResourceTypes []string
+	// NoProvisioners refuses provisioner and connection blocks, as RFS
+	// does. Without it they are checked as Terraform checks them, and
+	// never run.
+	NoProvisioners bool
 
 	// The budget of one evaluation (Expand, Evaluate, Outputs, Providers):
 	// what for expressions, templates and functions may build before the
@@ -89,6 +93,7 @@ func DefaultLimits() Limits {
 		MaxStringBytes:   32 << 20,
 
 		ForbiddenResourceTypes: slices.Clone(rfsForbiddenResourceTypes),
+		NoProvisioners:         true,
 	}
 }
 

@@ -27,7 +27,7 @@ type loader struct {
 func (l *loader) module(m *module, files []*hcl.File) hcl.Diagnostics {
 	m.index = len(l.t.mods)
 	l.t.mods = append(l.t.mods, m)
-	dec := newDecoder(l.t.files, m)
+	dec := newDecoder(l.t.files, m, l.t.limits)
 	for _, f := range files {
 		dec.file(f)
 	}

@@ -231,6 +231,11 @@ type resource struct {
 	postScope scope
 	extra     []*ref // depends_on: graph only
 
+	// provisioners are never run; provScope holds their references, which
+	// order the graph only.
+	provisioners []*provisioner
+	provScope    scope
+
 	// patch lists the attribute names other blocks read from this block's
 	// instances; Evaluate adds the missing ones, unknown, to objects that
 	// are not yet final (not wholly known).

@@ -230,9 +230,10 @@ type moveDecl struct {
 
 // removedDecl is a removed block as decoded.
 type removedDecl struct {
-	from    MoveEndpoint // no keys
-	destroy bool
-	rng     hcl.Range
+	from         MoveEndpoint // no keys
+	destroy      bool
+	provisioners []*provisioner // checked, never run
+	rng          hcl.Range
 }
 
 var movedSchema = &hcl.BodySchema{
@@ -296,6 +297,7 @@ func (d *decoder) removed(b *hcl.Block) {
 			`Resource address must be a resource (e.g. "test_instance.foo"), not a resource instance (e.g. "test_instance.foo[1]").`)
 		return
 	}
+	var provs hcl.Blocks
 	for _, blk := range content.Blocks {
 		switch blk.Type {
 		case "lifecycle":
@@ -307,8 +309,17 @@ func (d *decoder) removed(b *hcl.Block) {
 				}
 			}
 		default:
-			d.errorf(blk.DefRange, "Provisioners are not allowed",
-				"RFS does not allow %s blocks: a template describes resources only, and nothing runs commands on their hosts. Remove the %s block.", blk.Type, blk.Type)
+			provs = append(provs, blk)
+		}
+	}
+	if len(provs) > 0 {
+		r.provisioners = d.provisioners(provs, "a removed block")
+		for _, p := range r.provisioners {
+			if !p.destroy && p.typ != "connection" {
+				d.errorf(p.rng, "Invalid provisioner block",
+					"Only destroy-time provisioners are valid in \"removed\" blocks. To declare a destroy-time provisioner, use:\n    when = destroy")
+			}
+			p.destroy = true
 		}
 	}
 	d.m.removed = append(d.m.removed, r)

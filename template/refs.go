@@ -110,6 +110,10 @@ func (a *analyzer) run() {
 		a.expr(&imp.scope, imp.id, rules{what: "an import id", noResources: true}, nil)
 		a.importTarget(imp)
 	}
+	for _, r := range a.m.removed {
+		var refs scope // destroy-time: self, count.index and each.key only
+		a.provisionerRefs(&refs, r.provisioners, rules{what: "a removed block", count: true, each: true})
+	}
 	a.checks()
 	for _, n := range a.m.nodes {
 		if n.res == nil {
@@ -140,6 +144,7 @@ func (a *analyzer) resource(n *node) {
 	post := body
 	post.self = true
 	a.conditions(&r.postScope, r.post, post)
+	a.provisionerRefs(&r.provScope, r.provisioners, body)
 	r.extra = a.dependsOn(r.dependsOn)
 	for _, t := range r.lifecycle.triggers {
 		var sc scope
@@ -758,6 +763,7 @@ func (a *analyzer) link(n *node) {
 		addScope(&n.res.meta)
 		addScope(&n.res.cfg)
 		addScope(&n.res.postScope)
+		addScope(&n.res.provScope)
 		for _, r := range n.res.extra {
 			addRef(r)
 		}
