@@ -76,7 +76,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.Var(&g.simLatency, "sim-latency", "simulated latency of every provider operation, a `DURATION` such as 2s")
 	fs.Var(&g.simFaults, "sim-fail", "fail an operation, `ADDR:OP[:N]`: OP (create, update, delete or read) on the resource\naddress ADDR (* is a wildcard), always or for the first N attempts; repeatable")
 	fs.Var(&g.timeScale, "time-scale", "run simulated latency `X` times faster while reporting simulated time")
-	fs.Var(&g.limits, "limits", "template limits, `rfs|none`: RFS's own (count ≤ 1024, …) or none, for large simulations")
+	fs.Var(&g.limits, "limits", "template limits, `rfs|none`: RFS's own (count ≤ 1024, forbidden resource types, no provisioners, …) or none, for large simulations and templates written for Terraform")
 	fs.Var(&g.schemaFiles, "provider-schema", "load a provider schema `FILE` (terraform providers schema -json, plain or gzip) and its\ncompanions beside it (NAME.forcenew.json[.gz], NAME.nonupdatable.json[.gz]); repeatable;\ndefault: the files listed in $"+schemaEnv)
 	fs.StringVar(&g.simData, "sim-data", g.simData, "answer data sources from `FILE` (HCL or JSON): one block per answer, named by the\ndata source type, whose attributes a read gets when its arguments match them")
 }

@@ -150,6 +150,26 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestLimits_Provisioners: RFS refuses provisioners; -limits none takes them
+// as Terraform would, plans the resource, and warns that they are not run.
+func TestLimits_Provisioners(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{"main.tf": `resource "huaweicloud_vpc" "v" {
+  name = "v"
+  cidr = "10.0.0.0/16"
+  provisioner "local-exec" {
+    command = "sleep 10"
+  }
+}
+`})
+	rejected(t, formation.CodeInvalidTemplate, "preview", "-t", dir)
+	r := cli(t, "preview", "-limits", "none", "-t", dir)
+	if r.code != exitOK || !strings.HasSuffix(r.stdout, "Plan: 1 to add, 0 to change, 0 to destroy.\n") ||
+		!strings.HasPrefix(r.stderr, "Warning: Provisioners are not run\n") || !strings.Contains(r.stderr, `provisioner "local-exec"`) {
+		t.Errorf("preview -limits none: exit %d\nstdout %q\nstderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
 // TestTemplateInput: a file is read as a set of one file under its own
 // name, a directory as its .tf and .tf.json files.
 func TestTemplateInput(t *testing.T) {

@@ -169,8 +169,18 @@ func (t *templateFlags) parse(g *globals) (*template.Template, engine.TemplateIn
 // here, with their diagnostics, before the database is opened, so bad
 // input neither creates nor touches it. It returns the input for the
 // engine and the expanded template. The variables are found as Terraform
-// finds them (tfvars.go).
+// finds them (tfvars.go). The template's warnings go to stderr, as
+// terraform plan and apply print theirs.
 func (t *templateFlags) load(ctx context.Context, g *globals) (engine.TemplateInput, *template.Config, error) {
+	in, cfg, err := t.check(ctx, g)
+	if err == nil && len(cfg.Warnings()) > 0 {
+		err = cfg.WriteDiagnostics(g.warnings, cfg.Warnings())
+	}
+	return in, cfg, err
+}
+
+// check is load without the warnings.
+func (t *templateFlags) check(ctx context.Context, g *globals) (engine.TemplateInput, *template.Config, error) {
 	tpl, in, err := t.parse(g)
 	if err != nil {
 		return in, nil, err
