@@ -253,8 +253,14 @@ func (tx *txn) Delete(b store.Bucket, key []byte) error {
 }
 
 // txnHeadroom is what a transaction keeps free for one more write of the
-// deployment writer's: a resource's result and its events.
-var txnHeadroom = store.Limits{MaxOps: 16, MaxBytes: 256 << 10}
+// deployment writer's: a resource's result and its event, at most seven
+// keys (the record, its ownership, its creation generation, the withdrawn
+// intent, the event and its two index entries). A larger write that does
+// not fit is cut off and leads the next transaction (writer.commitPrefix);
+// more room would close every transaction early, and on etcd, whose
+// transactions hold 128 operations, the commits, each a round trip with
+// an fsync, are what an apply waits for.
+var txnHeadroom = store.Limits{MaxOps: 8, MaxBytes: 256 << 10}
 
 // nearlyFull reports whether tx has too little room left under lim for
 // another typical write: the writer then commits it and starts another.
