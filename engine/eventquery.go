@@ -11,24 +11,39 @@ import (
 )
 
 // eventSource is an ordered run of one stack's events: the whole log
-// (Events, keyed by sequence) or one index of it (EventIndex, by deployment
-// or by type, keys ending in the sequence, events loaded from the log).
+// (Events, keyed by sequence), one index of it (EventIndex, by type, or by
+// deployment for deployments recorded before deploymentRecord.FirstEvent,
+// keys ending in the sequence), or one deployment's part of the log.
 type eventSource struct {
 	stackID string
 	bucket  store.Bucket
 	prefix  []byte
+	// deployment, when set, keeps only that deployment's events, which
+	// the log holds from first to last (0: to the newest).
+	deployment  string
+	first, last uint64
 }
 
 func logSource(stackID string) eventSource {
-	return eventSource{stackID, store.Events, childPrefix(stackID)}
+	return eventSource{stackID: stackID, bucket: store.Events, prefix: childPrefix(stackID)}
 }
 
-func deploymentSource(stackID, deploymentID string) eventSource {
-	return eventSource{stackID, store.EventIndex, deploymentIndexPrefix(stackID, deploymentID)}
+// deploymentSource is the run of a stack's events that holds dep's: the
+// log between its first and last events. A deployment recorded before
+// those were kept has its events in the deployment index, unless it was
+// still running when they began to be kept: then its later events are in
+// no index, and the whole log up to its end is read.
+func deploymentSource(stackID string, dep *deploymentRecord) eventSource {
+	if dep.FirstEvent == 0 && dep.LastEvent == 0 && dep.done() {
+		return eventSource{stackID: stackID, bucket: store.EventIndex, prefix: deploymentIndexPrefix(stackID, dep.ID)}
+	}
+	src := logSource(stackID)
+	src.deployment, src.first, src.last = dep.ID, max(dep.FirstEvent, 1), dep.LastEvent
+	return src
 }
 
 func typeSource(stackID string, t formation.EventType) eventSource {
-	return eventSource{stackID, store.EventIndex, typeIndexPrefix(stackID, t)}
+	return eventSource{stackID: stackID, bucket: store.EventIndex, prefix: typeIndexPrefix(stackID, t)}
 }
 
 // scan visits the source's events that match f from sequence from
@@ -38,11 +53,15 @@ func (s eventSource) scan(tx store.Tx, f eventFilter, from uint64, reverse bool,
 	if reverse {
 		return s.scanBack(tx, f, from, fn)
 	}
+	from = max(from, s.first)
 	var start []byte
 	if from > 0 {
 		start = s.key(from)
 	}
 	return tx.Scan(s.bucket, store.ScanOptions{Prefix: s.prefix, Start: start}, func(k, v []byte) (bool, error) {
+		if s.last > 0 && binary.BigEndian.Uint64(k[len(s.prefix):]) > s.last {
+			return false, nil
+		}
 		return s.visit(tx, &f, k, v, fn)
 	})
 }
@@ -63,7 +82,7 @@ func (s eventSource) visit(tx store.Tx, f *eventFilter, k, v []byte, fn func(for
 		}
 	}
 	ev, ok, err := decodeEvent(v, f)
-	if err != nil || !ok {
+	if err != nil || !ok || s.deployment != "" && ev.DeploymentID != s.deployment {
 		return err == nil, err
 	}
 	return fn(ev)
@@ -91,11 +110,15 @@ func (s eventSource) scanBack(tx store.Tx, f eventFilter, from uint64, fn func(f
 			return err
 		}
 	}
+	if s.last > 0 {
+		hi = min(hi, s.last)
+	}
+	floor := max(s.first, 1)
 	type entry struct{ k, v []byte }
 	var window []entry
-	for w := uint64(firstWindow); hi > 0; w = min(2*w, maxWindow) {
-		lo := uint64(1)
-		if hi > w {
+	for w := uint64(firstWindow); hi >= floor; w = min(2*w, maxWindow) {
+		lo := floor
+		if hi >= floor+w {
 			lo = hi - w + 1
 		}
 		end := s.key(hi)
@@ -123,9 +146,9 @@ func (s eventSource) scanBack(tx store.Tx, f eventFilter, from uint64, fn func(f
 // sources picks the cheapest runs that hold every event a query can match:
 // one deployment's index, the per-type indexes of the types the filter
 // allows, or the whole log.
-func sources(stackID, deploymentID string, f eventFilter) []eventSource {
-	if deploymentID != "" {
-		return []eventSource{deploymentSource(stackID, deploymentID)}
+func sources(stackID string, dep *deploymentRecord, f eventFilter) []eventSource {
+	if dep != nil {
+		return []eventSource{deploymentSource(stackID, dep)}
 	}
 	if types := f.eventTypes(); types != nil {
 		out := make([]eventSource, len(types))
@@ -208,6 +231,23 @@ func (s eventSource) read(tx store.Tx, f eventFilter, from uint64, reverse bool,
 	return out, err
 }
 
+// loadDeployment reads the stack's deployment id, when one is given (nil
+// otherwise); an unknown one is ErrNotFound.
+func loadDeployment(tx store.Tx, op string, rec *stackRecord, id string) (*deploymentRecord, error) {
+	if id == "" {
+		return nil, nil
+	}
+	var dep deploymentRecord
+	ok, err := getJSON(tx, store.Deployments, childKey(rec.ID, id), &dep)
+	if err == nil && !ok {
+		err = formation.Errorf(formation.CodeDeploymentNotFound, op, rec.Name, "stack or the given deployment %s does not exist", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &dep, nil
+}
+
 // ListStackEventsRequest is ListStackEvents' input (spec §1.1, §3.4).
 type ListStackEventsRequest struct {
 	StackRef
@@ -262,10 +302,11 @@ func (e *Engine) ListStackEvents(ctx context.Context, req ListStackEventsRequest
 		if err != nil {
 			return err
 		}
-		if req.DeploymentID != "" && tx.Get(store.Deployments, childKey(rec.ID, req.DeploymentID)) == nil {
-			return formation.Errorf(formation.CodeDeploymentNotFound, op, req.Name, "stack or the given deployment %s does not exist", req.DeploymentID)
+		dep, err := loadDeployment(tx, op, rec, req.DeploymentID)
+		if err != nil {
+			return err
 		}
-		srcs := sources(rec.ID, req.DeploymentID, f)
+		srcs := sources(rec.ID, dep, f)
 		evs, info, err := eventPage(tx, srcs, f, c, limit)
 		if err != nil {
 			return err

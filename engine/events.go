@@ -42,21 +42,14 @@ func (tx *txn) recordEventSeqs() error {
 }
 
 // appendEvents numbers evs after the stack's newest event, dates them now
-// and writes them, with their index entries (by deployment, by type), in
-// tx: events are part of the transaction that makes the change they report.
+// and writes them, with their entries in the type index, in tx: events are part of the transaction that makes the change they report.
 // An event is dated as it is numbered, not as it is made, so that time and
 // sequence agree: operations running in parallel make events in one order
 // and commit them in another.
 func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
-	seq, ok := tx.lastSeq[stackID]
-	if !ok {
-		var err error
-		if seq, err = lastEventSeq(tx, stackID); err != nil {
-			return err
-		}
-		if tx.lastSeq == nil {
-			tx.lastSeq = map[string]uint64{}
-		}
+	seq, err := tx.eventSeq(stackID)
+	if err != nil {
+		return err
 	}
 	// The store copies keys and values, so one transaction's puts share
 	// two buffers: a group commit appends thousands of events.
@@ -69,12 +62,6 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 		tx.key = appendEventKey(tx.key[:0], stackID, seq)
 		if err := tx.Put(store.Events, tx.key, tx.val); err != nil {
 			return err
-		}
-		if ev.DeploymentID != "" {
-			tx.key = appendIndexKey(tx.key[:0], stackID, "d", ev.DeploymentID, seq)
-			if err := tx.Put(store.EventIndex, tx.key, []byte{}); err != nil {
-				return err
-			}
 		}
 		// The type index holds the event too: a filtered page reads it
 		// there, not by one Get per event in the log (a round trip each,
@@ -93,6 +80,23 @@ func (tx *txn) appendEvents(stackID string, evs ...*formation.Event) error {
 	tx.appended[stackID] = true
 	tx.touch(stackID)
 	return nil
+}
+
+// eventSeq is the sequence number of the stack's newest event, appended
+// in tx or before it.
+func (tx *txn) eventSeq(stackID string) (uint64, error) {
+	if seq, ok := tx.lastSeq[stackID]; ok {
+		return seq, nil
+	}
+	seq, err := lastEventSeq(tx, stackID)
+	if err != nil {
+		return 0, err
+	}
+	if tx.lastSeq == nil {
+		tx.lastSeq = map[string]uint64{}
+	}
+	tx.lastSeq[stackID] = seq
+	return seq, nil
 }
 
 // logEvent is a LOG event of a deployment (dated when it is appended).

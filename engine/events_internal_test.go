@@ -37,7 +37,9 @@ func seedEvents(t testing.TB, e *Engine, stack string, evs []formation.Event) {
 	}
 }
 
-// seedDeployment stores a deployment record, done or running.
+// seedDeployment stores a deployment record, running or done, as the
+// engine keeps it: its events are the stack's from the next one appended
+// after it first starts, to the newest once it is done.
 func seedDeployment(t testing.TB, e *Engine, stack, id string, done bool) {
 	t.Helper()
 	err := e.update(context.Background(), "test", func(tx *txn) error {
@@ -45,9 +47,20 @@ func seedDeployment(t testing.TB, e *Engine, stack, id string, done bool) {
 		if err != nil {
 			return err
 		}
-		dep := deploymentRecord{ID: id, StackID: rec.ID, StackName: rec.Name, Kind: kindDelete}
+		last, err := tx.eventSeq(rec.ID)
+		if err != nil {
+			return err
+		}
+		var dep deploymentRecord
+		ok, err := getJSON(tx, store.Deployments, childKey(rec.ID, id), &dep)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			dep = deploymentRecord{ID: id, StackID: rec.ID, StackName: rec.Name, Kind: kindDelete, FirstEvent: last + 1}
+		}
 		if done {
-			dep.Status = formation.StackDeploymentComplete
+			dep.Status, dep.LastEvent = formation.StackDeploymentComplete, last
 		}
 		tx.touch(rec.ID)
 		return putJSON(tx, store.Deployments, childKey(rec.ID, id), &dep)
@@ -66,8 +79,8 @@ func eventFixture(t *testing.T) *Engine {
 	if _, err := e.CreateStack(context.Background(), CreateStackRequest{Name: "s"}); err != nil {
 		t.Fatal(err)
 	}
-	seedDeployment(t, e, "s", depA, true)
-	seedDeployment(t, e, "s", depB, true)
+	seedDeployment(t, e, "s", depA, false)
+	seedDeployment(t, e, "s", depB, false)
 	var evs []formation.Event
 	for i := range 12 {
 		dep := depA
@@ -87,6 +100,8 @@ func eventFixture(t *testing.T) *Engine {
 		evs = append(evs, ev)
 	}
 	seedEvents(t, e, "s", evs)
+	seedDeployment(t, e, "s", depA, true)
+	seedDeployment(t, e, "s", depB, true)
 	return e
 }
 
@@ -282,6 +297,57 @@ func TestFollow_HistoryThenLiveAndResume(t *testing.T) {
 	}
 	if end, err := stream.End(), stream.Err(); end != FollowCanceled || !errors.Is(err, context.Canceled) {
 		t.Fatalf("stream ended %s, %v; want %s, context.Canceled", end, err, FollowCanceled)
+	}
+}
+
+// Deployments recorded before their records kept the range of their
+// events (deploymentRecord.FirstEvent) are listed too: one that ended then
+// from the deployment index its events were written with, one that was
+// still running (its later events are in no index) from the whole log.
+func TestListStackEvents_DeploymentsRecordedBeforeEventRanges(t *testing.T) {
+	e := eventFixture(t) // events 1-13
+	const ended, resumed = "55555555-5555-4555-8555-555555555555", "77777777-7777-4777-8777-777777777777"
+	legacy := func(id string, done bool, indexed ...uint64) {
+		t.Helper()
+		err := e.update(context.Background(), "test", func(tx *txn) error {
+			rec, err := loadStack(tx, "test", StackRef{Name: "s"})
+			if err != nil {
+				return err
+			}
+			dep := deploymentRecord{ID: id, StackID: rec.ID, StackName: rec.Name, Kind: kindDeploy}
+			if done {
+				dep.Status = formation.StackDeploymentComplete
+			}
+			for _, seq := range indexed {
+				if err := tx.Put(store.EventIndex, appendIndexKey(nil, rec.ID, "d", id, seq), []byte{}); err != nil {
+					return err
+				}
+			}
+			return putJSON(tx, store.Deployments, childKey(rec.ID, id), &dep)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seedEvents(t, e, "s", []formation.Event{
+		{DeploymentID: ended, EventType: formation.EventLog},   // 14
+		{DeploymentID: resumed, EventType: formation.EventLog}, // 15: written with an index entry
+		{DeploymentID: depA, EventType: formation.EventLog},    // 16
+		{DeploymentID: resumed, EventType: formation.EventLog}, // 17: written without one
+		{DeploymentID: ended, EventType: formation.EventLog},   // 18: not in its index, so not listed
+	})
+	legacy(ended, true, 14)
+	legacy(resumed, false, 15)
+	if got := listSeqs(t, e, ListStackEventsRequest{DeploymentID: ended}); !slices.Equal(got, []uint64{14}) {
+		t.Fatalf("the deployment that ended before event ranges: %v, want its index's [14]", got)
+	}
+	if got := listSeqs(t, e, ListStackEventsRequest{DeploymentID: resumed}); !slices.Equal(got, []uint64{17, 15}) {
+		t.Fatalf("the deployment that was running: %v, want [17 15]", got)
+	}
+	seedDeployment(t, e, "s", resumed, true) // ends now: LastEvent 18, still no FirstEvent
+	seedEvents(t, e, "s", []formation.Event{{DeploymentID: resumed, EventType: formation.EventLog}})
+	if got := listSeqs(t, e, ListStackEventsRequest{DeploymentID: resumed}); !slices.Equal(got, []uint64{17, 15}) {
+		t.Fatalf("the deployment once ended: %v, want [17 15] (nothing after its end)", got)
 	}
 }
 

@@ -190,10 +190,8 @@ func (e *Engine) Follow(ctx context.Context, req FollowRequest) (*Stream, error)
 		if rec, err = loadStack(tx, op, req.StackRef); err != nil {
 			return err
 		}
-		if req.DeploymentID != "" && tx.Get(store.Deployments, childKey(rec.ID, req.DeploymentID)) == nil {
-			return formation.Errorf(formation.CodeDeploymentNotFound, op, req.Name, "stack or the given deployment %s does not exist", req.DeploymentID)
-		}
-		return nil
+		_, err = loadDeployment(tx, op, rec, req.DeploymentID)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -247,15 +245,18 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowReques
 				return err
 			}
 			gone = !ok || cur.ID != rec.ID
+			src := logSource(rec.ID)
 			if opts.DeploymentID != "" {
 				var dep deploymentRecord
 				ok, err := getJSON(tx, store.Deployments, childKey(rec.ID, opts.DeploymentID), &dep)
-				if err != nil {
+				if err != nil || !ok {
+					finished = true // its stack was purged
 					return err
 				}
-				finished = !ok || dep.done()
+				finished = dep.done()
+				src = deploymentSource(rec.ID, &dep)
 			}
-			batch, err = readEventsAfter(tx, rec.ID, opts.DeploymentID, last, followBatch)
+			batch, err = src.read(tx, eventFilter{}, last+1, false, followBatch)
 			return err
 		})
 		if err != nil {
@@ -303,16 +304,6 @@ func (e *Engine) follow(ctx context.Context, rec *stackRecord, opts FollowReques
 }
 
 var errFollowClosed = &formation.Error{Code: formation.CodeUnavailable, Op: "engine.Follow", Message: errClosed.Message}
-
-// readEventsAfter reads up to n events with sequence numbers above after,
-// oldest first, from the stack's log or one deployment's index.
-func readEventsAfter(tx store.Tx, stackID, deploymentID string, after uint64, n int) ([]formation.Event, error) {
-	src := logSource(stackID)
-	if deploymentID != "" {
-		src = deploymentSource(stackID, deploymentID)
-	}
-	return collect(tx, []eventSource{src}, eventFilter{}, after+1, false, n)
-}
 
 // subscribe registers for wake-ups on commits that touch a stack: this
 // engine's, and on a shared store other engines' too (a watch on the

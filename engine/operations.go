@@ -390,13 +390,14 @@ func (e *Engine) finish(ctx context.Context, tx *txn, rec *stackRecord, dep *dep
 	if next.Failed() {
 		rec.StatusMessage = message
 	}
+	if err := tx.appendEvents(rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, message))); err != nil {
+		return err
+	}
+	dep.LastEvent = tx.lastSeq[rec.ID] // the LOG event above
 	if err := putJSON(tx, store.Deployments, childKey(rec.ID, dep.ID), dep); err != nil {
 		return err
 	}
-	if err := putJSON(tx, store.Stacks, stackKey(rec.Name), rec); err != nil {
-		return err
-	}
-	return tx.appendEvents(rec.ID, e.logEvent(dep.ID, statusMessage(rec.Name, next, message)))
+	return putJSON(tx, store.Stacks, stackKey(rec.Name), rec)
 }
 
 var errStale = errors.New("the stack is no longer running this deployment")
@@ -446,7 +447,11 @@ func (tx *txn) buryEvents(rec *stackRecord) error {
 	}
 	// Newest first, bounded, then reversed: a huge deletion keeps its end,
 	// which every follower must see.
-	evs, err := collect(tx, []eventSource{deploymentSource(rec.ID, rec.Deployment)}, eventFilter{}, 0, true, maxBuried)
+	dep := deploymentRecord{ID: rec.Deployment}
+	if _, err := getJSON(tx, store.Deployments, childKey(rec.ID, rec.Deployment), &dep); err != nil {
+		return err
+	}
+	evs, err := collect(tx, []eventSource{deploymentSource(rec.ID, &dep)}, eventFilter{}, 0, true, maxBuried)
 	if err != nil {
 		return err
 	}

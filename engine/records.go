@@ -64,9 +64,18 @@ type deploymentRecord struct {
 	// with the renamed records, for its rollback to move back.
 	Moves []movedRecord `json:"moves,omitempty"`
 	// RetainResources keeps real resources on delete (DeleteStackEnhanced).
-	RetainResources bool           `json:"retain_resources,omitempty"`
-	StartTime       formation.Time `json:"start_time,omitzero"`
-	EndTime         formation.Time `json:"end_time,omitzero"`
+	RetainResources bool `json:"retain_resources,omitempty"`
+	// FirstEvent and LastEvent are the sequence numbers of the
+	// deployment's first and last events in its stack's log (LastEvent 0
+	// while it runs): its events are the log's between them, with its id
+	// (one mutating operation runs on a stack at a time), so a query for
+	// them reads that run of the log, and no index of deployments is
+	// written with every event. Records written before they were kept
+	// have neither: their events are in the deployment index (EventIndex).
+	FirstEvent uint64         `json:"first_event,omitempty"`
+	LastEvent  uint64         `json:"last_event,omitempty"`
+	StartTime  formation.Time `json:"start_time,omitzero"`
+	EndTime    formation.Time `json:"end_time,omitzero"`
 	// Status is the stack status the deployment ended in (empty while it
 	// runs; fsm.StackDeleted for a completed deletion).
 	Status  formation.StackStatus `json:"status,omitempty"`
@@ -93,9 +102,11 @@ func appendEventKey(b []byte, stackID string, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(b, seq)
 }
 
-// The EventIndex bucket holds two indexes of a stack's events, each ordered
-// by sequence: by deployment (id/d/deployment/seq) and by event type
-// (id/t/TYPE/seq). Values are empty; the event itself is in Events.
+// The EventIndex bucket holds indexes of a stack's events, each ordered by
+// sequence: by event type (id/t/TYPE/seq), whose values are the events, and
+// by deployment (id/d/deployment/seq, empty values naming events of the
+// log), which only deployments recorded before deploymentRecord.FirstEvent
+// have.
 func deploymentIndexPrefix(stackID, deploymentID string) []byte {
 	return childKey(stackID, "d/"+deploymentID+"/")
 }

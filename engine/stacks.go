@@ -403,6 +403,11 @@ func (e *Engine) begin(ctx context.Context, op string, tx *txn, rec *stackRecord
 		// post-deployment values while it runs).
 		rec.VarsBody, rec.VarsStructure = dep.Template.VarsBody, dep.Template.VarsStructure
 	}
+	last, err := tx.eventSeq(rec.ID)
+	if err != nil {
+		return err
+	}
+	dep.FirstEvent = last + 1 // the LOG event below
 	if err := putJSON(tx, store.Deployments, childKey(rec.ID, dep.ID), dep); err != nil {
 		return err
 	}
