@@ -2,14 +2,17 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"log/slog"
 	"sync"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/recent"
 	"github.com/formation-engine/formation/internal/uuid"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
 )
 
 // Engine runs stacks, execution plans and deployments against a store. It
@@ -52,11 +55,12 @@ type Engine struct {
 	adopts  sync.Once // starts adoptEvery on a shared store
 
 	followers        followers
-	slots            chan struct{}                      // Config.GlobalParallelism provider operations at once
-	made             madePlans                          // execution plans made here, to apply without decoding
-	stackRecords     decoded[*stackRecord]              // the stack records reads decoded, by key
-	resourceListings decoded[[]formation.StackResource] // what ListStackResources made of resource records, by key
-	committer        committer                          // coalesces concurrent commits into one transaction
+	slots            chan struct{}                                        // Config.GlobalParallelism provider operations at once
+	made             madePlans                                            // execution plans made here, to apply without decoding
+	parsed           *recent.Cache[[sha256.Size]byte, *template.Template] // templates parsed, by templateKey
+	stackRecords     decoded[*stackRecord]                                // the stack records reads decoded, by key
+	resourceListings decoded[[]formation.StackResource]                   // what ListStackResources made of resource records, by key
+	committer        committer                                            // coalesces concurrent commits into one transaction
 }
 
 // Open opens (creating if needed) the bbolt store file at path and returns
@@ -103,6 +107,7 @@ func New(cfg Config) (*Engine, error) {
 		ops:     make(map[string]*operation),
 		claims:  make(map[string]bool),
 		holding: make(map[string]chan struct{}),
+		parsed:  recent.New[[sha256.Size]byte, *template.Template](maxParsedSource),
 	}
 	e.flushers = flushersOf(cfg)
 	e.followers.init()

@@ -2,9 +2,14 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"testing/fstest"
@@ -87,8 +92,60 @@ func (e *Engine) templateOptions() template.Options {
 	return template.Options{Limits: e.cfg.TemplateLimits, Now: e.clock.Now}
 }
 
-// parse parses the source's template.
+// parse parses the source's template, or finds it parsed already: RFS
+// clients send the whole template with every deployment, most of them one
+// the engine has parsed before, and a Template is immutable. Parsing was
+// the largest part of a deployment's CPU under load.
 func (e *Engine) parse(src *templateSource) (*template.Template, error) {
+	key := src.templateKey()
+	if tpl, ok := e.parsed.Get(key); ok {
+		return tpl, nil
+	}
+	tpl, err := e.parseSource(src)
+	if err == nil {
+		e.parsed.Put(key, tpl, src.templateSize())
+	}
+	return tpl, err
+}
+
+// maxParsedSource bounds the source text of the templates parse keeps, per
+// generation of its cache (recent.Cache): a few hundred typical templates,
+// or 20 of the largest RFS takes.
+const maxParsedSource = 1 << 20
+
+// templateKey is a digest of the source's template text (its body, or its
+// files with their names), not of its variables.
+func (src *templateSource) templateKey() [sha256.Size]byte {
+	h := sha256.New()
+	if src.Files == nil {
+		writeField(h, src.Body)
+	} else {
+		for _, name := range slices.Sorted(maps.Keys(src.Files)) {
+			writeField(h, name)
+			writeField(h, src.Files[name])
+		}
+	}
+	return [sha256.Size]byte(h.Sum(nil))
+}
+
+// writeField writes s with its length, so that no two lists of strings
+// write the same bytes.
+func writeField(h hash.Hash, s string) {
+	h.Write(binary.AppendUvarint(nil, uint64(len(s))))
+	io.WriteString(h, s)
+}
+
+// templateSize is the length of the source's template text.
+func (src *templateSource) templateSize() int {
+	n := len(src.Body)
+	for name, body := range src.Files {
+		n += len(name) + len(body)
+	}
+	return n
+}
+
+// parseSource parses the source's template.
+func (e *Engine) parseSource(src *templateSource) (*template.Template, error) {
 	if src.Files == nil {
 		return template.Parse(src.Body, e.templateOptions())
 	}
