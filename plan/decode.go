@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/internal/recent"
 	"github.com/formation-engine/formation/provider"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -260,17 +261,31 @@ func (d *decoder) typeRef(r *reader) (cty.Type, error) {
 }
 
 // typeOf reads a type written as cty writes types, once per text when the
-// decoder keeps types by their text.
+// decoder keeps types by their text, and once per text in the process
+// while the text is among readTypes.
 func (d *decoder) typeOf(text []byte) (cty.Type, error) {
 	if ty, ok := d.typeText[string(text)]; ok {
 		return ty, nil
 	}
-	ty, err := ctyjson.UnmarshalType(text)
-	if err == nil && d.typeText != nil {
+	ty, ok := readTypes.Get(string(text))
+	if !ok {
+		var err error
+		if ty, err = ctyjson.UnmarshalType(text); err != nil {
+			return ty, err
+		}
+		readTypes.Put(string(text), ty, len(text))
+	}
+	if d.typeText != nil {
 		d.typeText[string(text)] = ty
 	}
-	return ty, err
+	return ty, nil
 }
+
+// readTypes keeps the types the decoders of this process read, by their
+// text (cty types are immutable): a server decodes the stored states of
+// many stacks whose resources are of a few types, and parsing each
+// state's type was a twentieth of a loaded server's CPU.
+var readTypes = recent.New[string, cty.Type](4 << 20)
 
 // schemaRef reads a change's schema: its position in the table, or
 // (formatV2) the schema itself. Changes of one type share the Attributes

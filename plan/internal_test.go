@@ -204,3 +204,24 @@ func TestContainsMarked_AsCty(t *testing.T) {
 		t.Errorf("%d of %d values marked: the cases do not cover both answers", marked, len(values))
 	}
 }
+
+// A type a ValueDecoder read is kept for every decoder of the process, by
+// its text; a text that is not a type is not kept.
+func TestTypeOf_KeptForEveryDecoder(t *testing.T) {
+	const text = `["object",{"kept_for_every_decoder":"string"}]`
+	data := []byte(`{"value":{"kept_for_every_decoder":"x"},"type":` + text + `}`)
+	v, err := NewValueDecoder().Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, ok := readTypes.Get(text)
+	if !ok || !kept.Equals(v.Type()) {
+		t.Fatalf("readTypes holds %#v, %v for the value's type %#v", kept, ok, v.Type())
+	}
+	if _, err := NewValueDecoder().Decode([]byte(`{"value":1,"type":["nothing"]}`)); err == nil {
+		t.Fatal("a value of an unknown type decoded")
+	}
+	if _, ok := readTypes.Get(`["nothing"]`); ok {
+		t.Error("a text that is not a type was kept")
+	}
+}
