@@ -48,10 +48,10 @@ func typeSource(stackID string, t formation.EventType) eventSource {
 
 // scan visits the source's events that match f from sequence from
 // (inclusive; 0 means the newest with reverse, the oldest without) in the
-// direction asked.
-func (s eventSource) scan(tx store.Tx, f eventFilter, from uint64, reverse bool, fn func(formation.Event) (bool, error)) error {
+// direction asked. want is how many fn is likely to take.
+func (s eventSource) scan(tx store.Tx, f eventFilter, from uint64, reverse bool, want int, fn func(formation.Event) (bool, error)) error {
 	if reverse {
-		return s.scanBack(tx, f, from, fn)
+		return s.scanBack(tx, f, from, want, fn)
 	}
 	from = max(from, s.first)
 	var start []byte
@@ -88,8 +88,9 @@ func (s eventSource) visit(tx store.Tx, f *eventFilter, k, v []byte, fn func(for
 	return fn(ev)
 }
 
-// The windows of scanBack: the first spans firstWindow sequence numbers,
-// each next one twice the last, up to maxWindow.
+// The windows of scanBack: the first spans firstWindow sequence numbers
+// (of the whole log, just the events wanted), each next one twice the
+// last, up to maxWindow.
 const firstWindow, maxWindow = 128, 4096
 
 // scanBack visits the source's events that match f from sequence from (0:
@@ -99,7 +100,11 @@ const firstWindow, maxWindow = 128, 4096
 // newest page of a stack of 100,000), while a window is one short forward
 // read on every store. Windows grow, so that a sparse index (a stack's
 // errors) is crossed in a few reads.
-func (s eventSource) scanBack(tx store.Tx, f eventFilter, from uint64, fn func(formation.Event) (bool, error)) error {
+//
+// The log holds every sequence number (and a deployment's run of it mostly
+// that deployment's events), so its first window is the events wanted: a
+// page of the newest ten events read 128 and copied them.
+func (s eventSource) scanBack(tx store.Tx, f eventFilter, from uint64, want int, fn func(formation.Event) (bool, error)) error {
 	hi := from
 	if t, ok := tx.(*txn); ok && hi == 0 {
 		hi = t.lastSeq[s.stackID] // appended in this transaction, not yet recorded
@@ -116,7 +121,11 @@ func (s eventSource) scanBack(tx store.Tx, f eventFilter, from uint64, fn func(f
 	floor := max(s.first, 1)
 	type entry struct{ k, v []byte }
 	var window []entry
-	for w := uint64(firstWindow); hi >= floor; w = min(2*w, maxWindow) {
+	w := uint64(firstWindow)
+	if s.bucket == store.Events {
+		w = uint64(min(max(want, 1), firstWindow))
+	}
+	for ; hi >= floor; w = min(2*w, maxWindow) {
 		lo := floor
 		if hi >= floor+w {
 			lo = hi - w + 1
@@ -224,7 +233,7 @@ func before(a, b uint64, reverse bool) bool {
 // read returns up to n matching events of one source from sequence from.
 func (s eventSource) read(tx store.Tx, f eventFilter, from uint64, reverse bool, n int) ([]formation.Event, error) {
 	var out []formation.Event
-	err := s.scan(tx, f, from, reverse, func(ev formation.Event) (bool, error) {
+	err := s.scan(tx, f, from, reverse, n, func(ev formation.Event) (bool, error) {
 		out = append(out, ev)
 		return len(out) < n, nil
 	})
