@@ -3,7 +3,6 @@ package fsm
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	lfsm "github.com/looplab/fsm"
@@ -27,12 +26,7 @@ type machine[S, E ~string, F any] struct {
 // knows it. It rebuilds the looplab FSM rather than calling SetState.
 func (m *machine[S, E, F]) restore(d *definition[S, E, F], s S) error {
 	if !d.known[s] {
-		return &formation.Error{
-			Code:    formation.CodeInternal,
-			Op:      d.restoreOp(),
-			Message: fmt.Sprintf("unknown %s status %q", d.noun, s),
-			Err:     ErrUnknownStatus,
-		}
+		return d.unknownStatus(s)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -95,7 +89,7 @@ func (m *machine[S, E, F]) fire(ctx context.Context, d *definition[S, E, F], ev 
 		return from, err
 	}
 	if !d.isEvent(ev) {
-		return from, formation.Errorf(formation.CodeInternal, d.fireOp(), "", "unknown %s event %q", d.noun, ev)
+		return from, d.unknownEvent(ev)
 	}
 	err := f.Event(context.WithoutCancel(ctx), string(ev), facts)
 	if err == nil {

@@ -136,12 +136,8 @@ func (m *StackMachine) Can(ev StackEvent) bool { return m.m.can(stackDef, ev) }
 func (m *StackMachine) Available() []StackEvent { return m.m.available(stackDef) }
 
 // NextStack returns the status ev leads to from the persisted status from,
-// given facts: RestoreStack followed by Fire, with no machine kept. On error
-// it returns from.
+// given facts: what RestoreStack followed by Fire returns, errors included,
+// without building a machine. On error it returns from.
 func NextStack(ctx context.Context, from formation.StackStatus, ev StackEvent, facts StackFacts) (formation.StackStatus, error) {
-	m, err := RestoreStack(from)
-	if err != nil {
-		return from, err
-	}
-	return m.Fire(ctx, ev, facts)
+	return stackDef.next(ctx, from, ev, facts)
 }
