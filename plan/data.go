@@ -31,20 +31,18 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 		return nil
 	}
 	config, ch.Sensitive = template.SensitivePaths(config)
-	switch {
-	case !config.IsWhollyKnown():
-		ch.After = cty.DynamicVal
-		ch.Reason = reasonReadUnknown
-		return ch
-	case p.dependsOnChange(inst.DependsOn):
-		// What it reads may be what the deployment changes.
-		ch.After = cty.DynamicVal
-		ch.Reason = reasonReadDepends
-		return ch
-	}
 	prov, ok := p.provider(inst.ProviderName, inst.ProviderAlias, inst.Addr, inst.Type)
 	if !ok {
 		return nil
+	}
+	switch {
+	case !config.IsWhollyKnown():
+		ch.Reason = reasonReadUnknown
+		return deferredRead(ch, prov, config)
+	case p.dependsOnChange(inst.DependsOn):
+		// What it reads may be what the deployment changes.
+		ch.Reason = reasonReadDepends
+		return deferredRead(ch, prov, config)
 	}
 	reader, ok := prov.(provider.DataSourceReader)
 	if !ok {
@@ -68,6 +66,18 @@ func (p *planner) planData(ctx context.Context, inst *template.Instance, s *slot
 	}
 	ch.After = unmarked(resp.State)
 	ch.Schema = provider.InferSchema(ch.After)
+	return ch
+}
+
+// deferredRead completes ch, a data source read during apply: its value
+// until then is what Terraform plans for it, the configuration with every
+// attribute the read computes unknown (the data source's schema says
+// which; without one, the id).
+func deferredRead(ch *Change, prov provider.Provider, config cty.Value) *Change {
+	ch.After = cty.DynamicVal
+	if planned, err := provider.DataSourceSchemaOf(prov, ch.Type, config).PlannedValue(config); err == nil {
+		ch.After = planned
+	}
 	return ch
 }
 

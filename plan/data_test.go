@@ -9,6 +9,7 @@ import (
 	"github.com/formation-engine/formation/plan"
 	"github.com/formation-engine/formation/provider"
 	"github.com/formation-engine/formation/provider/sim"
+	"github.com/formation-engine/formation/provider/tfschema"
 	"github.com/formation-engine/formation/template"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -51,8 +52,12 @@ func TestMake_DataSources(t *testing.T) {
 	if zones.Mode != formation.ModeData || zones.Action != formation.ActionNoOperation || !zones.After.IsWhollyKnown() {
 		t.Fatalf("zones: %s %s %#v", zones.Mode, zones.Action, zones.After)
 	}
-	// The lookup depends on a VPC the deployment creates: read during apply.
-	if lookup.Action != formation.ActionNoOperation || lookup.After.IsKnown() || !strings.Contains(lookup.Reason, "read during apply") {
+	// The lookup depends on a VPC the deployment creates: read during
+	// apply, planned as Terraform plans it, its configuration with what
+	// the read computes unknown (the simulator has no schema of the data
+	// source here: the id).
+	want := cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("a"), "id": cty.UnknownVal(cty.String)})
+	if lookup.Action != formation.ActionNoOperation || !lookup.After.RawEquals(want) || !strings.Contains(lookup.Reason, "read during apply") {
 		t.Fatalf("lookup: %s %#v %q", lookup.Action, lookup.After, lookup.Reason)
 	}
 	if az := p.Change("huaweicloud_vpc_subnet.b").After.GetAttr("availability_zone"); az.AsString() != sim.DefaultRegion+"b" {
@@ -78,7 +83,7 @@ func TestMake_DataSources(t *testing.T) {
 
 	// A change to what it depends on defers the read again.
 	next := replaceAll(zonesAndVPC, `cidr = "10.0.0.0/16"`, "cidr = \"10.0.0.0/16\"\n  description = \"x\"")
-	if l := w.plan(next, plan.Options{}).Change("data.huaweicloud_vpc.lookup"); l.After.IsKnown() {
+	if l := w.plan(next, plan.Options{}).Change("data.huaweicloud_vpc.lookup"); l.After.IsWhollyKnown() {
 		t.Errorf("lookup of a VPC being updated was read while planning")
 	}
 }
@@ -164,14 +169,62 @@ data "huaweicloud_availability_zones" "zones" {
 }
 `
 	p := w.plan(src, plan.Options{})
-	if c := p.Change("data.huaweicloud_availability_zones.zones"); c == nil || c.After.IsKnown() {
+	if c := p.Change("data.huaweicloud_availability_zones.zones"); c == nil || c.After.IsWhollyKnown() {
 		t.Fatalf("the data source is read at plan: %+v", c)
 	}
-	if out := text(t, p); !strings.Contains(out, "  # data.huaweicloud_availability_zones.zones will be read during apply\n <= data \"huaweicloud_availability_zones\" \"zones\" {\n        # (depends on a resource or a module with changes pending)\n") {
+	if out := text(t, p); !strings.Contains(out, "  # data.huaweicloud_availability_zones.zones will be read during apply\n  # (depends on a resource or a module with changes pending)\n <= data \"huaweicloud_availability_zones\" \"zones\" {\n      + id = (known after apply)\n    }\n") {
 		t.Errorf("plan text:\n%s", out)
 	}
 	w.apply(expand(t, src), p)
 	if c := w.plan(src, plan.Options{}).Change("data.huaweicloud_availability_zones.zones"); c == nil || !c.After.IsWhollyKnown() {
 		t.Fatalf("with nothing pending, the data source is not read at plan: %+v", c)
+	}
+}
+
+// A data source read during apply is planned as Terraform plans it: with
+// the provider's schema of the data source, its arguments and what the
+// read computes unknown, optional arguments left out null; the plan text
+// shows them as terraform plan does.
+func TestMake_DataSources_DeferredWithSchema(t *testing.T) {
+	doc, err := tfschema.Parse([]byte(`{"format_version":"1.0","provider_schemas":{"x":{"data_source_schemas":{
+		"huaweicloud_vpcs":{"block":{"attributes":{
+			"id":{"type":"string","optional":true,"computed":true},
+			"name":{"type":"string","optional":true},
+			"status":{"type":"string","optional":true},
+			"region":{"type":"string","optional":true,"computed":true},
+			"vpcs":{"type":["list",["object",{"id":"string"}]],"computed":true}}}}}}}}`), tfschema.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, sim.Config{ProviderSchemas: []*tfschema.Document{doc}, UseCatalog: true})
+	p := w.plan(`
+resource "huaweicloud_vpc" "a" {
+  name = "a"
+  cidr = "10.0.0.0/16"
+}
+data "huaweicloud_vpcs" "all" {
+  count      = 2
+  name       = "n${count.index}"
+  depends_on = [huaweicloud_vpc.a]
+}
+`, plan.Options{})
+	c := p.Change("data.huaweicloud_vpcs.all[1]")
+	want := cty.ObjectVal(map[string]cty.Value{
+		"id": cty.UnknownVal(cty.String), "name": cty.StringVal("n1"), "status": cty.NullVal(cty.String),
+		"region": cty.UnknownVal(cty.String), "vpcs": cty.UnknownVal(cty.List(cty.Object(map[string]cty.Type{"id": cty.String}))),
+	})
+	if c == nil || !c.After.RawEquals(want) {
+		t.Fatalf("planned %#v, want %#v", c, want)
+	}
+	if out := text(t, p); !strings.Contains(out, `  # data.huaweicloud_vpcs.all[1] will be read during apply
+  # (depends on a resource or a module with changes pending)
+ <= data "huaweicloud_vpcs" "all" {
+      + id     = (known after apply)
+      + name   = "n1"
+      + region = (known after apply)
+      + vpcs   = (known after apply)
+    }
+`) {
+		t.Errorf("plan text:\n%s", out)
 	}
 }

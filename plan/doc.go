@@ -115,7 +115,10 @@
 // A data source is a NO_OPERATION change of mode DATA. Its After is what
 // Expand read (template.Instance.DataResult), or what Make reads through
 // the provider's DataSourceReader when its configuration is wholly known
-// and nothing it depends on changes, or unknown: it is read during apply.
+// and nothing it depends on changes, or not yet known: it is read during
+// apply, and until then its After is what Terraform plans for it, its
+// configuration with the attributes the read computes unknown (from the
+// provider's provider.DataSourceSchemas; without one, the id).
 //
 // A deposed object (an old object a create-before-destroy replacement left
 // behind) is a DELETE change with the instance's address and Deposed set

@@ -99,7 +99,7 @@ var legend = []struct{ symbol, text string }{
 // planning.
 func visible(c *Change) bool {
 	if c.Mode == formation.ModeData {
-		return !c.After.IsKnown()
+		return !c.After.IsWhollyKnown()
 	}
 	return c.Action != formation.ActionNoOperation || c.Imported || c.PrevAddr != "" || c.Forget
 }
@@ -187,7 +187,13 @@ func (t *textWriter) change(c *Change) {
 		}
 		b.WriteString(" " + heading(c) + "\n")
 	}
-	if noteworthy(c) {
+	switch {
+	case c.Mode == formation.ModeData && c.Reason == reasonReadDepends:
+		// Terraform's words for each reason.
+		b.WriteString("  # (depends on a resource or a module with changes pending)\n")
+	case c.Mode == formation.ModeData:
+		b.WriteString("  # (config refers to values not yet known)\n")
+	case noteworthy(c):
 		b.WriteString("  # (" + c.Reason + ")\n")
 	}
 	if c.PrevAddr != "" && !c.Drifted && !movedOnly {
@@ -207,12 +213,7 @@ func (t *textWriter) change(c *Change) {
 	fmt.Fprintf(b, "%s %s %s %s {\n", sym, kind, quote(c.Type), quote(c.Name))
 	before, after := unmarked(c.Before), unmarked(c.After)
 	switch {
-	case c.Mode == formation.ModeData && c.Reason == reasonReadDepends:
-		// Terraform's words for each reason.
-		b.WriteString("        # (depends on a resource or a module with changes pending)\n")
-	case c.Mode == formation.ModeData:
-		b.WriteString("        # (config refers to values not yet known)\n")
-	case c.Action == formation.ActionAdd:
+	case c.Mode == formation.ModeData, c.Action == formation.ActionAdd:
 		t.object(6, "+", cty.NilVal, after, nil)
 	case c.Action == formation.ActionDelete:
 		t.object(6, "-", before, cty.NilVal, nil)

@@ -36,3 +36,25 @@ type ReadDataSourceResponse struct {
 	// no unknowns.
 	State cty.Value
 }
+
+// DataSourceSchemas is implemented by a provider that declares the schemas
+// of its data source types. With one, a plan shows a data source read
+// during apply as Terraform does: its arguments, and "(known after apply)"
+// for what the read computes; without, its arguments and id.
+type DataSourceSchemas interface {
+	// DataSourceSchema returns the schema of a data source type and
+	// whether the provider declares one. The returned Schema must not be
+	// modified.
+	DataSourceSchema(typeName string) (Schema, bool)
+}
+
+// DataSourceSchemaOf returns p's declared schema for the data source type
+// typeName, or InferSchema(config) when p declares none.
+func DataSourceSchemaOf(p Provider, typeName string, config cty.Value) Schema {
+	if ds, ok := p.(DataSourceSchemas); ok {
+		if s, ok := ds.DataSourceSchema(typeName); ok {
+			return s
+		}
+	}
+	return InferSchema(config)
+}

@@ -331,6 +331,14 @@ func (p *Provider) Schema(typeName string) (provider.Schema, bool) {
 	return s, ok && err == nil
 }
 
+// DataSourceSchema returns the schema of a data source type from
+// Config.ProviderSchemas, and false when none has it or it does not decode
+// (a read of it then says why).
+func (p *Provider) DataSourceSchema(typeName string) (provider.Schema, bool) {
+	s, ok, err := p.w.schemas.dataSource(typeName)
+	return s, ok && err == nil
+}
+
 // LoadSchema is Schema, with the error, wrapping provider.ErrInvalidConfig,
 // of a type whose schema in Config.ProviderSchemas does not decode. The
 // simulator checks configurations against its schemas and nothing more,
