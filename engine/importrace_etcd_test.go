@@ -16,7 +16,7 @@ import (
 	"github.com/formation-engine/formation/store/etcd/etcdtest"
 )
 
-// The import race on etcd (go test -tags etcd ./engine -run ImportRace):
+// The engine on etcd (go test -tags etcd ./engine -run 'ImportR|Drift_Many'):
 // it links etcd's server, hence the build tag; .ci/run runs it.
 
 func openEtcd(t *testing.T) *etcd.Store {
@@ -121,3 +121,5 @@ func TestEngine_ImportReservationRace_Etcd(t *testing.T) {
 		}
 	}
 }
+
+func TestDrift_ManyResourcesReported_Etcd(t *testing.T) { testManyDrifted(t, openEtcd(t)) }

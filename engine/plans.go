@@ -324,16 +324,42 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 	if planErr == nil {
 		e.made.keep(p.StackID, p.ID, made)
 	}
+	const op = "engine.CreateExecutionPlan"
+	// The DRIFT events go before the status that makes the plan AVAILABLE,
+	// in transactions of eventsPerWrite each, the last one with the
+	// status: a reader who sees the plan AVAILABLE finds all of them, and
+	// however many resources drifted, each transaction fits the store's
+	// limits. A crash between two of them leaves the plan
+	// CREATION_IN_PROGRESS: the next engine makes it again and reports
+	// what its own refresh finds, after what this one reported, so the
+	// stack's events stay numbered without a gap.
+	var drift [][]*formation.Event
+	if planErr == nil {
+		drift = slices.Collect(slices.Chunk(driftEvents(made, ""), eventsPerWrite))
+	}
+	for len(drift) > 1 {
+		pending := false
+		err := e.commit(ctx, op, func(tx *txn) error {
+			var err error
+			if _, pending, err = stillCreating(tx, p); err != nil || !pending {
+				return err
+			}
+			return tx.appendEvents(p.StackID, drift[0]...)
+		})
+		if err != nil || !pending {
+			e.made.take(p.ID)
+			return err
+		}
+		drift = drift[1:]
+	}
 	available := false
 	record := func(tx *txn) error {
 		available = false
-		var cur planRecord
-		ok, err := getJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
-		if err != nil || !ok || cur.ID != p.ID || cur.Status != formation.PlanCreationInProgress {
-			return err // deleted meanwhile (with its stack), or made by another engine
+		cur, ok, err := stillCreating(tx, p)
+		if err != nil || !ok {
+			return err
 		}
 		ev := fsm.PlanCreationSucceeded
-		var drift []*formation.Event
 		if planErr != nil {
 			ev = fsm.PlanCreationFailed
 			cur.StatusMessage = planFailure(planErr)
@@ -346,21 +372,19 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			if err := tx.Put(store.PlanBodies, planExecKey(p.StackID, p.Name), encoded); err != nil {
 				return err
 			}
-			drift = driftEvents(made, "")
+			if len(drift) > 0 {
+				if err := tx.appendEvents(p.StackID, drift[0]...); err != nil {
+					return err
+				}
+			}
 		}
 		if cur.Status, err = fsm.NextPlan(ctx, cur.Status, ev); err != nil {
 			return err
 		}
 		tx.touch(p.StackID) // wakes WaitExecutionPlan
-		if len(drift) > 0 {
-			if err := tx.appendEvents(p.StackID, drift...); err != nil {
-				return err
-			}
-		}
 		available = planErr == nil
 		return putJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
 	}
-	const op = "engine.CreateExecutionPlan"
 	err = e.commit(ctx, op, record)
 	if planErr == nil && errors.Is(err, store.ErrTooLarge) {
 		// Kept, the plan would be retried for ever: it fails instead.
@@ -372,6 +396,14 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 		e.made.take(p.ID) // not applicable: deleted meanwhile, or not stored
 	}
 	return err
+}
+
+// stillCreating reads p's record and reports whether it is still being
+// created: not deleted meanwhile (with its stack), nor made by another
+// engine.
+func stillCreating(tx *txn, p planRecord) (cur planRecord, ok bool, err error) {
+	ok, err = getJSON(tx, store.Plans, planKey(p.StackID, p.Name), &cur)
+	return cur, ok && err == nil && cur.ID == p.ID && cur.Status == formation.PlanCreationInProgress, err
 }
 
 // planAgainstStack plans a template against a stack's recorded resources,

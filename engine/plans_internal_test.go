@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/formation-engine/formation"
@@ -76,4 +77,45 @@ func TestPlans_ReadSource(t *testing.T) {
 			t.Fatalf("readSource(%q) succeeded", bad)
 		}
 	}
+}
+
+// A plan whose outcome the store will not keep (here: a store that finds
+// every executable plan too large, as one past store.MaxValueSize is)
+// fails saying so, instead of being retried for ever while it stays
+// CREATION_IN_PROGRESS.
+func TestPlans_LargerThanTheStoreKeepsFails(t *testing.T) {
+	ctx := context.Background()
+	e, _, _ := simTestEngine(t, sim.Config{Seed: 1}, Config{Store: refusingPlans{store.NewMemory()}})
+	if _, err := e.CreateStack(ctx, CreateStackRequest{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: StackRef{Name: "s"}, PlanName: "p", TemplateInput: TemplateInput{TemplateBody: v2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.WaitExecutionPlan(ctx, ref)
+	if err != nil || got.Status != formation.PlanCreationFailed || !strings.Contains(got.StatusMessage, "larger than the store keeps") {
+		t.Fatalf("plan: %s %q, %v; want CREATION_FAILED, larger than the store keeps", got.Status, got.StatusMessage, err)
+	}
+}
+
+// refusingPlans is a store that refuses every executable plan as too
+// large.
+type refusingPlans struct{ store.Store }
+
+func (s refusingPlans) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.Update(ctx, func(tx store.Tx) error { return fn(refusingPlansTx{tx}) })
+}
+
+func (s refusingPlans) Batch(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.Batch(ctx, func(tx store.Tx) error { return fn(refusingPlansTx{tx}) })
+}
+
+type refusingPlansTx struct{ store.Tx }
+
+func (tx refusingPlansTx) Put(b store.Bucket, key, value []byte) error {
+	if b == store.PlanBodies && strings.HasSuffix(string(key), "/plan") {
+		return store.ErrorTooLarge("store.Put", b, store.DefaultLimits)
+	}
+	return tx.Tx.Put(b, key, value)
 }
