@@ -246,11 +246,14 @@ func (l *local) close() {
 	l.nwatch.Store(0)
 }
 
-func knownBucket(b Bucket) bool {
-	for _, k := range allBuckets() {
-		if k == b {
-			return true
-		}
+// knownBuckets is allBuckets as a set: every Get, Put and Scan checks its
+// bucket, and allBuckets builds a slice.
+var knownBuckets = func() map[Bucket]bool {
+	set := map[Bucket]bool{}
+	for _, b := range allBuckets() {
+		set[b] = true
 	}
-	return false
-}
+	return set
+}()
+
+func knownBucket(b Bucket) bool { return knownBuckets[b] }

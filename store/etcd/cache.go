@@ -4,8 +4,8 @@ import (
 	"sync"
 )
 
-// readCache remembers, for the keys this Store last wrote or read, their
-// stored value and ModRevision, so that an Update's Get of a key it knows
+// readCache remembers, for the keys this Store's Updates last read (and
+// wrote since), their stored value and ModRevision, so that an Update's Get of a key it knows
 // costs no round trip to the cluster. A cached read is checked like any
 // other: the commit compares the key's ModRevision with the one cached
 // (its absence, for a key cached absent), so a key another process
@@ -53,6 +53,18 @@ func (c *readCache) put(k string, raw []byte, mod int64) {
 		c.entries = make(map[string]cached, 64)
 	}
 	c.entries[k] = cached{raw: raw, mod: mod}
+}
+
+// has reports whether k is cached. A commit remembers the keys it wrote
+// only if it read them or they are cached already: the keys written blind
+// (events, intents, index entries) are written once and not read by an
+// Update again, and remembering them would cost a copy each and push out
+// the keys that are (a stack's record, its event sequence).
+func (c *readCache) has(k string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.entries[k]
+	return ok
 }
 
 func (c *readCache) forget(keys ...string) {

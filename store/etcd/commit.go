@@ -68,8 +68,11 @@ func (t *txn) commit(op string) (ok bool, err error) {
 	} else {
 		t.s.dropReplaced(resp)
 		for _, k := range keys {
+			if _, read := t.read[k]; !read && !t.s.cache.has(k) {
+				continue // written blind: see readCache
+			}
 			if raw, ok := stored[k]; ok {
-				t.s.cache.put(k, append([]byte{}, raw...), resp.Header.Revision)
+				t.s.cache.put(k, []byte(raw), resp.Header.Revision)
 			} else {
 				t.s.cache.put(k, nil, 0)
 			}
