@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/plan"
@@ -72,6 +73,10 @@ type node struct {
 	// the first operations run, waits for that commit and reports it.
 	intentCommitted func() error
 	state           nodeState
+	// resulted is set once the operation's result is submitted: its
+	// start, if not committed yet, then leaves the resource's record to
+	// the result's write (see started).
+	resulted atomic.Bool
 }
 
 type nodeState int

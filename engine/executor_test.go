@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider/sim"
@@ -109,4 +110,43 @@ resource "sim_item" "i" {
 			}
 		})
 	}
+}
+
+// A resource is listed with its operation's IN_PROGRESS status while the
+// operation runs, and with the outcome once it has finished: the start
+// leaves the record to the result only when the result is already queued.
+func TestExecutor_RecordInProgressWhileTheOperationRuns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		e, _, _ := simTestEngine(t, sim.Config{Seed: 1, Latency: []sim.LatencyRule{{Match: sim.Match{Address: "huaweicloud_vpc.slow"}, Duration: time.Minute}}}, Config{})
+		res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: TemplateInput{TemplateBody: `resource "huaweicloud_vpc" "slow" {
+  name = "slow"
+  cidr = "10.0.0.0/16"
+}
+resource "huaweicloud_vpc" "fast" {
+  name = "fast"
+  cidr = "10.1.0.0/16"
+}
+`}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second) // the fast creation and the slow one's start are committed
+		statuses := func() map[string]formation.ResourceStatus {
+			out := map[string]formation.ResourceStatus{}
+			for _, r := range listResources(t, e, "s") {
+				out[r.LogicalResourceName] = r.ResourceStatus
+			}
+			return out
+		}
+		if got := statuses(); got["slow"] != formation.ResourceCreationInProgress || got["fast"] != formation.ResourceCreationComplete {
+			t.Fatalf("while the slow creation runs: %v", got)
+		}
+		if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || out.Status != formation.StackCreationComplete && out.Status != formation.StackDeploymentComplete {
+			t.Fatalf("deployment ended %+v, %v", out, err)
+		}
+		if got := statuses(); got["slow"] != formation.ResourceCreationComplete || got["fast"] != formation.ResourceCreationComplete {
+			t.Fatalf("after the deployment: %v", got)
+		}
+	})
 }

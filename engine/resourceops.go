@@ -391,8 +391,17 @@ func (x *execution) started(n *node, ev *formation.Event) {
 	}
 	snapshot := x.markRecord(n, opStatuses[n.op][0], "")
 	x.w.submit(func(tx *txn) error {
-		if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), &snapshot); err != nil {
-			return err
+		// A fast operation's result is often submitted before its start
+		// is committed: the result's write, in this commit or a later one,
+		// replaces the record, so the start writes only its event. That
+		// leaves a transaction room for one more result, and a crash
+		// before the result's commit finds the record as it was before
+		// the start, as it would a moment earlier (the intent says what
+		// was under way).
+		if !n.resulted.Load() {
+			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), &snapshot); err != nil {
+				return err
+			}
 		}
 		return tx.appendEvents(x.stack.ID, ev)
 	})
@@ -460,6 +469,7 @@ func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string
 	if n.op != opRead {
 		s := x.markRecord(n, opStatuses[n.op][2], msg)
 		snapshot = &s
+		n.resulted.Store(true)
 	}
 	x.w.submit(func(tx *txn) error {
 		if snapshot != nil {
@@ -552,6 +562,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey st
 	}
 
 	stackID := x.stack.ID
+	n.resulted.Store(true)
 	x.w.submit(func(tx *txn) error {
 		key := resourceKey(stackID, snapshot.Addr)
 		var err error
