@@ -18,75 +18,18 @@ import (
 // computed or force a replacement, and literal defaults; a test holds them
 // to the provider's real schema). Other huaweicloud types need the
 // provider's schema (Config.ProviderSchemas); without it they are
-// schema-less. The catalog also has random_password, random_string,
-// random_id, random_integer and random_uuid, modelled on the
-// hashicorp/random provider, which templates use beside huaweicloud's. It
-// returns a new map on every call. Config.UseCatalog declares these types.
+// schema-less. The catalog also has the hashicorp/random provider's
+// types, which templates use beside huaweicloud's (random.go). It returns
+// a new map on every call. Config.UseCatalog declares these types.
 func Catalog() map[string]provider.Schema {
-	out := make(map[string]provider.Schema, len(catalog)+len(randomCatalog))
+	out := make(map[string]provider.Schema, len(catalog)+8)
 	for typ, s := range catalog {
 		out[typ] = provider.Schema{Attributes: maps.Clone(s.Attributes), Constraints: slices.Clone(s.Constraints)}
 	}
-	for typ, attrs := range randomCatalog {
-		s := provider.Schema{Attributes: map[string]provider.Attribute{
-			"id":      a(cty.String, "C"),
-			"keepers": a(cty.Map(cty.String), "OF"),
-		}}
-		maps.Copy(s.Attributes, attrs)
-		out[typ] = s
+	for typ, attrs := range randomCatalog() {
+		out[typ] = provider.Schema{Attributes: attrs}
 	}
 	return out
-}
-
-// randomCatalog holds the types of the hashicorp/random provider that
-// templates use beside huaweicloud's (a generated admin password), less the
-// id and keepers every type has. Their results are generated like any
-// computed attribute.
-var randomCatalog = map[string]map[string]provider.Attribute{
-	"random_password": randomStringAttrs(true),
-	"random_string":   randomStringAttrs(false),
-	"random_id": {
-		"byte_length": a(cty.Number, "RF"),
-		"prefix":      a(cty.String, "OF"),
-		"b64_url":     a(cty.String, "C"),
-		"b64_std":     a(cty.String, "C"),
-		"hex":         a(cty.String, "C"),
-		"dec":         a(cty.String, "C"),
-	},
-	"random_integer": {
-		"min":    a(cty.Number, "RF"),
-		"max":    a(cty.Number, "RF"),
-		"seed":   a(cty.String, "OF"),
-		"result": a(cty.Number, "C"),
-	},
-	"random_uuid": {
-		"result": a(cty.String, "C"),
-	},
-}
-
-// randomStringAttrs are the attributes of random_password (sensitive) and
-// random_string.
-func randomStringAttrs(sensitive bool) map[string]provider.Attribute {
-	result := a(cty.String, "C")
-	result.Sensitive = sensitive
-	attrs := map[string]provider.Attribute{
-		"length":           a(cty.Number, "RF"),
-		"special":          a(cty.Bool, "OCF"),
-		"upper":            a(cty.Bool, "OCF"),
-		"lower":            a(cty.Bool, "OCF"),
-		"numeric":          a(cty.Bool, "OCF"),
-		"number":           a(cty.Bool, "OCF"),
-		"min_lower":        a(cty.Number, "OCF"),
-		"min_upper":        a(cty.Number, "OCF"),
-		"min_numeric":      a(cty.Number, "OCF"),
-		"min_special":      a(cty.Number, "OCF"),
-		"override_special": a(cty.String, "OF"),
-		"result":           result,
-	}
-	if sensitive {
-		attrs["bcrypt_hash"] = a(cty.String, "CS")
-	}
-	return attrs
 }
 
 // CatalogLatency returns latency rules with typical durations for the

@@ -15,8 +15,9 @@ const DefaultRegion = "cn-north-4"
 
 // build is the state of a resource of type typ with the given id, made from
 // a planned object v: the id attribute set, marks stripped, and every unknown,
-// at any depth, replaced by the type's default for the attribute (catalog
-// types) or a value generated for its place, so that a create or update
+// at any depth, replaced by what the random provider computes (random.go),
+// the type's default for the attribute (catalog types) or a value
+// generated for its place, so that a create or update
 // returns a complete object. Generated values derive from the seed, the type,
 // the id and the attribute path, so they are stable: an update recomputes the
 // same values.
@@ -26,6 +27,13 @@ func (p *Provider) build(v cty.Value, typ, idKey, id string) cty.Value {
 		attrs = make(map[string]cty.Value, 1)
 	}
 	attrs[idKey] = cty.StringVal(id)
+	if strings.HasPrefix(typ, "random_") {
+		for name, rv := range randomResults(typ, id, attrs, p.w.seed.randomSource(typ, id)) {
+			if av, ok := attrs[name]; ok && !av.IsKnown() && av.Type().Equals(rv.Type()) {
+				attrs[name] = rv
+			}
+		}
+	}
 	defaults := p.w.defaults[typ]
 	for name, av := range attrs {
 		if av.IsWhollyKnown() && !av.ContainsMarked() {
