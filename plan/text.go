@@ -2,11 +2,14 @@ package plan
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/template"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -42,6 +45,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 			}
 		}
 	}
+	terraformOrder(shown)
 	if !p.HasChanges() && len(shown) == 0 {
 		b.WriteString("No changes. The infrastructure matches the template.\n")
 		_, err := b.WriteTo(w)
@@ -79,6 +83,30 @@ func (p *Plan) WriteText(w io.Writer) error {
 	}
 	_, err := b.WriteTo(w)
 	return err
+}
+
+// terraformOrder reorders changes sorted by template.CompareAddrs as
+// terraform plan lists them: within a module instance, data sources before
+// managed resources (Terraform's addrs.Resource.Less; CompareAddrs puts
+// them after).
+func terraformOrder(cs []*Change) {
+	for i := 0; i < len(cs); {
+		module := template.ModuleOf(cs[i].Addr)
+		j := i + 1
+		for j < len(cs) && template.ModuleOf(cs[j].Addr) == module {
+			j++
+		}
+		slices.SortStableFunc(cs[i:j], func(a, b *Change) int { return cmp.Compare(modeRank(a), modeRank(b)) })
+		i = j
+	}
+}
+
+// modeRank is 0 for a data source, 1 for a managed resource.
+func modeRank(c *Change) int {
+	if c.Mode == formation.ModeData {
+		return 0
+	}
+	return 1
 }
 
 // textChunk is how much text WriteText gathers before writing it.

@@ -251,10 +251,11 @@ func quoteKey(s string) string {
 }
 
 // CompareAddrs orders instance addresses the way Instances, the graph
-// orders and the renderings list them, as Terraform orders them: the root
-// module's instances first, then those of module instances (fewer steps
-// first, then by call name and instance key); within a module, managed
-// resources before data sources, then by type, name, and instance key,
+// orders and the renderings list them: the root module's instances first,
+// then those of module instances (fewer steps first, then by call name and
+// instance key); within a module, managed resources before data sources
+// (Terraform lists data sources first, which the plan text follows), then
+// by type, name, and instance key,
 // count indexes numerically (vpc[2] before vpc[10]) and for_each keys as
 // strings (vpc["a"] before vpc["a b"]). It returns -1, 0 or +1 like
 // strings.Compare, and falls back to plain string order for anything that

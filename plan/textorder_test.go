@@ -1,0 +1,43 @@
+package plan_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/plan"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// The plan text lists changes as terraform plan v1.11.4 does: the root
+// module first, and within each module instance data sources before
+// managed resources (addrs.Resource.Less).
+func TestWriteText_Order(t *testing.T) {
+	obj := cty.ObjectVal(map[string]cty.Value{"id": cty.UnknownVal(cty.String)})
+	change := func(addr string, mode formation.Mode) *plan.Change {
+		c := &plan.Change{Addr: addr, Mode: mode, Type: "x_y", Name: "n", Action: formation.ActionAdd, Before: cty.NullVal(obj.Type()), After: obj}
+		if mode == formation.ModeData {
+			c.Action = formation.ActionNoOperation
+		}
+		return c
+	}
+	p := &plan.Plan{Changes: []*plan.Change{ // sorted as Make sorts them
+		change("x_y.a", formation.ModeResource),
+		change("x_y.b", formation.ModeResource),
+		change("data.x_y.c", formation.ModeData),
+		change("module.m.x_y.d", formation.ModeResource),
+		change("module.m.data.x_y.e", formation.ModeData),
+	}, Summary: formation.PlanSummary{ResourceAdd: 3}}
+	var b strings.Builder
+	if err := p.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range regexp.MustCompile(`(?m)^  # (\S+) will`).FindAllStringSubmatch(b.String(), -1) {
+		got = append(got, m[1])
+	}
+	if want := "data.x_y.c x_y.a x_y.b module.m.data.x_y.e module.m.x_y.d"; strings.Join(got, " ") != want {
+		t.Errorf("order %v, want %s:\n%s", got, want, b.String())
+	}
+}
