@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	lfsm "github.com/looplab/fsm"
 
@@ -35,13 +36,7 @@ type definition[S, E ~string, F any] struct {
 	callbacks lfsm.Callbacks
 	event     map[E]eventSpec[E]
 	known     map[S]bool
-	to        map[step[S, E]]S // the transition table as a map, for next
-}
-
-// step is one event fired from one status.
-type step[S, E ~string] struct {
-	from S
-	ev   E
+	machines  *sync.Pool // idle looplab machines, for next
 }
 
 // newDefinition validates d's tables and derives the looplab events from them.
@@ -66,7 +61,6 @@ func newDefinition[S, E ~string, F any](d definition[S, E, F]) *definition[S, E,
 	// validates nothing; do it here.
 	seen := map[[2]string]bool{}
 	used := map[E]bool{}
-	d.to = map[step[S, E]]S{}
 	for _, t := range d.transitions {
 		if _, ok := d.event[t.Event]; !ok {
 			panic(fmt.Sprintf("fsm: %s transition uses undeclared event %q", d.noun, t.Event))
@@ -82,7 +76,6 @@ func newDefinition[S, E ~string, F any](d definition[S, E, F]) *definition[S, E,
 			}
 			seen[key] = true
 			src[i] = string(s)
-			d.to[step[S, E]{s, t.Event}] = t.To
 		}
 		used[t.Event] = true
 		d.lfEvents = append(d.lfEvents, lfsm.EventDesc{Name: string(t.Event), Src: src, Dst: string(t.To)})
@@ -99,6 +92,7 @@ func newDefinition[S, E ~string, F any](d definition[S, E, F]) *definition[S, E,
 			}
 		}
 	}
+	d.machines = &sync.Pool{}
 	def := &d
 	// Guards run in before_event, which looplab calls only for a transition
 	// its table allows. The callback is pure: it reads the facts passed to
@@ -118,38 +112,57 @@ func newDefinition[S, E ~string, F any](d definition[S, E, F]) *definition[S, E,
 	return def
 }
 
-// newFSM builds a fresh looplab machine at s. This is the only way this
-// package restores a status: SetState validates nothing and cannot clear a
-// wedged transition.
+// newFSM builds a fresh looplab machine at s. Machines restore a status
+// this way; next reuses idle ones with SetState, which validates nothing and
+// cannot clear a wedged transition, so next checks the status first and
+// never reuses a machine that failed inside looplab.
 func (d *definition[S, E, F]) newFSM(s S) *lfsm.FSM {
 	return lfsm.NewFSM(string(s), d.lfEvents, d.callbacks)
 }
 
 // next returns what restoring a machine at from and firing ev with facts
-// returns, worked out from the tables without building a looplab machine:
-// the engine asks it at every status change, and building looplab's maps
-// each time was 4 % of what a loaded server allocated. The package's tests
-// hold it to the machine's answer for every status, event and facts.
+// returns, on an idle looplab machine set to from: the engine asks at every
+// status change, and building looplab's maps each time was 4 % of what a
+// loaded server allocated.
 func (d *definition[S, E, F]) next(ctx context.Context, from S, ev E, facts F) (S, error) {
 	if !d.known[from] {
 		return from, d.unknownStatus(from)
 	}
+	f, _ := d.machines.Get().(*lfsm.FSM)
+	if f == nil {
+		f = d.newFSM(from)
+	} else {
+		f.SetState(string(from))
+	}
+	to, err := d.fireOn(ctx, f, ev, facts)
+	if !formation.HasCode(err, formation.CodeInternal) {
+		d.machines.Put(f)
+	}
+	return to, err
+}
+
+// fireOn fires ev with facts on f and returns the new status, or the
+// unchanged status and an error. After an error of CodeInternal f must not
+// be used again: looplab may have left a transition pending.
+//
+// ctx is checked first and then withheld from looplab (context.WithoutCancel):
+// looplab v1.0.3 leaves its FSM wedged in a pending transition forever when
+// the ctx it is given is cancelled (upstream issue #115). Our callbacks do no
+// I/O, so there is nothing for cancellation to interrupt.
+func (d *definition[S, E, F]) fireOn(ctx context.Context, f *lfsm.FSM, ev E, facts F) (S, error) {
+	from := S(f.Current())
 	if err := ctx.Err(); err != nil {
 		return from, err
 	}
 	if !d.isEvent(ev) {
 		return from, d.unknownEvent(ev)
 	}
-	to, ok := d.to[step[S, E]{from, ev}]
-	if !ok {
-		return from, d.refusal(from, ev)
+	if err := f.Event(context.WithoutCancel(ctx), string(ev), facts); err != nil {
+		if ferr := d.translate(from, ev, err); ferr != nil {
+			return S(f.Current()), ferr
+		}
 	}
-	// Guards run for a transition the table allows, a self-transition
-	// (StackUpdate) included, as looplab runs them in before_event.
-	if err := d.guard(from, ev, facts); err != nil {
-		return from, err
-	}
-	return to, nil
+	return S(f.Current()), nil
 }
 
 // unknownStatus is the error for restoring a status the definition does

@@ -22,10 +22,9 @@
 // Each machine is three tables of data: the events (which are user requests
 // and how RFS words a refusal), the transitions (StackTransitions,
 // PlanTransitions) and the guards (StackGuards). They are checked when the
-// package initialises, drive looplab/fsm (the machines) and NextStack and
-// NextPlan (which look the tables up directly and answer as a machine
-// would, without building one), choose the error codes and render the
-// diagrams (StackMermaid, StackDOT, PlanMermaid, PlanDOT). Nothing else
+// package initialises, drive looplab/fsm (the machines, and NextStack and
+// NextPlan, which fire on idle looplab machines rather than build one a
+// call), choose the error codes and render the diagrams (StackMermaid, StackDOT, PlanMermaid, PlanDOT). Nothing else
 // describes a transition.
 //
 // # Pseudo-states

@@ -75,35 +75,17 @@ func (m *machine[S, E, F]) available(d *definition[S, E, F]) []E {
 
 // fire runs ev with facts and returns the new status, or the unchanged status
 // and an error.
-//
-// ctx is checked first and then withheld from looplab (context.WithoutCancel):
-// looplab v1.0.3 leaves its FSM wedged in a pending transition forever when
-// the ctx it is given is cancelled (upstream issue #115). Our callbacks do no
-// I/O, so there is nothing for cancellation to interrupt.
 func (m *machine[S, E, F]) fire(ctx context.Context, d *definition[S, E, F], ev E, facts F) (S, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	f := m.fsm(d)
-	from := S(f.Current())
-	if err := ctx.Err(); err != nil {
-		return from, err
+	to, err := d.fireOn(ctx, f, ev, facts)
+	if formation.HasCode(err, formation.CodeInternal) {
+		// Whatever went wrong inside looplab, never leave a wedged FSM
+		// behind: rebuild it at the status it reports.
+		m.f = d.newFSM(to)
 	}
-	if !d.isEvent(ev) {
-		return from, d.unknownEvent(ev)
-	}
-	err := f.Event(context.WithoutCancel(ctx), string(ev), facts)
-	if err == nil {
-		return S(f.Current()), nil
-	}
-	if ferr := d.translate(from, ev, err); ferr != nil {
-		if formation.HasCode(ferr, formation.CodeInternal) {
-			// Whatever went wrong inside looplab, never leave a wedged FSM
-			// behind: rebuild it at the status it reports.
-			m.f = d.newFSM(S(f.Current()))
-		}
-		return S(m.f.Current()), ferr
-	}
-	return S(f.Current()), nil
+	return to, err
 }
 
 // translate turns looplab's value-typed errors into *formation.Error; it

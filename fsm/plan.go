@@ -86,8 +86,8 @@ func (m *PlanMachine) Can(ev PlanEvent) bool { return m.m.can(planDef, ev) }
 func (m *PlanMachine) Available() []PlanEvent { return m.m.available(planDef) }
 
 // NextPlan returns the status ev leads to from the persisted status from:
-// what RestorePlan followed by Fire returns, errors included, without
-// building a machine. On error it returns from.
+// what RestorePlan followed by Fire returns, errors included, on an idle
+// machine rather than a new one. On error it returns from.
 func NextPlan(ctx context.Context, from formation.PlanStatus, ev PlanEvent) (formation.PlanStatus, error) {
 	return planDef.next(ctx, from, ev, struct{}{})
 }

@@ -137,7 +137,7 @@ func (m *StackMachine) Available() []StackEvent { return m.m.available(stackDef)
 
 // NextStack returns the status ev leads to from the persisted status from,
 // given facts: what RestoreStack followed by Fire returns, errors included,
-// without building a machine. On error it returns from.
+// on an idle machine rather than a new one. On error it returns from.
 func NextStack(ctx context.Context, from formation.StackStatus, ev StackEvent, facts StackFacts) (formation.StackStatus, error) {
 	return stackDef.next(ctx, from, ev, facts)
 }
