@@ -28,6 +28,7 @@
 //	RF.10011006  400   ErrInvalidArgument  a parameter is shorter than its limit
 //	RF.10011010  400   ErrInvalidArgument  a name breaks the naming rule
 //	RF.10011011  400   ErrInvalidArgument  an id is not a 36-character UUID
+//	RF.10011014  400   ErrInvalidArgument  the file vars_uri names is larger than its limit
 //	RF.10011015  400   ErrInvalidArgument  stack_id does not match the named stack
 //	RF.10011016  400   ErrInvalidArgument  project_id has invalid characters or length
 //	RF.10011017  400   ErrInvalidArgument  execution_plan_id does not match the named plan

@@ -18,6 +18,7 @@ const (
 	CodeMissingParameter      Code = "RF.10011001" // 400: a required parameter is missing
 	CodeUnrecognizedParameter Code = "RF.10011002" // 400: a body field or query parameter the operation does not take
 	CodeBothTemplateSources   Code = "RF.10011003" // 400: template_body and template_uri both given
+	CodeVarsURITooLarge       Code = "RF.10011014" // 400: the file vars_uri names is larger than its limit
 	CodeTooLong               Code = "RF.10011005" // 400: a parameter is longer than its limit
 	CodeTooShort              Code = "RF.10011006" // 400: a parameter is shorter than its limit
 	CodeInvalidName           Code = "RF.10011010" // 400: a name breaks the naming rule
@@ -118,6 +119,7 @@ var codeInfo = map[Code]struct {
 	CodeTimeout:               {http.StatusGatewayTimeout, ErrCanceled},
 	CodeMissingParameter:      {http.StatusBadRequest, ErrInvalidArgument},
 	CodeBothTemplateSources:   {http.StatusBadRequest, ErrInvalidArgument},
+	CodeVarsURITooLarge:       {http.StatusBadRequest, ErrInvalidArgument},
 	CodeUnrecognizedParameter: {http.StatusBadRequest, ErrInvalidArgument},
 	CodeInvalidProjectID:      {http.StatusBadRequest, ErrInvalidArgument},
 	CodeDuplicateQuery:        {http.StatusBadRequest, ErrInvalidArgument},

@@ -31,18 +31,19 @@ func (s PlanStatus) Valid() bool {
 // ExecutionPlan is a plan's metadata, as GetExecutionPlanMetadata returns it
 // (ListExecutionPlans leaves out the variables and the summary).
 type ExecutionPlan struct {
-	StackName     string          `json:"stack_name"`
-	StackID       string          `json:"stack_id"`
-	ID            string          `json:"execution_plan_id"`
-	Name          string          `json:"execution_plan_name"`
-	Description   string          `json:"description"`
-	Status        PlanStatus      `json:"status"`
-	StatusMessage string          `json:"status_message,omitempty"` // only in CREATION_FAILED
-	VarsStructure []VarsStructure `json:"vars_structure,omitempty"`
-	VarsBody      string          `json:"vars_body,omitempty"`
-	Summary       *PlanSummary    `json:"summary,omitempty"`
-	CreateTime    Time            `json:"create_time,omitzero"`
-	ApplyTime     Time            `json:"apply_time,omitzero"`
+	StackName      string          `json:"stack_name"`
+	StackID        string          `json:"stack_id"`
+	ID             string          `json:"execution_plan_id"`
+	Name           string          `json:"execution_plan_name"`
+	Description    string          `json:"description"`
+	Status         PlanStatus      `json:"status"`
+	StatusMessage  string          `json:"status_message,omitempty"` // only in CREATION_FAILED
+	VarsStructure  []VarsStructure `json:"vars_structure,omitempty"`
+	VarsBody       string          `json:"vars_body,omitempty"`
+	VarsURIContent string          `json:"vars_uri_content,omitempty"` // the content of the file vars_uri named, not the URI
+	Summary        *PlanSummary    `json:"summary,omitempty"`
+	CreateTime     Time            `json:"create_time,omitzero"`
+	ApplyTime      Time            `json:"apply_time,omitzero"`
 }
 
 // PlanSummary counts a plan's changes. A replacement counts as one add and

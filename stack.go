@@ -64,6 +64,7 @@ type Stack struct {
 	Agencies                 []Agency        `json:"agencies,omitempty"`
 	VarsStructure            []VarsStructure `json:"vars_structure,omitempty"`
 	VarsBody                 string          `json:"vars_body,omitempty"`
+	VarsURIContent           string          `json:"vars_uri_content,omitempty"` // the content of the file vars_uri named, not the URI
 	CreateTime               Time            `json:"create_time,omitzero"`
 	UpdateTime               Time            `json:"update_time,omitzero"`
 }

@@ -389,9 +389,9 @@ func (e *Engine) finishDeployment(ctx context.Context, w *writer, dep *deploymen
 			if err != nil {
 				return err
 			}
-			rec.VarsBody, rec.VarsStructure = "", nil
+			rec.VarsBody, rec.VarsStructure, rec.VarsURIContent = "", nil, ""
 			if stable != nil {
-				rec.VarsBody, rec.VarsStructure = stable.VarsBody, stable.VarsStructure
+				rec.VarsBody, rec.VarsStructure, rec.VarsURIContent = stable.VarsBody, stable.VarsStructure, stable.VarsURIContent
 			}
 		}
 		if ev == fsm.StackDeploySucceeded || ev == fsm.StackRollbackSucceeded {

@@ -45,6 +45,9 @@ type templateSource struct {
 	Files         map[string]string         `json:"files,omitempty"`
 	VarsBody      string                    `json:"vars_body,omitempty"`
 	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
+	// VarsURIContent is the vars_uri file's content, as the request
+	// carried it (absent from records written before it existed: none).
+	VarsURIContent string `json:"vars_uri_content,omitempty"`
 	// PlanTimestamp is what plantimestamp() returns: an execution plan's
 	// creation time, so that applying it sees what planning saw. Zero
 	// (a deployment, planned and applied with one expansion) reads the
@@ -56,7 +59,7 @@ type templateSource struct {
 // first held to what template.ParseFS allows of one given to it — its
 // limits, no .tfvars file — and then its template files are copied.
 func (e *Engine) sourceOf(op string, in TemplateInput) (*templateSource, error) {
-	src := &templateSource{Body: in.TemplateBody, VarsBody: in.VarsBody, VarsStructure: slices.Clone(in.VarsStructure)}
+	src := &templateSource{Body: in.TemplateBody, VarsBody: in.VarsBody, VarsStructure: slices.Clone(in.VarsStructure), VarsURIContent: in.VarsURIContent}
 	if in.Files == nil {
 		return src, nil
 	}
@@ -178,7 +181,7 @@ func (e *Engine) expand(ctx context.Context, tpl *template.Template, src *templa
 // expandWith expands a parsed source, reading data sources through read
 // (nil: none). A done ctx is a typed error, as everywhere in the engine.
 func (e *Engine) expandWith(ctx context.Context, tpl *template.Template, src *templateSource, read func(context.Context, template.DataRequest) (cty.Value, error)) (*template.Config, error) {
-	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, DataSource: read, PlanTimestamp: src.PlanTimestamp})
+	cfg, err := tpl.Expand(ctx, template.Input{VarsBody: src.VarsBody, VarsURIContent: src.VarsURIContent, VarsStructure: src.VarsStructure, DataSource: read, PlanTimestamp: src.PlanTimestamp})
 	if err != nil {
 		return nil, formation.ContextError("template.Expand", err)
 	}

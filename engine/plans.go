@@ -165,7 +165,7 @@ func (e *Engine) CreateExecutionPlan(ctx context.Context, req CreateExecutionPla
 	p := &planRecord{
 		ExecutionPlan: formation.ExecutionPlan{
 			Name: req.PlanName, ID: e.ids.New(), Description: req.Description,
-			VarsBody: src.VarsBody, VarsStructure: src.VarsStructure,
+			VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, VarsURIContent: src.VarsURIContent,
 		},
 	}
 	err = e.update(ctx, op, func(tx *txn) error {
@@ -567,7 +567,7 @@ func (e *Engine) ListExecutionPlans(ctx context.Context, req ListExecutionPlansR
 	out := PlanPage{ExecutionPlans: make([]formation.ExecutionPlan, len(page)), PageInfo: info}
 	for i, p := range page {
 		ep := p.ExecutionPlan
-		ep.VarsBody, ep.VarsStructure, ep.Summary = "", nil, nil
+		ep.VarsBody, ep.VarsStructure, ep.VarsURIContent, ep.Summary = "", nil, "", nil
 		out.ExecutionPlans[i] = ep
 	}
 	return out, nil

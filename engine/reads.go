@@ -271,9 +271,11 @@ type StackTemplate struct {
 	TemplateBody string `json:"template_body,omitempty"`
 	// Files are the template's files by path, when it was given as files.
 	Files map[string]string `json:"files,omitempty"`
-	// VarsBody and VarsStructure are the variables it was deployed with.
-	VarsBody      string                    `json:"vars_body,omitempty"`
-	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
+	// VarsBody, VarsStructure and VarsURIContent (the content of the file
+	// vars_uri named) are the variables it was deployed with.
+	VarsBody       string                    `json:"vars_body,omitempty"`
+	VarsStructure  []formation.VarsStructure `json:"vars_structure,omitempty"`
+	VarsURIContent string                    `json:"vars_uri_content,omitempty"`
 }
 
 // GetStackTemplate returns the template of the stack's latest terminal
@@ -303,5 +305,5 @@ func (e *Engine) GetStackTemplate(ctx context.Context, ref StackRef) (StackTempl
 	if err != nil {
 		return StackTemplate{}, err
 	}
-	return StackTemplate{TemplateBody: src.Body, Files: src.Files, VarsBody: src.VarsBody, VarsStructure: src.VarsStructure}, nil
+	return StackTemplate{TemplateBody: src.Body, Files: src.Files, VarsBody: src.VarsBody, VarsStructure: src.VarsStructure, VarsURIContent: src.VarsURIContent}, nil
 }

@@ -401,7 +401,7 @@ func (e *Engine) begin(ctx context.Context, op string, tx *txn, rec *stackRecord
 	if dep.Template != nil {
 		// Metadata shows the variables of the deployment (RFS allows pre- or
 		// post-deployment values while it runs).
-		rec.VarsBody, rec.VarsStructure = dep.Template.VarsBody, dep.Template.VarsStructure
+		rec.VarsBody, rec.VarsStructure, rec.VarsURIContent = dep.Template.VarsBody, dep.Template.VarsStructure, dep.Template.VarsURIContent
 	}
 	last, err := tx.eventSeq(rec.ID)
 	if err != nil {

@@ -30,9 +30,19 @@ type TemplateInput struct {
 	// VarsStructure gives variables as strings, converted to the declared
 	// types.
 	VarsStructure []formation.VarsStructure `json:"vars_structure,omitempty"`
-	// VarsURI is a pre-signed URL of a tfvars file in RFS; refused like
-	// TemplateURI.
+	// VarsURI is a pre-signed URL of a tfvars file in RFS. The engine
+	// cannot fetch it and refuses it like TemplateURI; the HTTP server
+	// fetches a vars_uri that names an object uploaded to it and passes
+	// the content as VarsURIContent.
 	VarsURI string `json:"vars_uri,omitempty"`
+	// VarsURIContent is the content of the tfvars file a vars_uri names,
+	// fetched by the caller: tfvars text (HCL, or JSON when it starts with
+	// '{') of at most Limits.MaxVarsURIContent bytes (CodeVarsURITooLarge).
+	// It binds variables beside VarsBody and VarsStructure (one variable
+	// in two of them is CodeInvalidVariables), and GetStackMetadata and
+	// GetExecutionPlanMetadata return it as vars_uri_content. RFS's
+	// requests have no such field, so it has no JSON name here.
+	VarsURIContent string `json:"-"`
 }
 
 func (t TemplateInput) hasTemplate() bool {
@@ -55,7 +65,7 @@ func (t TemplateInput) check(op string, required bool) error {
 			"both template_uri and template_body are given, you should only give exactly one parameter from template_uri and template_body")
 	case sources == 0 && required:
 		return formation.Errorf(formation.CodeMissingParameter, op, "", "a template is required: give template_body or template_uri")
-	case sources == 0 && (t.VarsBody != "" || len(t.VarsStructure) > 0 || t.VarsURI != ""):
+	case sources == 0 && (t.VarsBody != "" || len(t.VarsStructure) > 0 || t.VarsURI != "" || t.VarsURIContent != ""):
 		return formation.Errorf(formation.CodeMissingParameter, op, "", "variables were given without a template")
 	case len(t.TemplateURI) > MaxURILength || len(t.VarsURI) > MaxURILength:
 		return formation.Errorf(formation.CodeTooLong, op, "", "template_uri and vars_uri may be at most %d characters", MaxURILength)
@@ -63,7 +73,7 @@ func (t TemplateInput) check(op string, required bool) error {
 		return formation.Errorf(formation.CodeUnsupported, op, "",
 			"template_uri and vars_uri point at object storage, which an embedded engine cannot read; pass the content as template_body / vars_body, or Files")
 	}
-	for _, f := range [...]struct{ name, text string }{{"template_body", t.TemplateBody}, {"vars_body", t.VarsBody}} {
+	for _, f := range [...]struct{ name, text string }{{"template_body", t.TemplateBody}, {"vars_body", t.VarsBody}, {"the vars_uri file", t.VarsURIContent}} {
 		if err := formation.ValidateText(op, f.name, f.text); err != nil {
 			return err
 		}

@@ -120,6 +120,9 @@ type DataRequest struct {
 type Input struct {
 	// VarsBody is tfvars text (HCL, or JSON when it starts with '{').
 	VarsBody string
+	// VarsURIContent is the content of the tfvars file a vars_uri names
+	// (HCL, or JSON when it starts with '{'), read as VarsBody is.
+	VarsURIContent string
 	// VarsStructure gives variables as strings converted to the declared
 	// type: "10" is a number for a number variable, and a list or object is
 	// written as an HCL expression (["a", "b"]).

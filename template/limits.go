@@ -14,17 +14,18 @@ import (
 // values RFS enforces; a field that is zero or negative lifts that limit
 // (benchmarks and offline tools raise MaxCount to expand 100,000 instances).
 type Limits struct {
-	MaxCount         int   // largest count of one resource or data block (RFS: 1024)
-	MaxForEach       int   // most for_each keys of one block (RFS: 1024)
-	MaxTemplateBody  int   // characters of a template body given to Parse (RFS: 51200)
-	MaxVarsBody      int   // characters of Input.VarsBody (RFS: 51200)
-	MaxVarsStructure int   // items of Input.VarsStructure (RFS: 100)
-	MaxFiles         int   // files in a file set given to ParseFS (RFS zip: 100)
-	MaxFileSetBytes  int64 // total bytes of a file set given to ParseFS (RFS zip: 1 MiB)
-	MaxFileNameBytes int   // bytes of one file or directory name in a file set (RFS zip: 255)
-	MaxPathBytes     int   // bytes of a path in a file set, from its root (RFS zip: 2048)
-	MaxModuleCalls   int   // module blocks in the template's files, each once however often its module is called (RFS: 50)
-	MaxModuleDepth   int   // how deep modules may be nested: the root's calls are 1 deep (RFS: 3)
+	MaxCount          int   // largest count of one resource or data block (RFS: 1024)
+	MaxForEach        int   // most for_each keys of one block (RFS: 1024)
+	MaxTemplateBody   int   // characters of a template body given to Parse (RFS: 51200)
+	MaxVarsBody       int   // characters of Input.VarsBody (RFS: 51200)
+	MaxVarsStructure  int   // items of Input.VarsStructure (RFS: 100)
+	MaxVarsURIContent int64 // bytes of Input.VarsURIContent, the file a vars_uri names (RFS publishes no figure: 1 MiB, as a template_uri file)
+	MaxFiles          int   // files in a file set given to ParseFS (RFS zip: 100)
+	MaxFileSetBytes   int64 // total bytes of a file set given to ParseFS (RFS zip: 1 MiB)
+	MaxFileNameBytes  int   // bytes of one file or directory name in a file set (RFS zip: 255)
+	MaxPathBytes      int   // bytes of a path in a file set, from its root (RFS zip: 2048)
+	MaxModuleCalls    int   // module blocks in the template's files, each once however often its module is called (RFS: 50)
+	MaxModuleDepth    int   // how deep modules may be nested: the root's calls are 1 deep (RFS: 3)
 	// ForbiddenResourceTypes are managed resource types a template may not
 	// declare; a name ending in "*" forbids every type it prefixes (RFS:
 	// huaweicloud_compute_keypair, huaweicloud_vod_*, …). nil forbids none.
@@ -78,19 +79,20 @@ var rfsForbiddenResourceTypes = []string{
 // DefaultLimits returns the limits RFS enforces (spec §1.1 and §4).
 func DefaultLimits() Limits {
 	return Limits{
-		MaxCount:         1024,
-		MaxForEach:       1024,
-		MaxTemplateBody:  51200,
-		MaxVarsBody:      51200,
-		MaxVarsStructure: 100,
-		MaxFiles:         100,
-		MaxFileSetBytes:  1 << 20,
-		MaxFileNameBytes: 255,
-		MaxPathBytes:     2048,
-		MaxModuleCalls:   50,
-		MaxModuleDepth:   3,
-		MaxElements:      250_000,
-		MaxStringBytes:   32 << 20,
+		MaxCount:          1024,
+		MaxForEach:        1024,
+		MaxTemplateBody:   51200,
+		MaxVarsBody:       51200,
+		MaxVarsStructure:  100,
+		MaxVarsURIContent: 1 << 20,
+		MaxFiles:          100,
+		MaxFileSetBytes:   1 << 20,
+		MaxFileNameBytes:  255,
+		MaxPathBytes:      2048,
+		MaxModuleCalls:    50,
+		MaxModuleDepth:    3,
+		MaxElements:       250_000,
+		MaxStringBytes:    32 << 20,
 
 		ForbiddenResourceTypes: slices.Clone(rfsForbiddenResourceTypes),
 		NoProvisioners:         true,

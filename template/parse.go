@@ -75,6 +75,7 @@ const (
 	bodyFileHCL  = "main.tf"
 	bodyFileJSON = "main.tf.json"
 	varsBodyFile = "vars_body"
+	varsURIFile  = "vars_uri"
 )
 
 type source struct {

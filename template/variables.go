@@ -3,6 +3,7 @@ package template
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -83,20 +84,26 @@ func (t *Template) Variables() []Variable {
 
 // given is one variable value as the caller gave it.
 type given struct {
-	channel string     // "vars_body", "vars_structure" or "values"
+	channel string     // "vars_body", "vars_uri", "vars_structure" or "values"
 	value   cty.Value  // for vars_structure: a string, converted later
 	raw     bool       // a vars_structure string to convert to the declared type
-	rng     *hcl.Range // where in vars_body, nil otherwise
+	rng     *hcl.Range // where in vars_body or vars_uri, nil otherwise
 }
 
 // resolveVariables binds every declared variable from in, in this order of
-// checks: sizes (CodeTooLong), vars_structure items (CodeEmptyVarValue,
-// CodeUnsupported for KMS-encrypted values), then undeclared, duplicated,
-// missing and mistyped variables and failed validations
-// (CodeInvalidVariables, with diagnostics).
+// checks: sizes (CodeTooLong; CodeVarsURITooLarge for the vars_uri file),
+// vars_structure items (CodeEmptyVarValue, CodeUnsupported for
+// KMS-encrypted values), then undeclared, duplicated (one variable in two
+// of vars_body, vars_uri, vars_structure and the Go values), missing and
+// mistyped variables and failed validations (CodeInvalidVariables, with
+// diagnostics).
 func (t *Template) resolveVariables(op string, in Input, b *budget) (map[string]cty.Value, hcl.Diagnostics, error) {
 	if n := utf8.RuneCountInString(in.VarsBody); exceeds(n, t.limits.MaxVarsBody) {
 		return nil, nil, formation.Errorf(formation.CodeTooLong, op, "", "vars_body is %d characters long, more than %d", n, t.limits.MaxVarsBody)
+	}
+	if n := int64(len(in.VarsURIContent)); exceeds(n, t.limits.MaxVarsURIContent) {
+		return nil, nil, formation.Errorf(formation.CodeVarsURITooLarge, op, "",
+			"the size of the file obtained from vars_uri exceeds the upper limit: %d bytes, more than %d", n, t.limits.MaxVarsURIContent)
 	}
 	if n := len(in.VarsStructure); exceeds(n, t.limits.MaxVarsStructure) {
 		return nil, nil, formation.Errorf(formation.CodeTooLong, op, "", "vars_structure has %d items, more than %d", n, t.limits.MaxVarsStructure)
@@ -116,7 +123,6 @@ func (t *Template) resolveVariables(op string, in Input, b *budget) (map[string]
 		}
 	}
 	var diags hcl.Diagnostics
-	var varsFile *hcl.File
 	values := map[string]*given{}
 	put := func(name string, g *given) {
 		if n := t.m.variables[name]; n == nil {
@@ -135,32 +141,14 @@ func (t *Template) resolveVariables(op string, in Input, b *budget) (map[string]
 		}
 		values[name] = g
 	}
-	if strings.TrimSpace(in.VarsBody) != "" {
-		p := hclparse.NewParser()
-		isJSON := looksJSON(in.VarsBody)
-		d := checkNesting([]byte(in.VarsBody), varsBodyFile, isJSON)
-		switch {
-		case d != nil:
-		case isJSON:
-			varsFile, d = p.ParseJSON([]byte(in.VarsBody), varsBodyFile)
-		default:
-			varsFile, d = p.ParseHCL([]byte(in.VarsBody), varsBodyFile)
-		}
+	varsFiles := map[string]*hcl.File{}
+	for _, text := range [...]struct{ channel, body string }{{varsBodyFile, in.VarsBody}, {varsURIFile, in.VarsURIContent}} {
+		f, d := parseTFVars(text.channel, text.body, b, func(name string, v cty.Value, rng hcl.Range) {
+			put(name, &given{channel: text.channel, value: v, rng: rangePtr(rng)})
+		})
 		diags = append(diags, d...)
-		if !d.HasErrors() {
-			if body, ok := varsFile.Body.(*hclsyntax.Body); ok {
-				meter(body, b, nil)
-			}
-			attrs, d := varsFile.Body.JustAttributes()
-			diags = append(diags, d...)
-			for _, name := range sortedAttrNames(attrs) {
-				attr := attrs[name]
-				v, d := attr.Expr.Value(nil)
-				diags = append(diags, d...)
-				if !d.HasErrors() {
-					put(name, &given{channel: "vars_body", value: v, rng: rangePtr(attr.NameRange)})
-				}
-			}
+		if f != nil {
+			varsFiles[text.channel] = f
 		}
 	}
 	seen := map[string]bool{}
@@ -194,16 +182,52 @@ func (t *Template) resolveVariables(op string, in Input, b *budget) (map[string]
 	}
 	diags = b.result(diags)
 	files := t.files
-	if varsFile != nil {
-		files = map[string]*hcl.File{varsBodyFile: varsFile}
-		for k, f := range t.files {
-			files[k] = f
-		}
+	if len(varsFiles) > 0 {
+		maps.Copy(varsFiles, t.files)
+		files = varsFiles
 	}
 	if err := diagError(op, formation.CodeInvalidVariables, diags, files); err != nil {
 		return nil, nil, err
 	}
 	return vars, warningsOnly(diags), nil
+}
+
+// parseTFVars reads tfvars text (HCL, or JSON when it starts with '{'),
+// named channel in diagnostics, and hands each variable it sets to put, in
+// name order. Blank text sets nothing and has no file.
+func parseTFVars(channel, text string, b *budget, put func(name string, v cty.Value, rng hcl.Range)) (*hcl.File, hcl.Diagnostics) {
+	if strings.TrimSpace(text) == "" {
+		return nil, nil
+	}
+	isJSON := looksJSON(text)
+	if d := checkNesting([]byte(text), channel, isJSON); d != nil {
+		return nil, d
+	}
+	p := hclparse.NewParser()
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if isJSON {
+		f, diags = p.ParseJSON([]byte(text), channel)
+	} else {
+		f, diags = p.ParseHCL([]byte(text), channel)
+	}
+	if diags.HasErrors() {
+		return f, diags
+	}
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		meter(body, b, nil)
+	}
+	attrs, d := f.Body.JustAttributes()
+	diags = append(diags, d...)
+	for _, name := range sortedAttrNames(attrs) {
+		attr := attrs[name]
+		v, d := attr.Expr.Value(nil)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			put(name, v, attr.NameRange)
+		}
+	}
+	return f, diags
 }
 
 // bindVariable converts what was given for one variable (or its default)
@@ -218,7 +242,7 @@ func bindVariable(n *node, g *given, b *budget) (cty.Value, hcl.Diagnostics) {
 	if g == nil {
 		if v.def == cty.NilVal {
 			return cty.DynamicVal, hcl.Diagnostics{errorDiag("No value for required variable",
-				fmt.Sprintf("The variable %q is required (it has no default), but no value was given for it in vars_body, vars_structure or the Go values.", v.name), subject)}
+				fmt.Sprintf("The variable %q is required (it has no default), but no value was given for it in vars_body, vars_uri, vars_structure or the Go values.", v.name), subject)}
 		}
 		return v.def, nil
 	}

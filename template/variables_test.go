@@ -175,6 +175,17 @@ func TestVariables_Binding(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", name, got[name], w)
 		}
 	}
+	// A vars_uri file, HCL or JSON, binds beside vars_body and
+	// vars_structure, and is not limited to vars_body's length.
+	long := strings.Repeat("z", 60000)
+	for _, file := range []string{"zones = [\"" + long + "\"]\nsize = 7\n", `{"zones": ["` + long + `"], "size": 7}`} {
+		cfg = mustExpand(t, tpl, template.Input{VarsBody: `name = "n3"`, VarsURIContent: file, VarsStructure: []formation.VarsStructure{{VarKey: "enabled", VarValue: "false"}}})
+		got = cfg.Variables()
+		if !got["name"].RawEquals(cty.StringVal("n3")) || !got["size"].RawEquals(cty.NumberIntVal(7)) || !got["enabled"].RawEquals(cty.False) ||
+			!got["zones"].RawEquals(cty.ListVal([]cty.Value{cty.StringVal(long)})) {
+			t.Errorf("vars_uri %.20q: name %#v, size %#v, enabled %#v", file, got["name"], got["size"], got["enabled"])
+		}
+	}
 	// Defaults, and a JSON vars body.
 	cfg = mustExpand(t, tpl, template.Input{VarsBody: `{"name": "n2", "secret": null}`})
 	got = cfg.Variables()
@@ -206,6 +217,10 @@ func TestVariables_Errors(t *testing.T) {
 		{"undeclared in vars_structure", template.Input{VarsStructure: append(name, formation.VarsStructure{VarKey: "nope", VarValue: "1"})}, inv, "Value for undeclared variable", `vars_structure sets a variable named "nope"`, "", 0, 0},
 		{"undeclared in values", template.Input{VarsStructure: name, Values: map[string]cty.Value{"zone": cty.True}}, inv, "Value for undeclared variable", `Did you mean "zones"?`, "", 0, 0},
 		{"two channels", template.Input{VarsBody: "name = \"a\"\n", VarsStructure: name}, inv, "Variable given twice", "both vars_body and vars_structure", "", 0, 0},
+		{"vars_body and vars_uri", template.Input{VarsBody: "name = \"a\"\n", VarsURIContent: "size = 3\nname = \"b\"\n"}, inv, "Variable given twice", "both vars_body and vars_uri", "vars_uri", 2, 1},
+		{"vars_uri and vars_structure", template.Input{VarsURIContent: "name = \"a\"\n", VarsStructure: name}, inv, "Variable given twice", "both vars_uri and vars_structure", "", 0, 0},
+		{"undeclared in vars_uri", template.Input{VarsURIContent: "name = \"a\"\nsise = 3\n"}, inv, "Value for undeclared variable", `vars_uri sets a variable named "sise"`, "vars_uri", 2, 1},
+		{"vars_uri syntax", template.Input{VarsURIContent: "{\"name\": }"}, inv, "Missing JSON value", "", "vars_uri", 1, 10},
 		{"twice in vars_structure", template.Input{VarsStructure: append(name, name...)}, inv, "Variable given twice", "more than once", "", 0, 0},
 		{"not a number", template.Input{VarsStructure: append(name, formation.VarsStructure{VarKey: "size", VarValue: "ten"})}, inv, "Invalid value for variable", `vars_structure gives "ten", which is not a valid number`, "main.tf", 7, 1},
 		{"wrong type in vars_body", template.Input{VarsBody: "name = \"a\"\nzones = 3\n"}, inv, "Invalid value for variable", `"zones": a list(string) is required`, body, 2, 1},
@@ -247,6 +262,7 @@ func TestVariables_Codes(t *testing.T) {
 		{"encrypted", template.Input{VarsStructure: []formation.VarsStructure{{VarKey: "v", VarValue: "x", Encryption: &formation.VarsEncryption{}}}}, formation.CodeUnsupported},
 		{"too many", template.Input{VarsStructure: make([]formation.VarsStructure, 101)}, formation.CodeTooLong},
 		{"vars body too long", template.Input{VarsBody: "v = \"" + strings.Repeat("x", 51200) + "\""}, formation.CodeTooLong},
+		{"vars_uri file too large", template.Input{VarsURIContent: "v = \"" + strings.Repeat("x", 1<<20) + "\""}, formation.CodeVarsURITooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
