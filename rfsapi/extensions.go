@@ -27,7 +27,7 @@ func (h *Handler) extensions() {
 		extension: true, template: true, op: preview}))
 	h.mux.Handle("GET "+extensionRoot+"/{project_id}/stacks/{stack_name}/execution-plans/{execution_plan_name}/terraform-plan", h.rfs(route{
 		extension: true, query: []string{"stack_id", "execution_plan_id"}, op: h.terraformPlan}))
-	h.mux.Handle("POST "+objectsPath, h.rfs(route{extension: true, bodyLimit: maxObjectBytes, op: h.uploadTemplate}))
+	h.mux.Handle("POST "+objectsPath, h.rfs(route{extension: true, query: []string{"name"}, bodyLimit: maxObjectBytes, op: h.uploadTemplate}))
 }
 
 // streamEvents streams a stack's events as Server-Sent Events, oldest

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/rfsapi"
+	"github.com/formation-engine/formation/store/storetest"
 )
 
 // zipOf zips files (name → content).
@@ -123,5 +126,93 @@ output "vpc_name" {
 	wantError(t, w, out, http.StatusBadRequest, formation.CodeInvalidParameter)
 	if s, err := e.GetStackMetadata(t.Context(), engine.StackRef{Name: "mods"}); err != nil || s.Status != formation.StackDeploymentComplete {
 		t.Errorf("after the refused deployment: %s, %v", s.Status, err)
+	}
+}
+
+// uploadNamed posts a file named name to the project's template objects.
+func uploadNamed(t *testing.T, h http.Handler, project, name, body string) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, "/formation/v1/"+project+"/template-objects?name="+url.QueryEscape(name), strings.NewReader(body))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	var out map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+		t.Fatalf("upload answered %d %q", w.Code, w.Body)
+	}
+	return w, out
+}
+
+// A .tfvars file uploaded to the server is a vars_uri, and a .tf file a
+// template_uri; each field takes only its kind, for its project, until
+// the object expires. A request cannot pass vars_uri_content itself: RFS's
+// requests have no such field.
+func TestHandler_VarsObjects(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	h, e, st := unsigned(t, rfsapi.Config{Now: func() time.Time { return now }})
+	const tf = `variable "name" {
+  type = string
+}
+resource "huaweicloud_vpc" "v" {
+  name = var.name
+  cidr = "10.0.0.0/16"
+}
+`
+	w, out := uploadNamed(t, h, rfsapi.DefaultProject, "net.tf", tf)
+	tplURI, _ := out["template_uri"].(string)
+	if w.Code != http.StatusCreated || !strings.HasSuffix(tplURI, "/net.tf") || out["vars_uri"] != nil {
+		t.Fatalf("upload of a .tf file: %d %v", w.Code, out)
+	}
+	const vars = "name = \"from-file\"\n"
+	w, out = uploadNamed(t, h, rfsapi.DefaultProject, "prod.tfvars", vars)
+	varsURI, _ := out["vars_uri"].(string)
+	if w.Code != http.StatusCreated || !strings.HasSuffix(varsURI, "/prod.tfvars") || out["template_uri"] != nil {
+		t.Fatalf("upload of a .tfvars file: %d %v", w.Code, out)
+	}
+	for _, name := range []string{"notes.txt", "a/b.tfvars", strings.Repeat("v", 250) + ".tfvars"} {
+		w, out = uploadNamed(t, h, rfsapi.DefaultProject, name, vars)
+		wantError(t, w, out, http.StatusBadRequest, formation.CodeInvalidParameter)
+	}
+
+	w, out = do(t, h, http.MethodPost, base, `{"stack_name":"net","template_uri":`+quote(tplURI)+`,"vars_uri":`+quote(varsURI)+`}`)
+	if w.Code != http.StatusOK {
+		t.Fatalf("CreateStack from the objects: %d %v", w.Code, out)
+	}
+	s, err := e.WaitStack(t.Context(), engine.StackRef{Name: "net"})
+	if err != nil || s.Status != formation.StackDeploymentComplete {
+		t.Fatalf("the stack from the objects: %s, %v", s.Status, err)
+	}
+	w, out = do(t, h, http.MethodGet, base+"/net/metadata", "")
+	if w.Code != http.StatusOK || out["vars_uri_content"] != vars || out["vars_uri"] != nil {
+		t.Fatalf("GetStackMetadata: %d %v", w.Code, out)
+	}
+	w, out = do(t, h, http.MethodPost, "/formation/v1/"+rfsapi.DefaultProject+"/stacks/net/preview",
+		`{"template_uri":`+quote(tplURI)+`,"vars_uri":`+quote(varsURI)+`}`)
+	if w.Code != http.StatusOK {
+		t.Fatalf("preview with the objects: %d %v", w.Code, out)
+	}
+
+	before := storetest.Dump(t, st)
+	other := strings.Replace(varsURI, "/"+rfsapi.DefaultProject+"/", "/0605767f0a00d5762fc2c0133c2d8b8d/", 1)
+	for _, tc := range []struct {
+		name, body string
+		code       formation.Code
+	}{
+		{"vars_uri naming a template", `{"template_body":` + quote(tf) + `,"vars_uri":` + quote(tplURI) + `}`, formation.CodeInvalidParameter},
+		{"template_uri naming variables", `{"template_uri":` + quote(varsURI) + `}`, formation.CodeInvalidParameter},
+		{"vars_uri_content in the request", `{"template_body":` + quote(tf) + `,"vars_uri_content":` + quote(vars) + `}`, formation.CodeUnrecognizedParameter},
+		{"another project's object", `{"template_body":` + quote(tf) + `,"vars_uri":` + quote(other) + `}`, formation.CodeUnsupported},
+		{"vars_uri and vars_body", `{"template_body":` + quote(tf) + `,"vars_uri":` + quote(varsURI) + `,"vars_body":"name = \"b\""}`, formation.CodeInvalidVariables},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, out := do(t, h, http.MethodPost, base+"/net/deployments", tc.body)
+			wantError(t, w, out, http.StatusBadRequest, tc.code)
+		})
+	}
+	// An expired object is refused.
+	now = now.Add(2 * time.Hour)
+	w, out = do(t, h, http.MethodPost, base+"/net/deployments", `{"template_body":`+quote(tf)+`,"vars_uri":`+quote(varsURI)+`}`)
+	wantError(t, w, out, http.StatusBadRequest, formation.CodeInvalidParameter)
+	if after := storetest.Dump(t, st); !reflect.DeepEqual(after, before) {
+		t.Fatal("a refused request changed the store")
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/formation-engine/formation/provider/sim"
 	"github.com/formation-engine/formation/rfsapi"
 	"github.com/formation-engine/formation/store"
+	"github.com/formation-engine/formation/template"
 )
 
 const (
@@ -59,11 +60,18 @@ type server struct {
 
 func newServer(t testing.TB, sc sim.Config) *server {
 	t.Helper()
+	return newServerLimits(t, sc, nil)
+}
+
+// newServerLimits is newServer whose engines and handler take limits (nil:
+// RFS's).
+func newServerLimits(t testing.TB, sc sim.Config, limits *template.Limits) *server {
+	t.Helper()
 	cloud, err := sim.New(sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	projects, err := rfsapi.OpenProjects(context.Background(), store.NewMemory(), engine.Config{DefaultProvider: cloud}, 0)
+	projects, err := rfsapi.OpenProjects(context.Background(), store.NewMemory(), engine.Config{DefaultProvider: cloud, TemplateLimits: limits}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +87,7 @@ func newServer(t testing.TB, sc sim.Config) *server {
 		"vpc-local": {netip.MustParsePrefix("127.0.0.0/8")},
 		"vpc-far":   {netip.MustParsePrefix("10.9.0.0/16"), netip.MustParsePrefix("10.10.0.0/16")},
 	}
-	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Keys: keys, SourceVPCs: vpcs})
+	h, err := rfsapi.New(rfsapi.Config{Projects: projects, Keys: keys, SourceVPCs: vpcs, TemplateLimits: limits})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -103,8 +104,8 @@ func (r *remote) open(ctx context.Context, method, p string, query url.Values, b
 	contentType := "application/json"
 	switch b := body.(type) {
 	case nil:
-	case zipBody:
-		rd, contentType = bytes.NewReader(b), "application/zip"
+	case objectBody:
+		rd, contentType = bytes.NewReader(b), "application/octet-stream"
 	default:
 		js, err := json.Marshal(body)
 		if err != nil {
@@ -182,8 +183,17 @@ func stackIDQuery(ref engine.StackRef) url.Values {
 // template as one body or as the URI of a zip: the files of one directory
 // of .tf files travel as one body, which means the same; any other file set
 // (local modules, JSON files) is zipped and uploaded to the owner, as an
-// RFS client puts a zip in object storage, and travels as its URI.
+// RFS client puts a zip in object storage, and travels as its URI. The
+// content of a vars_uri file, which RFS's requests cannot carry, is
+// uploaded too and travels as a vars_uri.
 func (r *remote) templateInput(ctx context.Context, in engine.TemplateInput) (engine.TemplateInput, error) {
+	if in.VarsURIContent != "" {
+		uri, err := r.upload(ctx, "vars.tfvars", []byte(in.VarsURIContent))
+		if err != nil {
+			return in, err
+		}
+		in.VarsURI, in.VarsURIContent = uri, ""
+	}
 	if in.Files == nil {
 		return in, nil
 	}
@@ -230,18 +240,25 @@ func (r *remote) templateInput(ctx context.Context, in engine.TemplateInput) (en
 	if err := zw.Close(); err != nil {
 		return in, err
 	}
-	var uploaded struct {
-		TemplateURI string `json:"template_uri"`
-	}
-	if _, err := r.send(ctx, http.MethodPost, "/formation/v1/"+rfsapi.DefaultProject+"/template-objects", nil, zipBody(zipped.Bytes()), &uploaded); err != nil {
-		return in, err
-	}
-	in.TemplateURI = uploaded.TemplateURI
-	return in, nil
+	uri, err := r.upload(ctx, "template.zip", zipped.Bytes())
+	in.TemplateURI = uri
+	return in, err
 }
 
-// zipBody is a request body sent as it is: a zip of template files.
-type zipBody []byte
+// upload puts a file in the owner's template objects and returns the URI
+// naming it: a template_uri, or a vars_uri for a .tfvars file.
+func (r *remote) upload(ctx context.Context, name string, content []byte) (string, error) {
+	var uploaded struct {
+		TemplateURI string `json:"template_uri"`
+		VarsURI     string `json:"vars_uri"`
+	}
+	_, err := r.send(ctx, http.MethodPost, "/formation/v1/"+rfsapi.DefaultProject+"/template-objects", url.Values{"name": {name}}, objectBody(content), &uploaded)
+	return cmp.Or(uploaded.TemplateURI, uploaded.VarsURI), err
+}
+
+// objectBody is a request body sent as it is: a file uploaded to the
+// owner's template objects.
+type objectBody []byte
 
 func (r *remote) CreateStack(ctx context.Context, req engine.CreateStackRequest) (engine.CreateStackResult, error) {
 	var res engine.CreateStackResult

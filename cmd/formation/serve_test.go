@@ -19,6 +19,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/aos/v1/model"
 
 	"github.com/formation-engine/formation"
+	"github.com/formation-engine/formation/engine"
 	"github.com/formation-engine/formation/store"
 )
 
@@ -198,6 +199,24 @@ func TestServe_CommandsOnTheSameDatabase(t *testing.T) {
 	}
 	if out := ok(t, "-db", db, "resources", "mods"); !strings.Contains(out, "module.") {
 		t.Errorf("the module's resources through serve:\n%s", out)
+	}
+	// The content of a vars_uri file, given in Go, travels as a file
+	// uploaded to serve and named by vars_uri; the metadata shows it.
+	r, err := findOwner(ctx, socketPath(db))
+	if err != nil || r == nil {
+		t.Fatalf("no owner found: %v", err)
+	}
+	const vars = "name = \"through-serve\"\n"
+	created, err := r.CreateStack(ctx, engine.CreateStackRequest{Name: "vars", TemplateInput: engine.TemplateInput{
+		TemplateBody: "variable \"name\" {}\nresource \"huaweicloud_vpc\" \"v\" {\n  name = var.name\n  cidr = \"10.0.0.0/16\"\n}\n", VarsURIContent: vars}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := r.Wait(ctx, engine.StackRef{Name: "vars"}, engine.DeploymentRef{DeploymentID: created.DeploymentID}); err != nil || res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("the deployment with a vars_uri file through serve: %+v, %v", res, err)
+	}
+	if out := ok(t, "-db", db, "stack", "show", "vars"); !strings.Contains(out, `vars_uri_content:`) || !strings.Contains(out, `through-serve`) {
+		t.Errorf("stack show of a stack deployed with a vars_uri file:\n%s", out)
 	}
 	// Terraform's JSON plan of a stored plan, rendered by serve.
 	ok(t, "-db", db, "plan", "create", "web", "p1", "-t", filepath.Join("testdata", "network"), "-var", "prefix=w")

@@ -178,6 +178,9 @@ func showStack(ctx context.Context, inv *invocation, e backend, name string) err
 	if s.VarsBody != "" {
 		fs = append(fs, field{"vars_body", strconv.Quote(s.VarsBody)})
 	}
+	if s.VarsURIContent != "" {
+		fs = append(fs, field{"vars_uri_content", strconv.Quote(s.VarsURIContent)})
+	}
 	fs = append(fs, field{"create_time", s.CreateTime.String()}, field{"update_time", s.UpdateTime.String()})
 	return inv.out.fields(fs)
 }

@@ -23,7 +23,7 @@ rollback, the stable one rolled back to). A template of one file with no
 variables is printed as it is, ready to redirect into a file; otherwise
 each file, the -var-file text and the -var values follow a "==> NAME <=="
 header. With -json, one document {"files": {…}, "vars_body": …,
-"vars_structure": […]}. A stack never deployed has no template
+"vars_structure": […], "vars_uri_content": …}. A stack never deployed has no template
 (RF.10014004).`,
 		setup: templateCommand,
 	})
@@ -61,6 +61,9 @@ func templateSections(t engine.StackTemplate) []section {
 	}
 	if t.VarsBody != "" {
 		out = append(out, section{"vars_body", t.VarsBody})
+	}
+	if t.VarsURIContent != "" {
+		out = append(out, section{"vars_uri_content", t.VarsURIContent})
 	}
 	if len(t.VarsStructure) > 0 {
 		var b strings.Builder
