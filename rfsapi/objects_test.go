@@ -38,11 +38,21 @@ func zipOf(t *testing.T, files map[string]string) []byte {
 	return buf.Bytes()
 }
 
-// upload posts body to the project's template objects.
+// upload posts a zip to the project's template objects, under no name.
 func upload(t *testing.T, h http.Handler, project string, body []byte) (*httptest.ResponseRecorder, map[string]any) {
 	t.Helper()
-	r := httptest.NewRequest(http.MethodPost, "/formation/v1/"+project+"/template-objects", bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/zip")
+	return uploadNamed(t, h, project, "", string(body))
+}
+
+// uploadNamed posts a file named name ("": none) to the project's
+// template objects.
+func uploadNamed(t *testing.T, h http.Handler, project, name, body string) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
+	target := "/formation/v1/" + project + "/template-objects"
+	if name != "" {
+		target += "?name=" + url.QueryEscape(name)
+	}
+	r := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	var out map[string]any
@@ -127,19 +137,6 @@ output "vpc_name" {
 	if s, err := e.GetStackMetadata(t.Context(), engine.StackRef{Name: "mods"}); err != nil || s.Status != formation.StackDeploymentComplete {
 		t.Errorf("after the refused deployment: %s, %v", s.Status, err)
 	}
-}
-
-// uploadNamed posts a file named name to the project's template objects.
-func uploadNamed(t *testing.T, h http.Handler, project, name, body string) (*httptest.ResponseRecorder, map[string]any) {
-	t.Helper()
-	r := httptest.NewRequest(http.MethodPost, "/formation/v1/"+project+"/template-objects?name="+url.QueryEscape(name), strings.NewReader(body))
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	var out map[string]any
-	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
-		t.Fatalf("upload answered %d %q", w.Code, w.Body)
-	}
-	return w, out
 }
 
 // A .tfvars file uploaded to the server is a vars_uri, and a .tf file a
