@@ -170,6 +170,10 @@ resource "huaweicloud_vpc" "v" {
 		wantError(t, w, out, http.StatusBadRequest, formation.CodeInvalidParameter)
 	}
 
+	w, _ = do(t, h, http.MethodPost, "/v1/"+rfsapi.DefaultProject+"/template-analyses/variables", `{"template_uri":`+quote(tplURI)+`}`)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"name"`) {
+		t.Fatalf("ParseTemplateVariables of the .tf object: %d %s", w.Code, w.Body)
+	}
 	w, out = do(t, h, http.MethodPost, base, `{"stack_name":"net","template_uri":`+quote(tplURI)+`,"vars_uri":`+quote(varsURI)+`}`)
 	if w.Code != http.StatusOK {
 		t.Fatalf("CreateStack from the objects: %d %v", w.Code, out)

@@ -38,7 +38,7 @@ func (h *Handler) parseTemplateVariables(c *call) (int, any, error) {
 		}
 		if in.Files == nil {
 			return 0, nil, formation.Errorf(formation.CodeUnsupported, op, "",
-				"template_uri points at object storage, which Formation cannot read; pass the content as template_body, or upload a zip to %s", objectsPath)
+				"template_uri points at object storage, which Formation cannot read; pass the content as template_body, or upload the zip or .tf file to %s", objectsPath)
 		}
 		t, err := template.ParseFS(in.Files, template.Options{Limits: h.cfg.TemplateLimits})
 		if err != nil {
