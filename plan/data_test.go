@@ -227,4 +227,13 @@ data "huaweicloud_vpcs" "all" {
 `) {
 		t.Errorf("plan text:\n%s", out)
 	}
+	// terraform show -json gives the read Terraform's action_reason and
+	// the unknowns in after_unknown.
+	js, err := p.TerraformJSON(plan.TerraformJSONInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"after":{"name":"n1","status":null},"after_unknown":{"id":true,"region":true,"vpcs":true},"before_sensitive":false,"after_sensitive":{}},"action_reason":"read_because_dependency_pending"`; !strings.Contains(string(js), want) {
+		t.Errorf("terraform JSON has no %s:\n%s", want, js)
+	}
 }

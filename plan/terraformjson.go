@@ -264,6 +264,12 @@ func (c *Change) tfActions(after cty.Value) []string {
 // tfActionReason maps Formation's free-text reason to Terraform's
 // action_reason values, where one applies.
 func (c *Change) tfActionReason() string {
+	switch {
+	case c.Mode == formation.ModeData && c.Reason == reasonReadDepends:
+		return "read_because_dependency_pending"
+	case c.Mode == formation.ModeData && c.Reason == reasonReadUnknown:
+		return "read_because_config_unknown"
+	}
 	switch c.Action {
 	case formation.ActionDeleteThenAdd, formation.ActionAddThenDelete:
 		if strings.Contains(c.Reason, "replace_triggered_by") {

@@ -68,7 +68,7 @@ var corpusRFSRefuses = map[string]rfsRefusal{
 // that fails and is not listed fails the test.
 var corpusFailures = map[string]string{
 	"obs_object-upload-with-source": "besides its provisioners, calls abspath: file-system functions stay forbidden without RFS's limits too (Formation never reads the host's file system for a template)",
-	"ces_alarm-template":            "with its default inputs the template gives no policies block, which the schema requires (min_items 1)",
+	"ces_alarm-template":            "with its default inputs (policies = []) the template gives no policies block, which the schema requires (min_items 1): Terraform refuses it too (hcldec's \"Insufficient policies blocks\")",
 	"cce_addon-autoscaler":          "decodes a data source's spec as JSON: the real service returns a JSON document, the simulator generated text (pin one with -sim-data)",
 	"lts_sql-alarm-rule":            "needs an LTS notification template named sql_template to exist; generated answers have other names (pin one with -sim-data)",
 }
