@@ -59,16 +59,25 @@ type tfConfigOutput struct {
 }
 
 type tfConfigResource struct {
-	Address           string         `json:"address"`
-	Mode              string         `json:"mode"`
-	Type              string         `json:"type"`
-	Name              string         `json:"name"`
-	ProviderConfigKey string         `json:"provider_config_key"`
-	Expressions       map[string]any `json:"expressions,omitempty"`
-	SchemaVersion     int            `json:"schema_version"`
-	CountExpression   *tfExpression  `json:"count_expression,omitempty"`
-	ForEachExpression *tfExpression  `json:"for_each_expression,omitempty"`
-	DependsOn         []string       `json:"depends_on,omitempty"`
+	Address           string          `json:"address"`
+	Mode              string          `json:"mode"`
+	Type              string          `json:"type"`
+	Name              string          `json:"name"`
+	ProviderConfigKey string          `json:"provider_config_key"`
+	Provisioners      []tfProvisioner `json:"provisioners,omitempty"`
+	Expressions       map[string]any  `json:"expressions,omitempty"`
+	SchemaVersion     int             `json:"schema_version"`
+	CountExpression   *tfExpression   `json:"count_expression,omitempty"`
+	ForEachExpression *tfExpression   `json:"for_each_expression,omitempty"`
+	DependsOn         []string        `json:"depends_on,omitempty"`
+}
+
+// tfProvisioner is a provisioner block of a resource (which only a
+// template previewed without RFS's limits may have): its type and
+// arguments, without when, on_failure or connection, as Terraform shows it.
+type tfProvisioner struct {
+	Type        string         `json:"type"`
+	Expressions map[string]any `json:"expressions,omitempty"`
 }
 
 type tfModuleCall struct {
@@ -109,8 +118,9 @@ var tfTopLevel = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 var (
 	tfResourceMeta = map[string]bool{"count": true, "for_each": true, "depends_on": true, "provider": true,
 		"lifecycle": true, "provisioner": true, "connection": true, "dynamic": true}
-	tfCallMeta     = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
-	tfProviderMeta = map[string]bool{"alias": true, "version": true}
+	tfCallMeta        = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
+	tfProviderMeta    = map[string]bool{"alias": true, "version": true}
+	tfProvisionerMeta = map[string]bool{"when": true, "on_failure": true, "connection": true}
 )
 
 // tfConfig is the template's configuration: its root module, with the
@@ -241,6 +251,13 @@ func tfResourceConfig(b *hcl.Block) tfConfigResource {
 	r.ForEachExpression = tfMetaExpression(attrs, "for_each")
 	r.DependsOn = tfDependsOn(attrs)
 	r.Expressions = tfExpressions(b.Body, tfResourceMeta)
+	if sb, ok := b.Body.(*hclsyntax.Body); ok {
+		for _, p := range sb.Blocks {
+			if p.Type == "provisioner" && len(p.Labels) == 1 {
+				r.Provisioners = append(r.Provisioners, tfProvisioner{Type: p.Labels[0], Expressions: tfExpressions(p.Body, tfProvisionerMeta)})
+			}
+		}
+	}
 	return r
 }
 

@@ -19,7 +19,7 @@ import (
 // (Terraform v1.11.4; go test ./plan -update rewrites it when terraform
 // is installed). The only normalisation: a sensitive variable's default,
 // which Terraform writes and Formation never does.
-var tfConfigCases = []string{"modules", "json"}
+var tfConfigCases = []string{"modules", "json", "provisioners"}
 
 func TestTerraformConfigurationMatchesTerraformsGolden(t *testing.T) {
 	t.Parallel()
