@@ -80,13 +80,13 @@ func checkHeld(ctx context.Context, op string) error {
 	if c == nil {
 		return nil
 	}
+	if lc, ok := c.(*localClaim); ok && !lc.held() {
+		return ErrorClaimLost(op, c.Name())
+	}
 	select {
 	case <-c.Lost():
 		return ErrorClaimLost(op, c.Name())
 	default:
-	}
-	if lc, ok := c.(*localClaim); ok && lc.released.Load() {
-		return ErrorClaimLost(op, c.Name())
 	}
 	return nil
 }
@@ -131,6 +131,25 @@ type localClaim struct {
 
 func (c *localClaim) Name() string          { return c.name }
 func (c *localClaim) Lost() <-chan struct{} { return c.lost }
+
+// Valid implements Claim: a local claim holds until it is released or
+// its store closes.
+func (c *localClaim) Valid(ctx context.Context) error {
+	if !c.held() {
+		return ErrorClaimLost("store.Claim.Valid", c.name)
+	}
+	return ctx.Err()
+}
+
+// held reports whether the claim is neither released nor lost.
+func (c *localClaim) held() bool {
+	select {
+	case <-c.lost:
+		return false
+	default:
+		return !c.released.Load()
+	}
+}
 
 func (c *localClaim) Release() error {
 	if c.released.Swap(true) {

@@ -49,9 +49,10 @@
 //     length of one mutating operation) that no other user of the store can
 //     take until it is released, or until its holder stops renewing it
 //     (its process died). Claim.Lost is closed when the claim is gone
-//     without Release; the holder then stops what it claimed at its next
-//     step, and an Update whose ctx carries the claim (WithClaim) fails with
-//     ErrClaimLost instead of committing.
+//     without Release; the holder then stops what it claimed, and an
+//     Update whose ctx carries the claim (WithClaim) fails with
+//     ErrClaimLost instead of committing. See Fencing for what a holder
+//     may count on.
 //   - A change feed. Watch signals every commit that changes a key under a
 //     prefix of a bucket, made by any user of the store, from the moment it
 //     returns. Signals carry no data and coalesce: a receiver re-reads what
@@ -59,6 +60,45 @@
 //
 // bbolt and memory serve one process: they implement claims and the feed
 // within it, never re-run an Update's fn, and never lose a claim.
+//
+// # Fencing
+//
+// A claim of a store shared by several processes is a lease its holder
+// renews, and a holder can lose it without hearing so: its process paused
+// (a long garbage collection, a stopped VM), or cut off from the store
+// while the lease ran out. What a holder may count on, and what the engine
+// builds on:
+//
+//   - A local deadline. The holder counts its claim held until the time it
+//     sent its last successful renewal (or the request that granted the
+//     lease), plus the lease's TTL, less a safety margin. The store's
+//     server restarts the TTL when it receives a renewal, after it was
+//     sent, so it cannot let another holder have the claim before then:
+//     counting from the sending, never from the answer, keeps the deadline
+//     early however slow the answer was. The margin (store/etcd:
+//     Options.SafetyMargin, a fifth of the TTL by default) absorbs the
+//     holder's clock running slower than the server's, and the time work
+//     takes to stop once told to.
+//   - Lost is closed at that deadline at the latest, when no renewal
+//     extended it; at once when the store learns the lease ended.
+//   - Valid returns nil only while the deadline is at least the margin
+//     away: work that waits for it before it starts (the engine: before
+//     every provider mutation) starts at least twice the margin before the
+//     lease can end.
+//   - Commits are fenced by the store itself, not by the holder's clock:
+//     an Update under WithClaim commits only if the claim's key is still
+//     the one this holding created (store/etcd compares its creation
+//     revision, which no later holding shares).
+//
+// What no claim can guarantee: a request the holder already sent to
+// another system (a provider's API call) when the claim is lost cannot be
+// called back; stopping the holder's work stops it waiting for the answer,
+// not the remote side acting on it. And a process frozen for longer than
+// the margin between Valid and sending its request may send it after its
+// claim is gone. Both are why every provider mutation carries an
+// idempotency token: the next holder re-issues it with the same token, and
+// the provider answers with what the first request did instead of doing it
+// again.
 //
 // # Caveats
 //
@@ -208,8 +248,17 @@ type Claim interface {
 	// Name is the name the claim was taken with.
 	Name() string
 	// Lost is closed when the claim is gone without Release: its lease
-	// expired or was revoked, or the store closed.
+	// expired or was revoked, its local deadline passed without a renewal
+	// (see Fencing), or the store closed.
 	Lost() <-chan struct{}
+	// Valid waits until work may start under the claim — it is held, and
+	// stays held for at least the store's safety margin even if no renewal
+	// succeeds from now on — and returns nil; or it returns an error
+	// matching ErrClaimLost once the claim is lost or released, or ctx's
+	// error. On a healthy connection it returns at once; while renewals
+	// fail it waits for one to succeed. Claims that only Release or Close
+	// end (bbolt, memory) are valid until then.
+	Valid(ctx context.Context) error
 	// Release gives the claim up; another holder may take it at once.
 	// Releasing twice, or after the claim was lost, does nothing.
 	Release() error

@@ -2,21 +2,21 @@ package etcd
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.etcd.io/etcd/client/v3/concurrency"
 
 	"github.com/formation-engine/formation/store"
 )
 
 // claim is a held claim: a key attached to the store's lease.
 type claim struct {
-	s    *Store
-	name string
-	key  string
-	rev  int64 // the key's CreateRevision: identifies this holding
-	sess *concurrency.Session
+	s     *Store
+	name  string
+	key   string
+	rev   int64 // the key's CreateRevision: identifies this holding
+	lease *lease
 
 	once     sync.Once
 	lost     chan struct{}
@@ -27,6 +27,23 @@ func (c *claim) Name() string          { return c.name }
 func (c *claim) Lost() <-chan struct{} { return c.lost }
 
 func (c *claim) lose() { c.once.Do(func() { close(c.lost) }) }
+
+// Valid implements store.Claim: the lease's local deadline is at least the
+// safety margin away.
+func (c *claim) Valid(ctx context.Context) error {
+	select {
+	case <-c.lost:
+		return store.ErrorClaimLost("store.Claim.Valid", c.name)
+	case <-c.released:
+		return store.ErrorClaimLost("store.Claim.Valid", c.name)
+	default:
+	}
+	err := c.lease.valid(ctx)
+	if errors.Is(err, errLeaseEnded) {
+		return store.ErrorClaimLost("store.Claim.Valid", c.name)
+	}
+	return err
+}
 
 // Release implements store.Claim: it deletes the claim's key if it is
 // still this holding's.
@@ -70,14 +87,14 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 		return nil, err
 	}
 	defer s.running.Done()
-	sess, err := s.lease(ctx)
+	l, err := s.lease(ctx)
 	if err != nil {
 		return nil, unavailable(op, err)
 	}
 	key := s.prefix + "claims/" + name
 	resp, err := s.cli.Txn(ctx).
 		If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0)).
-		Then(clientv3.OpPut(key, "", clientv3.WithLease(sess.Lease()))).
+		Then(clientv3.OpPut(key, "", clientv3.WithLease(l.id))).
 		Commit()
 	if err != nil {
 		return nil, unavailable(op, err)
@@ -85,15 +102,15 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 	if !resp.Succeeded {
 		return nil, store.ErrorClaimed(name)
 	}
-	c := &claim{s: s, name: name, key: key, rev: resp.Header.Revision, sess: sess, lost: make(chan struct{}), released: make(chan struct{})}
+	c := &claim{s: s, name: name, key: key, rev: resp.Header.Revision, lease: l, lost: make(chan struct{}), released: make(chan struct{})}
 	s.mu.Lock()
 	s.claims[c] = struct{}{}
 	s.mu.Unlock()
 	go func() {
-		// The lease ending (expired, revoked, or not renewed in time)
-		// takes the key with it.
+		// The lease ending (expired, revoked, or its local deadline
+		// passed) takes the key with it.
 		select {
-		case <-sess.Done():
+		case <-l.done:
 			s.mu.Lock()
 			delete(s.claims, c)
 			s.mu.Unlock()
@@ -102,25 +119,4 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 		}
 	}()
 	return c, nil
-}
-
-// lease returns the session whose lease claims are attached to, making a
-// new one when there is none or the last one ended.
-func (s *Store) lease(ctx context.Context) (*concurrency.Session, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.session != nil {
-		select {
-		case <-s.session.Done():
-		default:
-			return s.session, nil
-		}
-	}
-	ttl := int(s.ttl.Seconds())
-	sess, err := concurrency.NewSession(s.cli, concurrency.WithTTL(ttl), concurrency.WithContext(context.Background()))
-	if err != nil {
-		return nil, err
-	}
-	s.session = sess
-	return sess, nil
 }

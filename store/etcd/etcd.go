@@ -11,11 +11,15 @@
 //     bucket touches the bucket's deletion marker, PREFIX + "deleted/" +
 //     bucket). When a comparison fails, fn runs again on a new snapshot.
 //   - A claim is a key PREFIX + "claims/" + name attached to the store's
-//     lease, which a keep-alive renews every third of LeaseTTL. If the
-//     process dies the lease expires and the key goes with it; a store
-//     that cannot renew in time sees its lease end and loses its claims.
-//     An Update under a claim (store.WithClaim) also compares the claim's
-//     key, so a holder that lost its claim cannot commit.
+//     lease, which the store renews every third of LeaseTTL. If the
+//     process dies the lease expires and the key goes with it. The store
+//     counts its claims held until the time it sent the last successful
+//     renewal plus LeaseTTL less SafetyMargin, and loses them then if no
+//     renewal extended that deadline (store package doc, Fencing); it
+//     then revokes the lease, should etcd still keep it. An Update under a
+//     claim (store.WithClaim) also compares the claim's key's creation
+//     revision, so a holder that lost its claim cannot commit, whatever
+//     its clock says.
 //   - Watch is etcd's watch on the bucket's prefix, from the revision
 //     current when Watch is called.
 //
@@ -34,7 +38,6 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
-	"go.etcd.io/etcd/client/v3/concurrency"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/store"
@@ -48,8 +51,14 @@ type Options struct {
 	// cluster can hold several independent stores.
 	Prefix string
 	// LeaseTTL is how long claims outlive a holder that stopped renewing
-	// them (default 10s; at least 2s).
+	// them (default 10s; at least 2s, whole seconds).
 	LeaseTTL time.Duration
+	// SafetyMargin is the part of LeaseTTL a claim's holder does not count
+	// on (default a fifth of it; at most a third): its claims are lost,
+	// by its own clock, that long before etcd could let the lease expire,
+	// and work under them starts only while they hold for that long more
+	// (store package doc, Fencing).
+	SafetyMargin time.Duration
 	// DialTimeout bounds Open's first contact with the cluster (default 5s).
 	DialTimeout time.Duration
 }
@@ -91,10 +100,14 @@ type Store struct {
 	cli    *clientv3.Client
 	prefix string
 	ttl    time.Duration
+	margin time.Duration   // Options.SafetyMargin
+	clock  formation.Clock // measures the claims' local deadlines
+	// renew sends one keep-alive of a lease (tests hold it up).
+	renew func(context.Context, clientv3.LeaseID) (*clientv3.LeaseKeepAliveResponse, error)
 
 	mu      sync.Mutex
 	closed  bool
-	session *concurrency.Session // the lease claims hang on; renewed when it ends
+	current *lease // the lease claims hang on; a new one is granted when it ends
 	claims  map[*claim]struct{}
 	running sync.WaitGroup // transactions, for Close
 
@@ -116,8 +129,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.LeaseTTL == 0 {
 		opts.LeaseTTL = DefaultLeaseTTL
 	}
-	if opts.LeaseTTL < 2*time.Second {
-		return nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "LeaseTTL %v is below 2s", opts.LeaseTTL)
+	if opts.LeaseTTL < 2*time.Second || opts.LeaseTTL%time.Second != 0 {
+		return nil, formation.Errorf(formation.CodeInvalidParameter, op, "", "LeaseTTL %v is not a whole number of seconds of at least 2s", opts.LeaseTTL)
+	}
+	if opts.SafetyMargin == 0 {
+		opts.SafetyMargin = opts.LeaseTTL / 5
+	}
+	if err := checkMargin(op, opts.LeaseTTL, opts.SafetyMargin); err != nil {
+		return nil, err
 	}
 	if opts.DialTimeout == 0 {
 		opts.DialTimeout = 5 * time.Second
@@ -135,7 +154,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, formation.Wrap(formation.CodeUnavailable, op, strings.Join(opts.Endpoints, ","), err)
 	}
-	s := &Store{cli: cli, prefix: opts.Prefix, ttl: opts.LeaseTTL, claims: map[*claim]struct{}{}}
+	s := &Store{cli: cli, prefix: opts.Prefix, ttl: opts.LeaseTTL, margin: opts.SafetyMargin, clock: formation.RealClock{},
+		renew: keepAliveOnce(cli, opts.LeaseTTL/3), claims: map[*claim]struct{}{}}
 	if err := s.initSchema(ctx, opts.DialTimeout); err != nil {
 		_ = cli.Close()
 		return nil, err
@@ -212,11 +232,11 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	sess := s.session
+	l := s.current
 	s.mu.Unlock()
 	s.running.Wait()
-	if sess != nil {
-		_ = sess.Close() // revokes the lease: the claims go at once
+	if l != nil {
+		l.close() // revokes the lease: the claims go at once
 	}
 	s.mu.Lock()
 	for c := range s.claims {

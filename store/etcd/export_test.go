@@ -4,6 +4,8 @@ import (
 	"context"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/formation-engine/formation"
 )
 
 // Abandon drops the store's connection without revoking its lease, as a
@@ -23,4 +25,20 @@ func (s *Store) Chunks(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	return resp.Count, nil
+}
+
+// SetClock makes the store measure its claims' local deadlines on c. Call
+// it before the first Claim.
+func (s *Store) SetClock(c formation.Clock) { s.clock = c }
+
+// Renewal is one keep-alive request of a lease.
+type Renewal = func(context.Context, clientv3.LeaseID) (*clientv3.LeaseKeepAliveResponse, error)
+
+// InterceptRenewals sends every renewal of the store's leases through f,
+// given the real request. Call it before the first Claim.
+func (s *Store) InterceptRenewals(f func(ctx context.Context, id clientv3.LeaseID, real Renewal) (*clientv3.LeaseKeepAliveResponse, error)) {
+	real := s.renew
+	s.renew = func(ctx context.Context, id clientv3.LeaseID) (*clientv3.LeaseKeepAliveResponse, error) {
+		return f(ctx, id, real)
+	}
 }

@@ -188,11 +188,22 @@ func testClaims(t *testing.T, s store.Store) {
 	if err := s.Update(held, func(tx store.Tx) error { return tx.Put(store.Stacks, []byte("a"), []byte("1")) }); err != nil {
 		t.Fatalf("Update under a held claim: %v", err)
 	}
+	if err := c.Valid(ctx); err != nil {
+		t.Fatalf("Valid of a held claim: %v", err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := c.Valid(done); err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("Valid with a done ctx = %v, want nil or the ctx's error", err)
+	}
 	if err := c.Release(); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Release(); err != nil {
 		t.Errorf("second Release: %v", err)
+	}
+	if err := c.Valid(ctx); !errors.Is(err, store.ErrClaimLost) {
+		t.Fatalf("Valid of a released claim = %v, want ErrClaimLost", err)
 	}
 	before := Dump(t, s)
 	err = s.Update(held, func(tx store.Tx) error { return tx.Put(store.Stacks, []byte("a"), []byte("2")) })
@@ -217,6 +228,9 @@ func testClaims(t *testing.T, s store.Store) {
 		case <-c.Lost():
 		case <-time.After(10 * time.Second):
 			t.Fatalf("claim %s not lost 10s after Close", c.Name())
+		}
+		if err := c.Valid(ctx); !errors.Is(err, store.ErrClaimLost) {
+			t.Errorf("Valid of claim %s after Close = %v, want ErrClaimLost", c.Name(), err)
 		}
 	}
 }
