@@ -93,6 +93,21 @@
 // operations at their next provider call, records what finished, and closes
 // the store; what did not finish resumes at the next open.
 //
+// # Replicas and fencing
+//
+// On a shared store (store/etcd) an operation runs under its stack's claim
+// in the store, in the one engine that holds it (New says how others take
+// it over). Losing the claim stops the operation where it stands, as Close
+// does, leaving its unfinished calls' intents for the engine that takes
+// over: every provider call of the operation runs under a context that is
+// cancelled the moment the claim is lost — which on etcd is the claim's
+// local deadline, at least the store's safety margin before etcd can let
+// another engine have it; no provider mutation starts unless the claim is
+// held for at least the margin more (store.Claim.Valid); and every commit
+// is fenced on the claim by the store. What is guaranteed, and what is not
+// (a request already sent when the claim is lost), is in package store's
+// doc, under Fencing: the idempotency tokens cover what fencing cannot.
+//
 // # Time
 //
 // The engine reads and waits on Config.Clock: a formation.ScaledClock makes

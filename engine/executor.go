@@ -364,8 +364,8 @@ func (s *scheduler) fill(keep bool) *node {
 			break
 		}
 		if s.ctx.Err() != nil {
-			if x.e.bg.Err() != nil {
-				s.stop = s.ctx.Err() // closing: the rest resumes at the next open
+			if err := x.e.stopped(s.ctx); err != nil {
+				s.stop = err // closing, or the claim lost: the rest resumes at the next open, or in another engine
 			} else if !s.timedOut {
 				s.failed, s.timedOut = true, true // the deployment's time is up: said once
 				x.mu.Lock()
@@ -419,10 +419,10 @@ func (s *scheduler) finish(d done) *node {
 		if s.stop == nil {
 			s.stop = d.err
 		}
-	case d.err != nil && x.e.bg.Err() != nil:
+	case d.err != nil && x.e.stopped(s.ctx) != nil:
 		d.n.state = nodeSkipped // unsettled: its intent stays for recovery
 		if s.stop == nil {
-			s.stop = x.e.bg.Err()
+			s.stop = x.e.stopped(s.ctx)
 		}
 	case d.err != nil:
 		d.n.state = nodeFailed

@@ -16,8 +16,9 @@ import (
 	"github.com/formation-engine/formation/store/etcd/etcdtest"
 )
 
-// The engine on etcd (go test -tags etcd ./engine -run 'ImportR|Drift_Many'):
-// it links etcd's server, hence the build tag; .ci/run runs it.
+// The engine on etcd (go test -tags etcd ./engine -run 'ImportR|Drift_Many'),
+// as the fencing test (fencing_etcd_test.go): they link etcd's server,
+// hence the build tag; .ci/run runs them.
 
 func openEtcd(t *testing.T) *etcd.Store {
 	t.Helper()

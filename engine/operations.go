@@ -138,6 +138,37 @@ func (e *Engine) underClaim(c store.Claim, lost func()) (context.Context, contex
 	return ctx, cancel
 }
 
+// stopped says why an operation must stop where it stands, leaving what it
+// has not recorded to whoever resumes it from its journal: the engine is
+// closing, or the claim ctx carries is lost (another engine takes the
+// operation over, and this one's commits would fail). It is nil otherwise:
+// a done ctx is then the deployment's time running out, a failure to
+// record.
+func (e *Engine) stopped(ctx context.Context) error {
+	if err := e.bg.Err(); err != nil {
+		return err
+	}
+	if c := store.ClaimOf(ctx); c != nil {
+		select {
+		case <-c.Lost():
+			return store.ErrorClaimLost("engine.deployment", c.Name())
+		default:
+		}
+	}
+	return nil
+}
+
+// fence waits until a provider call may start under the claim ctx
+// carries (store.Claim.Valid): never once the claim is lost, nor while it
+// could be lost before the call is told to stop (store package doc,
+// Fencing). Without a claim it only checks ctx.
+func fence(ctx context.Context) error {
+	if c := store.ClaimOf(ctx); c != nil {
+		return c.Valid(ctx)
+	}
+	return ctx.Err()
+}
+
 // maxFinished is how many finished operations stay in memory. Wait answers
 // for older ones from their stored records; only a finished deletion, whose
 // records went with its stack, is then unknown (404), as RFS answers.

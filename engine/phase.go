@@ -306,8 +306,8 @@ func (e *Engine) runPhase(ctx context.Context, w *writer, rec *stackRecord, dep 
 		return phaseOutcome{}, err
 	}
 	fail := func(err error) (phaseOutcome, error) {
-		if ctx.Err() != nil && e.bg.Err() != nil {
-			return phaseOutcome{}, ctx.Err()
+		if stop := e.stopped(ctx); stop != nil {
+			return phaseOutcome{}, stop
 		}
 		if e.isDraining() && errors.Is(err, context.Canceled) {
 			return phaseOutcome{}, errDraining // the refresh was abandoned: the phase resumes at the next open

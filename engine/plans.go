@@ -308,8 +308,8 @@ func (e *Engine) makePlan(ctx context.Context, p planRecord) error {
 			return checkImports(tx, "engine.CreateExecutionPlan", p.StackID, importsOfPlan(made))
 		})
 	}
-	if planErr != nil && e.bg.Err() != nil {
-		return planErr // closing: resume at next open
+	if planErr != nil && e.stopped(ctx) != nil {
+		return planErr // closing, or the claim lost: resumed at the next open, or by another engine
 	}
 	var encoded []byte
 	var text bytes.Buffer

@@ -187,7 +187,7 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 	x.started(n, x.resourceEvent(n, x.eventType(n, 0), fmt.Sprintf("%s: %s%s", c.Addr, text.start, idSuffix(objID)), idKey, objID, 0))
 
 	if err := x.e.acquire(ctx); err != nil {
-		if x.e.bg.Err() == nil {
+		if x.e.stopped(ctx) == nil {
 			x.fail(n, err, 0, idKey) // the deployment timed out waiting for a slot
 		}
 		return err
@@ -196,8 +196,8 @@ func (x *execution) perform(ctx context.Context, n *node) error {
 	x.e.release()
 	elapsed := x.e.clock.Now().Sub(start)
 	if err != nil {
-		if x.e.bg.Err() != nil {
-			return err // the engine is closing: the intent stays for recovery
+		if x.e.stopped(ctx) != nil {
+			return err // closing, or the claim lost: the intent stays for recovery
 		}
 		x.fail(n, err, elapsed, idKey)
 		return err
@@ -286,9 +286,13 @@ type result struct {
 	id    string
 }
 
-// call makes the provider call of n.
+// call makes the provider call of n, once the stack's claim allows
+// (fence).
 func (x *execution) call(ctx context.Context, p provider.Provider, n *node, config cty.Value, objID string) (result, error) {
 	c := n.change
+	if err := fence(ctx); err != nil {
+		return result{}, err
+	}
 	switch n.op {
 	case opCreate:
 		resp, err := p.Create(ctx, provider.CreateRequest{TypeName: c.Type, Address: c.Addr, Config: config, Token: n.token})

@@ -89,9 +89,14 @@ func (x *execution) settle(ctx context.Context, in intentRecord) (string, error)
 				config = cty.EmptyObjectVal
 			}
 			var resp provider.CreateResponse
-			if resp, err = p.Create(ctx, provider.CreateRequest{TypeName: in.Type, Address: in.Addr, Config: config, Token: in.Token}); err == nil {
+			if err = fence(ctx); err == nil {
+				resp, err = p.Create(ctx, provider.CreateRequest{TypeName: in.Type, Address: in.Addr, Config: config, Token: in.Token})
+			}
+			if err == nil {
 				id := resp.ID
-				err = p.Delete(ctx, provider.DeleteRequest{TypeName: in.Type, Address: in.Addr, ID: id, State: resp.State})
+				if err = fence(ctx); err == nil {
+					err = p.Delete(ctx, provider.DeleteRequest{TypeName: in.Type, Address: in.Addr, ID: id, State: resp.State})
+				}
 				if err == nil || errors.Is(err, provider.ErrNotFound) {
 					return fmt.Sprintf("%s: a creation whose outcome was unknown was settled: re-issued with its token and deleted [id=%s]", in.Addr, id), nil
 				}
