@@ -72,7 +72,7 @@ func (d *decoder) resource(b *hcl.Block, mode formation.Mode) {
 	if len(provs) > 0 {
 		if mode == formation.ModeData {
 			for _, blk := range provs {
-				d.errorf(blk.DefRange, "Unsupported block type", "Blocks of type %q are not expected in a data block.", blk.Type)
+				d.errorf(blk.DefRange, "Unsupported block type", "Blocks of type %q are not expected here.", blk.Type)
 			}
 		} else {
 			r.provisioners = d.provisioners(provs, r.typ+"."+r.name)

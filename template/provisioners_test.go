@@ -81,6 +81,13 @@ removed {
 		})
 	}
 
+	// A data block has none, with or without RFS's limits (terraform
+	// validate says the same).
+	for _, opts := range []template.Options{noLimits, {}} {
+		_, err = template.Parse("data \"a_b\" \"d\" {\n  provisioner \"local-exec\" {\n    command = \"x\"\n  }\n}\n", opts)
+		wantDiag(t, err, formation.CodeInvalidTemplate, "Unsupported block type", `Blocks of type "provisioner" are not expected here.`, "main.tf", 2, 3)
+	}
+
 	_, err = template.Parse("removed {\n  from = a_b.gone\n  provisioner \"local-exec\" {\n    command = \"x\"\n  }\n}\n", noLimits)
 	wantDiag(t, err, formation.CodeInvalidTemplate, "Invalid provisioner block", "when = destroy", "main.tf", 3, 3)
 }
