@@ -234,3 +234,32 @@ func TestVarsURIContent_PersistsAcrossReopen(t *testing.T) {
 		t.Fatalf("plan vars_uri_content after reopen %q", meta.VarsURIContent)
 	}
 }
+
+// A vars_uri file as large as RFS allows fits the store's bounded
+// transactions (Memory enforces etcd's): the stack's, the deployment's and
+// the plan's records each hold it.
+func TestVarsURIContent_LargestFileDeploysAndPlans(t *testing.T) {
+	ctx := context.Background()
+	e, _, _ := simEngine(t, sim.Config{Seed: 27}, engine.Config{})
+	mustCreate(t, e, engine.CreateStackRequest{Name: "net"})
+	head := "name = \"large\"\n# "
+	file := head + strings.Repeat("x", 1<<20-len(head))
+	dep, err := e.DeployStack(ctx, engine.DeployStackRequest{StackRef: engine.StackRef{Name: "net"},
+		TemplateInput: engine.TemplateInput{TemplateBody: named, VarsURIContent: file}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := wait(t, e, dep); res.Status != formation.StackDeploymentComplete {
+		t.Fatalf("deployment %+v", res)
+	}
+	if meta := status(t, e, "net"); meta.VarsURIContent != file {
+		t.Fatalf("vars_uri_content of %d bytes, want %d", len(meta.VarsURIContent), len(file))
+	}
+	if _, err := e.CreateExecutionPlan(ctx, engine.CreateExecutionPlanRequest{StackRef: engine.StackRef{Name: "net"}, PlanName: "a",
+		TemplateInput: engine.TemplateInput{TemplateBody: named, VarsURIContent: file}}); err != nil {
+		t.Fatal(err)
+	}
+	if meta := waitPlan(t, e, "a"); meta.Status != formation.PlanAvailable || meta.VarsURIContent != file {
+		t.Fatalf("plan %s: %s, vars_uri_content of %d bytes", meta.Status, meta.StatusMessage, len(meta.VarsURIContent))
+	}
+}
