@@ -1,9 +1,13 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -45,21 +49,7 @@ func testManyDrifted(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = e.Close() })
-	body := TemplateInput{TemplateBody: fmt.Sprintf("resource \"sim_item\" \"i\" {\n  count = %d\n  name = \"item\"\n}\n", manyDrifted)}
-	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: body})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || !out.Succeeded() {
-		t.Fatalf("deployment: %+v, %v", out, err)
-	}
-	drift := func() {
-		t.Helper()
-		if err := p.Drift(ctx, "sim_item.i*", map[string]cty.Value{"name": cty.StringVal("edited")}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	drift()
+	body := deployDrifted(t, e, p)
 	ref, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: StackRef{Name: "s"}, PlanName: "p", TemplateInput: body})
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +81,25 @@ func testManyDrifted(t *testing.T, st store.Store) {
 	}
 }
 
+// deployDrifted deploys manyDrifted resources to a new stack "s", changes
+// every one of them outside Formation, and returns the template.
+func deployDrifted(t *testing.T, e *Engine, p *sim.Provider) TemplateInput {
+	t.Helper()
+	ctx := context.Background()
+	body := TemplateInput{TemplateBody: fmt.Sprintf("resource \"sim_item\" \"i\" {\n  count = %d\n  name = \"item\"\n}\n", manyDrifted)}
+	res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", TemplateInput: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := e.Wait(ctx, res.DeploymentRef); err != nil || !out.Succeeded() {
+		t.Fatalf("deployment: %+v, %v", out, err)
+	}
+	if err := p.Drift(ctx, "sim_item.i*", map[string]cty.Value{"name": cty.StringVal("edited")}); err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
 // storedEvents reads every event of the store's stacks (the tests here
 // have one), in their stored order.
 func storedEvents(t *testing.T, st store.Store) []formation.Event {
@@ -118,4 +127,116 @@ func countDrift(events []formation.Event, deploymentID string) int {
 		}
 	}
 	return n
+}
+
+// A plan's DRIFT events go in several transactions before the one that
+// makes it AVAILABLE: an engine that stops between two of them (here: its
+// third commit of DRIFT events fails, then it closes) leaves the plan
+// CREATION_IN_PROGRESS, with no AVAILABLE plan missing events; the next
+// engine makes it again and reports every drifted resource after the
+// first attempt's events, without a gap in the stack's events.
+func TestDrift_PlanInterruptedBetweenItsEventsIsMadeAgain(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "f.db")
+	st, err := store.OpenBolt(path, store.BoltOptions{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sim.New(sim.Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := &failingDrift{Store: st, failed: make(chan struct{})}
+	e, err := New(Config{Store: failing, DefaultProvider: p, Parallelism: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := deployDrifted(t, e, p)
+	failing.failAt.Store(3)
+	ref, err := e.CreateExecutionPlan(ctx, CreateExecutionPlanRequest{StackRef: StackRef{Name: "s"}, PlanName: "p", TemplateInput: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-failing.failed
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.OpenBolt(path, store.BoltOptions{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := storedEvents(t, st)
+	if n := countDrift(before, ""); n != 2*eventsPerWrite {
+		t.Fatalf("the interrupted plan left %d DRIFT events, want the %d of its first two transactions", n, 2*eventsPerWrite)
+	}
+	err = st.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(store.Plans, store.ScanOptions{}, func(_, v []byte) (bool, error) {
+			var rec planRecord
+			if err := decode(v, &rec); err != nil {
+				return false, err
+			}
+			if rec.Status != formation.PlanCreationInProgress {
+				t.Errorf("the interrupted plan is %s, want CREATION_IN_PROGRESS", rec.Status)
+			}
+			return true, nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err = New(Config{Store: st, DefaultProvider: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	got, err := e.WaitExecutionPlan(ctx, ref)
+	if err != nil || got.Status != formation.PlanAvailable {
+		t.Fatalf("plan made again: %s %q, %v; want AVAILABLE", got.Status, got.StatusMessage, err)
+	}
+	events := storedEvents(t, st)
+	if n := countDrift(events[len(before):], ""); n != manyDrifted {
+		t.Fatalf("the plan made again reported %d DRIFT events, want %d", n, manyDrifted)
+	}
+	for i, ev := range events {
+		if ev.Sequence != uint64(i+1) {
+			t.Fatalf("event %d has sequence %d: the stack's events have a gap or are out of order", i+1, ev.Sequence)
+		}
+	}
+}
+
+// failingDrift fails the failAt-th transaction that writes DRIFT events
+// (0: none), as a process dying before that commit would.
+type failingDrift struct {
+	store.Store
+	failAt atomic.Int32
+	seen   atomic.Int32
+	failed chan struct{}
+	once   sync.Once
+}
+
+var errInjected = errors.New("injected: the process died before this commit")
+
+func (s *failingDrift) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.Update(ctx, func(tx store.Tx) error { return fn(&failingDriftTx{Tx: tx, s: s}) })
+}
+
+func (s *failingDrift) Batch(ctx context.Context, fn func(store.Tx) error) error {
+	return s.Store.Batch(ctx, func(tx store.Tx) error { return fn(&failingDriftTx{Tx: tx, s: s}) })
+}
+
+type failingDriftTx struct {
+	store.Tx
+	s       *failingDrift
+	counted bool
+}
+
+func (tx *failingDriftTx) Put(b store.Bucket, key, value []byte) error {
+	if b == store.Events && !tx.counted && bytes.Contains(value, []byte(formation.EventDrift)) && tx.s.failAt.Load() > 0 {
+		tx.counted = true
+		if tx.s.seen.Add(1) == tx.s.failAt.Load() {
+			tx.s.once.Do(func() { close(tx.s.failed) })
+			return errInjected
+		}
+	}
+	return tx.Tx.Put(b, key, value)
 }
