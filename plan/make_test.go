@@ -291,6 +291,23 @@ resource "huaweicloud_bad" "a" {
 			t.Fatalf("error %v, want the resource refused for its schema", err)
 		}
 	})
+	t.Run("block counts", func(t *testing.T) {
+		doc, err := tfschema.Parse([]byte(`{"format_version":"1.0","provider_schemas":{"x":{"resource_schemas":{
+			"huaweicloud_vm":{"block":{"attributes":{"name":{"type":"string","required":true}},
+			"block_types":{"network":{"nesting_mode":"list","min_items":1,"max_items":1,"block":{"attributes":{"uuid":{"type":"string","optional":true}}}}}}}}}}}`), tfschema.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := newWorld(t, sim.Config{ProviderSchemas: []*tfschema.Document{doc}})
+		// In hcldec's words, as Terraform reports them.
+		for blocks, want := range map[string]string{"": "Insufficient network blocks", "network {}\n  network {}": "Too many network blocks"} {
+			err := w.planErr("resource \"huaweicloud_vm\" \"a\" {\n  name = \"a\"\n  "+blocks+"\n}\n", plan.Options{})
+			var diags hcl.Diagnostics
+			if !errors.As(err, &diags) || len(diags) != 1 || diags[0].Summary != want {
+				t.Errorf("blocks %q: error %v, want one diagnostic %q", blocks, err, want)
+			}
+		}
+	})
 	t.Run("wrong type", func(t *testing.T) {
 		w := testWorld(t)
 		err := w.planErr(`

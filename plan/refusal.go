@@ -67,22 +67,29 @@ func collectArgumentErrors(err error, out *[]argumentError) {
 	case errors.As(err, &ce):
 		*out = append(*out, argumentError{path: ce.Path, summary: ce.Summary(), message: ce.Error()})
 	case errors.As(err, &pe):
-		*out = append(*out, argumentError{path: pe.Path, summary: argumentSummary(pe.Error()), message: pe.Error()})
+		*out = append(*out, argumentError{path: pe.Path, summary: argumentSummary(pe.Error(), pe.Path), message: pe.Error()})
 	}
 }
 
-// argumentSummary is the diagnostic's summary for a refusal, in
-// Terraform's words.
-func argumentSummary(msg string) string {
+// argumentSummary is the diagnostic's summary for a refusal of the
+// argument or block at path, in Terraform's words ("Insufficient policies
+// blocks", as hcldec says it).
+func argumentSummary(msg string, path cty.Path) string {
+	block := "blocks"
+	if len(path) > 0 {
+		if step, ok := path[len(path)-1].(cty.GetAttrStep); ok {
+			block = step.Name + " blocks"
+		}
+	}
 	switch {
 	case strings.Contains(msg, "is not supported"):
 		return "Unsupported argument"
 	case strings.Contains(msg, "is required"):
 		return "Missing required argument"
 	case strings.HasPrefix(msg, "too many"):
-		return "Too many blocks"
+		return "Too many " + block
 	case strings.HasPrefix(msg, "insufficient"):
-		return "Insufficient blocks"
+		return "Insufficient " + block
 	case strings.Contains(msg, "computed and cannot be set"):
 		return "Value for unconfigurable attribute"
 	case strings.Contains(msg, "can't be updated"):
