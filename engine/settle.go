@@ -81,29 +81,42 @@ func (x *execution) settleCreations(ctx context.Context, leftovers map[string]in
 // settle re-issues one lost creation with its token and deletes what the
 // provider returns.
 func (x *execution) settle(ctx context.Context, in intentRecord) (string, error) {
-	p, err := x.provs.forResource(in.ProviderName, in.ProviderAlias, in.Addr)
-	if err == nil {
-		var config cty.Value
-		if config, err = decodeValue(plan.NewValueDecoder(), in.Config); err == nil {
-			if config == cty.NilVal {
-				config = cty.EmptyObjectVal
-			}
-			var resp provider.CreateResponse
-			if err = fence(ctx); err == nil {
-				resp, err = p.Create(ctx, provider.CreateRequest{TypeName: in.Type, Address: in.Addr, Config: config, Token: in.Token})
-			}
-			if err == nil {
-				id := resp.ID
-				if err = fence(ctx); err == nil {
-					err = p.Delete(ctx, provider.DeleteRequest{TypeName: in.Type, Address: in.Addr, ID: id, State: resp.State})
-				}
-				if err == nil || errors.Is(err, provider.ErrNotFound) {
-					return fmt.Sprintf("%s: a creation whose outcome was unknown was settled: re-issued with its token and deleted [id=%s]", in.Addr, id), nil
-				}
-			}
-		}
+	id, err := x.reissue(ctx, in)
+	if err != nil {
+		return fmt.Sprintf("%s: a creation whose outcome is unknown could not be settled yet (%s); it is tried again by the next deployment", in.Addr, err), err
 	}
-	return fmt.Sprintf("%s: a creation whose outcome is unknown could not be settled yet (%s); it is tried again by the next deployment", in.Addr, err), err
+	return fmt.Sprintf("%s: a creation whose outcome was unknown was settled: re-issued with its token and deleted [id=%s]", in.Addr, id), nil
+}
+
+// reissue makes settle's two calls, each once the stack's claim allows
+// (fence), and returns the id of the object deleted.
+func (x *execution) reissue(ctx context.Context, in intentRecord) (string, error) {
+	p, err := x.provs.forResource(in.ProviderName, in.ProviderAlias, in.Addr)
+	if err != nil {
+		return "", err
+	}
+	config, err := decodeValue(plan.NewValueDecoder(), in.Config)
+	if err != nil {
+		return "", err
+	}
+	if config == cty.NilVal {
+		config = cty.EmptyObjectVal
+	}
+	if err := fence(ctx); err != nil {
+		return "", err
+	}
+	resp, err := p.Create(ctx, provider.CreateRequest{TypeName: in.Type, Address: in.Addr, Config: config, Token: in.Token})
+	if err != nil {
+		return "", err
+	}
+	if err := fence(ctx); err != nil {
+		return "", err
+	}
+	err = p.Delete(ctx, provider.DeleteRequest{TypeName: in.Type, Address: in.Addr, ID: resp.ID, State: resp.State})
+	if err != nil && !errors.Is(err, provider.ErrNotFound) {
+		return "", err
+	}
+	return resp.ID, nil
 }
 
 // settleConfig is what a creation intent keeps of the planned object to
