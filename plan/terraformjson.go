@@ -90,6 +90,16 @@ type tfModule struct {
 	ChildModules []*tfModule  `json:"child_modules,omitempty"`
 }
 
+// sortByAddress sorts the resources of m and of the modules below it by
+// address as strings (vpc[10] before vpc[2]), as Terraform writes
+// planned_values.
+func (m *tfModule) sortByAddress() {
+	slices.SortStableFunc(m.Resources, func(a, b tfResource) int { return strings.Compare(a.Address, b.Address) })
+	for _, c := range m.ChildModules {
+		c.sortByAddress()
+	}
+}
+
 // add places r, of the module instance module ("" for the root), in m or
 // below it: child_modules nest as the module calls do, as Terraform nests
 // them. m is the root module or a module that module is inside.
@@ -214,6 +224,8 @@ func (p *Plan) TerraformJSON(in TerraformJSONInput) ([]byte, error) {
 		}
 		out.ResourceChanges = append(out.ResourceChanges, c.tfResourceChange(before, after))
 	}
+	terraformOrder(out.ResourceChanges, func(r tfResourceChange) (string, bool) { return r.ModuleAddress, r.Mode == "data" })
+	out.PlannedValues.RootModule.sortByAddress()
 	if len(priorResources) > 0 {
 		out.PriorState = &tfState{FormatVersion: "1.0", TerraformVersion: in.Version}
 		for i, r := range priorResources {

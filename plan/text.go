@@ -45,7 +45,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	terraformOrder(shown)
+	terraformOrder(shown, func(c *Change) (string, bool) { return template.ModuleOf(c.Addr), c.Mode == formation.ModeData })
 	if !p.HasChanges() && len(shown) == 0 {
 		b.WriteString("No changes. The infrastructure matches the template.\n")
 		_, err := b.WriteTo(w)
@@ -86,27 +86,29 @@ func (p *Plan) WriteText(w io.Writer) error {
 }
 
 // terraformOrder reorders changes sorted by template.CompareAddrs as
-// terraform plan lists them: within a module instance, data sources before
-// managed resources (Terraform's addrs.Resource.Less; CompareAddrs puts
-// them after).
-func terraformOrder(cs []*Change) {
+// terraform plan and show -json list them: within a module instance, data
+// sources before managed resources (Terraform's addrs.Resource.Less;
+// CompareAddrs puts them after). where gives a change's module instance
+// and whether it is a data source's.
+func terraformOrder[C any](cs []C, where func(C) (module string, data bool)) {
+	rank := func(c C) int {
+		if _, data := where(c); data {
+			return 0
+		}
+		return 1
+	}
 	for i := 0; i < len(cs); {
-		module := template.ModuleOf(cs[i].Addr)
+		module, _ := where(cs[i])
 		j := i + 1
-		for j < len(cs) && template.ModuleOf(cs[j].Addr) == module {
+		for j < len(cs) {
+			if m, _ := where(cs[j]); m != module {
+				break
+			}
 			j++
 		}
-		slices.SortStableFunc(cs[i:j], func(a, b *Change) int { return cmp.Compare(modeRank(a), modeRank(b)) })
+		slices.SortStableFunc(cs[i:j], func(a, b C) int { return cmp.Compare(rank(a), rank(b)) })
 		i = j
 	}
-}
-
-// modeRank is 0 for a data source, 1 for a managed resource.
-func modeRank(c *Change) int {
-	if c.Mode == formation.ModeData {
-		return 0
-	}
-	return 1
 }
 
 // textChunk is how much text WriteText gathers before writing it.
