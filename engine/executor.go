@@ -30,7 +30,8 @@ type execution struct {
 	cfg   *template.Config // nil for a destroy plan
 	plan  *plan.Plan
 	provs *providerSet
-	w     *writer
+	w     *writer // the results, events and everything else the phase records
+	iw    *writer // the intents, while run runs (see run)
 
 	parallelism int
 	keepGoing   bool // after a failure, keep starting operations that do not depend on it
@@ -276,7 +277,20 @@ type done struct {
 // while the first operations run. Writing thousands of intents takes longer
 // than an operation, so the next operations to start must not wait behind
 // the last ones; none starts before its own intent is durable.
-func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
+//
+// The intents go through a writer of their own (x.iw), so that their
+// commits run beside those of the results rather than before them: on etcd
+// a commit is a round trip with an fsync, and concurrent ones share an
+// fsync. Their keys are apart; the only order between the two writers is
+// an operation's, whose intent is committed before it starts and so before
+// its result withdraws it.
+func (x *execution) run(ctx context.Context, nodes []*node) (ok bool, err error) {
+	x.iw = newWriter(x.w.ctx, x.e, x.w.op)
+	defer func() {
+		if cerr := x.iw.close(); err == nil && cerr != nil {
+			ok, err = false, cerr
+		}
+	}()
 	first := 0 // the roots that start at once lead the sorted nodes
 	for first < len(nodes) && first < x.parallelism && nodes[first].waiting == 0 {
 		first++
@@ -320,7 +334,7 @@ func (x *execution) run(ctx context.Context, nodes []*node) (bool, error) {
 		}
 	}
 	for chunk := range slices.Chunk(unstarted, nodesPerWrite) {
-		x.w.submit(func(tx *txn) error {
+		x.iw.submit(func(tx *txn) error { // after the intents, on their writer
 			for _, n := range chunk {
 				if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
 					return err
@@ -485,11 +499,11 @@ func (x *execution) writeIntentsAsync(nodes []*node) func() error {
 		}
 	}
 	for _, chunk := range chunks[:len(chunks)-1] {
-		x.w.submit(write(chunk))
+		x.iw.submit(write(chunk))
 	}
 	committed := make(chan struct{})
 	var commitErr error
-	x.w.then(write(chunks[len(chunks)-1]), func(err error) { commitErr = err; close(committed) })
+	x.iw.then(write(chunks[len(chunks)-1]), func(err error) { commitErr = err; close(committed) })
 	return func() error {
 		<-committed
 		return commitErr
