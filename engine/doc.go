@@ -67,7 +67,8 @@
 // operation reaches its provider before its intent (address, operation,
 // idempotency token) is committed: the intents of the operations that start
 // at once are committed before anything runs, the others in a few growing
-// transactions while those run, in the order operations can start. Each
+// transactions while those run (beside the results' commits, through a
+// writer of their own), in the order operations can start. Each
 // operation's result (the resource record, the events) is committed after
 // its call. Results go through one writer per phase that commits whatever
 // queued in a single transaction, in submission order, at most every few
