@@ -45,8 +45,9 @@ func (c *claim) Valid(ctx context.Context) error {
 	return err
 }
 
-// Release implements store.Claim: it deletes the claim's key if it is
-// still this holding's.
+// Release implements store.Claim: it revokes the claim's lease, which
+// takes the claim's key with it. Should the revocation fail, the lease is
+// no longer renewed either, so etcd ends it, and the claim, within its TTL.
 func (c *claim) Release() error {
 	c.s.mu.Lock()
 	_, held := c.s.claims[c]
@@ -56,19 +57,7 @@ func (c *claim) Release() error {
 		return nil
 	}
 	close(c.released)
-	select {
-	case <-c.lost:
-		return nil
-	default:
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.s.ttl)
-	defer cancel()
-	_, err := c.s.cli.Txn(ctx).
-		If(clientv3.Compare(clientv3.CreateRevision(c.key), "=", c.rev)).
-		Then(clientv3.OpDelete(c.key)).
-		Commit()
-	if err != nil {
-		// The lease ends the claim anyway, within its TTL.
+	if err := c.lease.close(); err != nil {
 		return unavailable("store.Release", err)
 	}
 	return nil
@@ -87,19 +76,36 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 		return nil, err
 	}
 	defer s.running.Done()
-	l, err := s.lease(ctx)
+	key := s.prefix + "claims/" + name
+	// A claim another holder has is refused without granting a lease for
+	// it (engines look for operations to take over by claiming them).
+	held, err := s.cli.Get(ctx, key, clientv3.WithCountOnly())
 	if err != nil {
 		return nil, unavailable(op, err)
 	}
-	key := s.prefix + "claims/" + name
+	if held.Count > 0 {
+		return nil, store.ErrorClaimed(name)
+	}
+	// Each claim has a lease of its own, renewed only while the claim is
+	// held: a claim its holder let go of in any way (released, or its
+	// request's answer lost) ends within the TTL even though the process
+	// lives on and renews its other claims.
+	l, err := s.grant(ctx)
+	if err != nil {
+		return nil, unavailable(op, err)
+	}
 	resp, err := s.cli.Txn(ctx).
 		If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0)).
 		Then(clientv3.OpPut(key, "", clientv3.WithLease(l.id))).
 		Commit()
 	if err != nil {
+		// The put may have committed with its answer lost: ending the
+		// lease ends the claim, whichever happened.
+		l.lose()
 		return nil, unavailable(op, err)
 	}
 	if !resp.Succeeded {
+		l.lose()
 		return nil, store.ErrorClaimed(name)
 	}
 	c := &claim{s: s, name: name, key: key, rev: resp.Header.Revision, lease: l, lost: make(chan struct{}), released: make(chan struct{})}
@@ -111,6 +117,9 @@ func (s *Store) Claim(ctx context.Context, name string) (store.Claim, error) {
 		// passed) takes the key with it.
 		select {
 		case <-l.done:
+			if isDone(c.released) {
+				return // Release ended it
+			}
 			s.mu.Lock()
 			delete(s.claims, c)
 			s.mu.Unlock()

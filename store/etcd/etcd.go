@@ -10,13 +10,17 @@
 //     of a scanned bucket was deleted since (each commit that deletes in a
 //     bucket touches the bucket's deletion marker, PREFIX + "deleted/" +
 //     bucket). When a comparison fails, fn runs again on a new snapshot.
-//   - A claim is a key PREFIX + "claims/" + name attached to the store's
-//     lease, which the store renews every third of LeaseTTL. If the
-//     process dies the lease expires and the key goes with it. The store
-//     counts its claims held until the time it sent the last successful
-//     renewal plus LeaseTTL less SafetyMargin, and loses them then if no
-//     renewal extended that deadline (store package doc, Fencing); it
-//     then revokes the lease, should etcd still keep it. An Update under a
+//   - A claim is a key PREFIX + "claims/" + name attached to a lease of its
+//     own, which the store renews every third of LeaseTTL while the claim
+//     is held. Release revokes the lease; if the process dies, or the
+//     revocation fails, or a claim's request failed with its answer lost
+//     (the key may have been written), the lease is no longer renewed and
+//     expires, and the key goes with it: no claim outlives its holder's
+//     interest by more than LeaseTTL, even while the process lives on.
+//     The store counts a claim held until the time it sent the last
+//     successful renewal plus LeaseTTL less SafetyMargin, and loses it
+//     then if no renewal extended that deadline (store package doc,
+//     Fencing); it then revokes the lease, should etcd still keep it. An Update under a
 //     claim (store.WithClaim) also compares the claim's key's creation
 //     revision, so a holder that lost its claim cannot commit, whatever
 //     its clock says.
@@ -32,7 +36,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -107,7 +113,6 @@ type Store struct {
 
 	mu      sync.Mutex
 	closed  bool
-	current *lease // the lease claims hang on; a new one is granted when it ends
 	claims  map[*claim]struct{}
 	running sync.WaitGroup // transactions, for Close
 
@@ -224,7 +229,7 @@ func (s *Store) begin(op string) error {
 }
 
 // Close implements store.Store: it waits for running transactions, revokes
-// the lease (releasing every claim) and closes the client.
+// the claims' leases (releasing every claim) and closes the client.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -232,17 +237,15 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	l := s.current
 	s.mu.Unlock()
 	s.running.Wait()
-	if l != nil {
-		l.close() // revokes the lease: the claims go at once
-	}
 	s.mu.Lock()
-	for c := range s.claims {
+	held := slices.Collect(maps.Keys(s.claims))
+	s.mu.Unlock()
+	for _, c := range held {
+		_ = c.lease.close() // the claim goes at once, or within the TTL
 		c.lose()
 	}
-	s.mu.Unlock()
 	if err := s.cli.Close(); err != nil && !errors.Is(err, context.Canceled) {
 		return formation.Wrap(formation.CodeInternal, "store.Close", s.prefix, err)
 	}

@@ -42,3 +42,7 @@ func (s *Store) InterceptRenewals(f func(ctx context.Context, id clientv3.LeaseI
 		return f(ctx, id, real)
 	}
 }
+
+// Client is the store's etcd client: a test may wrap its KV and Lease,
+// before the store's first Claim, to make requests fail.
+func (s *Store) Client() *clientv3.Client { return s.cli }

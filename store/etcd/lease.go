@@ -12,7 +12,7 @@ import (
 	"github.com/formation-engine/formation"
 )
 
-// lease is the etcd lease the store's claims hang on. The store renews it
+// lease is the etcd lease of one claim (see Claim). The store renews it
 // itself, one keep-alive request every third of the TTL, rather than
 // through clientv3's KeepAlive: a claim's local deadline (store package
 // doc, Fencing) counts from when each renewal was sent, which clientv3
@@ -139,52 +139,43 @@ func (l *lease) valid(ctx context.Context) error {
 
 var errLeaseEnded = errors.New("etcd: the lease ended")
 
-// lose ends the lease where this process stands: its claims are lost. It
+// lose ends the lease where this process stands: its claim is lost. It
 // revokes the lease too, in case etcd still keeps it (the deadline passed
 // by this process's clock first, as the margin means it should): the
-// claims' keys then go at once, and another holder need not wait out the
+// claim's key then goes at once, and another holder need not wait out the
 // TTL.
 func (l *lease) lose() {
 	l.end.Do(func() {
 		close(l.done)
 		l.stop()
-		go l.revoke()
+		go func() { _ = l.revoke() }()
 	})
 }
 
-// close revokes the lease and waits for the revocation (Close).
-func (l *lease) close() {
+// close ends the lease and revokes it, unless it had ended already
+// (Release, Close). It returns the revocation's error: the lease then
+// ends on etcd within its TTL, as it is no longer renewed.
+func (l *lease) close() error {
 	first := false
 	l.end.Do(func() {
 		first = true
 		close(l.done)
 		l.stop()
 	})
-	if first {
-		l.revoke()
+	if !first {
+		return nil
 	}
+	return l.revoke()
 }
 
-func (l *lease) revoke() {
+func (l *lease) revoke() error {
 	ctx, cancel := context.WithTimeout(context.Background(), l.s.ttl)
 	defer cancel()
-	_, _ = l.s.cli.Revoke(ctx, l.id) // it expires anyway, within its TTL
-}
-
-// lease returns the lease claims are attached to, granting a new one when
-// there is none or the last one ended.
-func (s *Store) lease(ctx context.Context) (*lease, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.current != nil && !isDone(s.current.done) {
-		return s.current, nil
+	_, err := l.s.cli.Revoke(ctx, l.id)
+	if errors.Is(err, rpctypes.ErrLeaseNotFound) {
+		return nil // it expired already
 	}
-	l, err := s.grant(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.current = l
-	return l, nil
+	return err
 }
 
 // checkMargin validates Options.SafetyMargin against the TTL.
