@@ -10,7 +10,7 @@ import (
 	"github.com/formation-engine/formation/store"
 )
 
-// claim is a held claim: a key attached to the store's lease.
+// claim is a held claim: a key attached to a lease of its own.
 type claim struct {
 	s     *Store
 	name  string
