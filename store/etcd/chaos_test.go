@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/engine"
@@ -395,7 +396,33 @@ func (c *chaosCluster) settle(s *chaosStack) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	c.t.Errorf("stack %s still in progress after 5 minutes; the replicas said of it:\n%s", s.name, c.logsOf(s.name))
+	c.t.Errorf("stack %s still in progress after 5 minutes; %s; the replicas said of it:\n%s", s.name, c.claimOf(s.name), c.logsOf(s.name))
+}
+
+// claimOf says whether the stack's claim is held, and on which lease: a
+// stack stuck in progress while its claim is held is held by a replica
+// that does not run it; with its claim free, no replica took it over.
+func (c *chaosCluster) claimOf(stack string) string {
+	cli, err := clientv3.New(clientv3.Config{Endpoints: etcdtest.Endpoints(c.members), DialTimeout: 5 * time.Second})
+	if err != nil {
+		return fmt.Sprintf("its claim is unknown (%v)", err)
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := cli.Get(ctx, c.prefix+"claims/stack/"+stack)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("its claim is unknown (%v)", err)
+	case len(resp.Kvs) == 0:
+		return "its claim is free"
+	}
+	kv := resp.Kvs[0]
+	ttl, err := cli.TimeToLive(ctx, clientv3.LeaseID(kv.Lease))
+	if err != nil {
+		return fmt.Sprintf("its claim is held since revision %d on lease %x (%v)", kv.CreateRevision, kv.Lease, err)
+	}
+	return fmt.Sprintf("its claim is held since revision %d (now %d) on lease %x, %d s left", kv.CreateRevision, resp.Header.Revision, kv.Lease, ttl.TTL)
 }
 
 // logsOf returns the replicas' log lines that name stack.
