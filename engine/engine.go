@@ -61,6 +61,15 @@ type Engine struct {
 	stackRecords     decoded[*stackRecord]                                // the stack records reads decoded, by key
 	resourceListings decoded[[]formation.StackResource]                   // what ListStackResources made of resource records, by key
 	committer        committer                                            // coalesces concurrent commits into one transaction
+
+	// hooks are points where a test holds a goroutine to order it against
+	// the others; nil outside tests.
+	hooks struct {
+		// recordQueued is called by an operation that has queued the
+		// write of its resource's record, marked status, once it lets other
+		// operations mark the record (x.mu released).
+		recordQueued func(n *node, status formation.ResourceStatus)
+	}
 }
 
 // Open opens (creating if needed) the bbolt store file at path and returns

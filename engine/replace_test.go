@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/formation-engine/formation"
 	"github.com/formation-engine/formation/provider/sim"
@@ -118,6 +120,14 @@ func TestEngine_DeposedObjectsAreListed(t *testing.T) {
 	if out := deployAndWait(t, e, "s", cbdVPC("cn-north-9")); out.Status != formation.StackRollbackFailed {
 		t.Fatalf("replacement whose deletions fail, rolled back: %+v, want %s", out, formation.StackRollbackFailed)
 	}
+	checkAllObjectsListed(t, e, p)
+}
+
+// checkAllObjectsListed checks that each of the three VPCs the world holds
+// after TestEngine_DeposedObjectsAreListed's rollback is listed as the
+// stack's resource a, some of them DELETION_FAILED.
+func checkAllObjectsListed(t *testing.T, e *Engine, p *sim.Provider) {
+	t.Helper()
 	world := p.Resources()
 	if len(world) != 3 {
 		t.Fatalf("the world holds %d VPCs, want 3 (the first, its replacement, and the rollback's)", len(world))
@@ -144,6 +154,56 @@ func TestEngine_DeposedObjectsAreListed(t *testing.T) {
 	if failed == 0 || len(listed) != 3 {
 		t.Fatalf("listed %+v: want 3 objects, some DELETION_FAILED", listed)
 	}
+}
+
+// The rollback of TestEngine_DeposedObjectsAreListed creates the new
+// object while it deletes the oldest deposed one: two operations on one
+// record at once. Each queues a write of the whole record, and the last one
+// queued must hold both changes. Here the deletion's failure is marked
+// before the creation completes, and its goroutine is held (the hook) until
+// everything else has run: the record must still list the rollback's new
+// object. Writes queued in another order than their snapshots were taken
+// left the record as it was before the rollback (the failure seen once
+// under load: "VPC … exists but is not listed").
+func TestEngine_ConcurrentOperationsOnOneRecordKeepEachOthersChanges(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		e, p, _ := simTestEngine(t, sim.Config{
+			Faults: []sim.Fault{{Match: sim.Match{Op: sim.OpDelete}, Message: "VPC in use"}},
+			// The deletions fail at once; the rollback's creation completes after.
+			Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: time.Minute}},
+		}, Config{})
+		res, err := e.CreateStack(ctx, CreateStackRequest{Name: "s", EnableAutoRollback: true, TemplateInput: TemplateInput{TemplateBody: cbdVPC("cn-north-4")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := e.Wait(ctx, DeploymentRef{DeploymentID: res.DeploymentID}); err != nil || out.Status != formation.StackDeploymentComplete {
+			t.Fatalf("first deployment: %+v, %v", out, err)
+		}
+		held, release := make(chan struct{}), make(chan struct{})
+		e.hooks.recordQueued = func(n *node, status formation.ResourceStatus) {
+			if n.change.Deposed != "" && status == formation.ResourceDeletionFailed { // the rollback's deletion of the oldest object
+				close(held)
+				<-release
+			}
+		}
+		dep, err := e.DeployStack(ctx, DeployStackRequest{StackRef: StackRef{Name: "s"}, TemplateInput: TemplateInput{TemplateBody: cbdVPC("cn-north-9")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-held
+		time.Sleep(time.Minute) // the bubble's time: the creation completes
+		synctest.Wait()         // and everything that can run after it has run
+		created := len(p.Resources())
+		close(release)
+		if created != 3 {
+			t.Fatalf("the world held %d VPCs while the deletion's failure was held, want 3: the rollback's creation must complete meanwhile", created)
+		}
+		if out, err := e.Wait(ctx, dep); err != nil || out.Status != formation.StackRollbackFailed {
+			t.Fatalf("replacement whose deletions fail, rolled back: %+v, %v; want %s", out, err, formation.StackRollbackFailed)
+		}
+		checkAllObjectsListed(t, e, p)
+	})
 }
 
 // A process killed during the deletion half of a create-before-destroy

@@ -393,6 +393,7 @@ func (x *execution) started(n *node, ev *formation.Event) {
 		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, ev) })
 		return
 	}
+	x.mu.Lock()
 	snapshot := x.markRecord(n, opStatuses[n.op][0], "")
 	x.w.submit(func(tx *txn) error {
 		// A fast operation's result is often submitted before its start
@@ -409,15 +410,25 @@ func (x *execution) started(n *node, ev *formation.Event) {
 		}
 		return tx.appendEvents(x.stack.ID, ev)
 	})
+	x.recordQueued(n, opStatuses[n.op][0])
 }
 
 // markRecord sets the status of the object n works on and returns a
 // snapshot of its record to write. The deletion of a deposed object marks
 // that object's entry, not the record's status: that speaks for the live
 // object.
+//
+// The caller holds x.mu, and keeps it until it has queued the snapshot's
+// write (recordQueued releases it): the writes of one record are then
+// queued, and committed, in the order their snapshots were taken, so the
+// last one holds every change. Operations on one resource run at once — a
+// rollback's create-before-destroy creation beside the deletion of an
+// older deposed object — and an older snapshot queued after a newer one
+// undid it: the deletion's failure, marked before the creation completed
+// and queued after it, left the record as it was before the rollback, the
+// new object unrecorded. (Queueing may wait for room in the writer's queue;
+// the writer never takes x.mu.)
 func (x *execution) markRecord(n *node, status formation.ResourceStatus, msg string) resourceRecord {
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	rec := x.recordFor(n)
 	if id := n.deposed(); id != "" {
 		rec.Deposed = markDeposed(rec.Deposed, id, status, msg)
@@ -427,6 +438,15 @@ func (x *execution) markRecord(n *node, status formation.ResourceStatus, msg str
 	snapshot := *rec
 	snapshot.Deposed = slices.Clone(rec.Deposed)
 	return snapshot
+}
+
+// recordQueued ends what markRecord began, once the write of n's record,
+// marked status, is queued: x.mu is released.
+func (x *execution) recordQueued(n *node, status formation.ResourceStatus) {
+	x.mu.Unlock()
+	if h := x.e.hooks.recordQueued; h != nil {
+		h(n, status)
+	}
 }
 
 // markDeposed returns ds with the status of object id set, in a new slice:
@@ -468,31 +488,32 @@ func (x *execution) fail(n *node, err error, elapsed time.Duration, idKey string
 	if n.op != opRead {
 		evs = append(evs, x.resourceEvent(n, formation.EventError, c.Addr+": "+msg, idKey, c.ResourceID, 0))
 	}
-	lostCreation := n.op == opCreate && errors.Is(err, provider.ErrTransient)
-	var snapshot *resourceRecord
-	if n.op != opRead {
-		s := x.markRecord(n, opStatuses[n.op][2], msg)
-		snapshot = &s
-		n.resulted.Store(true)
+	if n.op == opRead {
+		x.w.submit(func(tx *txn) error { return tx.appendEvents(x.stack.ID, evs...) })
+		return
 	}
+	lostCreation := n.op == opCreate && errors.Is(err, provider.ErrTransient)
+	status := opStatuses[n.op][2]
+	x.mu.Lock()
+	snapshot := x.markRecord(n, status, msg)
+	n.resulted.Store(true)
 	x.w.submit(func(tx *txn) error {
-		if snapshot != nil {
-			if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), snapshot); err != nil {
+		if err := putJSON(tx, store.Resources, resourceKey(x.stack.ID, snapshot.Addr), &snapshot); err != nil {
+			return err
+		}
+		// A creation that kept failing transiently (the provider's word
+		// for "try again": a lost response looks like that) may have
+		// taken effect: its intent stays, for the next phase to settle.
+		// A permanent error is a refusal, and a provider that honours
+		// ctx has not acted when it reports cancellation.
+		if !lostCreation {
+			if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
 				return err
-			}
-			// A creation that kept failing transiently (the provider's word
-			// for "try again": a lost response looks like that) may have
-			// taken effect: its intent stays, for the next phase to settle.
-			// A permanent error is a refusal, and a provider that honours
-			// ctx has not acted when it reports cancellation.
-			if !lostCreation {
-				if err := tx.Delete(storeJournal, intentKey(x.stack.ID, n)); err != nil {
-					return err
-				}
 			}
 		}
 		return tx.appendEvents(x.stack.ID, evs...)
 	})
+	x.recordQueued(n, status)
 }
 
 // succeed records a finished operation: the resource's new record (or its
@@ -559,7 +580,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey st
 	}
 	snapshot := *rec
 	snapshot.Deposed = slices.Clone(rec.Deposed)
-	x.mu.Unlock()
+	// x.mu stays held until the snapshot's write is queued (markRecord).
 	deleted := n.deposed() // the object a deletion deleted
 	if deleted == "" {
 		deleted = c.ResourceID
@@ -597,6 +618,7 @@ func (x *execution) succeed(n *node, res result, elapsed time.Duration, idKey st
 		}
 		return tx.appendEvents(stackID, ev)
 	})
+	x.recordQueued(n, opStatuses[n.op][1])
 	return nil
 }
 
