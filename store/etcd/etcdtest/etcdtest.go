@@ -5,8 +5,11 @@ package etcdtest
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,13 +126,40 @@ func waitReady(t testing.TB, m *Member) {
 	}
 }
 
-// freePort returns a local address nothing listens on now.
+// freePort returns a local address nothing listens on now, with a port
+// below the range the system gives outgoing connections and ":0" listeners
+// (ip_local_port_range): a stopped member's ports must still be free when
+// it restarts, and an ephemeral one can meanwhile become the local end of
+// any connection, such as another member's redial to the stopped one.
 func freePort(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	low, high := belowEphemeral()
+	for range 100 {
+		port := 0 // the system's choice, when it leaves too few ports below its range
+		if high-low >= 1024 {
+			port = low + rand.IntN(high-low)
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err == nil {
+			defer l.Close()
+			return l.Addr().String()
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Fatalf("etcdtest: no free port in [%d, %d)", low, high)
+	return ""
+}
+
+// belowEphemeral returns ports [low, high) the system does not hand out by
+// itself: below the first port of Linux's ip_local_port_range, or of the
+// IANA dynamic range (49152) elsewhere.
+func belowEphemeral() (low, high int) {
+	first := 49152
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				first = n
+			}
+		}
+	}
+	return max(1024, first-16384), first
 }
