@@ -45,8 +45,14 @@ func (r Result) Succeeded() bool {
 type operation struct {
 	done   chan struct{}
 	result Result
-	err    error       // set when the operation stopped short (engine closed)
-	lost   atomic.Bool // it stopped short because its claim was lost: another engine runs it; read while it runs
+	err    error // set when the operation stopped short (engine closed)
+	// elsewhere is set when the operation stopped short because the
+	// deployment is another engine's: its claim was lost (another engine
+	// takes it over), or it was no longer running when this one started
+	// (another engine ended it between this one finding it in progress and
+	// claiming its stack). Its outcome is then the store's. Read while it
+	// runs.
+	elsewhere atomic.Bool
 }
 
 // launch runs fn in the background for the deployment dep, whose
@@ -98,10 +104,12 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 		})
 		defer cancel()
 		op.result, op.err = fn(ctx, dep)
+		stale := errors.Is(op.err, errStale)
 		select {
 		case <-c.Lost():
-			op.lost.Store(op.err != nil)
+			op.elsewhere.Store(op.err != nil)
 		default:
+			op.elsewhere.Store(stale)
 		}
 		if err := c.Release(); err != nil {
 			e.log.Warn("releasing the stack's claim", "stack", dep.StackName, "err", err)
@@ -112,7 +120,7 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 		}
 		e.mu.Unlock()
 		close(released)
-		if op.err != nil {
+		if op.err != nil && !stale {
 			e.log.Warn("deployment stopped before finishing; it resumes when the store is opened again or another engine takes it over",
 				"stack", dep.StackName, "deployment", dep.ID, "err", op.err)
 		}
@@ -203,8 +211,8 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 	if op != nil {
 		select {
 		case <-op.done:
-			if op.lost.Load() {
-				break // another engine finishes it: wait on the store
+			if op.elsewhere.Load() {
+				break // another engine finishes it, or finished it: wait on the store
 			}
 			if op.err != nil {
 				return Result{}, formation.Wrap(formation.CodeUnavailable, opName, deploymentID, op.err)
@@ -238,7 +246,7 @@ func (e *Engine) Wait(ctx context.Context, ref DeploymentRef) (Result, error) {
 		e.mu.Lock()
 		op = e.ops[deploymentID]
 		e.mu.Unlock()
-		if op != nil && !op.lost.Load() {
+		if op != nil && !op.elsewhere.Load() {
 			return e.Wait(ctx, ref)
 		}
 	}
@@ -347,13 +355,13 @@ func (e *Engine) launchAll(deps []deploymentRecord) {
 }
 
 // runsHere reports whether the deployment runs in this engine, or ran
-// here and stopped for a reason other than a lost claim (a Close: it
-// resumes at the next open).
+// here and stopped for a reason other than its being another engine's (a
+// Close: it resumes at the next open).
 func (e *Engine) runsHere(deploymentID string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	op := e.ops[deploymentID]
-	return op != nil && !op.lost.Load()
+	return op != nil && !op.elsewhere.Load()
 }
 
 // adopt launches the operations of stacks *_IN_PROGRESS, and the making of
