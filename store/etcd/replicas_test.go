@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -329,63 +330,84 @@ func TestReplicas_PlansAreMadeOnce(t *testing.T) {
 
 // Engines keep working while etcd members die one after another: each
 // member of a three-member cluster is stopped in turn while deployments
-// run on two engines, and the deployments go on creating resources (the
-// clients move to the live members, claims and commits go on) until all
+// run on two engines, and the deployments go on (the clients move to the
+// live members, claims and commits go on): with the member stopped, new
+// creates start and the stacks record more resources created. Then all
 // complete with every resource once in the stack and in the cloud.
+//
+// The deployments' progress is the test's to drive, not the machine's
+// speed: the creates' latency ends when the test lets them through
+// (createGate). None ends before every deployment has its creates under
+// way, and at most maxPerStop end while a member is stopped, so the
+// deployments are still running when each member stops, on an idle machine
+// as on a loaded one. (A second of latency per create, as before, raced
+// the member stops: an idle machine finished 300 ms creates before the
+// third member stopped; a loaded one could be slower to stop and restart
+// members than the creates were to end.)
 func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	ms := etcdtest.Start(t, etcdtest.Options{Members: 3, NoFsync: true})
-	// Each create takes a second of the simulator's latency, so the 600
-	// take 15 s whatever the machine's speed (40 at a time), while a
-	// member's stop, 10 creates and its restart take about a second:
-	// members stop while deployments run, on an idle machine as on a
-	// loaded one. (With 300 ms, an idle machine finished the creates
-	// before the third member stopped.)
-	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1,
+	gate := newCreateGate()
+	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, Clock: gate, // any latency: the gate ends it
 		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: time.Second}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	creates := func() int {
-		n := 0
-		for _, c := range p.Calls() {
-			if c.Op == sim.OpCreate && c.Err == nil {
-				n++
-			}
-		}
-		return n
-	}
 	a, _ := openReplica(t, etcdtest.Endpoints(ms), p)
 	b, _ := openReplica(t, etcdtest.Endpoints(ms), p)
+	engines := []*engine.Engine{a, b}
 	const stacks, n = 4, 150
 	var deps []engine.DeploymentRef
 	for i := range stacks {
-		e := []*engine.Engine{a, b}[i%2]
 		body := fmt.Sprintf("resource \"huaweicloud_vpc\" \"v\" {\n  count = %d\n  name = \"s%d-${count.index}\"\n  cidr = \"10.0.0.0/16\"\n}\n", n, i)
-		res, err := e.CreateStack(ctx, engine.CreateStackRequest{Name: fmt.Sprintf("s%d", i), TemplateInput: engine.TemplateInput{TemplateBody: body}})
+		res, err := engines[i%2].CreateStack(ctx, engine.CreateStackRequest{Name: fmt.Sprintf("s%d", i), TemplateInput: engine.TemplateInput{TemplateBody: body}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		deps = append(deps, res.DeploymentRef)
 	}
-	for _, m := range ms {
-		m.Stop()
-		before := creates()
-		if before > stacks*n-10 {
-			t.Fatalf("%d of %d resources created before member %s stopped: the deployments must be slower", before, stacks*n, m.Name)
-		}
-		deadline := time.Now().Add(30 * time.Second)
-		for creates() < before+10 {
-			if time.Now().After(deadline) {
-				t.Fatalf("with member %s stopped, %d creates in 30s (%d before), want 10", m.Name, creates()-before, before)
+	// created counts the resources the stacks record as created, each
+	// stack read by the engine that started it, through its own client.
+	created := func() int {
+		t.Helper()
+		total := 0
+		for i := range stacks {
+			page, err := engines[i%2].ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: engine.StackRef{Name: fmt.Sprintf("s%d", i)}})
+			if err != nil {
+				t.Fatal(err)
 			}
-			time.Sleep(10 * time.Millisecond) // polls progress
+			for _, r := range page.StackResources {
+				if r.ResourceStatus == formation.ResourceCreationComplete {
+					total++
+				}
+			}
 		}
+		return total
+	}
+	// Every deployment has its first creates under way, none let through.
+	gate.drive(t, "the deployments' first creates", 0, func(started int) bool { return started >= stacks*engine.DefaultParallelism })
+	// With a member stopped, perStop creates start and the stacks record
+	// perStop more resources created, while at most maxPerStop creates
+	// end: the deployments cannot end before the last member is back.
+	const perStop, maxPerStop = 10, 100
+	if len(ms)*maxPerStop >= stacks*n {
+		t.Fatal("the deployments could end while members stop")
+	}
+	for _, m := range ms {
+		before := created()
+		m.Stop()
+		started, passed := gate.counts()
+		gate.drive(t, "member "+m.Name+" stopped", passed+maxPerStop, func(nowStarted int) bool {
+			return nowStarted >= started+perStop && created() >= before+perStop
+		})
 		m.Restart(t)
 	}
+	gate.open()
+	waitCtx, cancel := context.WithTimeout(ctx, progressBound)
+	defer cancel()
 	for i, dep := range deps {
-		e := []*engine.Engine{a, b}[i%2]
-		if out, err := e.Wait(ctx, dep); err != nil || !out.Succeeded() {
+		e := engines[i%2]
+		if out, err := e.Wait(waitCtx, dep); err != nil || !out.Succeeded() {
 			t.Fatalf("stack s%d: %+v, %v", i, out, err)
 		}
 		page, err := e.ListStackResources(ctx, engine.ListStackResourcesRequest{StackRef: engine.StackRef{Name: fmt.Sprintf("s%d", i)}})
@@ -399,6 +421,92 @@ func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
 	if got := len(p.Resources()); got != stacks*n {
 		t.Errorf("the cloud holds %d resources, want %d", got, stacks*n)
 	}
+}
+
+// createGate is the simulated provider's clock in
+// TestReplicas_EtcdMembersDieUnderLoad: a create's latency ends when the
+// test lets it through, not after a time.
+type createGate struct {
+	mu      sync.Mutex
+	started int           // creates that reached the gate
+	passed  int           // creates let through
+	allowed int           // how many may be let through
+	changed chan struct{} // closed, and replaced, when started or allowed moves
+}
+
+func newCreateGate() *createGate { return &createGate{changed: make(chan struct{})} }
+
+func (g *createGate) Now() time.Time { return time.Now() }
+
+// Sleep waits until the create may go through, or ctx ends (its claim
+// lost: it is re-issued by the engine that takes over, and reaches the
+// gate again).
+func (g *createGate) Sleep(ctx context.Context, _ time.Duration) error {
+	g.mu.Lock()
+	g.started++
+	g.notify()
+	for g.passed >= g.allowed {
+		changed := g.changed
+		g.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		g.mu.Lock()
+	}
+	g.passed++
+	g.mu.Unlock()
+	return nil
+}
+
+// notify wakes the waiters; g.mu is held.
+func (g *createGate) notify() {
+	close(g.changed)
+	g.changed = make(chan struct{})
+}
+
+func (g *createGate) counts() (started, passed int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.started, g.passed
+}
+
+// allow sets how many creates may have gone through in all.
+func (g *createGate) allow(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.allowed = n
+	g.notify()
+}
+
+// open lets every create through.
+func (g *createGate) open() { g.allow(math.MaxInt) }
+
+// progressBound is how long the member-failure test waits for progress
+// that comes within the lease TTL and a takeover: it only tells a stuck
+// deployment from a slow one.
+const progressBound = 2 * time.Minute
+
+// drive lets creates through, up to limit in all, until done holds of the
+// creates started so far (it is polled: it may read the store), and then
+// lets no more through.
+func (g *createGate) drive(t *testing.T, what string, limit int, done func(started int) bool) {
+	t.Helper()
+	g.allow(limit)
+	deadline := time.Now().Add(progressBound)
+	for {
+		started, passed := g.counts()
+		if done(started) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no progress in %v (%d creates started, %d let through of %d)", what, progressBound, started, passed, limit)
+		}
+		time.Sleep(10 * time.Millisecond) // polls progress
+	}
+	_, passed := g.counts()
+	g.allow(passed) // no more until the next stage
 }
 
 // A plan larger than etcd takes in one request (its items, text and
