@@ -168,8 +168,10 @@ func (l *lease) close() error {
 	return l.revoke()
 }
 
+// revoke asks etcd to end the lease now. It gives up when the client
+// closes (the process going away), as a revocation cannot reach etcd then.
 func (l *lease) revoke() error {
-	ctx, cancel := context.WithTimeout(context.Background(), l.s.ttl)
+	ctx, cancel := context.WithTimeout(l.s.cli.Ctx(), l.s.ttl)
 	defer cancel()
 	_, err := l.s.cli.Revoke(ctx, l.id)
 	if errors.Is(err, rpctypes.ErrLeaseNotFound) {
