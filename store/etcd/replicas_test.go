@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -270,11 +269,22 @@ func TestReplicas_TakeOverWithTheWorldInTheStore(t *testing.T) {
 
 // An execution plan being made is claimed like a deployment: an engine that
 // opens meanwhile (and resumes what it finds unfinished) leaves it to the
-// engine making it, and when that engine dies another makes it.
+// engine making it, and when that engine dies while making one another
+// makes it: the dead engine's read is cancelled when its claim goes, and
+// each plan is made with one read of the stack's one resource.
+//
+// The reads wait at a callGate, so that the second engine opens while the
+// first plan's read is under way, and the first engine dies while the
+// second plan's is, whatever the machine's speed. (With a second of
+// latency instead, a loaded machine could start the first engine's read
+// of the second plan before the test stopped it, or not: its claim is lost
+// at its deadline, after the read, which then counted.)
 func TestReplicas_PlansAreMadeOnce(t *testing.T) {
 	ctx := context.Background()
 	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
-	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1,
+	// The reads wait at the gate (the deployment below reads nothing).
+	gate := newCallGate()
+	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, Clock: gate, // any latency: the gate ends it
 		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpRead}, Duration: time.Second}}})
 	if err != nil {
 		t.Fatal(err)
@@ -308,23 +318,31 @@ func TestReplicas_PlansAreMadeOnce(t *testing.T) {
 		return pr
 	}
 
-	base := reads()
-	first := plan(a, "first")                         // its making takes a second
+	base, at := reads(), gate.now()
+	first := plan(a, "first")
+	gate.drive(t, "the first plan's read", at.passed, func(c gateCounts) bool { return c.started > at.started })
 	b, _ := openReplica(t, etcdtest.Endpoints(ms), p) // finds the plan CREATION_IN_PROGRESS
+	gate.allow(at.passed + 1)
 	if got, err := b.WaitExecutionPlan(ctx, first); err != nil || got.Status != formation.PlanAvailable {
 		t.Fatalf("the plan made by the first engine: %+v, %v", got, err)
 	}
-	if n := reads() - base; n != 1 {
-		t.Errorf("the plan was made with %d reads of the stack's one resource, want 1: two engines made it %+v", n, p.Calls())
+	if n, started := reads()-base, gate.now().started-at.started; n != 1 || started != 1 {
+		t.Errorf("the plan was made with %d reads of the stack's one resource (%d started), want 1: two engines made it %+v", n, started, p.Calls())
 	}
 
+	at = gate.now()
 	second := plan(a, "second")
-	stA.Abandon() // the first engine dies while making it (its read takes a second)
+	gate.drive(t, "the second plan's read", at.passed, func(c gateCounts) bool { return c.started > at.started })
+	stA.Abandon() // the first engine dies while making it
+	gate.drive(t, "the second plan taken over", at.passed, func(c gateCounts) bool {
+		return c.cancelled > at.cancelled && c.started > at.started+1
+	})
+	gate.open()
 	if got, err := b.WaitExecutionPlan(ctx, second); err != nil || got.Status != formation.PlanAvailable {
 		t.Fatalf("the plan the first engine left: %+v, %v", got, err)
 	}
-	if n := reads() - base; n != 2 {
-		t.Errorf("the plans were made with %d reads, want 2", n)
+	if n, started := reads()-base, gate.now().started-at.started; n != 2 || started != 2 {
+		t.Errorf("the plans were made with %d reads, want 2; %d reads of the second plan started, want 2 (the dead engine's, cancelled, and the other's)", n, started)
 	}
 }
 
@@ -337,26 +355,31 @@ func TestReplicas_PlansAreMadeOnce(t *testing.T) {
 //
 // The deployments' progress is the test's to drive, not the machine's
 // speed: the creates' latency ends when the test lets them through
-// (createGate). None ends before every deployment has its creates under
-// way, and at most maxPerStop end while a member is stopped, so the
-// deployments are still running when each member stops, on an idle machine
-// as on a loaded one. (A second of latency per create, as before, raced
+// (callGate). None ends before every deployment has its creates under
+// way, each deployment's last one not before the last member is back, and
+// the others only as many as the test needs with each member stopped, so
+// the deployments are still running, with creates to start, when each
+// member stops, on an idle machine as on a loaded one. (A second of latency per create, as before, raced
 // the member stops: an idle machine finished 300 ms creates before the
 // third member stopped; a loaded one could be slower to stop and restart
 // members than the creates were to end.)
 func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	ms := etcdtest.Start(t, etcdtest.Options{Members: 3, NoFsync: true})
-	gate := newCreateGate()
-	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, Clock: gate, // any latency: the gate ends it
-		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: time.Second}}})
+	gate := newCallGate()
+	const stacks, n = 4, 150
+	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, Clock: gate, Latency: []sim.LatencyRule{
+		// Each deployment's last resource waits until the gate opens: none
+		// ends before the last member is back.
+		{Match: sim.Match{Op: sim.OpCreate, Address: fmt.Sprintf("huaweicloud_vpc.v[%d]", n-1)}, Duration: heldLatency},
+		{Match: sim.Match{Op: sim.OpCreate}, Duration: time.Second}, // any latency: the gate ends it
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, _ := openReplica(t, etcdtest.Endpoints(ms), p)
 	b, _ := openReplica(t, etcdtest.Endpoints(ms), p)
 	engines := []*engine.Engine{a, b}
-	const stacks, n = 4, 150
 	var deps []engine.DeploymentRef
 	for i := range stacks {
 		body := fmt.Sprintf("resource \"huaweicloud_vpc\" \"v\" {\n  count = %d\n  name = \"s%d-${count.index}\"\n  cidr = \"10.0.0.0/16\"\n}\n", n, i)
@@ -385,20 +408,28 @@ func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
 		return total
 	}
 	// Every deployment has its first creates under way, none let through.
-	gate.drive(t, "the deployments' first creates", 0, func(started int) bool { return started >= stacks*engine.DefaultParallelism })
+	gate.drive(t, "the deployments' first creates", 0, func(c gateCounts) bool { return c.started >= stacks*engine.DefaultParallelism })
 	// With a member stopped, perStop creates start and the stacks record
-	// perStop more resources created, while at most maxPerStop creates
-	// end: the deployments cannot end before the last member is back.
-	const perStop, maxPerStop = 10, 100
-	if len(ms)*maxPerStop >= stacks*n {
-		t.Fatal("the deployments could end while members stop")
-	}
+	// perStop more resources created. The creates under way when it
+	// stopped and perStop more go through, and then one more at each poll
+	// while the stacks have not recorded enough: those a lost claim
+	// stopped are made again (replayed by their tokens) by the engine that
+	// takes over, and must go through again. So creates are left for the
+	// next member's stop.
+	const perStop = 10
 	for _, m := range ms {
 		before := created()
 		m.Stop()
-		started, passed := gate.counts()
-		gate.drive(t, "member "+m.Name+" stopped", passed+maxPerStop, func(nowStarted int) bool {
-			return nowStarted >= started+perStop && created() >= before+perStop
+		at := gate.now()
+		waiting := at.started - at.passed - at.cancelled
+		gate.drive(t, "member "+m.Name+" stopped", at.passed+waiting+perStop, func(c gateCounts) bool {
+			if c.started >= at.started+perStop && created() >= before+perStop {
+				return true
+			}
+			if c.passed >= at.passed+waiting+perStop {
+				gate.another()
+			}
+			return false
 		})
 		m.Restart(t)
 	}
@@ -423,90 +454,114 @@ func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
 	}
 }
 
-// createGate is the simulated provider's clock in
-// TestReplicas_EtcdMembersDieUnderLoad: a create's latency ends when the
-// test lets it through, not after a time.
-type createGate struct {
-	mu      sync.Mutex
-	started int           // creates that reached the gate
-	passed  int           // creates let through
-	allowed int           // how many may be let through
-	changed chan struct{} // closed, and replaced, when started or allowed moves
+// callGate is a simulated provider's clock on which calls' latency ends
+// when the test lets them through, not after a time, so that how far
+// engines have got is the test's to say, whatever the machine's speed.
+type callGate struct {
+	mu     sync.Mutex
+	counts gateCounts
+	// allowed is how many calls may have gone through in all.
+	allowed int
+	opened  bool          // every call goes through, those of heldLatency too
+	changed chan struct{} // closed, and replaced, when counts or allowed move
 }
 
-func newCreateGate() *createGate { return &createGate{changed: make(chan struct{})} }
+// heldLatency marks calls that wait at a callGate until it opens, however
+// many others it lets through.
+const heldLatency = time.Hour
 
-func (g *createGate) Now() time.Time { return time.Now() }
+type gateCounts struct {
+	started   int // calls that reached the gate
+	passed    int // calls let through
+	cancelled int // calls whose ctx ended at the gate (their claim lost)
+}
 
-// Sleep waits until the create may go through, or ctx ends (its claim
-// lost: it is re-issued by the engine that takes over, and reaches the
-// gate again).
-func (g *createGate) Sleep(ctx context.Context, _ time.Duration) error {
+func newCallGate() *callGate { return &callGate{changed: make(chan struct{})} }
+
+func (g *callGate) Now() time.Time { return time.Now() }
+
+// Sleep waits until the call may go through, or its ctx ends.
+func (g *callGate) Sleep(ctx context.Context, d time.Duration) error {
 	g.mu.Lock()
-	g.started++
+	defer g.mu.Unlock()
+	g.counts.started++
 	g.notify()
-	for g.passed >= g.allowed {
+	for !g.opened && (d >= heldLatency || g.counts.passed >= g.allowed) {
 		changed := g.changed
 		g.mu.Unlock()
 		select {
 		case <-changed:
+			g.mu.Lock()
 		case <-ctx.Done():
+			g.mu.Lock()
+			g.counts.cancelled++
+			g.notify()
 			return ctx.Err()
 		}
-		g.mu.Lock()
 	}
-	g.passed++
-	g.mu.Unlock()
+	g.counts.passed++
+	g.notify()
 	return nil
 }
 
 // notify wakes the waiters; g.mu is held.
-func (g *createGate) notify() {
+func (g *callGate) notify() {
 	close(g.changed)
 	g.changed = make(chan struct{})
 }
 
-func (g *createGate) counts() (started, passed int) {
+func (g *callGate) now() gateCounts {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.started, g.passed
+	return g.counts
 }
 
-// allow sets how many creates may have gone through in all.
-func (g *createGate) allow(n int) {
+func (g *callGate) allow(n int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.allowed = n
 	g.notify()
 }
 
-// open lets every create through.
-func (g *createGate) open() { g.allow(math.MaxInt) }
+// another lets one more call through than have gone through so far, if
+// fewer are allowed.
+func (g *callGate) another() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.allowed = max(g.allowed, g.counts.passed+1)
+	g.notify()
+}
 
-// progressBound is how long the member-failure test waits for progress
-// that comes within the lease TTL and a takeover: it only tells a stuck
-// deployment from a slow one.
+// open lets every call through.
+func (g *callGate) open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.opened = true
+	g.notify()
+}
+
+// progressBound is how long a test on a callGate waits for progress that
+// comes within the lease TTL and a takeover: it only tells a stuck engine
+// from a slow one.
 const progressBound = 2 * time.Minute
 
-// drive lets creates through, up to limit in all, until done holds of the
-// creates started so far (it is polled: it may read the store), and then
-// lets no more through.
-func (g *createGate) drive(t *testing.T, what string, limit int, done func(started int) bool) {
+// drive lets calls through, up to limit in all, until done holds (it is
+// polled: it may read the store), and then lets no more through.
+func (g *callGate) drive(t *testing.T, what string, limit int, done func(gateCounts) bool) {
 	t.Helper()
 	g.allow(limit)
 	deadline := time.Now().Add(progressBound)
 	for {
-		started, passed := g.counts()
-		if done(started) {
+		c := g.now()
+		if done(c) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: no progress in %v (%d creates started, %d let through of %d)", what, progressBound, started, passed, limit)
+			t.Fatalf("%s: no progress in %v (%d calls started, %d let through of %d, %d cancelled)", what, progressBound, c.started, c.passed, limit, c.cancelled)
 		}
 		time.Sleep(10 * time.Millisecond) // polls progress
 	}
-	_, passed := g.counts()
-	g.allow(passed) // no more until the next stage
+	g.allow(g.now().passed) // no more until the next stage
 }
 
 // A plan larger than etcd takes in one request (its items, text and
