@@ -70,14 +70,17 @@ func (e *Engine) launch(dep deploymentRecord, fn func(ctx context.Context, dep d
 	if errors.Is(err, store.ErrClaimed) {
 		// Perhaps held by this engine's previous operation of the stack,
 		// which has committed its end (so a new one could start) but not
-		// yet released the claim: wait for it, and claim again.
+		// yet released the claim: wait for it, and claim again. It may
+		// also have released it since the refusal (holding no longer
+		// names it): claim again then too, or the deployment, accepted,
+		// would never run.
 		e.mu.Lock()
 		prev := e.holding[dep.StackName]
 		e.mu.Unlock()
 		if prev != nil {
 			<-prev
-			c, err = e.st.Claim(e.bg, claimName(dep.StackName))
 		}
+		c, err = e.st.Claim(e.bg, claimName(dep.StackName))
 	}
 	if err != nil {
 		if !errors.Is(err, store.ErrClaimed) {
