@@ -52,7 +52,11 @@ func TestReplicas_TakeOverADeadEnginesDeployment(t *testing.T) {
 	ctx := context.Background()
 	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
 	const n = 40
-	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1,
+	// Five creates go through before the first engine dies, the others
+	// after: it dies mid-deployment whatever the machine's speed.
+	gate := newCallGate()
+	gate.allow(5)
+	p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, Clock: gate,
 		Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 50 * time.Millisecond}}})
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +101,7 @@ func TestReplicas_TakeOverADeadEnginesDeployment(t *testing.T) {
 		}
 	}
 	stA.Abandon() // the first engine dies
+	gate.open()
 	died := time.Now()
 
 	out, err := b.Wait(ctx, res.DeploymentRef)
@@ -198,9 +203,13 @@ func TestReplicas_TakeOverWithTheWorldInTheStore(t *testing.T) {
 	ctx := context.Background()
 	ms := etcdtest.Start(t, etcdtest.Options{NoFsync: true})
 	const n = 30
+	// Five creates go through before the first replica dies, the others
+	// after: it dies mid-deployment whatever the machine's speed.
+	gate := newCallGate()
+	gate.allow(5)
 	replica := func() (*engine.Engine, *etcd.Store) {
 		return openReplicaWith(t, etcdtest.Endpoints(ms), "/world/", func(st *etcd.Store) *sim.Provider {
-			p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, World: sim.StoreWorld{Store: st},
+			p, err := sim.New(sim.Config{UseCatalog: true, Seed: 1, World: sim.StoreWorld{Store: st}, Clock: gate,
 				Latency: []sim.LatencyRule{{Match: sim.Match{Op: sim.OpCreate}, Duration: 50 * time.Millisecond}}})
 			if err != nil {
 				t.Fatal(err)
@@ -231,6 +240,7 @@ func TestReplicas_TakeOverWithTheWorldInTheStore(t *testing.T) {
 		}
 	}
 	stA.Abandon() // the first replica dies
+	gate.open()
 	if out, err := b.Wait(ctx, res.DeploymentRef); err != nil || out.Status != formation.StackDeploymentComplete {
 		t.Fatalf("the deployment ended %+v, %v", out, err)
 	}
@@ -454,9 +464,10 @@ func TestReplicas_EtcdMembersDieUnderLoad(t *testing.T) {
 	}
 }
 
-// callGate is a simulated provider's clock on which calls' latency ends
-// when the test lets them through, not after a time, so that how far
-// engines have got is the test's to say, whatever the machine's speed.
+// callGate is a simulated provider's clock (or several providers') on
+// which calls' latency ends when the test lets them through, not after a
+// time, so that how far engines have got is the test's to say, whatever
+// the machine's speed.
 type callGate struct {
 	mu     sync.Mutex
 	counts gateCounts
