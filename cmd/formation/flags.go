@@ -69,7 +69,7 @@ func defaultGlobals() globals {
 // global flag means the same wherever it is written.
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.db, "db", g.db, "the database `PATH`; created on first use, it also holds the simulated world (the same as -store)")
-	fs.StringVar(&g.db, "store", g.db, "the store `URL`: a database file path (bbolt), or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] to share one etcd cluster among many processes (formation serve replicas)")
+	fs.StringVar(&g.db, "store", g.db, "the store `URL`: a database file path (bbolt), or etcd://HOST:PORT[,HOST:PORT...][/PREFIX][?lease_ttl=10s&safety_margin=2s] to share one etcd cluster among many processes (formation serve replicas)")
 	fs.BoolVar(&g.json, "json", g.json, "machine-readable output on stdout: one JSON document (NDJSON for streams)")
 	fs.Var(&g.parallelism, "parallelism", "at most `N` provider operations at once within a deployment")
 	fs.Uint64Var(&g.simSeed, "sim-seed", g.simSeed, "the simulation's seed `N`: same seed and inputs, same ids and events")

@@ -76,14 +76,17 @@ const DefaultPrefix = "/formation/"
 const DefaultLeaseTTL = 10 * time.Second
 
 // ParseURL reads a store URL of the form
-// etcd://HOST:PORT[,HOST:PORT...][/PREFIX] into Options. The prefix, when
-// given, is "/PREFIX/".
+// etcd://HOST:PORT[,HOST:PORT...][/PREFIX][?PARAMS] into Options. The
+// prefix, when given, is "/PREFIX/". The parameters set the durations of
+// Options, each at most once: lease_ttl, safety_margin and dial_timeout
+// (Go durations: "15s", "1m"); Open checks their values.
 func ParseURL(raw string) (Options, error) {
 	const op = "etcd.ParseURL"
 	rest, ok := strings.CutPrefix(raw, "etcd://")
 	if !ok {
 		return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "not an etcd:// URL")
 	}
+	rest, query, _ := strings.Cut(rest, "?")
 	hosts, prefix, _ := strings.Cut(rest, "/")
 	var opts Options
 	for _, h := range strings.Split(hosts, ",") {
@@ -97,6 +100,27 @@ func ParseURL(raw string) (Options, error) {
 	}
 	if prefix = strings.Trim(prefix, "/"); prefix != "" {
 		opts.Prefix = "/" + prefix + "/"
+	}
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "parameters: %v", err)
+	}
+	durations := map[string]*time.Duration{
+		"lease_ttl":     &opts.LeaseTTL,
+		"safety_margin": &opts.SafetyMargin,
+		"dial_timeout":  &opts.DialTimeout,
+	}
+	for name, values := range params {
+		d, known := durations[name]
+		if !known {
+			return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "unknown parameter %q: the parameters are lease_ttl, safety_margin and dial_timeout", name)
+		}
+		if len(values) != 1 {
+			return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "parameter %q given %d times", name, len(values))
+		}
+		if *d, err = time.ParseDuration(values[0]); err != nil || *d <= 0 {
+			return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "parameter %s=%q is not a positive duration such as 15s", name, values[0])
+		}
 	}
 	return opts, nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/formation-engine/formation/store"
 	"github.com/formation-engine/formation/store/etcd"
@@ -68,11 +69,21 @@ func TestParseURL(t *testing.T) {
 		url       string
 		endpoints []string
 		prefix    string
+		ttl       time.Duration
+		margin    time.Duration
+		dial      time.Duration
 		bad       bool
 	}{
 		{url: "etcd://127.0.0.1:2379", endpoints: []string{"127.0.0.1:2379"}},
 		{url: "etcd://a:1,b:2,c:3/team/prod", endpoints: []string{"a:1", "b:2", "c:3"}, prefix: "/team/prod/"},
 		{url: "etcd://a:1/", endpoints: []string{"a:1"}},
+		{url: "etcd://a:1/p?lease_ttl=15s&safety_margin=2s", endpoints: []string{"a:1"}, prefix: "/p/", ttl: 15 * time.Second, margin: 2 * time.Second},
+		{url: "etcd://a:1?dial_timeout=1m", endpoints: []string{"a:1"}, dial: time.Minute},
+		{url: "etcd://a:1?lease_ttl=15", bad: true},
+		{url: "etcd://a:1?lease_ttl=-5s", bad: true},
+		{url: "etcd://a:1?lease_ttl=5s&lease_ttl=6s", bad: true},
+		{url: "etcd://a:1?ttl=5s", bad: true},
+		{url: "etcd://a:1?lease_ttl=%zz", bad: true},
 		{url: "etcd://", bad: true},
 		{url: "etcd://a:1,,b:2", bad: true},
 		{url: "http://a:1", bad: true},
@@ -85,8 +96,10 @@ func TestParseURL(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || !slices.Equal(opts.Endpoints, tc.endpoints) || opts.Prefix != tc.prefix {
-			t.Errorf("ParseURL(%q) = %+v, %v; want endpoints %q, prefix %q", tc.url, opts, err, tc.endpoints, tc.prefix)
+		if err != nil || !slices.Equal(opts.Endpoints, tc.endpoints) || opts.Prefix != tc.prefix ||
+			opts.LeaseTTL != tc.ttl || opts.SafetyMargin != tc.margin || opts.DialTimeout != tc.dial {
+			t.Errorf("ParseURL(%q) = %+v, %v; want endpoints %q, prefix %q, lease TTL %v, margin %v, dial timeout %v",
+				tc.url, opts, err, tc.endpoints, tc.prefix, tc.ttl, tc.margin, tc.dial)
 		}
 	}
 }
