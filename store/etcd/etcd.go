@@ -110,7 +110,8 @@ func ParseURL(raw string) (Options, error) {
 		"safety_margin": &opts.SafetyMargin,
 		"dial_timeout":  &opts.DialTimeout,
 	}
-	for name, values := range params {
+	for _, name := range slices.Sorted(maps.Keys(params)) {
+		values := params[name]
 		d, known := durations[name]
 		if !known {
 			return Options{}, formation.Errorf(formation.CodeInvalidParameter, op, raw, "unknown parameter %q: the parameters are lease_ttl, safety_margin and dial_timeout", name)
